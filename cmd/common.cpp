@@ -1,0 +1,127 @@
+#include "cmd/common.hpp"
+
+#include "lib/core/error.hpp"
+#include "lib/core/identity.hpp"
+#include "lib/core/time.hpp"
+#include "lib/policy/loader.hpp"
+#include "lib/util/text.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <iterator>
+#include <unistd.h>
+
+namespace opsctl::cmd {
+
+namespace fs = std::filesystem;
+
+const policy::Policy& Globals::policy(unsigned sections) {
+    sections |= policy::section::k_site;
+    if (!m_policy || (sections & ~m_loaded)) {
+        const fs::path dir = policy::find_policy_dir(config);
+        m_policy = std::make_unique<policy::Policy>(policy::load_policy(dir, sections | m_loaded));
+        m_loaded |= sections;
+    }
+    return *m_policy;
+}
+
+std::string Globals::database_path(unsigned sections) {
+    if (db && !db->empty()) {
+        return *db;
+    }
+    if (const char* env = std::getenv("OPSCTL_DB"); env && *env) {
+        return env;
+    }
+    const auto& p = policy(sections);
+    if (p.site.database) {
+        fs::path path = *p.site.database;
+        return (path.is_relative() ? p.dir / path : path).string();
+    }
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
+        return (fs::path(xdg) / "opsctl" / "opsctl.db").string();
+    }
+    const char* home = std::getenv("HOME");
+    return (fs::path(home && *home ? home : "/var/lib") / ".local/share/opsctl/opsctl.db").string();
+}
+
+store::Database& Globals::database(unsigned sections) {
+    if (!m_db) {
+        const std::string path = database_path(sections);
+        store::OpenOptions options;
+        if (m_policy) {
+            options.group = m_policy->site.database_group;
+        }
+        m_db = store::Database::open(path, options);
+    }
+    return *m_db;
+}
+
+Context Globals::context(unsigned sections) {
+    const auto& p = policy(sections);
+    auto& d = database(sections);
+    if (!m_now) {
+        m_now = core::now();
+    }
+    return Context{p, d, *m_now, core::acting_user(as)};
+}
+
+bool Globals::common_format() const { return output::parse_format(format).has_value(); }
+
+bool Globals::color() const {
+    const char* no_color_env = std::getenv("NO_COLOR");
+    return !no_color && !(no_color_env && *no_color_env) && ::isatty(STDOUT_FILENO) && format == "table";
+}
+
+output::RenderOptions Globals::render_options() const {
+    auto f = output::parse_format(format);
+    if (!f) {
+        throw UsageError("unknown format '" + format + "'", "use table, csv, tsv, json or md");
+    }
+    output::RenderOptions o;
+    o.format = *f;
+    if (!columns.empty()) {
+        for (const auto& c : util::split(columns, ',')) {
+            if (!util::trim(c).empty()) {
+                o.columns.emplace_back(util::trim(c));
+            }
+        }
+    }
+    o.header = !no_header;
+    o.color = color();
+    return o;
+}
+
+void Globals::print(const output::Table& table) const {
+    if (quiet) {
+        for (const auto& row : table.rows) {
+            if (!row.empty()) {
+                std::cout << row.front().text << '\n';
+            }
+        }
+        return;
+    }
+    output::render(table, render_options(), std::cout);
+}
+
+void Globals::print(const output::Record& record) const {
+    if (quiet) {
+        if (!record.fields.empty()) {
+            std::cout << record.fields.front().second.text << '\n';
+        }
+        return;
+    }
+    output::render_record(record, render_options(), std::cout);
+}
+
+std::string text_or_stdin(const std::string& text) {
+    if (text != "-") {
+        return text;
+    }
+    std::string all((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    while (!all.empty() && (all.back() == '\n' || all.back() == '\r')) {
+        all.pop_back();
+    }
+    return all;
+}
+
+} // namespace opsctl::cmd

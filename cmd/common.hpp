@@ -1,0 +1,71 @@
+#pragma once
+// What every command shares: the global options, and turning them into a policy, a
+// database, a Context and rendered output.
+
+#include "lib/context/context.hpp"
+#include "lib/output/render.hpp"
+#include "lib/policy/policy.hpp"
+#include "lib/store/database.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace opsctl::cmd {
+
+/// Global options (valid before or after the subcommand) and the state they lead to.
+struct Globals {
+    std::optional<std::string> config;
+    std::optional<std::string> db;
+    std::string format = "table";
+    std::string columns;
+    bool no_header = false;
+    bool quiet = false;
+    std::optional<std::string> as;
+    bool no_color = false;
+
+    /// Loads the policy sections a command needs (once; later calls add sections).
+    const policy::Policy& policy(unsigned sections);
+    /// Opens (creating and migrating as needed) the database.
+    store::Database& database(unsigned sections = 0);
+    /// Policy, database, now and actor for a domain call.
+    Context context(unsigned sections);
+    /// The database path: --db, $OPSCTL_DB, site.database, $XDG_DATA_HOME/opsctl/opsctl.db.
+    std::string database_path(unsigned sections = 0);
+
+    /// Output options from --format, --columns, --no-header and the terminal.
+    output::RenderOptions render_options() const;
+    /// True when --format names one of the five common formats.
+    bool common_format() const;
+    /// Prints rows; with -q only the first column, one value per line.
+    void print(const output::Table& table) const;
+    /// Prints one record.
+    void print(const output::Record& record) const;
+    /// True when colour may be used on stdout.
+    bool color() const;
+
+private:
+    std::unique_ptr<policy::Policy> m_policy;
+    unsigned m_loaded = 0;
+    std::unique_ptr<store::Database> m_db;
+    std::optional<std::int64_t> m_now;
+};
+
+/// Reads TEXT, or all of stdin when TEXT is "-".
+std::string text_or_stdin(const std::string& text);
+
+// One registration function per command group (cmd/<group>.cpp).
+void register_init(CLI::App& app, Globals& g);
+void register_policy(CLI::App& app, Globals& g);
+void register_db(CLI::App& app, Globals& g);
+void register_ticket(CLI::App& app, Globals& g);
+void register_asset(CLI::App& app, Globals& g);
+void register_inspect(CLI::App& app, Globals& g);
+void register_backup(CLI::App& app, Globals& g);
+void register_roster(CLI::App& app, Globals& g);
+void register_report(CLI::App& app, Globals& g);
+void register_completion(CLI::App& app, Globals& g);
+
+} // namespace opsctl::cmd

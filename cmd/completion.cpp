@@ -1,0 +1,7 @@
+#include "cmd/common.hpp"
+
+namespace opsctl::cmd {
+
+void register_completion(CLI::App&, Globals&) {}
+
+} // namespace opsctl::cmd

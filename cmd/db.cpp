@@ -1,0 +1,80 @@
+// opsctl db info|check|backup
+#include "cmd/common.hpp"
+
+#include "lib/core/error.hpp"
+#include "lib/store/maintenance.hpp"
+
+#include <fmt/format.h>
+#include <iostream>
+
+namespace opsctl::cmd {
+
+namespace {
+
+struct DbInfoOptions {};
+struct DbCheckOptions {};
+struct DbBackupOptions {
+    std::string file;
+};
+
+void run_db_info(const DbInfoOptions&, Globals& g) {
+    auto& db = g.database();
+    const auto info = store::database_info(db);
+    output::Record r;
+    r.fields.push_back({{"path", "Path"}, output::Cell{info.path}});
+    r.fields.push_back({{"size_bytes", "Size (bytes)"}, output::Cell::integer(static_cast<std::int64_t>(info.size_bytes))});
+    r.fields.push_back({{"schema_version", "Schema version"}, output::Cell::integer(info.schema_version)});
+    r.fields.push_back({{"binary_schema_version", "Binary schema version"}, output::Cell::integer(info.binary_schema_version)});
+    r.fields.push_back({{"journal_mode", "Journal mode"}, output::Cell{info.journal_mode}});
+    for (const auto& [table, rows] : info.row_counts) {
+        r.fields.push_back({{"rows_" + table, "Rows in " + table}, output::Cell::integer(rows)});
+    }
+    g.print(r);
+}
+
+void run_db_check(const DbCheckOptions&, Globals& g) {
+    auto& db = g.database();
+    const bool group = !g.policy(0).site.database_group.empty();
+    const auto findings = store::check_database(db, group);
+    output::Table t;
+    t.columns = {{"check", "Check"}, {"status", "Status"}, {"detail", "Detail"}};
+    int bad = 0;
+    for (const auto& f : findings) {
+        t.rows.push_back({output::Cell{f.check}, output::Cell{f.ok ? "ok" : "FAILED"}, output::Cell{f.detail}});
+        bad += f.ok ? 0 : 1;
+    }
+    g.print(t);
+    if (bad > 0) {
+        throw Failure(fmt::format("database '{}' failed {} check{}", db.path().string(), bad, bad == 1 ? "" : "s"));
+    }
+}
+
+void run_db_backup(const DbBackupOptions& opt, Globals& g) {
+    auto& db = g.database();
+    const int pages = store::backup_database(db, opt.file);
+    if (!g.quiet) {
+        std::cout << fmt::format("copied '{}' to '{}' ({} pages)\n", db.path().string(), opt.file, pages);
+    }
+}
+
+} // namespace
+
+void register_db(CLI::App& app, Globals& g) {
+    auto* group = app.add_subcommand("db", "Look after the database file");
+    group->require_subcommand(1);
+
+    auto info_opt = std::make_shared<DbInfoOptions>();
+    auto* info = group->add_subcommand("info", "Path, size, schema version and row counts");
+    info->callback([info_opt, &g] { run_db_info(*info_opt, g); });
+
+    auto check_opt = std::make_shared<DbCheckOptions>();
+    auto* check = group->add_subcommand("check", "Integrity, foreign keys, audit hash chain and permissions (exit 1 on problems)");
+    check->callback([check_opt, &g] { run_db_check(*check_opt, g); });
+
+    auto backup_opt = std::make_shared<DbBackupOptions>();
+    auto* backup = group->add_subcommand("backup", "Copy the database consistently while others write (SQLite online backup)");
+    backup->add_option("file", backup_opt->file, "Where to write the copy")->required();
+    backup->callback([backup_opt, &g] { run_db_backup(*backup_opt, g); });
+}
+
+} // namespace opsctl::cmd

@@ -1,0 +1,108 @@
+// opsctl: one binary, git-style command groups. Parses the global options, registers each
+// group in one visible list, runs the chosen verb and turns failures into exit statuses.
+
+#include "cmd/common.hpp"
+#include "lib/core/error.hpp"
+#include "version.hpp"
+
+#include <SQLiteCpp/Exception.h>
+#include <fmt/format.h>
+
+#include <clocale>
+#include <csignal>
+#include <iostream>
+
+namespace {
+
+constexpr const char* k_exit_status_help =
+    "Exit status: 0 success; 1 operation failed; 64 usage error; 65 bad input data;\n"
+    "66 no such record; 75 database busy, try again; 78 bad configuration.\n"
+    "'inspect run', 'backup status' and 'ticket sla' exit as monitoring plugins do:\n"
+    "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
+    "See opsctl(1) and, for the policy files, opsctl-policy(5).";
+
+void print_error(const std::string& what, const std::string& hint) {
+    if (hint.empty()) {
+        std::cerr << "opsctl: error: " << what << '\n';
+    } else {
+        std::cerr << "opsctl: error: " << what << " (" << hint << ")\n";
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::setlocale(LC_ALL, "C.UTF-8");
+    // A closed pipe (opsctl ... | head) ends output quietly instead of killing us mid-write.
+    std::signal(SIGPIPE, SIG_IGN);
+    using namespace opsctl;
+    cmd::Globals g;
+    CLI::App app{"opsctl: tickets, assets, inspections, backups, duty roster and the monthly review\n"
+                 "for an IT operations team, in one binary.",
+                 "opsctl"};
+    app.footer(k_exit_status_help);
+    app.set_version_flag("--version", fmt::format("opsctl {} (commit {})", OPSCTL_VERSION, OPSCTL_COMMIT));
+    app.require_subcommand(1);
+    app.fallthrough();
+    auto* global = "Global options";
+    app.add_option("--config", g.config, "Policy directory (default: $OPSCTL_CONFIG, ~/.config/opsctl, /etc/opsctl)")
+        ->group(global);
+    app.add_option("--db", g.db, "Database file (default: $OPSCTL_DB, site.database, ~/.local/share/opsctl/opsctl.db)")
+        ->group(global);
+    app.add_option("--format", g.format, "Output format: table, csv, tsv, json, md (some commands add more)")
+        ->group(global);
+    app.add_option("--columns", g.columns, "Only these columns, in this order (comma-separated keys)")->group(global);
+    app.add_flag("--no-header", g.no_header, "Leave out the header row")->group(global);
+    app.add_flag("-q,--quiet", g.quiet, "Print only ids, one per line")->group(global);
+    app.add_option("--as", g.as, "Act as USER (default: $OPSCTL_USER, $SUDO_USER, login name)")->group(global);
+    app.add_flag("--no-color", g.no_color, "Never colour the output (also: NO_COLOR)")->group(global);
+
+    // Every command group, in the order `--help` lists them.
+    cmd::register_init(app, g);
+    cmd::register_ticket(app, g);
+    cmd::register_asset(app, g);
+    cmd::register_inspect(app, g);
+    cmd::register_backup(app, g);
+    cmd::register_roster(app, g);
+    cmd::register_report(app, g);
+    cmd::register_policy(app, g);
+    cmd::register_db(app, g);
+    cmd::register_completion(app, g);
+
+    try {
+        app.parse(argc, argv);
+        std::cout.flush();
+        return std::cout.good() || errno == EPIPE ? 0 : exit_code::k_failed;
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        print_error(e.what(), "run 'opsctl --help' or 'opsctl <group> --help'");
+        return exit_code::k_usage;
+    } catch (const Error& e) {
+        std::cout.flush();
+        for (const auto& line : e.details()) {
+            std::cerr << line << '\n';
+        }
+        print_error(e.what(), e.hint());
+        return e.status();
+    } catch (const SQLite::Exception& e) {
+        std::cout.flush();
+        const int code = e.getErrorCode() & 0xff;
+        if (code == 5 || code == 6) { // SQLITE_BUSY, SQLITE_LOCKED
+            print_error("the database is locked by another process", "the busy timeout ran out; try again");
+            return exit_code::k_busy;
+        }
+        print_error(std::string("database: ") + e.what(), "");
+        return exit_code::k_failed;
+    } catch (const std::bad_alloc&) {
+        print_error("out of memory", "");
+        return exit_code::k_failed;
+    } catch (const std::exception& e) {
+        print_error(e.what(), "");
+        return exit_code::k_failed;
+    }
+}

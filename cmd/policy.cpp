@@ -1,0 +1,58 @@
+// opsctl policy check|show
+#include "cmd/common.hpp"
+
+#include "lib/policy/loader.hpp"
+
+#include <iostream>
+
+namespace opsctl::cmd {
+
+namespace {
+
+struct PolicyCheckOptions {
+    std::string dir;
+};
+
+struct PolicyShowOptions {
+    std::string section;
+};
+
+void run_policy_check(const PolicyCheckOptions& opt, Globals& g) {
+    const auto dir = policy::find_policy_dir(opt.dir.empty() ? g.config : std::optional<std::string>(opt.dir));
+    const policy::Policy p = policy::load_policy(dir);
+    output::Table t;
+    t.columns = {{"section", "Section"}, {"items", "Items"}};
+    for (const auto& [name, n] : policy::section_counts(p)) {
+        t.rows.push_back({output::Cell{name}, output::Cell::integer(static_cast<std::int64_t>(n))});
+    }
+    if (g.common_format() && g.format == "table" && !g.quiet) {
+        std::cout << "policy '" << dir.string() << "' is valid (" << p.files.size() << " file"
+                  << (p.files.size() == 1 ? "" : "s") << ", site '" << p.site.name << "', time zone "
+                  << p.site.timezone << ")\n";
+    }
+    g.print(t);
+}
+
+void run_policy_show(const PolicyShowOptions& opt, Globals& g) {
+    const auto dir = policy::find_policy_dir(g.config);
+    std::cout << policy::effective_policy_yaml(dir, opt.section);
+}
+
+} // namespace
+
+void register_policy(CLI::App& app, Globals& g) {
+    auto* group = app.add_subcommand("policy", "Validate and show the policy files");
+    group->require_subcommand(1);
+
+    auto check_opt = std::make_shared<PolicyCheckOptions>();
+    auto* check = group->add_subcommand("check", "Validate the policy directory and count what it defines (exit 78 on problems)");
+    check->add_option("dir", check_opt->dir, "Policy directory (default: --config or the usual places)");
+    check->callback([check_opt, &g] { run_policy_check(*check_opt, g); });
+
+    auto show_opt = std::make_shared<PolicyShowOptions>();
+    auto* show = group->add_subcommand("show", "Print the merged, effective policy as YAML");
+    show->add_option("section", show_opt->section, "Only this section (site, calendar, people, tickets, ...)");
+    show->callback([show_opt, &g] { run_policy_show(*show_opt, g); });
+}
+
+} // namespace opsctl::cmd

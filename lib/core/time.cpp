@@ -1,0 +1,158 @@
+#include "lib/core/time.hpp"
+
+#include "lib/core/error.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <cstdlib>
+#include <fmt/format.h>
+
+namespace opsctl::core {
+
+namespace {
+
+bool parse_int(std::string_view s, int& out) {
+    if (s.empty()) {
+        return false;
+    }
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc{} && p == s.data() + s.size();
+}
+
+// Parses "HH:MM[:SS]" into seconds of the day.
+std::optional<int> parse_clock(std::string_view s) {
+    int h = 0, m = 0, sec = 0;
+    if (s.size() != 5 && s.size() != 8) {
+        return std::nullopt;
+    }
+    if (s[2] != ':' || !parse_int(s.substr(0, 2), h) || !parse_int(s.substr(3, 2), m)) {
+        return std::nullopt;
+    }
+    if (s.size() == 8 && (s[5] != ':' || !parse_int(s.substr(6, 2), sec))) {
+        return std::nullopt;
+    }
+    if (h > 23 || m > 59 || sec > 60 || h < 0 || m < 0 || sec < 0) {
+        return std::nullopt;
+    }
+    return h * 3600 + m * 60 + sec;
+}
+
+// Parses "Z", "+08:00", "+0800", "-05" into seconds east of UTC.
+std::optional<int> parse_offset(std::string_view s) {
+    if (s == "Z" || s == "z") {
+        return 0;
+    }
+    if (s.size() < 3 || (s[0] != '+' && s[0] != '-')) {
+        return std::nullopt;
+    }
+    const int sign = s[0] == '-' ? -1 : 1;
+    std::string_view rest = s.substr(1);
+    int h = 0, m = 0;
+    if (rest.size() == 2) {
+        if (!parse_int(rest, h)) {
+            return std::nullopt;
+        }
+    } else if (rest.size() == 4) {
+        if (!parse_int(rest.substr(0, 2), h) || !parse_int(rest.substr(2, 2), m)) {
+            return std::nullopt;
+        }
+    } else if (rest.size() == 5 && rest[2] == ':') {
+        if (!parse_int(rest.substr(0, 2), h) || !parse_int(rest.substr(3, 2), m)) {
+            return std::nullopt;
+        }
+    } else {
+        return std::nullopt;
+    }
+    if (h > 23 || m > 59) {
+        return std::nullopt;
+    }
+    return sign * (h * 3600 + m * 60);
+}
+
+} // namespace
+
+std::int64_t now() {
+    if (const char* fixed = std::getenv("OPSCTL_NOW"); fixed && *fixed) {
+        // OPSCTL_NOW without an offset is read as UTC: the site zone is not known here.
+        auto t = parse_time(fixed, Zone());
+        if (!t) {
+            throw UsageError(fmt::format("OPSCTL_NOW '{}' is not an ISO 8601 time", fixed),
+                             "e.g. OPSCTL_NOW=2026-10-01T09:00:00+08:00");
+        }
+        return *t;
+    }
+    using namespace std::chrono;
+    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::optional<std::int64_t> parse_time(std::string_view text, const Zone& zone) {
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    if (text[0] == '@') {
+        std::int64_t v = 0;
+        auto body = text.substr(1);
+        auto [p, ec] = std::from_chars(body.data(), body.data() + body.size(), v);
+        if (ec != std::errc{} || p != body.data() + body.size() || body.empty()) {
+            return std::nullopt;
+        }
+        return v;
+    }
+    auto date = parse_date(text.substr(0, std::min<std::size_t>(10, text.size())));
+    if (!date) {
+        return std::nullopt;
+    }
+    if (text.size() == 10) {
+        return zone.start_of(*date);
+    }
+    if (text[10] != 'T' && text[10] != 't' && text[10] != ' ') {
+        return std::nullopt;
+    }
+    std::string_view rest = text.substr(11);
+    // The clock part ends where an offset begins.
+    std::size_t clock_len = rest.find_first_of("Zz+-");
+    std::string_view clock = rest.substr(0, clock_len);
+    std::string_view offset = clock_len == std::string_view::npos ? std::string_view{} : rest.substr(clock_len);
+    // Fractions of a second are accepted and dropped.
+    if (auto dot = clock.find('.'); dot != std::string_view::npos) {
+        clock = clock.substr(0, dot);
+    }
+    auto secs = parse_clock(clock);
+    if (!secs) {
+        return std::nullopt;
+    }
+    if (offset.empty()) {
+        return zone.from_civil(*date, *secs);
+    }
+    auto off = parse_offset(offset);
+    if (!off) {
+        return std::nullopt;
+    }
+    return days_from_civil(*date) * 86400 + *secs - *off;
+}
+
+std::int64_t parse_time_or_throw(std::string_view text, const Zone& zone, std::string_view what) {
+    auto t = parse_time(text, zone);
+    if (!t) {
+        throw UsageError(fmt::format("{} '{}' is not a date or time", what, text),
+                         "use YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][+HH:MM] or @UNIX");
+    }
+    return *t;
+}
+
+std::string format_time(std::int64_t t, const Zone& zone) {
+    const CivilTime c = zone.to_civil(t);
+    if (c.utc_offset == 0 && (zone.name() == "UTC" || zone.name() == "Etc/UTC")) {
+        return fmt::format("{}T{:02}:{:02}:{:02}Z", format_date(c.date), c.hour, c.minute, c.second);
+    }
+    const int off = c.utc_offset < 0 ? -c.utc_offset : c.utc_offset;
+    return fmt::format("{}T{:02}:{:02}:{:02}{}{:02}:{:02}", format_date(c.date), c.hour, c.minute, c.second,
+                       c.utc_offset < 0 ? '-' : '+', off / 3600, off % 3600 / 60);
+}
+
+std::string format_time_short(std::int64_t t, const Zone& zone) {
+    const CivilTime c = zone.to_civil(t);
+    return fmt::format("{} {:02}:{:02}", format_date(c.date), c.hour, c.minute);
+}
+
+} // namespace opsctl::core

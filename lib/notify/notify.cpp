@@ -1,0 +1,50 @@
+#include "lib/notify/notify.hpp"
+
+#include "lib/core/log.hpp"
+#include "lib/util/process.hpp"
+
+#include <fmt/format.h>
+
+namespace opsctl::notify {
+
+bool wants(const std::vector<std::string>& events, const std::string& kind) {
+    for (const auto& e : events) {
+        if (e == "*" || e == kind) {
+            return true;
+        }
+        if (e.size() > 2 && e.ends_with(".*") && kind.starts_with(e.substr(0, e.size() - 1))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int emit(const policy::NotifyPolicy& policy, const std::string& site, const std::string& kind,
+         const nlohmann::json& data, std::int64_t at) {
+    int ok = 0;
+    for (const auto& [name, hook] : policy.hooks) {
+        if (!wants(hook.events, kind)) {
+            continue;
+        }
+        nlohmann::json event = {{"kind", kind}, {"at", at}, {"site", site}, {"data", data}};
+        util::ProcessOptions options;
+        options.stdin_data = event.dump() + "\n";
+        options.timeout_ms = static_cast<int>(hook.timeout.approx_seconds() * 1000);
+        options.env = util::minimal_environment();
+        const auto r = util::run_process(hook.command, options);
+        if (r.spawn_failed) {
+            core::warn(fmt::format("notify hook '{}' could not run: {}", name, r.err));
+        } else if (r.timed_out) {
+            core::warn(fmt::format("notify hook '{}' timed out after {}", name, options.timeout_ms / 1000.0));
+        } else if (r.exit_code != 0) {
+            const auto first = r.err.substr(0, r.err.find('\n'));
+            core::warn(fmt::format("notify hook '{}' failed with exit status {}{}{}", name,
+                                   r.exit_code < 0 ? 128 + r.signal : r.exit_code, first.empty() ? "" : ": ", first));
+        } else {
+            ++ok;
+        }
+    }
+    return ok;
+}
+
+} // namespace opsctl::notify

@@ -1,0 +1,40 @@
+#include "lib/policy/parsers.hpp"
+
+#include <fmt/format.h>
+
+namespace opsctl::policy {
+
+void parse_notify(Reader& r, const YAML::Node& node, Policy& p) {
+    if (!r.map(node, "section 'notify'", {"hooks"})) {
+        return;
+    }
+    r.entries(node["hooks"], "notify hook", [&](const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+        if (auto it = p.notify.hooks.find(name); it != p.notify.hooks.end()) {
+            r.error(key, fmt::format("notify hook '{}' is defined twice (first at {})", name, it->second.origin.str()));
+            return;
+        }
+        if (!r.map(value, fmt::format("notify hook '{}'", name), {"command", "events", "timeout"})) {
+            return;
+        }
+        NotifyHook hook;
+        hook.name = name;
+        hook.origin = r.origin(key);
+        hook.command = r.strings(value, "command", true).value_or(std::vector<std::string>{});
+        if (value["command"].IsDefined() && hook.command.empty()) {
+            r.error(value["command"], fmt::format("notify hook '{}' has an empty command", name));
+        }
+        hook.events = r.strings(value, "events").value_or(std::vector<std::string>{"*"});
+        if (auto t = r.duration(value, "timeout")) {
+            if (t->approx_seconds() <= 0 || t->approx_seconds() > 3600) {
+                r.error(value["timeout"], "'timeout' must be between 1s and 1h");
+            } else {
+                hook.timeout = *t;
+            }
+        }
+        p.notify.hooks.emplace(name, std::move(hook));
+    });
+}
+
+void finish_notify(Diagnostics&, Policy&) {}
+
+} // namespace opsctl::policy

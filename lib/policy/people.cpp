@@ -1,0 +1,37 @@
+#include "lib/policy/parsers.hpp"
+
+#include <fmt/format.h>
+
+namespace opsctl::policy {
+
+void parse_people(Reader& r, const YAML::Node& node, Policy& p) {
+    r.entries(node, "person", [&](const std::string& id, const YAML::Node& key, const YAML::Node& value) {
+        if (auto it = p.people.find(id); it != p.people.end()) {
+            r.error(key, fmt::format("person '{}' is defined twice (first at {})", id, it->second.origin.str()));
+            return;
+        }
+        Person person;
+        person.id = id;
+        person.origin = r.origin(key);
+        if (value.IsNull()) {
+            person.name = id;
+            p.people.emplace(id, std::move(person));
+            return;
+        }
+        if (!r.map(value, fmt::format("person '{}'", id),
+                   {"name", "email", "phone", "teams", "roles", "active"})) {
+            return;
+        }
+        person.name = r.string(value, "name").value_or(id);
+        person.email = r.string(value, "email").value_or("");
+        person.phone = r.string(value, "phone").value_or("");
+        person.teams = r.strings(value, "teams").value_or(std::vector<std::string>{});
+        person.roles = r.strings(value, "roles").value_or(std::vector<std::string>{});
+        person.active = r.boolean(value, "active").value_or(true);
+        p.people.emplace(id, std::move(person));
+    });
+}
+
+void finish_people(Diagnostics&, Policy&) {}
+
+} // namespace opsctl::policy

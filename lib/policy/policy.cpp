@@ -1,0 +1,70 @@
+#include "lib/policy/policy.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace opsctl::policy {
+
+const Person* Policy::person(const std::string& id) const {
+    auto it = people.find(id);
+    return it == people.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Policy::team_members(const std::string& team) const {
+    std::vector<std::string> out;
+    for (const auto& [id, person] : people) {
+        if (std::find(person.teams.begin(), person.teams.end(), team) != person.teams.end()) {
+            out.push_back(id);
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> Policy::teams() const {
+    std::set<std::string> all;
+    for (const auto& [id, person] : people) {
+        all.insert(person.teams.begin(), person.teams.end());
+    }
+    return {all.begin(), all.end()};
+}
+
+core::BusinessCalendar Policy::business_calendar() const { return core::BusinessCalendar(calendar.spec, site.zone); }
+
+const std::vector<std::string>& section_names() {
+    static const std::vector<std::string> k_names = {"site",       "calendar", "people", "tickets",
+                                                     "sla",        "assets",   "checklists", "backups",
+                                                     "roster",     "report",   "notify"};
+    return k_names;
+}
+
+unsigned section_bit(const std::string& name) {
+    const auto& names = section_names();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (names[i] == name) {
+            return 1u << i;
+        }
+    }
+    return 0;
+}
+
+std::vector<std::pair<std::string, std::size_t>> section_counts(const Policy& p) {
+    std::vector<std::pair<std::string, std::size_t>> out;
+    auto add = [&](const std::string& name, std::size_t n) {
+        if (p.loaded & section_bit(name)) {
+            out.emplace_back(name, n);
+        }
+    };
+    add("calendar", p.calendar.spec.holidays.size() + p.calendar.spec.makeup_workdays.size());
+    add("people", p.people.size());
+    add("tickets", p.tickets.count());
+    add("sla", p.sla.count());
+    add("assets", p.assets.count());
+    add("checklists", p.checklists.count());
+    add("backups", p.backups.count());
+    add("roster", p.roster.count());
+    add("report", p.report.count());
+    add("notify", p.notify.count());
+    return out;
+}
+
+} // namespace opsctl::policy

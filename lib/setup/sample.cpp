@@ -1,0 +1,46 @@
+#include "lib/setup/sample.hpp"
+
+#include "lib/core/error.hpp"
+
+#include <fmt/format.h>
+#include <fstream>
+#include <unistd.h>
+
+namespace opsctl::setup {
+
+namespace fs = std::filesystem;
+
+InstallResult install_sample_policy(const fs::path& dir, bool force) {
+    InstallResult result;
+    std::error_code ec;
+    for (const auto& file : sample_policy_files()) {
+        const fs::path target = dir / file.path;
+        if (fs::exists(target, ec) && !force) {
+            result.kept.push_back(target.string());
+            continue;
+        }
+        fs::create_directories(target.parent_path(), ec);
+        if (ec) {
+            throw Failure(fmt::format("cannot create directory '{}': {}", target.parent_path().string(), ec.message()));
+        }
+        const fs::path tmp = target.string() + fmt::format(".tmp{}", ::getpid());
+        {
+            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+            out.write(file.content.data(), static_cast<std::streamsize>(file.content.size()));
+            out.flush();
+            if (!out) {
+                fs::remove(tmp, ec);
+                throw Failure(fmt::format("cannot write '{}'", tmp.string()));
+            }
+        }
+        fs::rename(tmp, target, ec);
+        if (ec) {
+            fs::remove(tmp, ec);
+            throw Failure(fmt::format("cannot write '{}': {}", target.string(), ec.message()));
+        }
+        result.written.push_back(target.string());
+    }
+    return result;
+}
+
+} // namespace opsctl::setup

@@ -1,0 +1,185 @@
+#include "lib/store/database.hpp"
+
+#include "lib/core/error.hpp"
+#include "lib/store/migrations.hpp"
+
+#include <cstdlib>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <grp.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace opsctl::store {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// "opsc" in ASCII: marks the file as an opsctl database for `file` and for us.
+constexpr int k_application_id = 0x6f707363;
+
+int busy_timeout(const OpenOptions& options) {
+    if (const char* env = std::getenv("OPSCTL_BUSY_TIMEOUT"); env && *env) {
+        char* end = nullptr;
+        long ms = std::strtol(env, &end, 10);
+        if (end && *end == '\0' && ms >= 0) {
+            return static_cast<int>(ms);
+        }
+    }
+    return options.busy_timeout_ms;
+}
+
+void create_file(const fs::path& path, const OpenOptions& options) {
+    std::error_code ec;
+    if (path.has_parent_path()) {
+        fs::create_directories(path.parent_path(), ec);
+        if (ec) {
+            throw Failure(fmt::format("cannot create directory '{}': {}", path.parent_path().string(), ec.message()));
+        }
+    }
+    const mode_t mode = options.group.empty() ? 0600 : 0640;
+    const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode);
+    if (fd < 0 && errno != EEXIST) {
+        throw Failure(fmt::format("cannot create database '{}': {}", path.string(), std::strerror(errno)));
+    }
+    if (fd >= 0) {
+        // The umask may have narrowed the mode; set exactly what we mean.
+        ::fchmod(fd, mode);
+        if (!options.group.empty()) {
+            if (const group* g = ::getgrnam(options.group.c_str())) {
+                if (::fchown(fd, static_cast<uid_t>(-1), g->gr_gid) != 0) {
+                    ::close(fd);
+                    throw Failure(fmt::format("cannot give database '{}' to group '{}': {}", path.string(),
+                                              options.group, std::strerror(errno)));
+                }
+            } else {
+                ::close(fd);
+                throw ConfigError(fmt::format("unknown group '{}' in site.database_group", options.group));
+            }
+        }
+        ::close(fd);
+    }
+}
+
+} // namespace
+
+int current_schema_version() { return migrations().back().version; }
+
+void rethrow_sqlite(const SQLite::Exception& e, const fs::path& path) {
+    const int code = e.getErrorCode() & 0xff;
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+        throw Busy(fmt::format("database '{}' is locked by another process", path.string()),
+                   "the busy timeout ran out; try again");
+    }
+    if (code == SQLITE_READONLY) {
+        throw Failure(fmt::format("database '{}' is read-only", path.string()), e.what());
+    }
+    if (code == SQLITE_FULL) {
+        throw Failure(fmt::format("database '{}': disk is full", path.string()));
+    }
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+        throw Failure(fmt::format("database '{}' is damaged or not a database", path.string()), e.what());
+    }
+    throw Failure(fmt::format("database '{}': {}", path.string(), e.what()));
+}
+
+Database::Database(const fs::path& path, int flags) : m_path(path), m_db(path.string(), flags) {}
+
+std::unique_ptr<Database> Database::open(const fs::path& path, const OpenOptions& options) {
+    std::error_code ec;
+    const bool existed = fs::exists(path, ec);
+    if (!existed) {
+        if (!options.create) {
+            throw NotFound(fmt::format("no database '{}'", path.string()), "run 'opsctl init' to create it");
+        }
+        create_file(path, options);
+    }
+    std::unique_ptr<Database> db;
+    try {
+        db.reset(new Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_FULLMUTEX));
+        db->m_db.setBusyTimeout(busy_timeout(options));
+        auto& sql = db->m_db;
+        const int app_id = sql.execAndGet("PRAGMA application_id").getInt();
+        const int version = sql.execAndGet("PRAGMA user_version").getInt();
+        if (app_id != 0 && app_id != k_application_id) {
+            throw DataError(fmt::format("'{}' is not an opsctl database", path.string()));
+        }
+        if (app_id == 0 && version == 0 &&
+            sql.execAndGet("SELECT count(*) FROM sqlite_master").getInt() > 0) {
+            throw DataError(fmt::format("'{}' is not an opsctl database", path.string()));
+        }
+        if (version > current_schema_version()) {
+            throw Failure(fmt::format("database '{}' has schema version {}, newer than this opsctl ({})",
+                                      path.string(), version, current_schema_version()),
+                          "upgrade opsctl");
+        }
+        sql.exec("PRAGMA foreign_keys = ON");
+        // WAL lets readers (reports) run while cron jobs write; NORMAL sync is safe in WAL.
+        if (sql.execAndGet("PRAGMA journal_mode").getString() != "wal") {
+            sql.exec("PRAGMA journal_mode = WAL");
+        }
+        sql.exec("PRAGMA synchronous = NORMAL");
+        if (version < current_schema_version()) {
+            if (!options.migrate) {
+                throw Failure(fmt::format("database '{}' has schema version {}, this opsctl needs {}",
+                                          path.string(), version, current_schema_version()),
+                              "run 'opsctl init' to migrate it");
+            }
+            db->migrate();
+        }
+    } catch (const SQLite::Exception& e) {
+        rethrow_sqlite(e, path);
+    }
+    return db;
+}
+
+int Database::schema_version() { return m_db.execAndGet("PRAGMA user_version").getInt(); }
+
+void Database::migrate() {
+    for (const auto& m : migrations()) {
+        WriteTransaction tx(*this);
+        // Another process may have migrated while we waited for the lock.
+        if (schema_version() >= m.version) {
+            continue;
+        }
+        if (m.version == 1) {
+            m_db.exec(fmt::format("PRAGMA application_id = {}", k_application_id));
+        }
+        m_db.exec(m.sql);
+        m_db.exec(fmt::format("PRAGMA user_version = {}", m.version));
+        tx.commit();
+    }
+}
+
+WriteTransaction::WriteTransaction(Database& db) : m_db(db) {
+    try {
+        m_db.sql().exec("BEGIN IMMEDIATE");
+    } catch (const SQLite::Exception& e) {
+        rethrow_sqlite(e, m_db.path());
+    }
+    m_db.last_event_hash_known() = false;
+}
+
+WriteTransaction::~WriteTransaction() {
+    if (!m_done) {
+        try {
+            m_db.sql().exec("ROLLBACK");
+        } catch (...) {
+            // Nothing more can be done: SQLite rolls back when the connection closes.
+        }
+        m_db.last_event_hash_known() = false;
+    }
+}
+
+void WriteTransaction::commit() {
+    try {
+        m_db.sql().exec("COMMIT");
+    } catch (const SQLite::Exception& e) {
+        rethrow_sqlite(e, m_db.path());
+    }
+    m_done = true;
+}
+
+} // namespace opsctl::store

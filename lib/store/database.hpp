@@ -1,0 +1,66 @@
+#pragma once
+// The one SQLite database: opening, locking, transactions and schema migrations.
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace opsctl::store {
+
+/// How to open the database.
+struct OpenOptions {
+    bool create = true;           // create (mode 0600) and migrate a missing file
+    bool migrate = true;          // bring an older schema up to date
+    int busy_timeout_ms = 10000;  // how long a writer waits for the lock ($OPSCTL_BUSY_TIMEOUT overrides)
+    std::string group;            // when set, files are made group-readable (0640) by this group
+};
+
+/// An open opsctl database: WAL, foreign keys, busy timeout, schema checked.
+class Database {
+public:
+    /// Opens the database at `path`; throws Failure, Busy or DataError with a clear message
+    /// (not an opsctl database, newer than this binary, cannot create).
+    static std::unique_ptr<Database> open(const std::filesystem::path& path, const OpenOptions& options = {});
+
+    SQLite::Database& sql() { return m_db; }
+    const std::filesystem::path& path() const { return m_path; }
+    /// The schema version stored in the file (PRAGMA user_version).
+    int schema_version();
+    /// The hash of the newest event, cached for the life of a write transaction.
+    std::string& last_event_hash_cache() { return m_last_hash; }
+    bool& last_event_hash_known() { return m_last_hash_known; }
+
+private:
+    Database(const std::filesystem::path& path, int flags);
+    void migrate();
+
+    std::filesystem::path m_path;
+    SQLite::Database m_db;
+    std::string m_last_hash;
+    bool m_last_hash_known = false;
+};
+
+/// A write transaction begun with BEGIN IMMEDIATE, so that the lock is taken (or the busy
+/// error raised) before anything is read. Rolled back unless commit() is called.
+class WriteTransaction {
+public:
+    explicit WriteTransaction(Database& db);
+    ~WriteTransaction();
+    WriteTransaction(const WriteTransaction&) = delete;
+    WriteTransaction& operator=(const WriteTransaction&) = delete;
+    void commit();
+
+private:
+    Database& m_db;
+    bool m_done = false;
+};
+
+/// The schema version this binary writes.
+int current_schema_version();
+
+/// Turns a SQLite "busy" or "locked" failure into the Busy error (exit 75); rethrows others.
+[[noreturn]] void rethrow_sqlite(const SQLite::Exception& e, const std::filesystem::path& path);
+
+} // namespace opsctl::store

@@ -1,0 +1,129 @@
+#include "lib/store/events.hpp"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+namespace opsctl::store {
+
+namespace {
+
+std::string sha256_hex(const std::string& data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+    std::string out;
+    out.reserve(len * 2);
+    for (unsigned int i = 0; i < len; ++i) {
+        out += fmt::format("{:02x}", digest[i]);
+    }
+    return out;
+}
+
+Event read_event(SQLite::Statement& q) {
+    Event e;
+    e.id = q.getColumn(0).getInt64();
+    e.at = q.getColumn(1).getInt64();
+    e.actor = q.getColumn(2).getString();
+    e.entity = q.getColumn(3).getString();
+    e.entity_id = q.getColumn(4).getString();
+    e.action = q.getColumn(5).getString();
+    e.fields = nlohmann::json::parse(q.getColumn(6).getString(), nullptr, false);
+    if (e.fields.is_discarded()) {
+        e.fields = nlohmann::json::object();
+    }
+    e.prev_hash = q.getColumn(7).getString();
+    e.hash = q.getColumn(8).getString();
+    return e;
+}
+
+constexpr const char* k_columns = "id, at, actor, entity, entity_id, action, fields, prev_hash, hash";
+
+} // namespace
+
+std::string event_hash(const Event& e, const std::string& prev_hash, const std::string& fields_text) {
+    // Fields joined with a separator that cannot occur unescaped in JSON text.
+    const std::string content = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", prev_hash, e.at, e.actor,
+                                            e.entity, e.entity_id, e.action, fields_text);
+    return sha256_hex(content);
+}
+
+std::int64_t record_event(Database& db, const Event& event) {
+    auto& sql = db.sql();
+    if (!db.last_event_hash_known()) {
+        SQLite::Statement last(sql, "SELECT hash FROM events ORDER BY id DESC LIMIT 1");
+        db.last_event_hash_cache() = last.executeStep() ? last.getColumn(0).getString() : std::string{};
+        db.last_event_hash_known() = true;
+    }
+    const std::string prev = db.last_event_hash_cache();
+    const std::string fields_text = event.fields.dump();
+    const std::string hash = event_hash(event, prev, fields_text);
+    SQLite::Statement insert(sql, "INSERT INTO events (at, actor, entity, entity_id, action, fields, prev_hash, hash) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, static_cast<std::int64_t>(event.at));
+    insert.bind(2, event.actor);
+    insert.bind(3, event.entity);
+    insert.bind(4, event.entity_id);
+    insert.bind(5, event.action);
+    insert.bind(6, fields_text);
+    insert.bind(7, prev);
+    insert.bind(8, hash);
+    insert.exec();
+    db.last_event_hash_cache() = hash;
+    return sql.getLastInsertRowid();
+}
+
+std::vector<Event> events_for(Database& db, const std::string& entity, const std::string& entity_id) {
+    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM events WHERE entity = ? AND entity_id = ? ORDER BY id",
+                                              k_columns));
+    q.bind(1, entity);
+    q.bind(2, entity_id);
+    std::vector<Event> out;
+    while (q.executeStep()) {
+        out.push_back(read_event(q));
+    }
+    return out;
+}
+
+std::vector<Event> events_between(Database& db, std::int64_t from, std::int64_t to, const std::string& entity) {
+    std::string sql = fmt::format("SELECT {} FROM events WHERE at >= ? AND at < ?", k_columns);
+    if (!entity.empty()) {
+        sql += " AND entity = ?";
+    }
+    sql += " ORDER BY id";
+    SQLite::Statement q(db.sql(), sql);
+    q.bind(1, static_cast<std::int64_t>(from));
+    q.bind(2, static_cast<std::int64_t>(to));
+    if (!entity.empty()) {
+        q.bind(3, entity);
+    }
+    std::vector<Event> out;
+    while (q.executeStep()) {
+        out.push_back(read_event(q));
+    }
+    return out;
+}
+
+ChainCheck verify_event_chain(Database& db) {
+    ChainCheck check;
+    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM events ORDER BY id", k_columns));
+    std::string prev;
+    while (q.executeStep()) {
+        const Event e = read_event(q);
+        const std::string fields_text = q.getColumn(6).getString();
+        ++check.rows;
+        if (e.prev_hash != prev) {
+            check.first_bad_id = e.id;
+            check.problem = fmt::format("event {} does not follow the previous row (a row before it was removed or altered)", e.id);
+            return check;
+        }
+        if (event_hash(e, prev, fields_text) != e.hash) {
+            check.first_bad_id = e.id;
+            check.problem = fmt::format("event {} was altered after it was written", e.id);
+            return check;
+        }
+        prev = e.hash;
+    }
+    return check;
+}
+
+} // namespace opsctl::store

@@ -1,0 +1,169 @@
+#include "lib/store/maintenance.hpp"
+
+#include "lib/core/error.hpp"
+#include "lib/store/events.hpp"
+
+#include <SQLiteCpp/Backup.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace opsctl::store {
+
+namespace fs = std::filesystem;
+
+DatabaseInfo database_info(Database& db) {
+    DatabaseInfo info;
+    info.path = fs::absolute(db.path()).string();
+    std::error_code ec;
+    info.size_bytes = fs::file_size(db.path(), ec);
+    const auto wal = fs::path(db.path().string() + "-wal");
+    if (fs::exists(wal, ec)) {
+        info.size_bytes += fs::file_size(wal, ec);
+    }
+    info.schema_version = db.schema_version();
+    info.binary_schema_version = current_schema_version();
+    info.journal_mode = db.sql().execAndGet("PRAGMA journal_mode").getString();
+    std::vector<std::string> tables;
+    SQLite::Statement q(db.sql(), "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                  "AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' "
+                                  "AND name NOT LIKE '%_fts_%' ORDER BY name");
+    while (q.executeStep()) {
+        tables.push_back(q.getColumn(0).getString());
+    }
+    for (const auto& t : tables) {
+        // Table names come from sqlite_master, not from the user; quoted all the same.
+        SQLite::Statement count(db.sql(), fmt::format("SELECT count(*) FROM \"{}\"", t));
+        count.executeStep();
+        info.row_counts.emplace_back(t, count.getColumn(0).getInt64());
+    }
+    return info;
+}
+
+std::vector<CheckFinding> check_database(Database& db, bool group_allowed) {
+    std::vector<CheckFinding> out;
+    {
+        CheckFinding f{"integrity", true, "ok"};
+        SQLite::Statement q(db.sql(), "PRAGMA integrity_check");
+        std::vector<std::string> lines;
+        while (q.executeStep()) {
+            lines.push_back(q.getColumn(0).getString());
+        }
+        if (!(lines.size() == 1 && lines[0] == "ok")) {
+            f.ok = false;
+            f.detail = lines.empty() ? "no answer" : lines.front();
+            if (lines.size() > 1) {
+                f.detail += fmt::format(" (and {} more)", lines.size() - 1);
+            }
+        }
+        out.push_back(f);
+    }
+    {
+        CheckFinding f{"foreign_keys", true, "ok"};
+        SQLite::Statement q(db.sql(), "PRAGMA foreign_key_check");
+        int n = 0;
+        std::string first;
+        while (q.executeStep()) {
+            if (n++ == 0) {
+                first = fmt::format("row {} of '{}' points to a missing row of '{}'", q.getColumn(1).getInt64(),
+                                    q.getColumn(0).getString(), q.getColumn(2).getString());
+            }
+        }
+        if (n > 0) {
+            f.ok = false;
+            f.detail = n == 1 ? first : fmt::format("{} (and {} more)", first, n - 1);
+        }
+        out.push_back(f);
+    }
+    {
+        const ChainCheck chain = verify_event_chain(db);
+        CheckFinding f{"events", !chain.first_bad_id.has_value(), ""};
+        f.detail = f.ok ? fmt::format("{} events, hash chain intact", chain.rows) : chain.problem;
+        out.push_back(f);
+    }
+    {
+        CheckFinding f{"permissions", true, ""};
+        std::vector<std::string> problems;
+        for (const auto& suffix : {"", "-wal", "-shm"}) {
+            const std::string p = db.path().string() + suffix;
+            struct stat st {};
+            if (::stat(p.c_str(), &st) != 0) {
+                continue;
+            }
+            const mode_t bad = group_allowed ? (S_IWOTH | S_IROTH) : (S_IRWXG | S_IRWXO);
+            if (st.st_mode & bad) {
+                problems.push_back(fmt::format("'{}' has mode {:04o}", p, st.st_mode & 07777));
+            }
+        }
+        const fs::path dir = fs::absolute(db.path()).parent_path();
+        struct stat dst {};
+        if (::stat(dir.c_str(), &dst) == 0 && (dst.st_mode & S_IWOTH) && !(dst.st_mode & S_ISVTX)) {
+            problems.push_back(fmt::format("directory '{}' is writable by others", dir.string()));
+        }
+        if (problems.empty()) {
+            f.detail = group_allowed ? "no access for others" : "owner only (0600)";
+        } else {
+            f.ok = false;
+            f.detail = problems.front();
+            for (std::size_t i = 1; i < problems.size(); ++i) {
+                f.detail += "; " + problems[i];
+            }
+        }
+        out.push_back(f);
+    }
+    return out;
+}
+
+int backup_database(Database& db, const fs::path& target) {
+    std::error_code ec;
+    if (target.has_parent_path()) {
+        fs::create_directories(target.parent_path(), ec);
+    }
+    const fs::path tmp = target.string() + fmt::format(".tmp{}", ::getpid());
+    fs::remove(tmp, ec);
+    {
+        const int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            throw Failure(fmt::format("cannot create '{}': {}", tmp.string(), std::strerror(errno)));
+        }
+        ::close(fd);
+    }
+    int pages = 0;
+    try {
+        SQLite::Database dest(tmp.string(), SQLite::OPEN_READWRITE);
+        SQLite::Backup backup(dest, db.sql());
+        // Copy in steps so that writers are not held off for the whole copy; a write
+        // between steps restarts the copy, which SQLite handles.
+        while (true) {
+            const int rc = backup.executeStep(1024);
+            if (rc == SQLITE_DONE) {
+                break;
+            }
+            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+                ::usleep(20000);
+            }
+        }
+        pages = backup.getTotalPageCount();
+        dest.exec("PRAGMA journal_mode = DELETE");
+    } catch (const SQLite::Exception& e) {
+        fs::remove(tmp, ec);
+        throw Failure(fmt::format("cannot back up the database to '{}': {}", target.string(), e.what()));
+    }
+    {
+        const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ::fsync(fd);
+            ::close(fd);
+        }
+    }
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw Failure(fmt::format("cannot write '{}': {}", target.string(), ec.message()));
+    }
+    return pages;
+}
+
+} // namespace opsctl::store

@@ -1,0 +1,18 @@
+#include "lib/store/migrations.hpp"
+
+namespace opsctl::store {
+
+const std::vector<Migration>& migrations() {
+    // Append only: a released migration never changes, a new change is a new entry.
+    static const std::vector<Migration> k_migrations = {
+        {1, "core: events and settings", schema_core()},
+        {2, "tickets", schema_tickets()},
+        {3, "assets", schema_assets()},
+        {4, "roster", schema_roster()},
+        {5, "inspect", schema_inspect()},
+        {6, "backup", schema_backup()},
+    };
+    return k_migrations;
+}
+
+} // namespace opsctl::store

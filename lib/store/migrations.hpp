@@ -1,0 +1,27 @@
+#pragma once
+// Numbered, append-only schema migrations. Each runs in its own transaction that also
+// bumps PRAGMA user_version.
+
+#include <vector>
+
+namespace opsctl::store {
+
+/// One step of the schema.
+struct Migration {
+    int version;
+    const char* name;
+    const char* sql;
+};
+
+/// Every migration, in order; versions are 1, 2, 3, ...
+const std::vector<Migration>& migrations();
+
+// The SQL of each domain's first migration, one file each (schema_<domain>.cpp).
+const char* schema_core();
+const char* schema_tickets();
+const char* schema_assets();
+const char* schema_roster();
+const char* schema_inspect();
+const char* schema_backup();
+
+} // namespace opsctl::store
