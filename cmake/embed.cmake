@@ -1,5 +1,6 @@
 # Embeds the sample policy files (config/) into the binary for `opsctl init`.
 # Inputs: SRC (config dir), OUT (generated .cpp), FILES (;-separated paths relative to SRC).
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "")
 set(table "")
 set(i 0)

@@ -6,16 +6,6 @@ namespace opsctl::policy {
 
 namespace {
 
-std::optional<int> weekday_number(const std::string& word) {
-    static const std::vector<std::string> k_names = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-    for (std::size_t i = 0; i < k_names.size(); ++i) {
-        if (word == k_names[i]) {
-            return static_cast<int>(i) + 1;
-        }
-    }
-    return std::nullopt;
-}
-
 // Reads a list of {date: D, name: N} or {from: D, to: D, name: N} into `out`.
 void read_days(Reader& r, const YAML::Node& list, std::string_view what, std::map<core::Date, std::string>& out,
                bool allow_ranges) {
@@ -74,7 +64,7 @@ void parse_calendar(Reader& r, const YAML::Node& node, Policy& p) {
     if (auto days = r.strings(node, "workdays")) {
         spec.workdays.clear();
         for (const auto& d : *days) {
-            if (auto n = weekday_number(d)) {
+            if (auto n = core::parse_weekday(d)) {
                 spec.workdays.insert(*n);
             } else {
                 r.error(node["workdays"], fmt::format("unknown weekday '{}' (use mon, tue, wed, thu, fri, sat, sun)", d));
@@ -83,22 +73,13 @@ void parse_calendar(Reader& r, const YAML::Node& node, Policy& p) {
     }
     if (auto hours = r.strings(node, "hours")) {
         spec.hours.clear();
-        for (const auto& span : *hours) {
-            const auto dash = span.find('-');
-            auto start = dash == std::string::npos ? std::nullopt : parse_time_of_day(span.substr(0, dash));
-            auto end = dash == std::string::npos ? std::nullopt : parse_time_of_day(span.substr(dash + 1));
-            if (!start || !end || *start == *end) {
-                r.error(node["hours"], fmt::format("working hours '{}' must be a span HH:MM-HH:MM", span));
-                continue;
-            }
-            if (*start < *end) {
-                spec.hours.push_back({*start, *end});
+        for (const auto& text : *hours) {
+            // A span that ends at or before its start crosses midnight and belongs to the
+            // day it starts on (a night shift), see core::parse_work_span.
+            if (auto span = core::parse_work_span(text)) {
+                spec.hours.push_back(*span);
             } else {
-                // A span across midnight works from start to midnight and from midnight to end.
-                spec.hours.push_back({*start, 86400});
-                if (*end > 0) {
-                    spec.hours.push_back({0, *end});
-                }
+                r.error(node["hours"], fmt::format("working hours '{}' must be a span HH:MM-HH:MM", text));
             }
         }
         std::sort(spec.hours.begin(), spec.hours.end(),

@@ -10,7 +10,7 @@ namespace opsctl::policy {
 
 namespace {
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 // Names of policy items: identifiers a shell user can type without quoting.
 bool is_item_name(const std::string& name) {
@@ -76,10 +76,10 @@ bool Reader::map(const YAML::Node& node, std::string_view what, const std::vecto
         }
         const std::string key = it->first.Scalar();
         if (!seen.insert(key).second) {
-            error(it->first, fmt::format("key {} appears twice in {}", quoted(key), what));
+            error(it->first, fmt::format("key {} appears twice in {}", in_quotes(key), what));
         }
         if (std::find(known.begin(), known.end(), key) == known.end()) {
-            error(it->first, fmt::format("unknown key {} in {} ({})", quoted(key), what, util::suggest(key, known)));
+            error(it->first, fmt::format("unknown key {} in {} ({})", in_quotes(key), what, util::suggest(key, known)));
         }
     }
     return true;
@@ -110,11 +110,11 @@ void Reader::entries(const YAML::Node& node, std::string_view what,
         }
         const std::string name = it->first.Scalar();
         if (!is_item_name(name)) {
-            error(it->first, fmt::format("{} name {} must be letters, digits, '-', '_' or '.'", what, quoted(name)));
+            error(it->first, fmt::format("{} name {} must be letters, digits, '-', '_' or '.'", what, in_quotes(name)));
             continue;
         }
         if (!seen.insert(name).second) {
-            error(it->first, fmt::format("{} {} is defined twice in this file", what, quoted(name)));
+            error(it->first, fmt::format("{} {} is defined twice in this file", what, in_quotes(name)));
             continue;
         }
         fn(name, it->first, it->second);
@@ -128,7 +128,7 @@ YAML::Node Reader::value(const YAML::Node& map, std::string_view key, bool requi
     const YAML::Node v = map[std::string(key)];
     if (!v.IsDefined() || v.IsNull()) {
         if (required) {
-            error(map, fmt::format("missing required key {}", quoted(key)));
+            error(map, fmt::format("missing required key {}", in_quotes(key)));
         }
         return YAML::Node(YAML::NodeType::Undefined);
     }
@@ -151,7 +151,7 @@ std::optional<std::int64_t> Reader::as_integer(const YAML::Node& node, std::stri
     std::int64_t v = 0;
     auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
     if (ec != std::errc{} || p != s->data() + s->size()) {
-        error(node, fmt::format("{} must be a whole number, not {}", what, quoted(*s)));
+        error(node, fmt::format("{} must be a whole number, not {}", what, in_quotes(*s)));
         return std::nullopt;
     }
     return v;
@@ -164,7 +164,7 @@ std::optional<core::Duration> Reader::as_duration(const YAML::Node& node, std::s
     }
     auto d = core::parse_duration(*s);
     if (!d) {
-        error(node, fmt::format("{} must be a duration such as 30m, 4h, 2d, 1w, 1mo or 5y, not {}", what, quoted(*s)));
+        error(node, fmt::format("{} must be a duration such as 30m, 4h, 2d, 1w, 1mo or 5y, not {}", what, in_quotes(*s)));
     }
     return d;
 }
@@ -176,7 +176,7 @@ std::optional<core::Date> Reader::as_date(const YAML::Node& node, std::string_vi
     }
     auto d = core::parse_date(*s);
     if (!d) {
-        error(node, fmt::format("{} must be a date YYYY-MM-DD, not {}", what, quoted(*s)));
+        error(node, fmt::format("{} must be a date YYYY-MM-DD, not {}", what, in_quotes(*s)));
     }
     return d;
 }
@@ -188,7 +188,7 @@ std::optional<int> Reader::as_time_of_day(const YAML::Node& node, std::string_vi
     }
     auto t = parse_time_of_day(*s);
     if (!t) {
-        error(node, fmt::format("{} must be a time of day HH:MM, not {}", what, quoted(*s)));
+        error(node, fmt::format("{} must be a time of day HH:MM, not {}", what, in_quotes(*s)));
     }
     return t;
 }
@@ -198,7 +198,7 @@ std::optional<std::string> Reader::string(const YAML::Node& map, std::string_vie
     if (!v.IsDefined()) {
         return std::nullopt;
     }
-    return as_string(v, quoted(key));
+    return as_string(v, in_quotes(key));
 }
 
 std::optional<std::int64_t> Reader::integer(const YAML::Node& map, std::string_view key, bool required,
@@ -207,9 +207,9 @@ std::optional<std::int64_t> Reader::integer(const YAML::Node& map, std::string_v
     if (!v.IsDefined()) {
         return std::nullopt;
     }
-    auto n = as_integer(v, quoted(key));
+    auto n = as_integer(v, in_quotes(key));
     if (n && (*n < min || *n > max)) {
-        error(v, fmt::format("{} must be between {} and {}, not {}", quoted(key), min, max, *n));
+        error(v, fmt::format("{} must be between {} and {}, not {}", in_quotes(key), min, max, *n));
         return std::nullopt;
     }
     return n;
@@ -220,7 +220,7 @@ std::optional<double> Reader::number(const YAML::Node& map, std::string_view key
     if (!v.IsDefined()) {
         return std::nullopt;
     }
-    auto s = as_string(v, quoted(key));
+    auto s = as_string(v, in_quotes(key));
     if (!s) {
         return std::nullopt;
     }
@@ -232,7 +232,7 @@ std::optional<double> Reader::number(const YAML::Node& map, std::string_view key
         }
     } catch (const std::exception&) {
     }
-    error(v, fmt::format("{} must be a number, not {}", quoted(key), quoted(*s)));
+    error(v, fmt::format("{} must be a number, not {}", in_quotes(key), in_quotes(*s)));
     return std::nullopt;
 }
 
@@ -241,7 +241,7 @@ std::optional<bool> Reader::boolean(const YAML::Node& map, std::string_view key,
     if (!v.IsDefined()) {
         return std::nullopt;
     }
-    auto s = as_string(v, quoted(key));
+    auto s = as_string(v, in_quotes(key));
     if (!s) {
         return std::nullopt;
     }
@@ -252,7 +252,7 @@ std::optional<bool> Reader::boolean(const YAML::Node& map, std::string_view key,
     if (l == "false" || l == "no" || l == "off") {
         return false;
     }
-    error(v, fmt::format("{} must be true or false, not {}", quoted(key), quoted(*s)));
+    error(v, fmt::format("{} must be true or false, not {}", in_quotes(key), in_quotes(*s)));
     return std::nullopt;
 }
 
@@ -261,7 +261,7 @@ std::optional<core::Duration> Reader::duration(const YAML::Node& map, std::strin
     if (!v.IsDefined()) {
         return std::nullopt;
     }
-    return as_duration(v, quoted(key));
+    return as_duration(v, in_quotes(key));
 }
 
 std::optional<core::Date> Reader::date(const YAML::Node& map, std::string_view key, bool required) {
@@ -269,7 +269,7 @@ std::optional<core::Date> Reader::date(const YAML::Node& map, std::string_view k
     if (!v.IsDefined()) {
         return std::nullopt;
     }
-    return as_date(v, quoted(key));
+    return as_date(v, in_quotes(key));
 }
 
 std::optional<int> Reader::time_of_day(const YAML::Node& map, std::string_view key, bool required) {
@@ -277,7 +277,7 @@ std::optional<int> Reader::time_of_day(const YAML::Node& map, std::string_view k
     if (!v.IsDefined()) {
         return std::nullopt;
     }
-    return as_time_of_day(v, quoted(key));
+    return as_time_of_day(v, in_quotes(key));
 }
 
 std::optional<double> Reader::percent(const YAML::Node& map, std::string_view key, bool required) {
@@ -285,7 +285,7 @@ std::optional<double> Reader::percent(const YAML::Node& map, std::string_view ke
     if (!v.IsDefined()) {
         return std::nullopt;
     }
-    auto s = as_string(v, quoted(key));
+    auto s = as_string(v, in_quotes(key));
     if (!s) {
         return std::nullopt;
     }
@@ -301,7 +301,7 @@ std::optional<double> Reader::percent(const YAML::Node& map, std::string_view ke
         }
     } catch (const std::exception&) {
     }
-    error(v, fmt::format("{} must be a percentage such as 75%, not {}", quoted(key), quoted(*s)));
+    error(v, fmt::format("{} must be a percentage such as 75%, not {}", in_quotes(key), in_quotes(*s)));
     return std::nullopt;
 }
 
@@ -313,7 +313,7 @@ std::optional<std::string> Reader::one_of(const YAML::Node& map, std::string_vie
     }
     if (std::find(allowed.begin(), allowed.end(), *s) == allowed.end()) {
         error(map[std::string(key)],
-              fmt::format("{} must be one of {}, not {}", quoted(key), util::join(allowed, ", "), quoted(*s)));
+              fmt::format("{} must be one of {}, not {}", in_quotes(key), util::join(allowed, ", "), in_quotes(*s)));
         return std::nullopt;
     }
     return s;
@@ -330,12 +330,12 @@ std::optional<std::vector<std::string>> Reader::strings(const YAML::Node& map, s
         return out;
     }
     if (!v.IsSequence()) {
-        error(v, fmt::format("{} must be a list of values", quoted(key)));
+        error(v, fmt::format("{} must be a list of values", in_quotes(key)));
         return std::nullopt;
     }
     bool ok = true;
     for (const auto& item : v) {
-        if (auto s = as_string(item, fmt::format("each item of {}", quoted(key)))) {
+        if (auto s = as_string(item, fmt::format("each item of {}", in_quotes(key)))) {
             out.push_back(*s);
         } else {
             ok = false;

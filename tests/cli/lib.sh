@@ -1,0 +1,83 @@
+# Shared helpers for the black-box tests: each test_*.sh sources this, runs the real
+# binary ($OPSCTL_BIN) in a scratch folder, and ends with `finish`.
+# shellcheck shell=bash
+set -u
+
+BIN=${OPSCTL_BIN:?set OPSCTL_BIN to the opsctl binary}
+SRC=${OPSCTL_SOURCE:?set OPSCTL_SOURCE to the source tree}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/opsctl-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# A clean, fixed environment: nothing from the caller's policy or database leaks in.
+export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" XDG_DATA_HOME="$WORK/home/.local/share"
+export OPSCTL_CONFIG="$WORK/cfg" OPSCTL_DB="$WORK/ops.db" OPSCTL_USER=tester NO_COLOR=1 TZ=UTC
+unset OPSCTL_NOW OPSCTL_BUSY_TIMEOUT SUDO_USER
+mkdir -p "$HOME"
+
+PASSES=0
+FAILS=0
+
+# run ARGS...: runs opsctl; sets OUT (stdout), ERR (stderr) and RC.
+run() {
+    OUT=$("$BIN" "$@" 2>"$WORK/.stderr")
+    RC=$?
+    ERR=$(cat "$WORK/.stderr")
+}
+
+# run_in TEXT ARGS...: like run, with TEXT on stdin.
+run_in() {
+    local input=$1
+    shift
+    OUT=$(printf '%s' "$input" | "$BIN" "$@" 2>"$WORK/.stderr")
+    RC=$?
+    ERR=$(cat "$WORK/.stderr")
+}
+
+pass() { PASSES=$((PASSES + 1)); }
+fail() {
+    FAILS=$((FAILS + 1))
+    printf 'FAIL: %s\n' "$1" >&2
+    printf '  exit: %s\n  stdout: %s\n  stderr: %s\n' "${RC:-}" "${OUT:-}" "${ERR:-}" | head -c 4000 >&2
+}
+
+# expect_rc N DESCRIPTION
+expect_rc() {
+    if [ "$RC" -eq "$1" ]; then pass; else fail "$2 (wanted exit $1, got $RC)"; fi
+}
+# expect_out TEXT DESCRIPTION: stdout contains TEXT
+expect_out() {
+    if [[ "$OUT" == *"$1"* ]]; then pass; else fail "$2 (stdout lacks '$1')"; fi
+}
+# expect_no_out TEXT DESCRIPTION: stdout does not contain TEXT
+expect_no_out() {
+    if [[ "$OUT" != *"$1"* ]]; then pass; else fail "$2 (stdout has '$1')"; fi
+}
+# expect_err TEXT DESCRIPTION: stderr contains TEXT
+expect_err() {
+    if [[ "$ERR" == *"$1"* ]]; then pass; else fail "$2 (stderr lacks '$1')"; fi
+}
+# expect_eq WANTED GOT DESCRIPTION
+expect_eq() {
+    if [ "$1" == "$2" ]; then pass; else fail "$3 (wanted '$1', got '$2')"; fi
+}
+# expect_true DESCRIPTION COMMAND...: the command succeeds
+expect_true() {
+    local desc=$1
+    shift
+    if "$@"; then pass; else fail "$desc"; fi
+}
+
+# init_sample: installs the sample policy and a fresh database.
+init_sample() {
+    run init
+    if [ "$RC" -ne 0 ]; then
+        fail "opsctl init failed"
+        finish
+    fi
+}
+
+finish() {
+    printf '%s: %d passed, %d failed\n' "$(basename "$0" .sh)" "$PASSES" "$FAILS"
+    [ "$FAILS" -eq 0 ] || exit 1
+    exit 0
+}

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs the Debian 12 packages that building and testing opsctl need, only when one is
+# missing (so that a second run does not touch the network). Run as root or through sudo.
+set -eu
+here=$(dirname "$0")
+packages=$(grep -v '^#' "$here/debian-packages.txt" | tr '\n' ' ')
+missing=""
+for p in $packages; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+echo "installing:$missing" >&2
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
