@@ -16,9 +16,11 @@ namespace opsctl::cmd {
 namespace {
 
 namespace ps = policy::section;
-// The review reads every group's records but needs only these policy sections: names and
-// titles of ticket types and priorities, and its own settings.
-constexpr unsigned k_sections = ps::k_tickets | ps::k_report;
+// The review reads every group's records; from the policy it needs the names and titles of
+// ticket types and priorities, the roster (whose schedule is computed, not stored), the
+// calendar and people it rests on, and its own settings.
+constexpr unsigned k_sections =
+    ps::k_tickets | ps::k_report | ps::k_calendar | ps::k_people | ps::k_roster;
 
 struct MonthlyOptions {
     std::string month, out, out_dir, lang;

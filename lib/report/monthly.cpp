@@ -100,7 +100,7 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
     // One read transaction, so that every figure comes from the same snapshot even while
     // other commands write.
     SQLite::Transaction snapshot(ctx.db.sql(), SQLite::TransactionBehavior::DEFERRED);
-    for (auto* builder : {&ticket_section}) {
+    for (auto* builder : {&ticket_section, &roster_section}) {
         if (auto section = builder(ctx, in, actions)) {
             review.sections.push_back(std::move(*section));
         }
@@ -149,6 +149,8 @@ Table report_table(Context& ctx, TableName name, const store::ReportPeriod& peri
         return tickets_table(ctx, period, lang);
     case TableName::sla:
         return sla_table(ctx, period, lang);
+    case TableName::roster:
+        return roster_table(ctx, period, lang);
     default:
         break;
     }

@@ -30,6 +30,7 @@ struct ActionItem {
 };
 
 std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, std::vector<ActionItem>& actions);
+std::optional<Section> roster_section(Context& ctx, const SectionInput& in, std::vector<ActionItem>& actions);
 
 /// The action items as a table (kind, item, owner, detail, since).
 output::Table action_table(const std::vector<ActionItem>& actions, Language lang);
@@ -40,5 +41,6 @@ std::string fill(std::string text, const std::vector<std::pair<std::string, std:
 /// Single tables (see report_table).
 output::Table tickets_table(Context& ctx, const store::ReportPeriod& p, Language lang);
 output::Table sla_table(Context& ctx, const store::ReportPeriod& p, Language lang);
+output::Table roster_table(Context& ctx, const store::ReportPeriod& p, Language lang);
 
 } // namespace opsctl::report

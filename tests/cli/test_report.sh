@@ -6,12 +6,19 @@ source "$(dirname "$0")/lib.sh"
 
 init_sample
 
-# An empty database: no sections, still a valid review.
+# An empty database: no ticket section, still a valid review (the roster's schedule comes
+# from the policy, so its section is there).
 OPSCTL_NOW=2026-11-05T10:00:00+08:00 run report monthly --lang en
 expect_rc 0 "monthly on an empty database"
 expect_out "# Monthly operations review — 2026-10" "the default month is the last full month"
-expect_out "Nothing was recorded for this month." "an empty review says so"
 expect_no_out "## Tickets" "no ticket section without tickets"
+expect_out "## Duty roster" "a roster section from the policy's rotations"
+# A policy without rotations and no records: nothing to show, and the review says so.
+mkdir -p "$WORK/bare"
+printf 'site:\n  name: Bare\n  timezone: Asia/Shanghai\n' >"$WORK/bare/opsctl.yaml"
+OPSCTL_NOW=2026-11-05T10:00:00+08:00 run --config "$WORK/bare" --db "$WORK/bare.db" report monthly --lang en
+expect_rc 0 "monthly with a bare policy"
+expect_out "Nothing was recorded for this month." "an empty review says so"
 
 # at TIME ARGS...: runs opsctl at a fixed instant (site time +08:00) and fails the test on error.
 at() {
@@ -87,6 +94,18 @@ T6=$ID
 new 2026-10-21T09:00:00+08:00 --type complaint --complaint-type 响应慢 --title "报修两次无人处理"
 T7=$ID
 at 2026-10-21T13:00:00+08:00 ticket assign "$T7" wangfang
+# Roster: zhangwei covers the desk day of lina on Wed 10-14 (an override; the hours stay the same);
+# liuyang hands the on-call rotation over to alice on Mon 10-12.
+at 2026-10-13T10:00:00+08:00 --as zhangwei roster override add --rotation desk --person zhangwei \
+    --from 2026-10-14T09:00 --to 2026-10-14T17:30 --note 病假
+at 2026-10-12T09:05:00+08:00 --as liuyang roster handover --rotation ops-oncall --to alice --note "夜班无异常"
+#
+# Roster by hand (sample rotations: ops-primary and desk work the 09:00-17:30 day shift on
+# working days; ops-oncall the 17:30-09:00 night every day and 09:00-17:30 on days off):
+#   October: 18 working days (22 weekdays - 5 holiday weekdays + the make-up Saturday 10-10),
+#   13 days off: 2 x 18 x 8.5 + (31 x 24 - 31 x 8.5) + 13 x 8.5 = 306 + 480.5 + 110.5 = 897 h;
+#   September: 22 working days (22 weekdays - 09-25 + the make-up Sunday 09-20), 8 days off:
+#   2 x 22 x 8.5 + (30 x 24 - 30 x 8.5) + 8 x 8.5 = 374 + 465 + 68 = 907 h. No gaps.
 #
 # October by hand:
 #   opened 5 (T3-T7), closed 4 (T2-T5), backlog at month end 2 (T6, T7), P1 1 (T5)
@@ -132,6 +151,22 @@ check_figure resolution_mean 4.63 7.50 -2.88
 check_figure resolution_p90 9.50 7.50 2.00
 check_figure satisfaction 3.75 4.00 -0.25
 check_figure complaints 1 0 1
+check_figure() {
+    local section=$1 key=$2 value=$3 previous=$4 change=$5
+    local got
+    got=$(python3 - "$WORK/figures.csv" "$section" "$key" <<'PY'
+import csv, sys
+for row in csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8')):
+    if row['section'] == sys.argv[2] and row['key'] == sys.argv[3]:
+        print(f"{row['value']}|{row['previous']}|{row['change']}")
+PY
+)
+    expect_eq "$value|$previous|$change" "$got" "figure $section.$key"
+}
+check_figure roster duty_hours 897.00 907.00 -10.00
+check_figure roster handovers 1 0 1
+check_figure roster overrides 1 0 1
+check_figure roster gap_hours 0.00 0.00 0.00
 
 # The Markdown review in English: sections, charts with their tables, action items.
 OPSCTL_NOW=$NOW run report monthly --lang en
