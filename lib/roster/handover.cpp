@@ -3,9 +3,9 @@
 #include "lib/core/error.hpp"
 #include "lib/core/time.hpp"
 #include "lib/notify/notify.hpp"
+#include "lib/roster/audit.hpp"
 #include "lib/roster/duty.hpp"
 #include "lib/roster/override.hpp"
-#include "lib/roster/audit.hpp"
 #include "lib/store/roster_repo.hpp"
 #include "lib/ticket/service.hpp"
 
@@ -44,8 +44,8 @@ Handover from_row(const store::HandoverRow& r) {
 
 // A ticket as the next shift needs to see it: enough to act on without opening it.
 nlohmann::json ticket_item(const Context& ctx, const ticket::TicketSummary& t) {
-    nlohmann::json j{{"id", t.id},       {"type", t.type},         {"priority", t.priority},
-                     {"status", t.status}, {"title", t.title},     {"assignee", t.assignee}};
+    nlohmann::json j{{"id", t.id},         {"type", t.type},   {"priority", t.priority},
+                     {"status", t.status}, {"title", t.title}, {"assignee", t.assignee}};
     const bool breached = t.response_breached || t.resolution_breached;
     j["breached"] = breached;
     const auto due = t.response_due_at ? t.response_due_at : t.resolution_due_at;
@@ -78,7 +78,8 @@ nlohmann::json handover_snapshot(const Context& ctx) {
     Context c = ctx;
     const auto names = ctx.policy.tickets.priority_names();
     // "P1/P2": the two most urgent priorities of the policy, whatever they are called.
-    const std::vector<std::string> urgent(names.begin(), names.begin() + std::min<std::size_t>(2, names.size()));
+    const std::vector<std::string> urgent(names.begin(),
+                                          names.begin() + std::min<std::size_t>(2, names.size()));
     if (!urgent.empty()) {
         for (const auto& t : ticket::open_tickets(c, urgent)) {
             s["tickets"].push_back(ticket_item(ctx, t));
