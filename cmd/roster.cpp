@@ -15,6 +15,7 @@
 
 #include <iostream>
 #include <optional>
+#include <string_view>
 
 namespace opsctl::cmd {
 
@@ -101,6 +102,14 @@ std::string person_name(const Context& ctx, const std::string& id) {
     return p ? p->name : id;
 }
 
+// The end of a span: a bare date means the end of that day, so "--to 2026-10-12" includes it.
+std::int64_t parse_end(const std::string& text, const core::Zone& zone, std::string_view what) {
+    if (auto day = core::parse_date(text)) {
+        return zone.start_of(core::add_days(*day, 1));
+    }
+    return core::parse_time_or_throw(text, zone, what);
+}
+
 struct Range {
     std::int64_t from = 0;
     std::int64_t to = 0;
@@ -127,11 +136,7 @@ Range read_range(const Context& ctx, const std::string& month, const std::string
         r.from = core::parse_time_or_throw(from, zone, "--from");
     }
     if (!to.empty()) {
-        if (auto day = core::parse_date(to)) {
-            r.to = zone.start_of(core::add_days(*day, 1));
-        } else {
-            r.to = core::parse_time_or_throw(to, zone, "--to");
-        }
+        r.to = parse_end(to, zone, "--to");
     } else if (!from.empty() && r.to <= r.from) {
         r.to = r.from + 7 * 86400;
     }
@@ -243,7 +248,7 @@ void run_roster_override_add(const RosterOverrideAddOptions& opt, Globals& g) {
         req.replaces = opt.replaces;
     }
     req.from = core::parse_time_or_throw(opt.from, ctx.zone(), "--from");
-    req.to = core::parse_time_or_throw(opt.to, ctx.zone(), "--to");
+    req.to = parse_end(opt.to, ctx.zone(), "--to");
     req.note = text_or_stdin(opt.note);
     const auto o = roster::add_override(ctx, req);
     if (g.quiet) {
@@ -499,7 +504,7 @@ void register_roster(CLI::App& app, Globals& g) {
     add->add_option("--rotation", add_opt->rotation, "The rotation")->required();
     add->add_option("--person", add_opt->person, "Who covers")->required();
     add->add_option("--from", add_opt->from, "Start time")->required();
-    add->add_option("--to", add_opt->to, "End time")->required();
+    add->add_option("--to", add_opt->to, "End time (a bare date includes that day)")->required();
     add->add_option("--replaces", add_opt->replaces, "Only in place of this person (a swap)");
     add->add_option("--note", add_opt->note, "Why (- reads stdin)");
     add->callback([add_opt, &g] { run_roster_override_add(*add_opt, g); });

@@ -69,6 +69,10 @@ run roster override add --rotation ops-primary --person alice --from "2026-10-09
 expect_rc 65 "an override that changes nothing is refused"
 run roster override add --rotation ops-primary --person liuyang --from "2026-10-09 14:00" --to "2026-10-09 13:00"
 expect_rc 64 "an override ending before it begins is a usage error"
+run -q roster override add --rotation desk --person lina --from 2026-10-13 --to 2026-10-13 --replaces wangfang
+expect_rc 0 "a swap over whole days"
+run -q roster now --rotation desk --at "2026-10-13 17:00"
+expect_eq "lina" "$OUT" "a bare --to date includes that day"
 run roster override list --month 2026-10
 expect_rc 0 "list overrides"
 expect_out "看牙医" "the note is listed"
