@@ -67,4 +67,27 @@ std::vector<std::pair<std::string, std::size_t>> section_counts(const Policy& p)
     return out;
 }
 
+unsigned policy_names_sections(const std::string& kind) {
+    if (kind == "people" || kind == "teams") {
+        return section::k_people;
+    }
+    return 0;
+}
+
+std::vector<std::string> policy_names(const Policy& p, const std::string& kind) {
+    std::vector<std::string> out;
+    if (kind == "people") {
+        for (const auto& [id, person] : p.people) {
+            out.push_back(id);
+        }
+    } else if (kind == "teams") {
+        out = p.teams();
+    } else if (kind == "sections") {
+        out = section_names();
+    }
+    // Completion lists the sections that exist today; the sections written later add their
+    // names here (checklists, backups, rotations, ticket types/states/priorities, asset classes).
+    return out;
+}
+
 } // namespace opsctl::policy
