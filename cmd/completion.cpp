@@ -107,9 +107,10 @@ std::string value_kind(const std::string& name, const std::string& group) {
     static const std::vector<std::pair<std::vector<std::string_view>, std::string_view>> k_by_name = {
         {{"format"}, "formats"},
         {{"type", "ticket-type"}, "ticket-types"},
-        {{"state", "states"}, "ticket-states"},
+        {{"state", "states", "status"}, "ticket-states"},
+        {{"complaint-type"}, "complaint-types"},
         {{"priority", "prio"}, "priorities"},
-        {{"assignee", "owner", "person", "people", "as", "by", "who", "user", "requester", "reporter", "engineer",
+        {{"assignee", "owner", "person", "people", "as", "by", "who", "user", "requester", "reporter", "engineer", "replaces",
           "to-person", "from-person"},
          "people"},
         {{"team", "teams"}, "teams"},

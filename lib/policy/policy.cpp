@@ -71,6 +71,12 @@ unsigned policy_names_sections(const std::string& kind) {
     if (kind == "people" || kind == "teams") {
         return section::k_people;
     }
+    if (kind == "ticket-types" || kind == "ticket-states" || kind == "priorities" || kind == "complaint-types") {
+        return section::k_tickets | section::k_people;
+    }
+    if (kind == "rotations") {
+        return section::k_roster | section::k_people;
+    }
     return 0;
 }
 
@@ -84,6 +90,22 @@ std::vector<std::string> policy_names(const Policy& p, const std::string& kind) 
         out = p.teams();
     } else if (kind == "sections") {
         out = section_names();
+    } else if (kind == "ticket-types") {
+        out = p.tickets.type_names();
+    } else if (kind == "ticket-states") {
+        std::set<std::string> states;
+        for (const auto& [name, workflow] : p.tickets.workflows) {
+            for (const auto& state : workflow.states) {
+                states.insert(state.name);
+            }
+        }
+        out.assign(states.begin(), states.end());
+    } else if (kind == "priorities") {
+        out = p.tickets.priority_names();
+    } else if (kind == "complaint-types") {
+        out = p.tickets.complaint_types;
+    } else if (kind == "rotations") {
+        out = p.roster.rotation_names();
     }
     // Completion lists the sections that exist today; the sections written later add their
     // names here (checklists, backups, rotations, ticket types/states/priorities, asset classes).

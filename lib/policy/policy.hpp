@@ -75,7 +75,7 @@ std::vector<std::pair<std::string, std::size_t>> section_counts(const Policy& po
 unsigned policy_names_sections(const std::string& kind);
 /// The names a policy defines of one kind, for shell completion: "people", "teams",
 /// "sections", "checklists", "backups", "rotations", "ticket-types", "ticket-states",
-/// "priorities", "asset-classes". An unknown kind, or one whose section defines nothing, is empty.
+/// "priorities", "complaint-types", "asset-classes". An unknown kind, or one whose section defines nothing, is empty.
 std::vector<std::string> policy_names(const Policy& policy, const std::string& kind);
 
 } // namespace opsctl::policy

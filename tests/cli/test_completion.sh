@@ -81,6 +81,14 @@ expect_eq "zhangwei" "$(printf '%s\n' "$OUT" | cut -f1)" "--config on the comman
 if has_group ticket; then
     run __complete -- ti
     expect_value "ticket" "'ti' completes to ticket"
+    run __complete -- ticket new --priority ""
+    expect_value "P1" "ticket --priority offers the policy's priorities"
+    run __complete -- ticket new --type ""
+    expect_value "incident" "ticket --type offers the policy's types"
+fi
+if has_group roster; then
+    run __complete -- roster now --rotation ""
+    if printf '%s\n' "$OUT" | grep -q .; then pass; else fail "roster --rotation offers the sample rotations"; fi
 fi
 if has_group inspect && "$BIN" inspect --help | grep -q '^  run'; then
     run __complete -- inspect run ""
