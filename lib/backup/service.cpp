@@ -253,7 +253,12 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
             spec.exclude = job.exclude;
             spec.label = job.name;
             spec.progress = progress;
-            spec.skip.push_back(fs::weakly_canonical(dest, ec));
+            // Never archive backups into backups: every job's folder is left out.
+            for (const auto& [other_name, other] : ctx.policy.backups.jobs) {
+                const fs::path d = job_dest(ctx, other);
+                spec.skip.push_back(d);
+                spec.skip.push_back(fs::weakly_canonical(d, ec));
+            }
             if (job.kind == policy::BackupKind::archive) {
                 for (const auto& p : job.paths) {
                     fs::path src = expand_home(p);
