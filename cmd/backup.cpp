@@ -112,14 +112,15 @@ std::string state_name(int s) {
 }
 
 void run_backup_run(const BackupRunOptions& opt, Globals& g) {
-    if (opt.all == !opt.jobs.empty()) {
-        throw UsageError("name the jobs to run, or give --all", "see 'opsctl backup run --help'");
+    if (opt.all && !opt.jobs.empty()) {
+        throw UsageError("name jobs or give --all, not both", "see 'opsctl backup run --help'");
     }
     auto ctx = g.context(k_sections);
     backup::RunRequest req;
     req.jobs = opt.jobs;
-    req.all = opt.all;
-    req.due = opt.due;
+    // A bare `backup run`, as cron and systemd timers call it, runs every job that is due.
+    req.all = opt.all || opt.jobs.empty();
+    req.due = opt.due || (!opt.all && opt.jobs.empty());
     ProgressLine line("backing up");
     req.progress = line.fn();
     const auto outcomes = backup::run_jobs(ctx, req);
@@ -320,8 +321,8 @@ void register_backup(CLI::App& app, Globals& g) {
     group->require_subcommand(1);
 
     auto run_opt = std::make_shared<BackupRunOptions>();
-    auto* run = group->add_subcommand("run", "Run backup jobs (exit 1 when one failed)");
-    run->add_option("job", run_opt->jobs, "Jobs to run");
+    auto* run = group->add_subcommand("run", "Run backup jobs; without names, every job that is due (exit 1 when one failed)");
+    run->add_option("job", run_opt->jobs, "Jobs to run (default: every job that is due)");
     run->add_flag("--all", run_opt->all, "Run every job");
     run->add_flag("--due", run_opt->due, "Only jobs whose 'every' has passed since their last success");
     run->callback([run_opt, &g] { run_backup_run(*run_opt, g); });

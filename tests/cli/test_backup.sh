@@ -13,8 +13,8 @@ run backup status
 expect_rc 3 "status is UNKNOWN before any run"
 expect_out "never ran" "status says the jobs never ran"
 
-run backup run
-expect_rc 64 "run without jobs or --all is a usage error"
+run backup run policy --all
+expect_rc 64 "run with jobs and --all is a usage error"
 run backup run nosuch
 expect_rc 66 "an unknown job is not found"
 expect_err "known: opsctl-db, policy" "unknown job lists the known ones"
@@ -60,6 +60,9 @@ expect_out "past max_age" "status says which job is too old"
 OPSCTL_NOW=2026-10-09T11:00:00+08:00 run backup run --all --due
 expect_rc 0 "run --due"
 expect_out "not due" "jobs that ran an hour ago are not due"
+OPSCTL_NOW=2026-10-09T11:00:00+08:00 run backup run
+expect_rc 0 "a bare run (as from cron) runs what is due"
+expect_out "not due" "a bare run skips jobs that are not due"
 
 # Restore drills.
 run backup restore "$DR" --to "$WORK/r1"
