@@ -9,7 +9,7 @@ void parse_report(Reader& r, const YAML::Node& node, Policy& p) {
         return;
     }
     if (!r.map(node, "section 'report'",
-               {"language", "top_assets", "incident_types", "problem_types", "change_types",
+               {"language", "top_assets", "list_limit", "incident_types", "problem_types", "change_types",
                 "complaint_types"})) {
         return;
     }
@@ -27,6 +27,9 @@ void parse_report(Reader& r, const YAML::Node& node, Policy& p) {
     }
     if (auto v = r.integer(node, "top_assets", false, 1, 1000)) {
         rp.top_assets = static_cast<std::size_t>(*v);
+    }
+    if (auto v = r.integer(node, "list_limit", false, 1, 100000)) {
+        rp.list_limit = static_cast<std::size_t>(*v);
     }
     if (auto v = r.strings(node, "incident_types")) {
         rp.incident_types = *v;

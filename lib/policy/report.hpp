@@ -13,6 +13,7 @@ namespace opsctl::policy {
 struct ReportPolicy {
     std::string language = "en";                           // en | zh: default of --lang
     std::size_t top_assets = 10;                           // rows of "assets with most incidents"
+    std::size_t list_limit = 50;                           // rows of each ticket list and action kind
     std::vector<std::string> incident_types{"incident"};   // ticket types counted as incidents
     std::vector<std::string> problem_types{"problem"};     // ticket types counted as problems
     std::vector<std::string> change_types{"change"};       // ticket types counted as changes

@@ -66,6 +66,8 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"col.owner", {"Owner", "负责人"}},
         {"col.detail", {"Detail", "说明"}},
         {"col.since", {"Since", "起始"}},
+        {"list.cut", {"{title} (first {shown} of {total})", "{title}（共 {total} 个，列出前 {shown} 个）"}},
+        {"list.more", {"... and {more} more", "……另有 {more} 个"}},
         // Units.
         {"unit.count", {"count", "个"}},
         {"unit.percent", {"%", "%"}},

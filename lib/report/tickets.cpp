@@ -95,6 +95,28 @@ Table ticket_list(const Context& ctx, const std::vector<store::ReportTicket>& ti
     return t;
 }
 
+// "Tickets that breached (50 of 1,234)" when the list was cut at the policy's limit.
+std::string with_count(const std::string& title, const std::vector<store::ReportTicket>& rows, Language lang) {
+    if (rows.empty() || rows.front().total <= static_cast<std::int64_t>(rows.size())) {
+        return title;
+    }
+    return fill(tr(lang, "list.cut"), {{"title", title},
+                                       {"shown", std::to_string(rows.size())},
+                                       {"total", std::to_string(rows.front().total)}});
+}
+
+// One closing row saying how many more there are, so that a cut list is never mistaken for
+// the whole of it.
+void more_actions(const std::vector<store::ReportTicket>& rows, const std::string& kind, Language lang,
+                  std::vector<ActionItem>& actions) {
+    if (rows.empty() || rows.front().total <= static_cast<std::int64_t>(rows.size())) {
+        return;
+    }
+    actions.push_back({kind, fill(tr(lang, "list.more"), {{"more", std::to_string(rows.front().total -
+                                                                                  static_cast<std::int64_t>(rows.size()))}}),
+                       "", "", ""});
+}
+
 } // namespace
 
 Table tickets_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
@@ -333,18 +355,24 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, std:
         }
         s.tables.push_back(std::move(c));
     }
-    s.tables.push_back({"breached_tickets", tr(lang, "tbl.breached"),
-                        ticket_list(ctx, store::breached_tickets(ctx.db, in.current), lang)});
+    const auto limit = static_cast<std::int64_t>(ctx.policy.report.list_limit);
+    const auto breached = store::breached_tickets(ctx.db, in.current, limit);
+    s.tables.push_back({"breached_tickets", with_count(tr(lang, "tbl.breached"), breached, lang),
+                        ticket_list(ctx, breached, lang)});
 
-    for (const auto& t : store::open_tickets_of_types(ctx.db, kinds.problem)) {
+    const auto problems = store::open_tickets_of_types(ctx.db, kinds.problem, limit);
+    for (const auto& t : problems) {
         actions.push_back({tr(lang, "action.open_problem"), fmt::format("#{} {}", t.id, t.title), t.assignee,
                            t.priority + " " + t.status, core::format_time_short(t.created_at, ctx.zone())});
     }
-    for (const auto& t : store::open_breached_tickets(ctx.db)) {
+    more_actions(problems, tr(lang, "action.open_problem"), lang, actions);
+    const auto open_breached = store::open_breached_tickets(ctx.db, limit);
+    for (const auto& t : open_breached) {
         actions.push_back({tr(lang, "action.breached_open"), fmt::format("#{} {}", t.id, t.title), t.assignee,
                            t.priority + " " + t.status + " (" + breach_text(t, lang) + ")",
                            core::format_time_short(t.created_at, ctx.zone())});
     }
+    more_actions(open_breached, tr(lang, "action.breached_open"), lang, actions);
     return s;
 }
 

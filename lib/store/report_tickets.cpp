@@ -9,9 +9,10 @@ namespace {
 // Every ticket whose response, resolution or closure can fall in [start, end) is still
 // open or was closed at or after `start` (a ticket is answered and resolved no later than
 // it is closed), and was created before `end`. Filtering on closed_at first lets SQLite
-// use the tickets_closed index instead of scanning the whole table.
-constexpr const char* k_active =
-    "(closed_at IS NULL OR closed_at >= ?1) AND created_at < ?2";
+// use the tickets_closed index instead of scanning the whole table; the unary + keeps the
+// planner off tickets_created, whose range (everything before the period's end) is nearly
+// the whole table when the period is the last month.
+constexpr const char* k_active = "(closed_at IS NULL OR closed_at >= ?1) AND +created_at < ?2";
 
 void bind_period(SQLite::Statement& q, const ReportPeriod& p) {
     q.bind(1, static_cast<std::int64_t>(p.start));
@@ -60,13 +61,16 @@ std::vector<ReportTicket> read_tickets(SQLite::Statement& q) {
         t.created_at = q.getColumn(6).getInt64();
         t.response_breached = q.getColumn(7).getInt() != 0;
         t.resolution_breached = q.getColumn(8).getInt() != 0;
+        t.total = q.getColumn(9).getInt64();
         out.push_back(std::move(t));
     }
     return out;
 }
 
-constexpr const char* k_ticket_columns =
-    "id, type, priority, status, title, assignee, created_at, response_breached, resolution_breached";
+// The window count is taken before LIMIT, so one query gives both the first rows and how
+// many there are in all.
+constexpr const char* k_ticket_columns = "id, type, priority, status, title, assignee, created_at, "
+                                         "response_breached, resolution_breached, COUNT(*) OVER ()";
 
 } // namespace
 
@@ -101,8 +105,8 @@ TicketFigures ticket_figures(Database& db, const ReportPeriod& p, const ReportTi
     {
         // Two index ranges instead of one OR: open now, or closed after the period's end.
         SQLite::Statement q(db.sql(),
-                            "SELECT (SELECT COUNT(*) FROM tickets WHERE closed_at IS NULL AND created_at < ?1) + "
-                            "(SELECT COUNT(*) FROM tickets WHERE closed_at >= ?1 AND created_at < ?1)");
+                            "SELECT (SELECT COUNT(*) FROM tickets WHERE closed_at IS NULL AND +created_at < ?1) + "
+                            "(SELECT COUNT(*) FROM tickets WHERE closed_at >= ?1 AND +created_at < ?1)");
         q.bind(1, static_cast<std::int64_t>(p.end));
         q.executeStep();
         f.backlog = q.getColumn(0).getInt64();
@@ -190,9 +194,9 @@ SELECT CASE WHEN ?1 - created_at < 86400 THEN 0
             WHEN ?1 - created_at < 7 * 86400 THEN 2
             WHEN ?1 - created_at < 30 * 86400 THEN 3
             ELSE 4 END AS bucket, COUNT(*)
-FROM (SELECT created_at FROM tickets WHERE closed_at IS NULL AND created_at < ?1
+FROM (SELECT created_at FROM tickets WHERE closed_at IS NULL AND +created_at < ?1
       UNION ALL
-      SELECT created_at FROM tickets WHERE closed_at >= ?1 AND created_at < ?1)
+      SELECT created_at FROM tickets WHERE closed_at >= ?1 AND +created_at < ?1)
 GROUP BY bucket)sql");
     q.bind(1, static_cast<std::int64_t>(p.end));
     std::vector<NamedCount> out{{"1d", 0, 0}, {"3d", 0, 0}, {"7d", 0, 0}, {"30d", 0, 0}, {"more", 0, 0}};
@@ -246,29 +250,33 @@ std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, 
     return out;
 }
 
-std::vector<ReportTicket> breached_tickets(Database& db, const ReportPeriod& p) {
+std::vector<ReportTicket> breached_tickets(Database& db, const ReportPeriod& p, std::int64_t limit) {
     SQLite::Statement q(db.sql(), std::string("SELECT ") + k_ticket_columns + " FROM tickets WHERE " + k_active +
                                       R"sql( AND (response_breached = 1 OR resolution_breached = 1)
   AND ((response_breached = 1 AND responded_at >= ?1 AND responded_at < ?2)
        OR (resolution_breached = 1 AND resolved_at >= ?1 AND resolved_at < ?2)
        OR is_open = 1)
-ORDER BY created_at, id)sql");
+ORDER BY created_at, id LIMIT ?3)sql");
     bind_period(q, p);
+    q.bind(3, static_cast<std::int64_t>(limit));
     return read_tickets(q);
 }
 
-std::vector<ReportTicket> open_tickets_of_types(Database& db, const std::vector<std::string>& types) {
+std::vector<ReportTicket> open_tickets_of_types(Database& db, const std::vector<std::string>& types,
+                                                std::int64_t limit) {
     SQLite::Statement q(db.sql(), std::string("SELECT ") + k_ticket_columns +
                                       " FROM tickets WHERE is_open = 1 AND type IN (" +
-                                      report_placeholders(types.size(), 1) + ") ORDER BY created_at, id");
-    bind_list(q, 1, types);
+                                      report_placeholders(types.size(), 2) + ") ORDER BY created_at, id LIMIT ?1");
+    q.bind(1, static_cast<std::int64_t>(limit));
+    bind_list(q, 2, types);
     return read_tickets(q);
 }
 
-std::vector<ReportTicket> open_breached_tickets(Database& db) {
+std::vector<ReportTicket> open_breached_tickets(Database& db, std::int64_t limit) {
     SQLite::Statement q(db.sql(), std::string("SELECT ") + k_ticket_columns +
                                       " FROM tickets WHERE is_open = 1 AND (response_breached = 1 OR "
-                                      "resolution_breached = 1) ORDER BY created_at, id");
+                                      "resolution_breached = 1) ORDER BY created_at, id LIMIT ?1");
+    q.bind(1, static_cast<std::int64_t>(limit));
     return read_tickets(q);
 }
 

@@ -70,8 +70,9 @@ struct KindFlow {
     std::int64_t opened = 0, closed = 0, open_at_end = 0;
 };
 
-/// A ticket as the review lists it.
+/// A ticket as the review lists it; `total` is how many matched before the limit.
 struct ReportTicket {
+    std::int64_t total = 0;
     std::int64_t id = 0;
     std::string type, priority, status, title, assignee;
     std::int64_t created_at = 0;
@@ -98,11 +99,12 @@ KindFlow ticket_kind_flow(Database& db, const ReportPeriod& p, const std::vector
 /// Complaints opened in the period by complaint type ("" when a complaint ticket has none).
 std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, const std::vector<std::string>& types);
 /// Tickets whose breach counts in the period (response or resolution in it and breached),
-/// and open tickets created before its end that are breached; oldest first.
-std::vector<ReportTicket> breached_tickets(Database& db, const ReportPeriod& p);
-/// Open tickets of these types, oldest first (open problems).
-std::vector<ReportTicket> open_tickets_of_types(Database& db, const std::vector<std::string>& types);
-/// Open tickets with a breached clock, oldest first.
-std::vector<ReportTicket> open_breached_tickets(Database& db);
+/// and open tickets created before its end that are breached; oldest first, at most `limit`.
+std::vector<ReportTicket> breached_tickets(Database& db, const ReportPeriod& p, std::int64_t limit);
+/// Open tickets of these types, oldest first (open problems), at most `limit`.
+std::vector<ReportTicket> open_tickets_of_types(Database& db, const std::vector<std::string>& types,
+                                                std::int64_t limit);
+/// Open tickets with a breached clock, oldest first, at most `limit`.
+std::vector<ReportTicket> open_breached_tickets(Database& db, std::int64_t limit);
 
 } // namespace opsctl::store
