@@ -227,7 +227,7 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, std:
     auto shown = [&](std::size_t i) { return format_value(s.figures[i], s.figures[i].value, lang); };
     s.sentences.push_back(fill(tr(lang, "sentence.tickets"), {{"opened", shown(0)}, {"closed", shown(1)},
                                                               {"backlog", shown(2)}}));
-    if (cur.response.with_target > 0 || cur.resolution.with_target > 0) {
+    if (cur.response.with_target > 0 && cur.resolution.with_target > 0) {
         s.sentences.push_back(fill(tr(lang, "sentence.sla"), {{"response", shown(4)}, {"resolution", shown(5)}}));
     }
     if (cur.satisfaction || cur.complaints > 0) {
