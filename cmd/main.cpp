@@ -3,9 +3,9 @@
 
 #include "cmd/common.hpp"
 #include "lib/core/error.hpp"
+#include "lib/store/failure.hpp"
 #include "version.hpp"
 
-#include <SQLiteCpp/Exception.h>
 #include <fmt/format.h>
 
 #include <clocale>
@@ -27,6 +27,19 @@ void print_error(const std::string& what, const std::string& hint) {
     } else {
         std::cerr << "opsctl: error: " << what << " (" << hint << ")\n";
     }
+}
+
+// Prints an Error (its detail lines first) and returns its exit status.
+int report_error(const opsctl::Error& e) {
+    std::cout.flush();
+    for (const auto& line : e.details()) {
+        std::cerr << line << '\n';
+    }
+    // An Error without a message only carries an exit status (a monitoring verdict).
+    if (*e.what() != '\0') {
+        print_error(e.what(), e.hint());
+    }
+    return e.status();
 }
 
 } // namespace
@@ -83,25 +96,15 @@ int main(int argc, char** argv) {
         print_error(e.what(), "run 'opsctl --help' or 'opsctl <group> --help'");
         return exit_code::k_usage;
     } catch (const Error& e) {
-        std::cout.flush();
-        for (const auto& line : e.details()) {
-            std::cerr << line << '\n';
-        }
-        print_error(e.what(), e.hint());
-        return e.status();
-    } catch (const SQLite::Exception& e) {
-        std::cout.flush();
-        const int code = e.getErrorCode() & 0xff;
-        if (code == 5 || code == 6) { // SQLITE_BUSY, SQLITE_LOCKED
-            print_error("the database is locked by another process", "the busy timeout ran out; try again");
-            return exit_code::k_busy;
-        }
-        print_error(std::string("database: ") + e.what(), "");
-        return exit_code::k_failed;
+        return report_error(e);
     } catch (const std::bad_alloc&) {
         print_error("out of memory", "");
         return exit_code::k_failed;
     } catch (const std::exception& e) {
+        // A database failure that escaped lib/ still gets its exit status (75 when busy).
+        if (auto error = store::database_failure(e)) {
+            return report_error(*error);
+        }
         print_error(e.what(), "");
         return exit_code::k_failed;
     }

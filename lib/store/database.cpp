@@ -1,6 +1,7 @@
 #include "lib/store/database.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/store/failure.hpp"
 #include "lib/store/migrations.hpp"
 
 #include <cstdlib>
@@ -68,21 +69,7 @@ void create_file(const fs::path& path, const OpenOptions& options) {
 int current_schema_version() { return migrations().back().version; }
 
 void rethrow_sqlite(const SQLite::Exception& e, const fs::path& path) {
-    const int code = e.getErrorCode() & 0xff;
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-        throw Busy(fmt::format("database '{}' is locked by another process", path.string()),
-                   "the busy timeout ran out; try again");
-    }
-    if (code == SQLITE_READONLY) {
-        throw Failure(fmt::format("database '{}' is read-only", path.string()), e.what());
-    }
-    if (code == SQLITE_FULL) {
-        throw Failure(fmt::format("database '{}': disk is full", path.string()));
-    }
-    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
-        throw Failure(fmt::format("database '{}' is damaged or not a database", path.string()), e.what());
-    }
-    throw Failure(fmt::format("database '{}': {}", path.string(), e.what()));
+    throw *database_failure(e, path.string());
 }
 
 Database::Database(const fs::path& path, int flags) : m_path(path), m_db(path.string(), flags) {}
