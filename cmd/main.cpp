@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <clocale>
+#include <cstring>
 #include <csignal>
 #include <iostream>
 
@@ -106,7 +107,11 @@ int main(int argc, char** argv) {
         }
         app.parse(argc, argv);
         std::cout.flush();
-        return std::cout.good() || errno == EPIPE ? 0 : exit_code::k_failed;
+        if (!std::cout.good() && errno != EPIPE) {
+            print_error("cannot write the output", std::strerror(errno));
+            return exit_code::k_failed;
+        }
+        return g.exit_status;
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
