@@ -8,6 +8,7 @@
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/time.hpp"
+#include "lib/ticket/service.hpp"
 #include "lib/util/text.hpp"
 
 #include <fmt/format.h>
@@ -33,6 +34,7 @@ struct AssetListOptions {
 struct AssetShowOptions {
     std::string tag;
     std::int64_t history = 20;
+    std::int64_t tickets = 10;
 };
 struct AssetUpdateOptions {
     std::string tag;
@@ -214,6 +216,19 @@ void run_asset_show(const AssetShowOptions& opt, Globals& g) {
     r.add("disposed_at", "Disposed", time_cell(ctx, a.disposed_at));
 
     const auto mt = maintenance_table(ctx, history, false);
+    output::Table tt;
+    tt.add_column("id", "Ticket")
+        .add_column("type", "Type")
+        .add_column("priority", "Priority")
+        .add_column("status", "Status")
+        .add_column("title", "Title")
+        .add_column("assignee", "Assignee")
+        .add_column("created", "Created");
+    const auto tickets = ticket::tickets_for_asset(ctx, a.tag, static_cast<int>(opt.tickets));
+    for (const auto& t : tickets) {
+        tt.add_row({output::Cell::integer(t.id), t.type, t.priority, t.status, t.title, text_cell(t.assignee),
+                    core::format_time_short(t.created_at, ctx.zone())});
+    }
     if (g.format == "json" && !g.quiet) {
         // One document: the record, with the history as an array.
         std::ostringstream rec;
@@ -224,6 +239,9 @@ void run_asset_show(const AssetShowOptions& opt, Globals& g) {
         output::render(mt, ro, hist);
         auto doc = nlohmann::json::parse(rec.str());
         doc["maintenance"] = nlohmann::json::parse(hist.str());
+        std::ostringstream tix;
+        output::render(tt, ro, tix);
+        doc["tickets"] = nlohmann::json::parse(tix.str());
         std::cout << doc.dump(2) << '\n';
         return;
     }
@@ -238,6 +256,14 @@ void run_asset_show(const AssetShowOptions& opt, Globals& g) {
         auto ro = g.render_options();
         ro.columns.clear();
         output::render(mt, ro, std::cout);
+    }
+    std::cout << "\nTickets (latest " << opt.tickets << "):\n";
+    if (tickets.empty()) {
+        std::cout << "  none\n";
+    } else {
+        auto ro = g.render_options();
+        ro.columns.clear();
+        output::render(tt, ro, std::cout);
     }
 }
 
@@ -466,9 +492,11 @@ void register_asset(CLI::App& app, Globals& g) {
     list->callback([list_opt, &g] { run_asset_list(*list_opt, g); });
 
     auto show_opt = std::make_shared<AssetShowOptions>();
-    auto* show = group->add_subcommand("show", "Every field of an asset and its maintenance history");
+    auto* show = group->add_subcommand("show", "Every field of an asset, its maintenance history and its tickets");
     show->add_option("tag", show_opt->tag, "Asset tag")->required();
     show->add_option("--history", show_opt->history, "How many maintenance records to show (default 20)")
+        ->check(CLI::NonNegativeNumber);
+    show->add_option("--tickets", show_opt->tickets, "How many tickets naming the asset to show (default 10)")
         ->check(CLI::NonNegativeNumber);
     show->callback([show_opt, &g] { run_asset_show(*show_opt, g); });
 

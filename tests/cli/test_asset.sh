@@ -79,6 +79,10 @@ expect_rc 0 "show"
 expect_out "内存(GB)" "show labels custom fields"
 expect_out "256" "show lists custom field values"
 expect_out "张伟" "show names the owner"
+run -q ticket new --type incident --priority P3 --title "db-01 风扇异响" --asset SRV-0001
+expect_rc 0 "a ticket naming the asset"
+run asset show SRV-0001
+expect_out "db-01 风扇异响" "show lists the tickets that name the asset"
 run asset show SRV-9999
 expect_rc 66 "show of a missing tag exits 66"
 
