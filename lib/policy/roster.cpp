@@ -8,12 +8,14 @@
 namespace opsctl::policy {
 
 const Shift* RosterPolicy::shift(const std::string& name) const {
-    auto it = std::find_if(shifts.begin(), shifts.end(), [&](const Shift& s) { return s.name == name; });
+    auto it =
+        std::find_if(shifts.begin(), shifts.end(), [&](const Shift& s) { return s.name == name; });
     return it == shifts.end() ? nullptr : &*it;
 }
 
 const Rotation* RosterPolicy::rotation(const std::string& name) const {
-    auto it = std::find_if(rotations.begin(), rotations.end(), [&](const Rotation& r) { return r.name == name; });
+    auto it = std::find_if(rotations.begin(), rotations.end(),
+                           [&](const Rotation& r) { return r.name == name; });
     return it == rotations.end() ? nullptr : &*it;
 }
 
@@ -30,7 +32,8 @@ namespace {
 void parse_shift(Reader& r, const std::string& name, const YAML::Node& key, const YAML::Node& value,
                  Policy& p) {
     if (const Shift* first = p.roster.shift(name)) {
-        r.error(key, fmt::format("shift '{}' is defined twice (first at {})", name, first->origin.str()));
+        r.error(key, fmt::format("shift '{}' is defined twice (first at {})", name,
+                                 first->origin.str()));
         return;
     }
     if (!r.map(value, fmt::format("shift '{}'", name), {"start", "end", "days", "holidays"})) {
@@ -45,7 +48,8 @@ void parse_shift(Reader& r, const std::string& name, const YAML::Node& key, cons
         return;
     }
     if (*start >= 86400) {
-        r.error(value["start"], fmt::format("shift '{}' cannot start at 24:00 (write 00:00)", name));
+        r.error(value["start"],
+                fmt::format("shift '{}' cannot start at 24:00 (write 00:00)", name));
         return;
     }
     s.start = *start;
@@ -60,7 +64,8 @@ void parse_shift(Reader& r, const std::string& name, const YAML::Node& key, cons
             s.days = ShiftDays::workdays;
         } else if (days->size() == 1 && first == "offdays") {
             s.days = ShiftDays::offdays;
-        } else if (days->size() == 1 && (first == "every day" || first == "everyday" || first == "daily")) {
+        } else if (days->size() == 1 &&
+                   (first == "every day" || first == "everyday" || first == "daily")) {
             s.days = ShiftDays::every_day;
         } else {
             s.days = ShiftDays::weekdays;
@@ -68,10 +73,12 @@ void parse_shift(Reader& r, const std::string& name, const YAML::Node& key, cons
                 if (auto n = core::parse_weekday(d)) {
                     s.weekdays.insert(*n);
                 } else {
-                    r.error(value["days"],
-                            fmt::format("shift '{}': unknown days '{}' (use workdays, offdays, every day, or a "
-                                        "list of mon..sun)",
-                                        name, d));
+                    r.error(
+                        value["days"],
+                        fmt::format(
+                            "shift '{}': unknown days '{}' (use workdays, offdays, every day, or a "
+                            "list of mon..sun)",
+                            name, d));
                 }
             }
             if (s.weekdays.empty()) {
@@ -89,16 +96,19 @@ void parse_shift(Reader& r, const std::string& name, const YAML::Node& key, cons
         } else if (word == "off" || word == "false" || word == "no") {
             s.cover_holidays = false;
         } else {
-            r.error(value["holidays"], fmt::format("shift '{}': 'holidays' must be covered or off, not '{}'", name, *h));
+            r.error(
+                value["holidays"],
+                fmt::format("shift '{}': 'holidays' must be covered or off, not '{}'", name, *h));
         }
     }
     p.roster.shifts.push_back(std::move(s));
 }
 
-void parse_rotation(Reader& r, const std::string& name, const YAML::Node& key, const YAML::Node& value,
-                    Policy& p) {
+void parse_rotation(Reader& r, const std::string& name, const YAML::Node& key,
+                    const YAML::Node& value, Policy& p) {
     if (const Rotation* first = p.roster.rotation(name)) {
-        r.error(key, fmt::format("rotation '{}' is defined twice (first at {})", name, first->origin.str()));
+        r.error(key, fmt::format("rotation '{}' is defined twice (first at {})", name,
+                                 first->origin.str()));
         return;
     }
     if (!r.map(value, fmt::format("rotation '{}'", name),
@@ -119,9 +129,10 @@ void parse_rotation(Reader& r, const std::string& name, const YAML::Node& key, c
     }
     if (auto length = r.duration(value, "length")) {
         if (length->seconds != 0 || length->months != 0 || length->days <= 0) {
-            r.error(value["length"], fmt::format("rotation '{}': 'length' must be whole days or weeks (1d, 1w), not "
-                                                 "'{}'",
-                                                 name, core::format_duration(*length)));
+            r.error(value["length"],
+                    fmt::format("rotation '{}': 'length' must be whole days or weeks (1d, 1w), not "
+                                "'{}'",
+                                name, core::format_duration(*length)));
         } else {
             rot.length_days = static_cast<int>(length->days);
         }
@@ -153,9 +164,11 @@ void parse_rotation(Reader& r, const std::string& name, const YAML::Node& key, c
             }
         }
         if (!time || *time >= 86400 || (words.size() == 2 && !weekday)) {
-            r.error(value["handoff"], fmt::format("rotation '{}': 'handoff' must be a weekday and a time ('mon 09:00') "
-                                                  "or a time ('09:00'), not '{}'",
-                                                  name, *handoff));
+            r.error(
+                value["handoff"],
+                fmt::format("rotation '{}': 'handoff' must be a weekday and a time ('mon 09:00') "
+                            "or a time ('09:00'), not '{}'",
+                            name, *handoff));
             return;
         }
         rot.handoff_time = *time;
@@ -163,10 +176,13 @@ void parse_rotation(Reader& r, const std::string& name, const YAML::Node& key, c
     }
     if (rot.handoff_weekday) {
         if (rot.length_days % 7 != 0) {
-            r.error(value["handoff"], fmt::format("rotation '{}': a handoff weekday needs a length in whole weeks", name));
+            r.error(value["handoff"],
+                    fmt::format("rotation '{}': a handoff weekday needs a length in whole weeks",
+                                name));
         } else if (core::iso_weekday(rot.start) != *rot.handoff_weekday) {
-            r.error(value["start"], fmt::format("rotation '{}': start {} is not on the handoff weekday",
-                                                name, core::format_date(rot.start)));
+            r.error(value["start"],
+                    fmt::format("rotation '{}': start {} is not on the handoff weekday", name,
+                                core::format_date(rot.start)));
         }
     }
     p.roster.rotations.push_back(std::move(rot));
@@ -185,7 +201,8 @@ void parse_roster(Reader& r, const YAML::Node& node, Policy& p) {
         if (auto span = core::parse_work_span(*night)) {
             p.roster.night = *span;
         } else {
-            r.error(node["night"], fmt::format("'night' must be a span HH:MM-HH:MM, not '{}'", *night));
+            r.error(node["night"],
+                    fmt::format("'night' must be a span HH:MM-HH:MM, not '{}'", *night));
         }
     }
     if (auto late = r.duration(node, "late_after")) {
@@ -196,9 +213,10 @@ void parse_roster(Reader& r, const YAML::Node& node, Policy& p) {
         }
     }
     if (node["shifts"].IsDefined()) {
-        r.entries(node["shifts"], "shift", [&](const std::string& name, const YAML::Node& key, const YAML::Node& value) {
-            parse_shift(r, name, key, value, p);
-        });
+        r.entries(node["shifts"], "shift",
+                  [&](const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+                      parse_shift(r, name, key, value, p);
+                  });
     }
     if (node["rotations"].IsDefined()) {
         r.entries(node["rotations"], "rotation",
@@ -224,8 +242,8 @@ void finish_roster(Diagnostics& d, Policy& p) {
     for (const auto& rot : p.roster.rotations) {
         for (const auto& s : rot.shifts) {
             if (!p.roster.shift(s)) {
-                d.error(rot.origin, fmt::format("rotation '{}' names no shift '{}' ({})", rot.name, s,
-                                                util::suggest(s, shift_names)));
+                d.error(rot.origin, fmt::format("rotation '{}' names no shift '{}' ({})", rot.name,
+                                                s, util::suggest(s, shift_names)));
             }
         }
         if (!people) {
@@ -233,13 +251,13 @@ void finish_roster(Diagnostics& d, Policy& p) {
         }
         for (const auto& m : rot.members) {
             if (!p.person(m)) {
-                d.error(rot.origin, fmt::format("rotation '{}' names no person '{}' ({})", rot.name, m,
-                                                util::suggest(m, person_ids)));
+                d.error(rot.origin, fmt::format("rotation '{}' names no person '{}' ({})", rot.name,
+                                                m, util::suggest(m, person_ids)));
             }
         }
         if (!rot.team.empty() && std::find(teams.begin(), teams.end(), rot.team) == teams.end()) {
-            d.error(rot.origin, fmt::format("rotation '{}' names no team '{}' ({})", rot.name, rot.team,
-                                            util::suggest(rot.team, teams)));
+            d.error(rot.origin, fmt::format("rotation '{}' names no team '{}' ({})", rot.name,
+                                            rot.team, util::suggest(rot.team, teams)));
         }
     }
 }

@@ -28,7 +28,7 @@ struct Shift {
     int start = 0; // seconds from local midnight, 0..86399
     int end = 0;   // seconds from the start date's midnight, start < end <= start + 86400
     ShiftDays days = ShiftDays::workdays;
-    std::set<int> weekdays;     // ISO 1..7, for ShiftDays::weekdays
+    std::set<int> weekdays;      // ISO 1..7, for ShiftDays::weekdays
     bool cover_holidays = false; // true: runs on public holidays too; false: holidays are off
     Origin origin;
 
@@ -52,10 +52,10 @@ struct Rotation {
 
 /// Validated `roster` policy.
 struct RosterPolicy {
-    std::vector<Shift> shifts;        // in policy order
-    std::vector<Rotation> rotations;  // in policy order (the first of a team is its primary)
+    std::vector<Shift> shifts;       // in policy order
+    std::vector<Rotation> rotations; // in policy order (the first of a team is its primary)
     core::WorkSpan night{22 * 3600, 30 * 3600}; // what counts as night hours in `roster load`
-    std::int64_t late_after = 600;    // a check-in later than this after a shift's start is late
+    std::int64_t late_after = 600; // a check-in later than this after a shift's start is late
 
     std::size_t count() const { return shifts.size() + rotations.size(); }
     /// The shift named `name`, or nullptr.

@@ -2,9 +2,9 @@
 
 #include "lib/core/error.hpp"
 #include "lib/core/time.hpp"
+#include "lib/roster/audit.hpp"
 #include "lib/roster/duty.hpp"
 #include "lib/roster/override.hpp"
-#include "lib/roster/audit.hpp"
 
 #include <fmt/format.h>
 
@@ -26,7 +26,8 @@ Attendance check_in(const Context& ctx, const std::string& note) {
     a.checkin_at = ctx.now;
     a.note = note;
     a.id = store::insert_checkin(ctx.db, a.person, a.checkin_at, note);
-    record_roster_event(ctx, "roster_attendance", a.id, "checked_in", {{"person", a.person}, {"at", a.checkin_at}});
+    record_roster_event(ctx, "roster_attendance", a.id, "checked_in",
+                        {{"person", a.person}, {"at", a.checkin_at}});
     tx.commit();
     return a;
 }
@@ -36,7 +37,8 @@ Attendance check_out(const Context& ctx) {
     store::WriteTransaction tx(ctx.db);
     auto open = store::open_checkin(ctx.db, ctx.actor);
     if (!open) {
-        throw DataError(fmt::format("'{}' is not checked in", ctx.actor), "opsctl roster checkin first");
+        throw DataError(fmt::format("'{}' is not checked in", ctx.actor),
+                        "opsctl roster checkin first");
     }
     if (ctx.now < open->checkin_at) {
         throw DataError(fmt::format("check-out at {} is before the check-in at {}",
@@ -45,7 +47,8 @@ Attendance check_out(const Context& ctx) {
     }
     store::close_checkin(ctx.db, open->id, ctx.now);
     open->checkout_at = ctx.now;
-    record_roster_event(ctx, "roster_attendance", open->id, "checked_out", {{"person", open->person}, {"at", ctx.now}});
+    record_roster_event(ctx, "roster_attendance", open->id, "checked_out",
+                        {{"person", open->person}, {"at", ctx.now}});
     tx.commit();
     return *open;
 }
@@ -65,7 +68,8 @@ std::vector<AttendanceSummary> attendance(const Context& ctx, std::int64_t from,
     for (const auto& r : rows) {
         const std::int64_t out = r.checkout_at.value_or(std::max(ctx.now, r.checkin_at));
         by_person[r.person].person = r.person;
-        by_person[r.person].checked_in_seconds += std::max<std::int64_t>(0, std::min(out, to) - std::max(r.checkin_at, from));
+        by_person[r.person].checked_in_seconds +=
+            std::max<std::int64_t>(0, std::min(out, to) - std::max(r.checkin_at, from));
         present[r.person].emplace_back(r.checkin_at, out);
     }
     const std::int64_t late_after = ctx.policy.roster.late_after;

@@ -22,11 +22,11 @@ Attendance check_out(const Context& ctx);
 /// One person's attendance over a period (seconds clipped to the period).
 struct AttendanceSummary {
     std::string person;
-    std::int64_t scheduled_seconds = 0; // duty time in the final schedule
+    std::int64_t scheduled_seconds = 0;  // duty time in the final schedule
     std::int64_t checked_in_seconds = 0; // time checked in (an open check-in runs until now)
-    std::int64_t turns = 0;   // stretches of duty begun by now (back-to-back duties are one)
-    std::int64_t late = 0;    // turns first checked into later than roster.late_after
-    std::int64_t missed = 0;  // turns begun by now without any check-in during them
+    std::int64_t turns = 0;  // stretches of duty begun by now (back-to-back duties are one)
+    std::int64_t late = 0;   // turns first checked into later than roster.late_after
+    std::int64_t missed = 0; // turns begun by now without any check-in during them
 };
 
 /// The attendance sheet for [from, to): everyone scheduled or checked in, by person id.

@@ -20,7 +20,8 @@ std::vector<std::string> rotations_of(const Context& ctx, const Scope& scope) {
         require_rotation(ctx, scope.rotation);
     }
     for (const auto& r : ctx.policy.roster.rotations) {
-        if ((scope.rotation.empty() || r.name == scope.rotation) && (scope.team.empty() || r.team == scope.team)) {
+        if ((scope.rotation.empty() || r.name == scope.rotation) &&
+            (scope.team.empty() || r.team == scope.team)) {
             names.push_back(r.name);
         }
     }
@@ -30,10 +31,12 @@ std::vector<std::string> rotations_of(const Context& ctx, const Scope& scope) {
     return names;
 }
 
-std::vector<Duty> duties_of(const Context& ctx, std::int64_t from, std::int64_t to, const Scope& scope,
-                            const std::vector<std::string>& names) {
+std::vector<Duty> duties_of(const Context& ctx, std::int64_t from, std::int64_t to,
+                            const Scope& scope, const std::vector<std::string>& names) {
     auto all = schedule(ctx, from, to, scope.rotation);
-    std::erase_if(all, [&](const Duty& d) { return std::find(names.begin(), names.end(), d.rotation) == names.end(); });
+    std::erase_if(all, [&](const Duty& d) {
+        return std::find(names.begin(), names.end(), d.rotation) == names.end();
+    });
     return all;
 }
 
@@ -46,7 +49,8 @@ std::int64_t overlap(std::int64_t a0, std::int64_t a1, std::int64_t b0, std::int
 std::vector<Gap> gaps(const Context& ctx, std::int64_t from, std::int64_t to, const Scope& scope) {
     const auto names = rotations_of(ctx, scope);
     auto duties = duties_of(ctx, from, to, scope, names);
-    std::sort(duties.begin(), duties.end(), [](const Duty& a, const Duty& b) { return a.start < b.start; });
+    std::sort(duties.begin(), duties.end(),
+              [](const Duty& a, const Duty& b) { return a.start < b.start; });
     std::vector<Gap> out;
     std::int64_t covered_until = from;
     for (const auto& d : duties) {
@@ -64,7 +68,8 @@ std::vector<Gap> gaps(const Context& ctx, std::int64_t from, std::int64_t to, co
     return out;
 }
 
-std::vector<PersonLoad> load(const Context& ctx, std::int64_t from, std::int64_t to, const Scope& scope) {
+std::vector<PersonLoad> load(const Context& ctx, std::int64_t from, std::int64_t to,
+                             const Scope& scope) {
     const auto names = rotations_of(ctx, scope);
     const auto duties = duties_of(ctx, from, to, scope, names);
     const core::BusinessCalendar cal = ctx.policy.business_calendar();
@@ -87,8 +92,10 @@ std::vector<PersonLoad> load(const Context& ctx, std::int64_t from, std::int64_t
         // Night windows and day kinds are read on the local calendar of each date touched.
         for (core::Date day = core::add_days(zone.date_of(s), -1); day <= zone.date_of(e - 1);
              day = core::add_days(day, 1)) {
-            const std::int64_t n0 = zone.from_civil(core::add_days(day, night.start / 86400), night.start % 86400);
-            const std::int64_t n1 = zone.from_civil(core::add_days(day, night.end / 86400), night.end % 86400);
+            const std::int64_t n0 =
+                zone.from_civil(core::add_days(day, night.start / 86400), night.start % 86400);
+            const std::int64_t n1 =
+                zone.from_civil(core::add_days(day, night.end / 86400), night.end % 86400);
             p.night_seconds += overlap(s, e, n0, n1);
             const std::int64_t d0 = zone.start_of(day);
             const std::int64_t d1 = zone.start_of(core::add_days(day, 1));
@@ -108,7 +115,9 @@ std::vector<PersonLoad> load(const Context& ctx, std::int64_t from, std::int64_t
         total += p.seconds;
     }
     std::vector<PersonLoad> out;
-    const double average = by_person.empty() ? 0.0 : static_cast<double>(total) / static_cast<double>(by_person.size());
+    const double average = by_person.empty()
+                               ? 0.0
+                               : static_cast<double>(total) / static_cast<double>(by_person.size());
     for (auto& [id, p] : by_person) {
         p.share = total > 0 ? static_cast<double>(p.seconds) / static_cast<double>(total) : 0.0;
         p.vs_average = average > 0 ? static_cast<double>(p.seconds) / average : 0.0;

@@ -25,23 +25,25 @@ struct Scope {
 /// The spans of [from, to) in which no rotation of `scope` has anyone on duty (a span covered
 /// by any rotation is not a gap). Throws NotFound for an unknown rotation or a team without
 /// rotations.
-std::vector<Gap> gaps(const Context& ctx, std::int64_t from, std::int64_t to, const Scope& scope = {});
+std::vector<Gap> gaps(const Context& ctx, std::int64_t from, std::int64_t to,
+                      const Scope& scope = {});
 
 /// One person's duty in a period (durations in seconds, clipped to the period).
 struct PersonLoad {
     std::string person;
-    std::int64_t shifts = 0;           // duties that overlap the period
-    std::int64_t seconds = 0;          // all duty time
-    std::int64_t night_seconds = 0;    // inside roster.night ("22:00-06:00")
-    std::int64_t holiday_seconds = 0;  // on public holidays
-    std::int64_t offday_seconds = 0;   // on days the calendar leaves off (weekends and holidays)
-    double share = 0;                  // seconds / everyone's seconds
-    double vs_average = 0;             // seconds / the average of the people listed (1.0 = fair)
+    std::int64_t shifts = 0;          // duties that overlap the period
+    std::int64_t seconds = 0;         // all duty time
+    std::int64_t night_seconds = 0;   // inside roster.night ("22:00-06:00")
+    std::int64_t holiday_seconds = 0; // on public holidays
+    std::int64_t offday_seconds = 0;  // on days the calendar leaves off (weekends and holidays)
+    double share = 0;                 // seconds / everyone's seconds
+    double vs_average = 0;            // seconds / the average of the people listed (1.0 = fair)
 };
 
 /// Per-person load over [from, to) for the rotations of `scope`: every member of those
 /// rotations is listed (with zeros when off the whole period), plus anyone who covered by an
 /// override, sorted by person id.
-std::vector<PersonLoad> load(const Context& ctx, std::int64_t from, std::int64_t to, const Scope& scope = {});
+std::vector<PersonLoad> load(const Context& ctx, std::int64_t from, std::int64_t to,
+                             const Scope& scope = {});
 
 } // namespace opsctl::roster

@@ -52,8 +52,10 @@ struct Turn {
 
 class TurnClock {
   public:
-    TurnClock(const Context& ctx, const Rotation& rot, const core::BusinessCalendar& cal, const core::Date& last)
-        : m_ctx(ctx), m_rot(rot), m_cal(cal), m_zone(ctx.zone()), m_weekly(rot.length_days % 7 == 0) {
+    TurnClock(const Context& ctx, const Rotation& rot, const core::BusinessCalendar& cal,
+              const core::Date& last)
+        : m_ctx(ctx), m_rot(rot), m_cal(cal), m_zone(ctx.zone()),
+          m_weekly(rot.length_days % 7 == 0) {
         if (!m_weekly) {
             // Duty days counted from the start, far enough past the range for the last turn's end.
             const std::int64_t first = core::days_from_civil(rot.start);
@@ -85,7 +87,8 @@ class TurnClock {
             return turn;
         }
         // The number of duty days on or before `day` says which turn is running.
-        const auto upto = std::upper_bound(m_duty_days.begin(), m_duty_days.end(), day) - m_duty_days.begin();
+        const auto upto =
+            std::upper_bound(m_duty_days.begin(), m_duty_days.end(), day) - m_duty_days.begin();
         if (upto == 0) {
             turn.index = -1;
             turn.end = m_duty_days.empty() ? INT64_MAX : handoff_on(m_duty_days.front());
@@ -122,8 +125,8 @@ class TurnClock {
 };
 
 // The rotation's own duties (no overrides) for shifts that overlap [from, to).
-std::vector<Duty> planned(const Context& ctx, const Rotation& rot, const core::BusinessCalendar& cal,
-                          std::int64_t from, std::int64_t to) {
+std::vector<Duty> planned(const Context& ctx, const Rotation& rot,
+                          const core::BusinessCalendar& cal, std::int64_t from, std::int64_t to) {
     const core::Zone& zone = ctx.zone();
     // A shift belongs to the date it starts on and lasts at most a day, so one day before the
     // range is enough to catch a night shift running into it.
@@ -172,18 +175,21 @@ std::vector<Duty> planned(const Context& ctx, const Rotation& rot, const core::B
             }
         }
     }
-    std::stable_sort(out.begin(), out.end(), [](const Duty& a, const Duty& b) { return a.start < b.start; });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Duty& a, const Duty& b) { return a.start < b.start; });
     return out;
 }
 
 // Lays the overrides over the planned duties, oldest first, so that the latest wins where two
 // overlap. An override only replaces the person it names in `replaces`, when it names one.
-std::vector<Duty> apply_overrides(std::vector<Duty> duties, const std::vector<store::OverrideRow>& overrides) {
+std::vector<Duty> apply_overrides(std::vector<Duty> duties,
+                                  const std::vector<store::OverrideRow>& overrides) {
     for (const auto& o : overrides) {
         std::vector<Duty> next;
         next.reserve(duties.size() + 2);
         for (auto& d : duties) {
-            const bool hits = d.end > o.starts_at && d.start < o.ends_at && (!o.replaces || *o.replaces == d.scheduled);
+            const bool hits = d.end > o.starts_at && d.start < o.ends_at &&
+                              (!o.replaces || *o.replaces == d.scheduled);
             if (!hits) {
                 next.push_back(std::move(d));
                 continue;
@@ -220,8 +226,9 @@ std::vector<Duty> merge(std::vector<Duty> duties) {
     for (auto& d : duties) {
         if (!out.empty()) {
             Duty& p = out.back();
-            if (p.end == d.start && p.shift == d.shift && p.person == d.person && p.scheduled == d.scheduled &&
-                p.overridden == d.overridden && p.override_id == d.override_id && p.date == d.date) {
+            if (p.end == d.start && p.shift == d.shift && p.person == d.person &&
+                p.scheduled == d.scheduled && p.overridden == d.overridden &&
+                p.override_id == d.override_id && p.date == d.date) {
                 p.end = d.end;
                 continue;
             }
@@ -237,11 +244,13 @@ void require_rotation(const Context& ctx, const std::string& rotation) {
     if (!ctx.policy.roster.rotation(rotation)) {
         const auto names = ctx.policy.roster.rotation_names();
         throw NotFound(fmt::format("no rotation '{}'", rotation),
-                       names.empty() ? "the policy defines no roster.rotations" : util::suggest(rotation, names));
+                       names.empty() ? "the policy defines no roster.rotations"
+                                     : util::suggest(rotation, names));
     }
 }
 
-std::vector<Duty> schedule(const Context& ctx, std::int64_t from, std::int64_t to, const std::string& rotation) {
+std::vector<Duty> schedule(const Context& ctx, std::int64_t from, std::int64_t to,
+                           const std::string& rotation) {
     if (!rotation.empty()) {
         require_rotation(ctx, rotation);
     }
@@ -270,7 +279,8 @@ std::vector<Duty> schedule(const Context& ctx, std::int64_t from, std::int64_t t
             }
         }
     }
-    std::stable_sort(out.begin(), out.end(), [](const Duty& a, const Duty& b) { return a.start < b.start; });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Duty& a, const Duty& b) { return a.start < b.start; });
     return out;
 }
 
@@ -278,14 +288,17 @@ std::vector<Duty> on_duty(const Context& ctx, std::int64_t at, const std::string
     auto duties = schedule(ctx, at, at + 1, rotation);
     const auto& rotations = ctx.policy.roster.rotations;
     auto rank = [&](const Duty& d) {
-        return std::find_if(rotations.begin(), rotations.end(), [&](const auto& r) { return r.name == d.rotation; }) -
+        return std::find_if(rotations.begin(), rotations.end(),
+                            [&](const auto& r) { return r.name == d.rotation; }) -
                rotations.begin();
     };
-    std::stable_sort(duties.begin(), duties.end(), [&](const Duty& a, const Duty& b) { return rank(a) < rank(b); });
+    std::stable_sort(duties.begin(), duties.end(),
+                     [&](const Duty& a, const Duty& b) { return rank(a) < rank(b); });
     return duties;
 }
 
-std::optional<std::string> on_duty_for_team(const Context& ctx, const std::string& team, std::int64_t at) {
+std::optional<std::string> on_duty_for_team(const Context& ctx, const std::string& team,
+                                            std::int64_t at) {
     for (const auto& rot : ctx.policy.roster.rotations) {
         if (rot.team != team) {
             continue;

@@ -1,17 +1,22 @@
 #include "lib/roster/handover.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/core/time.hpp"
 #include "lib/notify/notify.hpp"
+#include "lib/roster/audit.hpp"
 #include "lib/roster/duty.hpp"
 #include "lib/roster/override.hpp"
-#include "lib/roster/audit.hpp"
 #include "lib/store/roster_repo.hpp"
+#include "lib/ticket/service.hpp"
 
 #include <fmt/format.h>
 
 namespace opsctl::roster {
 
 namespace {
+
+// An SLA clock that has used this share of its target is "at risk" at a handover.
+constexpr double k_at_risk_share = 0.75;
 
 std::int64_t list_size(const nlohmann::json& snapshot, const char* key) {
     auto it = snapshot.find(key);
@@ -37,15 +42,52 @@ Handover from_row(const store::HandoverRow& r) {
     return h;
 }
 
+// A ticket as the next shift needs to see it: enough to act on without opening it.
+nlohmann::json ticket_item(const Context& ctx, const ticket::TicketSummary& t) {
+    nlohmann::json j{{"id", t.id},         {"type", t.type},   {"priority", t.priority},
+                     {"status", t.status}, {"title", t.title}, {"assignee", t.assignee}};
+    const bool breached = t.response_breached || t.resolution_breached;
+    j["breached"] = breached;
+    const auto due = t.response_due_at ? t.response_due_at : t.resolution_due_at;
+    j["due_at"] = due ? nlohmann::json(*due) : nlohmann::json();
+    std::string summary = fmt::format("#{} {} {}", t.id, t.priority, t.title);
+    if (!t.assignee.empty()) {
+        summary += fmt::format(" ({})", t.assignee);
+    }
+    if (breached) {
+        summary += " [breached]";
+    } else if (due) {
+        summary += fmt::format(" [due {}]", core::format_time_short(*due, ctx.zone()));
+    }
+    j["summary"] = summary;
+    return j;
+}
+
 } // namespace
 
-nlohmann::json handover_snapshot(const Context&) {
+nlohmann::json handover_snapshot(const Context& ctx) {
     nlohmann::json s = nlohmann::json::object();
     s["tickets"] = nlohmann::json::array();
     s["slas"] = nlohmann::json::array();
     s["inspections"] = nlohmann::json::array();
     s["backups"] = nlohmann::json::array();
-    s["unavailable"] = nlohmann::json::array({"tickets", "slas", "inspections", "backups"});
+    // Inspections and backups publish no summary API yet; the snapshot says what it lacks
+    // rather than pretending that nothing failed.
+    s["unavailable"] = nlohmann::json::array({"inspections", "backups"});
+    // The ticket service takes a mutable Context (it refreshes SLA clocks as it reads).
+    Context c = ctx;
+    const auto names = ctx.policy.tickets.priority_names();
+    // "P1/P2": the two most urgent priorities of the policy, whatever they are called.
+    const std::vector<std::string> urgent(names.begin(),
+                                          names.begin() + std::min<std::size_t>(2, names.size()));
+    if (!urgent.empty()) {
+        for (const auto& t : ticket::open_tickets(c, urgent)) {
+            s["tickets"].push_back(ticket_item(ctx, t));
+        }
+    }
+    for (const auto& t : ticket::at_risk_tickets(c, k_at_risk_share)) {
+        s["slas"].push_back(ticket_item(ctx, t));
+    }
     return s;
 }
 
@@ -83,12 +125,22 @@ Handover record_handover(const Context& ctx, const HandoverRequest& request) {
         h.rotation = mine->rotation;
     }
     if (!h.to && h.rotation) {
-        // The next person: whoever is on duty when the actor's duty ends, else right now.
+        // The next person: whoever of the same team is on duty when the actor's duty ends (the
+        // day shift hands over to the night shift), else the next other person of the rotation.
         const std::int64_t when = mine ? std::max(mine->end, ctx.now) : ctx.now;
-        for (const auto& d : on_duty(ctx, when, *h.rotation)) {
-            if (d.person != ctx.actor) {
+        const std::string team = ctx.policy.roster.rotation(*h.rotation)->team;
+        for (const auto& d : on_duty(ctx, when)) {
+            if (d.person != ctx.actor && ctx.policy.roster.rotation(d.rotation)->team == team) {
                 h.to = d.person;
                 break;
+            }
+        }
+        if (!h.to) {
+            for (const auto& d : schedule(ctx, when, when + 15 * 86400, *h.rotation)) {
+                if (d.person != ctx.actor && d.start >= when) {
+                    h.to = d.person;
+                    break;
+                }
             }
         }
     }

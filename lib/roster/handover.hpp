@@ -14,7 +14,8 @@ namespace opsctl::roster {
 
 /// What `roster handover` asks for.
 struct HandoverRequest {
-    std::optional<std::string> to; // default: whoever takes over the actor's duty
+    std::optional<std::string> to; // default: who of the team is on duty when the actor's duty
+                                   // ends, else the rotation's next other person
     std::string rotation;          // default: the rotation the actor is on duty for
     std::string note;
 };

@@ -12,16 +12,16 @@ std::string utc_stamp(std::int64_t t) {
     const std::int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
     const std::int64_t secs = t - days * 86400;
     const core::Date d = core::civil_from_days(days);
-    return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", d.year, d.month, d.day, secs / 3600, secs / 60 % 60,
-                       secs % 60);
+    return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", d.year, d.month, d.day, secs / 3600,
+                       secs / 60 % 60, secs % 60);
 }
 
 // UIDs stay ASCII whatever the rotation is called (names may be Chinese).
 std::string uid_part(std::string_view text) {
     std::string out;
     for (unsigned char c : text) {
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-            c == '.') {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '_' || c == '.') {
             out += static_cast<char>(c);
         } else {
             out += fmt::format("%{:02X}", c);
@@ -81,7 +81,8 @@ std::string ics_fold(std::string_view line) {
     return out;
 }
 
-std::string to_ics(const std::vector<Duty>& duties, const policy::Policy& policy, std::int64_t stamp) {
+std::string to_ics(const std::vector<Duty>& duties, const policy::Policy& policy,
+                   std::int64_t stamp) {
     std::string out;
     auto line = [&](std::string_view text) {
         out += ics_fold(text);
@@ -96,14 +97,15 @@ std::string to_ics(const std::vector<Duty>& duties, const policy::Policy& policy
     const std::string now = utc_stamp(stamp);
     for (const auto& d : duties) {
         const std::string name = display_name(policy, d.person);
-        std::string description = fmt::format("Rotation: {}\nShift: {}\nOn duty: {} ({})", d.rotation, d.shift, name,
-                                              d.person);
+        std::string description = fmt::format("Rotation: {}\nShift: {}\nOn duty: {} ({})",
+                                              d.rotation, d.shift, name, d.person);
         if (d.overridden) {
             description += fmt::format("\nOverride #{} in place of {} ({})", d.override_id,
                                        display_name(policy, d.scheduled), d.scheduled);
         }
         line("BEGIN:VEVENT");
-        line(fmt::format("UID:{}-{}-{}@opsctl", utc_stamp(d.start), uid_part(d.rotation), uid_part(d.shift)));
+        line(fmt::format("UID:{}-{}-{}@opsctl", utc_stamp(d.start), uid_part(d.rotation),
+                         uid_part(d.shift)));
         line("DTSTAMP:" + now);
         line("DTSTART:" + utc_stamp(d.start));
         line("DTEND:" + utc_stamp(d.end));

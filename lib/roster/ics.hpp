@@ -14,7 +14,8 @@ namespace opsctl::roster {
 /// A VCALENDAR with one VEVENT per duty: times in UTC, a UID that stays the same for the same
 /// rotation, shift and start, the person's name in the summary; CRLF line ends and lines
 /// folded at 75 octets without splitting a UTF-8 character. `stamp` is the DTSTAMP.
-std::string to_ics(const std::vector<Duty>& duties, const policy::Policy& policy, std::int64_t stamp);
+std::string to_ics(const std::vector<Duty>& duties, const policy::Policy& policy,
+                   std::int64_t stamp);
 
 /// Escapes TEXT for an iCalendar property value (backslash, semicolon, comma, newline).
 std::string ics_escape(std::string_view text);

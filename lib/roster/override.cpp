@@ -3,8 +3,8 @@
 #include "lib/core/error.hpp"
 #include "lib/core/time.hpp"
 #include "lib/notify/notify.hpp"
-#include "lib/roster/duty.hpp"
 #include "lib/roster/audit.hpp"
+#include "lib/roster/duty.hpp"
 #include "lib/util/text.hpp"
 
 #include <fmt/format.h>
@@ -16,8 +16,8 @@ namespace opsctl::roster {
 namespace {
 
 nlohmann::json to_json(const Override& o) {
-    nlohmann::json j{{"id", o.id},         {"rotation", o.rotation}, {"person", o.person},
-                     {"from", o.starts_at}, {"to", o.ends_at},       {"note", o.note}};
+    nlohmann::json j{{"id", o.id},          {"rotation", o.rotation}, {"person", o.person},
+                     {"from", o.starts_at}, {"to", o.ends_at},        {"note", o.note}};
     j["replaces"] = o.replaces ? nlohmann::json(*o.replaces) : nlohmann::json();
     return j;
 }
@@ -47,7 +47,8 @@ Override add_override(const Context& ctx, const OverrideRequest& request) {
         throw UsageError("override ends before it begins", "--to must be later than --from");
     }
     if (request.to - request.from > store::k_max_override_seconds) {
-        throw UsageError("override is longer than 92 days", "change the rotation in the policy instead");
+        throw UsageError("override is longer than 92 days",
+                         "change the rotation in the policy instead");
     }
     // An override that touches no shift is almost always a typo in the dates or the rotation.
     const auto duties = schedule(ctx, request.from, request.to, request.rotation);
@@ -56,17 +57,20 @@ Override add_override(const Context& ctx, const OverrideRequest& request) {
     });
     if (!touches) {
         const auto& zone = ctx.zone();
-        throw DataError(fmt::format("rotation '{}' has no shift{} between {} and {}", request.rotation,
-                                    request.replaces ? fmt::format(" of '{}'", *request.replaces) : "",
-                                    core::format_time_short(request.from, zone),
-                                    core::format_time_short(request.to, zone)),
-                        "see opsctl roster show --rotation " + request.rotation);
+        throw DataError(
+            fmt::format("rotation '{}' has no shift{} between {} and {}", request.rotation,
+                        request.replaces ? fmt::format(" of '{}'", *request.replaces) : "",
+                        core::format_time_short(request.from, zone),
+                        core::format_time_short(request.to, zone)),
+            "see opsctl roster show --rotation " + request.rotation);
     }
     const bool changes = std::any_of(duties.begin(), duties.end(), [&](const Duty& d) {
-        return (!request.replaces || d.scheduled == *request.replaces) && d.person != request.person;
+        return (!request.replaces || d.scheduled == *request.replaces) &&
+               d.person != request.person;
     });
     if (!changes) {
-        throw DataError(fmt::format("'{}' is already on duty for '{}' then", request.person, request.rotation));
+        throw DataError(
+            fmt::format("'{}' is already on duty for '{}' then", request.person, request.rotation));
     }
     Override o;
     o.rotation = request.rotation;

@@ -51,8 +51,9 @@ AttendanceRow read_attendance(SQLite::Statement& q) {
 } // namespace
 
 std::int64_t insert_override(Database& db, const OverrideRow& row) {
-    SQLite::Statement q(db.sql(), "INSERT INTO roster_overrides (rotation, person, replaces, starts_at, ends_at, "
-                                  "note, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement q(
+        db.sql(), "INSERT INTO roster_overrides (rotation, person, replaces, starts_at, ends_at, "
+                  "note, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, row.rotation);
     q.bind(2, row.person);
     bind_optional(q, 3, row.replaces);
@@ -66,7 +67,8 @@ std::int64_t insert_override(Database& db, const OverrideRow& row) {
 }
 
 std::optional<OverrideRow> find_override(Database& db, std::int64_t id) {
-    SQLite::Statement q(db.sql(), std::string("SELECT ") + k_override_columns + " FROM roster_overrides WHERE id = ?");
+    SQLite::Statement q(db.sql(), std::string("SELECT ") + k_override_columns +
+                                      " FROM roster_overrides WHERE id = ?");
     q.bind(1, static_cast<std::int64_t>(id));
     if (!q.executeStep()) {
         return std::nullopt;
@@ -84,8 +86,9 @@ std::vector<OverrideRow> overrides_between(Database& db, std::int64_t from, std:
                                            const std::string& rotation) {
     // No override is longer than k_max_override_seconds, so a lower bound on starts_at keeps
     // the index range to the period asked for; ends_at then filters exactly.
-    std::string sql = std::string("SELECT ") + k_override_columns +
-                      " FROM roster_overrides WHERE starts_at < ? AND starts_at > ? AND ends_at > ?";
+    std::string sql =
+        std::string("SELECT ") + k_override_columns +
+        " FROM roster_overrides WHERE starts_at < ? AND starts_at > ? AND ends_at > ?";
     if (!rotation.empty()) {
         sql += " AND rotation = ?";
     }
@@ -105,9 +108,11 @@ std::vector<OverrideRow> overrides_between(Database& db, std::int64_t from, std:
 }
 
 std::int64_t insert_handover(Database& db, const HandoverRow& row) {
-    SQLite::Statement q(db.sql(), "INSERT INTO roster_handovers (at, rotation, from_person, to_person, note, snapshot, "
-                                  "open_tickets, at_risk_slas, failed_inspections, stale_backups) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement q(
+        db.sql(),
+        "INSERT INTO roster_handovers (at, rotation, from_person, to_person, note, snapshot, "
+        "open_tickets, at_risk_slas, failed_inspections, stale_backups) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, static_cast<std::int64_t>(row.at));
     bind_optional(q, 2, row.rotation);
     q.bind(3, row.from_person);
@@ -123,9 +128,10 @@ std::int64_t insert_handover(Database& db, const HandoverRow& row) {
 }
 
 std::vector<HandoverRow> handovers_between(Database& db, std::int64_t from, std::int64_t to) {
-    SQLite::Statement q(db.sql(), "SELECT id, at, rotation, from_person, to_person, note, snapshot, open_tickets, "
-                                  "at_risk_slas, failed_inspections, stale_backups FROM roster_handovers "
-                                  "WHERE at >= ? AND at < ? ORDER BY at, id");
+    SQLite::Statement q(
+        db.sql(), "SELECT id, at, rotation, from_person, to_person, note, snapshot, open_tickets, "
+                  "at_risk_slas, failed_inspections, stale_backups FROM roster_handovers "
+                  "WHERE at >= ? AND at < ? ORDER BY at, id");
     q.bind(1, static_cast<std::int64_t>(from));
     q.bind(2, static_cast<std::int64_t>(to));
     std::vector<HandoverRow> out;
@@ -148,8 +154,9 @@ std::vector<HandoverRow> handovers_between(Database& db, std::int64_t from, std:
 }
 
 std::optional<AttendanceRow> open_checkin(Database& db, const std::string& person) {
-    SQLite::Statement q(db.sql(), "SELECT id, person, checkin_at, checkout_at, note FROM roster_attendance "
-                                  "WHERE person = ? AND checkout_at IS NULL");
+    SQLite::Statement q(db.sql(),
+                        "SELECT id, person, checkin_at, checkout_at, note FROM roster_attendance "
+                        "WHERE person = ? AND checkout_at IS NULL");
     q.bind(1, person);
     if (!q.executeStep()) {
         return std::nullopt;
@@ -157,8 +164,10 @@ std::optional<AttendanceRow> open_checkin(Database& db, const std::string& perso
     return read_attendance(q);
 }
 
-std::int64_t insert_checkin(Database& db, const std::string& person, std::int64_t at, const std::string& note) {
-    SQLite::Statement q(db.sql(), "INSERT INTO roster_attendance (person, checkin_at, note) VALUES (?, ?, ?)");
+std::int64_t insert_checkin(Database& db, const std::string& person, std::int64_t at,
+                            const std::string& note) {
+    SQLite::Statement q(
+        db.sql(), "INSERT INTO roster_attendance (person, checkin_at, note) VALUES (?, ?, ?)");
     q.bind(1, person);
     q.bind(2, static_cast<std::int64_t>(at));
     q.bind(3, note);
@@ -174,9 +183,10 @@ void close_checkin(Database& db, std::int64_t id, std::int64_t at) {
 }
 
 std::vector<AttendanceRow> attendance_between(Database& db, std::int64_t from, std::int64_t to) {
-    SQLite::Statement q(db.sql(), "SELECT id, person, checkin_at, checkout_at, note FROM roster_attendance "
-                                  "WHERE checkin_at < ? AND (checkout_at IS NULL OR checkout_at > ?) "
-                                  "ORDER BY person, checkin_at");
+    SQLite::Statement q(db.sql(),
+                        "SELECT id, person, checkin_at, checkout_at, note FROM roster_attendance "
+                        "WHERE checkin_at < ? AND (checkout_at IS NULL OR checkout_at > ?) "
+                        "ORDER BY person, checkin_at");
     q.bind(1, static_cast<std::int64_t>(to));
     q.bind(2, static_cast<std::int64_t>(from));
     std::vector<AttendanceRow> out;

@@ -68,7 +68,8 @@ struct AttendanceRow {
 /// The open check-in of a person, if any.
 std::optional<AttendanceRow> open_checkin(Database& db, const std::string& person);
 /// Records a check-in (inside a WriteTransaction); returns its id.
-std::int64_t insert_checkin(Database& db, const std::string& person, std::int64_t at, const std::string& note);
+std::int64_t insert_checkin(Database& db, const std::string& person, std::int64_t at,
+                            const std::string& note);
 /// Closes a check-in (inside a WriteTransaction).
 void close_checkin(Database& db, std::int64_t id, std::int64_t at);
 /// Attendance rows that overlap [from, to) (open rows count as running on), by person then time.

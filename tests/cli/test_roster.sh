@@ -69,6 +69,10 @@ run roster override add --rotation ops-primary --person alice --from "2026-10-09
 expect_rc 65 "an override that changes nothing is refused"
 run roster override add --rotation ops-primary --person liuyang --from "2026-10-09 14:00" --to "2026-10-09 13:00"
 expect_rc 64 "an override ending before it begins is a usage error"
+run -q roster override add --rotation desk --person lina --from 2026-10-13 --to 2026-10-13 --replaces wangfang
+expect_rc 0 "a swap over whole days"
+run -q roster now --rotation desk --at "2026-10-13 17:00"
+expect_eq "lina" "$OUT" "a bare --to date includes that day"
 run roster override list --month 2026-10
 expect_rc 0 "list overrides"
 expect_out "看牙医" "the note is listed"
@@ -137,10 +141,20 @@ expect_true "UIDs and content are stable between runs" cmp -s "$ICS" "$WORK/agai
 run --format ics roster show --from 2026-10-09 --to 2026-10-09 --rotation ops-primary
 expect_out "SUMMARY:刘洋 on duty (ops-primary\\, day) [override]" "the summary names the person in Chinese and marks the override"
 
-# Handovers.
+# Handovers list the urgent open tickets of the moment.
+OPSCTL_NOW=2026-10-09T08:00:00+08:00 run -q ticket new --type incident --priority P1 --title "核心交换机宕机"
+expect_rc 0 "open a P1 incident"
+P1=$OUT
+run -q ticket new --type incident --priority P3 --title "打印机卡纸"
+run ticket assign "$P1" --auto
+expect_out "to alice" "ticket assign --auto picks whoever is on duty for the type's team"
 run --as alice roster handover --note "交换机 3 号口松动, 已处理"
 expect_rc 0 "record a handover"
 expect_out "ops-primary" "the handover is for the rotation alice is on"
+expect_true "by default it goes to whoever follows (liuyang's override from 13:00)" grep -q "^To: *liuyang$" <<<"$OUT"
+expect_out "#$P1 P1 核心交换机宕机" "the handover lists the open P1 ticket"
+expect_no_out "打印机卡纸" "but not a P3 one"
+expect_out "Not collected" "and says what it could not collect"
 run --format json roster handovers
 expect_rc 0 "list handovers"
 expect_true "the handover is listed with its snapshot" python3 -c "
@@ -148,7 +162,8 @@ import json,sys
 rows=json.loads(sys.argv[1])
 assert len(rows)==1 and rows[0]['from']=='alice' and rows[0]['note'].startswith('交换机'), rows
 snap=json.loads(rows[0]['snapshot'])
-assert set(['tickets','slas','inspections','backups']) <= set(snap), snap" "$OUT"
+assert set(['tickets','slas','inspections','backups']) <= set(snap), snap
+assert [t['priority'] for t in snap['tickets']]==['P1'] and rows[0]['open_tickets']==1, snap" "$OUT"
 run roster handovers --since 2026-10-10
 expect_no_out "alice" "--since leaves out earlier handovers"
 run --as nobody roster handover

@@ -85,7 +85,9 @@ struct Roster {
         fs::remove_all(dir, ec);
     }
     Context ctx(std::int64_t now = 0) const { return Context{*policy, *db, now, "tester"}; }
-    std::int64_t at(const char* text) const { return core::parse_time_or_throw(text, policy->site.zone, "test"); }
+    std::int64_t at(const char* text) const {
+        return core::parse_time_or_throw(text, policy->site.zone, "test");
+    }
 };
 
 std::vector<std::string> people_of(const std::vector<roster::Duty>& duties) {
@@ -114,7 +116,8 @@ TEST_CASE("roster schedule") {
         CHECK(roster::on_duty(ctx, r.at("2026-10-05 08:59"), "nights").at(0).person == "a");
         CHECK(roster::on_duty(ctx, r.at("2026-10-05 18:00"), "nights").at(0).person == "b");
         // October's schedule begins with the night that started on September 30, whole.
-        const auto october = roster::schedule(ctx, r.at("2026-10-01"), r.at("2026-11-01"), "nights");
+        const auto october =
+            roster::schedule(ctx, r.at("2026-10-01"), r.at("2026-11-01"), "nights");
         CHECK(october.front().start == r.at("2026-09-30 17:30"));
         CHECK(october.front().date == core::Date{2026, 9, 30});
         CHECK(october.size() == 32); // 30 nights begun in October plus the one from September
@@ -127,7 +130,8 @@ TEST_CASE("roster schedule") {
         CHECK(duties[0].person == "b");
         CHECK(duties[0].end - duties[0].start == 15 * 3600 + 1800);
         CHECK(duties[0].date == core::Date{2026, 9, 16});
-        CHECK(roster::on_duty(ctx, r.at("2026-09-17 08:59"), "nights").at(0).start == duties[0].start);
+        CHECK(roster::on_duty(ctx, r.at("2026-09-17 08:59"), "nights").at(0).start ==
+              duties[0].start);
     }
 
     SUBCASE("holidays are off for a workday shift and a make-up Saturday is worked") {
@@ -152,7 +156,8 @@ TEST_CASE("roster schedule") {
     SUBCASE("a rotation with more members than weeks in the month carries on into the next") {
         // 8 members, weekly from 09-07: d has the week of 09-28 (all holidays in October), then
         // e (10-05, with the make-up Saturday), f, g and h (10-26); a comes back in November.
-        const auto october = roster::schedule(r.ctx(), r.at("2026-10-01"), r.at("2026-11-01"), "big");
+        const auto october =
+            roster::schedule(r.ctx(), r.at("2026-10-01"), r.at("2026-11-01"), "big");
         std::vector<std::string> seen;
         for (const auto& p : people_of(october)) {
             if (seen.empty() || seen.back() != p) {
@@ -162,7 +167,8 @@ TEST_CASE("roster schedule") {
         CHECK(seen == std::vector<std::string>{"e", "f", "g", "h"});
         CHECK(roster::on_duty(ctx, r.at("2026-11-02 10:00"), "big").at(0).person == "a");
         // The load lists every member, with zeros for those off the whole month.
-        const auto load = roster::load(ctx, r.at("2026-10-01"), r.at("2026-11-01"), roster::Scope{"big", ""});
+        const auto load =
+            roster::load(ctx, r.at("2026-10-01"), r.at("2026-11-01"), roster::Scope{"big", ""});
         REQUIRE(load.size() == 8);
         CHECK(load[3].person == "d");
         CHECK(load[3].seconds == 0);
@@ -185,7 +191,8 @@ TEST_CASE("roster schedule") {
 TEST_CASE("roster overrides") {
     Roster r(k_shanghai);
     const Context ctx = r.ctx(r.at("2026-10-01 12:00"));
-    auto add = [&](const char* person, const char* from, const char* to, std::optional<std::string> replaces = {}) {
+    auto add = [&](const char* person, const char* from, const char* to,
+                   std::optional<std::string> replaces = {}) {
         roster::OverrideRequest req;
         req.rotation = "days";
         req.person = person;
@@ -218,7 +225,8 @@ TEST_CASE("roster overrides") {
     }
 
     SUBCASE("a swap replaces only the person it names") {
-        CHECK_THROWS_AS(add("d", "2026-10-09 10:00", "2026-10-09 16:00", std::string("c")), DataError);
+        CHECK_THROWS_AS(add("d", "2026-10-09 10:00", "2026-10-09 16:00", std::string("c")),
+                        DataError);
         add("c", "2026-10-09 00:00", "2026-10-10 00:00", std::string("b"));
         CHECK(roster::on_duty(ctx, r.at("2026-10-09 10:00"), "days").at(0).person == "c");
     }
@@ -253,11 +261,15 @@ TEST_CASE("roster in a time zone with daylight saving time") {
 
     SUBCASE("the weekly handoff stays at 09:00 local time") {
         // From 10-05: a, then b from Monday 10-12, a from 10-19, b from 10-26 09:00 CET (08:00Z).
-        const auto load = roster::load(ctx, r.at("2026-10-26T07:59:00Z"), r.at("2026-10-26T08:00:00Z"),
-                                       roster::Scope{"nights", ""});
+        const auto load = roster::load(ctx, r.at("2026-10-26T07:59:00Z"),
+                                       r.at("2026-10-26T08:00:00Z"), roster::Scope{"nights", ""});
         CHECK(load.at(0).seconds == 0);
-        CHECK(roster::schedule(ctx, r.at("2026-10-26"), r.at("2026-10-27"), "nights").back().person == "b");
-        CHECK(roster::schedule(ctx, r.at("2026-10-25"), r.at("2026-10-26"), "nights").back().person == "a");
+        CHECK(
+            roster::schedule(ctx, r.at("2026-10-26"), r.at("2026-10-27"), "nights").back().person ==
+            "b");
+        CHECK(
+            roster::schedule(ctx, r.at("2026-10-25"), r.at("2026-10-26"), "nights").back().person ==
+            "a");
     }
 
     SUBCASE("gaps are the days between the nights") {

@@ -31,7 +31,8 @@ TEST_CASE("iCalendar text") {
         std::size_t start = 0;
         while (true) {
             const auto end = folded.find("\r\n", start);
-            const std::string part = folded.substr(start, end == std::string::npos ? std::string::npos : end - start);
+            const std::string part =
+                folded.substr(start, end == std::string::npos ? std::string::npos : end - start);
             CHECK(part.size() <= 75);
             // Each folded piece (after its leading space) begins on a character boundary.
             const std::size_t body = start == 0 ? 0 : 1;
