@@ -1,7 +1,633 @@
+// opsctl ticket new|list|show|update|assign|comment|move|resolve|close|reopen|link|sla|clock|export|import
 #include "cmd/common.hpp"
+
+#include "lib/core/duration.hpp"
+#include "lib/core/error.hpp"
+#include "lib/core/time.hpp"
+#include "lib/ticket/service.hpp"
+#include "lib/ticket/transfer.hpp"
+#include "lib/util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
 
 namespace opsctl::cmd {
 
-void register_ticket(CLI::App&, Globals&) {}
+namespace {
+
+namespace ps = policy::section;
+constexpr unsigned k_sections = ps::k_calendar | ps::k_people | ps::k_tickets | ps::k_sla | ps::k_notify;
+
+struct NewOptions {
+    std::string type, priority, title, body, asset, reporter, assignee, source, complaint_type;
+    bool auto_assign = false;
+};
+struct ListOptions {
+    std::vector<std::string> status, type, priority, assignee, team, asset;
+    bool open = false, closed = false, all = false, breached = false;
+    std::string since, until, search, sort = "due";
+    std::int64_t limit = 0;
+};
+struct ShowOptions {
+    std::int64_t id = 0;
+};
+struct UpdateOptions {
+    std::int64_t id = 0;
+    std::optional<std::string> title, body, priority, type, asset, reporter, complaint_type;
+};
+struct AssignOptions {
+    std::int64_t id = 0;
+    std::string person;
+    bool auto_assign = false;
+};
+struct CommentOptions {
+    std::int64_t id = 0;
+    std::string text;
+    bool internal = false;
+    std::string spent;
+};
+struct MoveOptions {
+    std::int64_t id = 0;
+    std::string state, note;
+};
+struct ResolveOptions {
+    std::int64_t id = 0;
+    std::string resolution;
+};
+struct CloseOptions {
+    std::int64_t id = 0;
+    std::optional<int> satisfaction;
+};
+struct ReopenOptions {
+    std::int64_t id = 0;
+    std::string note;
+};
+struct LinkOptions {
+    std::int64_t id = 0;
+    std::int64_t to = 0;
+    std::string kind;
+};
+struct SlaOptions {
+    std::string at_risk = "75%";
+};
+struct ClockOptions {
+    std::int64_t id = 0;
+};
+struct ExportOptions {
+    std::string output;
+};
+struct ImportOptions {
+    std::string file;
+    bool dry_run = false;
+};
+
+// Tables show short local times; machine formats get ISO 8601 with offset.
+std::string when(const Globals& g, const Context& ctx, std::int64_t t) {
+    return g.format == "table" ? core::format_time_short(t, ctx.zone()) : core::format_time(t, ctx.zone());
+}
+
+output::Cell when_cell(const Globals& g, const Context& ctx, const std::optional<std::int64_t>& t) {
+    return t ? output::Cell(when(g, ctx, *t)) : output::Cell::null();
+}
+
+output::Cell opt_cell(const std::optional<std::string>& v) { return output::Cell::optional_text(v); }
+
+void done(const Globals& g, const std::string& message) {
+    if (!g.quiet) {
+        std::cout << message << '\n';
+    }
+}
+
+std::string sla_flag(const store::TicketRow& r, std::int64_t now) {
+    if (r.response_breached || r.resolution_breached || r.sla_order < now) {
+        return "breached";
+    }
+    if (!r.is_open) {
+        return "";
+    }
+    return r.sla_order == store::k_no_due ? "-" : "ok";
+}
+
+void run_new(const NewOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    ticket::NewTicket t;
+    t.type = o.type;
+    t.priority = o.priority;
+    t.title = o.title;
+    t.body = o.body.empty() ? "" : text_or_stdin(o.body);
+    t.asset = o.asset;
+    t.reporter = o.reporter;
+    t.assignee = o.assignee;
+    t.auto_assign = o.auto_assign;
+    t.source = o.source;
+    t.complaint_type = o.complaint_type;
+    const auto id = ticket::create_ticket(ctx, t);
+    if (g.quiet) {
+        std::cout << id << '\n';
+        return;
+    }
+    const auto row = store::find_ticket(ctx.db, id);
+    std::cout << fmt::format("created ticket {}", id);
+    if (row && row->assignee) {
+        std::cout << fmt::format(" (assigned to {})", *row->assignee);
+    }
+    std::cout << '\n';
+}
+
+void run_list(const ListOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    store::TicketQuery q;
+    q.statuses = o.status;
+    q.types = o.type;
+    q.priorities = o.priority;
+    q.assignees = o.assignee;
+    q.teams = o.team;
+    q.assets = o.asset;
+    q.breached = o.breached;
+    q.search = o.search;
+    q.sort = o.sort;
+    q.limit = o.limit;
+    if ((o.open ? 1 : 0) + (o.closed ? 1 : 0) + (o.all ? 1 : 0) > 1) {
+        throw UsageError("--open, --closed and --all exclude each other");
+    }
+    if (o.open) {
+        q.open = true;
+    } else if (o.closed) {
+        q.open = false;
+    } else if (!o.all && o.status.empty() && o.search.empty()) {
+        // Open tickets by default; a search or a status filter looks through all of them.
+        q.open = true;
+    }
+    if (!o.since.empty()) {
+        q.since = core::parse_time_or_throw(o.since, ctx.zone(), "--since");
+    }
+    if (!o.until.empty()) {
+        q.until = core::parse_time_or_throw(o.until, ctx.zone(), "--until");
+    }
+    const auto rows = ticket::list_tickets(ctx, q);
+    output::Table t;
+    t.add_column("id", "ID").add_column("priority", "Pri").add_column("type", "Type").add_column("status", "Status");
+    t.add_column("assignee", "Assignee").add_column("team", "Team").add_column("asset", "Asset");
+    t.add_column("title", "Title").add_column("created", "Created").add_column("due", "Due").add_column("sla", "SLA");
+    for (const auto& r : rows) {
+        t.add_row({output::Cell::integer(r.id), r.priority, r.type, r.status, opt_cell(r.assignee), opt_cell(r.team),
+                   opt_cell(r.asset), r.title, when(g, ctx, r.created_at),
+                   r.sla_order == store::k_no_due || !r.is_open ? output::Cell::null()
+                                                                : output::Cell(when(g, ctx, r.sla_order)),
+                   sla_flag(r, ctx.now)});
+    }
+    g.print(t);
+}
+
+std::string describe_clock(const ticket::SlaClock& c) {
+    if (!c.target) {
+        return "no target";
+    }
+    std::string s = fmt::format("{} of {} used ({:.0f}%)", core::format_seconds(c.elapsed),
+                                core::format_seconds(*c.target), c.used() * 100);
+    if (c.breached) {
+        s += fmt::format(", overdue by {}", core::format_seconds(c.elapsed - *c.target));
+    } else if (!c.stopped) {
+        s += fmt::format(", {} left", core::format_seconds(*c.target - c.elapsed));
+    }
+    return s + " — " + c.state();
+}
+
+nlohmann::json clock_json(const ticket::SlaClock& c, const Context& ctx) {
+    auto t = [&](const std::optional<std::int64_t>& v) {
+        return v ? nlohmann::json(core::format_time(*v, ctx.zone())) : nlohmann::json();
+    };
+    return {{"state", c.state()},
+            {"clock", policy::to_string(c.kind)},
+            {"target_secs", c.target ? nlohmann::json(*c.target) : nlohmann::json()},
+            {"elapsed_secs", c.elapsed},
+            {"business_secs", c.business_elapsed},
+            {"paused_secs", c.paused},
+            {"due_at", t(c.due_at)},
+            {"stopped_at", t(c.stopped_at)},
+            {"breached", c.breached}};
+}
+
+void run_show(const ShowOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    const auto d = ticket::ticket_detail(ctx, o.id, false);
+    const auto& r = d.row;
+    const auto* wf = ctx.policy.tickets.workflow_of(r.type);
+    const auto* st = wf ? wf->state(r.status) : nullptr;
+    output::Record rec;
+    rec.add("id", "ID", output::Cell::integer(r.id));
+    rec.add("title", "Title", r.title);
+    rec.add("type", "Type", r.type);
+    rec.add("priority", "Priority", r.priority);
+    rec.add("status", "Status", st && st->title != r.status ? fmt::format("{} ({})", r.status, st->title) : r.status);
+    rec.add("open", "Open", output::Cell::boolean(r.is_open));
+    rec.add("team", "Team", opt_cell(r.team));
+    rec.add("assignee", "Assignee", opt_cell(r.assignee));
+    rec.add("asset", "Asset", opt_cell(r.asset));
+    rec.add("reporter", "Reporter", opt_cell(r.reporter));
+    rec.add("source", "Source", opt_cell(r.source));
+    rec.add("created", "Created", when(g, ctx, r.created_at));
+    rec.add("updated", "Updated", when(g, ctx, r.updated_at));
+    rec.add("responded", "Responded", when_cell(g, ctx, r.responded_at));
+    rec.add("resolved", "Resolved", when_cell(g, ctx, r.resolved_at));
+    rec.add("closed", "Closed", when_cell(g, ctx, r.closed_at));
+    rec.add("resolution", "Resolution", opt_cell(r.resolution));
+    rec.add("satisfaction", "Satisfaction",
+            r.satisfaction ? output::Cell::integer(*r.satisfaction) : output::Cell::null());
+    rec.add("complaint_type", "Complaint type", opt_cell(r.complaint_type));
+    rec.add("spent", "Time spent", core::format_seconds(r.spent_secs));
+    rec.add("sla_rule", "SLA rule",
+            r.sla_rule ? output::Cell(fmt::format("{} ({})", *r.sla_rule, r.sla_clock.value_or("")))
+                       : output::Cell::null());
+    rec.add("response_sla", "Response SLA", describe_clock(d.response));
+    rec.add("response_due", "Response due", when_cell(g, ctx, d.response.due_at));
+    rec.add("resolution_sla", "Resolution SLA", describe_clock(d.resolution));
+    rec.add("resolution_due", "Resolution due", when_cell(g, ctx, d.resolution.due_at));
+    rec.add("body", "Body", r.body);
+
+    if (g.format == "json" && !g.quiet) {
+        nlohmann::json j = nlohmann::json::object();
+        for (const auto& [col, cell] : rec.fields) {
+            j[col.key] = cell.kind == output::CellKind::null      ? nlohmann::json()
+                         : cell.kind == output::CellKind::integer ? nlohmann::json(std::stoll(cell.text))
+                         : cell.kind == output::CellKind::boolean ? nlohmann::json(cell.text == "true")
+                                                                  : nlohmann::json(cell.text);
+        }
+        j["response_clock"] = clock_json(d.response, ctx);
+        j["resolution_clock"] = clock_json(d.resolution, ctx);
+        j["comments"] = nlohmann::json::array();
+        for (const auto& c : d.comments) {
+            j["comments"].push_back({{"at", core::format_time(c.at, ctx.zone())},
+                                     {"author", c.author},
+                                     {"internal", c.internal},
+                                     {"spent_secs", c.spent_secs},
+                                     {"text", c.body}});
+        }
+        j["links"] = nlohmann::json::array();
+        for (const auto& l : d.links) {
+            j["links"].push_back({{"from", l.ticket_id}, {"kind", l.kind}, {"to", l.target_id}});
+        }
+        j["history"] = nlohmann::json::array();
+        for (const auto& e : d.history) {
+            j["history"].push_back({{"at", core::format_time(e.at, ctx.zone())},
+                                    {"actor", e.actor},
+                                    {"action", e.action},
+                                    {"fields", e.fields}});
+        }
+        std::cout << j.dump(2) << '\n';
+        return;
+    }
+    g.print(rec);
+    if (g.quiet || (g.format != "table" && g.format != "md")) {
+        return;
+    }
+    auto section = [&](const std::string& heading, const output::Table& t) {
+        if (t.rows.empty()) {
+            return;
+        }
+        std::cout << '\n' << (g.format == "md" ? "## " : "") << heading << '\n';
+        auto opts = g.render_options();
+        opts.columns.clear();
+        output::render(t, opts, std::cout);
+    };
+    output::Table comments;
+    comments.add_column("at", "At").add_column("author", "Author").add_column("kind", "Kind").add_column("text", "Text");
+    for (const auto& c : d.comments) {
+        std::string kind = c.internal ? "internal" : "public";
+        if (c.spent_secs > 0) {
+            kind += ", " + core::format_seconds(c.spent_secs);
+        }
+        comments.add_row({when(g, ctx, c.at), c.author, kind, c.body});
+    }
+    section("Comments", comments);
+    output::Table links;
+    links.add_column("link", "Link").add_column("ticket", "Ticket").add_column("title", "Title");
+    for (const auto& l : d.links) {
+        const bool outgoing = l.ticket_id == r.id;
+        const std::int64_t other = outgoing ? l.target_id : l.ticket_id;
+        const auto other_row = store::find_ticket(ctx.db, other);
+        links.add_row({outgoing ? l.kind : "← " + l.kind, output::Cell::integer(other),
+                       other_row ? other_row->title : ""});
+    }
+    if (r.asset) {
+        links.add_row({"asset", *r.asset, ""});
+    }
+    section("Links", links);
+    output::Table history;
+    history.add_column("at", "At").add_column("actor", "Who").add_column("action", "Action").add_column("fields", "Changes");
+    for (const auto& e : d.history) {
+        std::string changes;
+        for (auto it = e.fields.begin(); it != e.fields.end(); ++it) {
+            if (!changes.empty()) {
+                changes += "; ";
+            }
+            const auto& v = it.value();
+            if (v.is_array() && v.size() == 2) {
+                auto text = [](const nlohmann::json& x) { return x.is_string() ? x.get<std::string>() : x.dump(); };
+                changes += fmt::format("{}: {} → {}", it.key(), text(v[0]), text(v[1]));
+            } else {
+                changes += fmt::format("{}: {}", it.key(), v.is_string() ? v.get<std::string>() : v.dump());
+            }
+        }
+        history.add_row({when(g, ctx, e.at), e.actor, e.action, changes});
+    }
+    section("History", history);
+}
+
+void run_update(const UpdateOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    ticket::TicketChanges c{o.title, o.body, o.priority, o.type, o.asset, o.reporter, o.complaint_type};
+    if (c.body) {
+        c.body = text_or_stdin(*c.body);
+    }
+    ticket::update_ticket(ctx, o.id, c);
+    done(g, fmt::format("updated ticket {}", o.id));
+}
+
+void run_assign(const AssignOptions& o, Globals& g) {
+    if (o.person.empty() == !o.auto_assign) {
+        throw UsageError("name one person or pass --auto");
+    }
+    auto ctx = g.context(k_sections | ps::k_roster);
+    const auto who = ticket::assign_ticket(ctx, o.id, o.person, o.auto_assign);
+    done(g, fmt::format("assigned ticket {} to {}", o.id, who));
+}
+
+void run_comment(const CommentOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    std::int64_t spent = 0;
+    if (!o.spent.empty()) {
+        const auto d = core::parse_duration_or_throw(o.spent, "--spent");
+        if (d.months != 0) {
+            throw UsageError("--spent cannot be in months", "use hours or days, e.g. 30m, 2h");
+        }
+        spent = d.approx_seconds();
+    }
+    ticket::comment_ticket(ctx, o.id, text_or_stdin(o.text), o.internal, spent);
+    done(g, fmt::format("commented on ticket {}", o.id));
+}
+
+void run_move(const MoveOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    ticket::move_ticket(ctx, o.id, o.state, o.note);
+    done(g, fmt::format("moved ticket {} to {}", o.id, o.state));
+}
+
+void run_resolve(const ResolveOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    ticket::resolve_ticket(ctx, o.id, text_or_stdin(o.resolution));
+    done(g, fmt::format("resolved ticket {}", o.id));
+}
+
+void run_close(const CloseOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    ticket::close_ticket(ctx, o.id, o.satisfaction);
+    done(g, fmt::format("closed ticket {}", o.id));
+}
+
+void run_reopen(const ReopenOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    ticket::reopen_ticket(ctx, o.id, o.note);
+    done(g, fmt::format("reopened ticket {}", o.id));
+}
+
+void run_link(const LinkOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    ticket::link_tickets(ctx, o.id, o.to, o.kind);
+    done(g, fmt::format("linked ticket {} ({}) to {}", o.id, o.kind, o.to));
+}
+
+void run_sla(const SlaOptions& o, Globals& g) {
+    std::string text = o.at_risk;
+    if (!text.empty() && text.back() == '%') {
+        text.pop_back();
+    }
+    char* end = nullptr;
+    const double pct = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || pct <= 0 || pct > 1000) {
+        throw UsageError(fmt::format("--at-risk '{}' is not a percentage", o.at_risk), "e.g. --at-risk 75%");
+    }
+    auto ctx = g.context(k_sections | ps::k_roster);
+    const auto sweep = ticket::sla_sweep(ctx, pct / 100.0);
+    output::Table t;
+    t.add_column("id", "ID").add_column("priority", "Pri").add_column("assignee", "Assignee").add_column("title", "Title");
+    t.add_column("clock", "Clock").add_column("used", "Used").add_column("due", "Due").add_column("state", "State");
+    t.add_column("escalated", "Escalated");
+    for (const auto& a : sweep.alerts) {
+        t.add_row({output::Cell::integer(a.row.id), a.row.priority, opt_cell(a.row.assignee), a.row.title, a.clock.name,
+                   fmt::format("{:.0f}%", a.clock.used() * 100), when_cell(g, ctx, a.clock.due_at), a.clock.state(),
+                   util::join(a.fired, ", ")});
+    }
+    g.print(t);
+    std::cout.flush();
+    // Exits like a monitoring plugin: 0 none at risk, 1 some at risk, 2 some breached.
+    if (sweep.status != 0) {
+        std::exit(sweep.status);
+    }
+}
+
+void run_clock(const ClockOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    const auto d = ticket::ticket_detail(ctx, o.id, true);
+    output::Table t;
+    t.add_column("clock", "Clock").add_column("start", "Start").add_column("end", "End").add_column("state", "State");
+    t.add_column("counted", "Counted").add_column("counted_secs", "Secs").add_column("why", "Why");
+    for (const auto* c : {&d.response, &d.resolution}) {
+        std::int64_t total = 0;
+        for (const auto& p : c->pieces) {
+            total += p.counted;
+            t.add_row({c->name, when(g, ctx, p.start), when(g, ctx, p.end), p.state, core::format_seconds(p.counted),
+                       output::Cell::integer(p.counted), p.why});
+        }
+        t.add_row({c->name, "", "", "total", core::format_seconds(total), output::Cell::integer(total),
+                   describe_clock(*c)});
+    }
+    g.print(t);
+}
+
+void run_export(const ExportOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    if (o.output.empty() || o.output == "-") {
+        ticket::export_tickets(ctx, std::cout);
+        return;
+    }
+    std::ofstream out(o.output, std::ios::binary);
+    if (!out) {
+        throw Failure(fmt::format("cannot write '{}'", o.output));
+    }
+    const auto n = ticket::export_tickets(ctx, out);
+    out.close();
+    if (!out) {
+        throw Failure(fmt::format("cannot write '{}'", o.output));
+    }
+    done(g, fmt::format("exported {} tickets to '{}'", n, o.output));
+}
+
+void run_import(const ImportOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    ticket::ImportResult r;
+    if (o.file == "-") {
+        r = ticket::import_tickets(ctx, std::cin, o.dry_run);
+    } else {
+        std::ifstream in(o.file, std::ios::binary);
+        if (!in) {
+            throw NotFound(fmt::format("cannot read '{}'", o.file));
+        }
+        r = ticket::import_tickets(ctx, in, o.dry_run);
+    }
+    done(g, o.dry_run ? fmt::format("checked {} rows: all good (nothing written, --dry-run)", r.rows)
+                      : fmt::format("imported {} tickets", r.rows));
+}
+
+CLI::Option* id_arg(CLI::App* sub, std::int64_t& id) {
+    return sub->add_option("id", id, "Ticket id")->required();
+}
+
+} // namespace
+
+void register_ticket(CLI::App& app, Globals& g) {
+    auto* group = app.add_subcommand("ticket", "Incidents, requests, problems, changes and bugs: workflows and SLA");
+    group->require_subcommand(1);
+    group->footer("Exit status: 0 ok; 64 usage; 65 bad data or a transition the workflow does not allow;\n"
+                  "66 no such ticket; 78 bad policy. 'ticket sla': 0 none at risk, 1 at risk, 2 breached.");
+
+    {
+        auto o = std::make_shared<NewOptions>();
+        auto* sub = group->add_subcommand("new", "Open a ticket (-q prints only its id)");
+        sub->add_option("--type", o->type, "Ticket type (default: tickets.default_type)");
+        sub->add_option("--priority", o->priority, "Priority, e.g. P1 (default: the type's)");
+        sub->add_option("--title", o->title, "One-line summary")->required();
+        sub->add_option("--body", o->body, "Description, or - to read it from stdin");
+        sub->add_option("--asset", o->asset, "Asset tag the ticket is about");
+        sub->add_option("--reporter", o->reporter, "Who reported it");
+        auto* who = sub->add_option("--assignee", o->assignee, "Person to assign");
+        sub->add_flag("--auto", o->auto_assign, "Assign whoever is on duty for the type's team")->excludes(who);
+        sub->add_option("--source", o->source, "Key of an automatic source, unique among open tickets");
+        sub->add_option("--complaint-type", o->complaint_type, "For complaints: one of tickets.complaint_types");
+        sub->callback([o, &g] { run_new(*o, g); });
+    }
+    {
+        auto o = std::make_shared<ListOptions>();
+        auto* sub = group->add_subcommand("list", "Open tickets, most urgent SLA first");
+        sub->add_option("--status", o->status, "Only these states")->delimiter(',');
+        sub->add_option("--type", o->type, "Only these types")->delimiter(',');
+        sub->add_option("--priority", o->priority, "Only these priorities")->delimiter(',');
+        sub->add_option("--assignee", o->assignee, "Only tickets of USER ('me' for yourself)")->delimiter(',');
+        sub->add_option("--team", o->team, "Only tickets of a team")->delimiter(',');
+        sub->add_option("--asset", o->asset, "Only tickets about an asset")->delimiter(',');
+        sub->add_flag("--open", o->open, "Open tickets only (the default)");
+        sub->add_flag("--closed", o->closed, "Closed tickets only");
+        sub->add_flag("--all", o->all, "Open and closed tickets");
+        sub->add_option("--since", o->since, "Created at or after this time");
+        sub->add_option("--until", o->until, "Created before this time");
+        sub->add_flag("--breached", o->breached, "Only tickets past an SLA target");
+        sub->add_option("--search", o->search, "Text in title, body or comments (searches all tickets)");
+        sub->add_option("--sort", o->sort, "due (default), id, created, updated, priority");
+        sub->add_option("--limit", o->limit, "At most N tickets");
+        sub->callback([o, &g] { run_list(*o, g); });
+    }
+    {
+        auto o = std::make_shared<ShowOptions>();
+        auto* sub = group->add_subcommand("show", "All fields, SLA clocks, comments, links and history");
+        id_arg(sub, o->id);
+        sub->callback([o, &g] { run_show(*o, g); });
+    }
+    {
+        auto o = std::make_shared<UpdateOptions>();
+        auto* sub = group->add_subcommand("update", "Change title, body, priority, type, asset or reporter");
+        id_arg(sub, o->id);
+        sub->add_option("--title", o->title, "New title");
+        sub->add_option("--body", o->body, "New body, or - for stdin");
+        sub->add_option("--priority", o->priority, "New priority");
+        sub->add_option("--type", o->type, "New type");
+        sub->add_option("--asset", o->asset, "New asset tag ('' to clear)");
+        sub->add_option("--reporter", o->reporter, "New reporter");
+        sub->add_option("--complaint-type", o->complaint_type, "Complaint type");
+        sub->callback([o, &g] { run_update(*o, g); });
+    }
+    {
+        auto o = std::make_shared<AssignOptions>();
+        auto* sub = group->add_subcommand("assign", "Assign to a person, or --auto to whoever is on duty");
+        id_arg(sub, o->id);
+        sub->add_option("person", o->person, "Person id");
+        sub->add_flag("--auto", o->auto_assign, "On duty for the ticket's team, else its least-loaded member");
+        sub->callback([o, &g] { run_assign(*o, g); });
+    }
+    {
+        auto o = std::make_shared<CommentOptions>();
+        auto* sub = group->add_subcommand("comment", "Add a comment or work log (TEXT or - for stdin)");
+        id_arg(sub, o->id);
+        sub->add_option("text", o->text, "Comment text, or - for stdin")->required();
+        sub->add_flag("--internal", o->internal, "Internal note (not a response to the customer)");
+        sub->add_option("--spent", o->spent, "Time worked, e.g. 30m, 1h30m");
+        sub->callback([o, &g] { run_comment(*o, g); });
+    }
+    {
+        auto o = std::make_shared<MoveOptions>();
+        auto* sub = group->add_subcommand("move", "Move to a state the workflow allows (exit 65 names the allowed)");
+        id_arg(sub, o->id);
+        sub->add_option("state", o->state, "Target state")->required();
+        sub->add_option("--note", o->note, "Why (kept as an internal comment)");
+        sub->callback([o, &g] { run_move(*o, g); });
+    }
+    {
+        auto o = std::make_shared<ResolveOptions>();
+        auto* sub = group->add_subcommand("resolve", "Move to the resolved state with a resolution");
+        id_arg(sub, o->id);
+        sub->add_option("--resolution", o->resolution, "What was done, or - for stdin")->required();
+        sub->callback([o, &g] { run_resolve(*o, g); });
+    }
+    {
+        auto o = std::make_shared<CloseOptions>();
+        auto* sub = group->add_subcommand("close", "Move to the final state, with customer satisfaction 1-5");
+        id_arg(sub, o->id);
+        sub->add_option("--satisfaction", o->satisfaction, "1 (poor) to 5 (excellent)");
+        sub->callback([o, &g] { run_close(*o, g); });
+    }
+    {
+        auto o = std::make_shared<ReopenOptions>();
+        auto* sub = group->add_subcommand("reopen", "Take a resolved or closed ticket back to work");
+        id_arg(sub, o->id);
+        sub->add_option("--note", o->note, "Why (kept as an internal comment)");
+        sub->callback([o, &g] { run_reopen(*o, g); });
+    }
+    {
+        auto o = std::make_shared<LinkOptions>();
+        auto* sub = group->add_subcommand("link", "Link to another ticket");
+        id_arg(sub, o->id);
+        sub->add_option("--to", o->to, "The other ticket")->required();
+        sub->add_option("--kind", o->kind, "caused-by, duplicate-of or related")->required();
+        sub->callback([o, &g] { run_link(*o, g); });
+    }
+    {
+        auto o = std::make_shared<SlaOptions>();
+        auto* sub = group->add_subcommand("sla", "For cron: tickets near or past a target; fires escalations once");
+        sub->add_option("--at-risk", o->at_risk, "Share of a target that counts as at risk (default 75%)");
+        sub->callback([o, &g] { run_sla(*o, g); });
+    }
+    {
+        auto o = std::make_shared<ClockOptions>();
+        auto* sub = group->add_subcommand("clock", "Explain each SLA clock span by span");
+        id_arg(sub, o->id);
+        sub->callback([o, &g] { run_clock(*o, g); });
+    }
+    {
+        auto o = std::make_shared<ExportOptions>();
+        auto* sub = group->add_subcommand("export", "Every ticket as CSV with every field");
+        sub->add_option("-o,--output", o->output, "Write to FILE instead of stdout");
+        sub->callback([o, &g] { run_export(*o, g); });
+    }
+    {
+        auto o = std::make_shared<ImportOptions>();
+        auto* sub = group->add_subcommand("import", "Import a CSV export; checks every row first (exit 65)");
+        sub->add_option("file", o->file, "CSV file, or - for stdin")->required();
+        sub->add_flag("--dry-run", o->dry_run, "Only check the rows");
+        sub->callback([o, &g] { run_import(*o, g); });
+    }
+}
 
 } // namespace opsctl::cmd

@@ -1,0 +1,522 @@
+#include "lib/store/ticket_repo.hpp"
+
+#include <fmt/format.h>
+
+namespace opsctl::store {
+
+namespace {
+
+// The column order shared by every SELECT and INSERT below (id first).
+constexpr const char* k_columns =
+    "id, type, priority, status, is_open, title, body, team, assignee, asset, reporter, source, "
+    "resolution, created_at, updated_at, responded_at, resolved_at, closed_at, sla_rule, sla_clock, "
+    "response_target_secs, resolution_target_secs, response_due_at, resolution_due_at, "
+    "response_business_secs, resolution_business_secs, response_clock_secs, resolution_clock_secs, "
+    "response_breached, resolution_breached, paused_secs, sla_order, spent_secs, satisfaction, "
+    "complaint_type";
+constexpr int k_column_count = 35;
+
+void bind_opt(SQLite::Statement& st, int i, const std::optional<std::string>& v) {
+    if (v) {
+        st.bind(i, *v);
+    } else {
+        st.bind(i);
+    }
+}
+
+void bind_opt(SQLite::Statement& st, int i, const std::optional<std::int64_t>& v) {
+    if (v) {
+        st.bind(i, static_cast<std::int64_t>(*v));
+    } else {
+        st.bind(i);
+    }
+}
+
+// Binds the columns after id, starting at parameter `first`.
+void bind_row(SQLite::Statement& st, const TicketRow& r, int first) {
+    int i = first;
+    st.bind(i++, r.type);
+    st.bind(i++, r.priority);
+    st.bind(i++, r.status);
+    st.bind(i++, r.is_open ? 1 : 0);
+    st.bind(i++, r.title);
+    st.bind(i++, r.body);
+    bind_opt(st, i++, r.team);
+    bind_opt(st, i++, r.assignee);
+    bind_opt(st, i++, r.asset);
+    bind_opt(st, i++, r.reporter);
+    bind_opt(st, i++, r.source);
+    bind_opt(st, i++, r.resolution);
+    st.bind(i++, static_cast<std::int64_t>(r.created_at));
+    st.bind(i++, static_cast<std::int64_t>(r.updated_at));
+    bind_opt(st, i++, r.responded_at);
+    bind_opt(st, i++, r.resolved_at);
+    bind_opt(st, i++, r.closed_at);
+    bind_opt(st, i++, r.sla_rule);
+    bind_opt(st, i++, r.sla_clock);
+    bind_opt(st, i++, r.response_target_secs);
+    bind_opt(st, i++, r.resolution_target_secs);
+    bind_opt(st, i++, r.response_due_at);
+    bind_opt(st, i++, r.resolution_due_at);
+    st.bind(i++, static_cast<std::int64_t>(r.response_business_secs));
+    st.bind(i++, static_cast<std::int64_t>(r.resolution_business_secs));
+    st.bind(i++, static_cast<std::int64_t>(r.response_clock_secs));
+    st.bind(i++, static_cast<std::int64_t>(r.resolution_clock_secs));
+    st.bind(i++, r.response_breached ? 1 : 0);
+    st.bind(i++, r.resolution_breached ? 1 : 0);
+    st.bind(i++, static_cast<std::int64_t>(r.paused_secs));
+    st.bind(i++, static_cast<std::int64_t>(r.sla_order));
+    st.bind(i++, static_cast<std::int64_t>(r.spent_secs));
+    bind_opt(st, i++, r.satisfaction);
+    bind_opt(st, i++, r.complaint_type);
+}
+
+std::optional<std::string> opt_text(SQLite::Statement& q, int i) {
+    auto c = q.getColumn(i);
+    return c.isNull() ? std::nullopt : std::optional<std::string>(c.getString());
+}
+
+std::optional<std::int64_t> opt_int(SQLite::Statement& q, int i) {
+    auto c = q.getColumn(i);
+    return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
+}
+
+TicketRow read_row(SQLite::Statement& q) {
+    TicketRow r;
+    int i = 0;
+    r.id = q.getColumn(i++).getInt64();
+    r.type = q.getColumn(i++).getString();
+    r.priority = q.getColumn(i++).getString();
+    r.status = q.getColumn(i++).getString();
+    r.is_open = q.getColumn(i++).getInt() != 0;
+    r.title = q.getColumn(i++).getString();
+    r.body = q.getColumn(i++).getString();
+    r.team = opt_text(q, i++);
+    r.assignee = opt_text(q, i++);
+    r.asset = opt_text(q, i++);
+    r.reporter = opt_text(q, i++);
+    r.source = opt_text(q, i++);
+    r.resolution = opt_text(q, i++);
+    r.created_at = q.getColumn(i++).getInt64();
+    r.updated_at = q.getColumn(i++).getInt64();
+    r.responded_at = opt_int(q, i++);
+    r.resolved_at = opt_int(q, i++);
+    r.closed_at = opt_int(q, i++);
+    r.sla_rule = opt_text(q, i++);
+    r.sla_clock = opt_text(q, i++);
+    r.response_target_secs = opt_int(q, i++);
+    r.resolution_target_secs = opt_int(q, i++);
+    r.response_due_at = opt_int(q, i++);
+    r.resolution_due_at = opt_int(q, i++);
+    r.response_business_secs = q.getColumn(i++).getInt64();
+    r.resolution_business_secs = q.getColumn(i++).getInt64();
+    r.response_clock_secs = q.getColumn(i++).getInt64();
+    r.resolution_clock_secs = q.getColumn(i++).getInt64();
+    r.response_breached = q.getColumn(i++).getInt() != 0;
+    r.resolution_breached = q.getColumn(i++).getInt() != 0;
+    r.paused_secs = q.getColumn(i++).getInt64();
+    r.sla_order = q.getColumn(i++).getInt64();
+    r.spent_secs = q.getColumn(i++).getInt64();
+    r.satisfaction = opt_int(q, i++);
+    r.complaint_type = opt_text(q, i++);
+    return r;
+}
+
+std::string insert_sql() {
+    std::string marks = "?";
+    for (int i = 1; i < k_column_count; ++i) {
+        marks += ", ?";
+    }
+    return fmt::format("INSERT INTO tickets ({}) VALUES ({})", k_columns, marks);
+}
+
+// A search phrase for FTS5: the text quoted, inner quotes doubled, so that operators typed
+// by the user are taken literally.
+std::string fts_phrase(const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+        out += c;
+        if (c == '"') {
+            out += '"';
+        }
+    }
+    return out + "\"";
+}
+
+// Code points in a UTF-8 string (continuation bytes are not counted).
+std::size_t code_points(const std::string& text) {
+    std::size_t n = 0;
+    for (unsigned char c : text) {
+        n += (c & 0xC0) != 0x80 ? 1 : 0;
+    }
+    return n;
+}
+
+std::string like_pattern(const std::string& text) {
+    std::string out = "%";
+    for (char c : text) {
+        if (c == '%' || c == '_' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "%";
+}
+
+} // namespace
+
+const std::vector<std::string>& ticket_sort_keys() {
+    static const std::vector<std::string> k_keys = {"due", "id", "created", "updated", "priority"};
+    return k_keys;
+}
+
+std::int64_t insert_ticket(Database& db, const TicketRow& row) {
+    SQLite::Statement st(db.sql(), insert_sql());
+    if (row.id > 0) {
+        st.bind(1, static_cast<std::int64_t>(row.id));
+    } else {
+        st.bind(1);
+    }
+    bind_row(st, row, 2);
+    st.exec();
+    const std::int64_t id = db.sql().getLastInsertRowid();
+    SQLite::Statement fts(db.sql(), "INSERT INTO tickets_fts (rowid, title, body, comments) VALUES (?, ?, ?, '')");
+    fts.bind(1, static_cast<std::int64_t>(id));
+    fts.bind(2, row.title);
+    fts.bind(3, row.body);
+    fts.exec();
+    return id;
+}
+
+void save_ticket(Database& db, const TicketRow& row) {
+    const std::string cols = k_columns;
+    // "type = ?, priority = ?, ..." for every column after id.
+    std::string sets;
+    std::size_t start = cols.find(',') + 2;
+    while (start < cols.size()) {
+        std::size_t end = cols.find(',', start);
+        if (end == std::string::npos) {
+            end = cols.size();
+        }
+        if (!sets.empty()) {
+            sets += ", ";
+        }
+        sets += cols.substr(start, end - start) + " = ?";
+        start = end + 2;
+    }
+    SQLite::Statement st(db.sql(), fmt::format("UPDATE tickets SET {} WHERE id = ?", sets));
+    bind_row(st, row, 1);
+    st.bind(k_column_count, static_cast<std::int64_t>(row.id));
+    st.exec();
+    SQLite::Statement fts(db.sql(), "UPDATE tickets_fts SET title = ?, body = ? WHERE rowid = ?");
+    fts.bind(1, row.title);
+    fts.bind(2, row.body);
+    fts.bind(3, static_cast<std::int64_t>(row.id));
+    fts.exec();
+}
+
+std::optional<TicketRow> find_ticket(Database& db, std::int64_t id) {
+    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM tickets WHERE id = ?", k_columns));
+    q.bind(1, static_cast<std::int64_t>(id));
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return read_row(q);
+}
+
+bool ticket_exists(Database& db, std::int64_t id) {
+    SQLite::Statement q(db.sql(), "SELECT 1 FROM tickets WHERE id = ?");
+    q.bind(1, static_cast<std::int64_t>(id));
+    return q.executeStep();
+}
+
+std::vector<TicketRow> query_tickets(Database& db, const TicketQuery& q) {
+    std::string where;
+    std::vector<std::function<void(SQLite::Statement&, int&)>> binds;
+    auto add = [&](const std::string& cond) { where += (where.empty() ? " WHERE " : " AND ") + cond; };
+    auto in_list = [&](const std::string& column, const std::vector<std::string>& values) {
+        if (values.empty()) {
+            return;
+        }
+        std::string marks;
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            marks += i ? ", ?" : "?";
+            binds.push_back([v = values[i]](SQLite::Statement& st, int& n) { st.bind(n++, v); });
+        }
+        add(fmt::format("t.{} IN ({})", column, marks));
+    };
+    std::string from = "tickets t";
+    if (!q.search.empty()) {
+        // Three characters or more go through the trigram index; shorter text falls back to
+        // a LIKE scan of the same index table.
+        from = "tickets_fts f JOIN tickets t ON t.id = f.rowid";
+        if (code_points(q.search) >= 3) {
+            add("tickets_fts MATCH ?");
+            binds.push_back([s = fts_phrase(q.search)](SQLite::Statement& st, int& n) { st.bind(n++, s); });
+        } else {
+            add("(f.title LIKE ? ESCAPE '\\' OR f.body LIKE ? ESCAPE '\\' OR f.comments LIKE ? ESCAPE '\\')");
+            binds.push_back([s = like_pattern(q.search)](SQLite::Statement& st, int& n) {
+                st.bind(n, s);
+                st.bind(n + 1, s);
+                st.bind(n + 2, s);
+                n += 3;
+            });
+        }
+    }
+    if (q.open) {
+        add(*q.open ? "t.is_open = 1" : "t.is_open = 0");
+    }
+    in_list("status", q.statuses);
+    in_list("type", q.types);
+    in_list("priority", q.priorities);
+    in_list("assignee", q.assignees);
+    in_list("team", q.teams);
+    in_list("asset", q.assets);
+    if (q.since) {
+        add("t.created_at >= ?");
+        binds.push_back([v = *q.since](SQLite::Statement& st, int& n) { st.bind(n++, static_cast<std::int64_t>(v)); });
+    }
+    if (q.until) {
+        add("t.created_at < ?");
+        binds.push_back([v = *q.until](SQLite::Statement& st, int& n) { st.bind(n++, static_cast<std::int64_t>(v)); });
+    }
+    if (q.breached) {
+        add("(t.response_breached = 1 OR t.resolution_breached = 1 OR t.sla_order < ?)");
+        binds.push_back([v = q.now](SQLite::Statement& st, int& n) { st.bind(n++, static_cast<std::int64_t>(v)); });
+    }
+    std::string order;
+    if (q.sort == "id") {
+        order = "t.id";
+    } else if (q.sort == "created") {
+        order = "t.created_at DESC, t.id DESC";
+    } else if (q.sort == "updated") {
+        order = "t.updated_at DESC, t.id DESC";
+    } else if (q.sort == "priority") {
+        order = "t.priority, t.sla_order, t.id";
+    } else if (!q.search.empty()) {
+        // Search results come newest first unless a sort is asked for.
+        order = "t.id DESC";
+    } else {
+        order = "t.is_open DESC, t.sla_order, t.id";
+        if (q.open && *q.open) {
+            order = "t.sla_order, t.id";
+        }
+    }
+    std::string cols = k_columns;
+    std::string prefixed;
+    // Qualify every column with t. so that the search join is unambiguous.
+    {
+        std::size_t start = 0;
+        while (start < cols.size()) {
+            std::size_t end = cols.find(',', start);
+            if (end == std::string::npos) {
+                end = cols.size();
+            }
+            prefixed += (prefixed.empty() ? "t." : ", t.") + cols.substr(start, end - start);
+            start = end + 2;
+        }
+    }
+    std::string sql = fmt::format("SELECT {} FROM {}{} ORDER BY {}", prefixed, from, where, order);
+    if (q.limit > 0) {
+        sql += fmt::format(" LIMIT {}", q.limit);
+    }
+    SQLite::Statement st(db.sql(), sql);
+    int n = 1;
+    for (const auto& b : binds) {
+        b(st, n);
+    }
+    std::vector<TicketRow> out;
+    while (st.executeStep()) {
+        out.push_back(read_row(st));
+    }
+    return out;
+}
+
+void each_ticket(Database& db, const std::function<void(const TicketRow&)>& fn) {
+    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM tickets ORDER BY id", k_columns));
+    while (q.executeStep()) {
+        fn(read_row(q));
+    }
+}
+
+std::vector<std::int64_t> open_ticket_ids(Database& db) {
+    SQLite::Statement q(db.sql(), "SELECT id FROM tickets WHERE is_open = 1 ORDER BY id");
+    std::vector<std::int64_t> out;
+    while (q.executeStep()) {
+        out.push_back(q.getColumn(0).getInt64());
+    }
+    return out;
+}
+
+std::optional<std::int64_t> open_ticket_by_source(Database& db, const std::string& source) {
+    SQLite::Statement q(db.sql(), "SELECT id FROM tickets WHERE source = ? AND is_open = 1");
+    q.bind(1, source);
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return q.getColumn(0).getInt64();
+}
+
+std::map<std::string, std::int64_t> open_load_by_assignee(Database& db) {
+    SQLite::Statement q(db.sql(),
+                        "SELECT assignee, count(*) FROM tickets WHERE is_open = 1 AND assignee IS NOT NULL "
+                        "GROUP BY assignee");
+    std::map<std::string, std::int64_t> out;
+    while (q.executeStep()) {
+        out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    }
+    return out;
+}
+
+std::int64_t insert_comment(Database& db, const CommentRow& row) {
+    SQLite::Statement st(db.sql(), "INSERT INTO ticket_comments (ticket_id, at, author, body, internal, spent_secs) "
+                                   "VALUES (?, ?, ?, ?, ?, ?)");
+    st.bind(1, static_cast<std::int64_t>(row.ticket_id));
+    st.bind(2, static_cast<std::int64_t>(row.at));
+    st.bind(3, row.author);
+    st.bind(4, row.body);
+    st.bind(5, row.internal ? 1 : 0);
+    st.bind(6, static_cast<std::int64_t>(row.spent_secs));
+    st.exec();
+    const std::int64_t id = db.sql().getLastInsertRowid();
+    SQLite::Statement fts(db.sql(), "UPDATE tickets_fts SET comments = comments || char(10) || ? WHERE rowid = ?");
+    fts.bind(1, row.body);
+    fts.bind(2, static_cast<std::int64_t>(row.ticket_id));
+    fts.exec();
+    return id;
+}
+
+std::vector<CommentRow> comments_of(Database& db, std::int64_t ticket_id) {
+    SQLite::Statement q(db.sql(), "SELECT id, ticket_id, at, author, body, internal, spent_secs FROM ticket_comments "
+                                  "WHERE ticket_id = ? ORDER BY id");
+    q.bind(1, static_cast<std::int64_t>(ticket_id));
+    std::vector<CommentRow> out;
+    while (q.executeStep()) {
+        CommentRow c;
+        c.id = q.getColumn(0).getInt64();
+        c.ticket_id = q.getColumn(1).getInt64();
+        c.at = q.getColumn(2).getInt64();
+        c.author = q.getColumn(3).getString();
+        c.body = q.getColumn(4).getString();
+        c.internal = q.getColumn(5).getInt() != 0;
+        c.spent_secs = q.getColumn(6).getInt64();
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+bool insert_link(Database& db, const LinkRow& row) {
+    SQLite::Statement st(db.sql(), "INSERT OR IGNORE INTO ticket_links (ticket_id, kind, target_id, created_at) "
+                                   "VALUES (?, ?, ?, ?)");
+    st.bind(1, static_cast<std::int64_t>(row.ticket_id));
+    st.bind(2, row.kind);
+    st.bind(3, static_cast<std::int64_t>(row.target_id));
+    st.bind(4, static_cast<std::int64_t>(row.created_at));
+    return st.exec() > 0;
+}
+
+std::vector<LinkRow> links_of(Database& db, std::int64_t ticket_id) {
+    SQLite::Statement q(db.sql(), "SELECT ticket_id, kind, target_id, created_at FROM ticket_links "
+                                  "WHERE ticket_id = ?1 OR target_id = ?1 ORDER BY created_at, ticket_id");
+    q.bind(1, static_cast<std::int64_t>(ticket_id));
+    std::vector<LinkRow> out;
+    while (q.executeStep()) {
+        out.push_back(LinkRow{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getInt64(),
+                              q.getColumn(3).getInt64()});
+    }
+    return out;
+}
+
+bool escalation_fired(Database& db, std::int64_t ticket_id, const std::string& clock, int step) {
+    SQLite::Statement q(db.sql(), "SELECT 1 FROM ticket_escalations WHERE ticket_id = ? AND clock = ? AND step = ?");
+    q.bind(1, static_cast<std::int64_t>(ticket_id));
+    q.bind(2, clock);
+    q.bind(3, step);
+    return q.executeStep();
+}
+
+void mark_escalation(Database& db, std::int64_t ticket_id, const std::string& clock, int step, std::int64_t at) {
+    SQLite::Statement st(db.sql(), "INSERT OR IGNORE INTO ticket_escalations (ticket_id, clock, step, fired_at) "
+                                   "VALUES (?, ?, ?, ?)");
+    st.bind(1, static_cast<std::int64_t>(ticket_id));
+    st.bind(2, clock);
+    st.bind(3, step);
+    st.bind(4, static_cast<std::int64_t>(at));
+    st.exec();
+}
+
+struct TicketBulkWriter::Statements {
+    SQLite::Statement ticket;
+    SQLite::Statement fts;
+    SQLite::Statement comment;
+    SQLite::Statement event;
+    explicit Statements(SQLite::Database& db)
+        : ticket(db, insert_sql()),
+          fts(db, "INSERT INTO tickets_fts (rowid, title, body, comments) VALUES (?, ?, ?, ?)"),
+          comment(db, "INSERT INTO ticket_comments (ticket_id, at, author, body, internal, spent_secs) "
+                      "VALUES (?, ?, ?, ?, ?, ?)"),
+          event(db, "INSERT INTO events (at, actor, entity, entity_id, action, fields, prev_hash, hash) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)") {}
+};
+
+TicketBulkWriter::TicketBulkWriter(Database& db) : m_db(db), m_st(std::make_unique<Statements>(db.sql())) {}
+TicketBulkWriter::~TicketBulkWriter() = default;
+
+std::int64_t TicketBulkWriter::add_ticket(const TicketRow& row, const std::string& comments_text) {
+    auto& st = m_st->ticket;
+    st.reset();
+    if (row.id > 0) {
+        st.bind(1, static_cast<std::int64_t>(row.id));
+    } else {
+        st.bind(1);
+    }
+    bind_row(st, row, 2);
+    st.exec();
+    const std::int64_t id = m_db.sql().getLastInsertRowid();
+    auto& fts = m_st->fts;
+    fts.reset();
+    fts.bind(1, static_cast<std::int64_t>(id));
+    fts.bind(2, row.title);
+    fts.bind(3, row.body);
+    fts.bind(4, comments_text);
+    fts.exec();
+    return id;
+}
+
+void TicketBulkWriter::add_comment(const CommentRow& row) {
+    auto& st = m_st->comment;
+    st.reset();
+    st.bind(1, static_cast<std::int64_t>(row.ticket_id));
+    st.bind(2, static_cast<std::int64_t>(row.at));
+    st.bind(3, row.author);
+    st.bind(4, row.body);
+    st.bind(5, row.internal ? 1 : 0);
+    st.bind(6, static_cast<std::int64_t>(row.spent_secs));
+    st.exec();
+}
+
+void TicketBulkWriter::add_event(const Event& event) {
+    // Same chain as record_event(): the previous hash is cached on the Database.
+    if (!m_db.last_event_hash_known()) {
+        SQLite::Statement last(m_db.sql(), "SELECT hash FROM events ORDER BY id DESC LIMIT 1");
+        m_db.last_event_hash_cache() = last.executeStep() ? last.getColumn(0).getString() : std::string{};
+        m_db.last_event_hash_known() = true;
+    }
+    const std::string prev = m_db.last_event_hash_cache();
+    const std::string fields_text = event.fields.dump();
+    const std::string hash = event_hash(event, prev, fields_text);
+    auto& st = m_st->event;
+    st.reset();
+    st.bind(1, static_cast<std::int64_t>(event.at));
+    st.bind(2, event.actor);
+    st.bind(3, event.entity);
+    st.bind(4, event.entity_id);
+    st.bind(5, event.action);
+    st.bind(6, fields_text);
+    st.bind(7, prev);
+    st.bind(8, hash);
+    st.exec();
+    m_db.last_event_hash_cache() = hash;
+}
+
+} // namespace opsctl::store

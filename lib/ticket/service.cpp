@@ -1,0 +1,680 @@
+#include "lib/ticket/service.hpp"
+
+#include "lib/core/error.hpp"
+#include "lib/notify/notify.hpp"
+#include "lib/util/text.hpp"
+
+#if __has_include("lib/roster/duty.hpp")
+#include "lib/roster/duty.hpp"
+#define OPSCTL_TICKET_HAS_ROSTER 1
+#endif
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace opsctl::ticket {
+
+namespace {
+
+const std::vector<std::string> k_link_kinds = {"caused-by", "duplicate-of", "related"};
+
+const policy::Workflow& workflow_for(const Context& ctx, const std::string& type) {
+    const auto* wf = ctx.policy.tickets.workflow_of(type);
+    if (!wf) {
+        throw ConfigError(fmt::format("ticket type '{}' has no workflow in the policy", type),
+                          "add it under tickets.types, or run 'opsctl policy check'");
+    }
+    return *wf;
+}
+
+void check_type(const Context& ctx, const std::string& type) {
+    if (!ctx.policy.tickets.type(type)) {
+        throw DataError(fmt::format("no ticket type '{}'", type),
+                        util::suggest(type, ctx.policy.tickets.type_names()));
+    }
+}
+
+void check_priority(const Context& ctx, const std::string& priority) {
+    if (!ctx.policy.tickets.priority(priority)) {
+        throw DataError(fmt::format("no priority '{}'", priority),
+                        util::suggest(priority, ctx.policy.tickets.priority_names()));
+    }
+}
+
+void check_person(const Context& ctx, const std::string& id) {
+    const auto* person = ctx.policy.person(id);
+    if (!person) {
+        std::vector<std::string> known;
+        for (const auto& [pid, p] : ctx.policy.people) {
+            known.push_back(pid);
+        }
+        throw DataError(fmt::format("no person '{}'", id), util::suggest(id, known));
+    }
+    if (!person->active) {
+        throw DataError(fmt::format("person '{}' is not active", id), "assign to someone who is still in the team");
+    }
+}
+
+void check_complaint_type(const Context& ctx, const std::string& value) {
+    const auto& known = ctx.policy.tickets.complaint_types;
+    if (!known.empty() && std::find(known.begin(), known.end(), value) == known.end()) {
+        throw DataError(fmt::format("no complaint type '{}'", value), "known: " + util::join(known, ", "));
+    }
+}
+
+store::TicketRow load(Context& ctx, std::int64_t id) {
+    auto row = store::find_ticket(ctx.db, id);
+    if (!row) {
+        throw NotFound(fmt::format("no ticket {}", id));
+    }
+    return *row;
+}
+
+void record(Context& ctx, std::int64_t id, const std::string& action, nlohmann::json fields) {
+    store::Event e;
+    e.at = ctx.now;
+    e.actor = ctx.actor;
+    e.entity = "ticket";
+    e.entity_id = std::to_string(id);
+    e.action = action;
+    e.fields = std::move(fields);
+    store::record_event(ctx.db, e);
+}
+
+nlohmann::json opt_json(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+
+// Recomputes both SLA clocks from the events (already including this change) and stores
+// their outcome in the denormalised columns.
+std::pair<SlaClock, SlaClock> refresh_sla(Context& ctx, store::TicketRow& row, bool explain = false) {
+    const auto events = store::events_for(ctx.db, "ticket", std::to_string(row.id));
+    const auto cal = ctx.policy.business_calendar();
+    return compute_sla(ctx, cal, row, events, explain);
+}
+
+// Applies a status change to the row's own columns.
+void enter_state(const Context& ctx, store::TicketRow& row, const std::string& state) {
+    const auto& wf = workflow_for(ctx, row.type);
+    const auto* s = wf.state(state);
+    row.status = state;
+    row.is_open = !(s && s->final);
+    if (s && (s->final || s->resolved)) {
+        if (!row.resolved_at || (s->resolved && !s->final)) {
+            row.resolved_at = ctx.now;
+        }
+    } else {
+        row.resolved_at.reset();
+    }
+    if (s && s->final) {
+        row.closed_at = ctx.now;
+    } else {
+        row.closed_at.reset();
+    }
+}
+
+std::string least_loaded(Context& ctx, const std::string& team) {
+    std::vector<std::string> members;
+    for (const auto& id : ctx.policy.team_members(team)) {
+        if (ctx.policy.person(id)->active) {
+            members.push_back(id);
+        }
+    }
+    if (members.empty()) {
+        throw DataError(fmt::format("nobody is in team '{}' to assign to", team),
+                        "add people with that team, or assign someone by name");
+    }
+    const auto load = store::open_load_by_assignee(ctx.db);
+    std::string best;
+    std::int64_t best_load = INT64_MAX;
+    for (const auto& id : members) {
+        auto it = load.find(id);
+        const std::int64_t n = it == load.end() ? 0 : it->second;
+        if (n < best_load) {
+            best = id;
+            best_load = n;
+        }
+    }
+    return best;
+}
+
+// Whoever is on duty for the team, else the member with the fewest open tickets.
+std::string auto_assignee(Context& ctx, const std::string& team) {
+    if (team.empty()) {
+        throw DataError("the ticket has no team to pick an assignee from", "assign someone by name");
+    }
+#ifdef OPSCTL_TICKET_HAS_ROSTER
+    if (auto on_duty = roster::on_duty_for_team(ctx, team, ctx.now)) {
+        if (const auto* p = ctx.policy.person(*on_duty); p && p->active) {
+            return *on_duty;
+        }
+    }
+#endif
+    return least_loaded(ctx, team);
+}
+
+TicketSummary summarize(const store::TicketRow& r) {
+    return TicketSummary{r.id,         r.type,       r.priority,          r.status,
+                         r.title,      r.assignee.value_or(""), r.asset.value_or(""), r.created_at,
+                         r.response_breached, r.resolution_breached, r.response_due_at, r.resolution_due_at};
+}
+
+void emit(Context& ctx, const std::string& kind, const store::TicketRow& row, nlohmann::json extra = {}) {
+    if (ctx.policy.notify.hooks.empty()) {
+        return;
+    }
+    nlohmann::json data = {{"id", row.id},         {"type", row.type},         {"priority", row.priority},
+                           {"status", row.status}, {"title", row.title},       {"assignee", opt_json(row.assignee)},
+                           {"team", opt_json(row.team)}, {"asset", opt_json(row.asset)}};
+    if (extra.is_object()) {
+        data.update(extra);
+    }
+    notify::emit(ctx.policy.notify, ctx.policy.site.name, kind, data, ctx.now);
+}
+
+// The shared tail of every change: event, clocks, save, commit.
+void finish_change(Context& ctx, store::WriteTransaction& tx, store::TicketRow& row, const std::string& action,
+                   nlohmann::json fields) {
+    row.updated_at = ctx.now;
+    record(ctx, row.id, action, std::move(fields));
+    refresh_sla(ctx, row);
+    store::save_ticket(ctx.db, row);
+    tx.commit();
+}
+
+void do_move(Context& ctx, store::TicketRow& row, const std::string& state, const std::string& action,
+             nlohmann::json fields, const std::string& note) {
+    const std::string from = row.status;
+    enter_state(ctx, row, state);
+    fields["status"] = {from, state};
+    if (!note.empty()) {
+        fields["note"] = note;
+        store::insert_comment(ctx.db, store::CommentRow{0, row.id, ctx.now, ctx.actor, note, true, 0});
+    }
+    row.updated_at = ctx.now;
+    record(ctx, row.id, action, std::move(fields));
+    refresh_sla(ctx, row);
+    store::save_ticket(ctx.db, row);
+}
+
+void require_allowed(const policy::Workflow& wf, const store::TicketRow& row, const std::string& state) {
+    if (!wf.state(state)) {
+        throw DataError(fmt::format("no state '{}' in workflow '{}'", state, wf.name),
+                        util::suggest(state, wf.state_names()));
+    }
+    if (!wf.allows(row.status, state)) {
+        const auto* s = wf.state(row.status);
+        const std::string allowed = s && !s->next.empty() ? util::join(s->next, ", ") : "none";
+        throw DataError(fmt::format("ticket {} cannot move from '{}' to '{}'", row.id, row.status, state),
+                        "allowed: " + allowed);
+    }
+}
+
+// The first state of `wf` that `pick` accepts and the workflow allows from the current one.
+std::string first_allowed(const policy::Workflow& wf, const store::TicketRow& row,
+                          bool (*pick)(const policy::WorkflowState&), const char* what) {
+    const auto* s = wf.state(row.status);
+    if (s) {
+        for (const auto& next : s->next) {
+            const auto* n = wf.state(next);
+            if (n && pick(*n)) {
+                return next;
+            }
+        }
+    }
+    const std::string allowed = s && !s->next.empty() ? util::join(s->next, ", ") : "none";
+    throw DataError(fmt::format("ticket {} cannot be {} from '{}'", row.id, what, row.status), "allowed: " + allowed);
+}
+
+} // namespace
+
+std::pair<SlaClock, SlaClock> compute_sla(const Context& ctx, const core::BusinessCalendar& cal,
+                                          store::TicketRow& row, const std::vector<store::Event>& events,
+                                          bool explain) {
+    const auto& wf = workflow_for(ctx, row.type);
+    const Timeline timeline = timeline_from_events(events, wf);
+    const auto* rule = ctx.policy.sla.match(row.type, row.priority);
+    const ClockSetup setup{wf, rule, cal, ctx.now, explain};
+    SlaClock response = response_clock(timeline, setup);
+    SlaClock resolution = resolution_clock(timeline, setup);
+    row.responded_at = response.stopped_at;
+    row.sla_rule = rule ? std::optional<std::string>(rule->name) : std::nullopt;
+    row.sla_clock = rule ? std::optional<std::string>(policy::to_string(rule->clock)) : std::nullopt;
+    row.response_target_secs = response.target;
+    row.resolution_target_secs = resolution.target;
+    row.response_due_at = response.due_at;
+    row.resolution_due_at = resolution.due_at;
+    row.response_business_secs = response.business_elapsed;
+    row.resolution_business_secs = resolution.business_elapsed;
+    row.response_clock_secs = response.elapsed;
+    row.resolution_clock_secs = resolution.elapsed;
+    row.response_breached = response.breached;
+    row.resolution_breached = resolution.breached;
+    row.paused_secs = resolution.paused;
+    row.sla_order = store::k_no_due;
+    for (const auto* c : {&response, &resolution}) {
+        if (c->target && !c->stopped && !c->paused_now && c->due_at) {
+            row.sla_order = std::min(row.sla_order, *c->due_at);
+        }
+    }
+    return {std::move(response), std::move(resolution)};
+}
+
+int priority_rank(const Context& ctx, const std::string& priority) {
+    const auto& ps = ctx.policy.tickets.priorities;
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+        if (ps[i].name == priority) {
+            return static_cast<int>(i);
+        }
+    }
+    return static_cast<int>(ps.size());
+}
+
+std::int64_t create_ticket(Context& ctx, const NewTicket& t) {
+    const auto& tp = ctx.policy.tickets;
+    const std::string type = t.type.empty() ? tp.default_type : t.type;
+    check_type(ctx, type);
+    const auto* type_def = tp.type(type);
+    const std::string priority = t.priority.empty() ? type_def->priority : t.priority;
+    check_priority(ctx, priority);
+    if (util::trim(t.title).empty()) {
+        throw DataError("a ticket needs a title", "pass --title TEXT");
+    }
+    if (!t.assignee.empty()) {
+        check_person(ctx, t.assignee);
+    }
+    if (!t.complaint_type.empty()) {
+        check_complaint_type(ctx, t.complaint_type);
+    }
+    const auto& wf = workflow_for(ctx, type);
+
+    store::WriteTransaction tx(ctx.db);
+    if (!t.source.empty()) {
+        if (auto existing = store::open_ticket_by_source(ctx.db, t.source)) {
+            throw DataError(fmt::format("ticket {} is already open for source '{}'", *existing, t.source),
+                            "add a comment to it instead");
+        }
+    }
+    store::TicketRow row;
+    row.type = type;
+    row.priority = priority;
+    row.status = wf.initial;
+    row.is_open = true;
+    row.title = t.title;
+    row.body = t.body;
+    if (!type_def->team.empty()) {
+        row.team = type_def->team;
+    }
+    auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
+    row.asset = opt(t.asset);
+    row.reporter = opt(t.reporter);
+    row.source = opt(t.source);
+    row.complaint_type = opt(t.complaint_type);
+    row.created_at = ctx.now;
+    row.updated_at = ctx.now;
+    std::string assignee = t.assignee;
+    if (assignee.empty() && t.auto_assign) {
+        assignee = auto_assignee(ctx, row.team.value_or(""));
+    }
+    row.assignee = opt(assignee);
+    row.id = store::insert_ticket(ctx.db, row);
+    nlohmann::json fields = {{"type", row.type},   {"priority", row.priority}, {"status", row.status},
+                             {"title", row.title}, {"team", opt_json(row.team)}};
+    if (!row.body.empty()) {
+        fields["body"] = row.body;
+    }
+    for (auto [key, value] : {std::pair{"asset", &row.asset}, std::pair{"reporter", &row.reporter},
+                              std::pair{"source", &row.source}, std::pair{"assignee", &row.assignee},
+                              std::pair{"complaint_type", &row.complaint_type}}) {
+        if (*value) {
+            fields[key] = **value;
+        }
+    }
+    record(ctx, row.id, "created", std::move(fields));
+    refresh_sla(ctx, row);
+    store::save_ticket(ctx.db, row);
+    tx.commit();
+    emit(ctx, "ticket.created", row);
+    if (row.assignee) {
+        emit(ctx, "ticket.assigned", row);
+    }
+    return row.id;
+}
+
+void add_comment(Context& ctx, std::int64_t id, const std::string& text, bool internal) {
+    comment_ticket(ctx, id, text, internal, 0);
+}
+
+void comment_ticket(Context& ctx, std::int64_t id, const std::string& text, bool internal, std::int64_t spent) {
+    if (util::trim(text).empty() && spent == 0) {
+        throw DataError("a comment needs text", "pass TEXT, or - to read it from stdin");
+    }
+    if (spent < 0) {
+        throw DataError("time spent cannot be negative");
+    }
+    store::WriteTransaction tx(ctx.db);
+    auto row = load(ctx, id);
+    store::insert_comment(ctx.db, store::CommentRow{0, id, ctx.now, ctx.actor, text, internal, spent});
+    row.spent_secs += spent;
+    nlohmann::json fields = {{"internal", internal}, {"text", text}};
+    if (spent > 0) {
+        fields["spent_secs"] = spent;
+    }
+    finish_change(ctx, tx, row, "commented", std::move(fields));
+}
+
+std::optional<std::int64_t> find_open_by_source(Context& ctx, const std::string& source) {
+    return store::open_ticket_by_source(ctx.db, source);
+}
+
+std::vector<TicketSummary> open_tickets(Context& ctx, const std::vector<std::string>& priorities) {
+    store::TicketQuery q;
+    q.open = true;
+    q.priorities = priorities;
+    std::vector<TicketSummary> out;
+    for (const auto& r : store::query_tickets(ctx.db, q)) {
+        out.push_back(summarize(r));
+    }
+    return out;
+}
+
+std::vector<TicketSummary> tickets_for_asset(Context& ctx, const std::string& tag, int limit) {
+    store::TicketQuery q;
+    q.assets = {tag};
+    q.sort = "created";
+    q.limit = limit;
+    std::vector<TicketSummary> out;
+    for (const auto& r : store::query_tickets(ctx.db, q)) {
+        out.push_back(summarize(r));
+    }
+    return out;
+}
+
+std::vector<TicketSummary> at_risk_tickets(Context& ctx, double share) {
+    std::vector<std::pair<double, TicketSummary>> found;
+    for (const auto id : store::open_ticket_ids(ctx.db)) {
+        auto row = load(ctx, id);
+        const auto [response, resolution] = refresh_sla(ctx, row);
+        double used = 0;
+        bool breached = false;
+        for (const auto* c : {&response, &resolution}) {
+            if (c->target && !c->stopped) {
+                used = std::max(used, c->used());
+            }
+            breached = breached || c->breached;
+        }
+        if (breached || used >= share) {
+            found.emplace_back(breached ? 1e9 + used : used, summarize(row));
+        }
+    }
+    std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<TicketSummary> out;
+    for (auto& [used, s] : found) {
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+void update_ticket(Context& ctx, std::int64_t id, const TicketChanges& c) {
+    store::WriteTransaction tx(ctx.db);
+    auto row = load(ctx, id);
+    nlohmann::json fields = nlohmann::json::object();
+    auto change_text = [&](const char* key, std::string& field, const std::optional<std::string>& value) {
+        if (value && *value != field) {
+            fields[key] = {field, *value};
+            field = *value;
+        }
+    };
+    auto change_opt = [&](const char* key, std::optional<std::string>& field, const std::optional<std::string>& value) {
+        if (!value) {
+            return;
+        }
+        std::optional<std::string> v = value->empty() ? std::nullopt : value;
+        if (v != field) {
+            fields[key] = {opt_json(field), opt_json(v)};
+            field = v;
+        }
+    };
+    if (c.title && util::trim(*c.title).empty()) {
+        throw DataError("a ticket needs a title");
+    }
+    if (c.priority) {
+        check_priority(ctx, *c.priority);
+    }
+    if (c.type && *c.type != row.type) {
+        check_type(ctx, *c.type);
+        const auto& wf = workflow_for(ctx, *c.type);
+        if (!wf.state(row.status)) {
+            throw DataError(fmt::format("ticket {} is in state '{}', which workflow '{}' of type '{}' lacks", id,
+                                        row.status, wf.name, *c.type),
+                            "move it to a state both workflows share first");
+        }
+        // The team follows the type when it was the old type's default.
+        const auto* old_type = ctx.policy.tickets.type(row.type);
+        const auto* new_type = ctx.policy.tickets.type(*c.type);
+        if (old_type && row.team.value_or("") == old_type->team && !new_type->team.empty()) {
+            change_opt("team", row.team, new_type->team);
+        }
+    }
+    if (c.complaint_type && !c.complaint_type->empty()) {
+        check_complaint_type(ctx, *c.complaint_type);
+    }
+    change_text("title", row.title, c.title);
+    change_text("body", row.body, c.body);
+    change_text("priority", row.priority, c.priority);
+    change_text("type", row.type, c.type);
+    change_opt("asset", row.asset, c.asset);
+    change_opt("reporter", row.reporter, c.reporter);
+    change_opt("complaint_type", row.complaint_type, c.complaint_type);
+    if (fields.empty()) {
+        throw UsageError(fmt::format("nothing to change on ticket {}", id),
+                         "pass --title, --body, --priority, --type, --asset, --reporter or --complaint-type");
+    }
+    finish_change(ctx, tx, row, "updated", std::move(fields));
+}
+
+std::string assign_ticket(Context& ctx, std::int64_t id, const std::string& person, bool auto_assign) {
+    store::WriteTransaction tx(ctx.db);
+    auto row = load(ctx, id);
+    std::string who = person;
+    if (auto_assign) {
+        who = auto_assignee(ctx, row.team.value_or(""));
+    } else {
+        check_person(ctx, who);
+    }
+    if (row.assignee && *row.assignee == who) {
+        return who;
+    }
+    nlohmann::json fields = {{"assignee", {opt_json(row.assignee), who}}};
+    if (auto_assign) {
+        fields["auto"] = true;
+    }
+    row.assignee = who;
+    finish_change(ctx, tx, row, "assigned", std::move(fields));
+    emit(ctx, "ticket.assigned", row);
+    return who;
+}
+
+void move_ticket(Context& ctx, std::int64_t id, const std::string& state, const std::string& note) {
+    store::WriteTransaction tx(ctx.db);
+    auto row = load(ctx, id);
+    require_allowed(workflow_for(ctx, row.type), row, state);
+    do_move(ctx, row, state, "moved", nlohmann::json::object(), note);
+    tx.commit();
+    emit(ctx, "ticket.moved", row);
+}
+
+void resolve_ticket(Context& ctx, std::int64_t id, const std::string& resolution) {
+    if (util::trim(resolution).empty()) {
+        throw DataError("a resolution needs text", "pass --resolution TEXT");
+    }
+    store::WriteTransaction tx(ctx.db);
+    auto row = load(ctx, id);
+    const auto& wf = workflow_for(ctx, row.type);
+    const std::string state = first_allowed(
+        wf, row, [](const policy::WorkflowState& s) { return s.resolved || s.final; }, "resolved");
+    nlohmann::json fields = {{"resolution", {opt_json(row.resolution), resolution}}};
+    row.resolution = resolution;
+    do_move(ctx, row, state, "resolved", std::move(fields), "");
+    tx.commit();
+    emit(ctx, "ticket.resolved", row);
+}
+
+void close_ticket(Context& ctx, std::int64_t id, std::optional<int> satisfaction) {
+    if (satisfaction && (*satisfaction < 1 || *satisfaction > 5)) {
+        throw UsageError(fmt::format("satisfaction {} is out of range", *satisfaction), "give 1 (poor) to 5 (excellent)");
+    }
+    store::WriteTransaction tx(ctx.db);
+    auto row = load(ctx, id);
+    const auto& wf = workflow_for(ctx, row.type);
+    // Prefer a final state that is not a rejection: the first final state listed in the policy.
+    const std::string state = first_allowed(
+        wf, row, [](const policy::WorkflowState& s) { return s.final; }, "closed");
+    nlohmann::json fields = nlohmann::json::object();
+    if (satisfaction) {
+        fields["satisfaction"] = {row.satisfaction ? nlohmann::json(*row.satisfaction) : nlohmann::json(), *satisfaction};
+        row.satisfaction = *satisfaction;
+    }
+    do_move(ctx, row, state, "closed", std::move(fields), "");
+    tx.commit();
+    emit(ctx, "ticket.closed", row);
+}
+
+void reopen_ticket(Context& ctx, std::int64_t id, const std::string& note) {
+    store::WriteTransaction tx(ctx.db);
+    auto row = load(ctx, id);
+    const auto& wf = workflow_for(ctx, row.type);
+    const auto* s = wf.state(row.status);
+    if (!s || !(s->final || s->resolved)) {
+        throw DataError(fmt::format("ticket {} is not resolved or closed (it is '{}')", id, row.status),
+                        "use 'ticket move' to change its state");
+    }
+    const std::string target = wf.reopen.empty() ? wf.initial : wf.reopen;
+    if (row.source && !row.is_open) {
+        if (auto other = store::open_ticket_by_source(ctx.db, *row.source)) {
+            throw DataError(fmt::format("ticket {} is already open for source '{}'", *other, *row.source));
+        }
+    }
+    do_move(ctx, row, target, "reopened", nlohmann::json::object(), note);
+    tx.commit();
+    emit(ctx, "ticket.reopened", row);
+}
+
+void link_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::string& kind) {
+    if (std::find(k_link_kinds.begin(), k_link_kinds.end(), kind) == k_link_kinds.end()) {
+        throw UsageError(fmt::format("no link kind '{}'", kind), util::suggest(kind, k_link_kinds));
+    }
+    if (id == to) {
+        throw DataError(fmt::format("ticket {} cannot be linked to itself", id));
+    }
+    store::WriteTransaction tx(ctx.db);
+    auto row = load(ctx, id);
+    load(ctx, to);
+    if (!store::insert_link(ctx.db, store::LinkRow{id, kind, to, ctx.now})) {
+        return;
+    }
+    record(ctx, to, "linked", {{"link", {{"from", id}, {"kind", kind}}}});
+    finish_change(ctx, tx, row, "linked", {{"link", {{"to", to}, {"kind", kind}}}});
+}
+
+TicketDetail ticket_detail(Context& ctx, std::int64_t id, bool explain_clocks) {
+    TicketDetail d;
+    d.row = load(ctx, id);
+    auto clocks = refresh_sla(ctx, d.row, explain_clocks);
+    d.response = std::move(clocks.first);
+    d.resolution = std::move(clocks.second);
+    d.comments = store::comments_of(ctx.db, id);
+    d.links = store::links_of(ctx.db, id);
+    d.history = store::events_for(ctx.db, "ticket", std::to_string(id));
+    return d;
+}
+
+std::vector<store::TicketRow> list_tickets(Context& ctx, store::TicketQuery query) {
+    for (auto& a : query.assignees) {
+        if (a == "me") {
+            a = ctx.actor;
+        }
+    }
+    for (const auto& t : query.types) {
+        check_type(ctx, t);
+    }
+    for (const auto& p : query.priorities) {
+        check_priority(ctx, p);
+    }
+    const auto& keys = store::ticket_sort_keys();
+    if (std::find(keys.begin(), keys.end(), query.sort) == keys.end()) {
+        throw UsageError(fmt::format("cannot sort by '{}'", query.sort), util::suggest(query.sort, keys));
+    }
+    query.now = ctx.now;
+    return store::query_tickets(ctx.db, query);
+}
+
+SlaSweep sla_sweep(Context& ctx, double share) {
+    SlaSweep sweep;
+    struct Pending {
+        std::string kind;
+        store::TicketRow row;
+        nlohmann::json extra;
+    };
+    std::vector<Pending> notices;
+    store::WriteTransaction tx(ctx.db);
+    for (const auto id : store::open_ticket_ids(ctx.db)) {
+        auto row = load(ctx, id);
+        auto [response, resolution] = refresh_sla(ctx, row);
+        const auto* rule = ctx.policy.sla.match(row.type, row.priority);
+        bool changed = false;
+        for (auto* c : {&response, &resolution}) {
+            if (!c->target || (c->stopped && !c->breached)) {
+                continue;
+            }
+            SlaAlert alert{row, *c, {}};
+            if (rule && !c->stopped) {
+                for (std::size_t step = 0; step < rule->escalations.size(); ++step) {
+                    const auto& esc = rule->escalations[step];
+                    if (c->used() + 1e-9 < esc.at || store::escalation_fired(ctx.db, id, c->name, static_cast<int>(step))) {
+                        continue;
+                    }
+                    store::mark_escalation(ctx.db, id, c->name, static_cast<int>(step), ctx.now);
+                    const std::string pct = fmt::format("{}%", std::lround(esc.at * 100));
+                    nlohmann::json fields = {{"clock", c->name}, {"at", pct}};
+                    std::string label = pct;
+                    std::string to = esc.reassign_to;
+                    if (!esc.reassign_team.empty()) {
+                        to = auto_assignee(ctx, esc.reassign_team);
+                        if (row.team.value_or("") != esc.reassign_team) {
+                            fields["team"] = {opt_json(row.team), esc.reassign_team};
+                            row.team = esc.reassign_team;
+                        }
+                    }
+                    if (!to.empty() && row.assignee.value_or("") != to) {
+                        fields["assignee"] = {opt_json(row.assignee), to};
+                        row.assignee = to;
+                        label += " -> " + to;
+                    }
+                    record(ctx, id, "escalated", fields);
+                    alert.fired.push_back(label);
+                    notices.push_back({"ticket.escalated", row, {{"clock", c->name}, {"step", pct}}});
+                    changed = true;
+                }
+            }
+            if (c->breached || c->used() >= share) {
+                sweep.status = std::max(sweep.status, c->breached ? 2 : 1);
+                sweep.alerts.push_back(std::move(alert));
+            } else if (!alert.fired.empty()) {
+                sweep.alerts.push_back(std::move(alert));
+            }
+        }
+        if (changed) {
+            row.updated_at = ctx.now;
+            refresh_sla(ctx, row);
+        }
+        store::save_ticket(ctx.db, row);
+    }
+    tx.commit();
+    for (auto& n : notices) {
+        emit(ctx, n.kind, n.row, n.extra);
+    }
+    return sweep;
+}
+
+} // namespace opsctl::ticket

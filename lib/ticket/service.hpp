@@ -1,0 +1,116 @@
+#pragma once
+// The ticket domain: what `opsctl ticket` does, and the public API other groups call
+// (inspect opens tickets, roster hands over open ones, asset shows an asset's tickets).
+
+#include "lib/context/context.hpp"
+#include "lib/store/events.hpp"
+#include "lib/store/ticket_repo.hpp"
+#include "lib/ticket/sla.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace opsctl::ticket {
+
+/// What a new ticket is made of; empty type/priority take the policy defaults.
+struct NewTicket {
+    std::string type;
+    std::string priority;
+    std::string title;
+    std::string body;
+    std::string asset;
+    std::string reporter;
+    std::string assignee;
+    bool auto_assign = false;
+    std::string source; // free key, e.g. "inspect:daily:disk-root:localhost", unique among OPEN tickets
+    std::string complaint_type;
+};
+
+/// Creates a ticket in its own write transaction, records events and emits "ticket.created";
+/// returns the id. DataError for an unknown type, priority or person, or a source already open.
+std::int64_t create_ticket(Context& ctx, const NewTicket& t);
+/// Adds a comment (internal ones are not a response to the customer) in its own transaction.
+void add_comment(Context& ctx, std::int64_t id, const std::string& text, bool internal);
+/// The open ticket opened for this source key, if any.
+std::optional<std::int64_t> find_open_by_source(Context& ctx, const std::string& source);
+
+/// A ticket as other groups show it.
+struct TicketSummary {
+    std::int64_t id;
+    std::string type, priority, status, title, assignee, asset;
+    std::int64_t created_at;
+    bool response_breached, resolution_breached;
+    std::optional<std::int64_t> response_due_at, resolution_due_at;
+};
+/// Open tickets of the given priorities (all when empty), most urgent first (roster handover).
+std::vector<TicketSummary> open_tickets(Context& ctx, const std::vector<std::string>& priorities);
+/// The newest tickets of an asset, at most `limit` (asset show).
+std::vector<TicketSummary> tickets_for_asset(Context& ctx, const std::string& tag, int limit);
+/// Open tickets that breached a target or used at least `share` (0.75) of one, most used first.
+std::vector<TicketSummary> at_risk_tickets(Context& ctx, double share);
+
+/// Field changes of `ticket update`; nullopt leaves a field as it is.
+struct TicketChanges {
+    std::optional<std::string> title, body, priority, type, asset, reporter, complaint_type;
+};
+/// Applies changes; DataError for unknown names or a type whose workflow lacks the status.
+void update_ticket(Context& ctx, std::int64_t id, const TicketChanges& changes);
+/// Assigns to a person, or with `auto_assign` to whoever is on duty for the ticket's team
+/// (else its least-loaded member); returns the assignee.
+std::string assign_ticket(Context& ctx, std::int64_t id, const std::string& person, bool auto_assign);
+/// Adds a comment or work-log entry with time spent (seconds).
+void comment_ticket(Context& ctx, std::int64_t id, const std::string& text, bool internal, std::int64_t spent);
+/// Moves a ticket to a state the workflow allows from its current one (DataError naming the
+/// allowed states otherwise); a note becomes an internal comment.
+void move_ticket(Context& ctx, std::int64_t id, const std::string& state, const std::string& note);
+/// Moves to the workflow's first resolved state reachable from here, recording the resolution.
+void resolve_ticket(Context& ctx, std::int64_t id, const std::string& resolution);
+/// Moves to the first final state reachable from here, recording a 1-5 satisfaction score.
+void close_ticket(Context& ctx, std::int64_t id, std::optional<int> satisfaction);
+/// Takes a resolved or final ticket to the workflow's reopen state.
+void reopen_ticket(Context& ctx, std::int64_t id, const std::string& note);
+/// Links two tickets: kind is caused-by, duplicate-of or related.
+void link_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::string& kind);
+
+/// Everything `ticket show` and `ticket clock` present.
+struct TicketDetail {
+    store::TicketRow row;
+    SlaClock response;
+    SlaClock resolution;
+    std::vector<store::CommentRow> comments;
+    std::vector<store::LinkRow> links;
+    std::vector<store::Event> history;
+};
+/// One ticket with its clocks recomputed from events as of ctx.now; NotFound when absent.
+TicketDetail ticket_detail(Context& ctx, std::int64_t id, bool explain_clocks);
+/// Tickets matching a query ("me" as an assignee means ctx.actor).
+std::vector<store::TicketRow> list_tickets(Context& ctx, store::TicketQuery query);
+
+/// One clock that is past or near its target, found by sla_sweep.
+struct SlaAlert {
+    store::TicketRow row;
+    SlaClock clock;
+    std::vector<std::string> fired; // escalation steps fired on this run ("75%", "100% -> zhangwei")
+};
+/// The result of `ticket sla`: 0 none at risk, 1 some at risk, 2 some breached.
+struct SlaSweep {
+    std::vector<SlaAlert> alerts;
+    int status = 0;
+};
+/// Recomputes the clocks of every open ticket, stores them, fires escalation steps that are due
+/// and not yet fired (once each), and reports clocks at or past `share` of their target.
+SlaSweep sla_sweep(Context& ctx, double share);
+
+/// Recomputes both SLA clocks of `row` from its events (oldest first) and writes their outcome
+/// into the row's SLA columns (responded_at, due, elapsed, breached, sla_order, ...).
+std::pair<SlaClock, SlaClock> compute_sla(const Context& ctx, const core::BusinessCalendar& cal,
+                                          store::TicketRow& row, const std::vector<store::Event>& events,
+                                          bool explain = false);
+
+/// The priority names in policy order (most urgent first) with their rank, for sorting.
+int priority_rank(const Context& ctx, const std::string& priority);
+
+} // namespace opsctl::ticket

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# ticket: new/list/show/update/assign/comment/move/resolve/close/reopen/link/sla/clock/export/import.
+source "$(dirname "$0")/lib.sh"
+
+init_sample
+export OPSCTL_NOW=2026-10-09T10:00:00+08:00 # a Friday; Saturday 10-10 is a make-up workday
+
+run ticket new --type incident --priority P2 --title '数据库连接失败' --body 'ORA-12541 "无监听"; DROP TABLE tickets;' --asset SRV-001 -q
+expect_rc 0 "ticket new succeeds"
+expect_eq "1" "$OUT" "-q prints only the new id"
+run ticket new --title 'printer jam' --reporter 王芳
+expect_out "created ticket 2" "ticket new names the id"
+run ticket new --title $'evil\e[31mred\ttab' --priority P4
+run ticket new --type nope --title x
+expect_rc 65 "an unknown type exits 65"
+expect_err "no ticket type 'nope'" "the error names the type"
+
+run ticket list
+expect_rc 0 "ticket list"
+expect_out "数据库连接失败" "the list shows Chinese titles"
+expect_out 'evil\e[31mred\ttab' "control characters are escaped in tables"
+expect_true "no raw escape reaches the table" bash -c "! printf '%s' \"\$1\" | grep -q $'\e'" _ "$OUT"
+run --format json ticket list
+expect_true "JSON list keeps the title exactly" python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert d[0]['id']==1 and any(r['title']=='evil\x1b[31mred\ttab' for r in d)" "$OUT"
+run --format csv ticket list --priority P2
+expect_out "SRV-001" "csv list with a priority filter"
+run ticket list --search 数据库
+expect_out "数据库连接失败" "--search finds Chinese text inside a word"
+expect_no_out "printer" "--search leaves out tickets without the text"
+run ticket list --search 'DROP TABLE'
+expect_out "数据库连接失败" "--search looks in bodies, SQL-looking text is stored as given"
+run ticket show 1
+expect_out 'ORA-12541 "无监听"; DROP TABLE tickets;' "show prints the body exactly"
+expect_out "Response SLA" "show has the response clock"
+expect_out "created" "show has the history"
+
+# Workflow: a transition the workflow does not allow exits 65 and names the allowed ones.
+run ticket move 1 closed
+expect_rc 65 "a forbidden transition exits 65"
+expect_err "allowed: assigned, in-progress" "the error lists the allowed states"
+run ticket assign 1 lina
+expect_rc 0 "assign"
+run ticket assign 1 nobody
+expect_rc 65 "assigning an unknown person exits 65"
+run ticket assign 2 --auto
+expect_rc 0 "assign --auto"
+expect_out "assigned ticket 2 to" "assign --auto names who"
+run ticket list --assignee lina
+expect_out "数据库连接失败" "--assignee filter"
+expect_no_out "printer jam" "--assignee leaves out others"
+OPSCTL_USER=lina run ticket list --assignee me
+expect_out "数据库连接失败" "--assignee me is the acting user"
+
+# Pause while waiting on the customer over the weekend: the clock counts working time only.
+run ticket move 1 waiting-customer --note 'asked for logs'
+OPSCTL_NOW=2026-10-12T10:00:00+08:00 run ticket move 1 in-progress
+OPSCTL_NOW=2026-10-12T11:00:00+08:00 run ticket comment 1 'restarted the listener' --spent 30m
+OPSCTL_NOW=2026-10-12T11:00:00+08:00 run ticket resolve 1 --resolution 重启监听
+expect_rc 0 "resolve"
+OPSCTL_NOW=2026-10-12T11:00:00+08:00 run ticket close 1 --satisfaction 5
+expect_rc 0 "close with satisfaction"
+OPSCTL_NOW=2026-10-12T12:00:00+08:00 run ticket clock 1
+expect_out "paused: waiting-customer" "clock explains the pause"
+OPSCTL_NOW=2026-10-12T12:00:00+08:00 run --format json ticket show 1
+expect_true "resolution clock counts 1h of business time: the paused make-up Saturday is excluded" python3 -c "import json,sys; d=json.loads(sys.argv[1]); c=d['resolution_clock']; assert c['elapsed_secs']==3600 and c['state']=='met', c; assert d['satisfaction']==5 and d['spent']=='30m'" "$OUT"
+expect_eq "3600|0|0|5" "$(sqlite3 "$WORK/ops.db" 'select resolution_business_secs, resolution_breached, is_open, satisfaction from tickets where id=1')" "denormalised SLA columns are stored"
+run ticket list
+expect_no_out "数据库连接失败" "a closed ticket leaves the default list"
+run ticket list --closed
+expect_out "数据库连接失败" "--closed lists it"
+run ticket reopen 1
+expect_rc 0 "reopen a closed ticket"
+run ticket reopen 1
+expect_rc 65 "reopening an open ticket exits 65"
+
+# The bug flow of the seed policy.
+run ticket new --type bug --title '报表导出乱码' -q
+bug=$OUT
+run ticket move "$bug" fixing
+expect_rc 65 "a bug must be triaged before fixing"
+for s in triage fixing internal-verification customer-verification fixing internal-verification customer-verification closed; do
+    run ticket move "$bug" "$s"
+    expect_rc 0 "bug flow: move to $s"
+done
+
+run ticket link 2 --to 1 --kind caused-by
+expect_rc 0 "link"
+run ticket link 2 --to 1 --kind sibling
+expect_rc 64 "an unknown link kind is a usage error"
+run ticket show 1
+expect_out "caused-by" "show lists the link from the other side"
+run ticket update 2 --priority P1 --title 'printer jam on floor 3'
+expect_rc 0 "update"
+run ticket show 2
+expect_out "priority: P3 → P1" "history shows the changed fields"
+run ticket show 99
+expect_rc 66 "an unknown ticket exits 66"
+
+# SLA sweep for cron: breached exits 2, each escalation step fires once.
+OPSCTL_NOW=2026-10-20T10:00:00+08:00 run ticket sla
+expect_rc 2 "ticket sla exits 2 when something is breached"
+expect_out "100%" "the sweep fires the 100% step"
+OPSCTL_NOW=2026-10-20T10:00:00+08:00 run ticket sla
+expect_eq "2" "$(sqlite3 "$WORK/ops.db" "select count(*) from events where entity='ticket' and entity_id='2' and action='escalated'")" "each step fires only once"
+OPSCTL_NOW=2026-10-20T10:00:00+08:00 run ticket list --breached
+expect_out "printer jam" "--breached lists breached tickets"
+
+# Export -> import round-trips; a bad file writes nothing and lists each bad line.
+run ticket export
+expect_rc 0 "export"
+printf '%s\n' "$OUT" >"$WORK/all.csv"
+run --db "$WORK/copy.db" ticket import "$WORK/all.csv"
+expect_rc 0 "import into a fresh database"
+a=$("$BIN" ticket export | cut -d, -f1-21)
+b=$("$BIN" --db "$WORK/copy.db" ticket export | cut -d, -f1-21)
+expect_eq "$a" "$b" "export -> import round-trips"
+printf 'type,priority,title\nincident,P2,ok\nnope,P2,bad\nincident,P9,\n' >"$WORK/bad.csv"
+run --db "$WORK/bad.db" ticket import "$WORK/bad.csv"
+expect_rc 65 "a bad import exits 65"
+expect_err "line 3: no ticket type 'nope'" "bad rows are named by line"
+expect_err "line 4: no priority 'P9'" "every bad row is listed"
+expect_eq "0" "$(sqlite3 "$WORK/bad.db" 'select count(*) from tickets')" "nothing is written when a row is bad"
+printf 'type,priority,title\nincident,P2,ok\n' >"$WORK/good.csv"
+run --db "$WORK/bad.db" ticket import --dry-run "$WORK/good.csv"
+expect_rc 0 "--dry-run of a good file"
+expect_eq "0" "$(sqlite3 "$WORK/bad.db" 'select count(*) from tickets')" "--dry-run writes nothing"
+
+run db check
+expect_rc 0 "the audit chain is intact after all this"
+finish
