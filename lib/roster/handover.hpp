@@ -1,0 +1,49 @@
+#pragma once
+// Shift handovers: who hands over to whom, a note, and a snapshot of what was open.
+
+#include "lib/context/context.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace opsctl::roster {
+
+/// What `roster handover` asks for.
+struct HandoverRequest {
+    std::optional<std::string> to; // default: whoever takes over the actor's duty
+    std::string rotation;          // default: the rotation the actor is on duty for
+    std::string note;
+};
+
+/// A recorded handover. `snapshot` holds the lists "tickets" (open P1/P2), "slas" (breached or
+/// at risk), "inspections" (failed), "backups" (stale) and "unavailable" (the lists this build
+/// could not collect).
+struct Handover {
+    std::int64_t id = 0;
+    std::int64_t at = 0;
+    std::optional<std::string> rotation;
+    std::string from;
+    std::optional<std::string> to;
+    std::string note;
+    nlohmann::json snapshot = nlohmann::json::object();
+    std::int64_t open_tickets = 0;
+    std::int64_t at_risk_slas = 0;
+    std::int64_t failed_inspections = 0;
+    std::int64_t stale_backups = 0;
+};
+
+/// What is open at ctx.now that the next shift must know about (the snapshot described above).
+nlohmann::json handover_snapshot(const Context& ctx);
+
+/// Records a handover from the acting user at ctx.now, with the snapshot of that moment.
+/// Throws NotFound for an unknown actor, person or rotation.
+Handover record_handover(const Context& ctx, const HandoverRequest& request);
+
+/// Handovers with from <= at < to, oldest first.
+std::vector<Handover> handovers(const Context& ctx, std::int64_t from, std::int64_t to);
+
+} // namespace opsctl::roster

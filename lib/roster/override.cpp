@@ -1,0 +1,108 @@
+#include "lib/roster/override.hpp"
+
+#include "lib/core/error.hpp"
+#include "lib/core/time.hpp"
+#include "lib/notify/notify.hpp"
+#include "lib/roster/duty.hpp"
+#include "lib/roster/audit.hpp"
+#include "lib/util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace opsctl::roster {
+
+namespace {
+
+nlohmann::json to_json(const Override& o) {
+    nlohmann::json j{{"id", o.id},         {"rotation", o.rotation}, {"person", o.person},
+                     {"from", o.starts_at}, {"to", o.ends_at},       {"note", o.note}};
+    j["replaces"] = o.replaces ? nlohmann::json(*o.replaces) : nlohmann::json();
+    return j;
+}
+
+} // namespace
+
+void require_person(const Context& ctx, const std::string& id) {
+    if (!ctx.policy.person(id)) {
+        std::vector<std::string> ids;
+        for (const auto& [pid, person] : ctx.policy.people) {
+            ids.push_back(pid);
+        }
+        throw NotFound(fmt::format("no person '{}'", id), util::suggest(id, ids));
+    }
+}
+
+Override add_override(const Context& ctx, const OverrideRequest& request) {
+    require_rotation(ctx, request.rotation);
+    require_person(ctx, request.person);
+    if (!ctx.policy.person(request.person)->active) {
+        throw DataError(fmt::format("person '{}' is no longer active", request.person));
+    }
+    if (request.replaces) {
+        require_person(ctx, *request.replaces);
+    }
+    if (request.to <= request.from) {
+        throw UsageError("override ends before it begins", "--to must be later than --from");
+    }
+    if (request.to - request.from > store::k_max_override_seconds) {
+        throw UsageError("override is longer than 92 days", "change the rotation in the policy instead");
+    }
+    // An override that touches no shift is almost always a typo in the dates or the rotation.
+    const auto duties = schedule(ctx, request.from, request.to, request.rotation);
+    const bool touches = std::any_of(duties.begin(), duties.end(), [&](const Duty& d) {
+        return !request.replaces || d.scheduled == *request.replaces;
+    });
+    if (!touches) {
+        const auto& zone = ctx.zone();
+        throw DataError(fmt::format("rotation '{}' has no shift{} between {} and {}", request.rotation,
+                                    request.replaces ? fmt::format(" of '{}'", *request.replaces) : "",
+                                    core::format_time_short(request.from, zone),
+                                    core::format_time_short(request.to, zone)),
+                        "see opsctl roster show --rotation " + request.rotation);
+    }
+    const bool changes = std::any_of(duties.begin(), duties.end(), [&](const Duty& d) {
+        return (!request.replaces || d.scheduled == *request.replaces) && d.person != request.person;
+    });
+    if (!changes) {
+        throw DataError(fmt::format("'{}' is already on duty for '{}' then", request.person, request.rotation));
+    }
+    Override o;
+    o.rotation = request.rotation;
+    o.person = request.person;
+    o.replaces = request.replaces;
+    o.starts_at = request.from;
+    o.ends_at = request.to;
+    o.note = request.note;
+    o.created_at = ctx.now;
+    o.created_by = ctx.actor;
+    store::WriteTransaction tx(ctx.db);
+    o.id = store::insert_override(ctx.db, o);
+    record_roster_event(ctx, "roster_override", o.id, "created", to_json(o));
+    tx.commit();
+    notify::emit(ctx.policy.notify, ctx.policy.site.name, "roster.override", to_json(o), ctx.now);
+    return o;
+}
+
+std::vector<Override> list_overrides(const Context& ctx, std::int64_t from, std::int64_t to,
+                                     const std::string& rotation) {
+    if (!rotation.empty()) {
+        require_rotation(ctx, rotation);
+    }
+    return store::overrides_between(ctx.db, from, to, rotation);
+}
+
+Override remove_override(const Context& ctx, std::int64_t id) {
+    store::WriteTransaction tx(ctx.db);
+    auto o = store::find_override(ctx.db, id);
+    if (!o) {
+        throw NotFound(fmt::format("no override {}", id), "see opsctl roster override list");
+    }
+    store::delete_override(ctx.db, id);
+    record_roster_event(ctx, "roster_override", id, "removed", to_json(*o));
+    tx.commit();
+    return *o;
+}
+
+} // namespace opsctl::roster
