@@ -48,7 +48,8 @@ struct InspectShowOptions {
 };
 struct InspectPendingOptions {};
 
-constexpr unsigned k_sections = sec::k_checklists | sec::k_notify | sec::k_people | sec::k_tickets;
+constexpr unsigned k_sections = sec::k_checklists | sec::k_notify | sec::k_people | sec::k_tickets | sec::k_calendar |
+                                sec::k_sla | sec::k_roster;
 
 output::Cell status_cell(std::optional<int> s) { return output::Cell{inspect::status_word(s)}; }
 

@@ -218,6 +218,38 @@ run --format json inspect history --since 2026-10-09T12:00:00+08:00 probes
 expect_true "--since filters by start time" python3 -c "
 import json,sys; d=json.loads(sys.argv[1]); assert len(d)==1, d" "$OUT"
 
+# Tickets: one per failing (checklist, item, target), comments while open, a recovery note.
+cat >"$WORK/cfg/policies/test-tickets.yaml" <<YAML
+checklists:
+  watched:
+    every: 1d
+    ticket: {type: incident, on: critical}
+    items:
+      service: {kind: command, shell: true, command: 'test -e $WORK/up && echo "OK - up" || { echo "CRITICAL - down"; exit 2; }'}
+      fine: {kind: memory}
+YAML
+unset OPSCTL_NOW
+run --format json inspect run watched
+expect_rc 2 "the watched service is down"
+TICKET=$(python3 -c "
+import json,sys; d={r['item']:r for r in json.loads(sys.argv[1])}
+t=d['service']['ticket']; assert t.startswith('opened '), d; assert d['fine']['ticket']=='', d; print(t.split()[1])" "$OUT")
+expect_true "a failing item opens a ticket" test -n "$TICKET"
+run --format json inspect run watched
+expect_true "a second failure comments on the open ticket" python3 -c "
+import json,sys; d={r['item']:r for r in json.loads(sys.argv[1])}
+assert d['service']['ticket']=='commented on $TICKET', d['service']" "$OUT"
+touch "$WORK/up"
+run --format json inspect run watched
+expect_rc 0 "the service is back"
+expect_true "recovery is noted on the ticket" python3 -c "
+import json,sys; d={r['item']:r for r in json.loads(sys.argv[1])}
+assert d['service']['ticket']=='recovery noted on $TICKET', d['service']" "$OUT"
+run -q ticket list
+expect_eq "$TICKET" "$OUT" "exactly one ticket was opened"
+run inspect run watched --no-record
+expect_rc 0 "an unrecorded run opens nothing"
+
 # Policy mistakes are reported with their place.
 cat >"$WORK/cfg/policies/zz-bad.yaml" <<'YAML'
 checklists:
