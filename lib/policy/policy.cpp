@@ -67,4 +67,49 @@ std::vector<std::pair<std::string, std::size_t>> section_counts(const Policy& p)
     return out;
 }
 
+unsigned policy_names_sections(const std::string& kind) {
+    if (kind == "people" || kind == "teams") {
+        return section::k_people;
+    }
+    if (kind == "ticket-types" || kind == "ticket-states" || kind == "priorities" || kind == "complaint-types") {
+        return section::k_tickets | section::k_people;
+    }
+    if (kind == "rotations") {
+        return section::k_roster | section::k_people;
+    }
+    return 0;
+}
+
+std::vector<std::string> policy_names(const Policy& p, const std::string& kind) {
+    std::vector<std::string> out;
+    if (kind == "people") {
+        for (const auto& [id, person] : p.people) {
+            out.push_back(id);
+        }
+    } else if (kind == "teams") {
+        out = p.teams();
+    } else if (kind == "sections") {
+        out = section_names();
+    } else if (kind == "ticket-types") {
+        out = p.tickets.type_names();
+    } else if (kind == "ticket-states") {
+        std::set<std::string> states;
+        for (const auto& [name, workflow] : p.tickets.workflows) {
+            for (const auto& state : workflow.states) {
+                states.insert(state.name);
+            }
+        }
+        out.assign(states.begin(), states.end());
+    } else if (kind == "priorities") {
+        out = p.tickets.priority_names();
+    } else if (kind == "complaint-types") {
+        out = p.tickets.complaint_types;
+    } else if (kind == "rotations") {
+        out = p.roster.rotation_names();
+    }
+    // Completion lists the sections that exist today; the sections written later add their
+    // names here (checklists, backups, rotations, ticket types/states/priorities, asset classes).
+    return out;
+}
+
 } // namespace opsctl::policy

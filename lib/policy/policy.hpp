@@ -71,4 +71,11 @@ unsigned section_bit(const std::string& name);
 /// How many items each loaded section defines, for `policy check`.
 std::vector<std::pair<std::string, std::size_t>> section_counts(const Policy& policy);
 
+/// The policy section bits that `policy_names(p, kind)` reads (0 for an unknown kind).
+unsigned policy_names_sections(const std::string& kind);
+/// The names a policy defines of one kind, for shell completion: "people", "teams",
+/// "sections", "checklists", "backups", "rotations", "ticket-types", "ticket-states",
+/// "priorities", "complaint-types", "asset-classes". An unknown kind, or one whose section defines nothing, is empty.
+std::vector<std::string> policy_names(const Policy& policy, const std::string& kind);
+
 } // namespace opsctl::policy

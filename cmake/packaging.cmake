@@ -1,0 +1,59 @@
+# Installing and packaging opsctl: completion scripts (also embedded for
+# `opsctl completion SHELL`), man pages (opsctl-policy(5) assembled from the sections'
+# fragments), scheduling examples and a Debian package through CPack.
+#
+#   cmake --install build --prefix /usr/local       # or DESTDIR=/tmp/root cmake --install build
+#   cd build && cpack -G DEB                         # opsctl_<version>_<arch>.deb
+
+set(OPSCTL_COMPLETION_FILES
+  ${CMAKE_SOURCE_DIR}/completions/opsctl.bash
+  ${CMAKE_SOURCE_DIR}/completions/_opsctl
+  ${CMAKE_SOURCE_DIR}/completions/opsctl.fish)
+add_custom_command(
+  OUTPUT ${CMAKE_BINARY_DIR}/generated/completion_scripts.cpp
+  COMMAND ${CMAKE_COMMAND} -DSRC=${CMAKE_SOURCE_DIR}/completions
+          -DOUT=${CMAKE_BINARY_DIR}/generated/completion_scripts.cpp
+          -P ${CMAKE_SOURCE_DIR}/cmake/embed_completions.cmake
+  DEPENDS ${OPSCTL_COMPLETION_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_completions.cmake
+  COMMENT "Embedding the shell completion scripts" VERBATIM)
+target_sources(opsctl PRIVATE ${CMAKE_BINARY_DIR}/generated/completion_scripts.cpp)
+
+# opsctl-policy(5) is rebuilt whenever a section adds or changes its fragment.
+file(GLOB OPSCTL_POLICY_MAN_PARTS CONFIGURE_DEPENDS
+  ${CMAKE_SOURCE_DIR}/man/opsctl-policy.5.in ${CMAKE_SOURCE_DIR}/man/opsctl-policy-*.inc)
+add_custom_command(
+  OUTPUT ${CMAKE_BINARY_DIR}/man/opsctl-policy.5
+  COMMAND ${CMAKE_COMMAND} -DSRC=${CMAKE_SOURCE_DIR}/man -DOUT=${CMAKE_BINARY_DIR}/man/opsctl-policy.5
+          -P ${CMAKE_SOURCE_DIR}/cmake/policy_man.cmake
+  DEPENDS ${OPSCTL_POLICY_MAN_PARTS} ${CMAKE_SOURCE_DIR}/cmake/policy_man.cmake
+  COMMENT "Assembling opsctl-policy(5)" VERBATIM)
+add_custom_target(opsctl_man ALL DEPENDS ${CMAKE_BINARY_DIR}/man/opsctl-policy.5)
+
+file(GLOB OPSCTL_MAN1_PAGES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/man/*.1)
+install(FILES ${OPSCTL_MAN1_PAGES} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${CMAKE_BINARY_DIR}/man/opsctl-policy.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
+
+# Where bash-completion, zsh (Debian's vendor directory) and fish look for them.
+install(FILES completions/opsctl.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
+  RENAME opsctl)
+install(FILES completions/_opsctl DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
+install(FILES completions/opsctl.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
+
+set(CPACK_PACKAGE_NAME opsctl)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_DESCRIPTION
+  "opsctl is one command for an IT operations team: tickets with SLA clocks on a business\ncalendar, the asset register, inspections with built-in probes, verified backups, the\nduty roster and the monthly review. Policies are YAML files kept under version control;\nrecords live in one SQLite database.")
+set(CPACK_PACKAGE_CONTACT "opsctl maintainers <opsctl@example.com>")
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION admin)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+# The Depends line comes from the shared libraries the binary links (dpkg-shlibdeps).
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "prometheus-node-exporter, bsd-mailx | mailutils")
+set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.com/opsctl")
+include(CPack)

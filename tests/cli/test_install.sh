@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# `cmake --install` into a DESTDIR puts everything where Debian looks for it, and the
+# installed binary, man pages and completion work from there; `cpack -G DEB` builds a
+# package with computed dependencies and the same files.
+source "$(dirname "$0")/lib.sh"
+
+BUILD=$(cd "$(dirname "$BIN")" && pwd)
+if [ ! -f "$BUILD/CMakeCache.txt" ] || ! command -v cmake >/dev/null; then
+    echo "skip: $BUILD is not a CMake build directory"
+    finish
+fi
+
+ROOT="$WORK/root"
+if DESTDIR="$ROOT" cmake --install "$BUILD" --prefix /usr >"$WORK/install.log" 2>&1; then
+    pass
+else
+    fail "cmake --install failed: $(tail -5 "$WORK/install.log")"
+fi
+
+expected=(
+    usr/bin/opsctl
+    usr/share/man/man1/opsctl.1
+    usr/share/man/man5/opsctl-policy.5
+    usr/share/bash-completion/completions/opsctl
+    usr/share/zsh/vendor-completions/_opsctl
+    usr/share/fish/vendor_completions.d/opsctl.fish
+    usr/share/opsctl/examples/opsctl.yaml
+    usr/share/opsctl/examples/policies/calendar.yaml
+    usr/share/opsctl/examples/cron/opsctl.cron
+    usr/share/opsctl/examples/systemd/opsctl-sla.timer
+    usr/share/opsctl/examples/systemd/opsctl-sla.service
+)
+for page in "$SRC"/man/*.1; do
+    expected+=("usr/share/man/man1/$(basename "$page")")
+done
+for f in "${expected[@]}"; do
+    expect_true "installed $f" test -f "$ROOT/$f"
+done
+expect_true "the binary is executable" test -x "$ROOT/usr/bin/opsctl"
+if [ -z "$(find "$ROOT" -name '*.inc' -o -name '*.in')" ]; then pass; else fail "man page sources were installed"; fi
+
+BIN="$ROOT/usr/bin/opsctl"
+run --version
+expect_rc 0 "the installed binary runs"
+if [[ $OUT =~ ^opsctl\ [0-9]+\.[0-9]+\.[0-9]+\ \(commit\ [0-9a-f]{7,}|unknown ]]; then pass; else fail "--version names version and commit"; fi
+
+# The installed pieces work together: init from the binary, Tab through the installed script.
+run init
+expect_rc 0 "the installed binary installs the sample policy"
+OUT=$(PATH="$ROOT/usr/bin:$PATH" bash --norc --noprofile -c '
+    source "$1"
+    COMP_WORDS=(opsctl po); COMP_CWORD=1; _opsctl; printf "%s\n" "${COMPREPLY[@]}"' _ \
+    "$ROOT/usr/share/bash-completion/completions/opsctl" 2>&1)
+expect_eq "policy" "$OUT" "the installed bash completion completes 'opsctl po'"
+if command -v mandoc >/dev/null; then
+    OUT=$(mandoc -T utf8 "$ROOT/usr/share/man/man1/opsctl.1" 2>&1 | col -b 2>/dev/null || true)
+    expect_out "EXIT STATUS" "the installed opsctl(1) renders"
+fi
+
+# The scheduling examples: every opsctl verb they run exists (for the groups in this build),
+# and the systemd units pass systemd-analyze (where it is installed).
+examples="$SRC/config/cron/opsctl.cron $SRC/config/systemd/*.service"
+groups=$("$BIN" --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 && /^  [a-z]/ {print $1}')
+# shellcheck disable=SC2086
+grep -ho 'opsctl \(-q \)\?[a-z]\+ [a-z]\+' $examples | sed 's/^opsctl \(-q \)\?//' | sort -u >"$WORK/verbs"
+while read -r group verb; do
+    printf '%s\n' "$groups" | grep -qx "$group" || continue
+    if "$BIN" "$group" "$verb" --help >/dev/null 2>&1; then pass; else fail "the examples run 'opsctl $group $verb', which does not exist"; fi
+done <"$WORK/verbs"
+if [ "$(wc -l <"$WORK/verbs")" -ge 6 ]; then pass; else fail "the examples run fewer verbs than expected: $(cat "$WORK/verbs")"; fi
+# Cron lines: five time fields, a user, a command.
+bad=$(grep -Ev '^(#|$|[A-Z_]+=)' "$SRC/config/cron/opsctl.cron" | awk 'NF < 7 || $6 != "opsctl"')
+expect_eq "" "$bad" "every crontab line has five time fields, the user and a command"
+if command -v systemd-analyze >/dev/null; then
+    mkdir -p "$WORK/units"
+    cp "$SRC"/config/systemd/* "$WORK/units/"
+    # verify wants the programs to exist: point the units at the built binary.
+    sed -i "s|/usr/bin/opsctl|$BIN|g" "$WORK"/units/*.service
+    OUT=$(cd "$WORK/units" && systemd-analyze verify --man=no ./*.timer ./*.service 2>&1)
+    RC=$?
+    expect_eq "0:" "$RC:$OUT" "systemd-analyze verify accepts the units"
+    for timer in "$WORK"/units/*.timer; do
+        expect_true "$(basename "$timer") has a service" test -f "${timer%.timer}.service"
+    done
+else
+    echo "skip: systemd-analyze not installed"
+fi
+
+# The Debian package, when the Debian tools are there.
+if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v dpkg-shlibdeps >/dev/null \
+    && [ -f "$BUILD/CPackConfig.cmake" ]; then
+    if (cd "$WORK" && cpack -G DEB --config "$BUILD/CPackConfig.cmake" -B "$WORK/pkg" >"$WORK/cpack.log" 2>&1); then
+        pass
+    else
+        fail "cpack -G DEB failed: $(tail -5 "$WORK/cpack.log")"
+    fi
+    deb=$(find "$WORK/pkg" -maxdepth 1 -name 'opsctl_*.deb' | head -1)
+    if [ -n "$deb" ]; then
+        pass
+        contents=$(dpkg-deb -c "$deb")
+        for f in ./usr/bin/opsctl ./usr/share/man/man1/opsctl.1 ./usr/share/man/man5/opsctl-policy.5 \
+            ./usr/share/bash-completion/completions/opsctl ./usr/share/zsh/vendor-completions/_opsctl \
+            ./usr/share/fish/vendor_completions.d/opsctl.fish ./usr/share/opsctl/examples/opsctl.yaml; do
+            if [[ $contents == *" $f"* ]]; then pass; else fail "the package lacks $f"; fi
+        done
+        expect_eq "opsctl" "$(dpkg-deb -f "$deb" Package)" "the package is called opsctl"
+        version=$("$BIN" --version | awk '{print $2}')
+        expect_eq "$version" "$(dpkg-deb -f "$deb" Version)" "the package version is the project's"
+        depends=$(dpkg-deb -f "$deb" Depends)
+        # The libraries the binary links today (others join as the code starts to use them).
+        for lib in libc6 libstdc++6 libsqlite3 libyaml-cpp; do
+            if [[ $depends == *"$lib"* ]]; then pass; else fail "Depends lacks $lib: $depends"; fi
+        done
+    else
+        fail "cpack wrote no opsctl_*.deb"
+    fi
+else
+    echo "skip: cpack, dpkg-deb or dpkg-shlibdeps not installed, no .deb built"
+fi
+
+finish
