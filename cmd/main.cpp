@@ -126,7 +126,10 @@ int main(int argc, char** argv) {
         for (const auto& line : e.details()) {
             std::cerr << line << '\n';
         }
-        print_error(e.what(), e.hint());
+        // An Error without a message only carries an exit status (a monitoring verdict).
+        if (*e.what() != '\0') {
+            print_error(e.what(), e.hint());
+        }
         return e.status();
     } catch (const SQLite::Exception& e) {
         std::cout.flush();
