@@ -1,0 +1,238 @@
+#include "lib/report/render.hpp"
+
+#include "lib/core/error.hpp"
+#include "lib/report/text.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace opsctl::report {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Mermaid has no escape for a double quote inside a quoted label; a typographic quote
+// keeps the label readable.
+std::string quoted(const std::string& text) {
+    std::string out = "\"";
+    for (char ch : text) {
+        if (ch == '"') {
+            out += "'";
+        } else if (ch == '\n' || ch == '\r') {
+            out += ' ';
+        } else {
+            out += ch;
+        }
+    }
+    return out + "\"";
+}
+
+std::string number_text(double value) {
+    if (std::fabs(value - std::round(value)) < 1e-9) {
+        return fmt::format("{}", static_cast<long long>(std::llround(value)));
+    }
+    return fmt::format("{:.1f}", value);
+}
+
+std::string render_table(const output::Table& table, output::Format format) {
+    output::RenderOptions options;
+    options.format = format;
+    std::ostringstream out;
+    output::render(table, options, out);
+    return out.str();
+}
+
+} // namespace
+
+std::string mermaid(const Chart& chart) {
+    std::string out;
+    if (chart.kind == Chart::Kind::pie) {
+        out += "pie title " + chart.title.substr(0, chart.title.find('\n')) + "\n";
+        const auto& values = chart.series.empty() ? std::vector<double>{} : chart.series.front().values;
+        for (std::size_t i = 0; i < chart.labels.size() && i < values.size(); ++i) {
+            out += fmt::format("    {} : {}\n", quoted(chart.labels[i]), number_text(values[i]));
+        }
+        return out;
+    }
+    out += "xychart-beta\n";
+    out += "    title " + quoted(chart.title) + "\n";
+    std::vector<std::string> labels;
+    for (const auto& l : chart.labels) {
+        labels.push_back(quoted(l));
+    }
+    out += "    x-axis [" + fmt::format("{}", fmt::join(labels, ", ")) + "]\n";
+    double top = 0;
+    for (const auto& s : chart.series) {
+        for (double v : s.values) {
+            top = std::max(top, v);
+        }
+    }
+    // An axis from 0 to 0 draws nothing; a fixed top (100 for shares) keeps months comparable.
+    top = chart.y_max ? *chart.y_max : std::max(1.0, std::ceil(top));
+    out += fmt::format("    y-axis {} 0 --> {}\n", quoted(chart.y_label), number_text(top));
+    for (const auto& s : chart.series) {
+        std::vector<std::string> values;
+        for (double v : s.values) {
+            values.push_back(number_text(v));
+        }
+        out += fmt::format("    {} [{}]\n", s.line ? "line" : "bar", fmt::join(values, ", "));
+    }
+    return out;
+}
+
+void render_markdown(const Review& review, std::ostream& out) {
+    const Language lang = review.lang;
+    // Every block is written as "\n<block>" after the first, so that exactly one blank line
+    // separates headings, paragraphs, lists, tables and fences.
+    out << "# " << review.title << " — " << review.month << "\n\n";
+    out << "- " << tr(lang, "review.site") << ": " << review.site << "\n";
+    out << "- " << tr(lang, "review.period") << ": " << review.period << "\n";
+    out << "- " << tr(lang, "review.generated") << ": " << review.generated << "\n";
+    if (review.sections.empty()) {
+        out << "\n" << tr(lang, "review.empty") << "\n";
+        return;
+    }
+    out << "\n"
+        << tr(lang, "review.compared") << (lang == Language::zh ? "" : " ") << review.previous_month
+        << (lang == Language::zh ? "。" : ". ") << tr(lang, "review.chart_note") << "\n";
+    for (const auto& section : review.sections) {
+        out << "\n## " << section.title << "\n";
+        if (!section.sentences.empty()) {
+            std::string para;
+            for (const auto& s : section.sentences) {
+                if (!para.empty() && lang == Language::en) {
+                    para += ' ';
+                }
+                para += s;
+            }
+            out << "\n" << para << "\n";
+        }
+        if (!section.figures.empty()) {
+            const auto t = figures_table(section, lang, true);
+            out << "\n### " << tr(lang, "review.headline") << "\n\n";
+            out << render_table(t.table, output::Format::md);
+        }
+        for (const auto& t : section.tables) {
+            out << "\n### " << t.title << "\n";
+            for (const auto& chart : section.charts) {
+                if (chart.table == t.key) {
+                    out << "\n```mermaid\n" << mermaid(chart) << "```\n";
+                }
+            }
+            if (t.table.rows.empty()) {
+                out << "\n" << (lang == Language::zh ? "无。" : "None.") << "\n";
+            } else {
+                out << "\n" << render_table(t.table, output::Format::md);
+            }
+        }
+    }
+}
+
+void render_json(const Review& review, std::ostream& out) {
+    using nlohmann::json;
+    json doc;
+    doc["title"] = review.title;
+    doc["site"] = review.site;
+    doc["month"] = review.month;
+    doc["previous_month"] = review.previous_month;
+    doc["period"] = review.period;
+    doc["generated"] = review.generated;
+    doc["language"] = to_string(review.lang);
+    doc["sections"] = json::array();
+    for (const auto& section : review.sections) {
+        json s;
+        s["key"] = section.key;
+        s["title"] = section.title;
+        s["sentences"] = section.sentences;
+        s["figures"] = json::array();
+        for (const auto& f : section.figures) {
+            json j;
+            j["key"] = f.key;
+            j["label"] = f.label;
+            j["unit"] = to_string(f.unit);
+            j["value"] = f.value ? json(*f.value) : json(nullptr);
+            j["previous"] = f.previous ? json(*f.previous) : json(nullptr);
+            const auto change = change_of(f);
+            j["change"] = change ? json(*change) : json(nullptr);
+            s["figures"].push_back(std::move(j));
+        }
+        s["tables"] = json::array();
+        for (const auto& t : section.tables) {
+            json j;
+            j["key"] = t.key;
+            j["title"] = t.title;
+            j["rows"] = json::parse(render_table(t.table, output::Format::json));
+            s["tables"].push_back(std::move(j));
+        }
+        doc["sections"].push_back(std::move(s));
+    }
+    out << doc.dump(2) << "\n";
+}
+
+void render_figures_csv(const Review& review, std::ostream& out) {
+    output::Table all;
+    all.add_column("section").add_column("key").add_column("metric").add_column("value");
+    all.add_column("previous").add_column("change").add_column("unit");
+    for (const auto& section : review.sections) {
+        if (section.figures.empty()) {
+            continue;
+        }
+        const auto t = figures_table(section, review.lang, false);
+        for (const auto& row : t.table.rows) {
+            std::vector<output::Cell> cells{section.key};
+            cells.insert(cells.end(), row.begin(), row.end());
+            all.add_row(std::move(cells));
+        }
+    }
+    out << render_table(all, output::Format::csv);
+}
+
+void write_file_atomically(const fs::path& path, const std::string& content) {
+    const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
+    {
+        std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+        file << content;
+        file.flush();
+        if (!file) {
+            std::error_code ignored;
+            fs::remove(tmp, ignored);
+            throw Failure(fmt::format("cannot write '{}'", path.string()), std::strerror(errno));
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw Failure(fmt::format("cannot write '{}'", path.string()), ec.message());
+    }
+}
+
+std::vector<fs::path> write_out_dir(const Review& review, const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir)) {
+        throw Failure(fmt::format("cannot create folder '{}'", dir.string()), ec ? ec.message() : "not a folder");
+    }
+    std::vector<fs::path> written;
+    std::ostringstream md;
+    render_markdown(review, md);
+    write_file_atomically(dir / "review.md", md.str());
+    written.push_back(dir / "review.md");
+    for (const auto& t : all_tables(review)) {
+        const fs::path path = dir / (t.key + ".csv");
+        write_file_atomically(path, render_table(t.table, output::Format::csv));
+        written.push_back(path);
+    }
+    return written;
+}
+
+} // namespace opsctl::report

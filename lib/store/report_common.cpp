@@ -1,0 +1,31 @@
+#include "lib/store/report_common.hpp"
+
+namespace opsctl::store {
+
+bool report_table_exists(Database& db, const std::string& table) {
+    SQLite::Statement q(db.sql(), "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    q.bind(1, table);
+    return q.executeStep();
+}
+
+bool report_table_has_rows(Database& db, const std::string& table) {
+    if (!report_table_exists(db, table)) {
+        return false;
+    }
+    // The name comes from our own code (never from input) and was just checked to exist.
+    SQLite::Statement q(db.sql(), "SELECT EXISTS (SELECT 1 FROM \"" + table + "\")");
+    return q.executeStep() && q.getColumn(0).getInt() != 0;
+}
+
+std::string report_placeholders(std::size_t count, int first) {
+    if (count == 0) {
+        return "NULL";
+    }
+    std::string out;
+    for (std::size_t i = 0; i < count; ++i) {
+        out += (i == 0 ? "?" : ",?") + std::to_string(first + static_cast<int>(i));
+    }
+    return out;
+}
+
+} // namespace opsctl::store
