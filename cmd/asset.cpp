@@ -1,7 +1,576 @@
+// opsctl asset add|list|show|update|retire|dispose|transfer|maint add|maint list|due|export|import|count
 #include "cmd/common.hpp"
+
+#include "lib/asset/exchange.hpp"
+#include "lib/asset/inventory.hpp"
+#include "lib/asset/maintenance.hpp"
+#include "lib/core/date.hpp"
+#include "lib/core/duration.hpp"
+#include "lib/core/error.hpp"
+#include "lib/core/time.hpp"
+#include "lib/ticket/service.hpp"
+#include "lib/util/text.hpp"
+
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <nlohmann/json.hpp>
 
 namespace opsctl::cmd {
 
-void register_asset(CLI::App&, Globals&) {}
+namespace {
+
+constexpr unsigned k_sections = policy::section::k_assets | policy::section::k_people;
+
+struct AssetAddOptions {
+    std::string cls, tag;
+    asset::AssetInput input;
+};
+struct AssetListOptions {
+    asset::ListQuery query;
+};
+struct AssetShowOptions {
+    std::string tag;
+    std::int64_t history = 20;
+    std::int64_t tickets = 10;
+};
+struct AssetUpdateOptions {
+    std::string tag;
+    asset::AssetInput input;
+};
+struct AssetRetireOptions {
+    std::string tag, reason;
+};
+struct AssetDisposeOptions {
+    std::string tag;
+};
+struct AssetTransferOptions {
+    std::string from, to, cls;
+    bool dry_run = false;
+};
+struct AssetMaintAddOptions {
+    std::string tag, kind, note, result, spent, at;
+    std::optional<double> cost;
+};
+struct AssetMaintListOptions {
+    std::string tag, since, kind;
+    std::int64_t limit = 0;
+};
+struct AssetDueOptions {
+    std::string within = "30d";
+};
+struct AssetExportOptions {
+    std::string cls, output;
+};
+struct AssetImportOptions {
+    std::string file;
+    bool dry_run = false;
+    bool update = false;
+    std::string key = "tag";
+};
+struct AssetCountOptions {
+    std::string by = "class";
+};
+
+std::string person_label(const Context& ctx, const std::string& id) {
+    if (id.empty()) {
+        return {};
+    }
+    const auto* p = ctx.policy.person(id);
+    return p && p->name != id ? fmt::format("{} ({})", id, p->name) : id;
+}
+
+std::string class_label(const Context& ctx, const std::string& id) {
+    const auto* c = ctx.policy.assets.find_class(id);
+    return c && c->label != id ? fmt::format("{} ({})", id, c->label) : id;
+}
+
+output::Cell time_cell(const Context& ctx, const std::optional<std::int64_t>& t) {
+    return t ? output::Cell(core::format_time(*t, ctx.zone())) : output::Cell::null();
+}
+
+output::Cell text_cell(const std::string& s) { return s.empty() ? output::Cell::null() : output::Cell(s); }
+
+output::Table asset_table(const Context& ctx, const std::vector<asset::Asset>& rows) {
+    output::Table t;
+    t.add_column("tag", "Tag")
+        .add_column("class", "Class")
+        .add_column("name", "Name")
+        .add_column("status", "Status")
+        .add_column("owner", "Owner")
+        .add_column("location", "Location")
+        .add_column("model", "Model")
+        .add_column("serial", "Serial")
+        .add_column("address", "Address");
+    for (const auto& a : rows) {
+        t.add_row({a.tag, a.cls, a.name, a.status, text_cell(a.owner), text_cell(a.location), text_cell(a.model),
+                   text_cell(a.serial), text_cell(a.address)});
+    }
+    (void)ctx;
+    return t;
+}
+
+output::Table maintenance_table(const Context& ctx, const std::vector<store::MaintenanceRow>& rows, bool with_tag) {
+    output::Table t;
+    t.add_column("id", "Id");
+    if (with_tag) {
+        t.add_column("tag", "Tag");
+    }
+    t.add_column("at", "At")
+        .add_column("kind", "Kind")
+        .add_column("note", "Note")
+        .add_column("result", "Result")
+        .add_column("spent", "Spent")
+        .add_column("cost", "Cost")
+        .add_column("actor", "By");
+    for (const auto& m : rows) {
+        std::vector<output::Cell> row;
+        row.push_back(output::Cell::integer(m.id));
+        if (with_tag) {
+            row.emplace_back(m.tag);
+        }
+        row.emplace_back(core::format_time_short(m.at, ctx.zone()));
+        row.emplace_back(m.kind);
+        row.emplace_back(m.note);
+        row.push_back(text_cell(m.result));
+        row.push_back(m.spent_secs ? output::Cell(core::format_seconds(*m.spent_secs)) : output::Cell::null());
+        row.push_back(m.cost ? output::Cell::number(*m.cost, 2) : output::Cell::null());
+        row.emplace_back(m.actor);
+        t.add_row(std::move(row));
+    }
+    return t;
+}
+
+void add_input_options(CLI::App* sub, asset::AssetInput& in, bool with_status) {
+    sub->add_option("--name", in.name, "Name, e.g. 'db-01' or '3楼大会议室'");
+    sub->add_option("--model", in.model, "Model");
+    sub->add_option("--serial", in.serial, "Serial number");
+    sub->add_option("--owner", in.owner, "Responsible person (a person id from the policy)");
+    sub->add_option("--location", in.location, "Location (one of assets.locations when the policy lists them)");
+    sub->add_option("--address", in.address, "Host name or IP address");
+    sub->add_option("--purchased", in.purchased, "Purchase date YYYY-MM-DD");
+    sub->add_option("--warranty-until", in.warranty_until, "Last day of the warranty YYYY-MM-DD");
+    sub->add_option("--parent", in.parent, "Tag of the asset this one sits in");
+    sub->add_option("--set", in.set, "Custom field of the class, key=value (repeatable)")->allow_extra_args(false);
+    if (with_status) {
+        sub->add_option("--status", in.status, "in_stock, in_use or maintenance");
+    }
+}
+
+void run_asset_add(const AssetAddOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections);
+    const auto a = asset::add_asset(ctx, opt.cls, opt.tag, opt.input);
+    std::cout << a.tag << '\n';
+}
+
+void run_asset_list(const AssetListOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections);
+    auto query = opt.query;
+    query.with_fields = false; // the table shows only the built-in columns
+    g.print(asset_table(ctx, asset::list_assets(ctx, query)));
+}
+
+void run_asset_show(const AssetShowOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections);
+    const auto a = asset::get_asset(ctx, opt.tag);
+    const auto* cls = ctx.policy.assets.find_class(a.cls);
+    store::MaintenanceFilter mf;
+    mf.tag = a.tag;
+    mf.limit = opt.history;
+    const auto history = asset::list_maintenance(ctx, mf);
+    const auto children = store::child_tags(ctx.db, a.tag);
+
+    output::Record r;
+    r.add("tag", "Tag", a.tag);
+    r.add("class", "Class", class_label(ctx, a.cls));
+    r.add("name", "Name", a.name);
+    r.add("status", "Status", a.status);
+    r.add("owner", "Owner", text_cell(person_label(ctx, a.owner)));
+    r.add("location", "Location", text_cell(a.location));
+    r.add("model", "Model", text_cell(a.model));
+    r.add("serial", "Serial", text_cell(a.serial));
+    r.add("address", "Address", text_cell(a.address));
+    r.add("purchased", "Purchased", text_cell(a.purchased));
+    r.add("warranty_until", "Warranty until", text_cell(a.warranty_until));
+    r.add("parent", "Parent", text_cell(a.parent));
+    r.add("children", "Contains", text_cell(util::join(children, ", ")));
+    if (cls) {
+        for (const auto& f : cls->fields) {
+            auto it = a.fields.find(f.key);
+            r.add(f.key, f.label, it == a.fields.end() ? output::Cell::null() : output::Cell(it->second));
+        }
+    }
+    for (const auto& [k, v] : a.fields) {
+        if (!cls || !cls->field(k)) {
+            r.add(k, k, v); // a field the policy no longer defines: still shown
+        }
+    }
+    if (!a.retire_reason.empty()) {
+        r.add("retire_reason", "Retired because", a.retire_reason);
+    }
+    r.add("created_at", "Created", time_cell(ctx, a.created_at));
+    r.add("updated_at", "Updated", time_cell(ctx, a.updated_at));
+    r.add("retired_at", "Retired", time_cell(ctx, a.retired_at));
+    r.add("disposed_at", "Disposed", time_cell(ctx, a.disposed_at));
+
+    const auto mt = maintenance_table(ctx, history, false);
+    output::Table tt;
+    tt.add_column("id", "Ticket")
+        .add_column("type", "Type")
+        .add_column("priority", "Priority")
+        .add_column("status", "Status")
+        .add_column("title", "Title")
+        .add_column("assignee", "Assignee")
+        .add_column("created", "Created");
+    const auto tickets = ticket::tickets_for_asset(ctx, a.tag, static_cast<int>(opt.tickets));
+    for (const auto& t : tickets) {
+        tt.add_row({output::Cell::integer(t.id), t.type, t.priority, t.status, t.title, text_cell(t.assignee),
+                    core::format_time_short(t.created_at, ctx.zone())});
+    }
+    if (g.format == "json" && !g.quiet) {
+        // One document: the record, with the history as an array.
+        std::ostringstream rec;
+        auto ro = g.render_options();
+        output::render_record(r, ro, rec);
+        std::ostringstream hist;
+        ro.columns.clear();
+        output::render(mt, ro, hist);
+        auto doc = nlohmann::json::parse(rec.str());
+        doc["maintenance"] = nlohmann::json::parse(hist.str());
+        std::ostringstream tix;
+        output::render(tt, ro, tix);
+        doc["tickets"] = nlohmann::json::parse(tix.str());
+        std::cout << doc.dump(2) << '\n';
+        return;
+    }
+    g.print(r);
+    if (g.quiet || (g.format != "table" && g.format != "md")) {
+        return;
+    }
+    std::cout << "\nMaintenance (latest " << opt.history << "):\n";
+    if (history.empty()) {
+        std::cout << "  none recorded\n";
+    } else {
+        auto ro = g.render_options();
+        ro.columns.clear();
+        output::render(mt, ro, std::cout);
+    }
+    std::cout << "\nTickets (latest " << opt.tickets << "):\n";
+    if (tickets.empty()) {
+        std::cout << "  none\n";
+    } else {
+        auto ro = g.render_options();
+        ro.columns.clear();
+        output::render(tt, ro, std::cout);
+    }
+}
+
+
+void run_asset_update(const AssetUpdateOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections);
+    const auto changes = asset::update_asset(ctx, opt.tag, opt.input);
+    output::Table t;
+    t.add_column("field", "Field").add_column("before", "Before").add_column("after", "After");
+    for (const auto& c : changes) {
+        t.add_row({c.field, text_cell(c.before), text_cell(c.after)});
+    }
+    if (changes.empty() && !g.quiet && g.format == "table") {
+        std::cerr << fmt::format("asset '{}' is unchanged\n", opt.tag);
+        return;
+    }
+    g.print(t);
+}
+
+void run_asset_retire(const AssetRetireOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections | policy::section::k_notify);
+    const auto a = asset::retire_asset(ctx, opt.tag, opt.reason);
+    if (!g.quiet) {
+        std::cout << fmt::format("{} retired\n", a.tag);
+    }
+}
+
+void run_asset_dispose(const AssetDisposeOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections);
+    const auto a = asset::dispose_asset(ctx, opt.tag);
+    if (!g.quiet) {
+        std::cout << fmt::format("{} disposed\n", a.tag);
+    }
+}
+
+void run_asset_transfer(const AssetTransferOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections | policy::section::k_notify);
+    const auto moved = asset::transfer_assets(ctx, opt.from, opt.to, opt.cls, opt.dry_run);
+    output::Table t;
+    t.add_column("tag", "Tag").add_column("class", "Class").add_column("name", "Name").add_column("from", "From").add_column("to", "To");
+    for (const auto& m : moved) {
+        t.add_row({m.tag, m.cls, m.name, m.from, m.to});
+    }
+    g.print(t);
+    if (!g.quiet) {
+        std::cerr << fmt::format("{} {} asset{} from '{}' to '{}'\n", opt.dry_run ? "would move" : "moved", moved.size(),
+                                 moved.size() == 1 ? "" : "s", opt.from, opt.to);
+    }
+}
+
+void run_asset_maint_add(const AssetMaintAddOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections);
+    asset::MaintenanceInput in;
+    in.tag = opt.tag;
+    in.kind = opt.kind;
+    in.note = opt.note;
+    in.result = opt.result;
+    in.cost = opt.cost;
+    if (!opt.spent.empty()) {
+        const auto d = core::parse_duration_or_throw(opt.spent, "--spent");
+        if (d.months != 0) {
+            throw UsageError("--spent takes minutes, hours or days, not months");
+        }
+        in.spent_secs = d.seconds + d.days * 86400;
+    }
+    if (!opt.at.empty()) {
+        in.at = core::parse_time_or_throw(opt.at, ctx.zone(), "--at");
+    }
+    const auto row = asset::add_maintenance(ctx, in);
+    std::cout << row.id << '\n';
+}
+
+void run_asset_maint_list(const AssetMaintListOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections);
+    store::MaintenanceFilter f;
+    f.tag = opt.tag;
+    f.kind = opt.kind;
+    f.limit = opt.limit;
+    if (!opt.since.empty()) {
+        f.since = core::parse_time_or_throw(opt.since, ctx.zone(), "--since");
+    }
+    g.print(maintenance_table(ctx, asset::list_maintenance(ctx, f), true));
+}
+
+void run_asset_due(const AssetDueOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections);
+    const auto within = core::parse_duration_or_throw(opt.within, "--within");
+    const auto items = asset::due_items(ctx, within);
+    output::Table t;
+    t.add_column("tag", "Tag")
+        .add_column("class", "Class")
+        .add_column("name", "Name")
+        .add_column("owner", "Owner")
+        .add_column("what", "Due")
+        .add_column("due", "When")
+        .add_column("last", "Last done")
+        .add_column("state", "State");
+    int overdue = 0;
+    for (const auto& i : items) {
+        const bool date_only = i.what == "warranty" || i.what == "service_life";
+        // A warranty's instant is the midnight after its last day: show the last day itself.
+        const std::int64_t shown = i.what == "warranty" ? i.due_at - 1 : i.due_at;
+        t.add_row({i.tag, i.cls, i.name, text_cell(i.owner), i.what,
+                   date_only ? core::format_time(shown, ctx.zone()).substr(0, 10) : core::format_time_short(shown, ctx.zone()),
+                   i.last_at ? output::Cell(core::format_time_short(*i.last_at, ctx.zone())) : output::Cell::null(),
+                   i.overdue ? "overdue" : (i.what == "warranty" ? "ending" : "due")});
+        overdue += i.overdue ? 1 : 0;
+    }
+    g.print(t);
+    if (overdue > 0) {
+        throw Failure(fmt::format("{} item{} overdue", overdue, overdue == 1 ? " is" : "s are"));
+    }
+}
+
+void run_asset_export(const AssetExportOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections);
+    const auto table = asset::export_assets(ctx, opt.cls);
+    auto ro = g.render_options();
+    // The export is always CSV with every column: it is the import's input.
+    ro.format = output::Format::csv;
+    ro.columns.clear();
+    ro.header = true;
+    ro.color = false;
+    if (opt.output.empty() || opt.output == "-") {
+        output::render(table, ro, std::cout);
+        return;
+    }
+    std::ofstream out(opt.output, std::ios::binary | std::ios::trunc);
+    output::render(table, ro, out);
+    out.flush();
+    if (!out) {
+        throw Failure(fmt::format("cannot write '{}'", opt.output));
+    }
+}
+
+void run_asset_import(const AssetImportOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections);
+    std::string text;
+    if (opt.file == "-") {
+        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+        std::ifstream in(opt.file, std::ios::binary);
+        if (!in) {
+            throw NotFound(fmt::format("cannot read '{}'", opt.file));
+        }
+        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    asset::ImportOptions io;
+    io.dry_run = opt.dry_run;
+    io.update = opt.update;
+    io.key = opt.key;
+    io.source = opt.file == "-" ? "stdin" : opt.file;
+    const auto result = asset::import_assets(ctx, text, io);
+    if (opt.dry_run) {
+        output::Table t;
+        t.add_column("line", "Line")
+            .add_column("tag", "Tag")
+            .add_column("action", "Action")
+            .add_column("field", "Field")
+            .add_column("before", "Before")
+            .add_column("after", "After");
+        for (const auto& c : result.changes) {
+            t.add_row({output::Cell::integer(static_cast<std::int64_t>(c.line)), c.tag, c.action, c.field,
+                       text_cell(c.before), text_cell(c.after)});
+        }
+        g.print(t);
+    }
+    if (!g.quiet) {
+        std::cerr << fmt::format("{}{} added, {} updated, {} unchanged\n", opt.dry_run ? "dry run, nothing written: " : "",
+                                 result.added, result.updated, result.unchanged);
+    }
+}
+
+void run_asset_count(const AssetCountOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections);
+    const auto counts = asset::count_assets(ctx, opt.by);
+    output::Table t;
+    t.add_column(opt.by, opt.by == "class" ? "Class" : opt.by == "status" ? "Status" : opt.by == "owner" ? "Owner" : "Location")
+        .add_column("label", "Label")
+        .add_column("count", "Count");
+    std::int64_t total = 0;
+    for (const auto& [key, n] : counts) {
+        std::string label;
+        if (opt.by == "class") {
+            const auto* c = ctx.policy.assets.find_class(key);
+            label = c ? c->label : "";
+        } else if (opt.by == "owner") {
+            const auto* p = ctx.policy.person(key);
+            label = p ? p->name : "";
+        }
+        t.add_row({key.empty() ? output::Cell("(none)") : output::Cell(key), text_cell(label), output::Cell::integer(n)});
+        total += n;
+    }
+    if (g.format == "table" || g.format == "md") {
+        t.add_row({"total", output::Cell::null(), output::Cell::integer(total)});
+    }
+    g.print(t);
+}
+
+} // namespace
+
+void register_asset(CLI::App& app, Globals& g) {
+    auto* group = app.add_subcommand("asset", "The asset register: devices, rooms, owners, lifecycle, maintenance");
+    group->require_subcommand(1);
+    group->footer("Exit status: 0 success; 1 failed (asset due: something is overdue); 64 usage; 65 bad input "
+                  "data; 66 no such asset; 75 database busy; 78 bad policy. See opsctl-asset(1).");
+
+    auto add_opt = std::make_shared<AssetAddOptions>();
+    auto* add = group->add_subcommand("add", "Register an asset; prints its tag");
+    add->add_option("--class", add_opt->cls, "Asset class from the policy (server, pc, meeting-room, ...)")->required();
+    add->add_option("--tag", add_opt->tag, "Tag (default: the class prefix and the next number, e.g. SRV-0001)");
+    add_input_options(add, add_opt->input, true);
+    add->get_option("--name")->required();
+    add->callback([add_opt, &g] { run_asset_add(*add_opt, g); });
+
+    auto list_opt = std::make_shared<AssetListOptions>();
+    auto* list = group->add_subcommand("list", "List assets, filtered");
+    list->add_option("--class", list_opt->query.cls, "Only this class");
+    list->add_option("--status", list_opt->query.status, "Only this status");
+    list->add_option("--owner", list_opt->query.owner, "Only assets of this person");
+    list->add_option("--location", list_opt->query.location, "Only assets at this location");
+    list->add_option("--where", list_opt->query.where, "key=value on a column or custom field (repeatable)")
+        ->allow_extra_args(false);
+    list->add_option("--search", list_opt->query.search, "Text in tag, name, model, serial, address, location or a field");
+    list->add_option("--limit", list_opt->query.limit, "At most N assets")->check(CLI::NonNegativeNumber);
+    list->callback([list_opt, &g] { run_asset_list(*list_opt, g); });
+
+    auto show_opt = std::make_shared<AssetShowOptions>();
+    auto* show = group->add_subcommand("show", "Every field of an asset, its maintenance history and its tickets");
+    show->add_option("tag", show_opt->tag, "Asset tag")->required();
+    show->add_option("--history", show_opt->history, "How many maintenance records to show (default 20)")
+        ->check(CLI::NonNegativeNumber);
+    show->add_option("--tickets", show_opt->tickets, "How many tickets naming the asset to show (default 10)")
+        ->check(CLI::NonNegativeNumber);
+    show->callback([show_opt, &g] { run_asset_show(*show_opt, g); });
+
+    auto update_opt = std::make_shared<AssetUpdateOptions>();
+    auto* update = group->add_subcommand("update", "Change an asset's fields; prints what changed");
+    update->add_option("tag", update_opt->tag, "Asset tag")->required();
+    add_input_options(update, update_opt->input, true);
+    update->add_option("--unset", update_opt->input.unset, "Clear a custom field (repeatable)")->allow_extra_args(false);
+    update->callback([update_opt, &g] { run_asset_update(*update_opt, g); });
+
+    auto retire_opt = std::make_shared<AssetRetireOptions>();
+    auto* retire = group->add_subcommand("retire", "Retire an asset (service life reached, beyond repair)");
+    retire->add_option("tag", retire_opt->tag, "Asset tag")->required();
+    retire->add_option("--reason", retire_opt->reason, "Why it is retired")->required();
+    retire->callback([retire_opt, &g] { run_asset_retire(*retire_opt, g); });
+
+    auto dispose_opt = std::make_shared<AssetDisposeOptions>();
+    auto* dispose = group->add_subcommand("dispose", "Mark a retired asset as disposed of");
+    dispose->add_option("tag", dispose_opt->tag, "Asset tag")->required();
+    dispose->callback([dispose_opt, &g] { run_asset_dispose(*dispose_opt, g); });
+
+    auto transfer_opt = std::make_shared<AssetTransferOptions>();
+    auto* transfer = group->add_subcommand("transfer", "Hand every asset of one person to another (leaving, new post)");
+    transfer->add_option("--from", transfer_opt->from, "Current owner")->required();
+    transfer->add_option("--to", transfer_opt->to, "New owner (a person in the policy)")->required();
+    transfer->add_option("--class", transfer_opt->cls, "Only assets of this class");
+    transfer->add_flag("--dry-run", transfer_opt->dry_run, "Only list what would move");
+    transfer->callback([transfer_opt, &g] { run_asset_transfer(*transfer_opt, g); });
+
+    auto* maint = group->add_subcommand("maint", "Maintenance records (checks, cleaning, repairs)");
+    maint->require_subcommand(1);
+    auto madd_opt = std::make_shared<AssetMaintAddOptions>();
+    auto* madd = maint->add_subcommand("add", "Record maintenance done on an asset; prints the record id");
+    madd->add_option("tag", madd_opt->tag, "Asset tag")->required();
+    madd->add_option("--kind", madd_opt->kind, "check, clean, repair, upgrade or other")->required();
+    madd->add_option("--note", madd_opt->note, "What was done")->required();
+    madd->add_option("--result", madd_opt->result, "The outcome");
+    madd->add_option("--spent", madd_opt->spent, "Time spent, e.g. 30m, 1h30m");
+    madd->add_option("--cost", madd_opt->cost, "Cost")->check(CLI::NonNegativeNumber);
+    madd->add_option("--at", madd_opt->at, "When it was done (default: now)");
+    madd->callback([madd_opt, &g] { run_asset_maint_add(*madd_opt, g); });
+    auto mlist_opt = std::make_shared<AssetMaintListOptions>();
+    auto* mlist = maint->add_subcommand("list", "Maintenance records, newest first");
+    mlist->add_option("tag", mlist_opt->tag, "Only this asset");
+    mlist->add_option("--since", mlist_opt->since, "Only records at or after this date or time");
+    mlist->add_option("--kind", mlist_opt->kind, "Only this kind");
+    mlist->add_option("--limit", mlist_opt->limit, "At most N records")->check(CLI::NonNegativeNumber);
+    mlist->callback([mlist_opt, &g] { run_asset_maint_list(*mlist_opt, g); });
+
+    auto due_opt = std::make_shared<AssetDueOptions>();
+    auto* due = group->add_subcommand("due", "Maintenance due, warranties ending, service life reached (exit 1 when overdue)");
+    due->add_option("--within", due_opt->within, "How far ahead to look (default 30d)");
+    due->callback([due_opt, &g] { run_asset_due(*due_opt, g); });
+
+    auto export_opt = std::make_shared<AssetExportOptions>();
+    auto* exp = group->add_subcommand("export", "Write the register as CSV (custom fields as extra columns)");
+    exp->add_option("--class", export_opt->cls, "Only this class");
+    exp->add_option("-o,--output", export_opt->output, "Write to FILE instead of stdout");
+    exp->callback([export_opt, &g] { run_asset_export(*export_opt, g); });
+
+    auto import_opt = std::make_shared<AssetImportOptions>();
+    auto* imp = group->add_subcommand("import", "Read assets from CSV; every row is checked before anything is written");
+    imp->add_option("file", import_opt->file, "CSV file, or - for stdin")->required();
+    imp->add_flag("--dry-run", import_opt->dry_run, "Only check, and print what would be added or changed");
+    imp->add_flag("--update", import_opt->update, "Update assets that exist instead of refusing them");
+    imp->add_option("--key", import_opt->key, "Match existing assets on tag or serial (default tag)")
+        ->check(CLI::IsMember({"tag", "serial"}));
+    imp->callback([import_opt, &g] { run_asset_import(*import_opt, g); });
+
+    auto count_opt = std::make_shared<AssetCountOptions>();
+    auto* count = group->add_subcommand("count", "How many assets per class, status, owner or location");
+    count->add_option("--by", count_opt->by, "class, status, owner or location (default class)")
+        ->check(CLI::IsMember({"class", "status", "owner", "location"}));
+    count->callback([count_opt, &g] { run_asset_count(*count_opt, g); });
+}
 
 } // namespace opsctl::cmd

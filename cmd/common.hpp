@@ -25,6 +25,9 @@ struct Globals {
     bool quiet = false;
     std::optional<std::string> as;
     bool no_color = false;
+    /// The status main() returns when the command succeeds; commands that exit like a
+    /// monitoring plugin (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) set it.
+    int exit_status = 0;
 
     /// Loads the policy sections a command needs (once; later calls add sections).
     const policy::Policy& policy(unsigned sections);

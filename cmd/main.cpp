@@ -8,7 +8,12 @@
 
 #include <fmt/format.h>
 
+#include "lib/util/text.hpp"
+
+#include <algorithm>
+#include <cerrno>
 #include <clocale>
+#include <cstring>
 #include <csignal>
 #include <iostream>
 
@@ -20,6 +25,26 @@ constexpr const char* k_exit_status_help =
     "'inspect run', 'backup status' and 'ticket sla' exit as monitoring plugins do:\n"
     "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
     "See opsctl(1) and, for the policy files, opsctl-policy(5).";
+
+// The first word that is not a global option, or empty.
+std::string first_command_word(int argc, char** argv) {
+    static const std::vector<std::string> k_with_value = {"--config", "--db", "--format", "--columns", "--as"};
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--") {
+            return i + 1 < argc ? argv[i + 1] : "";
+        }
+        if (std::find(k_with_value.begin(), k_with_value.end(), a) != k_with_value.end()) {
+            ++i;
+            continue;
+        }
+        if (!a.empty() && a[0] == '-') {
+            continue;
+        }
+        return a;
+    }
+    return {};
+}
 
 void print_error(const std::string& what, const std::string& hint) {
     if (hint.empty()) {
@@ -83,9 +108,23 @@ int main(int argc, char** argv) {
     cmd::register_completion(app, g);
 
     try {
+        // An unknown command gets a suggestion rather than CLI11's generic complaint.
+        if (const std::string word = first_command_word(argc, argv); !word.empty()) {
+            std::vector<std::string> names;
+            for (const auto* sub : app.get_subcommands([](CLI::App* a) { return !a->get_name().empty(); })) {
+                names.push_back(sub->get_name());
+            }
+            if (std::find(names.begin(), names.end(), word) == names.end()) {
+                throw UsageError("unknown command '" + word + "'", util::suggest(word, names));
+            }
+        }
         app.parse(argc, argv);
         std::cout.flush();
-        return std::cout.good() || errno == EPIPE ? 0 : exit_code::k_failed;
+        if (!std::cout.good() && errno != EPIPE) {
+            print_error("cannot write the output", std::strerror(errno));
+            return exit_code::k_failed;
+        }
+        return g.exit_status;
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {

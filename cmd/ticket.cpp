@@ -423,11 +423,8 @@ void run_sla(const SlaOptions& o, Globals& g) {
                    util::join(a.fired, ", ")});
     }
     g.print(t);
-    std::cout.flush();
     // Exits like a monitoring plugin: 0 none at risk, 1 some at risk, 2 some breached.
-    if (sweep.status != 0) {
-        std::exit(sweep.status);
-    }
+    g.exit_status = sweep.status;
 }
 
 void run_clock(const ClockOptions& o, Globals& g) {

@@ -4,6 +4,7 @@
 #include "lib/core/date.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace opsctl::core {
@@ -38,9 +39,14 @@ public:
     std::int64_t start_of(const Date& date) const { return from_civil(date, 0); }
     /// True when the name is a zone the system knows.
     static bool exists(const std::string& name);
+    /// Seconds east of UTC in force at an instant.
+    int offset_at(std::int64_t unix_time) const;
+
+    struct Data; // the zone's transitions, shared between copies
 
 private:
     std::string m_name;
+    std::shared_ptr<const Data> m_data;
 };
 
 } // namespace opsctl::core

@@ -1,13 +1,260 @@
 #include "lib/policy/parsers.hpp"
 
+#include <algorithm>
+#include <fmt/format.h>
+#include <set>
+
 namespace opsctl::policy {
 
-void parse_assets(Reader& r, const YAML::Node& node, Policy&) {
-    if (!node.IsNull() && !node.IsMap()) {
-        r.error(node, "section 'assets' must be a mapping");
+namespace {
+
+// Column names of the asset register itself: a custom field may not shadow one, or an
+// exported file could not say which is which.
+const std::vector<std::string> k_builtin_columns = {
+    "tag",    "class",     "name",           "model",  "serial",      "owner",       "location",
+    "address", "status",   "purchased",      "warranty_until", "parent", "created_at", "updated_at",
+    "retired_at", "disposed_at", "retire_reason"};
+
+bool is_prefix(const std::string& s) {
+    if (s.empty() || s.size() > 16) {
+        return false;
+    }
+    return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+bool is_field_key(const std::string& s) {
+    if (s.empty() || s.size() > 64 || !std::islower(static_cast<unsigned char>(s[0]))) {
+        return false;
+    }
+    return std::all_of(s.begin(), s.end(),
+                       [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_'; });
+}
+
+void parse_field(Reader& r, const std::string& key, const YAML::Node& node, AssetClass& cls) {
+    AssetField field;
+    field.key = key;
+    field.label = key;
+    field.origin = r.origin(node);
+    if (!is_field_key(key)) {
+        r.error(node, fmt::format("field name '{}' must be lower-case letters, digits and '_'", key));
+        return;
+    }
+    if (std::find(k_builtin_columns.begin(), k_builtin_columns.end(), key) != k_builtin_columns.end()) {
+        r.error(node, fmt::format("field '{}' would shadow the built-in column of that name", key));
+        return;
+    }
+    const std::string what = fmt::format("field '{}' of class '{}'", key, cls.id);
+    std::string type = "string";
+    if (node.IsScalar()) {
+        // Short form: `cpu: string`.
+        type = node.Scalar();
+    } else if (node.IsMap()) {
+        if (!r.map(node, what, {"type", "label", "required", "values"})) {
+            return;
+        }
+        type = r.one_of(node, "type", {"string", "int", "date", "bool", "enum"}).value_or("string");
+        field.label = r.string(node, "label").value_or(key);
+        field.required = r.boolean(node, "required").value_or(false);
+        field.values = r.strings(node, "values").value_or(std::vector<std::string>{});
+    } else if (!node.IsNull()) {
+        r.error(node, fmt::format("{} must be a type word or a mapping", what));
+        return;
+    }
+    static const std::map<std::string, FieldType> k_types = {{"string", FieldType::string},
+                                                             {"int", FieldType::integer},
+                                                             {"date", FieldType::date},
+                                                             {"bool", FieldType::boolean},
+                                                             {"enum", FieldType::enumeration}};
+    auto it = k_types.find(type);
+    if (it == k_types.end()) {
+        r.error(node, fmt::format("unknown type '{}' for {} (known: string, int, date, bool, enum)", type, what));
+        return;
+    }
+    field.type = it->second;
+    if (field.type == FieldType::enumeration && field.values.empty()) {
+        r.error(node, fmt::format("{} is an enum and needs 'values'", what));
+        return;
+    }
+    if (field.type != FieldType::enumeration && !field.values.empty()) {
+        r.error(node, fmt::format("{} has 'values' but is not an enum", what));
+        return;
+    }
+    cls.fields.push_back(std::move(field));
+}
+
+void parse_class(Reader& r, const std::string& id, const YAML::Node& key, const YAML::Node& node, Policy& p) {
+    auto& assets = p.assets;
+    if (const AssetClass* first = assets.find_class(id)) {
+        r.error(key, fmt::format("asset class '{}' is defined twice (first at {})", id, first->origin.str()));
+        return;
+    }
+    AssetClass cls;
+    cls.id = id;
+    cls.label = id;
+    cls.origin = r.origin(key);
+    const std::string what = fmt::format("asset class '{}'", id);
+    if (!r.map(node, what, {"label", "prefix", "digits", "fields", "service_life", "maintenance"})) {
+        return;
+    }
+    cls.label = r.string(node, "label").value_or(id);
+    if (auto prefix = r.string(node, "prefix", true)) {
+        if (!is_prefix(*prefix)) {
+            r.error(node["prefix"], fmt::format("tag prefix '{}' of {} must be 1-16 letters, digits or '_'",
+                                                *prefix, what));
+        }
+        cls.prefix = *prefix;
+    }
+    cls.digits = static_cast<int>(r.integer(node, "digits", false, 1, 12).value_or(4));
+    cls.service_life = r.duration(node, "service_life");
+    if (const YAML::Node cadences = node["maintenance"]; cadences.IsDefined() && !cadences.IsNull()) {
+        if (r.map(cadences, fmt::format("maintenance of {}", what), maintenance_kinds())) {
+            for (auto it = cadences.begin(); it != cadences.end(); ++it) {
+                const std::string kind = it->first.Scalar();
+                if (auto d = r.as_duration(it->second, fmt::format("maintenance '{}' of {}", kind, what))) {
+                    if (d->is_zero()) {
+                        r.error(it->second, fmt::format("maintenance '{}' of {} must be longer than 0", kind, what));
+                    } else {
+                        cls.cadences[kind] = *d;
+                    }
+                }
+            }
+        }
+    }
+    if (const YAML::Node fields = node["fields"]; fields.IsDefined() && !fields.IsNull()) {
+        r.entries(fields, fmt::format("field of {}", what),
+                  [&](const std::string& name, const YAML::Node&, const YAML::Node& value) {
+                      parse_field(r, name, value, cls);
+                  });
+    }
+    assets.classes.push_back(std::move(cls));
+}
+
+} // namespace
+
+const char* field_type_name(FieldType type) {
+    switch (type) {
+    case FieldType::string:
+        return "string";
+    case FieldType::integer:
+        return "int";
+    case FieldType::date:
+        return "date";
+    case FieldType::boolean:
+        return "bool";
+    case FieldType::enumeration:
+        return "enum";
+    }
+    return "string";
+}
+
+const std::vector<std::string>& maintenance_kinds() {
+    static const std::vector<std::string> k_kinds = {"check", "clean", "repair", "upgrade", "other"};
+    return k_kinds;
+}
+
+const AssetField* AssetClass::field(const std::string& key) const {
+    for (const auto& f : fields) {
+        if (f.key == key) {
+            return &f;
+        }
+    }
+    return nullptr;
+}
+
+const AssetClass* AssetPolicy::find_class(const std::string& id) const {
+    for (const auto& c : classes) {
+        if (c.id == id) {
+            return &c;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<std::string> AssetPolicy::class_ids() const {
+    std::vector<std::string> out;
+    for (const auto& c : classes) {
+        out.push_back(c.id);
+    }
+    return out;
+}
+
+std::vector<std::string> AssetPolicy::field_keys() const {
+    std::vector<std::string> out;
+    std::set<std::string> seen;
+    for (const auto& c : classes) {
+        for (const auto& f : c.fields) {
+            if (seen.insert(f.key).second) {
+                out.push_back(f.key);
+            }
+        }
+    }
+    return out;
+}
+
+void parse_assets(Reader& r, const YAML::Node& node, Policy& p) {
+    if (node.IsNull()) {
+        return;
+    }
+    if (!r.map(node, "section 'assets'", {"classes", "locations", "statuses", "warranty_notice"})) {
+        return;
+    }
+    if (const YAML::Node statuses = node["statuses"]; statuses.IsDefined()) {
+        // The lifecycle is built in; the key is accepted only to say so.
+        const std::vector<std::string> fixed = {"in_stock", "in_use", "maintenance", "retired", "disposed"};
+        auto listed = r.strings(node, "statuses");
+        if (listed && *listed != fixed) {
+            r.error(statuses, "assets.statuses are fixed: in_stock, in_use, maintenance, retired, disposed");
+        }
+    }
+    if (auto notice = r.duration(node, "warranty_notice")) {
+        p.assets.warranty_notice = *notice;
+    }
+    if (const YAML::Node locations = node["locations"]; locations.IsDefined() && !locations.IsNull()) {
+        if (auto list = r.strings(node, "locations")) {
+            std::set<std::string> seen(p.assets.locations.begin(), p.assets.locations.end());
+            for (const auto& l : *list) {
+                if (l.empty() || !seen.insert(l).second) {
+                    r.error(locations, fmt::format("location '{}' is empty or listed twice", l));
+                    continue;
+                }
+                p.assets.locations.push_back(l);
+            }
+            p.assets.locations_origin = r.origin(locations);
+        }
+    }
+    if (const YAML::Node classes = node["classes"]; classes.IsDefined() && !classes.IsNull()) {
+        r.entries(classes, "asset class", [&](const std::string& id, const YAML::Node& key, const YAML::Node& value) {
+            parse_class(r, id, key, value, p);
+        });
     }
 }
 
-void finish_assets(Diagnostics&, Policy&) {}
+void finish_assets(Diagnostics& d, Policy& p) {
+    // Two classes with one prefix would hand out the same tags.
+    std::map<std::string, const AssetClass*> prefixes;
+    for (const auto& c : p.assets.classes) {
+        if (c.prefix.empty()) {
+            continue;
+        }
+        auto [it, fresh] = prefixes.emplace(c.prefix, &c);
+        if (!fresh) {
+            d.error(c.origin, fmt::format("asset class '{}' uses tag prefix '{}' like class '{}' (at {})", c.id,
+                                          c.prefix, it->second->id, it->second->origin.str()));
+        }
+    }
+    // One key means one thing: a field shared by several classes must have one type, so that
+    // an exported column reads the same for every row.
+    std::map<std::string, std::pair<FieldType, const AssetField*>> types;
+    for (const auto& c : p.assets.classes) {
+        for (const auto& f : c.fields) {
+            auto [it, fresh] = types.emplace(f.key, std::make_pair(f.type, &f));
+            if (!fresh && it->second.first != f.type) {
+                d.error(f.origin, fmt::format("field '{}' of class '{}' is {} but {} elsewhere (at {})", f.key, c.id,
+                                              field_type_name(f.type), field_type_name(it->second.first),
+                                              it->second.second->origin.str()));
+            }
+        }
+    }
+}
 
 } // namespace opsctl::policy

@@ -1,0 +1,345 @@
+#include "lib/asset/exchange.hpp"
+
+#include "lib/asset/inventory.hpp"
+#include "lib/core/error.hpp"
+#include "lib/store/asset_repo.hpp"
+#include "lib/store/events.hpp"
+#include "lib/util/csv.hpp"
+#include "lib/util/text.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace opsctl::asset {
+
+namespace {
+
+// More than this many bad lines are summarised: a wrong file should not flood the terminal.
+constexpr std::size_t k_max_reported = 50;
+
+struct PlannedRow {
+    std::size_t line = 0;
+    bool is_new = true;
+    Asset before;
+    Asset after;
+    std::vector<FieldChange> changes;
+};
+
+nlohmann::json changes_json(const std::vector<FieldChange>& changes) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& c : changes) {
+        out[c.field] = nlohmann::json::array({c.before.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.before),
+                                              c.after.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.after)});
+    }
+    return out;
+}
+
+std::optional<std::int64_t> tag_number(const std::string& tag, const std::string& prefix) {
+    if (tag.size() <= prefix.size() + 1 || tag.compare(0, prefix.size(), prefix) != 0 || tag[prefix.size()] != '-') {
+        return std::nullopt;
+    }
+    std::int64_t n = 0;
+    for (std::size_t i = prefix.size() + 1; i < tag.size(); ++i) {
+        if (tag[i] < '0' || tag[i] > '9' || n > 1'000'000'000'000) {
+            return std::nullopt;
+        }
+        n = n * 10 + (tag[i] - '0');
+    }
+    return n;
+}
+
+} // namespace
+
+std::vector<std::string> exchange_columns(const Context& ctx) {
+    std::vector<std::string> cols = builtin_columns();
+    for (const auto& k : ctx.policy.assets.field_keys()) {
+        cols.push_back(k);
+    }
+    return cols;
+}
+
+output::Table export_assets(Context& ctx, const std::string& cls) {
+    if (!cls.empty() && !ctx.policy.assets.find_class(cls)) {
+        throw UsageError(fmt::format("no asset class '{}'", cls), util::suggest(cls, ctx.policy.assets.class_ids()));
+    }
+    output::Table t;
+    const auto cols = exchange_columns(ctx);
+    for (const auto& c : cols) {
+        t.add_column(c, c);
+    }
+    store::each_asset_row(ctx.db, cls, [&](const store::AssetRow& a) {
+        std::vector<output::Cell> row;
+        row.reserve(cols.size());
+        for (const auto& c : cols) {
+            row.emplace_back(value_of(a, c));
+        }
+        t.rows.push_back(std::move(row));
+    });
+    return t;
+}
+
+ImportResult import_assets(Context& ctx, std::string_view csv, const ImportOptions& opt) {
+    if (opt.key != "tag" && opt.key != "serial") {
+        throw UsageError(fmt::format("--key must be tag or serial, not '{}'", opt.key));
+    }
+    std::vector<std::string> problems;
+    std::vector<std::size_t> problem_lines;
+    auto problem = [&](std::size_t line, std::string message) {
+        problem_lines.push_back(line);
+        problems.push_back(fmt::format("{}:{}: {}", opt.source, line, message));
+    };
+
+    std::vector<util::CsvRecord> records;
+    try {
+        records = util::read_csv(csv);
+    } catch (const util::CsvError& e) {
+        throw DataError(fmt::format("{}:{}: {}", opt.source, e.line(), e.what()), "nothing was imported");
+    }
+    if (records.empty()) {
+        throw DataError(fmt::format("{}: the file is empty (a header row is needed)", opt.source));
+    }
+
+    // The header decides which columns a row may set; absent columns keep their values.
+    const auto known = exchange_columns(ctx);
+    std::vector<std::string> header;
+    std::set<std::string> seen;
+    for (const auto& raw : records.front().fields) {
+        const std::string name(util::trim(raw));
+        if (std::find(known.begin(), known.end(), name) == known.end()) {
+            problem(records.front().line, fmt::format("unknown column '{}' ({})", name, util::suggest(name, known)));
+        } else if (!seen.insert(name).second) {
+            problem(records.front().line, fmt::format("column '{}' appears twice", name));
+        }
+        header.push_back(name);
+    }
+    const bool has_tag = seen.count("tag") > 0;
+    if (opt.key == "serial" && !seen.count("serial")) {
+        problem(records.front().line, "--key serial needs a 'serial' column");
+    }
+    if (!problems.empty()) {
+        DataError e(fmt::format("the header of '{}' is bad; nothing was imported", opt.source));
+        e.with_details(problems);
+        throw e;
+    }
+    auto column = [&](const std::string& name) -> std::ptrdiff_t {
+        auto it = std::find(header.begin(), header.end(), name);
+        return it == header.end() ? -1 : it - header.begin();
+    };
+    const std::ptrdiff_t tag_col = column("tag");
+    const std::ptrdiff_t serial_col = column("serial");
+
+    // One transaction from the first read to the last write: the checks stay true.
+    store::WriteTransaction tx(ctx.db);
+    store::AssetLookup lookup(ctx.db);
+    store::AssetWriter writer(ctx.db);
+
+    // Every tag the file names, so that parents may come later in the file.
+    std::unordered_set<std::string> file_tags;
+    if (has_tag) {
+        for (std::size_t i = 1; i < records.size(); ++i) {
+            const auto& f = records[i].fields;
+            if (tag_col < static_cast<std::ptrdiff_t>(f.size())) {
+                file_tags.insert(std::string(util::trim(f[tag_col])));
+            }
+        }
+    }
+
+    std::vector<PlannedRow> plan;
+    plan.reserve(records.size());
+    std::unordered_map<std::string, std::size_t> key_lines; // key value -> first line
+    std::unordered_map<std::string, std::size_t> tag_lines;
+    std::map<std::string, std::int64_t> next_number; // per prefix, for rows without a tag
+    for (std::size_t i = 1; i < records.size(); ++i) {
+        const auto& rec = records[i];
+        const std::size_t line = rec.line;
+        if (rec.fields.size() != header.size()) {
+            problem(line, fmt::format("has {} fields, the header has {}", rec.fields.size(), header.size()));
+            continue;
+        }
+        auto cell = [&](std::ptrdiff_t c) { return c < 0 ? std::string{} : std::string(util::trim(rec.fields[c])); };
+        const std::string key_value = cell(opt.key == "tag" ? tag_col : serial_col);
+
+        PlannedRow row;
+        row.line = line;
+        std::optional<Asset> existing;
+        if (!key_value.empty()) {
+            auto [it, fresh] = key_lines.emplace(key_value, line);
+            if (!fresh) {
+                problem(line, fmt::format("{} '{}' is also on line {}", opt.key, key_value, it->second));
+                continue;
+            }
+            if (opt.key == "tag") {
+                existing = lookup.find(key_value);
+            } else {
+                const auto tags = lookup.tags_with_serial(key_value);
+                if (tags.size() > 1) {
+                    problem(line, fmt::format("serial '{}' matches several assets ({})", key_value,
+                                              util::join(tags, ", ")));
+                    continue;
+                }
+                if (tags.size() == 1) {
+                    existing = lookup.find(tags.front());
+                }
+            }
+        } else if (opt.key == "serial" && opt.update) {
+            problem(line, "the serial is empty, so the row matches nothing");
+            continue;
+        }
+        if (existing && !opt.update) {
+            problem(line, fmt::format("asset '{}' already exists (use --update to change it)", existing->tag));
+            continue;
+        }
+
+        Asset a;
+        if (existing) {
+            row.is_new = false;
+            row.before = *existing;
+            a = *existing;
+        } else {
+            a.created_at = ctx.now;
+            a.updated_at = ctx.now;
+        }
+        std::vector<std::string> row_problems;
+        for (std::size_t c = 0; c < header.size(); ++c) {
+            const std::string& name = header[c];
+            const std::string value = cell(static_cast<std::ptrdiff_t>(c));
+            if (existing && name == "tag" && !value.empty() && value != existing->tag) {
+                row_problems.push_back(fmt::format("serial '{}' belongs to asset '{}', not '{}'", key_value,
+                                                   existing->tag, value));
+                continue;
+            }
+            if (existing && name == "class" && value != existing->cls) {
+                row_problems.push_back(
+                    fmt::format("the class of '{}' cannot change from '{}' to '{}'", existing->tag, existing->cls, value));
+                continue;
+            }
+            set_value(a, name, value);
+        }
+        if (a.status.empty()) {
+            a.status = existing ? existing->status : (a.owner.empty() ? "in_stock" : "in_use");
+        }
+        if (existing && !can_move(existing->status, a.status)) {
+            row_problems.push_back(fmt::format("cannot move '{}' from {} to {} (the lifecycle only moves forward, except "
+                                               "maintenance <-> in_use)",
+                                               existing->tag, existing->status, a.status));
+        }
+        if ((a.status == "retired" || a.status == "disposed") && !a.retired_at) {
+            a.retired_at = ctx.now;
+        }
+        if (a.status == "disposed" && !a.disposed_at) {
+            a.disposed_at = ctx.now;
+        }
+        if (a.tag.empty() && row_problems.empty()) {
+            const auto* cls = ctx.policy.assets.find_class(a.cls);
+            if (cls && !cls->prefix.empty()) {
+                auto [it, fresh] = next_number.emplace(cls->prefix, 0);
+                if (fresh) {
+                    it->second = writer.next_number(cls->prefix, cls->digits) - 1;
+                }
+                std::string tag;
+                do {
+                    tag = fmt::format("{}-{:0{}}", cls->prefix, ++it->second, cls->digits);
+                } while (file_tags.count(tag) || lookup.exists(tag));
+                a.tag = tag;
+            }
+        }
+        auto more = check_asset(ctx, a, false);
+        row_problems.insert(row_problems.end(), more.begin(), more.end());
+        if (!a.tag.empty() && !existing) {
+            auto [it, fresh] = tag_lines.emplace(a.tag, line);
+            if (!fresh) {
+                row_problems.push_back(fmt::format("tag '{}' is also on line {}", a.tag, it->second));
+            } else if (opt.key == "serial" && lookup.exists(a.tag)) {
+                row_problems.push_back(fmt::format("asset '{}' already exists with another serial", a.tag));
+            }
+        }
+        if (!a.parent.empty() && a.parent != a.tag && !file_tags.count(a.parent) && !lookup.exists(a.parent)) {
+            row_problems.push_back(fmt::format("no parent asset '{}'", a.parent));
+        } else if (!a.parent.empty() && a.parent == a.tag) {
+            row_problems.push_back(fmt::format("asset '{}' cannot be its own parent", a.tag));
+        }
+        for (auto& p : row_problems) {
+            problem(line, std::move(p));
+        }
+        if (!row_problems.empty()) {
+            continue;
+        }
+        row.changes = diff_assets(row.before, a);
+        row.after = std::move(a);
+        plan.push_back(std::move(row));
+    }
+
+    if (!problems.empty()) {
+        const std::size_t bad_lines = std::set<std::size_t>(problem_lines.begin(), problem_lines.end()).size();
+        std::vector<std::string> details(problems.begin(),
+                                         problems.begin() + std::min(problems.size(), k_max_reported));
+        if (problems.size() > k_max_reported) {
+            details.push_back(fmt::format("... and {} more problems", problems.size() - k_max_reported));
+        }
+        DataError e(fmt::format("{} line{} of '{}' {} bad; nothing was imported", bad_lines, bad_lines == 1 ? "" : "s",
+                                opt.source, bad_lines == 1 ? "is" : "are"),
+                    "fix them and import the file again");
+        e.with_details(std::move(details));
+        throw e;
+    }
+
+    ImportResult result;
+    for (const auto& row : plan) {
+        if (row.is_new) {
+            ++result.added;
+        } else if (row.changes.empty()) {
+            ++result.unchanged;
+        } else {
+            ++result.updated;
+        }
+        if (opt.dry_run) {
+            for (const auto& c : row.changes) {
+                result.changes.push_back({row.line, row.after.tag, row.is_new ? "add" : "update", c.field, c.before,
+                                          c.after});
+            }
+        }
+    }
+    if (opt.dry_run) {
+        return result;
+    }
+
+    // A parent may come after its children in the file: check references at commit.
+    ctx.db.sql().exec("PRAGMA defer_foreign_keys = ON");
+    std::map<std::string, std::int64_t> highest;
+    for (auto& row : plan) {
+        if (!row.is_new && row.changes.empty()) {
+            continue;
+        }
+        store::Event e;
+        e.at = ctx.now;
+        e.actor = ctx.actor;
+        e.entity = "asset";
+        e.entity_id = row.after.tag;
+        e.fields = changes_json(row.changes);
+        if (row.is_new) {
+            writer.insert(row.after);
+            e.action = "created";
+            if (const auto* cls = ctx.policy.assets.find_class(row.after.cls)) {
+                if (auto n = tag_number(row.after.tag, cls->prefix)) {
+                    auto& h = highest[cls->prefix];
+                    h = std::max(h, *n);
+                }
+            }
+        } else {
+            row.after.updated_at = ctx.now;
+            writer.update(row.after);
+            e.action = "updated";
+        }
+        store::record_event(ctx.db, e);
+    }
+    for (const auto& [prefix, n] : highest) {
+        writer.note_number(prefix, n);
+    }
+    tx.commit();
+    return result;
+}
+
+} // namespace opsctl::asset

@@ -1,0 +1,44 @@
+#pragma once
+// Export and import of the register as CSV: the built-in columns, then every custom field of
+// the policy as an extra column. An exported file imports back unchanged.
+
+#include "lib/context/context.hpp"
+#include "lib/output/render.hpp"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace opsctl::asset {
+
+/// The export's column names: tag ... parent, then every custom field key.
+std::vector<std::string> exchange_columns(const Context& ctx);
+/// Every asset (of one class when `cls` is set) as rows under exchange_columns(), in tag order.
+output::Table export_assets(Context& ctx, const std::string& cls);
+
+/// How `asset import` treats rows.
+struct ImportOptions {
+    bool dry_run = false;  // check and report, write nothing
+    bool update = false;   // change existing assets instead of refusing them
+    std::string key = "tag"; // match existing assets on "tag" or "serial"
+    std::string source = "-"; // the file name used in messages
+};
+
+/// One planned change: an asset added or one field of an existing asset changed.
+struct ImportChange {
+    std::size_t line = 0;
+    std::string tag, action, field, before, after; // action: add, update
+};
+
+/// What an import did (or, with dry_run, would do).
+struct ImportResult {
+    std::size_t added = 0, updated = 0, unchanged = 0;
+    std::vector<ImportChange> changes;
+};
+
+/// Checks every row first and writes nothing when any is bad (DataError listing each bad
+/// line as "file:line: message"); then writes all rows, with their events, in one transaction.
+ImportResult import_assets(Context& ctx, std::string_view csv, const ImportOptions& options);
+
+} // namespace opsctl::asset

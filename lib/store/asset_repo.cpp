@@ -1,0 +1,506 @@
+#include "lib/store/asset_repo.hpp"
+
+#include "lib/core/error.hpp"
+
+#include <fmt/format.h>
+
+namespace opsctl::store {
+
+namespace {
+
+constexpr const char* k_columns =
+    "tag, class, name, model, serial, owner, location, address, status, purchased, warranty_until, parent, "
+    "retire_reason, created_at, updated_at, retired_at, disposed_at";
+
+std::string text_or_empty(const SQLite::Column& c) { return c.isNull() ? std::string{} : c.getString(); }
+
+std::optional<std::int64_t> int_or_null(const SQLite::Column& c) {
+    return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
+}
+
+AssetRow read_row(SQLite::Statement& q) {
+    AssetRow r;
+    r.tag = q.getColumn(0).getString();
+    r.cls = q.getColumn(1).getString();
+    r.name = q.getColumn(2).getString();
+    r.model = q.getColumn(3).getString();
+    r.serial = q.getColumn(4).getString();
+    r.owner = q.getColumn(5).getString();
+    r.location = q.getColumn(6).getString();
+    r.address = q.getColumn(7).getString();
+    r.status = q.getColumn(8).getString();
+    r.purchased = text_or_empty(q.getColumn(9));
+    r.warranty_until = text_or_empty(q.getColumn(10));
+    r.parent = text_or_empty(q.getColumn(11));
+    r.retire_reason = q.getColumn(12).getString();
+    r.created_at = q.getColumn(13).getInt64();
+    r.updated_at = q.getColumn(14).getInt64();
+    r.retired_at = int_or_null(q.getColumn(15));
+    r.disposed_at = int_or_null(q.getColumn(16));
+    return r;
+}
+
+void bind_text_or_null(SQLite::Statement& q, int index, const std::string& value) {
+    if (value.empty()) {
+        q.bind(index);
+    } else {
+        q.bind(index, value);
+    }
+}
+
+void bind_int_or_null(SQLite::Statement& q, int index, const std::optional<std::int64_t>& value) {
+    if (value) {
+        q.bind(index, static_cast<std::int64_t>(*value));
+    } else {
+        q.bind(index);
+    }
+}
+
+// Binds the 17 columns in k_columns order starting at 1.
+void bind_row(SQLite::Statement& q, const AssetRow& r) {
+    q.bind(1, r.tag);
+    q.bind(2, r.cls);
+    q.bind(3, r.name);
+    q.bind(4, r.model);
+    q.bind(5, r.serial);
+    q.bind(6, r.owner);
+    q.bind(7, r.location);
+    q.bind(8, r.address);
+    q.bind(9, r.status);
+    bind_text_or_null(q, 10, r.purchased);
+    bind_text_or_null(q, 11, r.warranty_until);
+    bind_text_or_null(q, 12, r.parent);
+    q.bind(13, r.retire_reason);
+    q.bind(14, static_cast<std::int64_t>(r.created_at));
+    q.bind(15, static_cast<std::int64_t>(r.updated_at));
+    bind_int_or_null(q, 16, r.retired_at);
+    bind_int_or_null(q, 17, r.disposed_at);
+}
+
+void load_fields(SQLite::Statement& q, AssetRow& row) {
+    q.reset();
+    q.bind(1, row.tag);
+    while (q.executeStep()) {
+        row.fields.emplace(q.getColumn(0).getString(), q.getColumn(1).getString());
+    }
+}
+
+constexpr const char* k_fields_of = "SELECT key, value FROM asset_fields WHERE tag = ?";
+
+bool is_column(const std::string& c) {
+    static const char* const k_known[] = {"tag",      "class",   "name",      "model",          "serial",
+                                          "owner",    "location", "address",  "status",         "purchased",
+                                          "warranty_until", "parent"};
+    for (const char* k : k_known) {
+        if (c == k) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+std::optional<AssetRow> find_asset_row(Database& db, const std::string& tag) {
+    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM assets WHERE tag = ?", k_columns));
+    q.bind(1, tag);
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    AssetRow row = read_row(q);
+    SQLite::Statement f(db.sql(), k_fields_of);
+    load_fields(f, row);
+    return row;
+}
+
+std::vector<std::string> tags_with_serial(Database& db, const std::string& serial) {
+    SQLite::Statement q(db.sql(), "SELECT tag FROM assets WHERE serial = ? AND serial <> '' ORDER BY tag");
+    q.bind(1, serial);
+    std::vector<std::string> out;
+    while (q.executeStep()) {
+        out.push_back(q.getColumn(0).getString());
+    }
+    return out;
+}
+
+bool asset_exists(Database& db, const std::string& tag) {
+    SQLite::Statement q(db.sql(), "SELECT 1 FROM assets WHERE tag = ?");
+    q.bind(1, tag);
+    return q.executeStep();
+}
+
+std::vector<std::string> child_tags(Database& db, const std::string& tag) {
+    SQLite::Statement q(db.sql(), "SELECT tag FROM assets WHERE parent = ? ORDER BY tag");
+    q.bind(1, tag);
+    std::vector<std::string> out;
+    while (q.executeStep()) {
+        out.push_back(q.getColumn(0).getString());
+    }
+    return out;
+}
+
+std::vector<AssetRow> select_asset_rows(Database& db, const AssetFilter& filter) {
+    std::string sql = fmt::format("SELECT {} FROM assets WHERE 1", k_columns);
+    std::vector<std::string> binds;
+    auto equal = [&](const char* column, const std::string& value) {
+        if (!value.empty()) {
+            sql += fmt::format(" AND {} = ?", column);
+            binds.push_back(value);
+        }
+    };
+    equal("class", filter.cls);
+    equal("status", filter.status);
+    equal("owner", filter.owner);
+    equal("location", filter.location);
+    for (const auto& [column, value] : filter.columns) {
+        if (!is_column(column)) {
+            throw Failure(fmt::format("no asset column '{}'", column));
+        }
+        // An empty value means "not set": dates and parent are NULL then, the rest ''.
+        if (value.empty()) {
+            sql += fmt::format(" AND coalesce({}, '') = ''", column);
+        } else {
+            sql += fmt::format(" AND {} = ?", column);
+            binds.push_back(value);
+        }
+    }
+    for (const auto& [key, value] : filter.fields) {
+        if (value.empty()) {
+            sql += " AND tag NOT IN (SELECT tag FROM asset_fields WHERE key = ?)";
+            binds.push_back(key);
+        } else {
+            sql += " AND tag IN (SELECT tag FROM asset_fields WHERE key = ? AND value = ?)";
+            binds.push_back(key);
+            binds.push_back(value);
+        }
+    }
+    if (filter.active_only) {
+        sql += " AND status NOT IN ('retired', 'disposed')";
+    }
+    if (!filter.search.empty()) {
+        sql += " AND (instr(tag, :s) OR instr(name, :s) OR instr(model, :s) OR instr(serial, :s)"
+               " OR instr(address, :s) OR instr(location, :s)"
+               " OR tag IN (SELECT tag FROM asset_fields WHERE instr(value, :s)))";
+    }
+    sql += " ORDER BY tag";
+    if (filter.limit > 0) {
+        sql += fmt::format(" LIMIT {}", filter.limit);
+    }
+    SQLite::Statement q(db.sql(), sql);
+    int i = 1;
+    for (const auto& b : binds) {
+        q.bind(i++, b);
+    }
+    if (!filter.search.empty()) {
+        q.bind(":s", filter.search);
+    }
+    std::vector<AssetRow> out;
+    while (q.executeStep()) {
+        out.push_back(read_row(q));
+    }
+    if (filter.with_fields) {
+        SQLite::Statement f(db.sql(), k_fields_of);
+        for (auto& row : out) {
+            load_fields(f, row);
+        }
+    }
+    return out;
+}
+
+void each_asset_row(Database& db, const std::string& cls, const std::function<void(const AssetRow&)>& fn) {
+    // Two ordered scans merged by tag: one pass over each table instead of a lookup per asset.
+    std::string sql = fmt::format("SELECT {} FROM assets", k_columns);
+    std::string fsql = "SELECT f.tag, f.key, f.value FROM asset_fields f";
+    if (!cls.empty()) {
+        sql += " WHERE class = ?";
+        fsql += " JOIN assets a ON a.tag = f.tag WHERE a.class = ?";
+    }
+    sql += " ORDER BY tag";
+    fsql += " ORDER BY f.tag";
+    SQLite::Statement q(db.sql(), sql);
+    SQLite::Statement f(db.sql(), fsql);
+    if (!cls.empty()) {
+        q.bind(1, cls);
+        f.bind(1, cls);
+    }
+    bool have_field = f.executeStep();
+    while (q.executeStep()) {
+        AssetRow row = read_row(q);
+        while (have_field && f.getColumn(0).getString() < row.tag) {
+            have_field = f.executeStep();
+        }
+        while (have_field && f.getColumn(0).getString() == row.tag) {
+            row.fields.emplace(f.getColumn(1).getString(), f.getColumn(2).getString());
+            have_field = f.executeStep();
+        }
+        fn(row);
+    }
+}
+
+std::vector<std::pair<std::string, std::int64_t>> count_assets_by(Database& db, const std::string& column) {
+    if (column != "class" && column != "status" && column != "owner" && column != "location") {
+        throw Failure(fmt::format("cannot count assets by '{}'", column));
+    }
+    SQLite::Statement q(db.sql(), fmt::format("SELECT {0}, count(*) FROM assets GROUP BY {0} ORDER BY {0}", column));
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    while (q.executeStep()) {
+        out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
+    }
+    return out;
+}
+
+struct AssetLookup::Statements {
+    SQLite::Statement find;
+    SQLite::Statement fields;
+    SQLite::Statement exists;
+    SQLite::Statement serial;
+
+    explicit Statements(SQLite::Database& db)
+        : find(db, fmt::format("SELECT {} FROM assets WHERE tag = ?", k_columns)), fields(db, k_fields_of),
+          exists(db, "SELECT 1 FROM assets WHERE tag = ?"),
+          serial(db, "SELECT tag FROM assets WHERE serial = ? AND serial <> '' ORDER BY tag") {}
+};
+
+AssetLookup::AssetLookup(Database& db) : m_s(std::make_unique<Statements>(db.sql())) {}
+AssetLookup::~AssetLookup() = default;
+
+std::optional<AssetRow> AssetLookup::find(const std::string& tag) {
+    auto& q = m_s->find;
+    q.reset();
+    q.bind(1, tag);
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    AssetRow row = read_row(q);
+    q.reset();
+    load_fields(m_s->fields, row);
+    return row;
+}
+
+bool AssetLookup::exists(const std::string& tag) {
+    auto& q = m_s->exists;
+    q.reset();
+    q.bind(1, tag);
+    const bool found = q.executeStep();
+    q.reset();
+    return found;
+}
+
+std::vector<std::string> AssetLookup::tags_with_serial(const std::string& serial) {
+    auto& q = m_s->serial;
+    q.reset();
+    q.bind(1, serial);
+    std::vector<std::string> out;
+    while (q.executeStep()) {
+        out.push_back(q.getColumn(0).getString());
+    }
+    return out;
+}
+
+struct AssetWriter::Statements {
+    SQLite::Statement insert;
+    SQLite::Statement update;
+    SQLite::Statement insert_field;
+    SQLite::Statement delete_fields;
+    SQLite::Statement get_seq;
+    SQLite::Statement set_seq;
+    SQLite::Statement exists;
+
+    explicit Statements(SQLite::Database& db)
+        : insert(db, fmt::format("INSERT INTO assets ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", k_columns)),
+          update(db, "UPDATE assets SET class = ?2, name = ?3, model = ?4, serial = ?5, owner = ?6, location = ?7, "
+                     "address = ?8, status = ?9, purchased = ?10, warranty_until = ?11, parent = ?12, "
+                     "retire_reason = ?13, created_at = ?14, updated_at = ?15, retired_at = ?16, "
+                     "disposed_at = ?17 WHERE tag = ?1"),
+          insert_field(db, "INSERT INTO asset_fields (tag, key, value) VALUES (?, ?, ?)"),
+          delete_fields(db, "DELETE FROM asset_fields WHERE tag = ?"),
+          get_seq(db, "SELECT last FROM asset_tag_seq WHERE prefix = ?"),
+          set_seq(db, "INSERT INTO asset_tag_seq (prefix, last) VALUES (?1, ?2) "
+                      "ON CONFLICT (prefix) DO UPDATE SET last = max(last, ?2)"),
+          exists(db, "SELECT 1 FROM assets WHERE tag = ?") {}
+};
+
+AssetWriter::AssetWriter(Database& db) : m_db(db), m_s(std::make_unique<Statements>(db.sql())) {}
+AssetWriter::~AssetWriter() = default;
+
+void AssetWriter::insert(const AssetRow& row) {
+    auto& q = m_s->insert;
+    q.reset();
+    bind_row(q, row);
+    q.exec();
+    for (const auto& [key, value] : row.fields) {
+        auto& f = m_s->insert_field;
+        f.reset();
+        f.bind(1, row.tag);
+        f.bind(2, key);
+        f.bind(3, value);
+        f.exec();
+    }
+}
+
+void AssetWriter::update(const AssetRow& row) {
+    auto& q = m_s->update;
+    q.reset();
+    bind_row(q, row);
+    if (q.exec() != 1) {
+        throw Failure(fmt::format("no asset '{}' to update", row.tag));
+    }
+    auto& d = m_s->delete_fields;
+    d.reset();
+    d.bind(1, row.tag);
+    d.exec();
+    for (const auto& [key, value] : row.fields) {
+        auto& f = m_s->insert_field;
+        f.reset();
+        f.bind(1, row.tag);
+        f.bind(2, key);
+        f.bind(3, value);
+        f.exec();
+    }
+}
+
+std::int64_t AssetWriter::next_number(const std::string& prefix, int digits) {
+    auto& g = m_s->get_seq;
+    g.reset();
+    g.bind(1, prefix);
+    std::int64_t n = g.executeStep() ? g.getColumn(0).getInt64() : 0;
+    g.reset();
+    // A tag typed by hand may already hold the next number: skip past it.
+    auto& e = m_s->exists;
+    while (true) {
+        ++n;
+        e.reset();
+        e.bind(1, fmt::format("{}-{:0{}}", prefix, n, digits));
+        const bool taken = e.executeStep();
+        e.reset();
+        if (!taken) {
+            return n;
+        }
+    }
+}
+
+void AssetWriter::note_number(const std::string& prefix, std::int64_t number) {
+    auto& s = m_s->set_seq;
+    s.reset();
+    s.bind(1, prefix);
+    s.bind(2, static_cast<std::int64_t>(number));
+    s.exec();
+}
+
+std::int64_t insert_maintenance(Database& db, const MaintenanceRow& row) {
+    SQLite::Statement q(db.sql(), "INSERT INTO asset_maintenance (tag, kind, at, note, result, spent_secs, cost, "
+                                  "actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, row.tag);
+    q.bind(2, row.kind);
+    q.bind(3, static_cast<std::int64_t>(row.at));
+    q.bind(4, row.note);
+    q.bind(5, row.result);
+    bind_int_or_null(q, 6, row.spent_secs);
+    if (row.cost) {
+        q.bind(7, *row.cost);
+    } else {
+        q.bind(7);
+    }
+    q.bind(8, row.actor);
+    q.bind(9, static_cast<std::int64_t>(row.created_at));
+    q.exec();
+    return db.sql().getLastInsertRowid();
+}
+
+std::vector<MaintenanceRow> select_maintenance(Database& db, const MaintenanceFilter& filter) {
+    std::string sql = "SELECT id, tag, kind, at, note, result, spent_secs, cost, actor, created_at "
+                      "FROM asset_maintenance WHERE 1";
+    if (!filter.tag.empty()) {
+        sql += " AND tag = :tag";
+    }
+    if (!filter.kind.empty()) {
+        sql += " AND kind = :kind";
+    }
+    if (filter.since) {
+        sql += " AND at >= :since";
+    }
+    sql += " ORDER BY at DESC, id DESC";
+    if (filter.limit > 0) {
+        sql += fmt::format(" LIMIT {}", filter.limit);
+    }
+    SQLite::Statement q(db.sql(), sql);
+    if (!filter.tag.empty()) {
+        q.bind(":tag", filter.tag);
+    }
+    if (!filter.kind.empty()) {
+        q.bind(":kind", filter.kind);
+    }
+    if (filter.since) {
+        q.bind(":since", static_cast<std::int64_t>(*filter.since));
+    }
+    std::vector<MaintenanceRow> out;
+    while (q.executeStep()) {
+        MaintenanceRow m;
+        m.id = q.getColumn(0).getInt64();
+        m.tag = q.getColumn(1).getString();
+        m.kind = q.getColumn(2).getString();
+        m.at = q.getColumn(3).getInt64();
+        m.note = q.getColumn(4).getString();
+        m.result = q.getColumn(5).getString();
+        m.spent_secs = int_or_null(q.getColumn(6));
+        if (!q.getColumn(7).isNull()) {
+            m.cost = q.getColumn(7).getDouble();
+        }
+        m.actor = q.getColumn(8).getString();
+        m.created_at = q.getColumn(9).getInt64();
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+std::vector<LastMaintenance> last_maintenance(Database& db, const std::string& cls, const std::string& kind) {
+    SQLite::Statement q(db.sql(),
+                        "SELECT a.tag, a.name, a.owner, a.status, a.created_at, coalesce(a.purchased, ''), "
+                        "(SELECT max(m.at) FROM asset_maintenance m WHERE m.tag = a.tag AND m.kind = ?2) "
+                        "FROM assets a WHERE a.class = ?1 AND a.status NOT IN ('retired', 'disposed') "
+                        "ORDER BY a.tag");
+    q.bind(1, cls);
+    q.bind(2, kind);
+    std::vector<LastMaintenance> out;
+    while (q.executeStep()) {
+        LastMaintenance l;
+        l.tag = q.getColumn(0).getString();
+        l.name = q.getColumn(1).getString();
+        l.owner = q.getColumn(2).getString();
+        l.status = q.getColumn(3).getString();
+        l.created_at = q.getColumn(4).getInt64();
+        l.purchased = q.getColumn(5).getString();
+        l.last_at = int_or_null(q.getColumn(6));
+        out.push_back(std::move(l));
+    }
+    return out;
+}
+
+std::vector<AssetRow> warranties_ending(Database& db, const std::string& from, const std::string& until) {
+    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM assets WHERE warranty_until >= ? AND "
+                                              "warranty_until <= ? AND status NOT IN ('retired', 'disposed') "
+                                              "ORDER BY warranty_until, tag",
+                                              k_columns));
+    q.bind(1, from);
+    q.bind(2, until);
+    std::vector<AssetRow> out;
+    while (q.executeStep()) {
+        out.push_back(read_row(q));
+    }
+    return out;
+}
+
+std::vector<AssetRow> purchased_before(Database& db, const std::string& cls, const std::string& date) {
+    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM assets WHERE class = ? AND purchased <= ? AND "
+                                              "status NOT IN ('retired', 'disposed') ORDER BY purchased, tag",
+                                              k_columns));
+    q.bind(1, cls);
+    q.bind(2, date);
+    std::vector<AssetRow> out;
+    while (q.executeStep()) {
+        out.push_back(read_row(q));
+    }
+    return out;
+}
+
+} // namespace opsctl::store
