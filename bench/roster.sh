@@ -2,7 +2,13 @@
 # Roster benchmark: a year of overrides (default 20 a day) and handovers (3 a day) in the
 # database, then `roster show --month` and `roster now` as whole processes, beside the
 # equivalent overrides query run by the sqlite3 shell and /bin/true.
-# usage: bench/roster.sh [BUILD_DIR] [OVERRIDES_PER_DAY]
+# usage: bench/roster.sh [BUILD_DIR] [OVERRIDES_PER_DAY]   (use a Release build)
+#
+# Measured on the 2-core build machine under heavy load (load average 15, /bin/true 2.3 ms),
+# Release build, 7,300 overrides and 1,095 handovers: show --month 51.8 ms (sqlite3 shell
+# 21.1 ms), now 41.2 ms (15.8 ms). Callgrind of `roster now`: 60% policy loading (YAML),
+# 23% dynamic linking, 5% opening the database, 2% computing the schedule; of
+# `show --month`: 13% schedule.
 set -eu
 BUILD=${1:-build}
 PER_DAY=${2:-20}
