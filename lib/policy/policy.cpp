@@ -77,6 +77,9 @@ unsigned policy_names_sections(const std::string& kind) {
     if (kind == "rotations") {
         return section::k_roster | section::k_people;
     }
+    if (kind == "checklists") {
+        return section::k_checklists;
+    }
     return 0;
 }
 
@@ -106,6 +109,8 @@ std::vector<std::string> policy_names(const Policy& p, const std::string& kind) 
         out = p.tickets.complaint_types;
     } else if (kind == "rotations") {
         out = p.roster.rotation_names();
+    } else if (kind == "checklists") {
+        out = p.checklists.names();
     }
     // Completion lists the sections that exist today; the sections written later add their
     // names here (checklists, backups, rotations, ticket types/states/priorities, asset classes).
