@@ -13,7 +13,7 @@ tour=$(awk '/^```sh tour$/ {on=1; next} /^```$/ {on=0} on' "$SRC/README.md")
 expect_true "the README has a tour" test -n "$tour"
 while IFS= read -r line; do
     [ -z "$line" ] && continue
-    OUT=$(bash -c "set -e; source '$WORK/.tour-env' 2>/dev/null; $line" 2>"$WORK/.stderr")
+    OUT=$(bash -c "set -e; if [ -f '$WORK/.tour-env' ]; then source '$WORK/.tour-env'; fi; $line" 2>"$WORK/.stderr")
     RC=$?
     ERR=$(cat "$WORK/.stderr")
     case "$line" in
