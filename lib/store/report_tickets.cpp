@@ -1,5 +1,7 @@
 #include "lib/store/report_tickets.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 namespace opsctl::store {
@@ -36,8 +38,9 @@ std::optional<std::int64_t> p90(Database& db, const ReportPeriod& p, const char*
     if (n <= 0) {
         return std::nullopt;
     }
-    const std::string sql = std::string("SELECT ") + secs + " FROM tickets WHERE " + k_active + " AND " + at +
-                            " >= ?1 AND " + at + " < ?2 ORDER BY " + secs + " LIMIT 1 OFFSET ?3";
+    const std::string sql =
+        fmt::format("SELECT {0} FROM tickets WHERE {2} AND {1} >= ?1 AND {1} < ?2 ORDER BY {0} LIMIT 1 OFFSET ?3",
+                    secs, at, k_active);
     SQLite::Statement q(db.sql(), sql);
     bind_period(q, p);
     const auto rank = static_cast<std::int64_t>(std::ceil(0.9 * static_cast<double>(n)));
@@ -125,7 +128,7 @@ TicketFigures ticket_figures(Database& db, const ReportPeriod& p, const ReportTi
 }
 
 std::vector<PrioritySla> ticket_sla_by_priority(Database& db, const ReportPeriod& p) {
-    SQLite::Statement q(db.sql(), std::string(R"sql(
+    SQLite::Statement q(db.sql(), fmt::format(R"sql(
 SELECT priority,
        SUM(r), SUM(r * (response_target_secs IS NOT NULL)),
        SUM(r * (response_target_secs IS NOT NULL) * (response_breached = 0)), SUM(r * response_business_secs),
@@ -135,9 +138,10 @@ FROM (SELECT priority, response_target_secs, response_breached, response_busines
              resolution_target_secs, resolution_breached, resolution_business_secs,
              COALESCE(responded_at >= ?1 AND responded_at < ?2, 0) AS r,
              COALESCE(resolved_at >= ?1 AND resolved_at < ?2, 0) AS s
-      FROM tickets WHERE )sql") + k_active + R"sql()
+      FROM tickets WHERE {})
 WHERE r = 1 OR s = 1
-GROUP BY priority ORDER BY priority)sql");
+GROUP BY priority ORDER BY priority)sql",
+                                              k_active));
     bind_period(q, p);
     std::vector<PrioritySla> out;
     while (q.executeStep()) {
@@ -224,11 +228,11 @@ std::vector<NamedCount> top_incident_assets(Database& db, const ReportPeriod& p,
 }
 
 KindFlow ticket_kind_flow(Database& db, const ReportPeriod& p, const std::vector<std::string>& types) {
-    SQLite::Statement q(db.sql(), std::string("SELECT COALESCE(SUM(created_at >= ?1), 0), "
+    SQLite::Statement q(db.sql(), fmt::format("SELECT COALESCE(SUM(created_at >= ?1), 0), "
                                               "COALESCE(SUM(closed_at >= ?1 AND closed_at < ?2), 0), "
                                               "COALESCE(SUM(closed_at IS NULL OR closed_at >= ?2), 0) "
-                                              "FROM tickets WHERE ") +
-                                      k_active + " AND type IN (" + report_placeholders(types.size(), 3) + ")");
+                                              "FROM tickets WHERE {} AND type IN ({})",
+                                              k_active, report_placeholders(types.size(), 3)));
     bind_period(q, p);
     bind_list(q, 3, types);
     q.executeStep();
@@ -251,12 +255,13 @@ std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, 
 }
 
 std::vector<ReportTicket> breached_tickets(Database& db, const ReportPeriod& p, std::int64_t limit) {
-    SQLite::Statement q(db.sql(), std::string("SELECT ") + k_ticket_columns + " FROM tickets WHERE " + k_active +
-                                      R"sql( AND (response_breached = 1 OR resolution_breached = 1)
+    SQLite::Statement q(db.sql(), fmt::format(R"sql(SELECT {} FROM tickets WHERE {}
+  AND (response_breached = 1 OR resolution_breached = 1)
   AND ((response_breached = 1 AND responded_at >= ?1 AND responded_at < ?2)
        OR (resolution_breached = 1 AND resolved_at >= ?1 AND resolved_at < ?2)
        OR is_open = 1)
-ORDER BY created_at, id LIMIT ?3)sql");
+ORDER BY created_at, id LIMIT ?3)sql",
+                                              k_ticket_columns, k_active));
     bind_period(q, p);
     q.bind(3, static_cast<std::int64_t>(limit));
     return read_tickets(q);
@@ -264,18 +269,18 @@ ORDER BY created_at, id LIMIT ?3)sql");
 
 std::vector<ReportTicket> open_tickets_of_types(Database& db, const std::vector<std::string>& types,
                                                 std::int64_t limit) {
-    SQLite::Statement q(db.sql(), std::string("SELECT ") + k_ticket_columns +
-                                      " FROM tickets WHERE is_open = 1 AND type IN (" +
-                                      report_placeholders(types.size(), 2) + ") ORDER BY created_at, id LIMIT ?1");
+    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM tickets WHERE is_open = 1 AND type IN ({}) "
+                                              "ORDER BY created_at, id LIMIT ?1",
+                                              k_ticket_columns, report_placeholders(types.size(), 2)));
     q.bind(1, static_cast<std::int64_t>(limit));
     bind_list(q, 2, types);
     return read_tickets(q);
 }
 
 std::vector<ReportTicket> open_breached_tickets(Database& db, std::int64_t limit) {
-    SQLite::Statement q(db.sql(), std::string("SELECT ") + k_ticket_columns +
-                                      " FROM tickets WHERE is_open = 1 AND (response_breached = 1 OR "
-                                      "resolution_breached = 1) ORDER BY created_at, id LIMIT ?1");
+    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM tickets WHERE is_open = 1 AND (response_breached = 1 "
+                                              "OR resolution_breached = 1) ORDER BY created_at, id LIMIT ?1",
+                                              k_ticket_columns));
     q.bind(1, static_cast<std::int64_t>(limit));
     return read_tickets(q);
 }
