@@ -3,6 +3,7 @@
 
 #include "cmd/common.hpp"
 #include "lib/core/error.hpp"
+#include "lib/util/unicode.hpp"
 #include "version.hpp"
 
 #include <SQLiteCpp/Exception.h>
@@ -21,7 +22,11 @@ constexpr const char* k_exit_status_help =
     "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
     "See opsctl(1) and, for the policy files, opsctl-policy(5).";
 
-void print_error(const std::string& what, const std::string& hint) {
+// Messages quote what the user typed or a file held: escaped, so that they cannot drive the
+// terminal the error lands on.
+void print_error(const std::string& raw_what, const std::string& raw_hint) {
+    const std::string what = opsctl::util::sanitize_for_terminal(raw_what);
+    const std::string hint = opsctl::util::sanitize_for_terminal(raw_hint);
     if (hint.empty()) {
         std::cerr << "opsctl: error: " << what << '\n';
     } else {
@@ -69,6 +74,15 @@ int main(int argc, char** argv) {
     cmd::register_db(app, g);
     cmd::register_completion(app, g);
 
+    // opsctl stores and compares text as UTF-8: an argument that is not (a Latin-1 or GBK
+    // terminal, a binary blob) is refused before it can reach a record or an audit event.
+    for (int i = 1; i < argc; ++i) {
+        if (!util::is_valid_utf8(argv[i])) {
+            print_error(fmt::format("argument {} is not valid UTF-8 text: '{}'", i, argv[i]),
+                        "set the terminal to UTF-8 or convert the text with iconv");
+            return exit_code::k_data;
+        }
+    }
     try {
         app.parse(argc, argv);
         std::cout.flush();
@@ -85,7 +99,7 @@ int main(int argc, char** argv) {
     } catch (const Error& e) {
         std::cout.flush();
         for (const auto& line : e.details()) {
-            std::cerr << line << '\n';
+            std::cerr << util::sanitize_for_terminal(line) << '\n';
         }
         print_error(e.what(), e.hint());
         return e.status();
