@@ -5,6 +5,7 @@
 #include "lib/core/time.hpp"
 #include "lib/policy/loader.hpp"
 #include "lib/util/text.hpp"
+#include "lib/util/unicode.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -95,7 +96,7 @@ void Globals::print(const output::Table& table) const {
     if (quiet) {
         for (const auto& row : table.rows) {
             if (!row.empty()) {
-                std::cout << row.front().text << '\n';
+                std::cout << util::sanitize_for_terminal(row.front().text) << '\n';
             }
         }
         return;
@@ -106,7 +107,7 @@ void Globals::print(const output::Table& table) const {
 void Globals::print(const output::Record& record) const {
     if (quiet) {
         if (!record.fields.empty()) {
-            std::cout << record.fields.front().second.text << '\n';
+            std::cout << util::sanitize_for_terminal(record.fields.front().second.text) << '\n';
         }
         return;
     }
@@ -117,7 +118,20 @@ std::string text_or_stdin(const std::string& text) {
     if (text != "-") {
         return text;
     }
-    std::string all((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    // A text field is a page or two; reading without a cap would let `cat /dev/zero` exhaust
+    // memory. One byte over the cap is enough to refuse.
+    constexpr std::size_t k_max_text = 1024 * 1024;
+    std::string all;
+    char buf[65536];
+    while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+        all.append(buf, static_cast<std::size_t>(std::cin.gcount()));
+        if (all.size() > k_max_text) {
+            throw DataError("the text on stdin is larger than 1 MiB", "attach large logs as files instead");
+        }
+    }
+    if (!util::is_valid_utf8(all)) {
+        throw DataError("the text on stdin is not valid UTF-8", "convert it with iconv -f GBK -t UTF-8 (or its encoding)");
+    }
     while (!all.empty() && (all.back() == '\n' || all.back() == '\r')) {
         all.pop_back();
     }

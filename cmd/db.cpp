@@ -3,6 +3,8 @@
 
 #include "lib/core/error.hpp"
 #include "lib/store/maintenance.hpp"
+#include "lib/util/permissions.hpp"
+#include "lib/util/text.hpp"
 
 #include <fmt/format.h>
 #include <iostream>
@@ -34,8 +36,13 @@ void run_db_info(const DbInfoOptions&, Globals& g) {
 
 void run_db_check(const DbCheckOptions&, Globals& g) {
     auto& db = g.database();
-    const bool group = !g.policy(0).site.database_group.empty();
-    const auto findings = store::check_database(db, group);
+    const auto& policy = g.policy(0);
+    const bool group = !policy.site.database_group.empty();
+    auto findings = store::check_database(db, group);
+    // The policy decides which commands opsctl runs: others must not be able to edit it.
+    const auto policy_problems = util::policy_permission_problems(policy.dir, policy.files);
+    findings.push_back({"policy_permissions", policy_problems.empty(),
+                        policy_problems.empty() ? "not writable by others" : util::join(policy_problems, "; ")});
     output::Table t;
     t.columns = {{"check", "Check"}, {"status", "Status"}, {"detail", "Detail"}};
     int bad = 0;

@@ -4,6 +4,7 @@
 #include "cmd/common.hpp"
 #include "lib/core/error.hpp"
 #include "lib/store/failure.hpp"
+#include "lib/util/unicode.hpp"
 #include "version.hpp"
 
 #include <fmt/format.h>
@@ -46,7 +47,11 @@ std::string first_command_word(int argc, char** argv) {
     return {};
 }
 
-void print_error(const std::string& what, const std::string& hint) {
+// Messages quote what the user typed or a file held: escaped, so that they cannot drive the
+// terminal the error lands on.
+void print_error(const std::string& raw_what, const std::string& raw_hint) {
+    const std::string what = opsctl::util::sanitize_for_terminal(raw_what);
+    const std::string hint = opsctl::util::sanitize_for_terminal(raw_hint);
     if (hint.empty()) {
         std::cerr << "opsctl: error: " << what << '\n';
     } else {
@@ -58,7 +63,7 @@ void print_error(const std::string& what, const std::string& hint) {
 int report_error(const opsctl::Error& e) {
     std::cout.flush();
     for (const auto& line : e.details()) {
-        std::cerr << line << '\n';
+        std::cerr << opsctl::util::sanitize_for_terminal(line) << '\n';
     }
     // An Error without a message only carries an exit status (a monitoring verdict).
     if (*e.what() != '\0') {
@@ -107,6 +112,15 @@ int main(int argc, char** argv) {
     cmd::register_db(app, g);
     cmd::register_completion(app, g);
 
+    // opsctl stores and compares text as UTF-8: an argument that is not (a Latin-1 or GBK
+    // terminal, a binary blob) is refused before it can reach a record or an audit event.
+    for (int i = 1; i < argc; ++i) {
+        if (!util::is_valid_utf8(argv[i])) {
+            print_error(fmt::format("argument {} is not valid UTF-8 text: '{}'", i, argv[i]),
+                        "set the terminal to UTF-8 or convert the text with iconv");
+            return exit_code::k_data;
+        }
+    }
     try {
         // An unknown command gets a suggestion rather than CLI11's generic complaint.
         if (const std::string word = first_command_word(argc, argv); !word.empty()) {

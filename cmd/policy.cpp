@@ -1,7 +1,11 @@
 // opsctl policy check|show
 #include "cmd/common.hpp"
 
+#include "lib/core/error.hpp"
 #include "lib/policy/loader.hpp"
+#include "lib/util/permissions.hpp"
+
+#include <fmt/format.h>
 
 #include <iostream>
 
@@ -31,6 +35,20 @@ void run_policy_check(const PolicyCheckOptions& opt, Globals& g) {
                   << p.site.timezone << ")\n";
     }
     g.print(t);
+    // A policy that others may edit can make opsctl run their commands; a database others
+    // may read leaks every record. Both are reported after the sections, and fail the check.
+    std::vector<std::string> problems = util::policy_permission_problems(dir, p.files);
+    if (opt.dir.empty()) { // the database belongs to the active policy, not to a directory given to check
+        const auto db = util::database_permission_problems(g.database_path(0), !p.site.database_group.empty());
+        problems.insert(problems.end(), db.begin(), db.end());
+    }
+    if (!problems.empty()) {
+        const std::size_t n = problems.size();
+        throw ConfigError(fmt::format("policy '{}' is valid but not safe: {} permission problem{}", dir.string(), n,
+                                      n == 1 ? "" : "s"),
+                          "chmod o-w the policy files and folders, chmod 600 the database")
+            .with_details(std::move(problems));
+    }
 }
 
 void run_policy_show(const PolicyShowOptions& opt, Globals& g) {

@@ -28,7 +28,8 @@ int emit(const policy::NotifyPolicy& policy, const std::string& site, const std:
         }
         nlohmann::json event = {{"kind", kind}, {"at", at}, {"site", site}, {"data", data}};
         util::ProcessOptions options;
-        options.stdin_data = event.dump() + "\n";
+        // Replace rather than throw on invalid UTF-8: a hook must never fail the command.
+        options.stdin_data = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
         options.timeout_ms = static_cast<int>(hook.timeout.approx_seconds() * 1000);
         options.env = util::minimal_environment();
         const auto r = util::run_process(hook.command, options);

@@ -162,6 +162,13 @@ WriteTransaction::~WriteTransaction() {
 
 void WriteTransaction::commit() {
     try {
+        if (m_db.last_event_hash_known()) {
+            // Events were written: the newest is also kept outside the chain (meta
+            // 'events_head'), so that rows removed from the end of the chain are noticed.
+            m_db.sql().exec("INSERT INTO meta (key, value) "
+                            "SELECT 'events_head', id || ' ' || hash FROM events WHERE true ORDER BY id DESC LIMIT 1 "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+        }
         m_db.sql().exec("COMMIT");
     } catch (const SQLite::Exception& e) {
         rethrow_sqlite(e, m_db.path());

@@ -56,7 +56,9 @@ std::int64_t record_event(Database& db, const Event& event) {
         db.last_event_hash_known() = true;
     }
     const std::string prev = db.last_event_hash_cache();
-    const std::string fields_text = event.fields.dump();
+    // Input is checked for UTF-8 at the edges; should bad bytes slip through, the audit row
+    // is still written (with U+FFFD) instead of failing the change.
+    const std::string fields_text = event.fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     const std::string hash = event_hash(event, prev, fields_text);
     SQLite::Statement insert(sql, "INSERT INTO events (at, actor, entity, entity_id, action, fields, prev_hash, hash) "
                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -108,6 +110,7 @@ ChainCheck verify_event_chain(Database& db) {
     ChainCheck check;
     SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM events ORDER BY id", k_columns));
     std::string prev;
+    std::int64_t last_id = 0;
     while (q.executeStep()) {
         const Event e = read_event(q);
         const std::string fields_text = q.getColumn(6).getString();
@@ -123,6 +126,27 @@ ChainCheck verify_event_chain(Database& db) {
             return check;
         }
         prev = e.hash;
+        last_id = e.id;
+    }
+    SQLite::Statement head(db.sql(), "SELECT value FROM meta WHERE key = 'events_head'");
+    if (head.executeStep()) {
+        const std::string value = head.getColumn(0).getString();
+        const auto space = value.find(' ');
+        std::int64_t head_id = 0;
+        try {
+            head_id = std::stoll(value.substr(0, space));
+        } catch (const std::exception&) {
+            head_id = -1;
+        }
+        const std::string head_hash = space == std::string::npos ? std::string{} : value.substr(space + 1);
+        if (head_id != last_id || head_hash != prev) {
+            check.first_bad_id = head_id > last_id ? last_id + 1 : last_id;
+            check.problem = head_id > last_id
+                                ? fmt::format("events after {} were removed (the newest recorded event is {})",
+                                              last_id, head_id)
+                                : fmt::format("the newest event {} does not match the recorded head ({})", last_id,
+                                              value);
+        }
     }
     return check;
 }

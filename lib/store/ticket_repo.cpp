@@ -503,7 +503,7 @@ void TicketBulkWriter::add_event(const Event& event) {
         m_db.last_event_hash_known() = true;
     }
     const std::string prev = m_db.last_event_hash_cache();
-    const std::string fields_text = event.fields.dump();
+    const std::string fields_text = event.fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     const std::string hash = event_hash(event, prev, fields_text);
     auto& st = m_st->event;
     st.reset();

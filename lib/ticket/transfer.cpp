@@ -5,6 +5,7 @@
 #include "lib/store/ticket_repo.hpp"
 #include "lib/ticket/service.hpp"
 #include "lib/util/text.hpp"
+#include "lib/util/unicode.hpp"
 
 #include <fmt/format.h>
 
@@ -12,6 +13,7 @@
 #include <iterator>
 #include <map>
 #include <set>
+#include <sstream>
 
 namespace opsctl::ticket {
 
@@ -99,27 +101,41 @@ std::int64_t export_tickets(Context& ctx, std::ostream& out) {
     return n;
 }
 
-std::vector<CsvRecord> parse_csv(const std::string& text) {
+std::vector<CsvRecord> parse_csv(std::istream& in) {
+    // Read through the stream buffer: the file is never held whole, so a hostile file (one
+    // 100 MiB cell, NUL bytes) is refused after at most k_max_csv_field bytes of it.
+    std::streambuf* sb = in.rdbuf();
+    constexpr int k_eof = std::char_traits<char>::eof();
+    auto peek = [&]() { return sb->sgetc(); };
+    auto take = [&]() { return sb->sbumpc(); };
     std::vector<CsvRecord> out;
-    std::size_t i = 0;
     int line = 1;
-    const std::size_t n = text.size();
-    while (i < n) {
+    auto append = [&](std::string& field, int c, int rec_line) {
+        if (c == 0) {
+            throw DataError(fmt::format("line {}: a field contains a NUL byte", rec_line),
+                            "save the file as UTF-8 text");
+        }
+        if (field.size() >= k_max_csv_field) {
+            throw DataError(fmt::format("line {}: a field is larger than {} KiB", rec_line, k_max_csv_field / 1024),
+                            "attach large logs as files instead");
+        }
+        field += static_cast<char>(c);
+    };
+    while (peek() != k_eof) {
         CsvRecord rec;
         rec.line = line;
         std::string field;
         bool end_of_record = false;
         while (!end_of_record) {
             field.clear();
-            if (i < n && text[i] == '"') {
-                ++i;
+            if (peek() == '"') {
+                take();
                 bool closed = false;
-                while (i < n) {
-                    char c = text[i++];
+                int c;
+                while ((c = take()) != k_eof) {
                     if (c == '"') {
-                        if (i < n && text[i] == '"') {
-                            field += '"';
-                            ++i;
+                        if (peek() == '"') {
+                            append(field, take(), rec.line);
                         } else {
                             closed = true;
                             break;
@@ -128,33 +144,36 @@ std::vector<CsvRecord> parse_csv(const std::string& text) {
                         if (c == '\n') {
                             ++line;
                         }
-                        field += c;
+                        append(field, c, rec.line);
                     }
                 }
                 if (!closed) {
                     throw DataError(fmt::format("line {}: a quoted field is not closed", rec.line));
                 }
                 // Anything between the closing quote and the delimiter is kept as written.
-                while (i < n && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-                    field += text[i++];
+                while ((c = peek()) != k_eof && c != ',' && c != '\n' && c != '\r') {
+                    append(field, take(), rec.line);
                 }
             } else {
-                std::size_t start = i;
-                while (i < n && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-                    ++i;
+                int c;
+                while ((c = peek()) != k_eof && c != ',' && c != '\n' && c != '\r') {
+                    append(field, take(), rec.line);
                 }
-                field.assign(text, start, i - start);
+            }
+            if (!util::is_valid_utf8(field)) {
+                throw DataError(fmt::format("line {}: a field is not valid UTF-8 text", rec.line),
+                                "save the file as UTF-8 (in Excel: CSV UTF-8), or convert it with iconv");
             }
             rec.fields.push_back(field);
-            if (i < n && text[i] == ',') {
-                ++i;
+            if (peek() == ',') {
+                take();
                 continue;
             }
-            if (i < n && text[i] == '\r') {
-                ++i;
+            if (peek() == '\r') {
+                take();
             }
-            if (i < n && text[i] == '\n') {
-                ++i;
+            if (peek() == '\n') {
+                take();
             }
             ++line;
             end_of_record = true;
@@ -166,9 +185,13 @@ std::vector<CsvRecord> parse_csv(const std::string& text) {
     return out;
 }
 
+std::vector<CsvRecord> parse_csv(const std::string& text) {
+    std::istringstream in(text);
+    return parse_csv(in);
+}
+
 ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto records = parse_csv(text);
+    auto records = parse_csv(in);
     if (records.empty()) {
         throw DataError("the import has no header row", "export a file with 'opsctl ticket export' to see the columns");
     }

@@ -35,7 +35,12 @@ struct CsvRecord {
     int line = 0;
     std::vector<std::string> fields;
 };
-/// Parses all of `text`; DataError naming the line of an unterminated quote.
+/// The largest CSV field accepted (bytes); a larger one is refused as bad data.
+inline constexpr std::size_t k_max_csv_field = 1024 * 1024;
+/// Parses all of `text`; DataError naming the line of an unterminated quote, a NUL byte, a
+/// field that is not valid UTF-8 or one larger than k_max_csv_field.
 std::vector<CsvRecord> parse_csv(const std::string& text);
+/// The same, reading `in` as it goes (memory stays bounded by the records, not the file).
+std::vector<CsvRecord> parse_csv(std::istream& in);
 
 } // namespace opsctl::ticket

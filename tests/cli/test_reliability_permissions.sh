@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Permissions: the database and its -wal/-shm files are created 0600 (0640 with the group
+# named by site.database_group, whatever the umask); a database, policy file or policy
+# folder that others may write is reported by `policy check` (exit 78) and `db check` (exit 1).
+source "$(dirname "$0")/lib.sh"
+
+mode_of() { stat -c '%a' "$1"; }
+
+init_sample
+export OPSCTL_NOW=2026-10-09T10:00:00+08:00
+rm -f "$WORK/ops.db" "$WORK/ops.db-wal" "$WORK/ops.db-shm"
+umask 000 # the most careless umask: opsctl must still create a private database
+run ticket new --title 'perm check' -q
+expect_rc 0 "ticket new creates the database"
+# Keep a reader open so that -wal and -shm exist while we look at them.
+python3 - "$WORK/ops.db" "$WORK/wal-modes" <<'PY'
+import os, sqlite3, stat, sys
+db = sys.argv[1]
+con = sqlite3.connect(db)
+con.execute("select count(*) from tickets").fetchall()
+modes = []
+for suffix in ("", "-wal", "-shm"):
+    p = db + suffix
+    modes.append(f"{suffix or 'db'}={stat.S_IMODE(os.stat(p).st_mode):o}" if os.path.exists(p) else f"{suffix}=missing")
+open(sys.argv[2], "w").write(" ".join(modes))
+PY
+expect_eq "db=600 -wal=600 -shm=600" "$(cat "$WORK/wal-modes")" "the database, -wal and -shm are 0600 under umask 000"
+umask 022
+
+run policy check
+expect_rc 0 "a fresh sample policy passes policy check"
+run db check
+expect_rc 0 "a fresh database passes db check"
+expect_out "owner only (0600)" "db check reports the database mode"
+
+# With site.database_group the files are 0640 and owned by that group.
+group=$(id -gn)
+mkdir -p "$WORK/grp"
+cp -r "$OPSCTL_CONFIG/." "$WORK/grp/"
+sed -i "s|^  timezone: Asia/Shanghai|  timezone: Asia/Shanghai\n  database_group: $group|" "$WORK/grp/opsctl.yaml"
+OPSCTL_CONFIG="$WORK/grp" OPSCTL_DB="$WORK/grp.db" run ticket new --title 'group db' -q
+expect_rc 0 "ticket new with a database group"
+expect_eq "640 $group" "$(stat -c '%a %G' "$WORK/grp.db")" "a database with a group is 0640 and owned by the group"
+OPSCTL_CONFIG="$WORK/grp" OPSCTL_DB="$WORK/grp.db" run db check
+expect_rc 0 "a 0640 database with a group passes db check"
+OPSCTL_CONFIG="$WORK/grp" OPSCTL_DB="$WORK/grp.db" run policy check
+expect_rc 0 "a 0640 database with a group passes policy check"
+chmod 0644 "$WORK/grp.db"
+OPSCTL_CONFIG="$WORK/grp" OPSCTL_DB="$WORK/grp.db" run policy check
+expect_rc 78 "a database readable by others fails policy check even with a group"
+expect_err "grp.db' is open to others (mode 0644" "policy check names the database and its mode"
+
+# A database others may read or write.
+chmod 0644 "$WORK/ops.db"
+run db check
+expect_rc 1 "a world-readable database fails db check"
+expect_out "mode 0644" "db check names the mode"
+run policy check
+expect_rc 78 "a world-readable database fails policy check"
+expect_err "ops.db' is open to others" "policy check names the database"
+expect_out "tickets" "policy check still shows what the policy defines"
+chmod 0660 "$WORK/ops.db"
+run db check
+expect_rc 1 "a group-writable database without database_group fails db check"
+chmod 0600 "$WORK/ops.db"
+
+# A database folder others may write (they could replace the file).
+mkdir -p "$WORK/open"
+chmod 0777 "$WORK/open"
+OPSCTL_DB="$WORK/open/ops.db" run ticket new --title 'in an open folder' -q
+OPSCTL_DB="$WORK/open/ops.db" run db check
+expect_rc 1 "a database in a world-writable folder fails db check"
+expect_out "is writable by others" "db check names the folder"
+OPSCTL_DB="$WORK/open/ops.db" run policy check
+expect_rc 78 "a database in a world-writable folder fails policy check"
+chmod 0700 "$WORK/open"
+
+# Policy files and folders others may write: anyone could add a hook that runs as us.
+chmod o+w "$OPSCTL_CONFIG/policies/tickets.yaml"
+run policy check
+expect_rc 78 "a world-writable policy file fails policy check"
+expect_err "tickets.yaml' is writable by others" "policy check names the file"
+run db check
+expect_rc 1 "a world-writable policy file fails db check"
+expect_out "tickets.yaml' is writable by others" "db check names the file"
+chmod o-w "$OPSCTL_CONFIG/policies/tickets.yaml"
+
+chmod o+w "$OPSCTL_CONFIG/policies"
+run policy check
+expect_rc 78 "a world-writable policies/ folder fails policy check"
+expect_err "policies' is writable by others" "policy check names the folder"
+chmod o-w "$OPSCTL_CONFIG/policies"
+
+chmod 0777 "$OPSCTL_CONFIG"
+run policy check
+expect_rc 78 "a world-writable policy folder fails policy check"
+expect_err "is writable by others (mode 0777)" "policy check gives the mode"
+run policy check "$OPSCTL_CONFIG"
+expect_rc 78 "policy check DIR checks that folder too"
+chmod 0755 "$OPSCTL_CONFIG"
+
+run policy check
+expect_rc 0 "with the modes repaired policy check passes again"
+run db check
+expect_rc 0 "with the modes repaired db check passes again"
+
+finish

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""concurrency.py OPSCTL SECONDS: 8 opsctl processes at once against one database for
+SECONDS, then checks that every write that reported success is there exactly once, that no
+write that failed is even partly there, that failures are only exit 75 (database busy), and
+that `db check` is clean. Groups that are not built into the binary are skipped.
+Prints a summary line; exits 1 on the first broken promise."""
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+
+BIN, SECONDS = sys.argv[1], float(sys.argv[2])
+DB = os.environ["OPSCTL_DB"]
+HELP = subprocess.run([BIN, "--help"], capture_output=True, text=True).stdout
+GROUPS = {g for g in ("asset", "inspect", "backup", "report") if f"\n  {g} " in HELP or f" {g} " in HELP}
+
+results = []  # (worker kind, key, rc, stdout, stderr)
+lock = threading.Lock()
+deadline = time.monotonic() + SECONDS
+
+
+def opsctl(*args, stdin=None):
+    p = subprocess.run([BIN, *args], capture_output=True, input=stdin)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def note(kind, key, rc, out, err):
+    with lock:
+        results.append((kind, key, rc, out, err))
+
+
+def creator(w):
+    n = 0
+    while time.monotonic() < deadline:
+        n += 1
+        title = f"conc-new-{w}-{n}"
+        rc, out, err = opsctl("ticket", "new", "--title", title, "--body", "x" * 200, "-q")
+        note("new", title, rc, out, err)
+
+
+def commenter(w):
+    n = 0
+    while time.monotonic() < deadline:
+        n += 1
+        text = f"conc-comment-{w}-{n}"
+        rc, out, err = opsctl("ticket", "comment", str(random.randint(1, 5)), text, "--spent", "1m")
+        note("comment", text, rc, out, err)
+
+
+def importer(w):
+    n = 0
+    while time.monotonic() < deadline:
+        n += 1
+        tag = f"conc-import-{w}-{n}"
+        rows = "".join(f"incident,{tag}-row{i},imported body {i}\r\n" for i in range(50))
+        path = f"{os.path.dirname(DB)}/{tag}.csv"
+        with open(path, "w") as f:
+            f.write("type,title,body\r\n" + rows)
+        rc, out, err = opsctl("ticket", "import", path)
+        note("import", tag, rc, out, err)
+
+
+def mover(w):
+    # Assigns tickets 6..10 alternately to two people: each success is one 'assigned' event.
+    n = 0
+    while time.monotonic() < deadline:
+        n += 1
+        tid = 6 + (n % 5)
+        rc, out, err = opsctl("ticket", "assign", str(tid), ["lina", "zhangwei"][(n // 5) % 2])
+        note("assign", f"{tid}-{n}", rc, out, err)
+
+
+def reader(w):
+    n = 0
+    while time.monotonic() < deadline:
+        n += 1
+        cmds = [["ticket", "list", "--all", "--limit", "20"], ["--format", "json", "ticket", "show", "1"],
+                ["db", "backup", f"{os.path.dirname(DB)}/copy-{w}.db"]]
+        if "report" in GROUPS:
+            cmds.append(["report", "monthly", "--month", "2026-10"])
+        cmd = cmds[n % len(cmds)]
+        rc, out, err = opsctl(*cmd)
+        note("read:" + cmd[0 if cmd[0] != "--format" else 2], str(n), rc, out, err)
+
+
+def main():
+    # Seed: tickets 1..10 for comments and moves.
+    for i in range(10):
+        rc, out, err = opsctl("ticket", "new", "--title", f"seed {i}", "-q")
+        if rc != 0:
+            print(f"seeding failed: {rc} {err}")
+            return 1
+    kinds = [creator, creator, creator, commenter, commenter, importer, mover, reader]
+    threads = [threading.Thread(target=k, args=(i,)) for i, k in enumerate(kinds)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+
+    problems = []
+    busy = 0
+    for kind, key, rc, out, err in results:
+        if rc == 75:
+            busy += 1
+            if "locked" not in err and "busy" not in err:
+                problems.append(f"{kind} {key}: exit 75 without saying the database is busy: {err!r}")
+        elif rc != 0:
+            problems.append(f"{kind} {key}: exit {rc} (only 0 or 75 allowed): {err.strip()!r}")
+
+    con = sqlite3.connect(DB)
+    titles = {}
+    for tid, title in con.execute("select id, title from tickets"):
+        titles.setdefault(title, []).append(tid)
+    comments = {}
+    for (body,) in con.execute("select body from ticket_comments"):
+        comments[body] = comments.get(body, 0) + 1
+    assigned_events = con.execute("select count(*) from events where entity='ticket' and action='assigned'").fetchone()[0]
+
+    for kind, key, rc, out, err in results:
+        if kind == "new":
+            ids = titles.get(key, [])
+            if rc == 0 and (len(ids) != 1 or out.strip() != str(ids[0])):
+                problems.append(f"ticket '{key}' reported id {out.strip()} but the database has {ids}")
+            if rc != 0 and ids:
+                problems.append(f"ticket '{key}' failed with {rc} but is in the database as {ids}")
+        elif kind == "comment":
+            c = comments.get(key, 0)
+            if rc == 0 and c != 1:
+                problems.append(f"comment '{key}' succeeded but is there {c} times")
+            if rc != 0 and c:
+                problems.append(f"comment '{key}' failed with {rc} but is there")
+        elif kind == "import":
+            have = sum(1 for i in range(50) if titles.get(f"{key}-row{i}"))
+            if rc == 0 and have != 50:
+                problems.append(f"import '{key}' succeeded but only {have} of 50 rows are there")
+            if rc != 0 and have:
+                problems.append(f"import '{key}' failed with {rc} but {have} of its rows are there")
+    ok_assigns = sum(1 for r in results if r[0] == "assign" and r[2] == 0)
+    # Seeding assigns nothing; every successful assign wrote exactly one event.
+    if ok_assigns != assigned_events:
+        problems.append(f"{ok_assigns} assigns succeeded but {assigned_events} assigned events exist")
+    tickets_without_event = con.execute(
+        "select count(*) from tickets t where not exists (select 1 from events e where e.entity='ticket' "
+        "and e.entity_id = cast(t.id as text))").fetchone()[0]
+    if tickets_without_event:
+        problems.append(f"{tickets_without_event} tickets have no event")
+    con.close()
+
+    rc, out, err = opsctl("db", "check")
+    if rc != 0:
+        problems.append(f"db check failed after the run: {out} {err}")
+
+    by_kind = {}
+    for kind, key, rc, out, err in results:
+        k = by_kind.setdefault(kind, [0, 0])
+        k[0] += 1
+        k[1] += rc == 75
+    summary = ", ".join(f"{k} {v[0]} ({v[1]} busy)" for k, v in sorted(by_kind.items()))
+    print(f"{len(results)} commands in {elapsed:.1f}s by 8 processes, {busy} busy (exit 75): {summary}")
+    if results and busy > len(results) * 0.02:
+        problems.append(f"{busy} of {len(results)} commands ran out of the busy timeout (more than 2%)")
+    for p in problems[:20]:
+        print("PROBLEM:", p)
+    return 1 if problems else 0
+
+
+sys.exit(main())

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""crash.py OPSCTL ROUNDS: kills opsctl with SIGKILL at many points during work that writes,
+then checks what a user relies on after a crash:
+  - `ticket import` of a few thousand rows: all rows or none, and the same command succeeds
+    when run again after a kill that came before the commit;
+  - creating and migrating a fresh database (`init`): the next command finds a complete schema;
+  - `db backup`: no half-written copy under the final name;
+and after every kill `db check` exits 0. Groups not built in are skipped.
+Prints one line per scenario; exits 1 with the problems found."""
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+BIN, ROUNDS = sys.argv[1], int(sys.argv[2])
+DB = os.environ["OPSCTL_DB"]
+WORK = os.path.dirname(DB)
+problems = []
+random.seed(11)
+
+
+def opsctl(*args, env=None):
+    p = subprocess.run([BIN, *args], capture_output=True, env=env)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def killed_run(args, delay, env=None):
+    """Starts opsctl, SIGKILLs it after `delay` seconds; returns its exit status."""
+    p = subprocess.Popen([BIN, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        p.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+    return p.returncode
+
+
+def db_check(what, env=None):
+    rc, out, err = opsctl("db", "check", env=env)
+    if rc != 0:
+        problems.append(f"{what}: db check exit {rc}: {out.strip()} {err.strip()}")
+    return rc == 0
+
+
+def timed(args, env=None):
+    t = time.monotonic()
+    rc, out, err = opsctl(*args, env=env)
+    return rc, time.monotonic() - t, err
+
+
+def count(sql, db=DB):
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def import_scenario():
+    rows = 1000
+
+    def write_csv(tag):
+        path = f"{WORK}/{tag}.csv"
+        with open(path, "w") as f:
+            f.write("type,title,body,reporter\r\n")
+            for i in range(rows):
+                f.write(f"incident,{tag} row {i},\"body {i}, with a comma\",王芳\r\n")
+        return path
+
+    # How long a whole import takes here (sanitizer builds are slower), on a scratch database.
+    env = dict(os.environ, OPSCTL_DB=f"{WORK}/measure.db")
+    rc, full, err = timed(["ticket", "import", write_csv("measure")], env=env)
+    if rc != 0:
+        problems.append(f"a plain import failed: {err}")
+        return
+    kills = {"before commit": 0, "after commit": 0}
+    for r in range(ROUNDS):
+        tag = f"crash-import-{r}"
+        path = write_csv(tag)
+        delay = random.uniform(0.0, full * 1.1)
+        killed_run(["ticket", "import", path], delay)
+        db_check(f"import killed at {delay:.3f}s")
+        have = count(f"select count(*) from tickets where title like '{tag} row %'")
+        if have not in (0, rows):
+            problems.append(f"import killed at {delay:.3f}s left {have} of {rows} rows")
+            continue
+        events = count(f"select count(*) from events where entity = 'ticket' and entity_id in "
+                       f"(select cast(id as text) from tickets where title like '{tag} row %')")
+        if have and events < rows:
+            problems.append(f"import killed at {delay:.3f}s has {rows} rows but {events} events")
+        if have == 0:
+            kills["before commit"] += 1
+            rc, out, err = opsctl("ticket", "import", path)
+            if rc != 0:
+                problems.append(f"import run again after a kill at {delay:.3f}s failed: {rc} {err.strip()}")
+            elif count(f"select count(*) from tickets where title like '{tag} row %'") != rows:
+                problems.append(f"import run again after a kill at {delay:.3f}s did not import every row")
+        else:
+            kills["after commit"] += 1
+    db_check("after the import kills")
+    print(f"ticket import ({rows} rows, {full:.2f}s whole): {ROUNDS} kills, "
+          f"{kills['before commit']} before the commit, {kills['after commit']} after")
+
+
+def init_scenario():
+    # A fresh database: file creation, WAL switch and every migration, killed anywhere.
+    env_base = dict(os.environ)
+    rc, full, err = timed(["ticket", "list"], env=dict(env_base, OPSCTL_DB=f"{WORK}/fresh-measure.db"))
+    if rc != 0:
+        problems.append(f"creating a fresh database failed: {err}")
+        return
+    for r in range(ROUNDS):
+        db = f"{WORK}/fresh-{r}.db"
+        env = dict(env_base, OPSCTL_DB=db)
+        delay = random.uniform(0.0, full * 1.2)
+        killed_run(["ticket", "new", "--title", "first"], delay, env=env)
+        if not db_check(f"fresh database killed at {delay:.3f}s", env=env):
+            continue
+        rc, out, err = opsctl("ticket", "new", "--title", "after the crash", "-q", env=env)
+        if rc != 0:
+            problems.append(f"ticket new on a database killed while created at {delay:.3f}s: {rc} {err.strip()}")
+        rc, out, err = opsctl("db", "info", "--format", "json", env=env)
+        if rc != 0 or '"schema_version": 0' in out:
+            problems.append(f"db info after a kill at {delay:.3f}s: {rc} {out} {err}")
+    print(f"fresh database + migrations ({full:.2f}s whole): {ROUNDS} kills")
+
+
+def backup_scenario():
+    target = f"{WORK}/backups/ops-copy.db"
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    rc, full, err = timed(["db", "backup", target])
+    if rc != 0:
+        problems.append(f"db backup failed: {err}")
+        return
+    os.remove(target)
+    for r in range(ROUNDS):
+        delay = random.uniform(0.0, full * 1.2)
+        killed_run(["db", "backup", target], delay)
+        if os.path.exists(target):
+            try:
+                con = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+                ok = con.execute("pragma integrity_check").fetchone()[0]
+                n = con.execute("select count(*) from tickets").fetchone()[0]
+                con.close()
+            except sqlite3.Error as e:
+                ok, n = str(e), 0
+            if ok != "ok" or n == 0:
+                problems.append(f"db backup killed at {delay:.3f}s left a broken '{target}': {ok}, {n} tickets")
+            os.remove(target)
+        db_check(f"db backup killed at {delay:.3f}s")
+        rc, out, err = opsctl("db", "backup", target)
+        if rc != 0:
+            problems.append(f"db backup run again after a kill at {delay:.3f}s failed: {err.strip()}")
+        if os.path.exists(target):
+            os.remove(target)
+    print(f"db backup ({full:.2f}s whole): {ROUNDS} kills")
+
+
+import_scenario()
+init_scenario()
+backup_scenario()
+for p in problems[:30]:
+    print("PROBLEM:", p)
+sys.exit(1 if problems else 0)
