@@ -37,7 +37,8 @@ std::optional<int> parse_clock(std::string_view s) {
     return h * 3600 + m * 60 + sec;
 }
 
-// Parses "Z", "+08:00", "+0800", "-05" into seconds east of UTC.
+// Parses "Z", "+08:00", "+0800", "-05" into seconds east of UTC; also "+08:05:43", the
+// local mean time offsets a zone has before its first transition (see format_time).
 std::optional<int> parse_offset(std::string_view s) {
     if (s == "Z" || s == "z") {
         return 0;
@@ -47,8 +48,13 @@ std::optional<int> parse_offset(std::string_view s) {
     }
     const int sign = s[0] == '-' ? -1 : 1;
     std::string_view rest = s.substr(1);
-    int h = 0, m = 0;
-    if (rest.size() == 2) {
+    int h = 0, m = 0, sec = 0;
+    if (rest.size() == 8 && rest[2] == ':' && rest[5] == ':') {
+        if (!parse_int(rest.substr(0, 2), h) || !parse_int(rest.substr(3, 2), m) ||
+            !parse_int(rest.substr(6, 2), sec) || sec > 59) {
+            return std::nullopt;
+        }
+    } else if (rest.size() == 2) {
         if (!parse_int(rest, h)) {
             return std::nullopt;
         }
@@ -66,7 +72,7 @@ std::optional<int> parse_offset(std::string_view s) {
     if (h > 23 || m > 59) {
         return std::nullopt;
     }
-    return sign * (h * 3600 + m * 60);
+    return sign * (h * 3600 + m * 60 + sec);
 }
 
 } // namespace
@@ -146,8 +152,14 @@ std::string format_time(std::int64_t t, const Zone& zone) {
         return fmt::format("{}T{:02}:{:02}:{:02}Z", format_date(c.date), c.hour, c.minute, c.second);
     }
     const int off = c.utc_offset < 0 ? -c.utc_offset : c.utc_offset;
-    return fmt::format("{}T{:02}:{:02}:{:02}{}{:02}:{:02}", format_date(c.date), c.hour, c.minute, c.second,
-                       c.utc_offset < 0 ? '-' : '+', off / 3600, off % 3600 / 60);
+    std::string text = fmt::format("{}T{:02}:{:02}:{:02}{}{:02}:{:02}", format_date(c.date), c.hour, c.minute,
+                                   c.second, c.utc_offset < 0 ? '-' : '+', off / 3600, off % 3600 / 60);
+    // Before a zone's first transition its offset is local mean time, to the second
+    // (Shanghai +08:05:43): shown whole so that the text reads back as the same instant.
+    if (off % 60 != 0) {
+        text += fmt::format(":{:02}", off % 60);
+    }
+    return text;
 }
 
 std::string format_time_short(std::int64_t t, const Zone& zone) {

@@ -43,6 +43,16 @@ TEST_CASE("format_time shows ISO 8601 with the zone's offset") {
     CHECK(format_time_short(1790816400, Zone("Asia/Shanghai")) == "2026-10-01 09:00");
 }
 
+TEST_CASE("local mean time offsets keep their seconds and read back") {
+    // Before 1901 Shanghai kept local mean time, UTC+08:05:43.
+    const Zone shanghai("Asia/Shanghai");
+    const auto t = parse_time("1800-01-01", shanghai);
+    REQUIRE(t);
+    const std::string shown = format_time(*t, shanghai);
+    CHECK(shown == "1800-01-01T00:00:00+08:05:43");
+    CHECK(parse_time(shown, Zone()) == t);
+}
+
 TEST_CASE("Zone::from_civil across DST changes") {
     const Zone berlin("Europe/Berlin");
     SUBCASE("a reading in the spring gap moves forward") {
