@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Crashes: opsctl is killed with SIGKILL at random points (fixed seed) during a 1000-row
-# `ticket import`, while creating and migrating a fresh database, and during `db backup`.
+# `ticket import`, a 1000-row `asset import`, `backup run`, `inspect run`, while creating
+# and migrating a fresh database, and during `db backup`.
 # After each kill `db check` is clean, an import is all there or not at all, no copy sits
 # half-written under its final name, and the same command succeeds when run again.
 # REL_CRASH_ROUNDS changes the number of kills per scenario (default 10).
@@ -14,5 +15,8 @@ ERR=""
 printf '%s\n' "$OUT"
 expect_rc 0 "every kill leaves a consistent database and a command that can be run again"
 expect_out "ticket import" "the import scenario ran"
+expect_out "asset import" "the asset import scenario ran"
+expect_out "backup run" "the backup run scenario ran"
+expect_out "inspect run" "the inspect run scenario ran"
 
 finish

@@ -5,6 +5,10 @@ then checks what a user relies on after a crash:
     when run again after a kill that came before the commit;
   - creating and migrating a fresh database (`init`): the next command finds a complete schema;
   - `db backup`: no half-written copy under the final name;
+  - `asset import` of a thousand rows: all rows or none, and it succeeds when run again;
+  - `backup run`: no archive under a final name that is not complete and listed as a
+    successful run, no run left 'running' once the job runs again, which then succeeds;
+  - `inspect run`: a run is recorded with all its results or not at all;
 and after every kill `db check` exits 0. Groups not built in are skipped.
 Prints one line per scenario; exits 1 with the problems found."""
 import os
@@ -159,9 +163,100 @@ def backup_scenario():
     print(f"db backup ({full:.2f}s whole): {ROUNDS} kills")
 
 
+def asset_import_scenario():
+    rows = 1000
+
+    def write_csv(tag):
+        path = f"{WORK}/{tag}.csv"
+        with open(path, "w") as f:
+            f.write("class,name,cpu,memory_gb\r\n")
+            for i in range(rows):
+                f.write(f"server,{tag} 主机 {i},8,32\r\n")
+        return path
+
+    env = dict(os.environ, OPSCTL_DB=f"{WORK}/measure-assets.db")
+    rc, full, err = timed(["asset", "import", write_csv("measure-assets")], env=env)
+    if rc != 0:
+        problems.append(f"a plain asset import failed: {err}")
+        return
+    for r in range(ROUNDS):
+        tag = f"crash-assets-{r}"
+        path = write_csv(tag)
+        delay = random.uniform(0.0, full * 1.1)
+        killed_run(["asset", "import", path], delay)
+        db_check(f"asset import killed at {delay:.3f}s")
+        have = count(f"select count(*) from assets where name like '{tag} 主机 %'")
+        if have not in (0, rows):
+            problems.append(f"asset import killed at {delay:.3f}s left {have} of {rows} rows")
+        elif have == 0:
+            rc, out, err = opsctl("asset", "import", path)
+            if rc != 0 or count(f"select count(*) from assets where name like '{tag} 主机 %'") != rows:
+                problems.append(f"asset import run again after a kill at {delay:.3f}s failed: {rc} {err.strip()}")
+    db_check("after the asset import kills")
+    print(f"asset import ({rows} rows, {full:.2f}s whole): {ROUNDS} kills")
+
+
+def backup_run_scenario():
+    # The sample's 'policy' job archives the policy folder; make it big enough to take time.
+    config = os.environ["OPSCTL_CONFIG"]
+    filler = os.path.join(config, "filler")
+    os.makedirs(filler, exist_ok=True)
+    rnd = random.Random(5)
+    for i in range(16):
+        with open(os.path.join(filler, f"f{i}.bin"), "wb") as f:
+            f.write(rnd.randbytes(256 * 1024))
+    rc, full, err = timed(["backup", "run", "policy"])
+    if rc != 0:
+        problems.append(f"backup run failed: {err}")
+        return
+    for r in range(ROUNDS):
+        delay = random.uniform(0.0, full * 1.2)
+        killed_run(["backup", "run", "policy"], delay)
+        db_check(f"backup run killed at {delay:.3f}s")
+        con = sqlite3.connect(DB, timeout=30)
+        good = {row[0] for row in con.execute("select path from backup_runs where status = 'success'")}
+        con.close()
+        dest = os.path.join(os.path.dirname(DB), "backups", "policy")
+        for name in os.listdir(dest):
+            if name.startswith("."):
+                continue  # lock and .partial files are not backups
+            if os.path.join(dest, name) not in good:
+                problems.append(f"backup run killed at {delay:.3f}s left '{name}' under a final name "
+                                f"without a successful run")
+        rc, out, err = opsctl("backup", "run", "policy")
+        if rc != 0:
+            problems.append(f"backup run again after a kill at {delay:.3f}s failed: {rc} {err.strip()}")
+        running = count("select count(*) from backup_runs where job = 'policy' and status = 'running'")
+        if running:
+            problems.append(f"after a kill at {delay:.3f}s and a new run, {running} runs still say 'running'")
+    db_check("after the backup run kills")
+    print(f"backup run ({full:.2f}s whole): {ROUNDS} kills")
+
+
+def inspect_run_scenario():
+    rc, full, err = timed(["inspect", "run", "daily"])
+    if rc > 3:
+        problems.append(f"inspect run failed: {rc} {err}")
+        return
+    for r in range(ROUNDS):
+        delay = random.uniform(0.0, full * 1.2)
+        killed_run(["inspect", "run", "daily"], delay)
+        db_check(f"inspect run killed at {delay:.3f}s")
+        partial = count("select count(*) from inspect_runs r where r.item_count > 0 and "
+                        "(select count(*) from inspect_results x where x.run_id = r.id) <> "
+                        "r.item_count * r.target_count")
+        if partial:
+            problems.append(f"inspect run killed at {delay:.3f}s: {partial} runs without all their results")
+    db_check("after the inspect run kills")
+    print(f"inspect run ({full:.2f}s whole): {ROUNDS} kills")
+
+
 import_scenario()
 init_scenario()
 backup_scenario()
+asset_import_scenario()
+backup_run_scenario()
+inspect_run_scenario()
 for p in problems[:30]:
     print("PROBLEM:", p)
 sys.exit(1 if problems else 0)
