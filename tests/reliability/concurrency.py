@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """concurrency.py OPSCTL SECONDS: 8 opsctl processes at once against one database for
-SECONDS, then checks that every write that reported success is there exactly once, that no
+SECONDS (creating and commenting tickets, importing tickets and assets, the scheduled
+inspection and backup, assigning, reading and the monthly report), then checks that every write that reported success is there exactly once, that no
 write that failed is even partly there, that failures are only exit 75 (database busy), and
 that `db check` is clean. Groups that are not built into the binary are skipped.
 Prints a summary line; exits 1 on the first broken promise."""
@@ -63,6 +64,33 @@ def importer(w):
         note("import", tag, rc, out, err)
 
 
+def asset_importer(w):
+    n = 0
+    while time.monotonic() < deadline:
+        n += 1
+        tag = f"conc-assets-{w}-{n}"
+        path = f"{os.path.dirname(DB)}/{tag}.csv"
+        with open(path, "w") as f:
+            f.write("class,name,cpu,memory_gb\r\n" + "".join(f"server,{tag}-{i},8,32\r\n" for i in range(20)))
+        rc, out, err = opsctl("asset", "import", path)
+        note("asset-import", tag, rc, out, err)
+
+
+def scheduled(w):
+    # What cron runs: the daily inspection and the nightly backup, one after the other.
+    n = 0
+    while time.monotonic() < deadline:
+        n += 1
+        if "inspect" in GROUPS and (n % 2 or "backup" not in GROUPS):
+            rc, out, err = opsctl("inspect", "run", "daily", "-q")
+            note("inspect", str(n), rc, out, err)
+        elif "backup" in GROUPS:
+            rc, out, err = opsctl("backup", "run", "policy")
+            note("backup", str(n), rc, out, err)
+        else:
+            time.sleep(0.2)
+
+
 def mover(w):
     # Assigns tickets 6..10 alternately to two people: each success is one 'assigned' event.
     n = 0
@@ -93,7 +121,8 @@ def main():
         if rc != 0:
             print(f"seeding failed: {rc} {err}")
             return 1
-    kinds = [creator, creator, creator, commenter, commenter, importer, mover, reader]
+    kinds = [creator, creator, commenter, importer, asset_importer if "asset" in GROUPS else creator,
+             scheduled, mover, reader]
     threads = [threading.Thread(target=k, args=(i,)) for i, k in enumerate(kinds)]
     started = time.monotonic()
     for t in threads:
@@ -109,6 +138,8 @@ def main():
             busy += 1
             if "locked" not in err and "busy" not in err:
                 problems.append(f"{kind} {key}: exit 75 without saying the database is busy: {err!r}")
+        elif kind == "inspect" and rc in (1, 2, 3):
+            pass  # a monitoring verdict (WARNING, CRITICAL, UNKNOWN), not a failure
         elif rc != 0:
             problems.append(f"{kind} {key}: exit {rc} (only 0 or 75 allowed): {err.strip()!r}")
 
@@ -140,6 +171,25 @@ def main():
                 problems.append(f"import '{key}' succeeded but only {have} of 50 rows are there")
             if rc != 0 and have:
                 problems.append(f"import '{key}' failed with {rc} but {have} of its rows are there")
+        elif kind == "asset-import":
+            have = con.execute("select count(*) from assets where name like ?", (key + "-%",)).fetchone()[0]
+            if rc == 0 and have != 20:
+                problems.append(f"asset import '{key}' succeeded but only {have} of 20 assets are there")
+            if rc != 0 and have:
+                problems.append(f"asset import '{key}' failed with {rc} but {have} of its assets are there")
+    if "inspect" in GROUPS:
+        recorded = sum(1 for r in results if r[0] == "inspect" and r[2] in (0, 1, 2, 3))
+        runs = con.execute("select count(*) from inspect_runs").fetchone()[0]
+        if runs != recorded:
+            problems.append(f"{recorded} inspection runs gave a verdict but {runs} are recorded")
+    if "backup" in GROUPS:
+        ok_backups = sum(1 for r in results if r[0] == "backup" and r[2] == 0)
+        good = con.execute("select count(*) from backup_runs where status = 'success'").fetchone()[0]
+        if ok_backups != good:
+            problems.append(f"{ok_backups} backup runs succeeded but {good} are recorded as successes")
+        for (path,) in con.execute("select path from backup_runs where status = 'success' and pruned_at is null"):
+            if not os.path.exists(path):
+                problems.append(f"backup '{path}' is recorded as a success but is not there")
     ok_assigns = sum(1 for r in results if r[0] == "assign" and r[2] == 0)
     # Seeding assigns nothing; every successful assign wrote exactly one event.
     if ok_assigns != assigned_events:
