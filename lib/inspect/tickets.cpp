@@ -1,5 +1,6 @@
 #include "lib/inspect/tickets.hpp"
 
+#include "lib/asset/service.hpp"
 #include "lib/core/error.hpp"
 #include "lib/inspect/status.hpp"
 #include "lib/ticket/service.hpp"
@@ -116,11 +117,34 @@ void follow_up_tickets(Context& ctx, const std::vector<const policy::Checklist*>
     }
 }
 
-std::vector<Target> asset_targets(Context&, const policy::Checklist& checklist,
-                                  const std::map<std::string, std::string>&) {
-    throw ConfigError(fmt::format("checklist '{}' runs per asset, but this build has no asset register",
-                                  checklist.name),
-                      "remove 'targets' from the checklist");
+std::vector<Target> asset_targets(Context& ctx, const policy::Checklist& checklist,
+                                  const std::map<std::string, std::string>& common) {
+    std::vector<Target> out;
+    for (auto& a : asset::select_assets(ctx, checklist.assets->asset_class, checklist.assets->status)) {
+        Target t;
+        t.name = a.tag;
+        t.vars = common;
+        t.vars["target"] = a.tag;
+        // An empty value stays unset: the item then says "no value for {{asset.address}}"
+        // (UNKNOWN) instead of probing an empty host name.
+        auto set = [&t](const std::string& name, const std::string& value) {
+            if (!value.empty()) {
+                t.vars["asset." + name] = value;
+            }
+        };
+        set("tag", a.tag);
+        set("name", a.name);
+        set("class", a.cls);
+        set("status", a.status);
+        set("owner", a.owner);
+        set("location", a.location);
+        set("address", a.address);
+        for (const auto& [field, value] : a.fields) {
+            set(field, value);
+        }
+        out.push_back(std::move(t));
+    }
+    return out;
 }
 
 } // namespace opsctl::inspect

@@ -250,6 +250,31 @@ expect_eq "$TICKET" "$OUT" "exactly one ticket was opened"
 run inspect run watched --no-record
 expect_rc 0 "an unrecorded run opens nothing"
 
+# Per-asset checklists run once on every asset of the class in service, with its fields.
+cat >"$WORK/cfg/policies/zz-assets.yaml" <<'YAML'
+checklists:
+  servers:
+    every: 1d
+    targets: {assets: {class: server}}
+    items:
+      ping:
+        kind: command
+        command: [sh, -c, 'test "$1" = 10.0.0.5 && echo "OK - $2 answers" || { echo "WARNING - $2"; exit 1; }', sh, "{{asset.address}}", "{{asset.name}}"]
+YAML
+run asset add --class server --name 数据库主机 --address 10.0.0.5 --status in_use --set cpu=16 --set memory_gb=64 -q
+run asset add --class server --name web --address 10.0.0.9 --status in_use --set cpu=8 --set memory_gb=32 -q
+run asset add --class server --name 无地址 --status in_use --set cpu=8 --set memory_gb=32 -q
+run asset add --class server --name 备用机 --address 10.0.0.5 --set cpu=8 --set memory_gb=32 -q
+run --format csv --no-header inspect run servers
+expect_rc 3 "the worst target decides: an asset without an address is UNKNOWN"
+expect_out "SRV-0001,ping,command,ok,OK - 数据库主机 answers" "the first server's address and name reach the command"
+expect_out "SRV-0002,ping,command,warning,WARNING - web" "the second server is judged on its own"
+expect_out "no value for {{asset.address}} on target 'SRV-0003'" "an asset without an address is named"
+expect_true "an asset in stock is not a target" bash -c "! grep -q SRV-0004 <<<\"\$1\"" _ "$OUT"
+run inspect run servers --target SRV-0002 -q
+expect_rc 1 "--target runs one asset"
+rm "$WORK/cfg/policies/zz-assets.yaml"
+
 # Policy mistakes are reported with their place.
 cat >"$WORK/cfg/policies/zz-bad.yaml" <<'YAML'
 checklists:
