@@ -215,11 +215,12 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
     const auto started = Clock::now();
     std::int64_t id = 0;
     std::optional<std::int64_t> previous_size;
+    std::vector<std::int64_t> interrupted;
     {
         store::WriteTransaction tx(ctx.db);
         // We hold the job's lock, so a run still marked 'running' belongs to a dead process.
-        for (const auto stale : store::fail_running_backup_runs(ctx.db, job.name, ctx.now,
-                                                                "interrupted: the run did not finish")) {
+        interrupted = store::fail_running_backup_runs(ctx.db, job.name, ctx.now, "interrupted: the run did not finish");
+        for (const auto stale : interrupted) {
             record(ctx, stale, "interrupted", nlohmann::json::object());
         }
         const auto live = store::live_backup_runs(ctx.db, job.name);
@@ -231,11 +232,20 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
         tx.commit();
     }
     out.run_id = id;
-    // Leftovers of interrupted runs of this job, never under a final name.
+    // Leftovers of interrupted runs of this job: partial files, and an archive that was
+    // renamed into place just before its process died, before the run was recorded as a
+    // success. A file under a final name always belongs to a successful run.
     const std::string prefix = "." + job.name + "-";
+    const auto ends_with = [](const std::string& n, const std::string& tail) {
+        return n.size() >= tail.size() && n.compare(n.size() - tail.size(), tail.size(), tail) == 0;
+    };
     for (fs::directory_iterator it(dest, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string n = it->path().filename().string();
-        if (n.rfind(prefix, 0) == 0 && n.size() > 8 && n.compare(n.size() - 8, 8, ".partial") == 0) {
+        bool leftover = n.rfind(prefix, 0) == 0 && ends_with(n, ".partial");
+        for (const auto stale : interrupted) {
+            leftover = leftover || (n.rfind(job.name + "-", 0) == 0 && ends_with(n, fmt::format("-r{}{}", stale, job.suffix)));
+        }
+        if (leftover) {
             std::error_code rm;
             fs::remove(it->path(), rm);
         }

@@ -205,6 +205,15 @@ expect_eq "0" "$(find "$B/big" -name '*.partial' | wc -l)" "the next run removes
 run --format json backup list big
 expect_true "the killed run is recorded as interrupted" python3 -c "
 import json,sys; d=json.loads(sys.argv[1]); assert d[0]['status']=='success' and d[1]['status']=='failed' and 'interrupted' in d[1]['error'], d" "$OUT"
+# Killed after the archive was renamed into place but before the run was recorded: the
+# archive is not a backup anyone can rely on, and the next run removes it.
+run -q backup run big
+sqlite3 "$OPSCTL_DB" "update backup_runs set status = 'running', finished_at = null, path = null where id = $OUT"
+stranded=$(find "$B/big" -name "big-*-r$OUT.tar.zst")
+expect_true "the stranded archive is there before the next run" test -f "$stranded"
+run backup run big
+expect_rc 0 "the run after a kill between rename and record succeeds"
+expect_true "an archive whose run was never recorded as a success is removed" test ! -e "$stranded"
 rm -rf "$WORK/big" "$B/big"
 
 # Retention: five daily runs, keep daily 2. The third is the newest verified, the second is
