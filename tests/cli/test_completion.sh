@@ -202,6 +202,26 @@ if command -v zsh >/dev/null; then
     expect_eq "_opsctl" "$OUT" "zsh: sourcing the script loads cleanly and registers _opsctl"
     OUT=$(zsh -f -c 'fpath=("$1" $fpath); autoload -U compinit; compinit -u -D; print -r -- $_comps[opsctl]' _ "$SRC/completions" 2>&1)
     expect_eq "_opsctl" "$OUT" "zsh: found through fpath by compinit"
+    # The completion function itself, with zsh's _describe and _files stubbed to print.
+    zsh_complete() {
+        zsh -f -c '
+            compdef() { :; }
+            _describe() { local arr=${@[-1]}; print -rl -- "${(@P)arr}"; }
+            _files() { print -r -- "<files $*>"; }
+            source "$1"; shift
+            words=("$@"); CURRENT=$#
+            _opsctl' _ "$SRC/completions/_opsctl" "$@" 2>&1
+    }
+    OUT=$(zsh_complete opsctl backup run "")
+    expect_eq "opsctl-db policy" "$(printf '%s\n' "$OUT" | sort | xargs)" "zsh: 'opsctl backup run ' offers the jobs"
+    OUT=$(zsh_complete opsctl asset list --class s)
+    expect_eq "server" "$OUT" "zsh: asset classes"
+    OUT=$(zsh_complete opsctl ticket list --assignee l)
+    expect_eq "lina:李娜 liuyang:刘洋" "$(printf '%s\n' "$OUT" | xargs)" "zsh: people with their names"
+    OUT=$(zsh_complete opsctl inspect run "")
+    expect_value "daily" "zsh: 'opsctl inspect run ' offers the checklists"
+    OUT=$(zsh_complete opsctl --config "$WORK/cfg" db backup "")
+    expect_eq "<files >" "$OUT" "zsh: file names for db backup"
 else
     echo "skip: zsh not installed"
 fi
