@@ -111,6 +111,8 @@ if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v d
             if [[ $contents == *" $f"* ]]; then pass; else fail "the package lacks $f"; fi
         done
         expect_eq "opsctl" "$(dpkg-deb -f "$deb" Package)" "the package is called opsctl"
+        long=$(dpkg-deb -f "$deb" Description | awk 'length > 80')
+        expect_eq "" "$long" "the package description keeps within 80 columns"
         version=$("$BIN" --version | awk '{print $2}')
         expect_eq "$version" "$(dpkg-deb -f "$deb" Version)" "the package version is the project's"
         depends=$(dpkg-deb -f "$deb" Depends)
