@@ -191,7 +191,7 @@ std::optional<Section> inspect_section(Context& ctx, const SectionInput& in, std
             break;
         }
         actions.push_back({tr(lang, "action.failing_check"), fmt::format("{}/{} @ {}", r.checklist, r.item, r.target),
-                           "", fmt::format("{} {}", status_word(r.status.value_or(3)), r.message),
+                           "", r.message.empty() ? std::string(status_word(r.status.value_or(3))) : r.message,
                            core::format_time_short(r.run_started_at, ctx.zone())});
     }
     add_more_actions(actions, tr(lang, "action.failing_check"), static_cast<std::int64_t>(failing.size()),
