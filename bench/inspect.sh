@@ -63,17 +63,35 @@ best() {
     echo "$best"
 }
 
+# milliseconds of one run
+once() {
+    local start end
+    start=$(date +%s%N)
+    "$@" >/dev/null 2>&1 || true
+    end=$(date +%s%N)
+    echo $(((end - start) / 1000000))
+}
+
 builtin=$(best "$BIN" inspect run builtin --jobs 4)
 printf '%-46s %8s\n' "500 built-in items (opsctl inspect run)" "${builtin} ms"
 printf '%-46s %8s\n' "target" "< 500 ms"
 
 if [ -x "$PLUGIN" ]; then
     for _ in $(seq 200); do printf '%s\n' "-w 1% -c 1% -p /"; done >"$WORK/args"
-    ops=$(best "$BIN" inspect run plugins --jobs 2)
-    ref=$(best bash -c "xargs -P 2 -L 1 $PLUGIN <'$WORK/args'")
-    printf '\n%-46s %8s\n' "200 check_disk, opsctl --jobs 2" "${ops} ms"
-    printf '%-46s %8s\n' "200 check_disk, xargs -P 2" "${ref} ms"
-    printf '%-46s %8s\n' "ratio (target <= 1.2)" "$(python3 -c "print(f'{$ops/max($ref,1):.2f}')")"
+    # The machine is shared with other work: opsctl and xargs take turns, and the target is
+    # checked against the median of the per-round ratios.
+    ops=999999 ref=999999 ratios=
+    for _ in 1 2 3 4 5 6 7; do
+        a=$(once "$BIN" inspect run plugins --jobs 2)
+        b=$(once bash -c "xargs -P 2 -L 1 $PLUGIN <'$WORK/args'")
+        [ "$a" -lt "$ops" ] && ops=$a
+        [ "$b" -lt "$ref" ] && ref=$b
+        ratios="$ratios $(python3 -c "print(f'{$a/max($b,1):.2f}')")"
+    done
+    median=$(printf '%s\n' $ratios | sort -n | sed -n 4p)
+    printf '\n%-46s %8s\n' "200 check_disk, opsctl --jobs 2 (best)" "${ops} ms"
+    printf '%-46s %8s\n' "200 check_disk, xargs -P 2 (best)" "${ref} ms"
+    printf '%-46s %8s   (rounds:%s)\n' "ratio, median of 7 rounds (target <= 1.2)" "$median" "$ratios"
 else
     echo "skipping the plugin comparison: $PLUGIN is not installed (monitoring-plugins-basic)"
 fi

@@ -42,8 +42,9 @@ install(FILES completions/opsctl.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/
 set(CPACK_PACKAGE_NAME opsctl)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+# Wrapped below 80 columns, as Debian's policy asks of the extended description.
 set(CPACK_PACKAGE_DESCRIPTION
-  "opsctl is one command for an IT operations team: tickets with SLA clocks on a business\ncalendar, the asset register, inspections with built-in probes, verified backups, the\nduty roster and the monthly review. Policies are YAML files kept under version control;\nrecords live in one SQLite database.")
+  "opsctl is one command for an IT operations team: tickets with SLA clocks\non a business calendar, the asset register, inspections with built-in\nprobes, verified backups, the duty roster and the monthly review.\nPolicies are YAML files kept under version control; records live in one\nSQLite database.")
 set(CPACK_PACKAGE_CONTACT "opsctl maintainers <opsctl@example.com>")
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)

@@ -3,11 +3,13 @@
 // so a new group, verb, option or policy name is completed without touching the scripts.
 #include "cmd/common.hpp"
 
+#include "lib/asset/inventory.hpp"
 #include "lib/core/error.hpp"
 #include "lib/policy/loader.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <iostream>
 #include <string_view>
@@ -101,48 +103,118 @@ std::vector<const CLI::Option*> positionals(const CLI::App& app) {
     return app.get_options([](const CLI::Option* opt) { return opt->get_positional(); });
 }
 
-// The value source for an option or positional, by its name (and the group it sits in for
-// generic positional names). Returns a policy_names() kind, "formats", "files", "dirs" or "".
-std::string value_kind(const std::string& name, const std::string& group) {
-    static const std::vector<std::pair<std::vector<std::string_view>, std::string_view>> k_by_name = {
-        {{"format"}, "formats"},
-        {{"type", "ticket-type"}, "ticket-types"},
-        {{"state", "states", "status"}, "ticket-states"},
-        {{"complaint-type"}, "complaint-types"},
-        {{"priority", "prio"}, "priorities"},
-        {{"assignee", "owner", "person", "people", "as", "by", "who", "user", "requester", "reporter", "engineer", "replaces",
-          "to-person", "from-person"},
+// Where the values of an option or positional come from, by its name. `scope` is a command
+// path ("asset", "roster handover") that the rule is limited to, empty for every command; the
+// first matching rule wins, so the rules for a name that means something else in one group
+// come first. A kind is a policy_names() kind, one of the fixed lists in fixed_values(),
+// "formats", "files", "dirs", or "" for a free value (a number, a date, an id).
+struct ValueRule {
+    std::string_view scope;
+    std::vector<std::string_view> names;
+    std::string_view kind;
+};
+
+const std::vector<ValueRule>& value_rules() {
+    static const std::vector<ValueRule> k_rules = {
+        {"inspect", {"jobs"}, ""}, // how many run at once
+        {"inspect", {"status"}, "answers"},
+        {"asset", {"status"}, "asset-statuses"},
+        {"asset", {"kind"}, "maintenance-kinds"},
+        {"asset", {"location"}, "locations"},
+        {"asset", {"unset"}, "asset-fields"},
+        {"asset transfer", {"to"}, "people"},
+        {"ticket", {"status"}, "ticket-states"},
+        {"ticket", {"kind"}, "link-kinds"},
+        {"ticket", {"sort"}, "ticket-sorts"},
+        {"roster handover", {"to"}, "people"},
+        {"backup restore", {"to"}, "dirs"},
+        // `backup verify` takes jobs or run ids; the jobs are what a person types.
+        {"backup", {"job", "jobs", "target"}, "backups"},
+        {"report", {"lang"}, "languages"},
+        {"report", {"out"}, "files"},
+        {"report", {"out-dir"}, "dirs"},
+        {"", {"format"}, "formats"},
+        {"", {"type", "ticket-type"}, "ticket-types"},
+        {"", {"state", "states"}, "ticket-states"},
+        {"", {"complaint-type"}, "complaint-types"},
+        {"", {"priority", "prio"}, "priorities"},
+        {"",
+         {"assignee", "owner", "person", "people", "as", "by", "who", "user", "requester",
+          "reporter", "engineer", "replaces", "to-person", "from-person"},
          "people"},
-        {{"team", "teams"}, "teams"},
-        {{"class", "asset-class"}, "asset-classes"},
-        {{"rotation", "rotations"}, "rotations"},
-        {{"checklist", "checklists"}, "checklists"},
-        {{"job", "jobs", "backup"}, "backups"},
-        {{"section"}, "sections"},
-        {{"shell"}, "shells"},
-        {{"config", "dir", "directory", "target", "into", "dest", "destination"}, "dirs"},
-        {{"db", "file", "files", "output", "path", "input", "archive", "attach", "attachment"}, "files"},
+        {"", {"team", "teams"}, "teams"},
+        {"", {"class", "asset-class"}, "asset-classes"},
+        {"", {"rotation", "rotations"}, "rotations"},
+        {"", {"shift", "shifts"}, "shifts"},
+        {"", {"checklist", "checklists"}, "checklists"},
+        {"", {"section"}, "sections"},
+        {"", {"shell"}, "shells"},
+        {"", {"config", "dir", "directory", "into", "dest", "destination"}, "dirs"},
+        {"",
+         {"db", "file", "files", "output", "path", "input", "archive", "attach", "attachment"},
+         "files"},
     };
-    for (const auto& [names, kind] : k_by_name) {
-        for (const auto& n : names) {
+    return k_rules;
+}
+
+std::string value_kind(const std::string& name, const std::string& path) {
+    for (const auto& rule : value_rules()) {
+        const bool in_scope = rule.scope.empty() || path == rule.scope ||
+                              starts_with(path, std::string(rule.scope) + " ");
+        if (!in_scope) {
+            continue;
+        }
+        for (const auto& n : rule.names) {
             if (n == name) {
-                return std::string(kind);
+                return std::string(rule.kind);
             }
         }
     }
-    // A positional simply called "name" names the group's main policy item.
-    if (name == "name") {
-        if (group == "inspect") {
-            return "checklists";
-        }
-        if (group == "backup") {
-            return "backups";
-        }
-        if (group == "roster") {
-            return "rotations";
-        }
+    return {};
+}
+
+// Words that no policy defines: the values the library accepts for these options.
+std::vector<std::string> fixed_values(const std::string& kind) {
+    if (kind == "shells") {
+        return {"bash", "zsh", "fish"};
+    }
+    if (kind == "answers") {
+        return {"ok", "warn", "fail"};
+    }
+    if (kind == "asset-statuses") {
+        return asset::statuses();
+    }
+    if (kind == "link-kinds") {
+        return {"caused-by", "duplicate-of", "related"};
+    }
+    if (kind == "ticket-sorts") {
+        return {"due", "id", "created", "updated", "priority"};
+    }
+    if (kind == "languages") {
+        return {"en", "zh"};
     }
     return {};
+}
+
+// The values of a CLI::IsMember check, which CLI11 shows in the type name as "TEXT:{a,b}".
+std::vector<std::string> member_values(const CLI::Option& opt) {
+    const std::string type = opt.get_type_name();
+    const auto open = type.find(":{");
+    const auto close = type.find('}', open);
+    if (open == std::string::npos || close == std::string::npos) {
+        return {};
+    }
+    std::vector<std::string> out;
+    const std::string list = type.substr(open + 2, close - open - 2);
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        const auto comma = std::min(list.find(',', start), list.size());
+        if (comma > start) {
+            out.push_back(list.substr(start, comma - start));
+        }
+        start = comma + 1;
+    }
+    return out;
 }
 
 // Reads names from the policy lazily; any problem (no policy, a broken file) means no names,
@@ -188,13 +260,24 @@ private:
     unsigned m_sections = 0;
 };
 
-// Values for an option or positional of `app` named `name`.
-void add_values(Answer& answer, const CLI::App& app, const std::string& name, PolicyNames& names) {
-    std::string group;
+// The command path of `app` without the program: "roster override add".
+std::string command_path(const CLI::App& app) {
+    std::string path;
     for (const auto* a = &app; a != nullptr && a->get_parent() != nullptr; a = a->get_parent()) {
-        group = a->get_name();
+        path = path.empty() ? a->get_name() : a->get_name() + " " + path;
     }
-    const std::string kind = value_kind(name, group);
+    return path;
+}
+
+// Values for an option or positional `opt` of `app`.
+void add_values(Answer& answer, const CLI::App& app, const CLI::Option& opt, PolicyNames& names) {
+    if (auto members = member_values(opt); !members.empty()) {
+        for (auto& m : members) {
+            answer.candidates.push_back({std::move(m), ""});
+        }
+        return;
+    }
+    const std::string kind = value_kind(option_key(opt), command_path(app));
     if (kind.empty()) {
         return;
     }
@@ -202,10 +285,6 @@ void add_values(Answer& answer, const CLI::App& app, const std::string& name, Po
         answer.paths = Paths::files;
     } else if (kind == "dirs") {
         answer.paths = Paths::dirs;
-    } else if (kind == "shells") {
-        for (const auto* shell : {"bash", "zsh", "fish"}) {
-            answer.candidates.push_back({shell, ""});
-        }
     } else if (kind == "formats") {
         for (const auto f : k_common_formats) {
             answer.candidates.push_back({std::string(f), ""});
@@ -215,6 +294,10 @@ void add_values(Answer& answer, const CLI::App& app, const std::string& name, Po
             if (text.find(f) != std::string::npos) {
                 answer.candidates.push_back({std::string(f), ""});
             }
+        }
+    } else if (auto fixed = fixed_values(kind); !fixed.empty()) {
+        for (auto& f : fixed) {
+            answer.candidates.push_back({std::move(f), ""});
         }
     } else {
         auto more = names.get(kind);
@@ -294,14 +377,14 @@ Answer complete(const CLI::App& root, const std::vector<std::string>& words) {
     std::string prefix; // "--format=" when the value is typed into the option's word
     std::string typed = current;
     if (pending != nullptr) {
-        add_values(answer, app, option_key(*pending), names);
+        add_values(answer, app, *pending, names);
     } else if (!only_positionals && starts_with(current, "-")) {
         const auto eq = current.find('=');
         if (eq != std::string::npos) {
             if (const auto* opt = find_option(chain, current.substr(0, eq)); opt != nullptr && takes_value(*opt)) {
                 prefix = current.substr(0, eq + 1);
                 typed = current.substr(eq + 1);
-                add_values(answer, app, option_key(*opt), names);
+                add_values(answer, app, *opt, names);
             }
         } else {
             add_options(answer, chain);
@@ -317,7 +400,7 @@ Answer complete(const CLI::App& root, const std::vector<std::string>& words) {
         for (const auto* opt : pos) {
             const bool many = opt->get_items_expected_max() > 1;
             if (index == 0 || many) {
-                add_values(answer, app, option_key(*opt), names);
+                add_values(answer, app, *opt, names);
                 break;
             }
             --index;

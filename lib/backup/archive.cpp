@@ -108,10 +108,15 @@ void collect(const fs::path& path, const std::string& member, const ArchiveSpec&
     }
 }
 
+// Start writing back to the disk every this many bytes, so that the fsync at the end finds
+// little left to do instead of a whole archive of dirty pages.
+constexpr std::int64_t k_writeback_step = 32 << 20;
+
 struct Sink {
     int fd = -1;
-    Sha256 sha;
+    Sha256Pipeline* sha = nullptr; // hashes the compressed bytes on its own thread
     std::int64_t bytes = 0;
+    std::int64_t flushed = 0; // bytes handed to writeback
     int error = 0;
 };
 
@@ -132,8 +137,14 @@ la_ssize_t write_callback(struct archive* a, void* client, const void* buffer, s
         p += n;
         left -= static_cast<size_t>(n);
     }
-    sink->sha.update(buffer, length);
+    sink->sha->update(buffer, length);
     sink->bytes += static_cast<std::int64_t>(length);
+    if (sink->bytes - sink->flushed >= k_writeback_step) {
+        // Asynchronous: only starts the writeback (fails harmlessly on odd file systems).
+        ::sync_file_range(sink->fd, sink->flushed, sink->bytes - sink->flushed,
+                          SYNC_FILE_RANGE_WRITE);
+        sink->flushed = sink->bytes;
+    }
     return static_cast<la_ssize_t>(length);
 }
 
@@ -207,9 +218,18 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
         items.push_back(item);
     }
 
-    ArchiveWriter w;
+    // Declared before the pipelines, whose workers write into them until they are joined.
+    std::vector<std::string> digests(items.size());
+    std::string archive_digest;
+    // Three stages run side by side: this thread reads and feeds libarchive (whose zstd
+    // workers compress), one thread hashes the members, one hashes the compressed output.
+    Sha256Pipeline member_sha(16, k_buffer);
+    Sha256Pipeline output_sha(8, k_buffer);
     Sink sink;
     sink.fd = fd;
+    sink.sha = &output_sha;
+    // After the sink: freeing an unfinished writer may still call the write callback.
+    ArchiveWriter w;
     archive_write_set_format_pax_restricted(w.a);
     archive_write_add_filter_zstd(w.a);
     archive_write_set_filter_option(w.a, "zstd", "compression-level", std::to_string(spec.level).c_str());
@@ -229,11 +249,12 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
     WrittenArchive result;
     std::vector<ManifestEntry> manifest;
     manifest.reserve(items.size());
-    std::vector<char> buf(k_buffer);
+    std::vector<std::size_t> digest_of; // manifest index -> digests index
     Progress progress;
     progress.bytes_total = total;
     std::int64_t next_report = 0;
-    for (auto& item : items) {
+    for (std::size_t index = 0; index < items.size(); ++index) {
+        Item& item = items[index];
         ManifestEntry m;
         m.path = item.member;
         const auto type = item.st.st_mode & S_IFMT;
@@ -278,16 +299,21 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
             write_failed(w.a, sink, name);
         }
         if (in >= 0) {
-            // Hash exactly what goes into the archive, in the same pass.
-            Sha256 sha;
+            // Hash exactly what goes into the archive, in the same pass: each chunk read is
+            // handed to the hashing thread and to libarchive, which copies it at once.
             std::int64_t left = m.size;
             while (left > 0) {
-                const ssize_t n = ::read(in, buf.data(), static_cast<size_t>(std::min<std::int64_t>(left, k_buffer)));
+                auto* chunk = member_sha.take();
+                char* buf = chunk->data.data();
+                const auto want = static_cast<size_t>(std::min<std::int64_t>(left, k_buffer));
+                const ssize_t n = ::read(in, buf, want);
                 if (n < 0 && errno == EINTR) {
+                    member_sha.submit(chunk); // size 0: hashes nothing, gives the chunk back
                     continue;
                 }
                 if (n < 0) {
                     const int err = errno;
+                    member_sha.submit(chunk);
                     ::close(in);
                     throw Failure(fmt::format("cannot read '{}': {}", item.source.string(), std::strerror(err)));
                 }
@@ -295,13 +321,14 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
                 if (n == 0) {
                     // The file shrank while it was read: pad, as tar does, and say so.
                     got = static_cast<std::size_t>(std::min<std::int64_t>(left, k_buffer));
-                    std::memset(buf.data(), 0, got);
+                    std::memset(buf, 0, got);
                     if (left == m.size || result.notes.empty() || result.notes.back().find(item.source.string()) == std::string::npos) {
                         result.notes.push_back(fmt::format("'{}' shrank while it was read", item.source.string()));
                     }
                 }
-                sha.update(buf.data(), got);
-                if (archive_write_data(w.a, buf.data(), got) < 0) {
+                chunk->size = got;
+                member_sha.submit(chunk);
+                if (archive_write_data(w.a, buf, got) < 0) {
                     ::close(in);
                     write_failed(w.a, sink, name);
                 }
@@ -313,7 +340,9 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
                 }
             }
             ::close(in);
-            m.sha256 = sha.hex();
+            member_sha.finish(&digests[index]);
+            digest_of.resize(manifest.size() + 1, items.size());
+            digest_of[manifest.size()] = index;
             result.source_bytes += m.size;
         }
         if (archive_write_finish_entry(w.a) < ARCHIVE_WARN) {
@@ -323,6 +352,12 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
         manifest.push_back(std::move(m));
     }
 
+    member_sha.wait();
+    for (std::size_t k = 0; k < digest_of.size(); ++k) {
+        if (digest_of[k] < digests.size()) {
+            manifest[k].sha256 = std::move(digests[digest_of[k]]);
+        }
+    }
     const std::string text = manifest_json(manifest, spec.label).dump(1);
     EntryHolder e;
     archive_entry_set_pathname(e.e, k_manifest_member);
@@ -342,7 +377,9 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
     }
     result.files = static_cast<std::int64_t>(manifest.size());
     result.size_bytes = sink.bytes;
-    result.sha256 = sink.sha.hex();
+    output_sha.finish(&archive_digest);
+    output_sha.wait();
+    result.sha256 = std::move(archive_digest);
     return result;
 }
 

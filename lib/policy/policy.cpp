@@ -74,15 +74,23 @@ unsigned policy_names_sections(const std::string& kind) {
     if (kind == "ticket-types" || kind == "ticket-states" || kind == "priorities" || kind == "complaint-types") {
         return section::k_tickets | section::k_people;
     }
-    if (kind == "rotations") {
+    if (kind == "rotations" || kind == "shifts") {
         return section::k_roster | section::k_people;
     }
     if (kind == "checklists") {
         return section::k_checklists;
     }
+    if (kind == "backups") {
+        return section::k_backups;
+    }
+    if (kind == "asset-classes" || kind == "locations" || kind == "asset-fields") {
+        return section::k_assets;
+    }
     return 0;
 }
 
+// Besides the kinds the header lists: "shifts", "locations", "asset-fields" (custom field
+// keys) and "maintenance-kinds" (fixed, needs no policy file).
 std::vector<std::string> policy_names(const Policy& p, const std::string& kind) {
     std::vector<std::string> out;
     if (kind == "people") {
@@ -109,11 +117,25 @@ std::vector<std::string> policy_names(const Policy& p, const std::string& kind) 
         out = p.tickets.complaint_types;
     } else if (kind == "rotations") {
         out = p.roster.rotation_names();
+    } else if (kind == "shifts") {
+        for (const auto& shift : p.roster.shifts) {
+            out.push_back(shift.name);
+        }
     } else if (kind == "checklists") {
         out = p.checklists.names();
+    } else if (kind == "backups") {
+        for (const auto& [name, job] : p.backups.jobs) {
+            out.push_back(name);
+        }
+    } else if (kind == "asset-classes") {
+        out = p.assets.class_ids();
+    } else if (kind == "locations") {
+        out = p.assets.locations;
+    } else if (kind == "asset-fields") {
+        out = p.assets.field_keys();
+    } else if (kind == "maintenance-kinds") {
+        out = maintenance_kinds();
     }
-    // Completion lists the sections that exist today; the sections written later add their
-    // names here (checklists, backups, rotations, ticket types/states/priorities, asset classes).
     return out;
 }
 

@@ -1,7 +1,11 @@
 #include "lib/roster/handover.hpp"
 
+#include "lib/backup/service.hpp"
+#include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/time.hpp"
+#include "lib/inspect/service.hpp"
+#include "lib/inspect/status.hpp"
 #include "lib/notify/notify.hpp"
 #include "lib/roster/audit.hpp"
 #include "lib/roster/duty.hpp"
@@ -63,6 +67,59 @@ nlohmann::json ticket_item(const Context& ctx, const ticket::TicketSummary& t) {
     return j;
 }
 
+// An inspection item whose latest result is WARNING or CRITICAL, with when it was seen so.
+nlohmann::json inspection_item(const Context& ctx, const inspect::ResultRecord& r) {
+    const std::string status = inspect::status_name(r.status);
+    const std::int64_t seen = r.recorded_at.value_or(r.run_started_at);
+    nlohmann::json j{
+        {"checklist", r.checklist}, {"item", r.item},     {"target", r.target}, {"status", status},
+        {"message", r.message},     {"run_id", r.run_id}, {"at", seen}};
+    std::string summary = fmt::format("{}/{}", r.checklist, r.item);
+    if (!r.target.empty()) {
+        summary += fmt::format(" on {}", r.target);
+    }
+    // Plugin output usually starts with the status ("CRITICAL - disk full"): say it once.
+    if (r.message.rfind(status, 0) == 0) {
+        summary += fmt::format(": {}", r.message);
+    } else if (r.message.empty()) {
+        summary += fmt::format(": {}", status);
+    } else {
+        summary += fmt::format(": {} - {}", status, r.message);
+    }
+    summary += fmt::format(" (run {}, {})", r.run_id, core::format_time_short(seen, ctx.zone()));
+    j["summary"] = summary;
+    return j;
+}
+
+// A job is stale when it has no good backup at all, or its newest good backup is older than
+// the job's max_age (the same calendar rule `backup status` applies). A failed run inside
+// max_age is not stale: `backup status` reports it, and an older good backup still exists.
+std::optional<nlohmann::json> stale_backup_item(const Context& ctx, const backup::JobStatus& s) {
+    const auto it = ctx.policy.backups.jobs.find(s.job);
+    if (it == ctx.policy.backups.jobs.end()) {
+        return std::nullopt;
+    }
+    const auto& max_age = it->second.max_age;
+    std::string why;
+    if (!s.last_success_at) {
+        why = s.last_run_id ? fmt::format("no successful backup (last run {} {})", *s.last_run_id,
+                                          s.last_run_status)
+                            : std::string("never ran");
+    } else if (max_age && core::add_calendar(*s.last_success_at, *max_age, ctx.zone()) < ctx.now) {
+        why = fmt::format("newest backup is {} old, past max_age {}",
+                          core::format_seconds(ctx.now - *s.last_success_at),
+                          core::format_duration(*max_age));
+    } else {
+        return std::nullopt;
+    }
+    nlohmann::json j{{"job", s.job}, {"kind", s.kind}, {"reason", why}};
+    j["last_success_at"] =
+        s.last_success_at ? nlohmann::json(*s.last_success_at) : nlohmann::json();
+    j["max_age"] = max_age ? nlohmann::json(core::format_duration(*max_age)) : nlohmann::json();
+    j["summary"] = fmt::format("{}: {}", s.job, why);
+    return j;
+}
+
 } // namespace
 
 nlohmann::json handover_snapshot(const Context& ctx) {
@@ -71,10 +128,8 @@ nlohmann::json handover_snapshot(const Context& ctx) {
     s["slas"] = nlohmann::json::array();
     s["inspections"] = nlohmann::json::array();
     s["backups"] = nlohmann::json::array();
-    // Inspections and backups publish no summary API yet; the snapshot says what it lacks
-    // rather than pretending that nothing failed.
-    s["unavailable"] = nlohmann::json::array({"inspections", "backups"});
-    // The ticket service takes a mutable Context (it refreshes SLA clocks as it reads).
+    // The domain services take a mutable Context (the ticket service refreshes SLA clocks as
+    // it reads).
     Context c = ctx;
     const auto names = ctx.policy.tickets.priority_names();
     // "P1/P2": the two most urgent priorities of the policy, whatever they are called.
@@ -87,6 +142,19 @@ nlohmann::json handover_snapshot(const Context& ctx) {
     }
     for (const auto& t : ticket::at_risk_tickets(c, k_at_risk_share)) {
         s["slas"].push_back(ticket_item(ctx, t));
+    }
+    // Only items of checklists the policy still has: a removed check cannot recover, and
+    // would otherwise be handed over for ever.
+    for (const auto& r : inspect::failed_items_now(c)) {
+        const auto* list = ctx.policy.checklists.find(r.checklist);
+        if (list != nullptr && list->item(r.item) != nullptr) {
+            s["inspections"].push_back(inspection_item(ctx, r));
+        }
+    }
+    for (const auto& job : backup::job_statuses(c)) {
+        if (auto item = stale_backup_item(ctx, job)) {
+            s["backups"].push_back(std::move(*item));
+        }
     }
     return s;
 }

@@ -21,8 +21,9 @@ struct HandoverRequest {
 };
 
 /// A recorded handover. `snapshot` holds the lists "tickets" (open P1/P2), "slas" (breached or
-/// at risk), "inspections" (failed), "backups" (stale) and "unavailable" (the lists this build
-/// could not collect).
+/// at risk), "inspections" (items whose latest result is WARNING or CRITICAL) and "backups"
+/// (jobs with no good backup or past max_age); handovers recorded by older builds may also
+/// hold "unavailable" (the lists that build could not collect).
 struct Handover {
     std::int64_t id = 0;
     std::int64_t at = 0;

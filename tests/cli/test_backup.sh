@@ -205,6 +205,21 @@ expect_eq "0" "$(find "$B/big" -name '*.partial' | wc -l)" "the next run removes
 run --format json backup list big
 expect_true "the killed run is recorded as interrupted" python3 -c "
 import json,sys; d=json.loads(sys.argv[1]); assert d[0]['status']=='success' and d[1]['status']=='failed' and 'interrupted' in d[1]['error'], d" "$OUT"
+# Members and the archive are hashed on their own threads while the data streams through:
+# what is recorded must still be exactly what sha256sum says (128 MiB: many buffers).
+BIGARCH=$(ls "$B"/big/big-*.tar.zst)
+RECORDED=$(python3 -c "
+import sqlite3,sys; c=sqlite3.connect(sys.argv[1])
+print(c.execute(\"select sha256 from backup_runs where job='big' and status='success'\").fetchone()[0])" "$WORK/ops.db")
+expect_eq "$(sha256sum <"$BIGARCH" | cut -d' ' -f1)" "$RECORDED" "the recorded checksum is the archive's SHA-256"
+zstd -dc "$BIGARCH" | tar -xOf - .opsctl-manifest.json >"$WORK/manifest.json"
+expect_true "every member's SHA-256 in the manifest matches its file" python3 -c "
+import hashlib,json,sys
+m={e['path']: e for e in json.load(open(sys.argv[1]))['members']}
+for i in range(1, 9):
+    p=sys.argv[2] + '/f%d' % i
+    want=hashlib.sha256(open(p,'rb').read()).hexdigest()
+    assert m[p.lstrip('/')]['sha256'] == want, (p, m[p.lstrip('/')])" "$WORK/manifest.json" "$WORK/big"
 rm -rf "$WORK/big" "$B/big"
 
 # Retention: five daily runs, keep daily 2. The third is the newest verified, the second is

@@ -77,27 +77,82 @@ expect_eq "0:" "$RC:$ERR" "broken policy: exit 0 and nothing on stderr"
 run __complete -- --config "$WORK/cfg" --as z
 expect_eq "zhangwei" "$(printf '%s\n' "$OUT" | cut -f1)" "--config on the command line is honoured"
 
-# Conditional cases, for the groups as they exist in this build.
-if has_group ticket; then
-    run __complete -- ti
-    expect_value "ticket" "'ti' completes to ticket"
-    run __complete -- ticket new --priority ""
-    expect_value "P1" "ticket --priority offers the policy's priorities"
-    run __complete -- ticket new --type ""
-    expect_value "incident" "ticket --type offers the policy's types"
-fi
-if has_group roster; then
-    run __complete -- roster now --rotation ""
-    if printf '%s\n' "$OUT" | grep -q .; then pass; else fail "roster --rotation offers the sample rotations"; fi
-fi
-if has_group inspect && "$BIN" inspect --help | grep -q '^  run'; then
-    run __complete -- inspect run ""
-    expect_value "daily" "'inspect run ' offers the sample checklists"
-fi
-if has_group backup && "$BIN" backup --help | grep -q '^  run'; then
-    run __complete -- backup run ""
-    if printf '%s\n' "$OUT" | cut -f1 | grep -qv '^-'; then pass; else fail "'backup run ' offers the sample jobs"; fi
-fi
+# Every group's verbs and every verb's options, as --help lists them, are offered.
+verbs_of() { "$BIN" "$@" --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 && /^  [a-z]/ {print $1}'; }
+options_of() { "$BIN" "$@" --help | grep -oE '^ +(-[a-zA-Z], ?)?--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z0-9-]+'; }
+missing=""
+for g in $groups; do
+    [ "$g" = completion ] && continue
+    run __complete -- "$g" ""
+    offered=$OUT
+    for v in $(verbs_of "$g"); do
+        has "$offered" "$v" || missing="$missing $g:$v"
+        run __complete -- "$g" "$v" --
+        for o in $(options_of "$g" "$v"); do
+            has "$OUT" "$o" || missing="$missing $g.$v:$o"
+        done
+        for sub in $(verbs_of "$g" "$v"); do
+            run __complete -- "$g" "$v" "$sub" --
+            for o in $(options_of "$g" "$v" "$sub"); do
+                has "$OUT" "$o" || missing="$missing $g.$v.$sub:$o"
+            done
+        done
+    done
+done
+expect_eq "" "$missing" "every verb and option that --help lists is completed"
+
+# Values from the policy and from the library, where each option takes them.
+values() { printf '%s\n' "$OUT" | cut -f1 | sort | xargs; }
+run __complete -- ti
+expect_value "ticket" "'ti' completes to ticket"
+run __complete -- ticket new --priority ""
+expect_eq "P1 P2 P3 P4" "$(values)" "ticket --priority offers the policy's priorities"
+run __complete -- ticket new --type ""
+expect_value "incident" "ticket --type offers the policy's types"
+expect_value "change" "ticket --type offers every type"
+run __complete -- ticket list --assignee ""
+expect_value "zhangwei" "--assignee offers people"
+expect_value "chenjing" "--assignee offers every person"
+run __complete -- ticket list --status ""
+expect_value "resolved" "ticket list --status offers workflow states"
+run __complete -- ticket list --team ""
+expect_eq "desk dev network ops security" "$(values)" "--team offers the teams"
+run __complete -- ticket assign 1 ""
+expect_value "lina" "ticket assign ID offers people"
+run __complete -- roster now --rotation ""
+expect_value "ops-primary" "roster --rotation offers the sample rotations"
+expect_value "desk" "roster --rotation offers every rotation"
+run __complete -- roster handover --to ""
+expect_value "liuyang" "roster handover --to offers people"
+run __complete -- roster show --to ""
+expect_eq "" "$OUT" "roster show --to takes a date: nothing offered"
+run __complete -- inspect run ""
+expect_value "daily" "'inspect run ' offers the sample checklists"
+run __complete -- inspect run -j ""
+expect_eq "" "$OUT" "inspect run -j takes a number, not backup jobs"
+run __complete -- backup run ""
+expect_eq "opsctl-db policy" "$(values)" "'backup run ' offers the sample jobs"
+run __complete -- backup verify o
+expect_eq "opsctl-db" "$(values)" "backup verify offers jobs"
+run __complete -- backup restore 1 --to ""
+expect_out ":dirs" "backup restore --to asks for a folder"
+run __complete -- asset list --class ""
+expect_eq "fire-equipment meeting-room network pc server terminal" "$(values)" "asset list --class offers the sample classes"
+run __complete -- asset list --status ""
+expect_value "in_use" "asset --status offers the lifecycle statuses"
+expect_no_value "resolved" "and not ticket states"
+run __complete -- asset list --location ""
+expect_value "机房A" "asset --location offers the policy's locations"
+run __complete -- asset maint add SRV-0001 --kind ""
+expect_eq "check clean other repair upgrade" "$(values)" "asset maint --kind offers the maintenance kinds"
+run __complete -- asset count --by ""
+expect_eq "class location owner status" "$(values)" "an IsMember option offers its members"
+run __complete -- asset transfer --to ""
+expect_value "wangfang" "asset transfer --to offers people"
+run __complete -- asset update SRV-0001 --unset ""
+expect_value "memory_gb" "asset --unset offers the custom field keys"
+run __complete -- report monthly --lang ""
+expect_eq "en zh" "$(values)" "report --lang offers the languages"
 
 # The bash script, driven as bash drives it on Tab.
 bash_complete() {
@@ -121,14 +176,20 @@ OUT=$(cd "$WORK/files" && bash_complete opsctl db backup c 2>&1)
 expect_eq "copy.db" "$OUT" "bash: file names for db backup"
 OUT=$(cd "$WORK/files" && bash_complete opsctl --config s 2>&1)
 expect_eq "subdir" "$OUT" "bash: directories for --config"
-if has_group ticket; then
-    OUT=$(bash_complete opsctl ti 2>&1)
-    expect_eq "ticket" "$OUT" "bash: 'opsctl ti' completes to ticket"
-fi
-if has_group inspect && "$BIN" inspect --help | grep -q '^  run'; then
-    OUT=$(bash_complete opsctl inspect run "" 2>&1)
-    if printf '%s\n' "$OUT" | grep -qx daily; then pass; else fail "bash: 'opsctl inspect run ' offers daily (got: $OUT)"; fi
-fi
+OUT=$(bash_complete opsctl ti 2>&1)
+expect_eq "ticket" "$OUT" "bash: 'opsctl ti' completes to ticket"
+OUT=$(bash_complete opsctl inspect run "" 2>&1)
+expect_value "daily" "bash: 'opsctl inspect run ' offers the sample checklists"
+OUT=$(bash_complete opsctl backup run "" 2>&1)
+expect_value "opsctl-db" "bash: 'opsctl backup run ' offers the sample jobs"
+expect_value "policy" "bash: 'opsctl backup run ' offers every job"
+OUT=$(bash_complete opsctl asset list --class "" 2>&1)
+expect_eq "fire-equipment meeting-room network pc server terminal" "$(printf '%s\n' "$OUT" | sort | xargs)" \
+    "bash: 'opsctl asset list --class ' offers the sample classes"
+OUT=$(bash_complete opsctl ticket list --assignee l 2>&1)
+expect_eq "lina liuyang" "$(printf '%s\n' "$OUT" | sort | xargs)" "bash: --assignee offers people"
+OUT=$(bash_complete opsctl --config "$WORK/cfg" ticket new --priority P 2>&1)
+expect_eq "P1 P2 P3 P4" "$(printf '%s\n' "$OUT" | xargs)" "bash: priorities, with --config on the line"
 
 if command -v shellcheck >/dev/null; then
     expect_true "shellcheck passes on the bash script" shellcheck -s bash "$SRC/completions/opsctl.bash"
@@ -141,6 +202,26 @@ if command -v zsh >/dev/null; then
     expect_eq "_opsctl" "$OUT" "zsh: sourcing the script loads cleanly and registers _opsctl"
     OUT=$(zsh -f -c 'fpath=("$1" $fpath); autoload -U compinit; compinit -u -D; print -r -- $_comps[opsctl]' _ "$SRC/completions" 2>&1)
     expect_eq "_opsctl" "$OUT" "zsh: found through fpath by compinit"
+    # The completion function itself, with zsh's _describe and _files stubbed to print.
+    zsh_complete() {
+        zsh -f -c '
+            compdef() { :; }
+            _describe() { local arr=${@[-1]}; print -rl -- "${(@P)arr}"; }
+            _files() { print -r -- "<files $*>"; }
+            source "$1"; shift
+            words=("$@"); CURRENT=$#
+            _opsctl' _ "$SRC/completions/_opsctl" "$@" 2>&1
+    }
+    OUT=$(zsh_complete opsctl backup run "")
+    expect_eq "opsctl-db policy" "$(printf '%s\n' "$OUT" | sort | xargs)" "zsh: 'opsctl backup run ' offers the jobs"
+    OUT=$(zsh_complete opsctl asset list --class s)
+    expect_eq "server" "$OUT" "zsh: asset classes"
+    OUT=$(zsh_complete opsctl ticket list --assignee l)
+    expect_eq "lina:李娜 liuyang:刘洋" "$(printf '%s\n' "$OUT" | xargs)" "zsh: people with their names"
+    OUT=$(zsh_complete opsctl inspect run "")
+    expect_value "daily" "zsh: 'opsctl inspect run ' offers the checklists"
+    OUT=$(zsh_complete opsctl --config "$WORK/cfg" db backup "")
+    expect_eq "<files >" "$OUT" "zsh: file names for db backup"
 else
     echo "skip: zsh not installed"
 fi
@@ -151,6 +232,10 @@ if command -v fish >/dev/null; then
     expect_eq $'policy\tValidate and show the policy files' "$OUT" "fish: 'opsctl po' completes to policy"
     OUT=$(fish --no-config -c 'source $argv[1]; complete -C "opsctl --format=ts"' "$SRC/completions/opsctl.fish" 2>&1)
     expect_eq "--format=tsv" "$OUT" "fish: --format=VALUE"
+    OUT=$(fish --no-config -c 'source $argv[1]; complete -C "opsctl backup run "' "$SRC/completions/opsctl.fish" 2>&1)
+    expect_eq "opsctl-db policy" "$(printf '%s\n' "$OUT" | cut -f1 | sort | xargs)" "fish: backup jobs"
+    OUT=$(fish --no-config -c 'source $argv[1]; complete -C "opsctl asset list --class s"' "$SRC/completions/opsctl.fish" 2>&1)
+    expect_eq "server" "$(printf '%s\n' "$OUT" | cut -f1)" "fish: asset classes"
 else
     echo "skip: fish not installed"
 fi

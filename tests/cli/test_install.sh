@@ -33,11 +33,18 @@ expected=(
 for page in "$SRC"/man/*.1; do
     expected+=("usr/share/man/man1/$(basename "$page")")
 done
+# Every sample policy, crontab and unit is shipped as an example.
+while IFS= read -r f; do
+    expected+=("usr/share/opsctl/examples/${f#./}")
+done < <(cd "$SRC/config" && find . -type f)
 for f in "${expected[@]}"; do
     expect_true "installed $f" test -f "$ROOT/$f"
 done
 expect_true "the binary is executable" test -x "$ROOT/usr/bin/opsctl"
 if [ -z "$(find "$ROOT" -name '*.inc' -o -name '*.in')" ]; then pass; else fail "man page sources were installed"; fi
+expect_eq "usr" "$(find "$ROOT" -mindepth 1 -maxdepth 1 -printf '%f\n')" "everything installs under the prefix (nothing outside DESTDIR/usr)"
+extra=$(cd "$ROOT" && find . -type f | sed 's|^\./||' | sort | comm -23 - <(printf '%s\n' "${expected[@]}" | sort))
+expect_eq "" "$extra" "nothing is installed that the test does not expect"
 
 BIN="$ROOT/usr/bin/opsctl"
 run --version
@@ -104,13 +111,40 @@ if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v d
             if [[ $contents == *" $f"* ]]; then pass; else fail "the package lacks $f"; fi
         done
         expect_eq "opsctl" "$(dpkg-deb -f "$deb" Package)" "the package is called opsctl"
+        long=$(dpkg-deb -f "$deb" Description | awk 'length > 80')
+        expect_eq "" "$long" "the package description keeps within 80 columns"
         version=$("$BIN" --version | awk '{print $2}')
         expect_eq "$version" "$(dpkg-deb -f "$deb" Version)" "the package version is the project's"
         depends=$(dpkg-deb -f "$deb" Depends)
-        # The libraries the binary links today (others join as the code starts to use them).
+        # Every shared library the binary links is declared through its Debian package
+        # (dpkg-shlibdeps), whatever the code starts to use later.
+        declared=$(printf '%s\n' "$depends" | tr ',|' '\n\n' | sed 's/^ *//; s/[ (:].*//')
+        needed=$(objdump -p "$BUILD/opsctl" | awk '$1 == "NEEDED" {print $2}')
+        if [ -n "$needed" ]; then pass; else fail "objdump found no NEEDED libraries in $BUILD/opsctl"; fi
+        for so in $needed; do
+            file=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64|64bit|AArch64/ {print $NF; exit}')
+            pkg=""
+            if [ -n "$file" ]; then
+                # dpkg knows a file under the path its package ships it at: /lib or /usr/lib.
+                real=$(readlink -f "$file")
+                pkg=$(dpkg -S "*/$(basename "$real")" 2>/dev/null |
+                    awk -F': ' -v a="$real" -v b="${real#/usr}" '$2 == a || $2 == b {print $1; exit}' | cut -d: -f1)
+            fi
+            if [ -z "$pkg" ]; then
+                echo "note: no Debian package found for $so"
+                continue
+            fi
+            if printf '%s\n' "$declared" | grep -qx -- "$pkg"; then pass; else fail "Depends lacks $pkg (for $so): $depends"; fi
+        done
         for lib in libc6 libstdc++6 libsqlite3 libyaml-cpp; do
             if [[ $depends == *"$lib"* ]]; then pass; else fail "Depends lacks $lib: $depends"; fi
         done
+        # The package installs as a whole: same files as cmake --install, and a working binary.
+        mkdir -p "$WORK/debroot"
+        dpkg-deb -x "$deb" "$WORK/debroot"
+        expect_eq "" "$(cd "$WORK/debroot" && find . -type f | sed 's|^\./||' | sort | comm -3 - <(cd "$ROOT" && find . -type f | sed 's|^\./||' | sort))" \
+            "the package holds the same files as cmake --install"
+        expect_true "the packaged binary runs" "$WORK/debroot/usr/bin/opsctl" --version
     else
         fail "cpack wrote no opsctl_*.deb"
     fi

@@ -141,7 +141,29 @@ expect_true "UIDs and content are stable between runs" cmp -s "$ICS" "$WORK/agai
 run --format ics roster show --from 2026-10-09 --to 2026-10-09 --rotation ops-primary
 expect_out "SUMMARY:刘洋 on duty (ops-primary\\, day) [override]" "the summary names the person in Chinese and marks the override"
 
-# Handovers list the urgent open tickets of the moment.
+# Handovers list the urgent open tickets, the inspection items still failing and the stale
+# backups of the moment. A checklist with one failing item, a job that never ran, a job whose
+# newest backup is past its max_age (2d) and one that is fresh.
+cat >"$WORK/cfg/policies/handover-checks.yaml" <<YAML
+checklists:
+  handover-watch:
+    every: 1d
+    items:
+      service: {kind: command, shell: true, command: 'test -e $WORK/up && echo "OK - up" || { echo "CRITICAL - service down"; exit 2; }'}
+      fine: {kind: command, command: [/bin/sh, -c, 'echo "OK - fine"']}
+backups:
+  never-run:
+    kind: database
+    dest: backups/never-run
+    every: 1d
+    max_age: 2d
+YAML
+OPSCTL_NOW=2026-10-06T10:00:00+08:00 run backup run opsctl-db
+expect_rc 0 "back up the database three days before"
+OPSCTL_NOW=2026-10-09T09:00:00+08:00 run backup run policy
+expect_rc 0 "back up the policy an hour before"
+OPSCTL_NOW=2026-10-09T09:30:00+08:00 run inspect run handover-watch
+expect_rc 2 "the watched service is down"
 OPSCTL_NOW=2026-10-09T08:00:00+08:00 run -q ticket new --type incident --priority P1 --title "核心交换机宕机"
 expect_rc 0 "open a P1 incident"
 P1=$OUT
@@ -154,7 +176,15 @@ expect_out "ops-primary" "the handover is for the rotation alice is on"
 expect_true "by default it goes to whoever follows (liuyang's override from 13:00)" grep -q "^To: *liuyang$" <<<"$OUT"
 expect_out "#$P1 P1 核心交换机宕机" "the handover lists the open P1 ticket"
 expect_no_out "打印机卡纸" "but not a P3 one"
-expect_out "Not collected" "and says what it could not collect"
+expect_true "it lists the failing inspection item" grep -Eq "handover-watch/service on [^ ]+: CRITICAL - service down \(run [0-9]+, 2026-10-09 09:30\)" <<<"$OUT"
+expect_no_out "handover-watch/fine" "but not an item that passed"
+expect_out "opsctl-db: newest backup is 3d" "it lists the backup past its max_age, with its age"
+expect_out "past max_age 2d" "and the max_age it passed"
+expect_out "never-run: never ran" "it lists the job that never ran"
+expect_no_out "policy: " "but not the fresh backup"
+expect_true "the counts are shown" grep -Eq "^Failed inspections: *1$" <<<"$OUT"
+expect_true "the counts are shown" grep -Eq "^Stale backups: *2$" <<<"$OUT"
+expect_no_out "Not collected" "everything was collected"
 run --format json roster handovers
 expect_rc 0 "list handovers"
 expect_true "the handover is listed with its snapshot" python3 -c "
@@ -163,9 +193,29 @@ rows=json.loads(sys.argv[1])
 assert len(rows)==1 and rows[0]['from']=='alice' and rows[0]['note'].startswith('交换机'), rows
 snap=json.loads(rows[0]['snapshot'])
 assert set(['tickets','slas','inspections','backups']) <= set(snap), snap
-assert [t['priority'] for t in snap['tickets']]==['P1'] and rows[0]['open_tickets']==1, snap" "$OUT"
+assert [t['priority'] for t in snap['tickets']]==['P1'] and rows[0]['open_tickets']==1, snap
+assert [(i['checklist'], i['item'], i['status']) for i in snap['inspections']]==[('handover-watch','service','CRITICAL')], snap
+assert rows[0]['failed_inspections']==1, rows[0]
+assert sorted(b['job'] for b in snap['backups'])==['never-run','opsctl-db'] and rows[0]['stale_backups']==2, snap
+assert 'unavailable' not in snap, snap" "$OUT"
 run roster handovers --since 2026-10-10
 expect_no_out "alice" "--since leaves out earlier handovers"
+
+# Once the service is back and the database backed up, the next handover lists neither.
+touch "$WORK/up"
+OPSCTL_NOW=2026-10-09T10:10:00+08:00 run inspect run handover-watch
+expect_rc 0 "the watched service is back"
+OPSCTL_NOW=2026-10-09T10:10:00+08:00 run backup run opsctl-db
+expect_rc 0 "back up the database again"
+OPSCTL_NOW=2026-10-09T10:20:00+08:00 run --as alice --format json roster handover
+expect_rc 0 "a second handover"
+expect_true "a recovered item and a fresh job are no longer handed over" python3 -c "
+import json,sys
+rec=json.loads(sys.argv[1])
+rec=rec[0] if isinstance(rec, list) else rec
+snap=rec['snapshot'] if isinstance(rec['snapshot'], dict) else json.loads(rec['snapshot'])
+assert snap['inspections']==[] and rec['failed_inspections']==0, rec
+assert [b['job'] for b in snap['backups']]==['never-run'] and rec['stale_backups']==1, rec" "$OUT"
 run --as nobody roster handover
 expect_rc 66 "an unknown person cannot hand over"
 

@@ -3,6 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fcntl.h>
+#include <string>
+#include <unistd.h>
 
 using namespace opsctl::util;
 
@@ -60,4 +64,45 @@ TEST_CASE("a minimal environment replaces ours") {
     CHECK(r.out.find("OPSCTL_SECRET_FOR_TEST") == std::string::npos);
     CHECK(r.out.find("PATH=") != std::string::npos);
     ::unsetenv("OPSCTL_SECRET_FOR_TEST");
+}
+
+TEST_CASE("the child starts clean: own process group, no inherited descriptors, its cwd") {
+    SUBCASE("it leads its own process group, so that a timeout reaches every descendant") {
+        const auto r = run_process(
+            {"sh", "-c",
+             "read -r pid comm state ppid pgrp rest </proc/self/stat; [ \"$pgrp\" = \"$$\" ]"});
+        CHECK(r.exit_code == 0);
+    }
+    SUBCASE("a descriptor opened without O_CLOEXEC (a database, a lock) is not inherited") {
+        const int fd = ::open("/dev/null", O_RDONLY);
+        REQUIRE(fd > 2);
+        const auto r =
+            run_process({"sh", "-c", "[ ! -e /proc/self/fd/" + std::to_string(fd) + " ]"});
+        ::close(fd);
+        CHECK(r.exit_code == 0);
+    }
+    SUBCASE("it runs in the given folder; a missing folder is reported, not thrown") {
+        ProcessOptions o;
+        o.cwd = "/tmp";
+        CHECK(run_process({"pwd"}, o).out == "/tmp\n");
+        o.cwd = "/nonexistent/folder";
+        const auto r = run_process({"pwd"}, o);
+        CHECK(r.spawn_failed);
+        CHECK(r.err.find("cannot run 'pwd'") != std::string::npos);
+    }
+    SUBCASE("stdout can go to a file") {
+        const std::string path = "/tmp/opsctl-unit-process-" + std::to_string(::getpid());
+        ProcessOptions o;
+        o.stdout_file = path;
+        const auto r = run_process({"echo", "to a file"}, o);
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.empty());
+        FILE* f = std::fopen(path.c_str(), "r");
+        REQUIRE(f != nullptr);
+        char buf[64] = {};
+        CHECK(std::fgets(buf, sizeof buf, f) != nullptr);
+        std::fclose(f);
+        ::unlink(path.c_str());
+        CHECK(std::string(buf) == "to a file\n");
+    }
 }
