@@ -444,27 +444,33 @@ namespace {
 
 struct Source {
     int fd = -1;
-    Sha256 sha;
+    // The file's checksum is computed on its own thread from the very buffers libarchive
+    // decompresses. A buffer must stay valid until the next read callback, and a chunk can
+    // only be taken again once it is hashed and a later read has started: the pool
+    // guarantees both.
+    Sha256Pipeline sha{8, k_buffer};
     std::int64_t bytes = 0;
-    std::vector<char> buf = std::vector<char>(k_buffer);
     int error = 0;
 };
 
 la_ssize_t read_callback(struct archive* a, void* client, const void** out) {
     auto* src = static_cast<Source*>(client);
+    auto* chunk = src->sha.take();
     while (true) {
-        const ssize_t n = ::read(src->fd, src->buf.data(), src->buf.size());
+        const ssize_t n = ::read(src->fd, chunk->data.data(), chunk->data.size());
         if (n < 0 && errno == EINTR) {
             continue;
         }
         if (n < 0) {
             src->error = errno;
+            src->sha.submit(chunk); // size 0: hashes nothing, gives the chunk back
             archive_set_error(a, errno, "%s", std::strerror(errno));
             return -1;
         }
-        src->sha.update(src->buf.data(), static_cast<std::size_t>(n));
+        chunk->size = static_cast<std::size_t>(n);
+        src->sha.submit(chunk);
         src->bytes += n;
-        *out = src->buf.data();
+        *out = chunk->data.data();
         return n;
     }
 }
@@ -651,7 +657,8 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
     }
     ::close(src.fd);
     check.size_bytes = src.bytes;
-    check.sha256 = src.sha.hex();
+    src.sha.finish(&check.sha256);
+    src.sha.wait();
     if (spec.progress) {
         progress.bytes_done = src.bytes;
         spec.progress(progress);
