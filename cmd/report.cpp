@@ -18,9 +18,10 @@ namespace {
 namespace ps = policy::section;
 // The review reads every group's records; from the policy it needs the names and titles of
 // ticket types and priorities, the roster (whose schedule is computed, not stored), the
-// calendar and people it rests on, and its own settings.
-constexpr unsigned k_sections =
-    ps::k_tickets | ps::k_report | ps::k_calendar | ps::k_people | ps::k_roster;
+// calendar and people it rests on, checklists and backup jobs (schedules, max_age), asset
+// classes (cadences, service lives) and its own settings.
+constexpr unsigned k_sections = ps::k_tickets | ps::k_report | ps::k_calendar | ps::k_people | ps::k_roster |
+                                ps::k_checklists | ps::k_backups | ps::k_assets;
 
 struct MonthlyOptions {
     std::string month, out, out_dir, lang;
@@ -123,9 +124,9 @@ void register_report(CLI::App& app, Globals& g) {
     const std::vector<std::pair<report::TableName, const char*>> tables = {
         {report::TableName::tickets, "Tickets opened by type and priority"},
         {report::TableName::sla, "SLA attainment per priority (response and resolution)"},
-        {report::TableName::inspections, "Inspection runs and pass rate per checklist"},
-        {report::TableName::backups, "Backup runs, success and verification per job"},
-        {report::TableName::assets, "Assets by class: in use, added, retired"},
+        {report::TableName::inspections, "Inspection runs, pass rate and overdue state per checklist"},
+        {report::TableName::backups, "Backup runs, success, verification and days past max_age per job"},
+        {report::TableName::assets, "Assets by class: in service, added, retired, disposed"},
         {report::TableName::roster, "Duty hours, handovers and attendance per person"},
     };
     for (const auto& [name, help] : tables) {

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace opsctl::report {
 
 using output::Table;
@@ -47,6 +49,32 @@ std::string fill(std::string text, const std::vector<std::pair<std::string, std:
     }
     return text;
 }
+
+std::optional<double> percent_of(std::int64_t part, std::int64_t whole) {
+    if (whole <= 0) {
+        return std::nullopt;
+    }
+    return 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+}
+
+output::Cell percent_cell(std::int64_t part, std::int64_t whole) {
+    const auto p = percent_of(part, whole);
+    return p ? output::Cell::number(*p, 1) : output::Cell::null();
+}
+
+std::optional<double> count_value(std::int64_t value) { return static_cast<double>(value); }
+
+void add_more_actions(std::vector<ActionItem>& actions, const std::string& kind, std::int64_t total,
+                      std::size_t shown, Language lang) {
+    if (total <= static_cast<std::int64_t>(shown)) {
+        return;
+    }
+    actions.push_back(
+        {kind, fill(tr(lang, "list.more"), {{"more", std::to_string(total - static_cast<std::int64_t>(shown))}}), "",
+         "", ""});
+}
+
+std::int64_t end_or_now(const Context& ctx, const store::ReportPeriod& p) { return std::min(p.end, ctx.now); }
 
 Table action_table(const std::vector<ActionItem>& actions, Language lang) {
     Table t;
@@ -100,7 +128,7 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
     // One read transaction, so that every figure comes from the same snapshot even while
     // other commands write.
     SQLite::Transaction snapshot(ctx.db.sql(), SQLite::TransactionBehavior::DEFERRED);
-    for (auto* builder : {&ticket_section, &roster_section}) {
+    for (auto* builder : {&ticket_section, &inspect_section, &backup_section, &asset_section, &roster_section}) {
         if (auto section = builder(ctx, in, actions)) {
             review.sections.push_back(std::move(*section));
         }
@@ -151,10 +179,14 @@ Table report_table(Context& ctx, TableName name, const store::ReportPeriod& peri
         return sla_table(ctx, period, lang);
     case TableName::roster:
         return roster_table(ctx, period, lang);
-    default:
-        break;
+    case TableName::inspections:
+        return inspections_table(ctx, period, lang);
+    case TableName::backups:
+        return backups_table(ctx, period, lang);
+    case TableName::assets:
+        return assets_table(ctx, period, lang);
     }
-    throw Failure(fmt::format("the '{}' table needs records this opsctl build does not keep yet", to_string(name)));
+    throw Failure(fmt::format("no report table '{}'", to_string(name)));
 }
 
 } // namespace opsctl::report

@@ -29,6 +29,8 @@ const char* to_string(Unit unit) {
         return "percent";
     case Unit::hours:
         return "hours";
+    case Unit::days:
+        return "days";
     case Unit::score:
         return "score";
     }
@@ -42,6 +44,7 @@ int precision_of(Unit unit) {
     case Unit::count:
         return 0;
     case Unit::percent:
+    case Unit::days:
         return 1;
     case Unit::hours:
     case Unit::score:
@@ -73,6 +76,8 @@ std::string format_value(const Figure& figure, const std::optional<double>& valu
         return fmt::format("{}%", number);
     case Unit::hours:
         return fmt::format("{} {}", number, lang == Language::zh ? "小时" : "h");
+    case Unit::days:
+        return fmt::format("{} {}", number, lang == Language::zh ? "天" : "d");
     default:
         return number;
     }
@@ -99,6 +104,8 @@ std::string format_change(const Figure& figure, Language lang) {
         return fmt::format("{} {}", number, lang == Language::zh ? "个百分点" : "pp");
     case Unit::hours:
         return fmt::format("{} {}", number, lang == Language::zh ? "小时" : "h");
+    case Unit::days:
+        return fmt::format("{} {}", number, lang == Language::zh ? "天" : "d");
     default:
         return number;
     }

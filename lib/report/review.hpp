@@ -20,7 +20,7 @@ const char* to_string(Language lang);
 Language parse_language(const std::string& text, const std::string& what);
 
 /// How a figure's value reads and how its change is written.
-enum class Unit { count, percent, hours, score };
+enum class Unit { count, percent, hours, days, score };
 
 /// One headline figure: this month's value, the previous month's, and the change.
 struct Figure {
@@ -83,13 +83,13 @@ ReviewTable figures_table(const Section& section, Language lang, bool formatted)
 /// Every table of the review in output order, the figures tables included.
 std::vector<ReviewTable> all_tables(const Review& review);
 
-/// A figure's value as shown: "12", "87.5%", "3.25 h", "4.20"; "-" when absent.
+/// A figure's value as shown: "12", "87.5%", "3.25 h", "1.5 d", "4.20"; "-" when absent.
 std::string format_value(const Figure& figure, const std::optional<double>& value, Language lang);
 /// The change against the previous month: "+3", "-2.5 pp", "+0.75 h"; empty when either is absent.
 std::string format_change(const Figure& figure, Language lang);
 /// The change as a number (value - previous), nullopt when either is absent.
 std::optional<double> change_of(const Figure& figure);
-/// The key word of a unit: count, percent, hours, score.
+/// The key word of a unit: count, percent, hours, days, score.
 const char* to_string(Unit unit);
 
 } // namespace opsctl::report

@@ -1,0 +1,226 @@
+// The asset part of the review: added, retired and in service per class, maintenance done
+// against what the class cadences asked for, and warranties and service lives ending in
+// the following month, from lib/store/report_asset; today's overdue maintenance (from
+// lib/asset) becomes action items.
+#include "lib/asset/maintenance.hpp"
+#include "lib/core/duration.hpp"
+#include "lib/core/time.hpp"
+#include "lib/report/sections.hpp"
+#include "lib/report/text.hpp"
+#include "lib/store/report_asset.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <tuple>
+
+namespace opsctl::report {
+
+using output::Cell;
+using output::Table;
+
+namespace {
+
+core::Date minus(core::Date d, const core::Duration& by) {
+    d = core::add_months(d, static_cast<int>(-by.months));
+    return core::add_days(d, -by.days - by.seconds / 86400);
+}
+
+std::string class_title(const Context& ctx, const std::string& cls) {
+    const auto* c = ctx.policy.assets.find_class(cls);
+    return c && !c->label.empty() ? c->label : cls;
+}
+
+// One line of the maintenance table: a class's cadence for one kind in a period.
+struct DueLine {
+    std::string cls, kind;
+    core::Duration every;
+    store::MaintenanceDue due;
+};
+
+std::vector<DueLine> due_lines(Context& ctx, const store::ReportPeriod& p) {
+    // In the month in progress, what fell due by now.
+    const store::ReportPeriod until{p.start, end_or_now(ctx, p)};
+    std::vector<DueLine> out;
+    for (const auto& cls : ctx.policy.assets.classes) {
+        for (const auto& [kind, every] : cls.cadences) {
+            // Due when the last maintenance (or the registration) plus the cadence is at or
+            // before the end: at or before the end less the cadence, on the local calendar.
+            const auto end_day = ctx.zone().date_of(until.end);
+            const auto since_midnight = until.end - ctx.zone().start_of(end_day);
+            const auto cutoff = ctx.zone().start_of(minus(end_day, every)) + since_midnight - every.seconds % 86400;
+            out.push_back({cls.id, kind, every, store::maintenance_due(ctx.db, cls.id, kind, until, cutoff)});
+        }
+    }
+    return out;
+}
+
+// Warranties and service lives ending in the month after the period.
+struct Ending {
+    std::string tag, cls, name, owner, what, date;
+};
+
+std::vector<Ending> endings_after(Context& ctx, const store::ReportPeriod& p) {
+    const auto first = ctx.zone().date_of(p.end);
+    const core::Date next_first{first.year, first.month, 1};
+    const auto next_last = core::add_days(core::add_months(next_first, 1), -1);
+    std::vector<Ending> out;
+    for (const auto& a : store::warranties_ending_between(ctx.db, core::format_date(next_first),
+                                                          core::format_date(next_last))) {
+        out.push_back({a.tag, a.cls, a.name, a.owner, "warranty", a.date});
+    }
+    for (const auto& cls : ctx.policy.assets.classes) {
+        if (!cls.service_life) {
+            continue;
+        }
+        for (const auto& a : store::purchased_between(ctx.db, cls.id, core::format_date(minus(next_first, *cls.service_life)),
+                                                      core::format_date(minus(next_last, *cls.service_life)))) {
+            auto end = *core::parse_date(a.date);
+            end = core::add_months(end, static_cast<int>(cls.service_life->months));
+            end = core::add_days(end, cls.service_life->days + cls.service_life->seconds / 86400);
+            out.push_back({a.tag, a.cls, a.name, a.owner, "service_life", core::format_date(end)});
+        }
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Ending& x, const Ending& y) {
+        return std::tie(x.date, x.tag, x.what) < std::tie(y.date, y.tag, y.what);
+    });
+    return out;
+}
+
+struct AssetMonth {
+    std::vector<store::AssetClassCounts> classes;
+    std::vector<DueLine> due;
+    std::vector<Ending> ending;
+    std::int64_t in_service = 0, added = 0, retired = 0, records = 0, due_count = 0, done = 0;
+    std::int64_t warranties = 0, service_lives = 0;
+};
+
+AssetMonth asset_month(Context& ctx, const store::ReportPeriod& p) {
+    AssetMonth m;
+    m.classes = store::assets_by_class(ctx.db, p);
+    for (const auto& c : m.classes) {
+        m.in_service += c.in_service;
+        m.added += c.added;
+        m.retired += c.retired;
+    }
+    for (const auto& [kind, n] : store::maintenance_by_kind(ctx.db, p)) {
+        m.records += n;
+    }
+    m.due = due_lines(ctx, p);
+    for (const auto& d : m.due) {
+        m.due_count += d.due.due;
+        m.done += d.due.done;
+    }
+    m.ending = endings_after(ctx, p);
+    for (const auto& e : m.ending) {
+        (e.what == "warranty" ? m.warranties : m.service_lives) += 1;
+    }
+    return m;
+}
+
+Table class_table(const Context& ctx, const std::vector<store::AssetClassCounts>& classes, Language lang) {
+    Table t;
+    t.add_column("class", tr(lang, "col.class"))
+        .add_column("title", tr(lang, "col.title"))
+        .add_column("in_service", tr(lang, "col.in_service"))
+        .add_column("added", tr(lang, "col.added"))
+        .add_column("retired", tr(lang, "col.retired"))
+        .add_column("disposed", tr(lang, "col.disposed"));
+    for (const auto& c : classes) {
+        t.add_row({c.cls, class_title(ctx, c.cls), Cell::integer(c.in_service), Cell::integer(c.added),
+                   Cell::integer(c.retired), Cell::integer(c.disposed)});
+    }
+    return t;
+}
+
+} // namespace
+
+Table assets_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
+    return class_table(ctx, store::assets_by_class(ctx.db, p), lang);
+}
+
+std::optional<Section> asset_section(Context& ctx, const SectionInput& in, std::vector<ActionItem>& actions) {
+    if (!store::report_has_assets(ctx.db)) {
+        return std::nullopt;
+    }
+    const Language lang = in.lang;
+    const auto cur = asset_month(ctx, in.current);
+    const auto prev = asset_month(ctx, in.previous);
+
+    Section s;
+    s.key = "assets";
+    s.title = tr(lang, "assets.title");
+    auto add = [&](std::string key, Unit unit, std::optional<double> v, std::optional<double> p) {
+        s.figures.push_back({key, tr(lang, "fig." + key), unit, v, p});
+    };
+    add("assets_in_service", Unit::count, count_value(cur.in_service), count_value(prev.in_service));
+    add("assets_added", Unit::count, count_value(cur.added), count_value(prev.added));
+    add("assets_retired", Unit::count, count_value(cur.retired), count_value(prev.retired));
+    add("maintenance_records", Unit::count, count_value(cur.records), count_value(prev.records));
+    add("maintenance_due", Unit::count, count_value(cur.due_count), count_value(prev.due_count));
+    add("maintenance_done", Unit::percent, percent_of(cur.done, cur.due_count), percent_of(prev.done, prev.due_count));
+    add("warranties_ending", Unit::count, count_value(cur.warranties), count_value(prev.warranties));
+    add("service_lives_ending", Unit::count, count_value(cur.service_lives), count_value(prev.service_lives));
+    auto shown = [&](std::size_t i) { return format_value(s.figures[i], s.figures[i].value, lang); };
+    s.sentences.push_back(fill(tr(lang, "sentence.assets"), {{"added", shown(1)},
+                                                             {"retired", shown(2)},
+                                                             {"in_service", shown(0)},
+                                                             {"done", std::to_string(cur.done)},
+                                                             {"due", shown(4)},
+                                                             {"records", shown(3)},
+                                                             {"warranties", shown(6)},
+                                                             {"lives", shown(7)}}));
+
+    s.tables.push_back({"assets_by_class", tr(lang, "tbl.assets_by_class"), class_table(ctx, cur.classes, lang)});
+
+    ReviewTable m{"maintenance_due", tr(lang, "tbl.maintenance_due"), {}};
+    m.table.add_column("class", tr(lang, "col.class"))
+        .add_column("kind", tr(lang, "col.kind"))
+        .add_column("every", tr(lang, "col.every"))
+        .add_column("due", tr(lang, "col.due"))
+        .add_column("done", tr(lang, "col.done"))
+        .add_column("not_done", tr(lang, "col.not_done"))
+        .add_column("done_rate", tr(lang, "col.done_rate"));
+    for (const auto& d : cur.due) {
+        if (d.due.due == 0) {
+            continue;
+        }
+        m.table.add_row({d.cls, d.kind, core::format_duration(d.every), Cell::integer(d.due.due),
+                         Cell::integer(d.due.done), Cell::integer(d.due.due - d.due.done),
+                         percent_cell(d.due.done, d.due.due)});
+    }
+    s.tables.push_back(std::move(m));
+
+    ReviewTable e{"assets_ending", tr(lang, "tbl.assets_ending"), {}};
+    e.table.add_column("tag", tr(lang, "col.tag"))
+        .add_column("name", tr(lang, "col.asset_name"))
+        .add_column("class", tr(lang, "col.class"))
+        .add_column("owner", tr(lang, "col.owner"))
+        .add_column("what", tr(lang, "col.what"))
+        .add_column("ends", tr(lang, "col.ends"));
+    for (const auto& x : cur.ending) {
+        e.table.add_row({x.tag, x.name, x.cls, x.owner, tr(lang, "ending." + x.what), x.date});
+    }
+    s.tables.push_back(std::move(e));
+
+    // Maintenance overdue today, as `asset due` lists it.
+    const auto limit = ctx.policy.report.list_limit;
+    std::vector<asset::DueItem> overdue;
+    for (auto& d : asset::due_items(ctx, core::Duration{})) {
+        if (d.overdue && d.what != "warranty" && d.what != "service_life") {
+            overdue.push_back(std::move(d));
+        }
+    }
+    for (std::size_t i = 0; i < overdue.size() && i < limit; ++i) {
+        const auto& d = overdue[i];
+        actions.push_back({tr(lang, "action.overdue_maintenance"), fmt::format("{} {}", d.tag, d.name), d.owner,
+                           fmt::format("{} ({})", d.what, d.last_at ? core::format_time_short(*d.last_at, ctx.zone())
+                                                                    : tr(lang, "word.never")),
+                           core::format_time_short(d.due_at, ctx.zone())});
+    }
+    add_more_actions(actions, tr(lang, "action.overdue_maintenance"), static_cast<std::int64_t>(overdue.size()),
+                     std::min(overdue.size(), limit), lang);
+    return s;
+}
+
+} // namespace opsctl::report

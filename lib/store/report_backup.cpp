@@ -1,0 +1,110 @@
+#include "lib/store/report_backup.hpp"
+
+namespace opsctl::store {
+
+namespace {
+
+void bind_period(SQLite::Statement& q, const ReportPeriod& p) {
+    q.bind(1, static_cast<std::int64_t>(p.start));
+    q.bind(2, static_cast<std::int64_t>(p.end));
+}
+
+} // namespace
+
+bool report_has_backups(Database& db) { return report_table_has_rows(db, "backup_runs"); }
+
+std::vector<BackupJobCounts> backup_runs_by_job(Database& db, const ReportPeriod& p) {
+    std::vector<BackupJobCounts> out;
+    if (!report_table_exists(db, "backup_runs")) {
+        return out;
+    }
+    SQLite::Statement q(db.sql(), R"sql(
+SELECT job, MAX(kind), COUNT(*), SUM(status = 'success'), SUM(status = 'failed'),
+       SUM(status = 'success' AND EXISTS (SELECT 1 FROM backup_verifications v WHERE v.run_id = b.id AND v.ok = 1))
+FROM backup_runs b WHERE started_at >= ?1 AND started_at < ?2 GROUP BY job ORDER BY job)sql");
+    bind_period(q, p);
+    while (q.executeStep()) {
+        BackupJobCounts c;
+        c.job = q.getColumn(0).getString();
+        c.kind = q.getColumn(1).getString();
+        c.runs = q.getColumn(2).getInt64();
+        c.success = q.getColumn(3).getInt64();
+        c.failed = q.getColumn(4).getInt64();
+        c.verified = q.getColumn(5).getInt64();
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::optional<std::int64_t> backup_stale_seconds(Database& db, const std::string& job, const ReportPeriod& p,
+                                                 std::int64_t max_age) {
+    if (!report_table_exists(db, "backup_runs") || p.end <= p.start) {
+        return std::nullopt;
+    }
+    // The instants a fresh backup appeared: the newest success before the period (or the
+    // job's first run, when it had none), every success in it, and the period's end as a
+    // sentinel. Between two of them the backup is stale from `previous + max_age` on.
+    SQLite::Statement q(db.sql(), R"sql(
+WITH base AS (SELECT COALESCE(
+                  (SELECT MAX(finished_at) FROM backup_runs WHERE job = ?3 AND status = 'success'
+                     AND finished_at < ?1),
+                  (SELECT MIN(started_at) FROM backup_runs WHERE job = ?3 AND started_at < ?2)) AS t),
+     points AS (SELECT t FROM base WHERE t IS NOT NULL
+                UNION ALL
+                SELECT finished_at FROM backup_runs WHERE job = ?3 AND status = 'success'
+                  AND finished_at >= ?1 AND finished_at < ?2
+                UNION ALL
+                SELECT ?2 WHERE EXISTS (SELECT 1 FROM base WHERE t IS NOT NULL)),
+     spans AS (SELECT t, LAG(t) OVER (ORDER BY t) AS prev FROM points)
+SELECT (SELECT COUNT(*) FROM points),
+       COALESCE(SUM(MAX(0, MIN(t, ?2) - MAX(prev + ?4, ?1))), 0) FROM spans WHERE prev IS NOT NULL)sql");
+    bind_period(q, p);
+    q.bind(3, job);
+    q.bind(4, static_cast<std::int64_t>(max_age));
+    if (!q.executeStep() || q.getColumn(0).getInt64() == 0) {
+        return std::nullopt;
+    }
+    return q.getColumn(1).getInt64();
+}
+
+std::vector<RestoreDrill> restore_drills(Database& db, const ReportPeriod& p, std::int64_t limit) {
+    std::vector<RestoreDrill> out;
+    if (!report_table_exists(db, "backup_restores")) {
+        return out;
+    }
+    SQLite::Statement q(db.sql(), R"sql(
+SELECT x.id, x.run_id, b.job, x.at, x.duration_ms, x.files, x.ok, x.target, x.detail, x.actor, COUNT(*) OVER ()
+FROM backup_restores x JOIN backup_runs b ON b.id = x.run_id
+WHERE x.at >= ?1 AND x.at < ?2 ORDER BY x.at, x.id LIMIT ?3)sql");
+    bind_period(q, p);
+    q.bind(3, static_cast<std::int64_t>(limit));
+    while (q.executeStep()) {
+        RestoreDrill d;
+        d.id = q.getColumn(0).getInt64();
+        d.run_id = q.getColumn(1).getInt64();
+        d.job = q.getColumn(2).getString();
+        d.at = q.getColumn(3).getInt64();
+        d.duration_ms = q.getColumn(4).getInt64();
+        d.files = q.getColumn(5).getInt64();
+        d.ok = q.getColumn(6).getInt() != 0;
+        d.target = q.getColumn(7).getString();
+        d.detail = q.getColumn(8).getString();
+        d.actor = q.getColumn(9).getString();
+        d.total = q.getColumn(10).getInt64();
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+std::pair<std::int64_t, std::int64_t> restore_drill_counts(Database& db, const ReportPeriod& p) {
+    if (!report_table_exists(db, "backup_restores")) {
+        return {0, 0};
+    }
+    SQLite::Statement q(db.sql(),
+                        "SELECT COUNT(*), COALESCE(SUM(ok), 0) FROM backup_restores WHERE at >= ?1 AND at < ?2");
+    bind_period(q, p);
+    q.executeStep();
+    return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
+}
+
+} // namespace opsctl::store

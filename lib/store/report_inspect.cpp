@@ -1,0 +1,143 @@
+#include "lib/store/report_inspect.hpp"
+
+namespace opsctl::store {
+
+namespace {
+
+void bind_period(SQLite::Statement& q, const ReportPeriod& p) {
+    q.bind(1, static_cast<std::int64_t>(p.start));
+    q.bind(2, static_cast<std::int64_t>(p.end));
+}
+
+// The period's runs come from the inspect_runs_started index; their results from the
+// (run_id, item, target) unique index, so a month reads only its own results.
+constexpr const char* k_period_results = "inspect_runs u JOIN inspect_results r ON r.run_id = u.id "
+                                         "WHERE u.started_at >= ?1 AND u.started_at < ?2";
+
+} // namespace
+
+bool report_has_inspections(Database& db) { return report_table_has_rows(db, "inspect_runs"); }
+
+std::vector<ChecklistRunCounts> inspect_runs_by_checklist(Database& db, const ReportPeriod& p) {
+    std::vector<ChecklistRunCounts> out;
+    if (!report_table_exists(db, "inspect_runs")) {
+        return out;
+    }
+    SQLite::Statement q(db.sql(), "SELECT checklist, COUNT(*), SUM(status = 0 AND pending_count = 0), SUM(status = 1), "
+                                  "SUM(status = 2), SUM(status = 3), SUM(pending_count > 0) FROM inspect_runs WHERE started_at >= ?1 AND started_at < ?2 "
+                                  "GROUP BY checklist ORDER BY checklist");
+    bind_period(q, p);
+    while (q.executeStep()) {
+        ChecklistRunCounts c;
+        c.checklist = q.getColumn(0).getString();
+        c.runs = q.getColumn(1).getInt64();
+        c.ok = q.getColumn(2).getInt64();
+        c.warning = q.getColumn(3).getInt64();
+        c.critical = q.getColumn(4).getInt64();
+        c.unknown = q.getColumn(5).getInt64();
+        c.pending = q.getColumn(6).getInt64();
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+InspectTotals inspect_totals(Database& db, const ReportPeriod& p) {
+    InspectTotals t;
+    if (!report_table_exists(db, "inspect_runs")) {
+        return t;
+    }
+    {
+        SQLite::Statement q(db.sql(), "SELECT COUNT(*), COALESCE(SUM(status = 0 AND pending_count = 0), 0) FROM inspect_runs "
+                                      "WHERE started_at >= ?1 AND started_at < ?2");
+        bind_period(q, p);
+        q.executeStep();
+        t.runs = q.getColumn(0).getInt64();
+        t.passed = q.getColumn(1).getInt64();
+    }
+    {
+        // An answer recorded after the period's end still counts as pending in it, so that
+        // the review of a past month reads the same whenever it is made.
+        SQLite::Statement q(db.sql(), std::string("SELECT COALESCE(SUM(r.status IN (1, 2)), 0), "
+                                                  "COALESCE(SUM(r.kind = 'manual' AND (r.status IS NULL OR "
+                                                  "r.recorded_at >= ?2)), 0) FROM ") +
+                                          k_period_results);
+        bind_period(q, p);
+        q.executeStep();
+        t.failed_results = q.getColumn(0).getInt64();
+        t.pending = q.getColumn(1).getInt64();
+    }
+    return t;
+}
+
+std::vector<FailedItem> most_failed_items(Database& db, const ReportPeriod& p, std::int64_t limit) {
+    std::vector<FailedItem> out;
+    if (!report_table_exists(db, "inspect_runs")) {
+        return out;
+    }
+    // The last result of each target that failed, before the period's end, is one seek on
+    // inspect_results_item (checklist, item, target, run_id) per target; run ids grow with
+    // time, as the inspect_latest_results view assumes.
+    SQLite::Statement q(db.sql(), std::string(R"sql(
+WITH f AS (SELECT r.checklist, r.item, r.target, COUNT(*) AS n FROM )sql") + k_period_results + R"sql(
+             AND r.status IN (1, 2) GROUP BY r.checklist, r.item, r.target),
+     last AS (SELECT f.*, (SELECT l.status FROM inspect_results l JOIN inspect_runs lu ON lu.id = l.run_id
+                           WHERE l.checklist = f.checklist AND l.item = f.item AND l.target = f.target
+                             AND lu.started_at < ?2
+                           ORDER BY l.run_id DESC LIMIT 1) AS last_status FROM f)
+SELECT checklist, item, SUM(n) AS failures, COUNT(*), COALESCE(SUM(last_status IN (1, 2)), 0) FROM last
+GROUP BY checklist, item ORDER BY failures DESC, checklist, item LIMIT ?3)sql");
+    bind_period(q, p);
+    q.bind(3, static_cast<std::int64_t>(limit));
+    while (q.executeStep()) {
+        FailedItem f;
+        f.checklist = q.getColumn(0).getString();
+        f.item = q.getColumn(1).getString();
+        f.failures = q.getColumn(2).getInt64();
+        f.targets = q.getColumn(3).getInt64();
+        f.still_failing = q.getColumn(4).getInt64();
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+std::vector<PendingResult> pending_results(Database& db, const ReportPeriod& p, std::int64_t limit) {
+    std::vector<PendingResult> out;
+    if (!report_table_exists(db, "inspect_runs")) {
+        return out;
+    }
+    SQLite::Statement q(db.sql(), std::string("SELECT r.run_id, r.checklist, r.item, r.target, u.started_at, "
+                                              "COUNT(*) OVER () FROM ") +
+                                      k_period_results +
+                                      " AND r.kind = 'manual' AND (r.status IS NULL OR r.recorded_at >= ?2) "
+                                      "ORDER BY u.started_at, r.run_id, r.item, r.target LIMIT ?3");
+    bind_period(q, p);
+    q.bind(3, static_cast<std::int64_t>(limit));
+    while (q.executeStep()) {
+        PendingResult r;
+        r.run_id = q.getColumn(0).getInt64();
+        r.checklist = q.getColumn(1).getString();
+        r.item = q.getColumn(2).getString();
+        r.target = q.getColumn(3).getString();
+        r.started_at = q.getColumn(4).getInt64();
+        r.total = q.getColumn(5).getInt64();
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::map<std::string, std::int64_t> last_inspect_run_before(Database& db, std::int64_t end) {
+    std::map<std::string, std::int64_t> out;
+    if (!report_table_exists(db, "inspect_runs")) {
+        return out;
+    }
+    // MAX per group is one seek per checklist on inspect_runs_checklist_started.
+    SQLite::Statement q(db.sql(),
+                        "SELECT checklist, MAX(started_at) FROM inspect_runs WHERE started_at < ?1 GROUP BY checklist");
+    q.bind(1, static_cast<std::int64_t>(end));
+    while (q.executeStep()) {
+        out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    }
+    return out;
+}
+
+} // namespace opsctl::store
