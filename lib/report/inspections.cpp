@@ -1,6 +1,6 @@
 // The inspection part of the review: runs and pass rate per checklist, the items that failed
 // most, overdue checklists and manual items left pending, from lib/store/report_inspect;
-// today's failing items and overdue checklists for the action items from lib/inspect.
+// overdue checklists for the action items from lib/inspect's schedules.
 #include "lib/core/duration.hpp"
 #include "lib/core/time.hpp"
 #include "lib/inspect/service.hpp"
@@ -183,36 +183,30 @@ std::optional<Section> inspect_section(Context& ctx, const SectionInput& in, std
     }
     s.tables.push_back(std::move(left));
 
-    // What stands today, for the meeting to act on.
-    const auto failing = inspect::failed_items_now(ctx);
-    std::size_t n = 0;
+    // What stands today, for the meeting to act on. The failing and pending items come from
+    // report_inspect's bounded queries rather than inspect::failed_items_now() and
+    // pending_manual_items(), which read every result (seconds on a million).
+    const auto failing = store::inspect_failing_now(ctx.db, limit);
     for (const auto& r : failing) {
-        if (n++ == static_cast<std::size_t>(limit)) {
-            break;
-        }
         actions.push_back({tr(lang, "action.failing_check"), fmt::format("{}/{} @ {}", r.checklist, r.item, r.target),
-                           "", r.message.empty() ? std::string(status_word(r.status.value_or(3))) : r.message,
-                           core::format_time_short(r.run_started_at, ctx.zone())});
+                           "", r.message.empty() ? std::string(status_word(r.status)) : r.message,
+                           core::format_time_short(r.started_at, ctx.zone())});
     }
-    add_more_actions(actions, tr(lang, "action.failing_check"), static_cast<std::int64_t>(failing.size()),
-                     std::min(failing.size(), static_cast<std::size_t>(limit)), lang);
+    add_more_actions(actions, tr(lang, "action.failing_check"), failing.empty() ? 0 : failing.front().total,
+                     failing.size(), lang);
     for (const auto& c : inspect::overdue_checklists(ctx)) {
         actions.push_back({tr(lang, "action.overdue_checklist"), c.name, "",
                            fmt::format("{} {}", tr(lang, "col.every"), core::format_duration(c.every)),
                            c.last ? core::format_time_short(c.due_at, ctx.zone()) : ""});
     }
-    const auto waiting = inspect::pending_manual_items(ctx);
-    n = 0;
+    const auto waiting = store::inspect_pending_now(ctx.db, limit);
     for (const auto& r : waiting) {
-        if (n++ == static_cast<std::size_t>(limit)) {
-            break;
-        }
         actions.push_back({tr(lang, "action.pending_manual"),
                            fmt::format("{}/{} @ {} ({} {})", r.checklist, r.item, r.target, tr(lang, "col.run"), r.run_id),
-                           "", "", core::format_time_short(r.run_started_at, ctx.zone())});
+                           "", "", core::format_time_short(r.started_at, ctx.zone())});
     }
-    add_more_actions(actions, tr(lang, "action.pending_manual"), static_cast<std::int64_t>(waiting.size()),
-                     std::min(waiting.size(), static_cast<std::size_t>(limit)), lang);
+    add_more_actions(actions, tr(lang, "action.pending_manual"), waiting.empty() ? 0 : waiting.front().total,
+                     waiting.size(), lang);
     return s;
 }
 

@@ -140,4 +140,66 @@ std::map<std::string, std::int64_t> last_inspect_run_before(Database& db, std::i
     return out;
 }
 
+std::vector<InspectNowResult> inspect_failing_now(Database& db, std::int64_t limit) {
+    std::vector<InspectNowResult> out;
+    if (!report_table_exists(db, "inspect_runs")) {
+        return out;
+    }
+    // The latest result of each (checklist, item, target) that ever failed: an item failing
+    // now has a failing latest result, so the candidates come from the status index (two
+    // equality ranges, which the planner keeps to) and each latest run is one seek on
+    // inspect_results_item. Grouping every result instead (the inspect_latest_results view)
+    // reads the whole table.
+    SQLite::Statement q(db.sql(), R"sql(
+WITH c AS (SELECT checklist, item, target FROM inspect_results WHERE status = 1
+           UNION SELECT checklist, item, target FROM inspect_results WHERE status = 2),
+     l AS (SELECT c.checklist, c.item, c.target,
+                  (SELECT MAX(x.run_id) FROM inspect_results x WHERE x.checklist = c.checklist
+                     AND x.item = c.item AND x.target = c.target) AS run_id FROM c)
+SELECT r.run_id, r.checklist, r.item, r.target, r.status, r.message, u.started_at, COUNT(*) OVER ()
+FROM l JOIN inspect_results r ON r.run_id = l.run_id AND r.item = l.item AND r.target = l.target
+JOIN inspect_runs u ON u.id = r.run_id WHERE r.status IN (1, 2)
+ORDER BY u.started_at, r.checklist, r.item, r.target LIMIT ?1)sql");
+    q.bind(1, static_cast<std::int64_t>(limit));
+    while (q.executeStep()) {
+        InspectNowResult r;
+        r.run_id = q.getColumn(0).getInt64();
+        r.checklist = q.getColumn(1).getString();
+        r.item = q.getColumn(2).getString();
+        r.target = q.getColumn(3).getString();
+        r.status = q.getColumn(4).getInt();
+        r.message = q.getColumn(5).getString();
+        r.started_at = q.getColumn(6).getInt64();
+        r.total = q.getColumn(7).getInt64();
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::vector<InspectNowResult> inspect_pending_now(Database& db, std::int64_t limit) {
+    std::vector<InspectNowResult> out;
+    if (!report_table_exists(db, "inspect_runs")) {
+        return out;
+    }
+    // The run's start as a scalar subquery rather than a join: with a join the planner walks
+    // every run and all its results; this way it reads the few pending rows from the status
+    // index.
+    SQLite::Statement q(db.sql(), R"sql(
+SELECT r.run_id, r.checklist, r.item, r.target, (SELECT u.started_at FROM inspect_runs u WHERE u.id = r.run_id),
+       COUNT(*) OVER ()
+FROM inspect_results r WHERE r.status IS NULL ORDER BY r.run_id, r.item, r.target LIMIT ?1)sql");
+    q.bind(1, static_cast<std::int64_t>(limit));
+    while (q.executeStep()) {
+        InspectNowResult r;
+        r.run_id = q.getColumn(0).getInt64();
+        r.checklist = q.getColumn(1).getString();
+        r.item = q.getColumn(2).getString();
+        r.target = q.getColumn(3).getString();
+        r.started_at = q.getColumn(4).getInt64();
+        r.total = q.getColumn(5).getInt64();
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
 } // namespace opsctl::store
