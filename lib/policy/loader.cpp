@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 namespace opsctl::policy {
 
@@ -67,9 +69,51 @@ std::vector<fs::path> policy_files(const fs::path& dir) {
     return files;
 }
 
+// The top-level keys of a file written as a plain block mapping (as every policy file is),
+// found without parsing the YAML; nullopt when anything else appears at the top level (flow
+// style, several documents, anchors, quoted or complex keys), and the file is parsed.
+std::optional<std::vector<std::string>> top_level_keys(const std::string& text) {
+    std::vector<std::string> keys;
+    std::size_t pos = 0;
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+        pos = 3;
+    }
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string::npos) {
+            end = text.size();
+        }
+        std::string_view line(text.data() + pos, end - pos);
+        pos = end + 1;
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        if (line.empty() || line[0] == ' ' || line[0] == '\t' || line[0] == '#') {
+            continue;
+        }
+        if (std::string_view("{[-?&*!|>'\"%@`:.").find(line[0]) != std::string_view::npos) {
+            return std::nullopt;
+        }
+        const std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos || (colon + 1 < line.size() && line[colon + 1] != ' ' &&
+                                                line[colon + 1] != '\t')) {
+            return std::nullopt;
+        }
+        std::string_view key = line.substr(0, colon);
+        while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) {
+            key.remove_suffix(1);
+        }
+        keys.emplace_back(key);
+    }
+    return keys;
+}
+
 // Parses every file and splits it into section fragments; YAML syntax errors and
 // unknown sections are reported, and keys set in two files are named with both places.
-std::vector<Fragment> read_fragments(const fs::path& dir, Diagnostics& diag, std::vector<fs::path>& files_out) {
+// A file whose top-level keys are all known sections outside `wanted` is not parsed at all:
+// parsing YAML is most of the start-up time of a command, which needs only a few sections.
+std::vector<Fragment> read_fragments(const fs::path& dir, Diagnostics& diag, std::vector<fs::path>& files_out,
+                                     unsigned wanted = section::k_all) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
         throw ConfigError(fmt::format("no policy directory '{}'", dir.string()),
@@ -95,9 +139,21 @@ std::vector<Fragment> read_fragments(const fs::path& dir, Diagnostics& diag, std
         }
         std::stringstream buffer;
         buffer << in.rdbuf();
+        const std::string text = buffer.str();
+        if (wanted != section::k_all) {
+            if (const auto keys = top_level_keys(text)) {
+                const bool needed = std::any_of(keys->begin(), keys->end(), [&](const std::string& k) {
+                    const unsigned bit = section_bit(k);
+                    return bit == 0 || (bit & wanted) != 0;
+                });
+                if (!needed) {
+                    continue;
+                }
+            }
+        }
         YAML::Node root;
         try {
-            root = YAML::Load(buffer.str());
+            root = YAML::Load(text);
         } catch (const YAML::Exception& e) {
             diag.error(Origin{file, e.mark.line + 1, e.mark.column + 1}, e.msg);
             continue;
@@ -186,7 +242,7 @@ Policy load_policy(const fs::path& dir, unsigned sections) {
     Policy p;
     p.dir = dir;
     sections |= section::k_site;
-    const std::vector<Fragment> fragments = read_fragments(dir, diag, p.files);
+    const std::vector<Fragment> fragments = read_fragments(dir, diag, p.files, sections);
     for (const auto& table : k_sections) {
         const unsigned bit = section_bit(table.name);
         if (!(sections & bit)) {

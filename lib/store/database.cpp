@@ -122,6 +122,17 @@ std::unique_ptr<Database> Database::open(const fs::path& path, const OpenOptions
     return db;
 }
 
+SQLite::Statement& Database::cached(const std::string& sql) {
+    auto it = m_statements.find(sql);
+    if (it == m_statements.end()) {
+        it = m_statements.emplace(sql, std::make_unique<SQLite::Statement>(m_db, sql)).first;
+    } else {
+        it->second->reset();
+        it->second->clearBindings();
+    }
+    return *it->second;
+}
+
 int Database::schema_version() { return m_db.execAndGet("PRAGMA user_version").getInt(); }
 
 void Database::migrate() {

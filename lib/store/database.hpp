@@ -4,6 +4,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -31,6 +32,9 @@ public:
     /// The hash of the newest event, cached for the life of a write transaction.
     std::string& last_event_hash_cache() { return m_last_hash; }
     bool& last_event_hash_known() { return m_last_hash_known; }
+    /// A statement prepared once per connection for `sql`, reset with its bindings cleared
+    /// (for statements run once per change, such as the events INSERT).
+    SQLite::Statement& cached(const std::string& sql);
 
 private:
     Database(const std::filesystem::path& path, int flags);
@@ -40,6 +44,8 @@ private:
     SQLite::Database m_db;
     std::string m_last_hash;
     bool m_last_hash_known = false;
+    // Declared after m_db so that the statements are finalized before the connection closes.
+    std::map<std::string, std::unique_ptr<SQLite::Statement>> m_statements;
 };
 
 /// A write transaction begun with BEGIN IMMEDIATE, so that the lock is taken (or the busy

@@ -51,8 +51,9 @@ std::string event_hash(const Event& e, const std::string& prev_hash, const std::
 std::int64_t record_event(Database& db, const Event& event) {
     auto& sql = db.sql();
     if (!db.last_event_hash_known()) {
-        SQLite::Statement last(sql, "SELECT hash FROM events ORDER BY id DESC LIMIT 1");
+        auto& last = db.cached("SELECT hash FROM events ORDER BY id DESC LIMIT 1");
         db.last_event_hash_cache() = last.executeStep() ? last.getColumn(0).getString() : std::string{};
+        last.reset();
         db.last_event_hash_known() = true;
     }
     const std::string prev = db.last_event_hash_cache();
@@ -60,8 +61,9 @@ std::int64_t record_event(Database& db, const Event& event) {
     // is still written (with U+FFFD) instead of failing the change.
     const std::string fields_text = event.fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     const std::string hash = event_hash(event, prev, fields_text);
-    SQLite::Statement insert(sql, "INSERT INTO events (at, actor, entity, entity_id, action, fields, prev_hash, hash) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    // Prepared once per connection: a bulk change records one event per row.
+    auto& insert = db.cached("INSERT INTO events (at, actor, entity, entity_id, action, fields, prev_hash, hash) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, static_cast<std::int64_t>(event.at));
     insert.bind(2, event.actor);
     insert.bind(3, event.entity);
@@ -71,6 +73,7 @@ std::int64_t record_event(Database& db, const Event& event) {
     insert.bind(7, prev);
     insert.bind(8, hash);
     insert.exec();
+    insert.reset();
     db.last_event_hash_cache() = hash;
     return sql.getLastInsertRowid();
 }

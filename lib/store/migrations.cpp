@@ -11,6 +11,7 @@ const std::vector<Migration>& migrations() {
         {4, "roster", schema_roster()},
         {5, "inspect", schema_inspect()},
         {6, "backup", schema_backup()},
+        {7, "indexes for ticket listings", schema_indexes()},
     };
     return k_migrations;
 }

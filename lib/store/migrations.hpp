@@ -23,5 +23,7 @@ const char* schema_assets();
 const char* schema_roster();
 const char* schema_inspect();
 const char* schema_backup();
+// Later migrations, one file each.
+const char* schema_indexes();
 
 } // namespace opsctl::store

@@ -111,7 +111,8 @@ void mark_escalation(Database& db, std::int64_t ticket_id, const std::string& cl
 /// hash-chained exactly as record_event() does. Use inside one WriteTransaction.
 class TicketBulkWriter {
   public:
-    explicit TicketBulkWriter(Database& db);
+    /// `search_index` false leaves tickets_fts alone (a loader that fills it separately).
+    explicit TicketBulkWriter(Database& db, bool search_index = true);
     ~TicketBulkWriter();
     /// Inserts a ticket and its search entry (comments text as given); returns the id.
     std::int64_t add_ticket(const TicketRow& row, const std::string& comments_text = {});
@@ -124,6 +125,7 @@ class TicketBulkWriter {
     struct Statements;
     Database& m_db;
     std::unique_ptr<Statements> m_st;
+    bool m_search_index = true;
 };
 
 } // namespace opsctl::store

@@ -580,12 +580,14 @@ void link_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::str
 TicketDetail ticket_detail(Context& ctx, std::int64_t id, bool explain_clocks) {
     TicketDetail d;
     d.row = load(ctx, id);
-    auto clocks = refresh_sla(ctx, d.row, explain_clocks);
+    // The history is read once and serves both the clocks and the listing.
+    d.history = store::events_for(ctx.db, "ticket", std::to_string(id));
+    const auto cal = ctx.policy.business_calendar();
+    auto clocks = compute_sla(ctx, cal, d.row, d.history, explain_clocks);
     d.response = std::move(clocks.first);
     d.resolution = std::move(clocks.second);
     d.comments = store::comments_of(ctx.db, id);
     d.links = store::links_of(ctx.db, id);
-    d.history = store::events_for(ctx.db, "ticket", std::to_string(id));
     return d;
 }
 

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -161,6 +162,33 @@ TEST_CASE("only the requested sections are validated") {
     d.write("policies/x.yaml", "calendar:\n  workdays: [funday]\n");
     CHECK_NOTHROW(policy::load_policy(d.dir, policy::section::k_people));
     CHECK_THROWS_AS(policy::load_policy(d.dir, policy::section::k_calendar), ConfigError);
+}
+
+TEST_CASE("files of sections a command does not need are not parsed") {
+    PolicyDir d;
+    d.write("opsctl.yaml", k_base);
+    // A syntax error in the checklists file: ticket commands (people, tickets, ...) still
+    // run, while `policy check` (every section) reports it with its position.
+    d.write("policies/checklists.yaml", "checklists:\n  daily: [unclosed\n");
+    d.write("policies/both.yaml", "# two sections in one file\ncalendar:\n  workdays: [mon]\nreport: {}\n");
+    SUBCASE("a file with only other sections is skipped") {
+        const auto p = policy::load_policy(d.dir, policy::section::k_people);
+        CHECK(p.people.size() == 2);
+        CHECK(p.files.size() == 3);
+    }
+    SUBCASE("a file with one wanted section among others is parsed") {
+        d.write("policies/both.yaml", "calendar:\n  workdays: [funday]\nreport: {}\n");
+        CHECK_THROWS_AS(policy::load_policy(d.dir, policy::section::k_calendar), ConfigError);
+    }
+    SUBCASE("a file in flow style is always parsed") {
+        d.write("policies/flow.yaml", "{checklists: {x: [}\n");
+        CHECK_THROWS_AS(policy::load_policy(d.dir, policy::section::k_people), ConfigError);
+    }
+    SUBCASE("loading every section reports the broken file") {
+        const auto lines = problems_of(d.dir);
+        CHECK(std::any_of(lines.begin(), lines.end(),
+                          [](const std::string& l) { return l.find("checklists.yaml:") != std::string::npos; }));
+    }
 }
 
 TEST_CASE("effective policy shows the merged sections") {
