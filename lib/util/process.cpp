@@ -145,7 +145,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     // copying this process's page tables, which is most of the cost of a short check. It
     // reports a failed exec as its return value.
     SpawnActions actions;
-    posix_spawn_file_actions_adddup2(&actions.fa, options.stdin_data ? in.fd[0] : devnull, 0);
+    if (options.stdin_data || devnull >= 0) {
+        posix_spawn_file_actions_adddup2(&actions.fa, options.stdin_data ? in.fd[0] : devnull, 0);
+    } else {
+        posix_spawn_file_actions_addclose(&actions.fa, 0); // never our own stdin
+    }
     posix_spawn_file_actions_adddup2(&actions.fa, out_file >= 0 ? out_file : out.fd[1], 1);
     const int err_target = options.merge_stderr && out_file < 0 ? out.fd[1] : err.fd[1];
     posix_spawn_file_actions_adddup2(&actions.fa, err_target, 2);
