@@ -89,7 +89,10 @@ int report_error(const opsctl::Error& e) {
 } // namespace
 
 int main(int argc, char** argv) {
-    std::setlocale(LC_ALL, "C.UTF-8");
+    // Only the character type matters (UTF-8 text, file names handed to libarchive): the
+    // other categories of C.UTF-8 are those of "C", and loading all of them opened some twenty
+    // locale files on every run.
+    std::setlocale(LC_CTYPE, "C.UTF-8");
     // A closed pipe (opsctl ... | head) ends output quietly instead of killing us mid-write.
     std::signal(SIGPIPE, SIG_IGN);
     using namespace opsctl;
