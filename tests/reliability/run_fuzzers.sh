@@ -12,6 +12,7 @@ status=0
 found=0
 for bin in "$build"/fuzz/fuzz_*; do
     [ -x "$bin" ] || continue
+    case $bin in */fuzz_replay_*) continue ;; esac # the CTest replays, built beside them
     found=$((found + 1))
     name=$(basename "$bin")
     short=${name#fuzz_}
