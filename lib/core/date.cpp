@@ -48,8 +48,10 @@ int days_in_month(int year, int month) {
 Date add_days(const Date& d, std::int64_t n) { return civil_from_days(days_from_civil(d) + n); }
 
 Date add_months(const Date& d, int n) {
-    int total = d.year * 12 + (d.month - 1) + n;
-    Date r{total / 12, total % 12 + 1, d.day};
+    // 64-bit and floored, so that months before year 0 land in January..December too.
+    const std::int64_t total = std::int64_t{d.year} * 12 + (d.month - 1) + n;
+    const std::int64_t year = total >= 0 ? total / 12 : (total - 11) / 12;
+    Date r{static_cast<int>(year), static_cast<int>(total - year * 12) + 1, d.day};
     r.day = std::min(r.day, days_in_month(r.year, r.month));
     return r;
 }

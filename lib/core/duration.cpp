@@ -65,6 +65,13 @@ std::int64_t add_calendar(std::int64_t t, const Duration& d, const Zone& zone) {
     if (d.months == 0 && d.days == 0) {
         return t + d.seconds;
     }
+    // Ten thousand years is past any retention or interval a policy means; beyond it the
+    // month arithmetic would overflow.
+    constexpr std::int64_t k_max_months = 12 * 10'000;
+    if (d.months > k_max_months || d.months < -k_max_months) {
+        throw DataError(fmt::format("duration '{}' reaches past the calendar", format_duration(d)),
+                        "use at most 10000y");
+    }
     const CivilTime c = zone.to_civil(t);
     Date date = add_months(c.date, static_cast<int>(d.months));
     date = add_days(date, d.days);

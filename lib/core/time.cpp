@@ -102,6 +102,13 @@ std::optional<std::int64_t> parse_time(std::string_view text, const Zone& zone) 
         if (ec != std::errc{} || p != body.data() + body.size() || body.empty()) {
             return std::nullopt;
         }
+        // Only instants that show as four-digit years in every zone (a day's margin inside
+        // 0000-01-01 .. 9999-12-31), so that what is shown can be typed back.
+        constexpr std::int64_t k_first = -62167219200 + 86400;
+        constexpr std::int64_t k_last = 253402300799 - 86400;
+        if (v < k_first || v > k_last) {
+            return std::nullopt;
+        }
         return v;
     }
     auto date = parse_date(text.substr(0, std::min<std::size_t>(10, text.size())));
