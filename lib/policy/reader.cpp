@@ -52,6 +52,11 @@ std::optional<int> parse_time_of_day(std::string_view s) {
 }
 
 Origin Reader::origin(const YAML::Node& node) const {
+    // A key looked up in a mapping that lacks it is an invalid node, which has no mark (Mark()
+    // would throw); the file alone is named then.
+    if (!node.IsDefined()) {
+        return Origin{m_file, 0, 0};
+    }
     const YAML::Mark mark = node.Mark();
     if (mark.is_null()) {
         return Origin{m_file, 0, 0};
@@ -64,7 +69,7 @@ void Reader::error(const YAML::Node& node, std::string message) {
 }
 
 bool Reader::map(const YAML::Node& node, std::string_view what, const std::vector<std::string>& known) {
-    if (!node.IsMap()) {
+    if (!node.IsDefined() || !node.IsMap()) {
         error(node, fmt::format("{} must be a mapping of keys to values", what));
         return false;
     }
@@ -86,7 +91,7 @@ bool Reader::map(const YAML::Node& node, std::string_view what, const std::vecto
 }
 
 bool Reader::sequence(const YAML::Node& node, std::string_view what) {
-    if (!node.IsSequence()) {
+    if (!node.IsDefined() || !node.IsSequence()) {
         error(node, fmt::format("{} must be a list", what));
         return false;
     }
@@ -95,7 +100,7 @@ bool Reader::sequence(const YAML::Node& node, std::string_view what) {
 
 void Reader::entries(const YAML::Node& node, std::string_view what,
                      const std::function<void(const std::string&, const YAML::Node&, const YAML::Node&)>& fn) {
-    if (node.IsNull()) {
+    if (!node.IsDefined() || node.IsNull()) { // absent or empty: no entries
         return;
     }
     if (!node.IsMap()) {

@@ -137,6 +137,12 @@ TEST_CASE("every problem is reported with file:line:col") {
         REQUIRE(lines.size() == 1);
         CHECK(lines[0].rfind(d.path("policies/x.yaml") + ":", 0) == 0);
     }
+    SUBCASE("a workflow without states is reported, not a crash") {
+        // Found by fuzz_policy: looking up the missing 'states' key threw YAML::InvalidNode.
+        d.write("policies/x.yaml", "tickets:\n  workflows:\n    quick:\n      initial: open\n");
+        const auto lines = problems_of(d.dir);
+        CHECK(has(lines, d.path("policies/x.yaml") + ":4:7: workflow 'quick' has no 'states'"));
+    }
     SUBCASE("a key repeated inside one mapping") {
         d.write("policies/x.yaml", "people:\n  bob:\n    name: a\n    name: b\n");
         const auto lines = problems_of(d.dir);
