@@ -3,6 +3,7 @@
 #include "lib/core/error.hpp"
 #include "lib/inspect/status.hpp"
 #include "lib/util/dynlib.hpp"
+#include "lib/util/pattern.hpp"
 #include "lib/util/process.hpp"
 
 #include <curl/curl.h>
@@ -118,6 +119,9 @@ ProbeResult probe_process(const ChecklistItem& item) {
     regex_t re{};
     if (!item.pattern.empty()) {
         const int flags = REG_EXTENDED | REG_NOSUB | (item.ignore_case ? REG_ICASE : 0);
+        if (const auto why = util::unsafe_regex(item.pattern)) {
+            return unknown(fmt::format("bad pattern '{}': {}", item.pattern, *why));
+        }
         if (::regcomp(&re, item.pattern.c_str(), flags) != 0) {
             return unknown(fmt::format("bad pattern '{}'", item.pattern));
         }
@@ -425,6 +429,11 @@ ProbeOutput probe_log_scan(const ChecklistItem& item, const ProbeInput& in) {
         }
     }
     regex_t re{};
+    if (const auto why = util::unsafe_regex(item.pattern)) {
+        ::close(fd);
+        out.result = unknown(fmt::format("bad pattern '{}': {}", item.pattern, *why));
+        return out;
+    }
     if (::regcomp(&re, item.pattern.c_str(), REG_EXTENDED | REG_NOSUB | (item.ignore_case ? REG_ICASE : 0)) != 0) {
         ::close(fd);
         out.result = unknown(fmt::format("bad pattern '{}'", item.pattern));

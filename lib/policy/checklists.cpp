@@ -1,6 +1,7 @@
 #include "lib/policy/checklists.hpp"
 
 #include "lib/policy/parsers.hpp"
+#include "lib/util/pattern.hpp"
 #include "lib/util/text.hpp"
 
 #include <fmt/format.h>
@@ -121,6 +122,10 @@ std::optional<Threshold> threshold(Reader& r, const YAML::Node& map, const std::
 
 void check_regex(Reader& r, const YAML::Node& map, const std::string& key, const std::string& pattern) {
     if (pattern.empty() || has_template(pattern)) {
+        return;
+    }
+    if (const auto why = util::unsafe_regex(pattern)) {
+        r.error(map[key], fmt::format("'{}' is refused as a regular expression: {}", key, *why));
         return;
     }
     // The same engine the probes use: POSIX extended regular expressions.
