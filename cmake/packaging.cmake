@@ -29,15 +29,46 @@ add_custom_command(
   COMMENT "Assembling opsctl-policy(5)" VERBATIM)
 add_custom_target(opsctl_man ALL DEPENDS ${CMAKE_BINARY_DIR}/man/opsctl-policy.5)
 
+# Installed compressed (gzip -9n: reproducible), as Debian's policy asks; man reads them.
 file(GLOB OPSCTL_MAN1_PAGES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/man/*.1)
-install(FILES ${OPSCTL_MAN1_PAGES} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-install(FILES ${CMAKE_BINARY_DIR}/man/opsctl-policy.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
+set(OPSCTL_MAN1_GZ)
+foreach(page ${OPSCTL_MAN1_PAGES})
+  get_filename_component(name ${page} NAME)
+  add_custom_command(
+    OUTPUT ${CMAKE_BINARY_DIR}/man/${name}.gz
+    COMMAND ${CMAKE_COMMAND} -E copy ${page} ${CMAKE_BINARY_DIR}/man/${name}
+    COMMAND gzip -9nf ${name}
+    WORKING_DIRECTORY ${CMAKE_BINARY_DIR}/man
+    DEPENDS ${page} VERBATIM)
+  list(APPEND OPSCTL_MAN1_GZ ${CMAKE_BINARY_DIR}/man/${name}.gz)
+endforeach()
+add_custom_command(
+  OUTPUT ${CMAKE_BINARY_DIR}/man/opsctl-policy.5.gz
+  COMMAND gzip -9nkf opsctl-policy.5
+  WORKING_DIRECTORY ${CMAKE_BINARY_DIR}/man
+  DEPENDS ${CMAKE_BINARY_DIR}/man/opsctl-policy.5 VERBATIM)
+add_custom_target(opsctl_man_gz ALL DEPENDS ${OPSCTL_MAN1_GZ} ${CMAKE_BINARY_DIR}/man/opsctl-policy.5.gz)
+install(FILES ${OPSCTL_MAN1_GZ} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${CMAKE_BINARY_DIR}/man/opsctl-policy.5.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 
 # Where bash-completion, zsh (Debian's vendor directory) and fish look for them.
 install(FILES completions/opsctl.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
   RENAME opsctl)
 install(FILES completions/_opsctl DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
 install(FILES completions/opsctl.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
+
+# Debian looks for the licence and the changelog (compressed, reproducibly) in
+# /usr/share/doc/opsctl.
+configure_file(${CMAKE_SOURCE_DIR}/packaging/changelog.in ${CMAKE_BINARY_DIR}/packaging/changelog @ONLY)
+add_custom_command(
+  OUTPUT ${CMAKE_BINARY_DIR}/packaging/changelog.gz
+  COMMAND gzip -9nkf changelog
+  WORKING_DIRECTORY ${CMAKE_BINARY_DIR}/packaging
+  DEPENDS ${CMAKE_BINARY_DIR}/packaging/changelog
+  COMMENT "Compressing the changelog" VERBATIM)
+add_custom_target(opsctl_changelog ALL DEPENDS ${CMAKE_BINARY_DIR}/packaging/changelog.gz)
+install(FILES ${CMAKE_SOURCE_DIR}/packaging/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${CMAKE_BINARY_DIR}/packaging/changelog.gz DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(CPACK_PACKAGE_NAME opsctl)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -52,8 +83,11 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-# The Depends line comes from the shared libraries the binary links (dpkg-shlibdeps).
+# The Depends line comes from the shared libraries the binary links (dpkg-shlibdeps), plus
+# the ones it opens with dlopen on first use (lib/util/dynlib.hpp), which dpkg-shlibdeps
+# cannot see: libcurl for HTTP checks, libarchive for backups.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4, libarchive13")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "prometheus-node-exporter, bsd-mailx | mailutils")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.com/opsctl")

@@ -401,22 +401,26 @@ void run_asset_export(const AssetExportOptions& opt, Globals& g) {
 
 void run_asset_import(const AssetImportOptions& opt, Globals& g) {
     auto ctx = g.context(k_sections);
-    std::string text;
+    // The import reads its input twice (tags first): a file is read from disk each time,
+    // standard input is kept in memory.
+    std::ifstream file;
+    std::istringstream piped;
+    std::istream* in = &file;
     if (opt.file == "-") {
-        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        piped.str(std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()));
+        in = &piped;
     } else {
-        std::ifstream in(opt.file, std::ios::binary);
-        if (!in) {
+        file.open(opt.file, std::ios::binary);
+        if (!file) {
             throw NotFound(fmt::format("cannot read '{}'", opt.file));
         }
-        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
     asset::ImportOptions io;
     io.dry_run = opt.dry_run;
     io.update = opt.update;
     io.key = opt.key;
     io.source = opt.file == "-" ? "stdin" : opt.file;
-    const auto result = asset::import_assets(ctx, text, io);
+    const auto result = asset::import_assets(ctx, *in, io);
     if (opt.dry_run) {
         output::Table t;
         t.add_column("line", "Line")

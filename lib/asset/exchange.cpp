@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <functional>
+#include <map>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -81,43 +83,70 @@ output::Table export_assets(Context& ctx, const std::string& cls) {
     return t;
 }
 
-ImportResult import_assets(Context& ctx, std::string_view csv, const ImportOptions& opt) {
+ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& opt) {
     if (opt.key != "tag" && opt.key != "serial") {
         throw UsageError(fmt::format("--key must be tag or serial, not '{}'", opt.key));
     }
     std::vector<std::string> problems;
-    std::vector<std::size_t> problem_lines;
+    std::set<std::size_t> problem_lines;
     auto problem = [&](std::size_t line, std::string message) {
-        problem_lines.push_back(line);
-        problems.push_back(fmt::format("{}:{}: {}", opt.source, line, message));
+        problem_lines.insert(line);
+        // Past the reported ones only the count matters: a wrong file should not fill memory.
+        if (problems.size() <= k_max_reported) {
+            problems.push_back(fmt::format("{}:{}: {}", opt.source, line, message));
+        } else {
+            problems.emplace_back();
+        }
     };
 
-    std::vector<util::CsvRecord> records;
-    try {
-        records = util::read_csv(csv);
-    } catch (const util::CsvError& e) {
-        throw DataError(fmt::format("{}:{}: {}", opt.source, e.line(), e.what()), "nothing was imported");
-    }
-    if (records.empty()) {
-        throw DataError(fmt::format("{}: the file is empty (a header row is needed)", opt.source));
-    }
+    // The file is read one record at a time, twice when it has a tag column (see below), so
+    // memory stays bounded by a record and the set of tags, not by the file.
+    util::CsvRecord rec;
+    auto read_all = [&](const std::function<bool()>& each) {
+        try {
+            util::CsvReader reader(in);
+            while (reader.next(rec)) {
+                if (!each()) {
+                    return;
+                }
+            }
+        } catch (const util::CsvError& e) {
+            throw DataError(fmt::format("{}:{}: {}", opt.source, e.line(), e.what()), "nothing was imported");
+        }
+    };
+    auto rewind = [&]() {
+        in.clear();
+        in.seekg(0);
+        if (!in) {
+            throw Failure(fmt::format("cannot read '{}' twice", opt.source));
+        }
+    };
 
     // The header decides which columns a row may set; absent columns keep their values.
     const auto known = exchange_columns(ctx);
     std::vector<std::string> header;
+    std::size_t header_line = 0;
+    read_all([&] {
+        header.assign(rec.fields.begin(), rec.fields.end());
+        header_line = rec.line;
+        return false;
+    });
+    if (header_line == 0) {
+        throw DataError(fmt::format("{}: the file is empty (a header row is needed)", opt.source));
+    }
     std::set<std::string> seen;
-    for (const auto& raw : records.front().fields) {
-        const std::string name(util::trim(raw));
+    for (auto& raw : header) {
+        raw = std::string(util::trim(raw));
+        const std::string& name = raw;
         if (std::find(known.begin(), known.end(), name) == known.end()) {
-            problem(records.front().line, fmt::format("unknown column '{}' ({})", name, util::suggest(name, known)));
+            problem(header_line, fmt::format("unknown column '{}' ({})", name, util::suggest(name, known)));
         } else if (!seen.insert(name).second) {
-            problem(records.front().line, fmt::format("column '{}' appears twice", name));
+            problem(header_line, fmt::format("column '{}' appears twice", name));
         }
-        header.push_back(name);
     }
     const bool has_tag = seen.count("tag") > 0;
     if (opt.key == "serial" && !seen.count("serial")) {
-        problem(records.front().line, "--key serial needs a 'serial' column");
+        problem(header_line, "--key serial needs a 'serial' column");
     }
     if (!problems.empty()) {
         DataError e(fmt::format("the header of '{}' is bad; nothing was imported", opt.source));
@@ -131,36 +160,95 @@ ImportResult import_assets(Context& ctx, std::string_view csv, const ImportOptio
     const std::ptrdiff_t tag_col = column("tag");
     const std::ptrdiff_t serial_col = column("serial");
 
-    // One transaction from the first read to the last write: the checks stay true.
-    store::WriteTransaction tx(ctx.db);
-    store::AssetLookup lookup(ctx.db);
-    store::AssetWriter writer(ctx.db);
-
-    // Every tag the file names, so that parents may come later in the file.
+    // Every tag the file names, so that parents may come later in the file and generated
+    // tags stay clear of them: a first pass over the file that keeps only the tags.
     std::unordered_set<std::string> file_tags;
     if (has_tag) {
-        for (std::size_t i = 1; i < records.size(); ++i) {
-            const auto& f = records[i].fields;
-            if (tag_col < static_cast<std::ptrdiff_t>(f.size())) {
-                file_tags.insert(std::string(util::trim(f[tag_col])));
+        rewind();
+        bool header_row = true;
+        read_all([&] {
+            if (header_row) {
+                header_row = false;
+            } else if (tag_col < static_cast<std::ptrdiff_t>(rec.fields.size())) {
+                file_tags.insert(std::string(util::trim(rec.fields[tag_col])));
             }
-        }
+            return true;
+        });
     }
 
-    std::vector<PlannedRow> plan;
-    plan.reserve(records.size());
+    // One transaction from the first read to the last write: the checks stay true. Each good
+    // row is written as soon as it is checked; after the first bad row nothing more is
+    // written, the rest is only checked, and the transaction is rolled back.
+    store::WriteTransaction tx(ctx.db);
+    // A bigger page cache for this connection: a large import writes all over the indexes.
+    ctx.db.sql().exec("PRAGMA cache_size = -65536");
+    store::AssetLookup lookup(ctx.db);
+    store::AssetWriter writer(ctx.db);
+    if (!opt.dry_run) {
+        // A parent may come after its children in the file: check references at commit.
+        ctx.db.sql().exec("PRAGMA defer_foreign_keys = ON");
+        // The status CHECK of the assets table builds a temporary table on every INSERT (an IN
+        // list in SQLite 3.40), the largest single cost per row; check_asset() has already
+        // refused any status outside the same list, so the import skips it.
+        ctx.db.sql().exec("PRAGMA ignore_check_constraints = ON");
+    }
+
+    ImportResult result;
     std::unordered_map<std::string, std::size_t> key_lines; // key value -> first line
     std::unordered_map<std::string, std::size_t> tag_lines;
     std::map<std::string, std::int64_t> next_number; // per prefix, for rows without a tag
-    for (std::size_t i = 1; i < records.size(); ++i) {
-        const auto& rec = records[i];
+    std::map<std::string, std::int64_t> highest;     // per prefix, the highest number written
+    std::vector<std::string> cells;
+    store::Event e;
+    e.at = ctx.now;
+    e.actor = ctx.actor;
+    e.entity = "asset";
+
+    auto write = [&](PlannedRow& row) {
+        if (!row.is_new && row.changes.empty()) {
+            return;
+        }
+        e.entity_id = row.after.tag;
+        e.fields = changes_json(row.changes);
+        if (row.is_new) {
+            writer.insert(row.after);
+            e.action = "created";
+            if (const auto* cls = ctx.policy.assets.find_class(row.after.cls)) {
+                if (auto n = tag_number(row.after.tag, cls->prefix)) {
+                    auto& h = highest[cls->prefix];
+                    h = std::max(h, *n);
+                }
+            }
+        } else {
+            row.after.updated_at = ctx.now;
+            writer.update(row.after);
+            e.action = "updated";
+        }
+        store::record_event(ctx.db, e);
+    };
+
+    rewind();
+    bool header_row = true;
+    read_all([&] {
+        if (header_row) {
+            header_row = false;
+            return true;
+        }
         const std::size_t line = rec.line;
         if (rec.fields.size() != header.size()) {
             problem(line, fmt::format("has {} fields, the header has {}", rec.fields.size(), header.size()));
-            continue;
+            return true;
         }
-        auto cell = [&](std::ptrdiff_t c) { return c < 0 ? std::string{} : std::string(util::trim(rec.fields[c])); };
-        const std::string key_value = cell(opt.key == "tag" ? tag_col : serial_col);
+        cells.resize(header.size());
+        for (std::size_t c = 0; c < header.size(); ++c) {
+            const std::string_view v = util::trim(rec.fields[c]);
+            cells[c].assign(v.data(), v.size());
+        }
+        auto cell = [&](std::ptrdiff_t c) -> const std::string& {
+            static const std::string k_none;
+            return c < 0 ? k_none : cells[static_cast<std::size_t>(c)];
+        };
+        const std::string& key_value = cell(opt.key == "tag" ? tag_col : serial_col);
 
         PlannedRow row;
         row.line = line;
@@ -169,7 +257,7 @@ ImportResult import_assets(Context& ctx, std::string_view csv, const ImportOptio
             auto [it, fresh] = key_lines.emplace(key_value, line);
             if (!fresh) {
                 problem(line, fmt::format("{} '{}' is also on line {}", opt.key, key_value, it->second));
-                continue;
+                return true;
             }
             if (opt.key == "tag") {
                 existing = lookup.find(key_value);
@@ -178,7 +266,7 @@ ImportResult import_assets(Context& ctx, std::string_view csv, const ImportOptio
                 if (tags.size() > 1) {
                     problem(line, fmt::format("serial '{}' matches several assets ({})", key_value,
                                               util::join(tags, ", ")));
-                    continue;
+                    return true;
                 }
                 if (tags.size() == 1) {
                     existing = lookup.find(tags.front());
@@ -186,11 +274,11 @@ ImportResult import_assets(Context& ctx, std::string_view csv, const ImportOptio
             }
         } else if (opt.key == "serial" && opt.update) {
             problem(line, "the serial is empty, so the row matches nothing");
-            continue;
+            return true;
         }
         if (existing && !opt.update) {
             problem(line, fmt::format("asset '{}' already exists (use --update to change it)", existing->tag));
-            continue;
+            return true;
         }
 
         Asset a;
@@ -205,7 +293,7 @@ ImportResult import_assets(Context& ctx, std::string_view csv, const ImportOptio
         std::vector<std::string> row_problems;
         for (std::size_t c = 0; c < header.size(); ++c) {
             const std::string& name = header[c];
-            const std::string value = cell(static_cast<std::ptrdiff_t>(c));
+            const std::string& value = cells[c];
             if (existing && name == "tag" && !value.empty() && value != existing->tag) {
                 row_problems.push_back(fmt::format("serial '{}' belongs to asset '{}', not '{}'", key_value,
                                                    existing->tag, value));
@@ -265,29 +353,10 @@ ImportResult import_assets(Context& ctx, std::string_view csv, const ImportOptio
             problem(line, std::move(p));
         }
         if (!row_problems.empty()) {
-            continue;
+            return true;
         }
         row.changes = diff_assets(row.before, a);
         row.after = std::move(a);
-        plan.push_back(std::move(row));
-    }
-
-    if (!problems.empty()) {
-        const std::size_t bad_lines = std::set<std::size_t>(problem_lines.begin(), problem_lines.end()).size();
-        std::vector<std::string> details(problems.begin(),
-                                         problems.begin() + std::min(problems.size(), k_max_reported));
-        if (problems.size() > k_max_reported) {
-            details.push_back(fmt::format("... and {} more problems", problems.size() - k_max_reported));
-        }
-        DataError e(fmt::format("{} line{} of '{}' {} bad; nothing was imported", bad_lines, bad_lines == 1 ? "" : "s",
-                                opt.source, bad_lines == 1 ? "is" : "are"),
-                    "fix them and import the file again");
-        e.with_details(std::move(details));
-        throw e;
-    }
-
-    ImportResult result;
-    for (const auto& row : plan) {
         if (row.is_new) {
             ++result.added;
         } else if (row.changes.empty()) {
@@ -300,40 +369,27 @@ ImportResult import_assets(Context& ctx, std::string_view csv, const ImportOptio
                 result.changes.push_back({row.line, row.after.tag, row.is_new ? "add" : "update", c.field, c.before,
                                           c.after});
             }
+        } else if (problems.empty()) {
+            write(row);
         }
+        return true;
+    });
+
+    if (!problems.empty()) {
+        const std::size_t bad_lines = problem_lines.size();
+        std::vector<std::string> details(problems.begin(),
+                                         problems.begin() + std::min(problems.size(), k_max_reported));
+        if (problems.size() > k_max_reported) {
+            details.push_back(fmt::format("... and {} more problems", problems.size() - k_max_reported));
+        }
+        DataError err(fmt::format("{} line{} of '{}' {} bad; nothing was imported", bad_lines,
+                                  bad_lines == 1 ? "" : "s", opt.source, bad_lines == 1 ? "is" : "are"),
+                      "fix them and import the file again");
+        err.with_details(std::move(details));
+        throw err;
     }
     if (opt.dry_run) {
         return result;
-    }
-
-    // A parent may come after its children in the file: check references at commit.
-    ctx.db.sql().exec("PRAGMA defer_foreign_keys = ON");
-    std::map<std::string, std::int64_t> highest;
-    for (auto& row : plan) {
-        if (!row.is_new && row.changes.empty()) {
-            continue;
-        }
-        store::Event e;
-        e.at = ctx.now;
-        e.actor = ctx.actor;
-        e.entity = "asset";
-        e.entity_id = row.after.tag;
-        e.fields = changes_json(row.changes);
-        if (row.is_new) {
-            writer.insert(row.after);
-            e.action = "created";
-            if (const auto* cls = ctx.policy.assets.find_class(row.after.cls)) {
-                if (auto n = tag_number(row.after.tag, cls->prefix)) {
-                    auto& h = highest[cls->prefix];
-                    h = std::max(h, *n);
-                }
-            }
-        } else {
-            row.after.updated_at = ctx.now;
-            writer.update(row.after);
-            e.action = "updated";
-        }
-        store::record_event(ctx.db, e);
     }
     for (const auto& [prefix, n] : highest) {
         writer.note_number(prefix, n);

@@ -6,6 +6,7 @@
 #include "lib/output/render.hpp"
 
 #include <cstddef>
+#include <istream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,8 +38,9 @@ struct ImportResult {
     std::vector<ImportChange> changes;
 };
 
-/// Checks every row first and writes nothing when any is bad (DataError listing each bad
-/// line as "file:line: message"); then writes all rows, with their events, in one transaction.
-ImportResult import_assets(Context& ctx, std::string_view csv, const ImportOptions& options);
+/// Reads CSV from `in` one record at a time (twice when it has a tag column: `in` must be
+/// seekable) and checks every row; writes nothing when any is bad (DataError listing each bad
+/// line as "file:line: message"), else writes all rows, with their events, in one transaction.
+ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& options);
 
 } // namespace opsctl::asset

@@ -1,6 +1,8 @@
 #include "lib/inspect/probes.hpp"
 
+#include "lib/core/error.hpp"
 #include "lib/inspect/status.hpp"
+#include "lib/util/dynlib.hpp"
 #include "lib/util/process.hpp"
 
 #include <curl/curl.h>
@@ -16,7 +18,6 @@
 #include <fcntl.h>
 #include <fstream>
 #include <glob.h>
-#include <mutex>
 #include <netdb.h>
 #include <poll.h>
 #include <regex.h>
@@ -236,7 +237,34 @@ ProbeResult probe_tcp(const ChecklistItem& item, int timeout_ms) {
                        fmt::format("'time'={}s;;;0;", fmt::format("{:.6f}", secs))};
 }
 
-std::once_flag g_curl_once;
+// libcurl, loaded on the first HTTP check (see lib/util/dynlib.hpp).
+struct Curl {
+    decltype(&::curl_global_init) global_init;
+    decltype(&::curl_easy_init) easy_init;
+    decltype(&::curl_easy_setopt) easy_setopt;
+    decltype(&::curl_easy_perform) easy_perform;
+    decltype(&::curl_easy_getinfo) easy_getinfo;
+    decltype(&::curl_easy_strerror) easy_strerror;
+    decltype(&::curl_easy_cleanup) easy_cleanup;
+};
+
+// Thread-safe (a function-local static): several probes run at once.
+const Curl& curl_api() {
+    static const Curl api = [] {
+        const util::DynamicLibrary lib("libcurl.so.4", "an HTTP check", "libcurl4");
+        Curl c{};
+        lib.bind(c.global_init, "curl_global_init");
+        lib.bind(c.easy_init, "curl_easy_init");
+        lib.bind(c.easy_setopt, "curl_easy_setopt");
+        lib.bind(c.easy_perform, "curl_easy_perform");
+        lib.bind(c.easy_getinfo, "curl_easy_getinfo");
+        lib.bind(c.easy_strerror, "curl_easy_strerror");
+        lib.bind(c.easy_cleanup, "curl_easy_cleanup");
+        c.global_init(CURL_GLOBAL_DEFAULT);
+        return c;
+    }();
+    return api;
+}
 
 size_t collect_body(char* data, size_t size, size_t n, void* user) {
     auto* body = static_cast<std::string*>(user);
@@ -259,38 +287,43 @@ std::optional<std::int64_t> parse_cert_time(const std::string& text) {
 }
 
 ProbeResult probe_http(const ChecklistItem& item, const ProbeInput& in) {
-    std::call_once(g_curl_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    CURL* curl = curl_easy_init();
+    const Curl* api = nullptr;
+    try {
+        api = &curl_api();
+    } catch (const Error& e) {
+        return unknown(fmt::format("{} ({})", e.what(), e.hint()));
+    }
+    CURL* curl = api->easy_init();
     if (!curl) {
         return unknown("cannot start libcurl");
     }
     std::string body;
     char errbuf[CURL_ERROR_SIZE] = {0};
-    curl_easy_setopt(curl, CURLOPT_URL, item.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); // several probes run in threads
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(in.timeout_ms));
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "opsctl-inspect");
-    curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, item.verify_tls ? 1L : 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, item.verify_tls ? 2L : 0L);
-    const CURLcode rc = curl_easy_perform(curl);
+    api->easy_setopt(curl, CURLOPT_URL, item.url.c_str());
+    api->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); // several probes run in threads
+    api->easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(in.timeout_ms));
+    api->easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_body);
+    api->easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    api->easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+    api->easy_setopt(curl, CURLOPT_USERAGENT, "opsctl-inspect");
+    api->easy_setopt(curl, CURLOPT_CERTINFO, 1L);
+    api->easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, item.verify_tls ? 1L : 0L);
+    api->easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, item.verify_tls ? 2L : 0L);
+    const CURLcode rc = api->easy_perform(curl);
     double total = 0;
-    curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME, &total);
+    api->easy_getinfo(curl, CURLINFO_TOTAL_TIME, &total);
     ProbeResult r;
     if (rc != CURLE_OK) {
         r.status = k_critical;
-        r.message = fmt::format("{}: {}", item.url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
-        curl_easy_cleanup(curl);
+        r.message = fmt::format("{}: {}", item.url, errbuf[0] ? errbuf : api->easy_strerror(rc));
+        api->easy_cleanup(curl);
         return r;
     }
     long code = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+    api->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
     std::optional<std::int64_t> expires;
     curl_certinfo* certs = nullptr;
-    if (curl_easy_getinfo(curl, CURLINFO_CERTINFO, &certs) == CURLE_OK && certs && certs->num_of_certs > 0) {
+    if (api->easy_getinfo(curl, CURLINFO_CERTINFO, &certs) == CURLE_OK && certs && certs->num_of_certs > 0) {
         for (curl_slist* s = certs->certinfo[0]; s; s = s->next) {
             const std::string line = s->data;
             if (line.rfind("Expire date:", 0) == 0) {
@@ -298,7 +331,7 @@ ProbeResult probe_http(const ChecklistItem& item, const ProbeInput& in) {
             }
         }
     }
-    curl_easy_cleanup(curl);
+    api->easy_cleanup(curl);
     r.perfdata = fmt::format("'time'={:.6f}s;;;0; 'size'={}B;;;0;", total, body.size());
     r.status = k_ok;
     std::vector<std::string> notes;

@@ -40,14 +40,6 @@ AssetRow read_row(SQLite::Statement& q) {
     return r;
 }
 
-void bind_text_or_null(SQLite::Statement& q, int index, const std::string& value) {
-    if (value.empty()) {
-        q.bind(index);
-    } else {
-        q.bind(index, value);
-    }
-}
-
 void bind_int_or_null(SQLite::Statement& q, int index, const std::optional<std::int64_t>& value) {
     if (value) {
         q.bind(index, static_cast<std::int64_t>(*value));
@@ -56,21 +48,31 @@ void bind_int_or_null(SQLite::Statement& q, int index, const std::optional<std::
     }
 }
 
+// Binds without a copy: for rows bound and stepped while the row is alive (every caller of
+// bind_row steps before returning, and binds every parameter again on the next use).
+void bind_text_or_null_ref(SQLite::Statement& q, int index, const std::string& value) {
+    if (value.empty()) {
+        q.bind(index);
+    } else {
+        q.bindNoCopy(index, value);
+    }
+}
+
 // Binds the 17 columns in k_columns order starting at 1.
 void bind_row(SQLite::Statement& q, const AssetRow& r) {
-    q.bind(1, r.tag);
-    q.bind(2, r.cls);
-    q.bind(3, r.name);
-    q.bind(4, r.model);
-    q.bind(5, r.serial);
-    q.bind(6, r.owner);
-    q.bind(7, r.location);
-    q.bind(8, r.address);
-    q.bind(9, r.status);
-    bind_text_or_null(q, 10, r.purchased);
-    bind_text_or_null(q, 11, r.warranty_until);
-    bind_text_or_null(q, 12, r.parent);
-    q.bind(13, r.retire_reason);
+    q.bindNoCopy(1, r.tag);
+    q.bindNoCopy(2, r.cls);
+    q.bindNoCopy(3, r.name);
+    q.bindNoCopy(4, r.model);
+    q.bindNoCopy(5, r.serial);
+    q.bindNoCopy(6, r.owner);
+    q.bindNoCopy(7, r.location);
+    q.bindNoCopy(8, r.address);
+    q.bindNoCopy(9, r.status);
+    bind_text_or_null_ref(q, 10, r.purchased);
+    bind_text_or_null_ref(q, 11, r.warranty_until);
+    bind_text_or_null_ref(q, 12, r.parent);
+    q.bindNoCopy(13, r.retire_reason);
     q.bind(14, static_cast<std::int64_t>(r.created_at));
     q.bind(15, static_cast<std::int64_t>(r.updated_at));
     bind_int_or_null(q, 16, r.retired_at);
@@ -331,9 +333,9 @@ void AssetWriter::insert(const AssetRow& row) {
     for (const auto& [key, value] : row.fields) {
         auto& f = m_s->insert_field;
         f.reset();
-        f.bind(1, row.tag);
-        f.bind(2, key);
-        f.bind(3, value);
+        f.bindNoCopy(1, row.tag);
+        f.bindNoCopy(2, key);
+        f.bindNoCopy(3, value);
         f.exec();
     }
 }

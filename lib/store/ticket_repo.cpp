@@ -16,14 +16,6 @@ constexpr const char* k_columns =
     "complaint_type";
 constexpr int k_column_count = 35;
 
-void bind_opt(SQLite::Statement& st, int i, const std::optional<std::string>& v) {
-    if (v) {
-        st.bind(i, *v);
-    } else {
-        st.bind(i);
-    }
-}
-
 void bind_opt(SQLite::Statement& st, int i, const std::optional<std::int64_t>& v) {
     if (v) {
         st.bind(i, static_cast<std::int64_t>(*v));
@@ -32,28 +24,38 @@ void bind_opt(SQLite::Statement& st, int i, const std::optional<std::int64_t>& v
     }
 }
 
+// Binds without a copy: for rows bound and stepped while the row is alive (every caller of
+// bind_row steps before returning, and binds every parameter again on the next use).
+void bind_opt_ref(SQLite::Statement& st, int i, const std::optional<std::string>& v) {
+    if (v) {
+        st.bindNoCopy(i, *v);
+    } else {
+        st.bind(i);
+    }
+}
+
 // Binds the columns after id, starting at parameter `first`.
 void bind_row(SQLite::Statement& st, const TicketRow& r, int first) {
     int i = first;
-    st.bind(i++, r.type);
-    st.bind(i++, r.priority);
-    st.bind(i++, r.status);
+    st.bindNoCopy(i++, r.type);
+    st.bindNoCopy(i++, r.priority);
+    st.bindNoCopy(i++, r.status);
     st.bind(i++, r.is_open ? 1 : 0);
-    st.bind(i++, r.title);
-    st.bind(i++, r.body);
-    bind_opt(st, i++, r.team);
-    bind_opt(st, i++, r.assignee);
-    bind_opt(st, i++, r.asset);
-    bind_opt(st, i++, r.reporter);
-    bind_opt(st, i++, r.source);
-    bind_opt(st, i++, r.resolution);
+    st.bindNoCopy(i++, r.title);
+    st.bindNoCopy(i++, r.body);
+    bind_opt_ref(st, i++, r.team);
+    bind_opt_ref(st, i++, r.assignee);
+    bind_opt_ref(st, i++, r.asset);
+    bind_opt_ref(st, i++, r.reporter);
+    bind_opt_ref(st, i++, r.source);
+    bind_opt_ref(st, i++, r.resolution);
     st.bind(i++, static_cast<std::int64_t>(r.created_at));
     st.bind(i++, static_cast<std::int64_t>(r.updated_at));
     bind_opt(st, i++, r.responded_at);
     bind_opt(st, i++, r.resolved_at);
     bind_opt(st, i++, r.closed_at);
-    bind_opt(st, i++, r.sla_rule);
-    bind_opt(st, i++, r.sla_clock);
+    bind_opt_ref(st, i++, r.sla_rule);
+    bind_opt_ref(st, i++, r.sla_clock);
     bind_opt(st, i++, r.response_target_secs);
     bind_opt(st, i++, r.resolution_target_secs);
     bind_opt(st, i++, r.response_due_at);
@@ -68,7 +70,7 @@ void bind_row(SQLite::Statement& st, const TicketRow& r, int first) {
     st.bind(i++, static_cast<std::int64_t>(r.sla_order));
     st.bind(i++, static_cast<std::int64_t>(r.spent_secs));
     bind_opt(st, i++, r.satisfaction);
-    bind_opt(st, i++, r.complaint_type);
+    bind_opt_ref(st, i++, r.complaint_type);
 }
 
 std::optional<std::string> opt_text(SQLite::Statement& q, int i) {
@@ -487,9 +489,9 @@ std::int64_t TicketBulkWriter::add_ticket(const TicketRow& row, const std::strin
     auto& fts = m_st->fts;
     fts.reset();
     fts.bind(1, static_cast<std::int64_t>(id));
-    fts.bind(2, row.title);
-    fts.bind(3, row.body);
-    fts.bind(4, comments_text);
+    fts.bindNoCopy(2, row.title);
+    fts.bindNoCopy(3, row.body);
+    fts.bindNoCopy(4, comments_text);
     fts.exec();
     return id;
 }

@@ -4,26 +4,21 @@
 #include "lib/core/time.hpp"
 #include "lib/store/ticket_repo.hpp"
 #include "lib/ticket/service.hpp"
+#include "lib/util/csv.hpp"
 #include "lib/util/text.hpp"
-#include "lib/util/unicode.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
-#include <iterator>
-#include <map>
+#include <optional>
 #include <set>
-#include <sstream>
+#include <unordered_set>
 
 namespace opsctl::ticket {
 
 namespace {
-
-// Columns an import reads back; the rest of an export is SLA output, recomputed on import.
-const std::set<std::string> k_input_columns = {
-    "id",       "type",       "priority",   "status",       "title",        "body",      "team",
-    "assignee", "asset",      "reporter",   "source",       "resolution",   "created_at", "updated_at",
-    "responded_at", "resolved_at", "closed_at", "satisfaction", "complaint_type", "spent_secs"};
 
 void write_csv_field(std::ostream& out, const std::string& v) {
     if (v.find_first_of(",\"\r\n") == std::string::npos) {
@@ -101,123 +96,71 @@ std::int64_t export_tickets(Context& ctx, std::ostream& out) {
     return n;
 }
 
-std::vector<CsvRecord> parse_csv(std::istream& in) {
-    // Read through the stream buffer: the file is never held whole, so a hostile file (one
-    // 100 MiB cell, NUL bytes) is refused after at most k_max_csv_field bytes of it.
-    std::streambuf* sb = in.rdbuf();
-    constexpr int k_eof = std::char_traits<char>::eof();
-    auto peek = [&]() { return sb->sgetc(); };
-    auto take = [&]() { return sb->sbumpc(); };
-    std::vector<CsvRecord> out;
-    int line = 1;
-    auto append = [&](std::string& field, int c, int rec_line) {
-        if (c == 0) {
-            throw DataError(fmt::format("line {}: a field contains a NUL byte", rec_line),
-                            "save the file as UTF-8 text");
-        }
-        if (field.size() >= k_max_csv_field) {
-            throw DataError(fmt::format("line {}: a field is larger than {} KiB", rec_line, k_max_csv_field / 1024),
-                            "attach large logs as files instead");
-        }
-        field += static_cast<char>(c);
-    };
-    while (peek() != k_eof) {
-        CsvRecord rec;
-        rec.line = line;
-        std::string field;
-        bool end_of_record = false;
-        while (!end_of_record) {
-            field.clear();
-            if (peek() == '"') {
-                take();
-                bool closed = false;
-                int c;
-                while ((c = take()) != k_eof) {
-                    if (c == '"') {
-                        if (peek() == '"') {
-                            append(field, take(), rec.line);
-                        } else {
-                            closed = true;
-                            break;
-                        }
-                    } else {
-                        if (c == '\n') {
-                            ++line;
-                        }
-                        append(field, c, rec.line);
-                    }
-                }
-                if (!closed) {
-                    throw DataError(fmt::format("line {}: a quoted field is not closed", rec.line));
-                }
-                // Anything between the closing quote and the delimiter is kept as written.
-                while ((c = peek()) != k_eof && c != ',' && c != '\n' && c != '\r') {
-                    append(field, take(), rec.line);
-                }
-            } else {
-                int c;
-                while ((c = peek()) != k_eof && c != ',' && c != '\n' && c != '\r') {
-                    append(field, take(), rec.line);
-                }
-            }
-            if (!util::is_valid_utf8(field)) {
-                throw DataError(fmt::format("line {}: a field is not valid UTF-8 text", rec.line),
-                                "save the file as UTF-8 (in Excel: CSV UTF-8), or convert it with iconv");
-            }
-            rec.fields.push_back(field);
-            if (peek() == ',') {
-                take();
-                continue;
-            }
-            if (peek() == '\r') {
-                take();
-            }
-            if (peek() == '\n') {
-                take();
-            }
-            ++line;
-            end_of_record = true;
-        }
-        if (!(rec.fields.size() == 1 && rec.fields[0].empty())) {
-            out.push_back(std::move(rec));
-        }
-    }
-    return out;
+namespace {
+
+// The columns an import reads, as indexes into a row (k_absent when the header lacks one).
+enum Column : std::size_t {
+    c_id, c_type, c_priority, c_status, c_title, c_body, c_team, c_assignee, c_asset, c_reporter, c_source,
+    c_resolution, c_created_at, c_updated_at, c_responded_at, c_resolved_at, c_closed_at, c_satisfaction,
+    c_complaint_type, c_spent_secs, c_count
+};
+constexpr std::size_t k_absent = static_cast<std::size_t>(-1);
+constexpr std::array<const char*, c_count> k_column_names = {
+    "id",           "type",        "priority",  "status",       "title",          "body",      "team",
+    "assignee",     "asset",       "reporter",  "source",       "resolution",     "created_at", "updated_at",
+    "responded_at", "resolved_at", "closed_at", "satisfaction", "complaint_type", "spent_secs"};
+
+DataError csv_error(const util::CsvError& e) {
+    return DataError(fmt::format("line {}: {}", e.line(), e.what()),
+                     "nothing was imported; save the file as UTF-8 CSV (in Excel: CSV UTF-8) and keep each "
+                     "field under 1 MiB");
 }
 
-std::vector<CsvRecord> parse_csv(const std::string& text) {
-    std::istringstream in(text);
-    return parse_csv(in);
-}
+} // namespace
 
 ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
-    auto records = parse_csv(in);
-    if (records.empty()) {
+    // One record at a time: memory stays bounded by a record, not by the file. Each good row
+    // is written as soon as it is checked, inside one transaction; after the first bad row
+    // nothing more is written, the rest is only checked, and the transaction is rolled back.
+    util::CsvReader reader(in);
+    util::CsvRecord rec;
+    auto next = [&]() {
+        try {
+            return reader.next(rec);
+        } catch (const util::CsvError& e) {
+            throw csv_error(e);
+        }
+    };
+    if (!next()) {
         throw DataError("the import has no header row", "export a file with 'opsctl ticket export' to see the columns");
     }
     // Header: known columns by position; unknown ones are an error, SLA outputs are skipped.
-    const auto& header = records.front().fields;
-    std::map<std::string, std::size_t> col;
+    const std::vector<std::string> header = rec.fields;
+    const std::size_t header_line = rec.line;
+    std::array<std::size_t, c_count> col;
+    col.fill(k_absent);
     const auto& all = export_columns();
+    std::set<std::string> seen;
     std::vector<std::string> problems;
     for (std::size_t i = 0; i < header.size(); ++i) {
-        std::string name(util::trim(header[i]));
-        if (i == 0 && name.rfind("\xEF\xBB\xBF", 0) == 0) {
-            name = name.substr(3); // a byte-order mark from spreadsheet programs
-        }
+        const std::string name(util::trim(header[i]));
         if (std::find(all.begin(), all.end(), name) == all.end()) {
-            problems.push_back(fmt::format("line {}: unknown column '{}' ({})", records.front().line, name,
+            problems.push_back(fmt::format("line {}: unknown column '{}' ({})", header_line, name,
                                            util::suggest(name, all)));
             continue;
         }
-        if (col.count(name)) {
-            problems.push_back(fmt::format("line {}: column '{}' appears twice", records.front().line, name));
+        if (!seen.insert(name).second) {
+            problems.push_back(fmt::format("line {}: column '{}' appears twice", header_line, name));
         }
-        col[name] = i;
+        for (std::size_t c = 0; c < c_count; ++c) {
+            if (name == k_column_names[c]) {
+                col[c] = i;
+            }
+        }
     }
     for (const char* required : {"type", "title"}) {
-        if (!col.count(required)) {
-            problems.push_back(fmt::format("line {}: missing column '{}'", records.front().line, required));
+        if (!seen.count(required)) {
+            problems.push_back(fmt::format("line {}: missing column '{}'", header_line, required));
         }
     }
     if (!problems.empty()) {
@@ -228,39 +171,49 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
 
     const auto& tp = ctx.policy.tickets;
     const auto& zone = ctx.zone();
-    std::vector<store::TicketRow> rows;
-    rows.reserve(records.size());
-    std::set<std::int64_t> ids_in_file;
-    std::set<std::string> open_sources;
-    for (std::size_t r = 1; r < records.size(); ++r) {
-        const auto& rec = records[r];
-        std::vector<std::string> bad;
+    const std::string k_empty;
+    std::unordered_set<std::int64_t> ids_in_file;
+    std::unordered_set<std::string> open_sources;
+    std::optional<store::WriteTransaction> tx;
+    std::optional<store::TicketBulkWriter> writer;
+    std::optional<core::BusinessCalendar> cal;
+    if (!dry_run) {
+        tx.emplace(ctx.db);
+        // A bigger page cache for this connection: the indexes and the search index of a large
+        // import are written all over, and SQLite's default 2 MiB makes it spill and re-read.
+        ctx.db.sql().exec("PRAGMA cache_size = -65536");
+        writer.emplace(ctx.db);
+        cal.emplace(ctx.policy.business_calendar());
+    }
+    // The clocks are computed from the same event that is stored: one vector, reused.
+    std::vector<store::Event> events(1);
+    ImportResult result;
+    std::vector<std::string> bad;
+    while (next()) {
+        bad.clear();
         if (rec.fields.size() != header.size()) {
             problems.push_back(fmt::format("line {}: {} fields where the header has {}", rec.line, rec.fields.size(),
                                            header.size()));
             continue;
         }
-        auto get = [&](const char* name) -> std::string {
-            auto it = col.find(name);
-            return it == col.end() ? std::string{} : rec.fields[it->second];
-        };
-        auto opt = [&](const char* name) -> std::optional<std::string> {
-            std::string v = get(name);
+        auto get = [&](Column c) -> const std::string& { return col[c] == k_absent ? k_empty : rec.fields[col[c]]; };
+        auto opt = [&](Column c) -> std::optional<std::string> {
+            const std::string& v = get(c);
             return v.empty() ? std::nullopt : std::optional<std::string>(v);
         };
-        auto time_of = [&](const char* name) -> std::optional<std::int64_t> {
-            const std::string v = get(name);
+        auto time_of = [&](Column c) -> std::optional<std::int64_t> {
+            const std::string& v = get(c);
             if (v.empty()) {
                 return std::nullopt;
             }
             auto t = core::parse_time(v, zone);
             if (!t) {
-                bad.push_back(fmt::format("{} '{}' is not a time", name, v));
+                bad.push_back(fmt::format("{} '{}' is not a time", k_column_names[c], v));
             }
             return t;
         };
         store::TicketRow row;
-        if (auto id = opt("id")) {
+        if (auto id = opt(c_id)) {
             auto v = parse_int(*id);
             if (!v || *v <= 0) {
                 bad.push_back(fmt::format("id '{}' is not a positive number", *id));
@@ -272,12 +225,12 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
                 row.id = *v;
             }
         }
-        row.type = get("type");
+        row.type = get(c_type);
         const auto* type = tp.type(row.type);
         if (!type) {
             bad.push_back(fmt::format("no ticket type '{}' ({})", row.type, util::suggest(row.type, tp.type_names())));
         }
-        row.priority = get("priority");
+        row.priority = get(c_priority);
         if (row.priority.empty() && type) {
             row.priority = type->priority;
         } else if (!tp.priority(row.priority)) {
@@ -285,7 +238,7 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
                                       util::suggest(row.priority, tp.priority_names())));
         }
         const policy::Workflow* wf = type ? tp.workflow_of(row.type) : nullptr;
-        row.status = get("status");
+        row.status = get(c_status);
         if (wf) {
             if (row.status.empty()) {
                 row.status = wf->initial;
@@ -298,30 +251,30 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
                 row.is_open = !st->final;
             }
         }
-        row.title = get("title");
+        row.title = get(c_title);
         if (util::trim(row.title).empty()) {
             bad.push_back("the title is empty");
         }
-        row.body = get("body");
-        row.team = opt("team");
+        row.body = get(c_body);
+        row.team = opt(c_team);
         if (!row.team && type && !type->team.empty()) {
             row.team = type->team;
         }
-        row.assignee = opt("assignee");
+        row.assignee = opt(c_assignee);
         if (row.assignee && !ctx.policy.person(*row.assignee)) {
             bad.push_back(fmt::format("no person '{}'", *row.assignee));
         }
-        row.asset = opt("asset");
-        row.reporter = opt("reporter");
-        row.source = opt("source");
-        row.resolution = opt("resolution");
-        row.complaint_type = opt("complaint_type");
-        row.created_at = time_of("created_at").value_or(ctx.now);
-        row.updated_at = time_of("updated_at").value_or(row.created_at);
-        row.responded_at = time_of("responded_at");
-        row.resolved_at = time_of("resolved_at");
-        row.closed_at = time_of("closed_at");
-        if (auto s = opt("satisfaction")) {
+        row.asset = opt(c_asset);
+        row.reporter = opt(c_reporter);
+        row.source = opt(c_source);
+        row.resolution = opt(c_resolution);
+        row.complaint_type = opt(c_complaint_type);
+        row.created_at = time_of(c_created_at).value_or(ctx.now);
+        row.updated_at = time_of(c_updated_at).value_or(row.created_at);
+        row.responded_at = time_of(c_responded_at);
+        row.resolved_at = time_of(c_resolved_at);
+        row.closed_at = time_of(c_closed_at);
+        if (auto s = opt(c_satisfaction)) {
             auto v = parse_int(*s);
             if (!v || *v < 1 || *v > 5) {
                 bad.push_back(fmt::format("satisfaction '{}' is not 1 to 5", *s));
@@ -329,7 +282,7 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
                 row.satisfaction = *v;
             }
         }
-        if (auto s = opt("spent_secs")) {
+        if (auto s = opt(c_spent_secs)) {
             auto v = parse_int(*s);
             if (!v || *v < 0) {
                 bad.push_back(fmt::format("spent_secs '{}' is not a number of seconds", *s));
@@ -347,26 +300,14 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
         for (const auto& b : bad) {
             problems.push_back(fmt::format("line {}: {}", rec.line, b));
         }
-        if (bad.empty()) {
-            rows.push_back(std::move(row));
+        if (!bad.empty()) {
+            continue;
         }
-    }
-    if (!problems.empty()) {
-        throw DataError(fmt::format("cannot import: {} problem{} found, nothing was written", problems.size(),
-                                    problems.size() == 1 ? "" : "s"),
-                        "fix the rows listed above and import again")
-            .with_details(problems);
-    }
-    ImportResult result;
-    result.rows = static_cast<std::int64_t>(rows.size());
-    if (dry_run) {
-        return result;
-    }
-    const auto cal = ctx.policy.business_calendar();
-    store::WriteTransaction tx(ctx.db);
-    store::TicketBulkWriter writer(ctx.db);
-    for (auto& row : rows) {
-        store::Event e;
+        ++result.rows;
+        if (dry_run || !problems.empty()) {
+            continue; // checked only: a file with a bad row writes nothing
+        }
+        store::Event& e = events.front();
         e.at = ctx.now;
         e.actor = ctx.actor;
         e.entity = "ticket";
@@ -391,13 +332,21 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
             }
         }
         e.fields = std::move(f);
-        // The clocks are computed from the same event that is stored, before the row is written.
-        compute_sla(ctx, cal, row, {e});
-        row.id = writer.add_ticket(row);
+        compute_sla(ctx, *cal, row, events);
+        row.id = writer->add_ticket(row);
         e.entity_id = std::to_string(row.id);
-        writer.add_event(e);
+        writer->add_event(e);
     }
-    tx.commit();
+    if (!problems.empty()) {
+        throw DataError(fmt::format("cannot import: {} problem{} found, nothing was written", problems.size(),
+                                    problems.size() == 1 ? "" : "s"),
+                        "fix the rows listed above and import again")
+            .with_details(problems);
+    }
+    if (dry_run) {
+        return result;
+    }
+    tx->commit();
     result.written = true;
     return result;
 }

@@ -25,22 +25,10 @@ struct ImportResult {
     bool written = false;
 };
 
-/// Checks every row of a CSV export first; when any row is bad, throws DataError listing each
-/// bad row by line number and writes nothing. Otherwise (unless `dry_run`) inserts all rows in
-/// one transaction, each with an "imported" event that replays its timestamps for the SLA clocks.
+/// Reads a CSV export one record at a time and checks every row; when any row is bad, throws
+/// DataError listing each bad row by line number and writes nothing. Otherwise (unless
+/// `dry_run`) inserts all rows in one transaction, each with an "imported" event that replays
+/// its timestamps for the SLA clocks.
 ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run);
-
-/// Splits RFC 4180 CSV into records; each record remembers the line it starts on.
-struct CsvRecord {
-    int line = 0;
-    std::vector<std::string> fields;
-};
-/// The largest CSV field accepted (bytes); a larger one is refused as bad data.
-inline constexpr std::size_t k_max_csv_field = 1024 * 1024;
-/// Parses all of `text`; DataError naming the line of an unterminated quote, a NUL byte, a
-/// field that is not valid UTF-8 or one larger than k_max_csv_field.
-std::vector<CsvRecord> parse_csv(const std::string& text);
-/// The same, reading `in` as it goes (memory stays bounded by the records, not the file).
-std::vector<CsvRecord> parse_csv(std::istream& in);
 
 } // namespace opsctl::ticket

@@ -1,107 +1,193 @@
 #include "lib/util/csv.hpp"
 
+#include "lib/util/unicode.hpp"
+
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
 
 namespace opsctl::util {
 
-CsvReader::CsvReader(std::string_view text, std::size_t max_field) : m_text(text), m_max_field(max_field) {
-    // Spreadsheets on Windows write a byte order mark; it is not part of the first column's name.
-    if (m_text.substr(0, 3) == "\xEF\xBB\xBF") {
-        m_pos = 3;
+namespace {
+
+// Big enough that a 100,000-row import makes a few hundred reads, small enough to stay out of
+// the way of the memory a caller bounds.
+constexpr std::size_t k_chunk = 64 * 1024;
+constexpr int k_end = -1;
+
+} // namespace
+
+CsvReader::CsvReader(std::istream& in, CsvOptions options) : m_in(&in), m_options(options) {
+    m_buffer.resize(k_chunk);
+    m_data = m_buffer.data();
+}
+
+CsvReader::CsvReader(std::string_view text, CsvOptions options)
+    : m_data(text.data()), m_end(text.size()), m_options(options) {}
+
+bool CsvReader::fill() {
+    if (!m_in) {
+        return false;
+    }
+    m_in->read(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
+    const auto got = static_cast<std::size_t>(m_in->gcount());
+    m_data = m_buffer.data();
+    m_pos = 0;
+    m_end = got;
+    if (got < m_buffer.size()) {
+        m_in = nullptr; // end of input (or a read error, which ends the document the same way)
+    }
+    return got > 0;
+}
+
+int CsvReader::peek() {
+    if (m_pos == m_end && !fill()) {
+        return k_end;
+    }
+    return static_cast<unsigned char>(m_data[m_pos]);
+}
+
+void CsvReader::check_field(const std::string& field, std::size_t index, std::size_t line) const {
+    if (!m_options.text_only) {
+        return;
+    }
+    // Most fields are ASCII: one pass over the bytes, the UTF-8 decoder only when needed.
+    bool ascii = true;
+    for (const char ch : field) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == 0) {
+            throw CsvError(line, fmt::format("field {} contains a NUL byte", index));
+        }
+        if (c >= 0x80) {
+            ascii = false;
+        }
+    }
+    if (!ascii && !is_valid_utf8(field)) {
+        throw CsvError(line, fmt::format("field {} is not valid UTF-8 text", index));
     }
 }
 
-std::optional<CsvRecord> CsvReader::next() {
+bool CsvReader::next(CsvRecord& record) {
+    if (!m_started) {
+        m_started = true;
+        if (m_in) {
+            fill();
+        }
+        // Spreadsheets on Windows write a byte order mark; it is not part of the first column's name.
+        if (m_end - m_pos >= 3 && std::memcmp(m_data + m_pos, "\xEF\xBB\xBF", 3) == 0) {
+            m_pos += 3;
+        }
+    }
     // Blank lines between records carry nothing; skipping them keeps a trailing newline harmless.
-    while (m_pos < m_text.size() && (m_text[m_pos] == '\n' || m_text[m_pos] == '\r')) {
-        if (m_text[m_pos] == '\n') {
+    int c = peek();
+    while (c == '\n' || c == '\r') {
+        if (c == '\n') {
             ++m_line;
         }
         ++m_pos;
+        c = peek();
     }
-    if (m_pos >= m_text.size()) {
-        return std::nullopt;
+    if (c == k_end) {
+        return false;
     }
-    CsvRecord record;
     record.line = m_line;
-    std::string field;
-    const std::size_t n = m_text.size();
-    auto push_field = [&] {
-        record.fields.push_back(std::move(field));
-        field.clear();
-    };
-    auto check_size = [&] {
-        if (field.size() > m_max_field) {
-            throw CsvError(m_line, fmt::format("line {}: field {} is longer than {} bytes", m_line,
-                                               record.fields.size() + 1, m_max_field));
+    std::size_t n = 0; // fields filled so far; the vector's strings are reused between records
+    auto too_long = [&](const std::string& field) {
+        if (field.size() > m_options.max_field) {
+            throw CsvError(record.line,
+                           fmt::format("field {} is larger than {} bytes", n + 1, m_options.max_field));
         }
     };
     while (true) {
-        if (m_pos < n && m_text[m_pos] == '"') {
+        if (n == record.fields.size()) {
+            record.fields.emplace_back();
+        }
+        std::string& field = record.fields[n];
+        field.clear();
+        if (peek() == '"') {
             const std::size_t start_line = m_line;
             ++m_pos;
             while (true) {
-                const std::size_t quote = m_text.find('"', m_pos);
-                if (quote == std::string_view::npos) {
-                    throw CsvError(start_line, fmt::format("line {}: quoted field is never closed", start_line));
+                if (m_pos == m_end && !fill()) {
+                    throw CsvError(start_line, "quoted field is never closed");
                 }
-                const std::string_view part = m_text.substr(m_pos, quote - m_pos);
-                for (char c : part) {
-                    if (c == '\n') {
-                        ++m_line;
-                    }
+                const char* p = m_data + m_pos;
+                const char* e = m_data + m_end;
+                const auto* quote = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(e - p)));
+                const char* stop = quote ? quote : e;
+                m_line += static_cast<std::size_t>(std::count(p, stop, '\n'));
+                field.append(p, stop);
+                too_long(field);
+                if (!quote) {
+                    m_pos = m_end;
+                    continue;
                 }
-                field.append(part);
-                check_size();
-                m_pos = quote + 1;
-                if (m_pos < n && m_text[m_pos] == '"') {
+                m_pos = static_cast<std::size_t>(quote - m_data) + 1;
+                if (peek() == '"') {
                     field.push_back('"');
                     ++m_pos;
                     continue;
                 }
                 break;
             }
-            if (m_pos < n && m_text[m_pos] != ',' && m_text[m_pos] != '\n' && m_text[m_pos] != '\r') {
-                throw CsvError(m_line, fmt::format("line {}: unexpected text after a closing quote in field {}",
-                                                   m_line, record.fields.size() + 1));
+            c = peek();
+            if (c != k_end && c != ',' && c != '\n' && c != '\r') {
+                throw CsvError(m_line, fmt::format("unexpected text after a closing quote in field {}", n + 1));
             }
         } else {
-            std::size_t end = m_pos;
-            while (end < n && m_text[end] != ',' && m_text[end] != '\n' && m_text[end] != '\r') {
-                if (m_text[end] == '"') {
-                    throw CsvError(m_line, fmt::format("line {}: a quote inside unquoted field {} (quote the whole field)",
-                                                       m_line, record.fields.size() + 1));
+            while (m_pos < m_end || fill()) {
+                const char* p = m_data + m_pos;
+                const char* e = m_data + m_end;
+                const char* s = p;
+                while (s < e && *s != ',' && *s != '\n' && *s != '\r' && *s != '"') {
+                    ++s;
                 }
-                ++end;
+                field.append(p, s);
+                m_pos = static_cast<std::size_t>(s - m_data);
+                too_long(field);
+                if (s < e) {
+                    if (*s == '"') {
+                        throw CsvError(m_line,
+                                       fmt::format("a quote inside unquoted field {} (quote the whole field)", n + 1));
+                    }
+                    break;
+                }
             }
-            field.assign(m_text.substr(m_pos, end - m_pos));
-            check_size();
-            m_pos = end;
         }
-        push_field();
-        if (m_pos >= n) {
-            return record;
-        }
-        if (m_text[m_pos] == ',') {
+        check_field(field, n + 1, record.line);
+        ++n;
+        c = peek();
+        if (c == ',') {
             ++m_pos;
             continue;
         }
-        // End of record: LF, CRLF, or a lone CR.
-        if (m_text[m_pos] == '\r') {
+        // End of record: LF, CRLF, a lone CR, or the end of the input.
+        if (c == '\r') {
             ++m_pos;
-            if (m_pos < n && m_text[m_pos] == '\n') {
+            if (peek() == '\n') {
                 ++m_pos;
             }
-        } else {
+            ++m_line;
+        } else if (c == '\n') {
             ++m_pos;
+            ++m_line;
         }
-        ++m_line;
-        return record;
+        record.fields.resize(n);
+        return true;
     }
 }
 
-std::vector<CsvRecord> read_csv(std::string_view text, std::size_t max_field) {
-    CsvReader reader(text, max_field);
+std::optional<CsvRecord> CsvReader::next() {
+    CsvRecord record;
+    if (!next(record)) {
+        return std::nullopt;
+    }
+    return record;
+}
+
+std::vector<CsvRecord> read_csv(std::string_view text, CsvOptions options) {
+    CsvReader reader(text, options);
     std::vector<CsvRecord> out;
     while (auto record = reader.next()) {
         out.push_back(std::move(*record));

@@ -1,8 +1,11 @@
 #pragma once
-// Reading CSV as RFC 4180 writes it: quoted fields (with commas, quotes and newlines inside),
-// CRLF or LF line ends, a UTF-8 byte order mark at the start tolerated.
+// Reading CSV as RFC 4180 writes it, one record at a time: quoted fields (with commas, quotes
+// and newlines inside), CRLF, LF or CR line ends, a UTF-8 byte order mark at the start
+// tolerated. A stream is read in fixed-size chunks, so memory is bounded by the largest
+// record, not by the file.
 
 #include <cstddef>
+#include <istream>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -11,12 +14,12 @@
 
 namespace opsctl::util {
 
-/// A malformed CSV document: the message names the line where the problem starts.
+/// A malformed CSV document; what() says what is wrong (without the line), line() where.
 class CsvError : public std::runtime_error {
 public:
     CsvError(std::size_t line, const std::string& message)
         : std::runtime_error(message), m_line(line) {}
-    /// 1-based physical line of the problem.
+    /// 1-based physical line of the record (or quoted field) with the problem.
     std::size_t line() const { return m_line; }
 
 private:
@@ -29,22 +32,41 @@ struct CsvRecord {
     std::size_t line = 0;
 };
 
-/// Reads records one at a time from text held in memory.
+/// What a reader accepts.
+struct CsvOptions {
+    std::size_t max_field = std::size_t{1} << 20; // bytes; a longer field is a CsvError
+    bool text_only = true;                        // refuse NUL bytes and invalid UTF-8
+};
+
+/// Reads records one at a time from a stream or from text held in memory.
 class CsvReader {
 public:
-    /// `max_field` bounds one field's size in bytes; a longer one is a CsvError.
-    explicit CsvReader(std::string_view text, std::size_t max_field = std::size_t{1} << 20);
-    /// The next record, or nullopt at the end; blank lines are skipped; throws CsvError.
+    /// Reads `in` as it goes (in chunks); `in` must outlive the reader.
+    explicit CsvReader(std::istream& in, CsvOptions options = {});
+    /// Reads `text`, which must outlive the reader.
+    explicit CsvReader(std::string_view text, CsvOptions options = {});
+    /// Fills `record` with the next record (reusing its storage); false at the end. Blank
+    /// lines are skipped. Throws CsvError.
+    bool next(CsvRecord& record);
+    /// The next record, or nullopt at the end; throws CsvError.
     std::optional<CsvRecord> next();
 
 private:
-    std::string_view m_text;
+    bool fill();
+    int peek();
+    void check_field(const std::string& field, std::size_t index, std::size_t line) const;
+
+    std::istream* m_in = nullptr;
+    std::string m_buffer;
+    const char* m_data = nullptr; // the chunk being read: m_data[m_pos .. m_end)
     std::size_t m_pos = 0;
+    std::size_t m_end = 0;
     std::size_t m_line = 1;
-    std::size_t m_max_field;
+    bool m_started = false;
+    CsvOptions m_options;
 };
 
 /// Every record of a CSV document (header included); throws CsvError.
-std::vector<CsvRecord> read_csv(std::string_view text, std::size_t max_field = std::size_t{1} << 20);
+std::vector<CsvRecord> read_csv(std::string_view text, CsvOptions options = {});
 
 } // namespace opsctl::util

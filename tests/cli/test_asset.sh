@@ -210,6 +210,22 @@ expect_rc 0 "import a quoted CRLF file with a BOM"
 run --format json asset show SRV-0100
 expect_true "quoted values survive" python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert d['name']=='db, \"new\"' and d['model']=='line1\nline2'" "$OUT"
 
+# from stdin: a child before its parent, a row without a tag gets the next free one that the
+# file does not name; a bad row at the end leaves none of the earlier, good rows behind
+csv=$'tag,class,name,parent,memory_gb\nSRV-0903,server,blade-sw,SRV-0901,8\n,server,untagged,,8\nSRV-0901,server,chassis,,8\n'
+run_in "$csv$(printf 'SRV-0902,server,x,nowhere,8')" asset import -
+expect_rc 65 "a bad last row from stdin exits 65"
+expect_err "stdin:5: no parent asset 'nowhere'" "the bad stdin line is named"
+run -q asset list --search blade-sw
+expect_eq "" "$OUT" "the good rows before the bad one are not written"
+run_in "$csv" asset import -
+expect_rc 0 "import from stdin, a parent after its child"
+expect_err "3 added" "all three rows are added"
+run --format json asset show SRV-0903
+expect_true "the child names its parent" python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert d['parent']=='SRV-0901', d" "$OUT"
+run -q asset list --search untagged
+expect_true "the untagged row got a generated tag that is not the file's SRV-0901 ($OUT)" test -n "$OUT" -a "$OUT" != "SRV-0901"
+
 # --update by serial, --dry-run shows field changes
 printf 'serial,owner,memory_gb\nSN-001,wangfang,512\n' >"$WORK/upd.csv"
 run asset import "$WORK/upd.csv" --key serial --update --dry-run

@@ -19,8 +19,8 @@ fi
 
 expected=(
     usr/bin/opsctl
-    usr/share/man/man1/opsctl.1
-    usr/share/man/man5/opsctl-policy.5
+    usr/share/man/man1/opsctl.1.gz
+    usr/share/man/man5/opsctl-policy.5.gz
     usr/share/bash-completion/completions/opsctl
     usr/share/zsh/vendor-completions/_opsctl
     usr/share/fish/vendor_completions.d/opsctl.fish
@@ -29,9 +29,11 @@ expected=(
     usr/share/opsctl/examples/cron/opsctl.cron
     usr/share/opsctl/examples/systemd/opsctl-sla.timer
     usr/share/opsctl/examples/systemd/opsctl-sla.service
+    usr/share/doc/opsctl/copyright
+    usr/share/doc/opsctl/changelog.gz
 )
 for page in "$SRC"/man/*.1; do
-    expected+=("usr/share/man/man1/$(basename "$page")")
+    expected+=("usr/share/man/man1/$(basename "$page").gz")
 done
 # Every sample policy, crontab and unit is shipped as an example.
 while IFS= read -r f; do
@@ -60,7 +62,7 @@ OUT=$(PATH="$ROOT/usr/bin:$PATH" bash --norc --noprofile -c '
     "$ROOT/usr/share/bash-completion/completions/opsctl" 2>&1)
 expect_eq "policy" "$OUT" "the installed bash completion completes 'opsctl po'"
 if command -v mandoc >/dev/null; then
-    OUT=$(mandoc -T utf8 "$ROOT/usr/share/man/man1/opsctl.1" 2>&1 | col -b 2>/dev/null || true)
+    OUT=$(mandoc -T utf8 "$ROOT/usr/share/man/man1/opsctl.1.gz" 2>&1 | col -b 2>/dev/null || true)
     expect_out "EXIT STATUS" "the installed opsctl(1) renders"
 fi
 
@@ -105,7 +107,7 @@ if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v d
     if [ -n "$deb" ]; then
         pass
         contents=$(dpkg-deb -c "$deb")
-        for f in ./usr/bin/opsctl ./usr/share/man/man1/opsctl.1 ./usr/share/man/man5/opsctl-policy.5 \
+        for f in ./usr/bin/opsctl ./usr/share/man/man1/opsctl.1.gz ./usr/share/man/man5/opsctl-policy.5.gz \
             ./usr/share/bash-completion/completions/opsctl ./usr/share/zsh/vendor-completions/_opsctl \
             ./usr/share/fish/vendor_completions.d/opsctl.fish ./usr/share/opsctl/examples/opsctl.yaml; do
             if [[ $contents == *" $f"* ]]; then pass; else fail "the package lacks $f"; fi
@@ -121,7 +123,14 @@ if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v d
         declared=$(printf '%s\n' "$depends" | tr ',|' '\n\n' | sed 's/^ *//; s/[ (:].*//')
         needed=$(objdump -p "$BUILD/opsctl" | awk '$1 == "NEEDED" {print $2}')
         if [ -n "$needed" ]; then pass; else fail "objdump found no NEEDED libraries in $BUILD/opsctl"; fi
-        for so in $needed; do
+        # Libraries opened with dlopen on first use (libcurl, libarchive) are invisible to
+        # dpkg-shlibdeps; the binary names them as strings, and each must be declared too.
+        dlopened=$(strings "$BUILD/opsctl" | grep -Ex 'lib[a-z0-9_+-]+\.so\.[0-9]+' | sort -u | comm -23 - <(printf '%s\n' $needed | sort -u))
+        if [[ $dlopened == *libcurl.so.* ]]; then pass; else fail "the binary does not open libcurl on demand: $dlopened"; fi
+        if [ "$(printf '%s\n' $needed | grep -c -E '^libcurl\.so')" = 0 ]; then pass; else
+            fail "the binary links libcurl at start-up: $needed"
+        fi
+        for so in $needed $dlopened; do
             file=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64|64bit|AArch64/ {print $NF; exit}')
             pkg=""
             if [ -n "$file" ]; then
@@ -145,6 +154,15 @@ if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v d
         expect_eq "" "$(cd "$WORK/debroot" && find . -type f | sed 's|^\./||' | sort | comm -3 - <(cd "$ROOT" && find . -type f | sed 's|^\./||' | sort))" \
             "the package holds the same files as cmake --install"
         expect_true "the packaged binary runs" "$WORK/debroot/usr/bin/opsctl" --version
+        # Debian's own checker: no errors (warnings are printed for the record).
+        if command -v lintian >/dev/null; then
+            lintian --no-tag-display-limit "$deb" >"$WORK/lintian.log" 2>&1
+            errors=$(grep '^E:' "$WORK/lintian.log")
+            expect_eq "" "$errors" "lintian reports no errors on the package"
+            grep '^W:' "$WORK/lintian.log" || true
+        else
+            echo "skip: lintian not installed"
+        fi
     else
         fail "cpack wrote no opsctl_*.deb"
     fi

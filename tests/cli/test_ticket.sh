@@ -120,6 +120,25 @@ expect_rc 65 "a bad import exits 65"
 expect_err "line 3: no ticket type 'nope'" "bad rows are named by line"
 expect_err "line 4: no priority 'P9'" "every bad row is listed"
 expect_eq "0" "$(sqlite3 "$WORK/bad.db" 'select count(*) from tickets')" "nothing is written when a row is bad"
+# A bad row far down a long file: the rows before it were checked (and written) first,
+# and are rolled back with it; the file is read from stdin here.
+python3 -c '
+import sys
+rows = ["type,priority,title,body"] + [f"incident,P3,row {i},\"body, {i}\nsecond line\"" for i in range(3000)]
+rows.append("incident,P3,,no title")
+sys.stdout.write("\r\n".join(rows) + "\r\n")' >"$WORK/long.csv"
+run --db "$WORK/long.db" ticket import - <"$WORK/long.csv"
+expect_rc 65 "a bad last row of 3000 exits 65"
+expect_err "line 6002: the title is empty" "the bad row is named by its line (bodies span two lines)"
+expect_eq "0|0" "$(sqlite3 "$WORK/long.db" 'select (select count(*) from tickets), (select count(*) from events)')" \
+    "none of the 3000 good rows before it is written"
+head -n -1 "$WORK/long.csv" >"$WORK/long-good.csv"
+run --db "$WORK/long.db" ticket import "$WORK/long-good.csv"
+expect_rc 0 "the same file without the bad row imports"
+expect_eq "3000|3000" "$(sqlite3 "$WORK/long.db" "select count(*), count(distinct e.entity_id) from tickets t join events e on e.entity = 'ticket' and e.entity_id = t.id and e.action = 'imported'")" \
+    "every row is written with its event"
+expect_eq "body, 2999
+second line" "$(sqlite3 "$WORK/long.db" "select body from tickets where title = 'row 2999'")" "quoted bodies keep their comma and newline"
 printf 'type,priority,title\nincident,P2,ok\n' >"$WORK/good.csv"
 run --db "$WORK/bad.db" ticket import --dry-run "$WORK/good.csv"
 expect_rc 0 "--dry-run of a good file"

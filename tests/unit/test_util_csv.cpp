@@ -2,7 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <sstream>
+
 using opsctl::util::CsvError;
+using opsctl::util::CsvReader;
+using opsctl::util::CsvRecord;
 using opsctl::util::read_csv;
 
 TEST_CASE("read_csv reads RFC 4180") {
@@ -53,11 +57,63 @@ TEST_CASE("read_csv rejects malformed input with the line") {
     }
     SUBCASE("a field longer than the bound") {
         try {
-            read_csv("a\nshort\n" + std::string(100, 'x') + "\n", 50);
+            read_csv("a\nshort\n" + std::string(100, 'x') + "\n", {50});
             FAIL("no error");
         } catch (const CsvError& e) {
             CHECK(e.line() == 3);
-            CHECK(std::string(e.what()).find("longer than 50 bytes") != std::string::npos);
+            CHECK(std::string(e.what()).find("larger than 50 bytes") != std::string::npos);
         }
+    }
+}
+
+TEST_CASE("read_csv refuses text that is not UTF-8") {
+    SUBCASE("a NUL byte names the record's line") {
+        try {
+            read_csv(std::string("a\nok\n\"x\0y\"\n", 13));
+            FAIL("no error");
+        } catch (const CsvError& e) {
+            CHECK(e.line() == 3);
+            CHECK(std::string(e.what()).find("NUL") != std::string::npos);
+        }
+    }
+    SUBCASE("invalid UTF-8 is refused, unless text_only is off") {
+        CHECK_THROWS_AS(read_csv("a\n\xff\xfe\n"), CsvError);
+        opsctl::util::CsvOptions raw;
+        raw.text_only = false;
+        CHECK(read_csv("a\n\xff\xfe\n", raw)[1].fields[0] == "\xff\xfe");
+    }
+}
+
+TEST_CASE("CsvReader streams records") {
+    SUBCASE("records that cross the reader's chunks come out as from memory") {
+        // Quoted fields with quotes, commas and newlines, long enough to span many 64 KiB chunks.
+        std::string text = "\xEF\xBB\xBFid,body\r\n";
+        for (int i = 0; i < 3000; ++i) {
+            text += std::to_string(i) + ",\"" + std::string(static_cast<std::size_t>(i % 97), 'x') +
+                    " \"\"q\"\", 工单\n" + std::to_string(i) + "\"\r\n";
+        }
+        const auto whole = read_csv(text);
+        std::istringstream in(text);
+        CsvReader reader(in);
+        CsvRecord record;
+        std::size_t n = 0;
+        while (reader.next(record)) {
+            REQUIRE(n < whole.size());
+            CHECK(record.fields == whole[n].fields);
+            CHECK(record.line == whole[n].line);
+            ++n;
+        }
+        CHECK(n == 3001);
+        CHECK(whole[0].fields[0] == "id");
+        CHECK(whole[3000].line == 6000);
+        CHECK(whole[3000].fields[1] == std::string(2999 % 97, 'x') + " \"q\", 工单\n2999");
+    }
+    SUBCASE("a huge field is refused before it is read whole") {
+        std::string text = "a\n\"" + std::string(3 << 20, 'y') + "\"\n";
+        std::istringstream in(text);
+        CsvReader reader(in);
+        CsvRecord record;
+        CHECK(reader.next(record));
+        CHECK_THROWS_AS(reader.next(record), CsvError);
     }
 }
