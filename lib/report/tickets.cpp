@@ -161,8 +161,9 @@ Table tickets_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
     return t;
 }
 
-Table sla_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
-    const auto rows = store::ticket_sla_by_priority(ctx.db, p);
+namespace {
+
+Table sla_table_of(const Context& ctx, const std::vector<store::PrioritySla>& rows, Language lang) {
     std::vector<std::string> seen;
     for (const auto& r : rows) {
         seen.push_back(r.priority);
@@ -188,13 +189,21 @@ Table sla_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
     return t;
 }
 
+} // namespace
+
+Table sla_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
+    return sla_table_of(ctx, store::ticket_sla_by_priority(ctx.db, p), lang);
+}
+
 std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, std::vector<ActionItem>& actions) {
     if (!store::report_has_tickets(ctx.db)) {
         return std::nullopt;
     }
     const Language lang = in.lang;
     const auto kinds = kinds_of(ctx);
-    const auto cur = store::ticket_figures(ctx.db, in.current, kinds);
+    // The SLA rows feed both the headline figures and the per-priority table: read once.
+    const auto cur_sla = store::ticket_sla_by_priority(ctx.db, in.current);
+    const auto cur = store::ticket_figures(ctx.db, in.current, kinds, cur_sla);
     const auto prev = store::ticket_figures(ctx.db, in.previous, kinds);
 
     Section s;
@@ -290,7 +299,7 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, std:
     }
     // SLA attainment per priority.
     {
-        ReviewTable sla{"sla_by_priority", tr(lang, "tbl.sla"), sla_table(ctx, in.current, lang)};
+        ReviewTable sla{"sla_by_priority", tr(lang, "tbl.sla"), sla_table_of(ctx, cur_sla, lang)};
         Chart chart;
         chart.kind = Chart::Kind::bar_line;
         chart.table = sla.key;

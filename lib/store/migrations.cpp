@@ -12,6 +12,7 @@ const std::vector<Migration>& migrations() {
         {5, "inspect", schema_inspect()},
         {6, "backup", schema_backup()},
         {7, "indexes for ticket listings", schema_indexes()},
+        {8, "indexes for the monthly review", schema_report()},
     };
     return k_migrations;
 }

@@ -25,5 +25,6 @@ const char* schema_inspect();
 const char* schema_backup();
 // Later migrations, one file each.
 const char* schema_indexes();
+const char* schema_report();
 
 } // namespace opsctl::store

@@ -5,7 +5,10 @@
 
 #include "lib/store/report_common.hpp"
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace opsctl::store {
@@ -29,6 +32,14 @@ struct AssetEnding {
     std::string date; // YYYY-MM-DD: the warranty's last day, or the purchase date
 };
 
+/// An asset not retired or disposed, with its newest maintenance of one kind; the views are
+/// valid only during the visit.
+struct AssetLastMaintenance {
+    std::string_view tag, name, owner;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> last_at;
+};
+
 /// True when the register holds any asset.
 bool report_has_assets(Database& db);
 /// Counts per class for the period (classes with any asset registered before its end).
@@ -40,6 +51,10 @@ std::vector<std::pair<std::string, std::int64_t>> maintenance_by_kind(Database& 
 /// the cadence).
 MaintenanceDue maintenance_due(Database& db, const std::string& cls, const std::string& kind, const ReportPeriod& p,
                                std::int64_t cutoff);
+/// Visits every asset of `cls` not retired or disposed with its newest maintenance of `kind`
+/// (what `asset due` starts from), one row at a time, so that nothing is held in memory.
+void visit_last_maintenance(Database& db, const std::string& cls, const std::string& kind,
+                            const std::function<void(const AssetLastMaintenance&)>& visit);
 /// Assets in service whose warranty's last day is in [from, to] (YYYY-MM-DD), by date and tag.
 std::vector<AssetEnding> warranties_ending_between(Database& db, const std::string& from, const std::string& to);
 /// Assets of a class in service purchased in [from, to] (YYYY-MM-DD), by date and tag.

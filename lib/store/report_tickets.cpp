@@ -80,6 +80,11 @@ constexpr const char* k_ticket_columns = "id, type, priority, status, title, ass
 bool report_has_tickets(Database& db) { return report_table_has_rows(db, "tickets"); }
 
 TicketFigures ticket_figures(Database& db, const ReportPeriod& p, const ReportTicketKinds& kinds) {
+    return ticket_figures(db, p, kinds, ticket_sla_by_priority(db, p));
+}
+
+TicketFigures ticket_figures(Database& db, const ReportPeriod& p, const ReportTicketKinds& kinds,
+                             const std::vector<PrioritySla>& sla) {
     TicketFigures f;
     {
         SQLite::Statement q(db.sql(),
@@ -114,7 +119,7 @@ TicketFigures ticket_figures(Database& db, const ReportPeriod& p, const ReportTi
         q.executeStep();
         f.backlog = q.getColumn(0).getInt64();
     }
-    for (const auto& row : ticket_sla_by_priority(db, p)) {
+    for (const auto& row : sla) {
         for (auto [total, part] : {std::pair{&f.response, &row.response}, std::pair{&f.resolution, &row.resolution}}) {
             total->measured += part->measured;
             total->with_target += part->with_target;

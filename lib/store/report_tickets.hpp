@@ -83,6 +83,9 @@ struct ReportTicket {
 bool report_has_tickets(Database& db);
 /// Headline figures of the period.
 TicketFigures ticket_figures(Database& db, const ReportPeriod& p, const ReportTicketKinds& kinds);
+/// The same, from the period's ticket_sla_by_priority() rows when the caller has them already.
+TicketFigures ticket_figures(Database& db, const ReportPeriod& p, const ReportTicketKinds& kinds,
+                             const std::vector<PrioritySla>& sla);
 /// Response and resolution outcome per priority (only priorities with a measured clock).
 std::vector<PrioritySla> ticket_sla_by_priority(Database& db, const ReportPeriod& p);
 /// Tickets opened per type and priority.
