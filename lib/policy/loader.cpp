@@ -2,6 +2,7 @@
 
 #include "lib/core/error.hpp"
 #include "lib/policy/parsers.hpp"
+#include "lib/policy/tree_cache.hpp"
 #include "lib/util/text.hpp"
 
 #include <algorithm>
@@ -48,6 +49,14 @@ const SectionTable k_sections[] = {
     {"roster", parse_roster, finish_roster},
     {"report", parse_report, finish_report},
     {"notify", parse_notify, finish_notify},
+};
+
+// The parse cache for one load: where it lives, whether a tree came from it, and the trees
+// parsed afresh (kept once the whole load has succeeded).
+struct CacheUse {
+    fs::path dir;
+    bool hit = false;
+    std::vector<std::pair<std::string, YAML::Node>> fresh; // file bytes, parsed tree
 };
 
 std::vector<fs::path> policy_files(const fs::path& dir) {
@@ -113,7 +122,7 @@ std::optional<std::vector<std::string>> top_level_keys(const std::string& text) 
 // A file whose top-level keys are all known sections outside `wanted` is not parsed at all:
 // parsing YAML is most of the start-up time of a command, which needs only a few sections.
 std::vector<Fragment> read_fragments(const fs::path& dir, Diagnostics& diag, std::vector<fs::path>& files_out,
-                                     unsigned wanted = section::k_all) {
+                                     unsigned wanted = section::k_all, CacheUse* cache = nullptr) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
         throw ConfigError(fmt::format("no policy directory '{}'", dir.string()),
@@ -152,11 +161,19 @@ std::vector<Fragment> read_fragments(const fs::path& dir, Diagnostics& diag, std
             }
         }
         YAML::Node root;
-        try {
-            root = YAML::Load(text);
-        } catch (const YAML::Exception& e) {
-            diag.error(Origin{file, e.mark.line + 1, e.mark.column + 1}, e.msg);
-            continue;
+        if (auto cached = cache ? cached_tree(cache->dir, text) : std::nullopt) {
+            root = *cached;
+            cache->hit = true;
+        } else {
+            try {
+                root = YAML::Load(text);
+            } catch (const YAML::Exception& e) {
+                diag.error(Origin{file, e.mark.line + 1, e.mark.column + 1}, e.msg);
+                continue;
+            }
+            if (cache) {
+                cache->fresh.emplace_back(text, root);
+            }
         }
         if (root.IsNull()) {
             continue;
@@ -237,12 +254,13 @@ fs::path find_policy_dir(const std::optional<std::string>& option) {
     return "/etc/opsctl";
 }
 
-Policy load_policy(const fs::path& dir, unsigned sections) {
-    Diagnostics diag;
+namespace {
+
+Policy load_sections(const fs::path& dir, unsigned sections, Diagnostics& diag, CacheUse* cache) {
     Policy p;
     p.dir = dir;
     sections |= section::k_site;
-    const std::vector<Fragment> fragments = read_fragments(dir, diag, p.files, sections);
+    const std::vector<Fragment> fragments = read_fragments(dir, diag, p.files, sections, cache);
     for (const auto& table : k_sections) {
         const unsigned bit = section_bit(table.name);
         if (!(sections & bit)) {
@@ -256,6 +274,27 @@ Policy load_policy(const fs::path& dir, unsigned sections) {
         }
         table.finish(diag, p);
         p.loaded |= bit;
+    }
+    return p;
+}
+
+} // namespace
+
+Policy load_policy(const fs::path& dir, unsigned sections) {
+    CacheUse cache{tree_cache_dir(), false, {}};
+    Diagnostics diag;
+    Policy p = load_sections(dir, sections, diag, cache.dir.empty() ? nullptr : &cache);
+    if (diag.ok()) {
+        for (const auto& [text, root] : cache.fresh) {
+            store_tree(cache.dir, text, root);
+        }
+        return p;
+    }
+    if (cache.hit) {
+        // Cached trees carry no positions: load again from the text so that every problem is
+        // reported with its file:line:col.
+        diag = Diagnostics{};
+        p = load_sections(dir, sections, diag, nullptr);
     }
     if (!diag.ok()) {
         throw_problems(diag);
