@@ -2,6 +2,7 @@
 
 #include "lib/backup/hash.hpp"
 #include "lib/core/error.hpp"
+#include "lib/util/dynlib.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -24,6 +25,72 @@ namespace fs = std::filesystem;
 namespace opsctl::backup {
 
 namespace {
+
+// libarchive is opened on first use rather than linked: with the libraries it pulls in, it
+// would otherwise be loaded at the start of every command, including those that never touch
+// an archive. <archive.h> still gives the types and constants; the functions come from here.
+#define OPSCTL_LIBARCHIVE_FUNCTIONS(X) \
+    X(archive_entry_copy_stat) \
+    X(archive_entry_filetype) \
+    X(archive_entry_free) \
+    X(archive_entry_hardlink) \
+    X(archive_entry_new) \
+    X(archive_entry_pathname) \
+    X(archive_entry_set_filetype) \
+    X(archive_entry_set_gname) \
+    X(archive_entry_set_mtime) \
+    X(archive_entry_set_pathname) \
+    X(archive_entry_set_perm) \
+    X(archive_entry_set_size) \
+    X(archive_entry_set_symlink) \
+    X(archive_entry_set_uname) \
+    X(archive_entry_symlink) \
+    X(archive_error_string) \
+    X(archive_read_data_block) \
+    X(archive_read_data_skip) \
+    X(archive_read_free) \
+    X(archive_read_new) \
+    X(archive_read_next_header) \
+    X(archive_read_open) \
+    X(archive_read_support_filter_none) \
+    X(archive_read_support_filter_zstd) \
+    X(archive_read_support_format_tar) \
+    X(archive_set_error) \
+    X(archive_write_add_filter_zstd) \
+    X(archive_write_close) \
+    X(archive_write_data) \
+    X(archive_write_data_block) \
+    X(archive_write_disk_new) \
+    X(archive_write_disk_set_options) \
+    X(archive_write_finish_entry) \
+    X(archive_write_free) \
+    X(archive_write_header) \
+    X(archive_write_new) \
+    X(archive_write_open) \
+    X(archive_write_set_bytes_in_last_block) \
+    X(archive_write_set_bytes_per_block) \
+    X(archive_write_set_filter_option) \
+    X(archive_write_set_format_pax_restricted)
+
+struct LibArchive {
+#define OPSCTL_LIBARCHIVE_SLOT(name) decltype(&::name) name = nullptr;
+    OPSCTL_LIBARCHIVE_FUNCTIONS(OPSCTL_LIBARCHIVE_SLOT)
+#undef OPSCTL_LIBARCHIVE_SLOT
+};
+
+// Resolved once, on the first archive operation; throws Failure (with the package to install)
+// when libarchive or one of its functions is missing.
+const LibArchive& la() {
+    static const LibArchive table = [] {
+        const util::DynamicLibrary lib("libarchive.so.13", "reading and writing backup archives", "libarchive13");
+        LibArchive t;
+#define OPSCTL_LIBARCHIVE_BIND(name) lib.bind(t.name, #name);
+        OPSCTL_LIBARCHIVE_FUNCTIONS(OPSCTL_LIBARCHIVE_BIND)
+#undef OPSCTL_LIBARCHIVE_BIND
+        return t;
+    }();
+    return table;
+}
 
 constexpr std::size_t k_buffer = 1 << 20;
 // Progress callbacks at most every this many bytes: cheap, yet smooth on a terminal.
@@ -131,7 +198,7 @@ la_ssize_t write_callback(struct archive* a, void* client, const void* buffer, s
                 continue;
             }
             sink->error = errno;
-            archive_set_error(a, errno, "%s", std::strerror(errno));
+            la().archive_set_error(a, errno, "%s", std::strerror(errno));
             return -1;
         }
         p += n;
@@ -149,12 +216,12 @@ la_ssize_t write_callback(struct archive* a, void* client, const void* buffer, s
 }
 
 struct ArchiveWriter {
-    struct archive* a = archive_write_new();
-    ~ArchiveWriter() { archive_write_free(a); }
+    struct archive* a = la().archive_write_new();
+    ~ArchiveWriter() { la().archive_write_free(a); }
 };
 struct EntryHolder {
-    struct archive_entry* e = archive_entry_new();
-    ~EntryHolder() { archive_entry_free(e); }
+    struct archive_entry* e = la().archive_entry_new();
+    ~EntryHolder() { la().archive_entry_free(e); }
 };
 
 [[noreturn]] void write_failed(struct archive* a, const Sink& sink, const std::string& name) {
@@ -162,7 +229,7 @@ struct EntryHolder {
         throw Failure(fmt::format("no space left on the device writing '{}'", name),
                       "free space in the backup folder or prune old backups");
     }
-    const char* msg = archive_error_string(a);
+    const char* msg = la().archive_error_string(a);
     throw Failure(fmt::format("cannot write '{}': {}", name, msg ? msg : "unknown error"));
 }
 
@@ -230,19 +297,19 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
     sink.sha = &output_sha;
     // After the sink: freeing an unfinished writer may still call the write callback.
     ArchiveWriter w;
-    archive_write_set_format_pax_restricted(w.a);
-    archive_write_add_filter_zstd(w.a);
-    archive_write_set_filter_option(w.a, "zstd", "compression-level", std::to_string(spec.level).c_str());
+    la().archive_write_set_format_pax_restricted(w.a);
+    la().archive_write_add_filter_zstd(w.a);
+    la().archive_write_set_filter_option(w.a, "zstd", "compression-level", std::to_string(spec.level).c_str());
     // Worker threads compress while this thread reads and hashes, as `zstd -T0` does; older
     // libarchive versions lack the option, and then compression runs on this thread.
     const unsigned threads = spec.threads > 0 ? static_cast<unsigned>(spec.threads)
                                               : std::max(1U, std::thread::hardware_concurrency());
-    archive_write_set_filter_option(w.a, "zstd", "threads", std::to_string(threads).c_str());
+    la().archive_write_set_filter_option(w.a, "zstd", "threads", std::to_string(threads).c_str());
     // Large blocks: one write(2) per MiB of output instead of one per 10 KiB (tar's default);
     // the last block is not padded.
-    archive_write_set_bytes_per_block(w.a, 1 << 20);
-    archive_write_set_bytes_in_last_block(w.a, 1);
-    if (archive_write_open(w.a, &sink, nullptr, write_callback, nullptr) != ARCHIVE_OK) {
+    la().archive_write_set_bytes_per_block(w.a, 1 << 20);
+    la().archive_write_set_bytes_in_last_block(w.a, 1);
+    if (la().archive_write_open(w.a, &sink, nullptr, write_callback, nullptr) != ARCHIVE_OK) {
         write_failed(w.a, sink, name);
     }
 
@@ -273,26 +340,26 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
             ::posix_fadvise(in, 0, 0, POSIX_FADV_SEQUENTIAL);
         }
         EntryHolder e;
-        archive_entry_copy_stat(e.e, &item.st);
-        archive_entry_set_pathname(e.e, item.member.c_str());
-        archive_entry_set_uname(e.e, "");
-        archive_entry_set_gname(e.e, "");
+        la().archive_entry_copy_stat(e.e, &item.st);
+        la().archive_entry_set_pathname(e.e, item.member.c_str());
+        la().archive_entry_set_uname(e.e, "");
+        la().archive_entry_set_gname(e.e, "");
         m.mode = item.st.st_mode & 07777;
         m.mtime = item.st.st_mtim.tv_sec;
         if (type == S_IFDIR) {
             m.type = "dir";
-            archive_entry_set_size(e.e, 0);
+            la().archive_entry_set_size(e.e, 0);
         } else if (type == S_IFLNK) {
             m.type = "symlink";
             std::error_code ec;
             m.link = fs::read_symlink(item.source, ec).string();
-            archive_entry_set_symlink(e.e, m.link.c_str());
-            archive_entry_set_size(e.e, 0);
+            la().archive_entry_set_symlink(e.e, m.link.c_str());
+            la().archive_entry_set_size(e.e, 0);
         } else {
             m.type = "file";
             m.size = item.st.st_size;
         }
-        if (archive_write_header(w.a, e.e) < ARCHIVE_WARN) {
+        if (la().archive_write_header(w.a, e.e) < ARCHIVE_WARN) {
             if (in >= 0) {
                 ::close(in);
             }
@@ -328,7 +395,7 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
                 }
                 chunk->size = got;
                 member_sha.submit(chunk);
-                if (archive_write_data(w.a, buf, got) < 0) {
+                if (la().archive_write_data(w.a, buf, got) < 0) {
                     ::close(in);
                     write_failed(w.a, sink, name);
                 }
@@ -345,7 +412,7 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
             digest_of[manifest.size()] = index;
             result.source_bytes += m.size;
         }
-        if (archive_write_finish_entry(w.a) < ARCHIVE_WARN) {
+        if (la().archive_write_finish_entry(w.a) < ARCHIVE_WARN) {
             write_failed(w.a, sink, name);
         }
         ++progress.files;
@@ -360,16 +427,16 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
     }
     const std::string text = manifest_json(manifest, spec.label).dump(1);
     EntryHolder e;
-    archive_entry_set_pathname(e.e, k_manifest_member);
-    archive_entry_set_filetype(e.e, AE_IFREG);
-    archive_entry_set_perm(e.e, 0644);
-    archive_entry_set_size(e.e, static_cast<la_int64_t>(text.size()));
-    archive_entry_set_mtime(e.e, ::time(nullptr), 0);
-    if (archive_write_header(w.a, e.e) < ARCHIVE_WARN ||
-        archive_write_data(w.a, text.data(), text.size()) < 0 || archive_write_finish_entry(w.a) < ARCHIVE_WARN) {
+    la().archive_entry_set_pathname(e.e, k_manifest_member);
+    la().archive_entry_set_filetype(e.e, AE_IFREG);
+    la().archive_entry_set_perm(e.e, 0644);
+    la().archive_entry_set_size(e.e, static_cast<la_int64_t>(text.size()));
+    la().archive_entry_set_mtime(e.e, ::time(nullptr), 0);
+    if (la().archive_write_header(w.a, e.e) < ARCHIVE_WARN ||
+        la().archive_write_data(w.a, text.data(), text.size()) < 0 || la().archive_write_finish_entry(w.a) < ARCHIVE_WARN) {
         write_failed(w.a, sink, name);
     }
-    if (archive_write_close(w.a) != ARCHIVE_OK) {
+    if (la().archive_write_close(w.a) != ARCHIVE_OK) {
         write_failed(w.a, sink, name);
     }
     if (spec.progress) {
@@ -464,7 +531,7 @@ la_ssize_t read_callback(struct archive* a, void* client, const void** out) {
         if (n < 0) {
             src->error = errno;
             src->sha.submit(chunk); // size 0: hashes nothing, gives the chunk back
-            archive_set_error(a, errno, "%s", std::strerror(errno));
+            la().archive_set_error(a, errno, "%s", std::strerror(errno));
             return -1;
         }
         chunk->size = static_cast<std::size_t>(n);
@@ -476,12 +543,12 @@ la_ssize_t read_callback(struct archive* a, void* client, const void** out) {
 }
 
 struct ArchiveReader {
-    struct archive* a = archive_read_new();
-    ~ArchiveReader() { archive_read_free(a); }
+    struct archive* a = la().archive_read_new();
+    ~ArchiveReader() { la().archive_read_free(a); }
 };
 struct DiskWriter {
-    struct archive* a = archive_write_disk_new();
-    ~DiskWriter() { archive_write_free(a); }
+    struct archive* a = la().archive_write_disk_new();
+    ~DiskWriter() { la().archive_write_free(a); }
 };
 
 // Extraction runs with the target as working directory, so that libarchive's checks for
@@ -541,11 +608,11 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
     }
 
     ArchiveReader r;
-    archive_read_support_filter_zstd(r.a);
-    archive_read_support_filter_none(r.a);
-    archive_read_support_format_tar(r.a);
+    la().archive_read_support_filter_zstd(r.a);
+    la().archive_read_support_filter_none(r.a);
+    la().archive_read_support_format_tar(r.a);
     DiskWriter disk;
-    archive_write_disk_set_options(disk.a, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
+    la().archive_write_disk_set_options(disk.a, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
                                                ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
                                                ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
                                                ARCHIVE_EXTRACT_UNLINK);
@@ -557,37 +624,37 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
     std::int64_t next_report = 0;
     static const std::vector<char> k_zeros(k_buffer, 0);
 
-    if (archive_read_open(r.a, &src, nullptr, read_callback, nullptr) != ARCHIVE_OK) {
-        add_problem(check, fmt::format("not a readable tar.zst archive: {}", archive_error_string(r.a)));
+    if (la().archive_read_open(r.a, &src, nullptr, read_callback, nullptr) != ARCHIVE_OK) {
+        add_problem(check, fmt::format("not a readable tar.zst archive: {}", la().archive_error_string(r.a)));
     } else {
         while (true) {
             struct archive_entry* entry = nullptr;
-            const int rc = archive_read_next_header(r.a, &entry);
+            const int rc = la().archive_read_next_header(r.a, &entry);
             if (rc == ARCHIVE_EOF) {
                 break;
             }
             if (rc < ARCHIVE_WARN) {
-                add_problem(check, fmt::format("archive is truncated or corrupt: {}", archive_error_string(r.a)));
+                add_problem(check, fmt::format("archive is truncated or corrupt: {}", la().archive_error_string(r.a)));
                 break;
             }
-            std::string path = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+            std::string path = la().archive_entry_pathname(entry) ? la().archive_entry_pathname(entry) : "";
             // tar writes folders as "name/"; the manifest names them without the slash.
             while (path.size() > 1 && path.back() == '/') {
                 path.pop_back();
             }
-            const char* sl = archive_entry_symlink(entry);
-            const char* hl = archive_entry_hardlink(entry);
+            const char* sl = la().archive_entry_symlink(entry);
+            const char* hl = la().archive_entry_hardlink(entry);
             if (path == k_manifest_member) {
                 check.has_manifest = true;
                 const void* buff = nullptr;
                 size_t size = 0;
                 la_int64_t offset = 0;
                 int drc = ARCHIVE_OK;
-                while ((drc = archive_read_data_block(r.a, &buff, &size, &offset)) == ARCHIVE_OK) {
+                while ((drc = la().archive_read_data_block(r.a, &buff, &size, &offset)) == ARCHIVE_OK) {
                     manifest_text.append(static_cast<const char*>(buff), size);
                 }
                 if (drc != ARCHIVE_EOF) {
-                    add_problem(check, fmt::format("archive is truncated or corrupt: {}", archive_error_string(r.a)));
+                    add_problem(check, fmt::format("archive is truncated or corrupt: {}", la().archive_error_string(r.a)));
                     break;
                 }
                 continue;
@@ -595,17 +662,17 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
             ++check.members;
             if (auto why = unsafe_member(path, sl ? sl : "", hl ? hl : "")) {
                 check.unsafe.push_back(fmt::format("'{}' ({})", path, *why));
-                archive_read_data_skip(r.a);
+                la().archive_read_data_skip(r.a);
                 continue;
             }
             const bool wanted = extract && member_selected(path, spec.only);
             Computed c;
-            const auto type = archive_entry_filetype(entry);
+            const auto type = la().archive_entry_filetype(entry);
             c.type = type == AE_IFDIR ? "dir" : type == AE_IFLNK ? "symlink" : type == AE_IFREG ? "file" : "other";
             c.link = sl ? sl : "";
-            if (wanted && archive_write_header(disk.a, entry) < ARCHIVE_WARN) {
-                add_problem(check, fmt::format("cannot extract '{}': {}", path, archive_error_string(disk.a)));
-                archive_read_data_skip(r.a);
+            if (wanted && la().archive_write_header(disk.a, entry) < ARCHIVE_WARN) {
+                add_problem(check, fmt::format("cannot extract '{}': {}", path, la().archive_error_string(disk.a)));
+                la().archive_read_data_skip(r.a);
                 continue;
             }
             Sha256 sha;
@@ -614,7 +681,7 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
             la_int64_t offset = 0;
             int drc = ARCHIVE_OK;
             bool failed = false;
-            while ((drc = archive_read_data_block(r.a, &buff, &size, &offset)) == ARCHIVE_OK) {
+            while ((drc = la().archive_read_data_block(r.a, &buff, &size, &offset)) == ARCHIVE_OK) {
                 // Holes in sparse members read as zeros.
                 while (c.size < offset) {
                     const auto gap = static_cast<std::size_t>(std::min<std::int64_t>(offset - c.size, k_buffer));
@@ -623,8 +690,8 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
                 }
                 sha.update(buff, size);
                 c.size += static_cast<std::int64_t>(size);
-                if (wanted && archive_write_data_block(disk.a, buff, size, offset) < ARCHIVE_WARN) {
-                    add_problem(check, fmt::format("cannot extract '{}': {}", path, archive_error_string(disk.a)));
+                if (wanted && la().archive_write_data_block(disk.a, buff, size, offset) < ARCHIVE_WARN) {
+                    add_problem(check, fmt::format("cannot extract '{}': {}", path, la().archive_error_string(disk.a)));
                     failed = true;
                     break;
                 }
@@ -636,11 +703,11 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
             }
             if (!failed && drc != ARCHIVE_EOF) {
                 add_problem(check, fmt::format("archive is truncated or corrupt at '{}': {}", path,
-                                               archive_error_string(r.a)));
+                                               la().archive_error_string(r.a)));
                 break;
             }
             if (wanted) {
-                archive_write_finish_entry(disk.a);
+                la().archive_write_finish_entry(disk.a);
             }
             if (c.type == "file") {
                 c.sha256 = sha.hex();
@@ -650,7 +717,7 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
         }
     }
     // Deferred directory times and modes are applied on close.
-    archive_write_close(disk.a);
+    la().archive_write_close(disk.a);
     // Hash whatever follows the end of the tar stream too: the checksum covers the whole file.
     const void* dummy = nullptr;
     while (read_callback(r.a, &src, &dummy) > 0) {

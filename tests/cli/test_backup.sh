@@ -263,4 +263,14 @@ import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); assert c.execute('select run
 run backup list keepers
 expect_out "success (pruned)" "list marks pruned runs"
 
+# libarchive is opened only when a backup needs it: every other command starts without it
+# (and the libraries it pulls in), while the runs above still read and wrote archives.
+if command -v ldd >/dev/null; then
+    expect_true "the binary does not link libarchive" bash -c "! ldd '$OPSCTL_BIN' | grep -q libarchive"
+fi
+expect_true "a command without backups does not load libarchive" bash -c "
+    ! LD_DEBUG=files '$OPSCTL_BIN' policy check 2>&1 | grep -q libarchive"
+expect_true "a deep verification loads libarchive when it needs it" bash -c "
+    LD_DEBUG=files '$OPSCTL_BIN' backup verify --deep $PR 2>&1 | grep -q 'file=libarchive.so.13'"
+
 finish
