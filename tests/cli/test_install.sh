@@ -126,9 +126,11 @@ if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v d
         # Libraries opened with dlopen on first use (libcurl, libarchive) are invisible to
         # dpkg-shlibdeps; the binary names them as strings, and each must be declared too.
         dlopened=$(strings "$BUILD/opsctl" | grep -Ex 'lib[a-z0-9_+-]+\.so\.[0-9]+' | sort -u | comm -23 - <(printf '%s\n' $needed | sort -u))
-        if [[ $dlopened == *libcurl.so.* ]]; then pass; else fail "the binary does not open libcurl on demand: $dlopened"; fi
-        if [ "$(printf '%s\n' $needed | grep -c -E '^libcurl\.so')" = 0 ]; then pass; else
-            fail "the binary links libcurl at start-up: $needed"
+        for lib in libcurl libarchive; do
+            if [[ $dlopened == *$lib.so.* ]]; then pass; else fail "the binary does not open $lib on demand: $dlopened"; fi
+        done
+        if [ "$(printf '%s\n' $needed | grep -c -E '^lib(curl|archive)\.so')" = 0 ]; then pass; else
+            fail "the binary links libcurl or libarchive at start-up: $needed"
         fi
         for so in $needed $dlopened; do
             file=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64|64bit|AArch64/ {print $NF; exit}')
