@@ -1,9 +1,9 @@
 #include "lib/backup/hash.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/util/crypto.hpp"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -23,25 +23,27 @@ struct Sha256::State {
 };
 
 Sha256::Sha256() : m_state(std::make_unique<State>()) {
-    m_state->ctx = EVP_MD_CTX_new();
-    if (m_state->ctx == nullptr || EVP_DigestInit_ex(m_state->ctx, EVP_sha256(), nullptr) != 1) {
+    const auto& c = util::crypto();
+    m_state->ctx = c.md_ctx_new();
+    if (m_state->ctx == nullptr || c.digest_init(m_state->ctx, c.sha256(), nullptr) != 1) {
         throw Failure("cannot start a SHA-256 digest (OpenSSL)");
     }
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(m_state->ctx); }
+Sha256::~Sha256() { util::crypto().md_ctx_free(m_state->ctx); }
 
 void Sha256::update(const void* data, std::size_t size) {
     if (size > 0) {
-        EVP_DigestUpdate(m_state->ctx, data, size);
+        util::crypto().digest_update(m_state->ctx, data, size);
     }
 }
 
 std::string Sha256::hex() {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    EVP_DigestFinal_ex(m_state->ctx, digest, &len);
-    EVP_DigestInit_ex(m_state->ctx, EVP_sha256(), nullptr);
+    const auto& c = util::crypto();
+    c.digest_final(m_state->ctx, digest, &len);
+    c.digest_init(m_state->ctx, c.sha256(), nullptr);
     static const char* k_hex = "0123456789abcdef";
     std::string out;
     out.reserve(len * 2);

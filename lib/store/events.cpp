@@ -1,7 +1,8 @@
 #include "lib/store/events.hpp"
 
+#include "lib/util/crypto.hpp"
+
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 namespace opsctl::store {
 
@@ -10,7 +11,8 @@ namespace {
 std::string sha256_hex(const std::string& data) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+    const auto& c = util::crypto();
+    c.digest(data.data(), data.size(), digest, &len, c.sha256(), nullptr);
     static constexpr char k_hex[] = "0123456789abcdef";
     std::string out(len * 2, '0');
     for (unsigned int i = 0; i < len; ++i) {

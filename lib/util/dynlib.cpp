@@ -7,8 +7,8 @@
 
 namespace opsctl::util {
 
-DynamicLibrary::DynamicLibrary(std::string soname, std::string_view purpose, std::string_view package)
-    : m_soname(std::move(soname)) {
+DynamicLibrary::DynamicLibrary(const char* soname, std::string_view purpose, std::string_view package)
+    : m_soname(soname) {
     // RTLD_NOW: a missing symbol shows here, once, rather than as a crash in the middle of work.
     // Never closed: libraries such as libcurl keep global state until exit.
     m_handle = ::dlopen(m_soname.c_str(), RTLD_NOW | RTLD_LOCAL);

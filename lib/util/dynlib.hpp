@@ -1,7 +1,7 @@
 #pragma once
-// Shared libraries opened on first use. libcurl and libarchive bring most of the shared
-// libraries the binary would otherwise load at every start (35 of 47), while only HTTP checks
-// and backups need them; loading them when first called keeps every other command quick.
+// Shared libraries opened on first use. libcurl, libarchive and libcrypto brought most of the
+// shared libraries the binary loaded at every start (38 of 47), while only HTTP checks, backups
+// and writes need them; loading them when first called keeps every other command quick.
 
 #include <string>
 #include <string_view>
@@ -12,8 +12,9 @@ namespace opsctl::util {
 class DynamicLibrary {
 public:
     /// Opens `soname` (e.g. "libcurl.so.4"); throws Failure naming it and `purpose`, with a hint
-    /// naming the Debian `package`, when it cannot be loaded.
-    DynamicLibrary(std::string soname, std::string_view purpose, std::string_view package);
+    /// naming the Debian `package`, when it cannot be loaded. A plain string literal, so that the
+    /// name stays readable in the binary (test_install checks the package's Depends by it).
+    DynamicLibrary(const char* soname, std::string_view purpose, std::string_view package);
 
     /// The function `name` as a pointer of type F; throws Failure when the library lacks it.
     template <class F>
