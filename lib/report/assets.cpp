@@ -129,7 +129,10 @@ std::pair<std::vector<asset::DueItem>, std::int64_t> overdue_maintenance(Context
     std::vector<asset::DueItem> first; // a max-heap on `later` of at most `limit` items
     std::int64_t total = 0;
     for (const auto& cls : ctx.policy.assets.classes) {
-        for (const auto& [kind, every] : cls.cadences) {
+        for (const auto& cadence : cls.cadences) {
+            // Named, not a structured binding: clang 14 cannot capture bindings in a lambda.
+            const auto& kind = cadence.first;
+            const auto& every = cadence.second;
             store::visit_last_maintenance(ctx.db, cls.id, kind, [&](const store::AssetLastMaintenance& a) {
                 // Never maintained: the cadence runs from when the asset was registered.
                 const std::int64_t due = core::add_calendar(a.last_at.value_or(a.created_at), every, ctx.zone());
@@ -142,7 +145,8 @@ std::pair<std::vector<asset::DueItem>, std::int64_t> overdue_maintenance(Context
                 }
                 if (first.size() == limit) {
                     const auto& worst = first.front();
-                    if (std::tie(due, a.tag, kind) >= std::tie(worst.due_at, worst.tag, worst.what)) {
+                    using Key = std::tuple<std::int64_t, std::string_view, std::string_view>;
+                    if (Key(due, a.tag, kind) >= Key(worst.due_at, worst.tag, worst.what)) {
                         return;
                     }
                     std::pop_heap(first.begin(), first.end(), later);
