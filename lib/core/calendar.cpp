@@ -15,6 +15,8 @@ constexpr std::int64_t k_day = 86400;
 // How far add_business and next_working_time look before giving up: a calendar without
 // working time must fail, never hang, and no SLA runs for 20 years.
 constexpr std::int64_t k_horizon_days = 20 * 366;
+// At most this many dates are kept by BusinessCalendar::day_info (a few MiB).
+constexpr std::size_t k_cache_days = 2 * k_horizon_days;
 
 std::optional<int> parse_hh_mm(std::string_view s, bool allow_24) {
     if (s.size() != 5 || s[2] != ':') {
@@ -191,7 +193,24 @@ std::optional<std::string> BusinessCalendar::day_name(const Date& date) const {
     return std::nullopt;
 }
 
-void BusinessCalendar::spans_of(std::int64_t day, std::vector<Span>& out) const {
+BusinessCalendar::Day& BusinessCalendar::day_info(std::int64_t day) const {
+    // Every SLA clock walks the dates it covers, and each date's spans cost several zone
+    // conversions: an import of 100,000 tickets over five years asks about the same ~2,000
+    // dates again and again. The bound only keeps a pathological caller from growing the
+    // cache without end (20 years of dates fit in it).
+    if (auto it = m_days.find(day); it != m_days.end()) {
+        return it->second;
+    }
+    if (m_days.size() >= k_cache_days) {
+        m_days.clear();
+    }
+    Day& d = m_days[day];
+    compute_spans(day, d.spans);
+    d.midnight = m_zone.start_of(civil_from_days(day));
+    return d;
+}
+
+void BusinessCalendar::compute_spans(std::int64_t day, std::vector<Span>& out) const {
     out.clear();
     const Date date = civil_from_days(day);
     const DayKind kind = day_kind(date);
@@ -213,7 +232,15 @@ void BusinessCalendar::spans_of(std::int64_t day, std::vector<Span>& out) const 
     }
 }
 
-bool BusinessCalendar::is_plain_week(std::int64_t day, std::int64_t midnight) const {
+bool BusinessCalendar::is_plain_week(std::int64_t day) const {
+    Day& d = day_info(day);
+    if (d.plain_week < 0) {
+        d.plain_week = compute_plain_week(day, d.midnight) ? 1 : 0;
+    }
+    return d.plain_week == 1;
+}
+
+bool BusinessCalendar::compute_plain_week(std::int64_t day, std::int64_t midnight) const {
     const Date first = civil_from_days(day);
     const Date last = civil_from_days(day + 6);
     auto touches = [&](const std::map<Date, std::string>& dates) {
@@ -256,20 +283,18 @@ std::int64_t BusinessCalendar::business_seconds(std::int64_t from, std::int64_t 
     std::int64_t day = days_from_civil(m_zone.date_of(from)) - 1;
     const std::int64_t last = days_from_civil(m_zone.date_of(to));
     std::int64_t total = 0;
-    std::vector<Span> spans;
     while (day <= last) {
         // Whole weeks in the middle of a long range are counted in one step; with one offset
         // across the week, midnight + 8 days is the midnight after the week's last span.
         if (m_week_seconds > 0 && last - day >= 8) {
-            const std::int64_t midnight = m_zone.start_of(civil_from_days(day));
-            if (midnight >= from && midnight + 8 * k_day <= to && is_plain_week(day, midnight)) {
+            const std::int64_t midnight = day_info(day).midnight;
+            if (midnight >= from && midnight + 8 * k_day <= to && is_plain_week(day)) {
                 total += m_week_seconds;
                 day += 7;
                 continue;
             }
         }
-        spans_of(day, spans);
-        for (const Span& s : spans) {
+        for (const Span& s : spans_of(day)) {
             const std::int64_t a = std::max(s.start, from);
             const std::int64_t b = std::min(s.end, to);
             if (b > a) {
@@ -291,20 +316,18 @@ std::int64_t BusinessCalendar::add_business(std::int64_t t, std::int64_t seconds
     const std::int64_t first = days_from_civil(m_zone.date_of(t)) - 1;
     require_working_time_after(first + 1);
     std::int64_t remaining = seconds;
-    std::vector<Span> spans;
     for (std::int64_t day = first; day < first + k_horizon_days;) {
         // Skip whole weeks only while more than a week remains, so that the landing day is
         // always found span by span.
         if (m_week_seconds > 0 && remaining > m_week_seconds) {
-            const std::int64_t midnight = m_zone.start_of(civil_from_days(day));
-            if (midnight >= t && is_plain_week(day, midnight)) {
+            const std::int64_t midnight = day_info(day).midnight;
+            if (midnight >= t && is_plain_week(day)) {
                 remaining -= m_week_seconds;
                 day += 7;
                 continue;
             }
         }
-        spans_of(day, spans);
-        for (const Span& s : spans) {
+        for (const Span& s : spans_of(day)) {
             if (s.end <= t) {
                 continue;
             }
@@ -339,10 +362,8 @@ std::vector<BusinessCalendar::Span> BusinessCalendar::working_spans(std::int64_t
         return out;
     }
     const std::int64_t last = days_from_civil(m_zone.date_of(to));
-    std::vector<Span> spans;
     for (std::int64_t day = days_from_civil(m_zone.date_of(from)) - 1; day <= last; ++day) {
-        spans_of(day, spans);
-        for (Span s : spans) {
+        for (Span s : spans_of(day)) {
             s.start = std::max(s.start, from);
             s.end = std::min(s.end, to);
             if (s.end > s.start) {
@@ -355,10 +376,8 @@ std::vector<BusinessCalendar::Span> BusinessCalendar::working_spans(std::int64_t
 
 bool BusinessCalendar::is_working_time(std::int64_t t) const {
     const std::int64_t day = days_from_civil(m_zone.date_of(t));
-    std::vector<Span> spans;
     for (std::int64_t d = day - 1; d <= day; ++d) {
-        spans_of(d, spans);
-        for (const Span& s : spans) {
+        for (const Span& s : spans_of(d)) {
             if (s.start <= t && t < s.end) {
                 return true;
             }
@@ -370,10 +389,8 @@ bool BusinessCalendar::is_working_time(std::int64_t t) const {
 std::int64_t BusinessCalendar::next_working_time(std::int64_t t) const {
     const std::int64_t first = days_from_civil(m_zone.date_of(t)) - 1;
     require_working_time_after(first + 1);
-    std::vector<Span> spans;
     for (std::int64_t day = first; day < first + k_horizon_days; ++day) {
-        spans_of(day, spans);
-        for (const Span& s : spans) {
+        for (const Span& s : spans_of(day)) {
             if (s.end > t) {
                 return std::max(s.start, t);
             }

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace opsctl::core {
@@ -57,6 +58,10 @@ std::string format_work_span(const WorkSpan& span);
 /// change is an hour shorter or longer than written. A span boundary inside a DST gap is the
 /// moment of the jump (a span wholly inside the gap is empty); one inside an overlap is the
 /// earlier of the two instants.
+///
+/// The working spans of each date are worked out once and kept (a calendar is asked about the
+/// same few years of dates for every ticket of an import), so a calendar must not be shared
+/// between threads; copies are independent.
 class BusinessCalendar {
   public:
     /// Validates and normalises the spec (spans sorted); throws ConfigError for a workday outside
@@ -108,11 +113,23 @@ class BusinessCalendar {
     std::int64_t next_working_time(std::int64_t t) const;
 
   private:
-    // The real-instant spans of one date (none for a day off), replacing the contents of `out`.
-    void spans_of(std::int64_t day, std::vector<Span>& out) const;
-    // True when the week of seven days from `day` (whose midnight is `midnight`) follows the
-    // weekly pattern exactly, so that it holds m_week_seconds of working time.
-    bool is_plain_week(std::int64_t day, std::int64_t midnight) const;
+    // What is known of one date (days since 1970-01-01), filled on first use.
+    struct Day {
+        std::vector<Span> spans;     // the real-instant working spans, none for a day off
+        std::int64_t midnight = 0;   // the instant the date begins
+        signed char plain_week = -1; // is_plain_week from this date: -1 not yet known, 0, 1
+    };
+    // The entry of one date, computed on first use. References stay valid until the cache is
+    // emptied, which only happens inside this call when it has grown past its bound.
+    Day& day_info(std::int64_t day) const;
+    // The real-instant spans of one date (none for a day off), computed from the spec.
+    void compute_spans(std::int64_t day, std::vector<Span>& out) const;
+    // The real-instant spans of one date (none for a day off).
+    const std::vector<Span>& spans_of(std::int64_t day) const { return day_info(day).spans; }
+    // True when the week of seven days from `day` follows the weekly pattern exactly, so that
+    // it holds m_week_seconds of working time.
+    bool is_plain_week(std::int64_t day) const;
+    bool compute_plain_week(std::int64_t day, std::int64_t midnight) const;
     // Throws ConfigError when no working time can follow `day` at all.
     void require_working_time_after(std::int64_t day) const;
 
@@ -121,6 +138,7 @@ class BusinessCalendar {
     std::array<bool, 8> m_is_workday{}; // indexed by ISO weekday
     std::int64_t m_workday_seconds = 0;
     std::int64_t m_week_seconds = 0;
+    mutable std::unordered_map<std::int64_t, Day> m_days;
 };
 
 } // namespace opsctl::core

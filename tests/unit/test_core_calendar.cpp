@@ -675,3 +675,53 @@ TEST_CASE("BusinessCalendar in a zone without and with DST") {
         CHECK(total_length(office.working_spans(jan, end)) == 8'456'400);
     }
 }
+
+TEST_CASE("BusinessCalendar keeps each date's working spans") {
+    // An import asks one calendar about the same dates for every ticket: the answers must not
+    // depend on what was asked before, nor on DST weeks and holidays seen earlier.
+    const Zone& z = shanghai();
+    const std::vector<const char*> starts{"2025-12-31 17:00", "2026-02-13 10:00", "2026-04-30 18:30",
+                                          "2026-09-18 15:00", "2026-09-30 17:00", "2026-10-09 11:59"};
+    const std::vector<std::int64_t> amounts{1, 3 * k_hour, 27000, 5 * 27000, 40 * 27000};
+
+    SUBCASE("a calendar asked many times answers as a fresh one does") {
+        const BusinessCalendar used(china_2026(), z);
+        for (int round = 0; round < 2; ++round) {
+            for (const char* start : starts) {
+                for (std::int64_t s : amounts) {
+                    CAPTURE(start);
+                    CAPTURE(s);
+                    const auto t = at(start, z);
+                    const BusinessCalendar fresh(china_2026(), z);
+                    const auto u = used.add_business(t, s);
+                    CHECK(u == fresh.add_business(t, s));
+                    CHECK(used.business_seconds(t, u + 86400) ==
+                          BusinessCalendar(china_2026(), z).business_seconds(t, u + 86400));
+                    CHECK(total_length(used.working_spans(t, u)) == s);
+                }
+            }
+        }
+    }
+
+    SUBCASE("across DST changes in both directions") {
+        CalendarSpec spec;
+        spec.workdays = {1, 2, 3, 4, 5, 6, 7};
+        spec.hours = {span("01:30-03:30"), span("09:00-18:00")};
+        const BusinessCalendar used(spec, berlin());
+        const auto from = at("2026-03-20 00:00", berlin());
+        const auto to = at("2026-11-10 00:00", berlin());
+        const std::int64_t once = used.business_seconds(from, to);
+        CHECK(used.business_seconds(from, to) == once);
+        CHECK(once == BusinessCalendar(spec, berlin()).business_seconds(from, to));
+        CHECK(once == total_length(used.working_spans(from, to)));
+    }
+
+    SUBCASE("a copy answers like the original") {
+        const BusinessCalendar original(china_2026(), z);
+        const auto t = at("2026-09-30 17:00", z);
+        const auto u = original.add_business(t, 3 * 27000);
+        const BusinessCalendar copy = original;
+        CHECK(copy.add_business(t, 3 * 27000) == u);
+        CHECK(show(u, z) == "2026-10-10T17:00:00+08:00");
+    }
+}
