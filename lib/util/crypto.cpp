@@ -15,6 +15,12 @@ const Crypto& crypto() {
         lib.bind(c.digest_init, "EVP_DigestInit_ex");
         lib.bind(c.digest_update, "EVP_DigestUpdate");
         lib.bind(c.digest_final, "EVP_DigestFinal_ex");
+        lib.bind(c.md_fetch, "EVP_MD_fetch");
+        // Kept for the life of the process (never freed, like the library itself).
+        c.sha256_md = c.md_fetch(nullptr, "SHA256", nullptr);
+        if (c.sha256_md == nullptr) {
+            c.sha256_md = c.sha256();
+        }
         return c;
     }();
     return api;

@@ -15,6 +15,11 @@ struct Crypto {
     decltype(&::EVP_DigestInit_ex) digest_init;
     decltype(&::EVP_DigestUpdate) digest_update;
     decltype(&::EVP_DigestFinal_ex) digest_final;
+    decltype(&::EVP_MD_fetch) md_fetch;
+    /// SHA-256 fetched from the default provider once. EVP_sha256() hands out a legacy
+    /// descriptor that EVP_DigestInit_ex and EVP_Digest look up in the provider again on every
+    /// call, which costs more than hashing a short text.
+    const EVP_MD* sha256_md = nullptr;
 };
 
 /// libcrypto's functions, loaded once (thread-safe); throws Failure when it cannot be loaded.
