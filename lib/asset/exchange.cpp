@@ -158,6 +158,12 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
         return it == header.end() ? -1 : it - header.begin();
     };
     const std::ptrdiff_t tag_col = column("tag");
+    // Each header name looked up once, not on every row.
+    std::vector<AssetColumn> columns;
+    columns.reserve(header.size());
+    for (const auto& name : header) {
+        columns.push_back(resolve_column(name));
+    }
     const std::ptrdiff_t serial_col = column("serial");
 
     // Every tag the file names, so that parents may come later in the file and generated
@@ -304,7 +310,7 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
                     fmt::format("the class of '{}' cannot change from '{}' to '{}'", existing->tag, existing->cls, value));
                 continue;
             }
-            set_value(a, name, value);
+            set_value(a, columns[c], value);
         }
         if (a.status.empty()) {
             a.status = existing ? existing->status : (a.owner.empty() ? "in_stock" : "in_use");

@@ -7,6 +7,8 @@
 #include "lib/util/text.hpp"
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 #include <charconv>
 #include <fmt/format.h>
 
@@ -182,81 +184,58 @@ const std::vector<std::string>& builtin_columns() {
     return k_columns;
 }
 
+namespace {
+
+// The built-in columns in export order, as members; one table for reading, setting and diffing.
+using Member = std::string Asset::*;
+constexpr std::array<std::pair<std::string_view, Member>, 12> k_members = {{
+    {"tag", &Asset::tag},
+    {"class", &Asset::cls},
+    {"name", &Asset::name},
+    {"model", &Asset::model},
+    {"serial", &Asset::serial},
+    {"owner", &Asset::owner},
+    {"location", &Asset::location},
+    {"address", &Asset::address},
+    {"status", &Asset::status},
+    {"purchased", &Asset::purchased},
+    {"warranty_until", &Asset::warranty_until},
+    {"parent", &Asset::parent},
+}};
+
+Member member_of(std::string_view key) {
+    for (const auto& [name, member] : k_members) {
+        if (name == key) {
+            return member;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
 std::string value_of(const Asset& a, const std::string& key) {
-    if (key == "tag") {
-        return a.tag;
-    }
-    if (key == "class") {
-        return a.cls;
-    }
-    if (key == "name") {
-        return a.name;
-    }
-    if (key == "model") {
-        return a.model;
-    }
-    if (key == "serial") {
-        return a.serial;
-    }
-    if (key == "owner") {
-        return a.owner;
-    }
-    if (key == "location") {
-        return a.location;
-    }
-    if (key == "address") {
-        return a.address;
-    }
-    if (key == "status") {
-        return a.status;
-    }
-    if (key == "purchased") {
-        return a.purchased;
-    }
-    if (key == "warranty_until") {
-        return a.warranty_until;
-    }
-    if (key == "parent") {
-        return a.parent;
+    if (const Member m = member_of(key)) {
+        return a.*m;
     }
     auto it = a.fields.find(key);
     return it == a.fields.end() ? std::string{} : it->second;
 }
 
-void set_value(Asset& a, const std::string& key, const std::string& value) {
-    std::string* target = nullptr;
-    if (key == "tag") {
-        target = &a.tag;
-    } else if (key == "class") {
-        target = &a.cls;
-    } else if (key == "name") {
-        target = &a.name;
-    } else if (key == "model") {
-        target = &a.model;
-    } else if (key == "serial") {
-        target = &a.serial;
-    } else if (key == "owner") {
-        target = &a.owner;
-    } else if (key == "location") {
-        target = &a.location;
-    } else if (key == "address") {
-        target = &a.address;
-    } else if (key == "status") {
-        target = &a.status;
-    } else if (key == "purchased") {
-        target = &a.purchased;
-    } else if (key == "warranty_until") {
-        target = &a.warranty_until;
-    } else if (key == "parent") {
-        target = &a.parent;
-    }
-    if (target) {
-        *target = value;
+AssetColumn resolve_column(const std::string& key) { return AssetColumn{member_of(key), key}; }
+
+void set_value(Asset& a, const AssetColumn& column, const std::string& value) {
+    if (column.member) {
+        a.*column.member = value;
     } else if (value.empty()) {
-        a.fields.erase(key);
+        a.fields.erase(column.key);
     } else {
-        a.fields[key] = value;
+        a.fields[column.key] = value;
     }
+}
+
+void set_value(Asset& a, const std::string& key, const std::string& value) {
+    set_value(a, resolve_column(key), value);
 }
 
 std::optional<std::string> check_field_value(const policy::AssetField& field, const std::string& raw,
@@ -379,26 +358,32 @@ std::vector<std::string> check_asset(const Context& ctx, Asset& a, bool new_owne
 
 std::vector<FieldChange> diff_assets(const Asset& before, const Asset& after) {
     std::vector<FieldChange> out;
-    for (const auto& c : builtin_columns()) {
-        const std::string a = value_of(before, c);
-        const std::string b = value_of(after, c);
+    for (const auto& [name, member] : k_members) {
+        const std::string& a = before.*member;
+        const std::string& b = after.*member;
         if (a != b) {
-            out.push_back({c, a, b});
+            out.push_back({std::string(name), a, b});
         }
     }
     if (before.retire_reason != after.retire_reason) {
         out.push_back({"retire_reason", before.retire_reason, after.retire_reason});
     }
-    std::map<std::string, std::pair<std::string, std::string>> fields;
-    for (const auto& [k, v] : before.fields) {
-        fields[k].first = v;
-    }
-    for (const auto& [k, v] : after.fields) {
-        fields[k].second = v;
-    }
-    for (const auto& [k, v] : fields) {
-        if (v.first != v.second) {
-            out.push_back({k, v.first, v.second});
+    // Both field maps are sorted by key: one merge, custom fields in key order.
+    auto b = before.fields.begin();
+    auto a = after.fields.begin();
+    while (b != before.fields.end() || a != after.fields.end()) {
+        if (a == after.fields.end() || (b != before.fields.end() && b->first < a->first)) {
+            out.push_back({b->first, b->second, {}});
+            ++b;
+        } else if (b == before.fields.end() || a->first < b->first) {
+            out.push_back({a->first, {}, a->second});
+            ++a;
+        } else {
+            if (b->second != a->second) {
+                out.push_back({a->first, b->second, a->second});
+            }
+            ++a;
+            ++b;
         }
     }
     return out;

@@ -28,6 +28,17 @@ std::string value_of(const Asset& asset, const std::string& key);
 /// Sets a built-in column or custom field ("" clears a custom field).
 void set_value(Asset& asset, const std::string& key, const std::string& value);
 
+/// A column name looked up once (a built-in column or a custom field key), so that a file's
+/// rows are set by position without comparing names on every row.
+struct AssetColumn {
+    std::string Asset::*member = nullptr; // the built-in column, or nullptr for a custom field
+    std::string key;                      // the name as given
+};
+/// The column a name stands for.
+AssetColumn resolve_column(const std::string& key);
+/// Sets a resolved column; same rules as set_value by name.
+void set_value(Asset& asset, const AssetColumn& column, const std::string& value);
+
 /// A custom field value checked against its type and written canonically
 /// (int decimal, date YYYY-MM-DD, bool true/false); nullopt with `problem` set when wrong.
 std::optional<std::string> check_field_value(const policy::AssetField& field, const std::string& value,
