@@ -509,15 +509,18 @@ void TicketBulkWriter::add_comment(const CommentRow& row) {
 }
 
 void TicketBulkWriter::add_event(const Event& event) {
+    add_event(event, event.fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void TicketBulkWriter::add_event(const Event& event, const std::string& fields_text) {
     // Same chain as record_event(): the previous hash is cached on the Database.
     if (!m_db.last_event_hash_known()) {
         SQLite::Statement last(m_db.sql(), "SELECT hash FROM events ORDER BY id DESC LIMIT 1");
         m_db.last_event_hash_cache() = last.executeStep() ? last.getColumn(0).getString() : std::string{};
         m_db.last_event_hash_known() = true;
     }
-    const std::string prev = m_db.last_event_hash_cache();
-    const std::string fields_text = event.fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    const std::string hash = event_hash(event, prev, fields_text);
+    const std::string& prev = m_db.last_event_hash_cache();
+    std::string hash = event_hash(event, prev, fields_text);
     auto& st = m_st->event;
     st.reset();
     st.bind(1, static_cast<std::int64_t>(event.at));
@@ -529,7 +532,7 @@ void TicketBulkWriter::add_event(const Event& event) {
     st.bind(7, prev);
     st.bind(8, hash);
     st.exec();
-    m_db.last_event_hash_cache() = hash;
+    m_db.last_event_hash_cache() = std::move(hash);
 }
 
 } // namespace opsctl::store

@@ -120,6 +120,9 @@ class TicketBulkWriter {
     void add_comment(const CommentRow& row);
     /// Appends an event to the hash chain.
     void add_event(const Event& event);
+    /// Appends an event whose fields are already JSON text (stored and hashed as given;
+    /// `event.fields` is not read).
+    void add_event(const Event& event, const std::string& fields_text);
 
   private:
     struct Statements;
