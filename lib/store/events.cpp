@@ -87,6 +87,12 @@ std::string event_hash(const Event& e, const std::string& prev_hash, const std::
 }
 
 std::int64_t record_event(Database& db, const Event& event) {
+    // Input is checked for UTF-8 at the edges; should bad bytes slip through, the audit row
+    // is still written (with U+FFFD) instead of failing the change.
+    return record_event(db, event, event.fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::int64_t record_event(Database& db, const Event& event, const std::string& fields_text) {
     auto& sql = db.sql();
     if (!db.last_event_hash_known()) {
         auto& last = db.cached("SELECT hash FROM events ORDER BY id DESC LIMIT 1");
@@ -95,9 +101,6 @@ std::int64_t record_event(Database& db, const Event& event) {
         db.last_event_hash_known() = true;
     }
     const std::string prev = db.last_event_hash_cache();
-    // Input is checked for UTF-8 at the edges; should bad bytes slip through, the audit row
-    // is still written (with U+FFFD) instead of failing the change.
-    const std::string fields_text = event.fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     const std::string hash = event_hash(event, prev, fields_text);
     // Prepared once per connection: a bulk change records one event per row.
     auto& insert = db.cached("INSERT INTO events (at, actor, entity, entity_id, action, fields, prev_hash, hash) "

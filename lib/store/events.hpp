@@ -27,6 +27,9 @@ struct Event {
 
 /// Appends an event (must run inside a WriteTransaction); returns its id.
 std::int64_t record_event(Database& db, const Event& event);
+/// Appends an event whose fields are already JSON text, stored and hashed as given
+/// (`event.fields` is not read); for bulk writers that build the text directly.
+std::int64_t record_event(Database& db, const Event& event, const std::string& fields_text);
 /// The events of one record, oldest first.
 std::vector<Event> events_for(Database& db, const std::string& entity, const std::string& entity_id);
 /// Events in [from, to), oldest first, optionally of one entity kind.

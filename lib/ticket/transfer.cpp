@@ -5,6 +5,7 @@
 #include "lib/store/ticket_repo.hpp"
 #include "lib/ticket/service.hpp"
 #include "lib/util/csv.hpp"
+#include "lib/util/json_text.hpp"
 #include "lib/util/text.hpp"
 
 #include <fmt/format.h>
@@ -14,7 +15,6 @@
 #include <charconv>
 #include <optional>
 #include <set>
-#include <string_view>
 #include <unordered_set>
 
 namespace opsctl::ticket {
@@ -111,80 +111,6 @@ constexpr std::array<const char*, c_count> k_column_names = {
     "assignee",     "asset",       "reporter",  "source",       "resolution",     "created_at", "updated_at",
     "responded_at", "resolved_at", "closed_at", "satisfaction", "complaint_type", "spent_secs"};
 
-// An imported ticket's event fields as JSON text, written as nlohmann::json::dump() writes the
-// same object (keys in byte order, no spaces, UTF-8 kept, control characters escaped), without
-// building the object first: per row that cost as much as writing the ticket. Keys must be
-// added in byte order; values come from the CSV reader, which has refused invalid UTF-8.
-class FieldsText {
-  public:
-    void text(std::string_view key, std::string_view value) {
-        open(key);
-        m_out += '"';
-        for (const char ch : value) {
-            const auto c = static_cast<unsigned char>(ch);
-            switch (c) {
-            case '"':
-                m_out += "\\\"";
-                break;
-            case '\\':
-                m_out += "\\\\";
-                break;
-            case '\b':
-                m_out += "\\b";
-                break;
-            case '\f':
-                m_out += "\\f";
-                break;
-            case '\n':
-                m_out += "\\n";
-                break;
-            case '\r':
-                m_out += "\\r";
-                break;
-            case '\t':
-                m_out += "\\t";
-                break;
-            default:
-                if (c < 0x20) {
-                    static constexpr char k_hex[] = "0123456789abcdef";
-                    m_out += "\\u00";
-                    m_out += k_hex[c >> 4];
-                    m_out += k_hex[c & 0xf];
-                } else {
-                    m_out += ch;
-                }
-            }
-        }
-        m_out += '"';
-    }
-    void maybe_text(std::string_view key, const std::optional<std::string>& value) {
-        if (value) {
-            text(key, *value);
-        }
-    }
-    void number(std::string_view key, const std::optional<std::int64_t>& value) {
-        if (value) {
-            open(key);
-            m_out += fmt::format_int(*value).c_str();
-        }
-    }
-    // The finished text; the writer starts again empty.
-    const std::string& finish() {
-        m_out += m_out.empty() ? "{}" : "}";
-        return m_out;
-    }
-    void clear() { m_out.clear(); }
-
-  private:
-    void open(std::string_view key) {
-        m_out += m_out.empty() ? '{' : ',';
-        m_out += '"';
-        m_out += key;
-        m_out += "\":";
-    }
-    std::string m_out;
-};
-
 DataError csv_error(const util::CsvError& e) {
     return DataError(fmt::format("line {}: {}", e.line(), e.what()),
                      "nothing was imported; save the file as UTF-8 CSV (in Excel: CSV UTF-8) and keep each "
@@ -262,7 +188,9 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
     }
     // The clocks are computed from the same event that is stored: one vector, reused.
     std::vector<store::Event> events(1);
-    FieldsText fields;
+    // The event's fields as JSON text, written directly: building an nlohmann::json object per
+    // row (a map node per key) and dumping it cost as much as writing the ticket.
+    util::JsonObjectText fields;
     ImportResult result;
     std::vector<std::string> bad;
     while (next()) {
