@@ -1,52 +1,15 @@
 #include "lib/store/events.hpp"
 
-#include "lib/core/error.hpp"
-#include "lib/util/crypto.hpp"
+#include "lib/util/sha256.hpp"
 
 #include <fmt/format.h>
-
-#include <string_view>
 
 namespace opsctl::store {
 
 namespace {
 
-// One digest context per thread, reused for every event: creating and initialising a
-// context per event cost as much as the hash itself in a 100,000-row import.
-class EventHasher {
-  public:
-    EventHasher() : m_crypto(util::crypto()), m_ctx(m_crypto.md_ctx_new()) {
-        if (m_ctx == nullptr) {
-            throw Failure("cannot start a SHA-256 digest (OpenSSL)");
-        }
-    }
-    ~EventHasher() { m_crypto.md_ctx_free(m_ctx); }
-    EventHasher(const EventHasher&) = delete;
-    EventHasher& operator=(const EventHasher&) = delete;
-
-    void begin() {
-        if (m_crypto.digest_init(m_ctx, m_crypto.sha256_md, nullptr) != 1) {
-            throw Failure("cannot start a SHA-256 digest (OpenSSL)");
-        }
-    }
-    void add(std::string_view part) { m_crypto.digest_update(m_ctx, part.data(), part.size()); }
-    std::string hex() {
-        unsigned char digest[EVP_MAX_MD_SIZE];
-        unsigned int len = 0;
-        m_crypto.digest_final(m_ctx, digest, &len);
-        static constexpr char k_hex[] = "0123456789abcdef";
-        std::string out(len * 2, '0');
-        for (unsigned int i = 0; i < len; ++i) {
-            out[2 * i] = k_hex[digest[i] >> 4];
-            out[2 * i + 1] = k_hex[digest[i] & 0xf];
-        }
-        return out;
-    }
-
-  private:
-    const util::Crypto& m_crypto;
-    EVP_MD_CTX* m_ctx;
-};
+// In-process for the few events of a command, libcrypto for bulk work (lib/util/sha256.hpp).
+std::string sha256_hex(const std::string& data) { return util::sha256_hex(data); }
 
 Event read_event(SQLite::Statement& q) {
     Event e;
@@ -70,20 +33,10 @@ constexpr const char* k_columns = "id, at, actor, entity, entity_id, action, fie
 } // namespace
 
 std::string event_hash(const Event& e, const std::string& prev_hash, const std::string& fields_text) {
-    // Fields joined with a separator that cannot occur unescaped in JSON text, fed to the
-    // digest part by part rather than joined into one string first.
-    static thread_local EventHasher hasher;
-    constexpr std::string_view k_sep("\x1f", 1);
-    const fmt::format_int at(e.at);
-    hasher.begin();
-    hasher.add(prev_hash);
-    hasher.add(k_sep);
-    hasher.add(std::string_view(at.data(), at.size()));
-    for (const std::string* part : {&e.actor, &e.entity, &e.entity_id, &e.action, &fields_text}) {
-        hasher.add(k_sep);
-        hasher.add(*part);
-    }
-    return hasher.hex();
+    // Fields joined with a separator that cannot occur unescaped in JSON text.
+    const std::string content = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", prev_hash, e.at, e.actor,
+                                            e.entity, e.entity_id, e.action, fields_text);
+    return sha256_hex(content);
 }
 
 std::int64_t record_event(Database& db, const Event& event) {
