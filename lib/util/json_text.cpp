@@ -8,18 +8,20 @@
 namespace opsctl::util {
 
 void append_json_string(std::string& out, std::string_view value) {
-    bool ascii = true;
-    for (const char ch : value) {
-        ascii = ascii && static_cast<unsigned char>(ch) < 0x80;
-    }
-    if (!ascii && !is_valid_utf8(value)) {
-        // Rare (input is checked for UTF-8 at the edges): let the library do its replacing.
-        out += nlohmann::json(std::string(value)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        return;
-    }
+    const std::size_t start = out.size();
     out += '"';
-    for (const char ch : value) {
-        const auto c = static_cast<unsigned char>(ch);
+    // Runs of bytes that need no escaping are copied at once; only '"', '\\' and control
+    // characters are escaped (no ASCII escaping: UTF-8 is kept as it is).
+    unsigned char high = 0;
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const auto c = static_cast<unsigned char>(value[i]);
+        high |= c;
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            continue;
+        }
+        out.append(value.data() + run, i - run);
+        run = i + 1;
         switch (c) {
         case '"':
             out += "\\\"";
@@ -42,18 +44,21 @@ void append_json_string(std::string& out, std::string_view value) {
         case '\t':
             out += "\\t";
             break;
-        default:
-            if (c < 0x20) {
-                static constexpr char k_hex[] = "0123456789abcdef";
-                out += "\\u00";
-                out += k_hex[c >> 4];
-                out += k_hex[c & 0xf];
-            } else {
-                out += ch;
-            }
+        default: {
+            static constexpr char k_hex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += k_hex[c >> 4];
+            out += k_hex[c & 0xf];
+        }
         }
     }
+    out.append(value.data() + run, value.size() - run);
     out += '"';
+    if ((high & 0x80) != 0 && !is_valid_utf8(value)) {
+        // Rare (input is checked for UTF-8 at the edges): let the library do its replacing.
+        out.resize(start);
+        out += nlohmann::json(std::string(value)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
 }
 
 void JsonObjectText::open(std::string_view key) {
