@@ -1,26 +1,12 @@
 #include "lib/store/events.hpp"
 
-#include "lib/util/crypto.hpp"
+#include "lib/util/sha256.hpp"
 
 #include <fmt/format.h>
 
 namespace opsctl::store {
 
 namespace {
-
-std::string sha256_hex(const std::string& data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    const auto& c = util::crypto();
-    c.digest(data.data(), data.size(), digest, &len, c.sha256(), nullptr);
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::string out(len * 2, '0');
-    for (unsigned int i = 0; i < len; ++i) {
-        out[2 * i] = k_hex[digest[i] >> 4];
-        out[2 * i + 1] = k_hex[digest[i] & 0xf];
-    }
-    return out;
-}
 
 Event read_event(SQLite::Statement& q) {
     Event e;
@@ -47,7 +33,7 @@ std::string event_hash(const Event& e, const std::string& prev_hash, const std::
     // Fields joined with a separator that cannot occur unescaped in JSON text.
     const std::string content = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", prev_hash, e.at, e.actor,
                                             e.entity, e.entity_id, e.action, fields_text);
-    return sha256_hex(content);
+    return util::sha256_hex(content);
 }
 
 std::int64_t record_event(Database& db, const Event& event) {
