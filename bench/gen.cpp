@@ -9,33 +9,49 @@
 //   backup       N/100 runs (10,000) over the jobs of the sample policy
 //   roster       the year before END: 20 overrides and 3 handovers a day
 //
-// Two cores, two writers: a second thread appends the hash-chained events and fills the
-// search index straight into DB, while the main thread writes every other table into a
-// side file (DB.load) that is copied in at the end (INSERT ... SELECT copies records without
-// decoding them). Secondary indexes are built once at the end, as a restore does. That is
-// what keeps 1,000,000 tickets under two minutes on two cores.
+// Where the time goes (1,000,000 tickets): the trigram search index (~60 trigrams a ticket),
+// the hash chain of ~7,000,000 events (SHA-256 each, strictly in order) and sorting the
+// secondary indexes. SQLite writes one file from one connection at a time, so the two cores
+// split the work by file:
+//
+//   main thread   draws every random number (one generator, so the data is the same bytes
+//                 for a seed however the work is split), hashes and appends the events to
+//                 DB, writes assets, inspections, backups and the roster to DB, then sorts
+//                 their indexes;
+//   ticket thread writes the tickets, their comments and the search index into a side file
+//                 (DB.load), then sorts the ticket indexes there.
+//
+// At the end DB takes the side file's tables whole: INSERT ... SELECT between identical
+// tables copies records and index entries without decoding or sorting them again, and the
+// search index's own tables are copied as they are. No journal, no fsync, one transaction
+// per file (both are throwaway until the end); events are formatted and hashed without
+// building JSON objects, with one SHA-256 context reused.
 //
 // usage: opsctl_bench_gen DB [TICKETS] [END_ISO_TIME] [SEED]
 #include "lib/core/error.hpp"
 #include "lib/core/time.hpp"
 #include "lib/store/database.hpp"
-#include "lib/store/events.hpp"
 #include "lib/store/ticket_repo.hpp"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
+#include <sqlite3.h>
 
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
+#include <ctime>
 #include <deque>
 #include <filesystem>
-#include <mutex>
-#include <sys/resource.h>
-#include <thread>
-#include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <random>
 #include <string>
+#include <string_view>
+#include <sys/resource.h>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -154,8 +170,8 @@ std::vector<std::string> drop_indexes(SQLite::Database& db, const std::vector<st
     return sql;
 }
 
-// User and system time of both threads: on a busy machine this, not the wall time, says
-// how much work the load was.
+// User and system time of the whole process: on a busy machine this, not the wall time,
+// says how much work the load was.
 double cpu_seconds() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
@@ -163,8 +179,42 @@ double cpu_seconds() {
            static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+// CPU time of the calling thread, to tell each thread's work from its waiting.
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Runs `fn` and reports its wall and thread CPU time on stderr.
+template <typename F>
+void step(const char* what, F&& fn) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const double c0 = thread_cpu_seconds();
+    fn();
+    std::cerr << fmt::format("  {:<28} {:6.1f} s ({:.1f} s CPU)\n", what, seconds_since(t0),
+                             thread_cpu_seconds() - c0);
+}
+
+// A bulk load into a throwaway file: no rollback journal, no fsync, a big page cache (which
+// also lets CREATE INDEX sort in memory), one lock held throughout.
+void bulk_pragmas(SQLite::Database& db) {
+    db.exec("PRAGMA journal_mode = OFF");
+    db.exec("PRAGMA synchronous = OFF");
+    db.exec("PRAGMA locking_mode = EXCLUSIVE");
+    db.exec("PRAGMA cache_size = -400000");
+    db.exec("PRAGMA temp_store = MEMORY");
+    db.exec("PRAGMA foreign_keys = OFF");
+}
+
+void check(SQLite::Database& db, int rc) {
+    if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+        throw SQLite::Exception(db.getHandle(), rc);
+    }
 }
 
 struct Counts {
@@ -172,134 +222,299 @@ struct Counts {
                  backups = 0, overrides = 0, handovers = 0;
 };
 
-
-// The second writer: events (hash-chained as store::record_event does) and search entries,
-// in batches handed over by the generating thread, on its own connection to DB.
-class Sink {
+// The `fields` text of an event, exactly as store::record_event() stores it
+// (nlohmann::json::dump() of an object: keys in sorted order, no spaces, UTF-8 kept). Callers
+// add the keys in sorted order.
+class Fields {
 public:
-    struct Search {
-        std::int64_t id;
-        std::string title, body, comments;
-    };
-    struct Batch {
-        std::vector<store::Event> events;
-        std::vector<Search> search;
-    };
-
-    explicit Sink(const std::string& path) : m_path(path) { m_thread = std::thread([this] { run(); }); }
-
-    Batch& batch() { return m_batch; }
-
-    // Hands the current batch over once it is big enough (or always when `force`).
-    void flush(bool force = false) {
-        if (!force && m_batch.events.size() < 20000) {
-            return;
+    Fields& begin() {
+        m_text.assign("{");
+        return *this;
+    }
+    Fields& text(std::string_view key, std::string_view value) {
+        add_key(key);
+        add_string(value);
+        return *this;
+    }
+    // ["from","to"]; a null `from` is JSON null.
+    Fields& change(std::string_view key, const char* from, std::string_view to) {
+        add_key(key);
+        m_text += '[';
+        if (from) {
+            add_string(from);
+        } else {
+            m_text += "null";
         }
+        m_text += ',';
+        add_string(to);
+        m_text += ']';
+        return *this;
+    }
+    Fields& number(std::string_view key, std::int64_t value) {
+        add_key(key);
+        m_text += std::to_string(value);
+        return *this;
+    }
+    Fields& flag(std::string_view key, bool value) {
+        add_key(key);
+        m_text += value ? "true" : "false";
+        return *this;
+    }
+    const std::string& end() {
+        m_text += '}';
+        return m_text;
+    }
+
+private:
+    void add_key(std::string_view key) {
+        if (m_text.size() > 1) {
+            m_text += ',';
+        }
+        add_string(key);
+        m_text += ':';
+    }
+    // nlohmann's escaping: quote, backslash and control characters; other bytes as they are.
+    void add_string(std::string_view s) {
+        m_text += '"';
+        for (const char ch : s) {
+            const auto c = static_cast<unsigned char>(ch);
+            switch (c) {
+            case '"': m_text += "\\\""; break;
+            case '\\': m_text += "\\\\"; break;
+            case '\b': m_text += "\\b"; break;
+            case '\f': m_text += "\\f"; break;
+            case '\n': m_text += "\\n"; break;
+            case '\r': m_text += "\\r"; break;
+            case '\t': m_text += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    m_text += fmt::format("\\u{:04x}", c);
+                } else {
+                    m_text += ch;
+                }
+            }
+        }
+        m_text += '"';
+    }
+
+    std::string m_text;
+};
+
+// Appends events to the hash chain as store::record_event() does (same content hashed, same
+// columns), with one statement and one SHA-256 context for all of them.
+class EventChain {
+public:
+    explicit EventChain(SQLite::Database& db) : m_db(db) {
+        // The C interface: bound without copies, no per-call wrapper checks.
+        check(db, sqlite3_prepare_v2(db.getHandle(),
+                                     "INSERT INTO events (at, actor, entity, entity_id, action, fields, prev_hash, "
+                                     "hash) VALUES (?, 'bench', ?, ?, ?, ?, ?, ?)",
+                                     -1, &m_insert, nullptr));
+        SQLite::Statement last(db, "SELECT hash FROM events ORDER BY id DESC LIMIT 1");
+        if (last.executeStep()) {
+            m_prev = last.getColumn(0).getString();
+        }
+        m_md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+        m_ctx = EVP_MD_CTX_new();
+        if (!m_md || !m_ctx) {
+            throw Failure("cannot set up SHA-256 (libcrypto)");
+        }
+        m_text.reserve(1024);
+    }
+    ~EventChain() {
+        sqlite3_finalize(m_insert);
+        EVP_MD_CTX_free(m_ctx);
+        EVP_MD_free(m_md);
+    }
+    EventChain(const EventChain&) = delete;
+    EventChain& operator=(const EventChain&) = delete;
+
+    void append(std::int64_t at, std::string_view entity, std::string_view entity_id, std::string_view action,
+                std::string_view fields) {
+        // store::event_hash(): the previous hash and the columns joined with U+001F.
+        m_text.assign(m_prev);
+        m_text += '\x1f';
+        char digits[24];
+        const auto r = std::to_chars(digits, digits + sizeof digits, at);
+        m_text.append(digits, r.ptr);
+        m_text += "\x1f"
+                  "bench\x1f";
+        m_text += entity;
+        m_text += '\x1f';
+        m_text += entity_id;
+        m_text += '\x1f';
+        m_text += action;
+        m_text += '\x1f';
+        m_text += fields;
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int len = 0;
+        if (EVP_DigestInit_ex2(m_ctx, m_md, nullptr) != 1 || EVP_DigestUpdate(m_ctx, m_text.data(), m_text.size()) != 1 ||
+            EVP_DigestFinal_ex(m_ctx, digest, &len) != 1) {
+            throw Failure("SHA-256 failed (libcrypto)");
+        }
+        static constexpr char k_hex[] = "0123456789abcdef";
+        m_hash.resize(len * 2);
+        for (unsigned int i = 0; i < len; ++i) {
+            m_hash[2 * i] = k_hex[digest[i] >> 4];
+            m_hash[2 * i + 1] = k_hex[digest[i] & 0xf];
+        }
+        sqlite3_stmt* st = m_insert;
+        sqlite3_bind_int64(st, 1, at);
+        sqlite3_bind_text(st, 2, entity.data(), static_cast<int>(entity.size()), SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, entity_id.data(), static_cast<int>(entity_id.size()), SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, action.data(), static_cast<int>(action.size()), SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, fields.data(), static_cast<int>(fields.size()), SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, m_prev.data(), static_cast<int>(m_prev.size()), SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, m_hash.data(), static_cast<int>(m_hash.size()), SQLITE_STATIC);
+        const int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        check(m_db, rc);
+        std::swap(m_prev, m_hash);
+    }
+
+    // The newest event's hash.
+    const std::string& head() const { return m_prev; }
+
+private:
+    SQLite::Database& m_db;
+    sqlite3_stmt* m_insert = nullptr;
+    EVP_MD* m_md = nullptr;
+    EVP_MD_CTX* m_ctx = nullptr;
+    std::string m_text, m_prev, m_hash;
+};
+
+// Tickets handed from the generating thread to the ticket thread.
+struct TicketBatch {
+    std::vector<store::TicketRow> tickets;
+    std::vector<std::string> comment_texts; // each ticket's comments as its search entry has them
+    std::vector<store::CommentRow> comments;
+};
+
+// The ticket thread: tickets, comments and the search index into the side file, then the
+// ticket indexes there.
+class TicketWriter {
+public:
+    explicit TicketWriter(store::Database& side) : m_side(side) { m_thread = std::thread([this] { run(); }); }
+    ~TicketWriter() {
+        if (m_thread.joinable()) {
+            close();
+            m_thread.join();
+        }
+    }
+    TicketWriter(const TicketWriter&) = delete;
+    TicketWriter& operator=(const TicketWriter&) = delete;
+
+    // Queues a batch; waits while the thread is far behind (memory stays bounded).
+    void push(TicketBatch&& batch) {
         std::unique_lock lock(m_mutex);
-        m_space.wait(lock, [&] { return m_queue.size() < 8; });
-        m_queue.push_back(std::move(m_batch));
-        m_batch = Batch{};
+        m_space.wait(lock, [&] { return m_queue.size() < 32 || m_failed; });
+        if (m_failed) {
+            return; // finish() reports the error
+        }
+        m_queue.push_back(std::move(batch));
         m_ready.notify_one();
     }
 
-    // Writes what is left, commits, and returns the seconds the thread worked.
+    // Waits for the thread (rows, indexes); returns its CPU seconds.
     double finish() {
-        flush(true);
-        {
-            std::lock_guard lock(m_mutex);
-            m_done = true;
-            m_ready.notify_one();
-        }
+        close();
         m_thread.join();
         if (m_error) {
             std::rethrow_exception(m_error);
         }
-        return m_busy;
+        return m_cpu;
     }
 
 private:
+    void close() {
+        std::lock_guard lock(m_mutex);
+        m_done = true;
+        m_ready.notify_one();
+    }
+
     void run() {
         try {
-            SQLite::Database db(m_path, SQLite::OPEN_READWRITE);
-            db.exec("PRAGMA journal_mode = OFF");
-            db.exec("PRAGMA synchronous = OFF");
-            db.exec("PRAGMA cache_size = -300000");
-            SQLite::Statement last(db, "SELECT hash FROM events ORDER BY id DESC LIMIT 1");
-            std::string prev = last.executeStep() ? last.getColumn(0).getString() : std::string{};
-            last.reset();
-            SQLite::Statement event(db, "INSERT INTO events (at, actor, entity, entity_id, action, fields, prev_hash, "
-                                        "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-            SQLite::Statement fts(db, "INSERT INTO tickets_fts (rowid, title, body, comments) VALUES (?, ?, ?, ?)");
-            db.exec("BEGIN");
-            for (;;) {
-                Batch b;
-                {
-                    std::unique_lock lock(m_mutex);
-                    m_ready.wait(lock, [&] { return !m_queue.empty() || m_done; });
-                    if (m_queue.empty()) {
-                        break;
-                    }
-                    b = std::move(m_queue.front());
-                    m_queue.pop_front();
-                    m_space.notify_one();
+            auto& sql = m_side.sql();
+            bulk_pragmas(sql);
+            // Sorted once at the end instead of updated row by row.
+            std::vector<std::string> indexes;
+            {
+                SQLite::Statement q(sql, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT "
+                                         "NULL AND tbl_name IN ('tickets', 'ticket_comments')");
+                std::vector<std::string> names;
+                while (q.executeStep()) {
+                    names.push_back(q.getColumn(0).getString());
+                    indexes.push_back(q.getColumn(1).getString());
                 }
-                const auto t0 = std::chrono::steady_clock::now();
-                for (const auto& e : b.events) {
-                    const std::string fields = e.fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-                    std::string hash = store::event_hash(e, prev, fields);
-                    event.reset();
-                    event.bind(1, static_cast<std::int64_t>(e.at));
-                    event.bind(2, e.actor);
-                    event.bind(3, e.entity);
-                    event.bind(4, e.entity_id);
-                    event.bind(5, e.action);
-                    event.bind(6, fields);
-                    event.bind(7, prev);
-                    event.bind(8, hash);
-                    event.exec();
-                    prev = std::move(hash);
+                for (const auto& n : names) {
+                    sql.exec("DROP INDEX \"" + n + "\"");
                 }
-                for (const auto& f : b.search) {
-                    fts.reset();
-                    fts.bind(1, static_cast<std::int64_t>(f.id));
-                    fts.bind(2, f.title);
-                    fts.bind(3, f.body);
-                    fts.bind(4, f.comments);
-                    fts.exec();
-                }
-                m_busy += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             }
-            // The chain's head, as WriteTransaction::commit() keeps it.
-            db.exec("INSERT INTO meta (key, value) SELECT 'events_head', id || ' ' || hash FROM events WHERE true "
-                    "ORDER BY id DESC LIMIT 1 ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-            db.exec("COMMIT");
+            // FTS5 gathers terms in memory and writes a segment when this much is pending
+            // (1 MB by default): fewer, larger segments mean far less merging. The setting is
+            // left behind in this file only.
+            sql.exec("INSERT INTO tickets_fts (tickets_fts, rank) VALUES ('hashsize', 256000000)");
+            const double c0 = thread_cpu_seconds();
+            sql.exec("BEGIN");
+            {
+                store::TicketBulkWriter writer(m_side);
+                for (;;) {
+                    TicketBatch b;
+                    {
+                        std::unique_lock lock(m_mutex);
+                        m_ready.wait(lock, [&] { return !m_queue.empty() || m_done; });
+                        if (m_queue.empty()) {
+                            break;
+                        }
+                        b = std::move(m_queue.front());
+                        m_queue.pop_front();
+                        m_space.notify_one();
+                    }
+                    for (std::size_t i = 0; i < b.tickets.size(); ++i) {
+                        writer.add_ticket(b.tickets[i], b.comment_texts[i]);
+                    }
+                    for (const auto& c : b.comments) {
+                        writer.add_comment(c);
+                    }
+                }
+            }
+            sql.exec("COMMIT");
+            const double c1 = thread_cpu_seconds();
+            sql.exec("BEGIN");
+            for (const auto& s : indexes) {
+                sql.exec(s);
+            }
+            sql.exec("COMMIT");
+            m_cpu = thread_cpu_seconds();
+            std::cerr << fmt::format("  ticket thread: rows and search index {:.1f} s CPU, indexes {:.1f} s CPU\n",
+                                     c1 - c0, m_cpu - c1);
         } catch (...) {
             m_error = std::current_exception();
             std::lock_guard lock(m_mutex);
+            m_failed = true;
             m_queue.clear();
             m_space.notify_all();
         }
     }
 
-    std::string m_path;
-    Batch m_batch;
-    std::deque<Batch> m_queue;
+    store::Database& m_side;
+    std::deque<TicketBatch> m_queue;
     std::mutex m_mutex;
     std::condition_variable m_ready, m_space;
-    bool m_done = false;
-    double m_busy = 0;
+    bool m_done = false, m_failed = false;
+    double m_cpu = 0;
     std::exception_ptr m_error;
     std::thread m_thread;
 };
 
-void gen_tickets(store::Database& db, Sink& sink, Rng& rng, std::int64_t count, std::int64_t end, Counts& n) {
+void gen_tickets(TicketWriter& writer, EventChain& chain, Rng& rng, std::int64_t count, std::int64_t end,
+                 Counts& n) {
     const std::int64_t span = 5 * 365 * k_day;
     const std::int64_t assets = std::max<std::int64_t>(count / 10, 10);
-    store::TicketBulkWriter writer(db, false);
-    store::Event e;
-    e.actor = "bench";
-    e.entity = "ticket";
-    auto add_event = [&](const store::Event& ev) { sink.batch().events.push_back(ev); };
+    constexpr std::size_t k_batch = 1000;
+    TicketBatch batch;
+    Fields f;
+    std::string id;
     for (std::int64_t i = 0; i < count; ++i) {
         // Creation times in order, so that rows sit in date order as real ones do.
         const std::int64_t created = end - span + span * i / count + rng.upto(600);
@@ -338,37 +553,30 @@ void gen_tickets(store::Database& db, Sink& sink, Rng& rng, std::int64_t count, 
         const bool paused = s.pause && rng.pick(7) == 0;
         r.is_open = open;
 
-        e.entity_id = std::to_string(r.id);
-        e.at = created;
-        e.action = "created";
-        e.fields = {{"type", r.type}, {"priority", r.priority}, {"status", s.initial}, {"title", r.title},
-                    {"team", *r.team}};
-        add_event(e);
-        e.at = *r.responded_at;
-        e.action = "assigned";
-        e.fields = {{"assignee", {nullptr, *r.assignee}}};
-        add_event(e);
-        e.at = *r.responded_at + 60;
-        e.action = "moved";
-        e.fields = {{"status", {s.initial, s.working}}};
-        add_event(e);
+        id = std::to_string(r.id);
+        chain.append(created, "ticket", id, "created",
+                     f.begin()
+                         .text("priority", r.priority)
+                         .text("status", s.initial)
+                         .text("team", *r.team)
+                         .text("title", r.title)
+                         .text("type", r.type)
+                         .end());
+        chain.append(*r.responded_at, "ticket", id, "assigned", f.begin().change("assignee", nullptr, *r.assignee).end());
+        chain.append(*r.responded_at + 60, "ticket", id, "moved", f.begin().change("status", s.initial, s.working).end());
         n.events += 3;
         std::int64_t t = *r.responded_at + 60;
         if (paused) {
             // Waiting on the customer (or the approval board) for up to two days.
             const std::int64_t wait = 3600 + rng.upto(2 * k_day);
-            e.at = t + 1800;
-            e.fields = {{"status", {s.working, s.pause}}, {"note", "等待用户确认"}};
-            add_event(e);
-            e.at = t + 1800 + wait;
-            e.fields = {{"status", {s.pause, s.working}}};
-            add_event(e);
+            chain.append(t + 1800, "ticket", id, "moved",
+                         f.begin().text("note", "等待用户确认").change("status", s.working, s.pause).end());
+            chain.append(t + 1800 + wait, "ticket", id, "moved", f.begin().change("status", s.pause, s.working).end());
             r.paused_secs = wait;
             t += 1800 + wait;
             n.events += 2;
         }
         std::string comment_text;
-        std::vector<store::CommentRow> comments;
         const std::size_t n_comments = rng.pick(4);
         for (std::size_t c = 0; c < n_comments; ++c) {
             store::CommentRow cr;
@@ -380,12 +588,11 @@ void gen_tickets(store::Database& db, Sink& sink, Rng& rng, std::int64_t count, 
             cr.spent_secs = 900 * static_cast<std::int64_t>(1 + rng.pick(4));
             comment_text += cr.body + "\n";
             r.spent_secs += cr.spent_secs;
-            e.at = cr.at;
-            e.action = "commented";
-            e.fields = {{"internal", cr.internal}, {"spent_secs", cr.spent_secs}};
-            add_event(e);
+            chain.append(cr.at, "ticket", id, "commented",
+                         f.begin().flag("internal", cr.internal).number("spent_secs", cr.spent_secs).end());
             ++n.events;
-            comments.push_back(std::move(cr));
+            batch.comments.push_back(std::move(cr));
+            ++n.comments;
         }
         t += static_cast<std::int64_t>(n_comments + 1) * 900;
         if (open) {
@@ -404,29 +611,23 @@ void gen_tickets(store::Database& db, Sink& sink, Rng& rng, std::int64_t count, 
             if (rng.pick(2) == 0) {
                 r.satisfaction = 3 + rng.upto(3);
             }
-            e.at = *r.resolved_at;
-            e.action = "resolved";
-            e.fields = {{"status", {s.working, s.resolved}}, {"resolution", *r.resolution}};
-            add_event(e);
-            e.at = *r.closed_at;
-            e.action = "closed";
-            e.fields = {{"status", {s.resolved, "closed"}}};
-            add_event(e);
+            chain.append(*r.resolved_at, "ticket", id, "resolved",
+                         f.begin().text("resolution", *r.resolution).change("status", s.working, s.resolved).end());
+            chain.append(*r.closed_at, "ticket", id, "closed", f.begin().change("status", s.resolved, "closed").end());
             n.events += 2;
         }
-        writer.add_ticket(r);
-        sink.batch().search.push_back(Sink::Search{r.id, r.title, r.body, std::move(comment_text)});
-        sink.flush();
-        for (const auto& cr : comments) {
-            writer.add_comment(cr);
-        }
-        n.comments += static_cast<std::int64_t>(comments.size());
+        batch.tickets.push_back(std::move(r));
+        batch.comment_texts.push_back(std::move(comment_text));
         ++n.tickets;
+        if (batch.tickets.size() == k_batch) {
+            writer.push(std::move(batch));
+            batch = TicketBatch{};
+        }
     }
+    writer.push(std::move(batch));
 }
 
-void gen_assets(store::Database& db, Sink& sink, Rng& rng, std::int64_t count, std::int64_t end, Counts& n) {
-    auto& sql = db.sql();
+void gen_assets(SQLite::Database& sql, EventChain& chain, Rng& rng, std::int64_t count, std::int64_t end, Counts& n) {
     SQLite::Statement asset(sql, "INSERT INTO assets (tag, class, name, model, serial, owner, location, address, status, "
                                  "purchased, warranty_until, created_at, updated_at) "
                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -447,10 +648,7 @@ void gen_assets(store::Database& db, Sink& sink, Rng& rng, std::int64_t count, s
         field.bind(3, value);
         field.exec();
     };
-    store::Event e;
-    e.actor = "bench";
-    e.entity = "asset";
-    e.action = "created";
+    Fields fields;
     for (std::int64_t i = 0; i < count; ++i) {
         int w = static_cast<int>(rng.pick(static_cast<std::size_t>(total_weight)));
         std::size_t k = 0;
@@ -494,11 +692,8 @@ void gen_assets(store::Database& db, Sink& sink, Rng& rng, std::int64_t count, s
             add_field(tag, "capacity", std::to_string(10 + rng.pick(90)));
             add_field(tag, "projectors", "1");
         }
-        e.entity_id = tag;
-        e.at = created;
-        e.fields = {{"class", c.cls}, {"owner", owner}, {"status", status}};
-        sink.batch().events.push_back(e);
-        sink.flush();
+        chain.append(created, "asset", tag, "created",
+                     fields.begin().text("class", c.cls).text("owner", owner).text("status", status).end());
         ++n.events;
         // About five records each, spread from creation to the end.
         const std::size_t records = 2 + rng.pick(7);
@@ -532,8 +727,7 @@ void gen_assets(store::Database& db, Sink& sink, Rng& rng, std::int64_t count, s
     }
 }
 
-void gen_inspect(store::Database& db, Rng& rng, std::int64_t runs, std::int64_t end, Counts& n) {
-    auto& sql = db.sql();
+void gen_inspect(SQLite::Database& sql, Rng& rng, std::int64_t runs, std::int64_t end, Counts& n) {
     SQLite::Statement run(sql, "INSERT INTO inspect_runs (id, checklist, started_at, finished_at, status, target_count, "
                                "item_count, pending_count, actor) VALUES (?, ?, ?, ?, ?, 25, 200, 0, 'cron')");
     SQLite::Statement result(sql, "INSERT INTO inspect_results (run_id, checklist, item, kind, target, status, message, "
@@ -574,8 +768,8 @@ void gen_inspect(store::Database& db, Rng& rng, std::int64_t runs, std::int64_t 
     }
 }
 
-void gen_backup(store::Database& db, Rng& rng, std::int64_t runs, std::int64_t end, Counts& n) {
-    SQLite::Statement run(db.sql(), "INSERT INTO backup_runs (job, kind, started_at, finished_at, status, size_bytes, "
+void gen_backup(SQLite::Database& sql, Rng& rng, std::int64_t runs, std::int64_t end, Counts& n) {
+    SQLite::Statement run(sql, "INSERT INTO backup_runs (job, kind, started_at, finished_at, status, size_bytes, "
                                     "source_bytes, files, sha256, path, error, actor) "
                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'cron')");
     const std::int64_t jobs = static_cast<std::int64_t>(k_backup_jobs.size());
@@ -613,8 +807,7 @@ void gen_backup(store::Database& db, Rng& rng, std::int64_t runs, std::int64_t e
     }
 }
 
-void gen_roster(store::Database& db, Rng& rng, std::int64_t end, Counts& n) {
-    auto& sql = db.sql();
+void gen_roster(SQLite::Database& sql, Rng& rng, std::int64_t end, Counts& n) {
     SQLite::Statement over(sql, "INSERT INTO roster_overrides (rotation, person, replaces, starts_at, ends_at, note, "
                                 "created_at, created_by) VALUES (?, ?, NULL, ?, ?, '调班', ?, 'bench')");
     SQLite::Statement hand(sql, "INSERT INTO roster_handovers (at, rotation, from_person, to_person, note, snapshot, "
@@ -654,6 +847,8 @@ int main(int argc, char** argv) {
         std::cerr << "usage: opsctl_bench_gen DB [TICKETS] [END_ISO_TIME] [SEED]\n";
         return 64;
     }
+    // Before SQLite starts: no allocation statistics, whose global mutex every malloc takes.
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     try {
         const std::int64_t tickets = argc > 2 ? std::atoll(argv[2]) : 1000000;
         const core::Zone zone("Asia/Shanghai");
@@ -661,60 +856,35 @@ int main(int argc, char** argv) {
         const std::uint64_t seed = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 42;
         const auto started = std::chrono::steady_clock::now();
         const std::string path = argv[1];
-        const std::string side = path + ".load";
-        std::filesystem::remove(side);
-        const std::vector<std::string> tables = {"tickets", "ticket_comments", "assets", "asset_fields",
-                                                 "asset_maintenance", "asset_tag_seq", "inspect_runs",
-                                                 "inspect_results", "backup_runs", "roster_overrides",
-                                                 "roster_handovers"};
-        auto db = store::Database::open(path);
-        auto& sql = db->sql();
-        // A bulk load into a throwaway file: no rollback journal, no fsync, a big cache.
-        sql.exec("PRAGMA journal_mode = OFF");
-        sql.exec("PRAGMA synchronous = OFF");
-        sql.exec("PRAGMA cache_size = -300000");
-        std::vector<std::string> indexes = drop_indexes(sql, tables);
-        for (auto& i : drop_indexes(sql, {"events"})) {
-            indexes.push_back(std::move(i));
-        }
-        auto load = store::Database::open(side);
-        auto& lsql = load->sql();
-        lsql.exec("PRAGMA journal_mode = OFF");
-        lsql.exec("PRAGMA synchronous = OFF");
-        lsql.exec("PRAGMA cache_size = -300000");
-        lsql.exec("PRAGMA foreign_keys = OFF");
-        drop_indexes(lsql, tables);
+        const std::string side_path = path + ".load";
+        std::filesystem::remove(side_path);
+        // Both files get opsctl's schema (created or migrated as any command would); after
+        // that DB is written through a connection of its own, without the per-call locking
+        // a connection shared between threads needs.
+        store::Database::open(path).reset();
+        SQLite::Database sql(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX);
+        bulk_pragmas(sql);
+        auto side = store::Database::open(side_path);
+        const std::vector<std::string> tables = {"assets", "asset_fields", "asset_maintenance", "asset_tag_seq",
+                                                 "inspect_runs", "inspect_results", "backup_runs",
+                                                 "roster_overrides", "roster_handovers", "events"};
+        const std::vector<std::string> indexes = drop_indexes(sql, tables);
         Rng rng(seed);
         Counts n;
-        Sink sink(path);
-        auto step = [&](const char* what, auto&& fn) {
-            const auto t0 = std::chrono::steady_clock::now();
-            fn();
-            std::cerr << fmt::format("  {:<22} {:6.1f} s\n", what, seconds_since(t0));
-        };
+        TicketWriter writer(*side);
         {
-            store::WriteTransaction tx(*load);
-            step("tickets", [&] { gen_tickets(*load, sink, rng, tickets, end, n); });
-            step("assets", [&] { gen_assets(*load, sink, rng, tickets / 10, end, n); });
-            step("inspect", [&] { gen_inspect(*load, rng, std::max<std::int64_t>(tickets / 200, 1), end, n); });
-            step("backup", [&] { gen_backup(*load, rng, std::max<std::int64_t>(tickets / 100, 1), end, n); });
-            step("roster", [&] { gen_roster(*load, rng, end, n); });
-            tx.commit();
-        }
-        load.reset();
-        double busy = 0;
-        step("events, search index", [&] { busy = sink.finish(); });
-        std::cerr << fmt::format("  (the second thread worked {:.1f} s)\n", busy);
-        step("copy", [&] {
-            sql.exec(fmt::format("ATTACH '{}' AS load", side));
+            EventChain chain(sql);
             sql.exec("BEGIN");
-            for (const auto& t : tables) {
-                sql.exec(fmt::format("INSERT INTO main.{0} SELECT * FROM load.{0}", t));
-            }
+            step("tickets, events", [&] { gen_tickets(writer, chain, rng, tickets, end, n); });
+            step("assets", [&] { gen_assets(sql, chain, rng, tickets / 10, end, n); });
+            step("inspect", [&] { gen_inspect(sql, rng, std::max<std::int64_t>(tickets / 200, 1), end, n); });
+            step("backup", [&] { gen_backup(sql, rng, std::max<std::int64_t>(tickets / 100, 1), end, n); });
+            step("roster", [&] { gen_roster(sql, rng, end, n); });
+            // The chain's head, as WriteTransaction::commit() keeps it.
+            sql.exec("INSERT INTO meta (key, value) SELECT 'events_head', id || ' ' || hash FROM events WHERE true "
+                     "ORDER BY id DESC LIMIT 1 ON CONFLICT (key) DO UPDATE SET value = excluded.value");
             sql.exec("COMMIT");
-            sql.exec("DETACH load");
-            std::filesystem::remove(side);
-        });
+        }
         step("indexes", [&] {
             sql.exec("BEGIN");
             for (const auto& s : indexes) {
@@ -722,6 +892,28 @@ int main(int argc, char** argv) {
             }
             sql.exec("COMMIT");
         });
+        step("waiting for the ticket thread", [&] { writer.finish(); });
+        side.reset();
+        step("copy", [&] {
+            sql.exec(fmt::format("ATTACH '{}' AS load", side_path));
+            sql.exec("BEGIN");
+            // Identical tables, the target empty: SQLite copies the records and the (already
+            // sorted) index entries as they are.
+            sql.exec("INSERT INTO main.tickets SELECT * FROM load.tickets");
+            sql.exec("INSERT INTO main.ticket_comments SELECT * FROM load.ticket_comments");
+            // The search index as FTS5 built it in the side file: its shadow tables hold the
+            // whole of it (the same table definition on both sides).
+            for (const char* t : {"data", "idx", "content", "docsize"}) {
+                sql.exec(fmt::format("DELETE FROM main.tickets_fts_{0}", t));
+                sql.exec(fmt::format("INSERT INTO main.tickets_fts_{0} SELECT * FROM load.tickets_fts_{0}", t));
+            }
+            sql.exec("INSERT OR REPLACE INTO main.tickets_fts_config SELECT * FROM load.tickets_fts_config "
+                     "WHERE k <> 'hashsize'");
+            sql.exec("COMMIT");
+            sql.exec("DETACH load");
+            std::filesystem::remove(side_path);
+        });
+        sql.exec("PRAGMA locking_mode = NORMAL");
         sql.exec("PRAGMA journal_mode = WAL");
         std::cout << fmt::format("generated {} tickets ({} comments), {} events, {} assets ({} maintenance records), "
                                  "{} inspect runs ({} results), {} backup runs, {} roster overrides, {} handovers "

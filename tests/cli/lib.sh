@@ -10,8 +10,9 @@ trap 'rm -rf "$WORK"' EXIT
 
 # A clean, fixed environment: nothing from the caller's policy or database leaks in.
 export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" XDG_DATA_HOME="$WORK/home/.local/share"
+export XDG_CACHE_HOME="$WORK/home/.cache"
 export OPSCTL_CONFIG="$WORK/cfg" OPSCTL_DB="$WORK/ops.db" OPSCTL_USER=tester NO_COLOR=1 TZ=UTC
-unset OPSCTL_NOW OPSCTL_BUSY_TIMEOUT SUDO_USER
+unset OPSCTL_NOW OPSCTL_BUSY_TIMEOUT OPSCTL_CACHE_DIR SUDO_USER
 mkdir -p "$HOME"
 
 PASSES=0
