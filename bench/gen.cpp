@@ -15,17 +15,17 @@
 // split the work by file:
 //
 //   main thread   draws every random number (one generator, so the data is the same bytes
-//                 for a seed however the work is split), hashes and appends the events to
-//                 DB, writes assets, inspections, backups and the roster to DB, then sorts
-//                 their indexes;
-//   ticket thread writes the tickets, their comments and the search index into a side file
-//                 (DB.load), then sorts the ticket indexes there.
+//                 for a seed however the work is split), formats, hashes and appends the
+//                 events to DB, writes the comments, assets, backups and the roster to DB,
+//                 then sorts their indexes;
+//   side thread   writes the tickets, the search index and the inspection results drawn by
+//                 the main thread into a side file (DB.load), then sorts their indexes there.
 //
 // At the end DB takes the side file's tables whole: INSERT ... SELECT between identical
 // tables copies records and index entries without decoding or sorting them again, and the
-// search index's own tables are copied as they are. No journal, no fsync, one transaction
-// per file (both are throwaway until the end); events are formatted and hashed without
-// building JSON objects, with one SHA-256 context reused.
+// search index's own (shadow) tables are copied as FTS5 wrote them. No journal, no fsync,
+// one transaction per file (both are throwaway until the end); events are formatted and
+// hashed without building JSON objects, with one SHA-256 context reused.
 //
 // usage: opsctl_bench_gen DB [TICKETS] [END_ISO_TIME] [SEED]
 #include "lib/core/error.hpp"
@@ -389,6 +389,37 @@ private:
     std::string m_text, m_prev, m_hash;
 };
 
+// Comments go straight into DB (the tickets they belong to come with the side file).
+class CommentWriter {
+public:
+    explicit CommentWriter(SQLite::Database& db) : m_db(db) {
+        check(db, sqlite3_prepare_v2(db.getHandle(),
+                                     "INSERT INTO ticket_comments (ticket_id, at, author, body, internal, spent_secs) "
+                                     "VALUES (?, ?, ?, ?, ?, ?)",
+                                     -1, &m_insert, nullptr));
+    }
+    ~CommentWriter() { sqlite3_finalize(m_insert); }
+    CommentWriter(const CommentWriter&) = delete;
+    CommentWriter& operator=(const CommentWriter&) = delete;
+
+    void add(const store::CommentRow& c) {
+        sqlite3_stmt* st = m_insert;
+        sqlite3_bind_int64(st, 1, c.ticket_id);
+        sqlite3_bind_int64(st, 2, c.at);
+        sqlite3_bind_text(st, 3, c.author.data(), static_cast<int>(c.author.size()), SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, c.body.data(), static_cast<int>(c.body.size()), SQLITE_STATIC);
+        sqlite3_bind_int(st, 5, c.internal ? 1 : 0);
+        sqlite3_bind_int64(st, 6, c.spent_secs);
+        const int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        check(m_db, rc);
+    }
+
+private:
+    SQLite::Database& m_db;
+    sqlite3_stmt* m_insert = nullptr;
+};
+
 // One inspection run as the generating thread draws it: 200 results, 8 items on 25 hosts.
 struct InspectRun {
     std::int64_t id = 0, started = 0;
@@ -401,7 +432,6 @@ struct InspectRun {
 struct SideBatch {
     std::vector<store::TicketRow> tickets;
     std::vector<std::string> comment_texts; // each ticket's comments as its search entry has them
-    std::vector<store::CommentRow> comments;
     std::vector<InspectRun> inspect_runs;
 };
 
@@ -495,7 +525,7 @@ private:
             auto& sql = m_side.sql();
             bulk_pragmas(sql);
             const std::vector<std::string> indexes =
-                drop_indexes(sql, {"tickets", "ticket_comments", "inspect_runs", "inspect_results"});
+                drop_indexes(sql, {"tickets", "inspect_runs", "inspect_results"});
             // FTS5 gathers terms in memory and writes a segment when this much is pending
             // (1 MB by default): fewer, larger segments mean far less merging. The setting is
             // left behind in this file only.
@@ -523,9 +553,6 @@ private:
                     const double r0 = thread_cpu_seconds();
                     for (const auto& t : b.tickets) {
                         writer.add_ticket(t);
-                    }
-                    for (const auto& c : b.comments) {
-                        writer.add_comment(c);
                     }
                     rows_cpu += thread_cpu_seconds() - r0;
                     for (std::size_t i = 0; i < b.tickets.size(); ++i) {
@@ -573,7 +600,7 @@ private:
     std::thread m_thread;
 };
 
-void gen_tickets(SideWriter& writer, EventChain& chain, Rng& rng, std::int64_t count, std::int64_t end,
+void gen_tickets(SideWriter& writer, EventChain& chain, CommentWriter& comments, Rng& rng, std::int64_t count, std::int64_t end,
                  Counts& n) {
     const std::int64_t span = 5 * 365 * k_day;
     const std::int64_t assets = std::max<std::int64_t>(count / 10, 10);
@@ -657,7 +684,7 @@ void gen_tickets(SideWriter& writer, EventChain& chain, Rng& rng, std::int64_t c
             chain.append(cr.at, "ticket", id, "commented",
                          f.begin().flag("internal", cr.internal).number("spent_secs", cr.spent_secs).end());
             ++n.events;
-            batch.comments.push_back(std::move(cr));
+            comments.add(cr);
             ++n.comments;
         }
         t += static_cast<std::int64_t>(n_comments + 1) * 900;
@@ -916,7 +943,7 @@ int main(int argc, char** argv) {
         bulk_pragmas(sql);
         auto side = store::Database::open(side_path);
         const std::vector<std::string> tables = {"assets", "asset_fields", "asset_maintenance", "asset_tag_seq",
-                                                 "backup_runs",
+                                                 "backup_runs", "ticket_comments",
                                                  "roster_overrides", "roster_handovers", "events"};
         // Events arrive nearly in time order: each entry of events_at lands in the last few
         // pages of the index, cheaper than sorting 7,000,000 entries at the end.
@@ -926,8 +953,9 @@ int main(int argc, char** argv) {
         SideWriter writer(*side);
         {
             EventChain chain(sql);
+            CommentWriter comments(sql);
             sql.exec("BEGIN");
-            step("tickets, events", [&] { gen_tickets(writer, chain, rng, tickets, end, n); });
+            step("tickets, events", [&] { gen_tickets(writer, chain, comments, rng, tickets, end, n); });
             step("assets", [&] { gen_assets(sql, chain, rng, tickets / 10, end, n); });
             step("inspect", [&] { gen_inspect(writer, rng, std::max<std::int64_t>(tickets / 200, 1), end, n); });
             step("backup", [&] { gen_backup(sql, rng, std::max<std::int64_t>(tickets / 100, 1), end, n); });
@@ -952,7 +980,6 @@ int main(int argc, char** argv) {
             // Identical tables, the target empty: SQLite copies the records and the (already
             // sorted) index entries as they are.
             sql.exec("INSERT INTO main.tickets SELECT * FROM load.tickets");
-            sql.exec("INSERT INTO main.ticket_comments SELECT * FROM load.ticket_comments");
             sql.exec("INSERT INTO main.inspect_runs SELECT * FROM load.inspect_runs");
             sql.exec("INSERT INTO main.inspect_results SELECT * FROM load.inspect_results");
             // The search index as FTS5 built it in the side file: its shadow tables hold the
