@@ -1,6 +1,6 @@
 #include "lib/store/events.hpp"
 
-#include "lib/util/crypto.hpp"
+#include "lib/util/sha256.hpp"
 
 #include <fmt/format.h>
 
@@ -8,19 +8,8 @@ namespace opsctl::store {
 
 namespace {
 
-std::string sha256_hex(const std::string& data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    const auto& c = util::crypto();
-    c.digest(data.data(), data.size(), digest, &len, c.sha256(), nullptr);
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::string out(len * 2, '0');
-    for (unsigned int i = 0; i < len; ++i) {
-        out[2 * i] = k_hex[digest[i] >> 4];
-        out[2 * i + 1] = k_hex[digest[i] & 0xf];
-    }
-    return out;
-}
+// In-process for the few events of a command, libcrypto for bulk work (lib/util/sha256.hpp).
+std::string sha256_hex(const std::string& data) { return util::sha256_hex(data); }
 
 Event read_event(SQLite::Statement& q) {
     Event e;
