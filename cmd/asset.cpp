@@ -474,107 +474,133 @@ void register_asset(CLI::App& app, Globals& g) {
     group->require_subcommand(1);
     group->footer("Exit status: 0 success; 1 failed (asset due: something is overdue); 64 usage; 65 bad input "
                   "data; 66 no such asset; 75 database busy; 78 bad policy. See opsctl-asset(1).");
+    const VerbFilter want(g, {"add", "list", "show", "update", "retire", "dispose", "transfer",
+                              "maint", "due", "export", "import", "count"});
 
-    auto add_opt = std::make_shared<AssetAddOptions>();
-    auto* add = group->add_subcommand("add", "Register an asset; prints its tag");
-    add->add_option("--class", add_opt->cls, "Asset class from the policy (server, pc, meeting-room, ...)")->required();
-    add->add_option("--tag", add_opt->tag, "Tag (default: the class prefix and the next number, e.g. SRV-0001)");
-    add_input_options(add, add_opt->input, true);
-    add->get_option("--name")->required();
-    add->callback([add_opt, &g] { run_asset_add(*add_opt, g); });
+    if (want("add")) {
+        auto add_opt = std::make_shared<AssetAddOptions>();
+        auto* add = group->add_subcommand("add", "Register an asset; prints its tag");
+        add->add_option("--class", add_opt->cls, "Asset class from the policy (server, pc, meeting-room, ...)")->required();
+        add->add_option("--tag", add_opt->tag, "Tag (default: the class prefix and the next number, e.g. SRV-0001)");
+        add_input_options(add, add_opt->input, true);
+        add->get_option("--name")->required();
+        add->callback([add_opt, &g] { run_asset_add(*add_opt, g); });
+    }
 
-    auto list_opt = std::make_shared<AssetListOptions>();
-    auto* list = group->add_subcommand("list", "List assets, filtered");
-    list->add_option("--class", list_opt->query.cls, "Only this class");
-    list->add_option("--status", list_opt->query.status, "Only this status");
-    list->add_option("--owner", list_opt->query.owner, "Only assets of this person");
-    list->add_option("--location", list_opt->query.location, "Only assets at this location");
-    list->add_option("--where", list_opt->query.where, "key=value on a column or custom field (repeatable)")
-        ->allow_extra_args(false);
-    list->add_option("--search", list_opt->query.search, "Text in tag, name, model, serial, address, location or a field");
-    list->add_option("--limit", list_opt->query.limit, "At most N assets")->check(CLI::NonNegativeNumber);
-    list->callback([list_opt, &g] { run_asset_list(*list_opt, g); });
+    if (want("list")) {
+        auto list_opt = std::make_shared<AssetListOptions>();
+        auto* list = group->add_subcommand("list", "List assets, filtered");
+        list->add_option("--class", list_opt->query.cls, "Only this class");
+        list->add_option("--status", list_opt->query.status, "Only this status");
+        list->add_option("--owner", list_opt->query.owner, "Only assets of this person");
+        list->add_option("--location", list_opt->query.location, "Only assets at this location");
+        list->add_option("--where", list_opt->query.where, "key=value on a column or custom field (repeatable)")
+            ->allow_extra_args(false);
+        list->add_option("--search", list_opt->query.search, "Text in tag, name, model, serial, address, location or a field");
+        list->add_option("--limit", list_opt->query.limit, "At most N assets")->check(CLI::NonNegativeNumber);
+        list->callback([list_opt, &g] { run_asset_list(*list_opt, g); });
+    }
 
-    auto show_opt = std::make_shared<AssetShowOptions>();
-    auto* show = group->add_subcommand("show", "Every field of an asset, its maintenance history and its tickets");
-    show->add_option("tag", show_opt->tag, "Asset tag")->required();
-    show->add_option("--history", show_opt->history, "How many maintenance records to show (default 20)")
-        ->check(CLI::NonNegativeNumber);
-    show->add_option("--tickets", show_opt->tickets, "How many tickets naming the asset to show (default 10)")
-        ->check(CLI::NonNegativeNumber);
-    show->callback([show_opt, &g] { run_asset_show(*show_opt, g); });
+    if (want("show")) {
+        auto show_opt = std::make_shared<AssetShowOptions>();
+        auto* show = group->add_subcommand("show", "Every field of an asset, its maintenance history and its tickets");
+        show->add_option("tag", show_opt->tag, "Asset tag")->required();
+        show->add_option("--history", show_opt->history, "How many maintenance records to show (default 20)")
+            ->check(CLI::NonNegativeNumber);
+        show->add_option("--tickets", show_opt->tickets, "How many tickets naming the asset to show (default 10)")
+            ->check(CLI::NonNegativeNumber);
+        show->callback([show_opt, &g] { run_asset_show(*show_opt, g); });
+    }
 
-    auto update_opt = std::make_shared<AssetUpdateOptions>();
-    auto* update = group->add_subcommand("update", "Change an asset's fields; prints what changed");
-    update->add_option("tag", update_opt->tag, "Asset tag")->required();
-    add_input_options(update, update_opt->input, true);
-    update->add_option("--unset", update_opt->input.unset, "Clear a custom field (repeatable)")->allow_extra_args(false);
-    update->callback([update_opt, &g] { run_asset_update(*update_opt, g); });
+    if (want("update")) {
+        auto update_opt = std::make_shared<AssetUpdateOptions>();
+        auto* update = group->add_subcommand("update", "Change an asset's fields; prints what changed");
+        update->add_option("tag", update_opt->tag, "Asset tag")->required();
+        add_input_options(update, update_opt->input, true);
+        update->add_option("--unset", update_opt->input.unset, "Clear a custom field (repeatable)")->allow_extra_args(false);
+        update->callback([update_opt, &g] { run_asset_update(*update_opt, g); });
+    }
 
-    auto retire_opt = std::make_shared<AssetRetireOptions>();
-    auto* retire = group->add_subcommand("retire", "Retire an asset (service life reached, beyond repair)");
-    retire->add_option("tag", retire_opt->tag, "Asset tag")->required();
-    retire->add_option("--reason", retire_opt->reason, "Why it is retired")->required();
-    retire->callback([retire_opt, &g] { run_asset_retire(*retire_opt, g); });
+    if (want("retire")) {
+        auto retire_opt = std::make_shared<AssetRetireOptions>();
+        auto* retire = group->add_subcommand("retire", "Retire an asset (service life reached, beyond repair)");
+        retire->add_option("tag", retire_opt->tag, "Asset tag")->required();
+        retire->add_option("--reason", retire_opt->reason, "Why it is retired")->required();
+        retire->callback([retire_opt, &g] { run_asset_retire(*retire_opt, g); });
+    }
 
-    auto dispose_opt = std::make_shared<AssetDisposeOptions>();
-    auto* dispose = group->add_subcommand("dispose", "Mark a retired asset as disposed of");
-    dispose->add_option("tag", dispose_opt->tag, "Asset tag")->required();
-    dispose->callback([dispose_opt, &g] { run_asset_dispose(*dispose_opt, g); });
+    if (want("dispose")) {
+        auto dispose_opt = std::make_shared<AssetDisposeOptions>();
+        auto* dispose = group->add_subcommand("dispose", "Mark a retired asset as disposed of");
+        dispose->add_option("tag", dispose_opt->tag, "Asset tag")->required();
+        dispose->callback([dispose_opt, &g] { run_asset_dispose(*dispose_opt, g); });
+    }
 
-    auto transfer_opt = std::make_shared<AssetTransferOptions>();
-    auto* transfer = group->add_subcommand("transfer", "Hand every asset of one person to another (leaving, new post)");
-    transfer->add_option("--from", transfer_opt->from, "Current owner")->required();
-    transfer->add_option("--to", transfer_opt->to, "New owner (a person in the policy)")->required();
-    transfer->add_option("--class", transfer_opt->cls, "Only assets of this class");
-    transfer->add_flag("--dry-run", transfer_opt->dry_run, "Only list what would move");
-    transfer->callback([transfer_opt, &g] { run_asset_transfer(*transfer_opt, g); });
+    if (want("transfer")) {
+        auto transfer_opt = std::make_shared<AssetTransferOptions>();
+        auto* transfer = group->add_subcommand("transfer", "Hand every asset of one person to another (leaving, new post)");
+        transfer->add_option("--from", transfer_opt->from, "Current owner")->required();
+        transfer->add_option("--to", transfer_opt->to, "New owner (a person in the policy)")->required();
+        transfer->add_option("--class", transfer_opt->cls, "Only assets of this class");
+        transfer->add_flag("--dry-run", transfer_opt->dry_run, "Only list what would move");
+        transfer->callback([transfer_opt, &g] { run_asset_transfer(*transfer_opt, g); });
+    }
 
-    auto* maint = group->add_subcommand("maint", "Maintenance records (checks, cleaning, repairs)");
-    maint->require_subcommand(1);
-    auto madd_opt = std::make_shared<AssetMaintAddOptions>();
-    auto* madd = maint->add_subcommand("add", "Record maintenance done on an asset; prints the record id");
-    madd->add_option("tag", madd_opt->tag, "Asset tag")->required();
-    madd->add_option("--kind", madd_opt->kind, "check, clean, repair, upgrade or other")->required();
-    madd->add_option("--note", madd_opt->note, "What was done")->required();
-    madd->add_option("--result", madd_opt->result, "The outcome");
-    madd->add_option("--spent", madd_opt->spent, "Time spent, e.g. 30m, 1h30m");
-    madd->add_option("--cost", madd_opt->cost, "Cost")->check(CLI::NonNegativeNumber);
-    madd->add_option("--at", madd_opt->at, "When it was done (default: now)");
-    madd->callback([madd_opt, &g] { run_asset_maint_add(*madd_opt, g); });
-    auto mlist_opt = std::make_shared<AssetMaintListOptions>();
-    auto* mlist = maint->add_subcommand("list", "Maintenance records, newest first");
-    mlist->add_option("tag", mlist_opt->tag, "Only this asset");
-    mlist->add_option("--since", mlist_opt->since, "Only records at or after this date or time");
-    mlist->add_option("--kind", mlist_opt->kind, "Only this kind");
-    mlist->add_option("--limit", mlist_opt->limit, "At most N records")->check(CLI::NonNegativeNumber);
-    mlist->callback([mlist_opt, &g] { run_asset_maint_list(*mlist_opt, g); });
+    if (want("maint")) {
+        auto* maint = group->add_subcommand("maint", "Maintenance records (checks, cleaning, repairs)");
+        maint->require_subcommand(1);
+        auto madd_opt = std::make_shared<AssetMaintAddOptions>();
+        auto* madd = maint->add_subcommand("add", "Record maintenance done on an asset; prints the record id");
+        madd->add_option("tag", madd_opt->tag, "Asset tag")->required();
+        madd->add_option("--kind", madd_opt->kind, "check, clean, repair, upgrade or other")->required();
+        madd->add_option("--note", madd_opt->note, "What was done")->required();
+        madd->add_option("--result", madd_opt->result, "The outcome");
+        madd->add_option("--spent", madd_opt->spent, "Time spent, e.g. 30m, 1h30m");
+        madd->add_option("--cost", madd_opt->cost, "Cost")->check(CLI::NonNegativeNumber);
+        madd->add_option("--at", madd_opt->at, "When it was done (default: now)");
+        madd->callback([madd_opt, &g] { run_asset_maint_add(*madd_opt, g); });
+        auto mlist_opt = std::make_shared<AssetMaintListOptions>();
+        auto* mlist = maint->add_subcommand("list", "Maintenance records, newest first");
+        mlist->add_option("tag", mlist_opt->tag, "Only this asset");
+        mlist->add_option("--since", mlist_opt->since, "Only records at or after this date or time");
+        mlist->add_option("--kind", mlist_opt->kind, "Only this kind");
+        mlist->add_option("--limit", mlist_opt->limit, "At most N records")->check(CLI::NonNegativeNumber);
+        mlist->callback([mlist_opt, &g] { run_asset_maint_list(*mlist_opt, g); });
+    }
 
-    auto due_opt = std::make_shared<AssetDueOptions>();
-    auto* due = group->add_subcommand("due", "Maintenance due, warranties ending, service life reached (exit 1 when overdue)");
-    due->add_option("--within", due_opt->within, "How far ahead to look (default 30d)");
-    due->callback([due_opt, &g] { run_asset_due(*due_opt, g); });
+    if (want("due")) {
+        auto due_opt = std::make_shared<AssetDueOptions>();
+        auto* due = group->add_subcommand("due", "Maintenance due, warranties ending, service life reached (exit 1 when overdue)");
+        due->add_option("--within", due_opt->within, "How far ahead to look (default 30d)");
+        due->callback([due_opt, &g] { run_asset_due(*due_opt, g); });
+    }
 
-    auto export_opt = std::make_shared<AssetExportOptions>();
-    auto* exp = group->add_subcommand("export", "Write the register as CSV (custom fields as extra columns)");
-    exp->add_option("--class", export_opt->cls, "Only this class");
-    exp->add_option("-o,--output", export_opt->output, "Write to FILE instead of stdout");
-    exp->callback([export_opt, &g] { run_asset_export(*export_opt, g); });
+    if (want("export")) {
+        auto export_opt = std::make_shared<AssetExportOptions>();
+        auto* exp = group->add_subcommand("export", "Write the register as CSV (custom fields as extra columns)");
+        exp->add_option("--class", export_opt->cls, "Only this class");
+        exp->add_option("-o,--output", export_opt->output, "Write to FILE instead of stdout");
+        exp->callback([export_opt, &g] { run_asset_export(*export_opt, g); });
+    }
 
-    auto import_opt = std::make_shared<AssetImportOptions>();
-    auto* imp = group->add_subcommand("import", "Read assets from CSV; every row is checked before anything is written");
-    imp->add_option("file", import_opt->file, "CSV file, or - for stdin")->required();
-    imp->add_flag("--dry-run", import_opt->dry_run, "Only check, and print what would be added or changed");
-    imp->add_flag("--update", import_opt->update, "Update assets that exist instead of refusing them");
-    imp->add_option("--key", import_opt->key, "Match existing assets on tag or serial (default tag)")
-        ->check(CLI::IsMember({"tag", "serial"}));
-    imp->callback([import_opt, &g] { run_asset_import(*import_opt, g); });
+    if (want("import")) {
+        auto import_opt = std::make_shared<AssetImportOptions>();
+        auto* imp = group->add_subcommand("import", "Read assets from CSV; every row is checked before anything is written");
+        imp->add_option("file", import_opt->file, "CSV file, or - for stdin")->required();
+        imp->add_flag("--dry-run", import_opt->dry_run, "Only check, and print what would be added or changed");
+        imp->add_flag("--update", import_opt->update, "Update assets that exist instead of refusing them");
+        imp->add_option("--key", import_opt->key, "Match existing assets on tag or serial (default tag)")
+            ->check(CLI::IsMember({"tag", "serial"}));
+        imp->callback([import_opt, &g] { run_asset_import(*import_opt, g); });
+    }
 
-    auto count_opt = std::make_shared<AssetCountOptions>();
-    auto* count = group->add_subcommand("count", "How many assets per class, status, owner or location");
-    count->add_option("--by", count_opt->by, "class, status, owner or location (default class)")
-        ->check(CLI::IsMember({"class", "status", "owner", "location"}));
-    count->callback([count_opt, &g] { run_asset_count(*count_opt, g); });
+    if (want("count")) {
+        auto count_opt = std::make_shared<AssetCountOptions>();
+        auto* count = group->add_subcommand("count", "How many assets per class, status, owner or location");
+        count->add_option("--by", count_opt->by, "class, status, owner or location (default class)")
+            ->check(CLI::IsMember({"class", "status", "owner", "location"}));
+        count->callback([count_opt, &g] { run_asset_count(*count_opt, g); });
+    }
 }
 
 } // namespace opsctl::cmd

@@ -114,6 +114,14 @@ void Globals::print(const output::Record& record) const {
     output::render_record(record, render_options(), std::cout);
 }
 
+VerbFilter::VerbFilter(const Globals& g, std::initializer_list<const char*> verbs) : m_verb(g.verb) {
+    for (const char* v : verbs) {
+        if (m_verb == v) {
+            m_all = false;
+        }
+    }
+}
+
 std::string text_or_stdin(const std::string& text) {
     if (text != "-") {
         return text;

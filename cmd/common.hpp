@@ -28,6 +28,9 @@ struct Globals {
     /// The status main() returns when the command succeeds; commands that exit like a
     /// monitoring plugin (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN) set it.
     int exit_status = 0;
+    /// The verb named after the command group (set by main() when it can tell); a group
+    /// then builds only that verb's subcommand (see VerbFilter).
+    std::string verb;
 
     /// Loads the policy sections a command needs (once; later calls add sections).
     const policy::Policy& policy(unsigned sections);
@@ -54,6 +57,21 @@ private:
     unsigned m_loaded = 0;
     std::unique_ptr<store::Database> m_db;
     std::optional<std::int64_t> m_now;
+};
+
+/// Which verbs of a command group to build: only the one named on the command line when the
+/// group has it (building every verb's options cost up to 1M instructions a run), else all,
+/// so that help, completion and a misspelt verb's suggestion see the whole group.
+class VerbFilter {
+public:
+    /// `verbs`: every verb of the group.
+    VerbFilter(const Globals& g, std::initializer_list<const char*> verbs);
+    /// True when `verb` is to be built.
+    bool operator()(const char* verb) const { return m_all || m_verb == verb; }
+
+private:
+    std::string m_verb;
+    bool m_all = true;
 };
 
 /// Reads TEXT, or all of stdin when TEXT is "-".

@@ -17,6 +17,8 @@
 #include <cstring>
 #include <csignal>
 #include <iostream>
+#include <string_view>
+#include <vector>
 
 namespace {
 
@@ -27,13 +29,18 @@ constexpr const char* k_exit_status_help =
     "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
     "See opsctl(1) and, for the policy files, opsctl-policy(5).";
 
-// The first word that is not a global option, or empty.
-std::string first_command_word(int argc, char** argv) {
+// The first `n` words that are not global options (a group and its verb), fewer when the
+// command line has fewer.
+std::vector<std::string> command_words(int argc, char** argv, std::size_t n) {
     static const std::vector<std::string> k_with_value = {"--config", "--db", "--format", "--columns", "--as"};
-    for (int i = 1; i < argc; ++i) {
+    std::vector<std::string> words;
+    for (int i = 1; i < argc && words.size() < n; ++i) {
         const std::string a = argv[i];
         if (a == "--") {
-            return i + 1 < argc ? argv[i + 1] : "";
+            if (i + 1 < argc) {
+                words.emplace_back(argv[i + 1]);
+            }
+            break;
         }
         if (std::find(k_with_value.begin(), k_with_value.end(), a) != k_with_value.end()) {
             ++i;
@@ -42,9 +49,20 @@ std::string first_command_word(int argc, char** argv) {
         if (!a.empty() && a[0] == '-') {
             continue;
         }
-        return a;
+        words.push_back(a);
     }
-    return {};
+    return words;
+}
+
+// True when the command line asks for help anywhere (the group's help lists every verb).
+bool asks_for_help(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "-h" || a == "--help" || a == "--help-all") {
+            return true;
+        }
+    }
+    return false;
 }
 
 // Every command group, in the order `--help` lists them; register_completion also adds the
@@ -120,11 +138,16 @@ int main(int argc, char** argv) {
     // A command needs only its own group: building the whole tree (every group, verb and
     // option) cost about 4M instructions per run. Help, completion and the did-you-mean for an
     // unknown group still see every group.
-    const std::string word = first_command_word(argc, argv);
+    const std::vector<std::string> words = command_words(argc, argv, 2);
+    const std::string word = words.empty() ? std::string() : words[0];
     const auto* named = std::find_if(std::begin(k_groups), std::end(k_groups),
                                      [&](const Group& group) { return word == group.name; });
     // `completion` (and the hidden `__complete`) read the whole tree to describe it.
     if (named != std::end(k_groups) && word != "completion") {
+        // Likewise a group needs only the named verb (cmd::VerbFilter).
+        if (words.size() == 2 && !asks_for_help(argc, argv)) {
+            g.verb = words[1];
+        }
         named->add(app, g);
     } else if (!(argc == 2 && std::strcmp(argv[1], "--version") == 0)) {
         for (const auto& group : k_groups) {

@@ -478,96 +478,119 @@ void register_roster(CLI::App& app, Globals& g) {
     auto* group = app.add_subcommand(
         "roster", "Duty rotations, who is on duty, overrides, handovers, attendance");
     group->require_subcommand(1);
+    const VerbFilter want(g, {"now", "show", "override", "handover", "handovers", "checkin",
+                              "checkout", "attendance", "gaps", "load"});
 
-    auto now_opt = std::make_shared<RosterNowOptions>();
-    auto* now = group->add_subcommand(
-        "now", "Who is on duty now or at --at (exit 1 when nobody; -q prints ids)");
-    now->add_option("--rotation", now_opt->rotation, "Only this rotation");
-    now->add_option("--team", now_opt->team, "Only the rotations of this team");
-    now->add_option("--at", now_opt->at, "At this time instead of now");
-    now->callback([now_opt, &g] { run_roster_now(*now_opt, g); });
+    if (want("now")) {
+        auto now_opt = std::make_shared<RosterNowOptions>();
+        auto* now = group->add_subcommand(
+            "now", "Who is on duty now or at --at (exit 1 when nobody; -q prints ids)");
+        now->add_option("--rotation", now_opt->rotation, "Only this rotation");
+        now->add_option("--team", now_opt->team, "Only the rotations of this team");
+        now->add_option("--at", now_opt->at, "At this time instead of now");
+        now->callback([now_opt, &g] { run_roster_now(*now_opt, g); });
+    }
 
-    auto show_opt = std::make_shared<RosterShowOptions>();
-    auto* show = group->add_subcommand("show", "The final schedule (rotations plus overrides); "
-                                               "also --format ics (default: the next 7 days)");
-    add_range_options(show, show_opt->from, show_opt->to, &show_opt->month);
-    show->add_option("--rotation", show_opt->rotation, "Only this rotation");
-    show->add_option("--person", show_opt->person, "Only this person's duties");
-    show->callback([show_opt, &g] { run_roster_show(*show_opt, g); });
+    if (want("show")) {
+        auto show_opt = std::make_shared<RosterShowOptions>();
+        auto* show = group->add_subcommand("show", "The final schedule (rotations plus overrides); "
+                                                   "also --format ics (default: the next 7 days)");
+        add_range_options(show, show_opt->from, show_opt->to, &show_opt->month);
+        show->add_option("--rotation", show_opt->rotation, "Only this rotation");
+        show->add_option("--person", show_opt->person, "Only this person's duties");
+        show->callback([show_opt, &g] { run_roster_show(*show_opt, g); });
+    }
 
-    auto* override_group =
-        group->add_subcommand("override", "Covers and swaps that change the schedule");
-    override_group->require_subcommand(1);
-    auto add_opt = std::make_shared<RosterOverrideAddOptions>();
-    auto* add = override_group->add_subcommand(
-        "add", "Put PERSON on duty for a rotation from --from to --to");
-    add->add_option("--rotation", add_opt->rotation, "The rotation")->required();
-    add->add_option("--person", add_opt->person, "Who covers")->required();
-    add->add_option("--from", add_opt->from, "Start time")->required();
-    add->add_option("--to", add_opt->to, "End time (a bare date includes that day)")->required();
-    add->add_option("--replaces", add_opt->replaces, "Only in place of this person (a swap)");
-    add->add_option("--note", add_opt->note, "Why (- reads stdin)");
-    add->callback([add_opt, &g] { run_roster_override_add(*add_opt, g); });
-    auto list_opt = std::make_shared<RosterOverrideListOptions>();
-    auto* list = override_group->add_subcommand("list", "Overrides (default: from 30 days ago on)");
-    add_range_options(list, list_opt->from, list_opt->to, &list_opt->month);
-    list->add_option("--rotation", list_opt->rotation, "Only this rotation");
-    list->callback([list_opt, &g] { run_roster_override_list(*list_opt, g); });
-    auto remove_opt = std::make_shared<RosterOverrideRemoveOptions>();
-    auto* remove =
-        override_group->add_subcommand("remove", "Remove an override (exit 66 when there is none)");
-    remove->add_option("id", remove_opt->id, "Override id")->required();
-    remove->callback([remove_opt, &g] { run_roster_override_remove(*remove_opt, g); });
+    if (want("override")) {
+        auto* override_group =
+            group->add_subcommand("override", "Covers and swaps that change the schedule");
+        override_group->require_subcommand(1);
+        auto add_opt = std::make_shared<RosterOverrideAddOptions>();
+        auto* add = override_group->add_subcommand(
+            "add", "Put PERSON on duty for a rotation from --from to --to");
+        add->add_option("--rotation", add_opt->rotation, "The rotation")->required();
+        add->add_option("--person", add_opt->person, "Who covers")->required();
+        add->add_option("--from", add_opt->from, "Start time")->required();
+        add->add_option("--to", add_opt->to, "End time (a bare date includes that day)")
+            ->required();
+        add->add_option("--replaces", add_opt->replaces, "Only in place of this person (a swap)");
+        add->add_option("--note", add_opt->note, "Why (- reads stdin)");
+        add->callback([add_opt, &g] { run_roster_override_add(*add_opt, g); });
+        auto list_opt = std::make_shared<RosterOverrideListOptions>();
+        auto* list =
+            override_group->add_subcommand("list", "Overrides (default: from 30 days ago on)");
+        add_range_options(list, list_opt->from, list_opt->to, &list_opt->month);
+        list->add_option("--rotation", list_opt->rotation, "Only this rotation");
+        list->callback([list_opt, &g] { run_roster_override_list(*list_opt, g); });
+        auto remove_opt = std::make_shared<RosterOverrideRemoveOptions>();
+        auto* remove = override_group->add_subcommand(
+            "remove", "Remove an override (exit 66 when there is none)");
+        remove->add_option("id", remove_opt->id, "Override id")->required();
+        remove->callback([remove_opt, &g] { run_roster_override_remove(*remove_opt, g); });
+    }
 
-    auto handover_opt = std::make_shared<RosterHandoverOptions>();
-    auto* handover =
-        group->add_subcommand("handover", "Record a shift handover with what is open now (P1/P2 "
-                                          "tickets, SLAs, inspections, backups)");
-    handover->add_option("--to", handover_opt->to,
-                         "Who takes over (default: the next person on duty)");
-    handover->add_option("--rotation", handover_opt->rotation,
-                         "The rotation (default: the one you are on duty for)");
-    handover->add_option("--note", handover_opt->note, "Handover note (- reads stdin)");
-    handover->callback([handover_opt, &g] { run_roster_handover(*handover_opt, g); });
+    if (want("handover")) {
+        auto handover_opt = std::make_shared<RosterHandoverOptions>();
+        auto* handover = group->add_subcommand(
+            "handover", "Record a shift handover with what is open now (P1/P2 "
+                        "tickets, SLAs, inspections, backups)");
+        handover->add_option("--to", handover_opt->to,
+                             "Who takes over (default: the next person on duty)");
+        handover->add_option("--rotation", handover_opt->rotation,
+                             "The rotation (default: the one you are on duty for)");
+        handover->add_option("--note", handover_opt->note, "Handover note (- reads stdin)");
+        handover->callback([handover_opt, &g] { run_roster_handover(*handover_opt, g); });
+    }
 
-    auto handovers_opt = std::make_shared<RosterHandoversOptions>();
-    auto* handovers =
-        group->add_subcommand("handovers", "Recorded handovers (default: the last 7 days)");
-    handovers->add_option("--since", handovers_opt->since, "From this date or time");
-    handovers->add_option("--until", handovers_opt->until, "Before this date or time");
-    handovers->callback([handovers_opt, &g] { run_roster_handovers(*handovers_opt, g); });
+    if (want("handovers")) {
+        auto handovers_opt = std::make_shared<RosterHandoversOptions>();
+        auto* handovers =
+            group->add_subcommand("handovers", "Recorded handovers (default: the last 7 days)");
+        handovers->add_option("--since", handovers_opt->since, "From this date or time");
+        handovers->add_option("--until", handovers_opt->until, "Before this date or time");
+        handovers->callback([handovers_opt, &g] { run_roster_handovers(*handovers_opt, g); });
+    }
 
-    auto checkin_opt = std::make_shared<RosterCheckinOptions>();
-    auto* checkin = group->add_subcommand("checkin", "Check in (the acting user, see --as)");
-    checkin->add_option("--note", checkin_opt->note, "A note");
-    checkin->callback([checkin_opt, &g] { run_roster_checkin(*checkin_opt, g); });
-    auto checkout_opt = std::make_shared<RosterCheckoutOptions>();
-    auto* checkout = group->add_subcommand("checkout", "Check out (the acting user)");
-    checkout->callback([checkout_opt, &g] { run_roster_checkout(*checkout_opt, g); });
+    if (want("checkin") || want("checkout")) {
+        auto checkin_opt = std::make_shared<RosterCheckinOptions>();
+        auto* checkin = group->add_subcommand("checkin", "Check in (the acting user, see --as)");
+        checkin->add_option("--note", checkin_opt->note, "A note");
+        checkin->callback([checkin_opt, &g] { run_roster_checkin(*checkin_opt, g); });
+        auto checkout_opt = std::make_shared<RosterCheckoutOptions>();
+        auto* checkout = group->add_subcommand("checkout", "Check out (the acting user)");
+        checkout->callback([checkout_opt, &g] { run_roster_checkout(*checkout_opt, g); });
+    }
 
-    auto attendance_opt = std::make_shared<RosterAttendanceOptions>();
-    auto* attendance =
-        group->add_subcommand("attendance", "Per person: scheduled hours, hours checked in, late "
-                                            "arrivals, missed turns (default: this month)");
-    add_range_options(attendance, attendance_opt->from, attendance_opt->to, &attendance_opt->month);
-    attendance->callback([attendance_opt, &g] { run_roster_attendance(*attendance_opt, g); });
+    if (want("attendance")) {
+        auto attendance_opt = std::make_shared<RosterAttendanceOptions>();
+        auto* attendance = group->add_subcommand(
+            "attendance", "Per person: scheduled hours, hours checked in, late "
+                          "arrivals, missed turns (default: this month)");
+        add_range_options(attendance, attendance_opt->from, attendance_opt->to,
+                          &attendance_opt->month);
+        attendance->callback([attendance_opt, &g] { run_roster_attendance(*attendance_opt, g); });
+    }
 
-    auto gaps_opt = std::make_shared<RosterGapsOptions>();
-    auto* gaps = group->add_subcommand(
-        "gaps", "Spans with nobody on duty (exit 1 if any; default: the next 14 days)");
-    add_range_options(gaps, gaps_opt->from, gaps_opt->to, &gaps_opt->month);
-    gaps->add_option("--rotation", gaps_opt->rotation, "Only this rotation");
-    gaps->add_option("--team", gaps_opt->team, "Only the rotations of this team");
-    gaps->callback([gaps_opt, &g] { run_roster_gaps(*gaps_opt, g); });
+    if (want("gaps")) {
+        auto gaps_opt = std::make_shared<RosterGapsOptions>();
+        auto* gaps = group->add_subcommand(
+            "gaps", "Spans with nobody on duty (exit 1 if any; default: the next 14 days)");
+        add_range_options(gaps, gaps_opt->from, gaps_opt->to, &gaps_opt->month);
+        gaps->add_option("--rotation", gaps_opt->rotation, "Only this rotation");
+        gaps->add_option("--team", gaps_opt->team, "Only the rotations of this team");
+        gaps->callback([gaps_opt, &g] { run_roster_gaps(*gaps_opt, g); });
+    }
 
-    auto load_opt = std::make_shared<RosterLoadOptions>();
-    auto* load =
-        group->add_subcommand("load", "Hours, night hours and holiday hours per person, and each "
-                                      "share against the average (default: this month)");
-    add_range_options(load, load_opt->from, load_opt->to, &load_opt->month);
-    load->add_option("--rotation", load_opt->rotation, "Only this rotation");
-    load->add_option("--team", load_opt->team, "Only the rotations of this team");
-    load->callback([load_opt, &g] { run_roster_load(*load_opt, g); });
+    if (want("load")) {
+        auto load_opt = std::make_shared<RosterLoadOptions>();
+        auto* load = group->add_subcommand(
+            "load", "Hours, night hours and holiday hours per person, and each "
+                    "share against the average (default: this month)");
+        add_range_options(load, load_opt->from, load_opt->to, &load_opt->month);
+        load->add_option("--rotation", load_opt->rotation, "Only this rotation");
+        load->add_option("--team", load_opt->team, "Only the rotations of this team");
+        load->callback([load_opt, &g] { run_roster_load(*load_opt, g); });
+    }
 }
 
 } // namespace opsctl::cmd

@@ -494,8 +494,11 @@ void register_ticket(CLI::App& app, Globals& g) {
     group->require_subcommand(1);
     group->footer("Exit status: 0 ok; 64 usage; 65 bad data or a transition the workflow does not allow;\n"
                   "66 no such ticket; 78 bad policy. 'ticket sla': 0 none at risk, 1 at risk, 2 breached.");
+    const VerbFilter want(g,
+                          {"new", "list", "show", "update", "assign", "comment", "move", "resolve",
+                           "close", "reopen", "link", "sla", "clock", "export", "import"});
 
-    {
+    if (want("new")) {
         auto o = std::make_shared<NewOptions>();
         auto* sub = group->add_subcommand("new", "Open a ticket (-q prints only its id)");
         sub->add_option("--type", o->type, "Ticket type (default: tickets.default_type)");
@@ -510,7 +513,7 @@ void register_ticket(CLI::App& app, Globals& g) {
         sub->add_option("--complaint-type", o->complaint_type, "For complaints: one of tickets.complaint_types");
         sub->callback([o, &g] { run_new(*o, g); });
     }
-    {
+    if (want("list")) {
         auto o = std::make_shared<ListOptions>();
         auto* sub = group->add_subcommand("list", "Open tickets, most urgent SLA first");
         sub->add_option("--status", o->status, "Only these states")->delimiter(',');
@@ -530,13 +533,13 @@ void register_ticket(CLI::App& app, Globals& g) {
         sub->add_option("--limit", o->limit, "At most N tickets");
         sub->callback([o, &g] { run_list(*o, g); });
     }
-    {
+    if (want("show")) {
         auto o = std::make_shared<ShowOptions>();
         auto* sub = group->add_subcommand("show", "All fields, SLA clocks, comments, links and history");
         id_arg(sub, o->id);
         sub->callback([o, &g] { run_show(*o, g); });
     }
-    {
+    if (want("update")) {
         auto o = std::make_shared<UpdateOptions>();
         auto* sub = group->add_subcommand("update", "Change title, body, priority, type, asset or reporter");
         id_arg(sub, o->id);
@@ -549,7 +552,7 @@ void register_ticket(CLI::App& app, Globals& g) {
         sub->add_option("--complaint-type", o->complaint_type, "Complaint type");
         sub->callback([o, &g] { run_update(*o, g); });
     }
-    {
+    if (want("assign")) {
         auto o = std::make_shared<AssignOptions>();
         auto* sub = group->add_subcommand("assign", "Assign to a person, or --auto to whoever is on duty");
         id_arg(sub, o->id);
@@ -557,7 +560,7 @@ void register_ticket(CLI::App& app, Globals& g) {
         sub->add_flag("--auto", o->auto_assign, "On duty for the ticket's team, else its least-loaded member");
         sub->callback([o, &g] { run_assign(*o, g); });
     }
-    {
+    if (want("comment")) {
         auto o = std::make_shared<CommentOptions>();
         auto* sub = group->add_subcommand("comment", "Add a comment or work log (TEXT or - for stdin)");
         id_arg(sub, o->id);
@@ -566,7 +569,7 @@ void register_ticket(CLI::App& app, Globals& g) {
         sub->add_option("--spent", o->spent, "Time worked, e.g. 30m, 1h30m");
         sub->callback([o, &g] { run_comment(*o, g); });
     }
-    {
+    if (want("move")) {
         auto o = std::make_shared<MoveOptions>();
         auto* sub = group->add_subcommand("move", "Move to a state the workflow allows (exit 65 names the allowed)");
         id_arg(sub, o->id);
@@ -574,28 +577,28 @@ void register_ticket(CLI::App& app, Globals& g) {
         sub->add_option("--note", o->note, "Why (kept as an internal comment)");
         sub->callback([o, &g] { run_move(*o, g); });
     }
-    {
+    if (want("resolve")) {
         auto o = std::make_shared<ResolveOptions>();
         auto* sub = group->add_subcommand("resolve", "Move to the resolved state with a resolution");
         id_arg(sub, o->id);
         sub->add_option("--resolution", o->resolution, "What was done, or - for stdin")->required();
         sub->callback([o, &g] { run_resolve(*o, g); });
     }
-    {
+    if (want("close")) {
         auto o = std::make_shared<CloseOptions>();
         auto* sub = group->add_subcommand("close", "Move to the final state, with customer satisfaction 1-5");
         id_arg(sub, o->id);
         sub->add_option("--satisfaction", o->satisfaction, "1 (poor) to 5 (excellent)");
         sub->callback([o, &g] { run_close(*o, g); });
     }
-    {
+    if (want("reopen")) {
         auto o = std::make_shared<ReopenOptions>();
         auto* sub = group->add_subcommand("reopen", "Take a resolved or closed ticket back to work");
         id_arg(sub, o->id);
         sub->add_option("--note", o->note, "Why (kept as an internal comment)");
         sub->callback([o, &g] { run_reopen(*o, g); });
     }
-    {
+    if (want("link")) {
         auto o = std::make_shared<LinkOptions>();
         auto* sub = group->add_subcommand("link", "Link to another ticket");
         id_arg(sub, o->id);
@@ -603,25 +606,25 @@ void register_ticket(CLI::App& app, Globals& g) {
         sub->add_option("--kind", o->kind, "caused-by, duplicate-of or related")->required();
         sub->callback([o, &g] { run_link(*o, g); });
     }
-    {
+    if (want("sla")) {
         auto o = std::make_shared<SlaOptions>();
         auto* sub = group->add_subcommand("sla", "For cron: tickets near or past a target; fires escalations once");
         sub->add_option("--at-risk", o->at_risk, "Share of a target that counts as at risk (default 75%)");
         sub->callback([o, &g] { run_sla(*o, g); });
     }
-    {
+    if (want("clock")) {
         auto o = std::make_shared<ClockOptions>();
         auto* sub = group->add_subcommand("clock", "Explain each SLA clock span by span");
         id_arg(sub, o->id);
         sub->callback([o, &g] { run_clock(*o, g); });
     }
-    {
+    if (want("export")) {
         auto o = std::make_shared<ExportOptions>();
         auto* sub = group->add_subcommand("export", "Every ticket as CSV with every field");
         sub->add_option("-o,--output", o->output, "Write to FILE instead of stdout");
         sub->callback([o, &g] { run_export(*o, g); });
     }
-    {
+    if (want("import")) {
         auto o = std::make_shared<ImportOptions>();
         auto* sub = group->add_subcommand("import", "Import a CSV export; checks every row first (exit 65)");
         sub->add_option("file", o->file, "CSV file, or - for stdin")->required();

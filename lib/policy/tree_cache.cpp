@@ -1,5 +1,6 @@
 #include "lib/policy/tree_cache.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace opsctl::policy {
 
@@ -187,7 +189,109 @@ public:
         return n;
     }
 
+    // Decodes one node into `n`, a node of the tree being built. Scalars, sequences and maps
+    // with plain keys are created inside the root's node memory: a node built on its own and
+    // then inserted (as node() does) merges its memory into its parent's, and those merges
+    // made decoding cost about 5,000 instructions a node.
+    bool fill(YAML::Node n, int depth) {
+        if (depth > k_max_depth || m_pos >= m_bytes.size() || ++m_count > k_max_nodes) {
+            return false;
+        }
+        const char type = m_bytes[m_pos++];
+        std::string tag;
+        if (!text(tag)) {
+            return false;
+        }
+        std::uint32_t size = 0;
+        switch (type) {
+        case 'S': {
+            std::string value;
+            if (!text(value)) {
+                return false;
+            }
+            n = value;
+            break;
+        }
+        case 'Q':
+            if (!u32(size)) {
+                return false;
+            }
+            if (size == 0) {
+                n = YAML::Node(YAML::NodeType::Sequence);
+            }
+            for (std::size_t i = 0; i < size; ++i) {
+                if (!fill(n[i], depth + 1)) {
+                    return false;
+                }
+            }
+            break;
+        case 'M':
+            if (!u32(size) || !fill_map(n, size, depth)) {
+                return false;
+            }
+            break;
+        case 'N':
+            n = YAML::Node(YAML::NodeType::Null);
+            break;
+        default:
+            return false;
+        }
+        n.SetTag(tag);
+        return true;
+    }
+
 private:
+    bool fill_map(YAML::Node n, std::uint32_t size, int depth) {
+        if (size == 0) {
+            n = YAML::Node(YAML::NodeType::Map);
+            return true;
+        }
+        // The tags of the keys added in place, set once the map is complete (nullopt: the
+        // pair was inserted whole and its key already carries its tag).
+        std::vector<std::optional<std::string>> key_tags;
+        std::vector<std::string> keys;
+        for (std::uint32_t i = 0; i < size; ++i) {
+            const std::size_t start = m_pos;
+            std::string tag, key;
+            bool plain = m_pos < m_bytes.size() && m_bytes[m_pos] == 'S';
+            if (plain) {
+                ++m_pos;
+                plain = text(tag) && text(key);
+                plain = plain && std::find(keys.begin(), keys.end(), key) == keys.end();
+            }
+            if (plain) {
+                ++m_count;
+                keys.push_back(key);
+                if (!fill(n[key], depth + 1)) {
+                    return false;
+                }
+                key_tags.emplace_back(std::move(tag));
+                continue;
+            }
+            // A repeated or non-scalar key: kept as the parser keeps it, so that it is still
+            // reported.
+            m_pos = start;
+            auto k = node(depth + 1);
+            if (!k) {
+                return false;
+            }
+            auto value = node(depth + 1);
+            if (!value) {
+                return false;
+            }
+            n.force_insert(*k, *value);
+            key_tags.emplace_back(std::nullopt);
+        }
+        std::size_t i = 0;
+        for (auto it = n.begin(); it != n.end() && i < key_tags.size(); ++it, ++i) {
+            if (key_tags[i]) {
+                YAML::Node k = it->first;
+                k.SetTag(*key_tags[i]);
+            }
+        }
+        return i == key_tags.size();
+    }
+
     std::string_view m_bytes;
     std::size_t m_pos = 0;
     std::size_t m_count = 0;
@@ -225,8 +329,9 @@ std::optional<std::string> encode_tree(const YAML::Node& root) {
 
 std::optional<YAML::Node> decode_tree(const std::string& bytes) {
     Decoder d(bytes);
-    auto root = d.node(0);
-    if (!root || !d.done()) {
+    // Created with its node, so that fill() (given a copy of the handle) builds into it.
+    YAML::Node root(YAML::NodeType::Null);
+    if (!d.fill(root, 0) || !d.done()) {
         return std::nullopt;
     }
     return root;
