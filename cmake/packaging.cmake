@@ -85,10 +85,10 @@ set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # The Depends line comes from the shared libraries the binary links (dpkg-shlibdeps), plus
 # the ones it opens with dlopen on first use (lib/util/dynlib.hpp), which dpkg-shlibdeps
-# cannot see: libcurl for HTTP checks, libarchive for backups, libcrypto (libssl3) for
-# SHA-256.
+# cannot see: libcurl for HTTP checks, libarchive for backups. (libcrypto's SHA-256 is linked
+# in statically.)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4, libarchive13, libssl3")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4, libarchive13")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "prometheus-node-exporter, bsd-mailx | mailutils")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.com/opsctl")

@@ -1,7 +1,6 @@
 #include "lib/backup/hash.hpp"
 
 #include "lib/core/error.hpp"
-#include "lib/util/crypto.hpp"
 
 #include <fmt/format.h>
 
@@ -17,42 +16,6 @@
 #include <vector>
 
 namespace opsctl::backup {
-
-struct Sha256::State {
-    EVP_MD_CTX* ctx = nullptr;
-};
-
-Sha256::Sha256() : m_state(std::make_unique<State>()) {
-    const auto& c = util::crypto();
-    m_state->ctx = c.md_ctx_new();
-    if (m_state->ctx == nullptr || c.digest_init(m_state->ctx, c.sha256(), nullptr) != 1) {
-        throw Failure("cannot start a SHA-256 digest (OpenSSL)");
-    }
-}
-
-Sha256::~Sha256() { util::crypto().md_ctx_free(m_state->ctx); }
-
-void Sha256::update(const void* data, std::size_t size) {
-    if (size > 0) {
-        util::crypto().digest_update(m_state->ctx, data, size);
-    }
-}
-
-std::string Sha256::hex() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    const auto& c = util::crypto();
-    c.digest_final(m_state->ctx, digest, &len);
-    c.digest_init(m_state->ctx, c.sha256(), nullptr);
-    static const char* k_hex = "0123456789abcdef";
-    std::string out;
-    out.reserve(len * 2);
-    for (unsigned int i = 0; i < len; ++i) {
-        out.push_back(k_hex[digest[i] >> 4]);
-        out.push_back(k_hex[digest[i] & 15]);
-    }
-    return out;
-}
 
 struct Sha256Pipeline::Shared {
     struct Item {

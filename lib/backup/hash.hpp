@@ -1,5 +1,7 @@
 #pragma once
-// SHA-256 through OpenSSL's EVP interface (which uses the CPU's SHA instructions).
+// SHA-256 of files and streams, on a thread of its own where hashing would hold up I/O.
+
+#include "lib/util/sha256.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -11,22 +13,8 @@
 
 namespace opsctl::backup {
 
-/// An incremental SHA-256.
-class Sha256 {
-public:
-    Sha256();
-    ~Sha256();
-    Sha256(const Sha256&) = delete;
-    Sha256& operator=(const Sha256&) = delete;
-    /// Adds bytes.
-    void update(const void* data, std::size_t size);
-    /// The digest as 64 lower-case hex digits; the hash starts over afterwards.
-    std::string hex();
-
-private:
-    struct State;
-    std::unique_ptr<State> m_state;
-};
+/// The incremental SHA-256 every digest here is computed with.
+using util::Sha256;
 
 /// A SHA-256 computed on its own thread, so that hashing overlaps reading and compressing
 /// (without SHA instructions in the CPU, hashing costs as much as zstd -1 does). The caller

@@ -8,9 +8,6 @@ namespace opsctl::store {
 
 namespace {
 
-// In-process for the few events of a command, libcrypto for bulk work (lib/util/sha256.hpp).
-std::string sha256_hex(const std::string& data) { return util::sha256_hex(data); }
-
 Event read_event(SQLite::Statement& q) {
     Event e;
     e.id = q.getColumn(0).getInt64();
@@ -36,7 +33,7 @@ std::string event_hash(const Event& e, const std::string& prev_hash, const std::
     // Fields joined with a separator that cannot occur unescaped in JSON text.
     const std::string content = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", prev_hash, e.at, e.actor,
                                             e.entity, e.entity_id, e.action, fields_text);
-    return sha256_hex(content);
+    return util::sha256_hex(content);
 }
 
 std::int64_t record_event(Database& db, const Event& event) {

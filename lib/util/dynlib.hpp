@@ -1,7 +1,7 @@
 #pragma once
-// Shared libraries opened on first use. libcurl, libarchive and libcrypto brought most of the
-// shared libraries the binary loaded at every start (38 of 47), while only HTTP checks, backups
-// and writes need them; loading them when first called keeps every other command quick.
+// Shared libraries opened on first use. libcurl and libarchive brought most of the shared
+// libraries the binary loaded at every start, while only HTTP checks and backups need them;
+// loading them when first called keeps every other command quick.
 
 #include <string>
 #include <string_view>

@@ -1,124 +1,39 @@
 #include "lib/util/sha256.hpp"
 
-#include "lib/util/crypto.hpp"
-
-#include <atomic>
-
 namespace opsctl::util {
 
-namespace {
+// The low-level SHA256_* functions are deprecated in OpenSSL 3 in favour of EVP, but they
+// run the same assembly without the provider machinery, and they stay in every 3.x release.
+Sha256::Sha256() { SHA256_Init(&m_ctx); }
 
-// How many digests a process computes in-process before it opens libcrypto: a command writes
-// a few events; past this many it is a bulk job, where loading libcrypto once pays back.
-constexpr int k_builtin_digests = 64;
-
-constexpr std::array<std::uint32_t, 64> k_round = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
-constexpr std::uint32_t rotr(std::uint32_t x, int n) {
-    return (x >> n) | (x << (32 - n));
+void Sha256::update(const void* data, std::size_t size) {
+    if (size > 0) {
+        SHA256_Update(&m_ctx, data, size);
+    }
 }
 
-void compress(std::array<std::uint32_t, 8>& h, const std::uint8_t* block) {
-    std::uint32_t w[64];
-    for (int i = 0; i < 16; ++i) {
-        w[i] = std::uint32_t(block[4 * i]) << 24 | std::uint32_t(block[4 * i + 1]) << 16 |
-               std::uint32_t(block[4 * i + 2]) << 8 | std::uint32_t(block[4 * i + 3]);
-    }
-    for (int i = 16; i < 64; ++i) {
-        const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
-    for (int i = 0; i < 64; ++i) {
-        const std::uint32_t t1 =
-            k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k_round[i] + w[i];
-        const std::uint32_t t2 =
-            (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-        k = g;
-        g = f;
-        f = e;
-        e = d + t1;
-        d = c;
-        c = b;
-        b = a;
-        a = t1 + t2;
-    }
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
-    h[4] += e;
-    h[5] += f;
-    h[6] += g;
-    h[7] += k;
-}
-
-std::string hex(const std::uint8_t* digest, std::size_t n) {
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::string out(n * 2, '0');
-    for (std::size_t i = 0; i < n; ++i) {
-        out[2 * i] = k_hex[digest[i] >> 4];
-        out[2 * i + 1] = k_hex[digest[i] & 0xf];
-    }
+std::array<std::uint8_t, 32> Sha256::digest() {
+    std::array<std::uint8_t, 32> out{};
+    SHA256_Final(out.data(), &m_ctx);
+    SHA256_Init(&m_ctx);
     return out;
 }
 
-} // namespace
-
-std::array<std::uint8_t, 32> sha256_builtin(std::string_view data) {
-    std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(data.data());
-    std::size_t whole = data.size() / 64 * 64;
-    for (std::size_t i = 0; i < whole; i += 64) {
-        compress(h, bytes + i);
-    }
-    // The tail, the 0x80 marker and the length in bits fill one or two last blocks.
-    std::uint8_t last[128] = {};
-    const std::size_t tail = data.size() - whole;
-    for (std::size_t i = 0; i < tail; ++i) {
-        last[i] = bytes[whole + i];
-    }
-    last[tail] = 0x80;
-    const std::size_t blocks = tail + 9 > 64 ? 2 : 1;
-    const std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
-    for (int i = 0; i < 8; ++i) {
-        last[blocks * 64 - 1 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
-    }
-    for (std::size_t i = 0; i < blocks; ++i) {
-        compress(h, last + 64 * i);
-    }
-    std::array<std::uint8_t, 32> out{};
-    for (int i = 0; i < 8; ++i) {
-        out[4 * i] = static_cast<std::uint8_t>(h[i] >> 24);
-        out[4 * i + 1] = static_cast<std::uint8_t>(h[i] >> 16);
-        out[4 * i + 2] = static_cast<std::uint8_t>(h[i] >> 8);
-        out[4 * i + 3] = static_cast<std::uint8_t>(h[i]);
+std::string Sha256::hex() {
+    static constexpr char k_hex[] = "0123456789abcdef";
+    const auto d = digest();
+    std::string out(d.size() * 2, '0');
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        out[2 * i] = k_hex[d[i] >> 4];
+        out[2 * i + 1] = k_hex[d[i] & 0xf];
     }
     return out;
 }
 
 std::string sha256_hex(std::string_view data) {
-    static std::atomic<int> builtin_left{k_builtin_digests};
-    if (builtin_left.load(std::memory_order_relaxed) > 0 &&
-        builtin_left.fetch_sub(1, std::memory_order_relaxed) > 0) {
-        const auto digest = sha256_builtin(data);
-        return hex(digest.data(), digest.size());
-    }
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    const auto& c = crypto();
-    c.digest(data.data(), data.size(), digest, &len, c.sha256(), nullptr);
-    return hex(digest, len);
+    Sha256 sha;
+    sha.update(data);
+    return sha.hex();
 }
 
 } // namespace opsctl::util

@@ -12,6 +12,7 @@ then checks what a user relies on after a crash:
 and after every kill `db check` exits 0. Groups not built in are skipped.
 Prints one line per scenario; exits 1 with the problems found."""
 import os
+import re
 import random
 import signal
 import sqlite3
@@ -190,15 +191,33 @@ def backup_run_scenario():
         good = {row[0] for row in con.execute("select path from backup_runs where status = 'success'")}
         con.close()
         dest = os.path.join(os.path.dirname(DB), "backups", "policy")
+        # A kill between the rename into place and the commit that records the success leaves
+        # a complete archive of a run still marked 'running': the next run must remove it.
+        unrecorded = []
         for name in os.listdir(dest):
             if name.startswith("."):
                 continue  # lock and .partial files are not backups
-            if os.path.join(dest, name) not in good:
+            if os.path.join(dest, name) in good:
+                continue
+            m = re.search(r"-r(\d+)\.", name)
+            status = None
+            if m:
+                con = sqlite3.connect(DB, timeout=30)
+                row = con.execute("select status from backup_runs where id = ?", (int(m.group(1)),)).fetchone()
+                con.close()
+                status = row[0] if row else None
+            if status == "running":
+                unrecorded.append(name)
+            else:
                 problems.append(f"backup run killed at {delay:.3f}s left '{name}' under a final name "
-                                f"without a successful run")
+                                f"without a successful run (run status: {status})")
         rc, out, err = opsctl("backup", "run", "policy")
         if rc != 0:
             problems.append(f"backup run again after a kill at {delay:.3f}s failed: {rc} {err.strip()}")
+        for name in unrecorded:
+            if os.path.exists(os.path.join(dest, name)):
+                problems.append(f"'{name}', left by a kill at {delay:.3f}s before its run was recorded, "
+                                f"survived the next run")
         running = count("select count(*) from backup_runs where job = 'policy' and status = 'running'")
         if running:
             problems.append(f"after a kill at {delay:.3f}s and a new run, {running} runs still say 'running'")
