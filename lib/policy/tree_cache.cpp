@@ -240,58 +240,37 @@ public:
         return true;
     }
 
+    /// A node in the same node memory as the tree being built (see fill()).
+    YAML::Node fresh_node() {
+        if (m_pooled == 0) {
+            m_pool = YAML::Node(YAML::NodeType::Sequence);
+        }
+        YAML::Node n = m_pool[m_pooled++];
+        n.SetTag(""); // defined, so that the pool can grow past it
+        return n;
+    }
+
 private:
     bool fill_map(YAML::Node n, std::uint32_t size, int depth) {
         if (size == 0) {
             n = YAML::Node(YAML::NodeType::Map);
             return true;
         }
-        // The tags of the keys added in place, set once the map is complete (nullopt: the
-        // pair was inserted whole and its key already carries its tag).
-        std::vector<std::optional<std::string>> key_tags;
-        std::vector<std::string> keys;
         for (std::uint32_t i = 0; i < size; ++i) {
-            const std::size_t start = m_pos;
-            std::string tag, key;
-            bool plain = m_pos < m_bytes.size() && m_bytes[m_pos] == 'S';
-            if (plain) {
-                ++m_pos;
-                plain = text(tag) && text(key);
-                plain = plain && std::find(keys.begin(), keys.end(), key) == keys.end();
-            }
-            if (plain) {
-                ++m_count;
-                keys.push_back(key);
-                if (!fill(n[key], depth + 1)) {
-                    return false;
-                }
-                key_tags.emplace_back(std::move(tag));
-                continue;
-            }
-            // A repeated or non-scalar key: kept as the parser keeps it, so that it is still
-            // reported.
-            m_pos = start;
-            auto k = node(depth + 1);
-            if (!k) {
+            // The key is made in the tree's memory too and inserted by identity: no merge,
+            // no comparison with the keys before it, and a repeated key is kept as the parser
+            // keeps it, so that it is still reported.
+            YAML::Node key = fresh_node();
+            if (!fill(key, depth + 1) || !fill(n[key], depth + 1)) {
                 return false;
             }
-            auto value = node(depth + 1);
-            if (!value) {
-                return false;
-            }
-            n.force_insert(*k, *value);
-            key_tags.emplace_back(std::nullopt);
         }
-        std::size_t i = 0;
-        for (auto it = n.begin(); it != n.end() && i < key_tags.size(); ++it, ++i) {
-            if (key_tags[i]) {
-                YAML::Node k = it->first;
-                k.SetTag(*key_tags[i]);
-            }
-        }
-        return i == key_tags.size();
+        return true;
     }
 
+    // Nodes made for keys and the root: elements of one sequence, which no tree refers to.
+    YAML::Node m_pool;
+    std::size_t m_pooled = 0;
     std::string_view m_bytes;
     std::size_t m_pos = 0;
     std::size_t m_count = 0;
@@ -329,8 +308,7 @@ std::optional<std::string> encode_tree(const YAML::Node& root) {
 
 std::optional<YAML::Node> decode_tree(const std::string& bytes) {
     Decoder d(bytes);
-    // Created with its node, so that fill() (given a copy of the handle) builds into it.
-    YAML::Node root(YAML::NodeType::Null);
+    YAML::Node root = d.fresh_node();
     if (!d.fill(root, 0) || !d.done()) {
         return std::nullopt;
     }

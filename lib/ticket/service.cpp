@@ -379,12 +379,8 @@ std::vector<TicketSummary> open_tickets(Context& ctx, const std::vector<std::str
 }
 
 std::vector<TicketSummary> tickets_for_asset(Context& ctx, const std::string& tag, int limit) {
-    store::TicketQuery q;
-    q.assets = {tag};
-    q.sort = "created";
-    q.limit = limit;
     std::vector<TicketSummary> out;
-    for (const auto& r : store::query_tickets(ctx.db, q)) {
+    for (const auto& r : store::asset_ticket_summaries(ctx.db, tag, limit)) {
         out.push_back(summarize(r));
     }
     return out;
