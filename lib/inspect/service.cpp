@@ -7,6 +7,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <tuple>
+
 namespace opsctl::inspect {
 
 std::vector<ChecklistSchedule> checklist_schedules(Context& ctx) {
@@ -42,12 +45,21 @@ std::vector<ResultRecord> latest_results_for_target(Context& ctx, const std::str
 }
 
 std::vector<ResultRecord> failed_items_now(Context& ctx) {
-    auto rows = store::latest_inspect_results(ctx.db, "", "", k_warning);
-    std::erase_if(rows, [](const ResultRecord& r) { return !r.status || *r.status == k_unknown; });
+    // The bounded query the monthly review uses too, put in this listing's order.
+    auto rows = store::failing_inspect_results(ctx.db, -1).rows;
+    std::sort(rows.begin(), rows.end(), [](const ResultRecord& a, const ResultRecord& b) {
+        return std::tie(a.checklist, a.target, a.id) < std::tie(b.checklist, b.target, b.id);
+    });
     return rows;
 }
 
-std::vector<ResultRecord> pending_manual_items(Context& ctx) { return store::pending_inspect_results(ctx.db); }
+std::vector<ResultRecord> pending_manual_items(Context& ctx) {
+    auto rows = store::pending_inspect_results(ctx.db, -1).rows;
+    std::sort(rows.begin(), rows.end(), [](const ResultRecord& a, const ResultRecord& b) {
+        return std::tie(a.run_id, a.id) < std::tie(b.run_id, b.id);
+    });
+    return rows;
+}
 
 std::vector<RunRecord> run_history(Context& ctx, const HistoryFilter& f) {
     store::InspectRunFilter s;

@@ -5,6 +5,7 @@
 #include "lib/core/time.hpp"
 #include "lib/report/sections.hpp"
 #include "lib/report/text.hpp"
+#include "lib/store/inspect_repo.hpp"
 #include "lib/store/report_inspect.hpp"
 
 #include <fmt/format.h>
@@ -183,17 +184,19 @@ std::optional<Section> inspect_section(Context& ctx, const SectionInput& in, std
     }
     s.tables.push_back(std::move(left));
 
-    // What stands today, for the meeting to act on. The failing and pending items come from
-    // report_inspect's bounded queries rather than inspect::failed_items_now() and
-    // pending_manual_items(), which read every result (seconds on a million).
-    const auto failing = store::inspect_failing_now(ctx.db, limit);
-    for (const auto& r : failing) {
-        actions.push_back({tr(lang, "action.failing_check"), fmt::format("{}/{} @ {}", r.checklist, r.item, r.target),
-                           "", r.message.empty() ? std::string(status_word(r.status)) : r.message,
-                           core::format_time_short(r.started_at, ctx.zone())});
+    // What stands today, for the meeting to act on: the first `limit` failing and pending
+    // items from inspect_repo's bounded queries (what inspect::failed_items_now() and
+    // pending_manual_items() list, in run order), and how many there are.
+    const auto failing = store::failing_inspect_results(ctx.db, limit);
+    for (const auto& r : failing.rows) {
+        actions.push_back(
+            {tr(lang, "action.failing_check"),
+             fmt::format("{}/{} @ {}", r.checklist, r.item, r.target), "",
+             r.message.empty() ? std::string(status_word(r.status.value_or(3))) : r.message,
+             core::format_time_short(r.run_started_at, ctx.zone())});
     }
-    add_more_actions(actions, tr(lang, "action.failing_check"), failing.empty() ? 0 : failing.front().total,
-                     failing.size(), lang);
+    add_more_actions(actions, tr(lang, "action.failing_check"), failing.total, failing.rows.size(),
+                     lang);
     // The checklists overdue now, as inspect::overdue_checklists() finds them (the newest run
     // plus `every` has passed, or it never ran), from each checklist's newest start alone:
     // that function also counts every result of each last run by status, which the action
@@ -210,14 +213,15 @@ std::optional<Section> inspect_section(Context& ctx, const SectionInput& in, std
                            fmt::format("{} {}", tr(lang, "col.every"), core::format_duration(c.every)),
                            ran ? core::format_time_short(due_at, ctx.zone()) : ""});
     }
-    const auto waiting = store::inspect_pending_now(ctx.db, limit);
-    for (const auto& r : waiting) {
+    const auto waiting = store::pending_inspect_results(ctx.db, limit);
+    for (const auto& r : waiting.rows) {
         actions.push_back({tr(lang, "action.pending_manual"),
-                           fmt::format("{}/{} @ {} ({} {})", r.checklist, r.item, r.target, tr(lang, "col.run"), r.run_id),
-                           "", "", core::format_time_short(r.started_at, ctx.zone())});
+                           fmt::format("{}/{} @ {} ({} {})", r.checklist, r.item, r.target,
+                                       tr(lang, "col.run"), r.run_id),
+                           "", "", core::format_time_short(r.run_started_at, ctx.zone())});
     }
-    add_more_actions(actions, tr(lang, "action.pending_manual"), waiting.empty() ? 0 : waiting.front().total,
-                     waiting.size(), lang);
+    add_more_actions(actions, tr(lang, "action.pending_manual"), waiting.total, waiting.rows.size(),
+                     lang);
     return s;
 }
 

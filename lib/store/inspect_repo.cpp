@@ -217,15 +217,52 @@ std::vector<InspectResultRow> inspect_results_for_target(Database& db, const std
     return out;
 }
 
-std::vector<InspectResultRow> pending_inspect_results(Database& db) {
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM inspect_results r JOIN inspect_runs u ON u.id = r.run_id "
-                                              "WHERE r.status IS NULL ORDER BY r.run_id, r.id",
-                                              k_result_columns));
-    std::vector<InspectResultRow> out;
+namespace {
+
+InspectResultPage read_page(SQLite::Statement& q) {
+    // The window count (before LIMIT) follows the result columns.
+    InspectResultPage page;
     while (q.executeStep()) {
-        out.push_back(read_result(q));
+        page.rows.push_back(read_result(q));
+        page.total = q.getColumn(14).getInt64();
     }
-    return out;
+    return page;
+}
+
+} // namespace
+
+InspectResultPage failing_inspect_results(Database& db, std::int64_t limit) {
+    // The latest result of each (checklist, item, target) that ever failed: an item failing
+    // now has a failing latest result, so the candidates come from the status index (two
+    // equality ranges, which the planner keeps to) and each latest run is one seek on
+    // inspect_results_item. Grouping every result instead (latest_inspect_results) reads the
+    // whole table: 0.3-0.45 s on a million results.
+    SQLite::Statement q(db.sql(), fmt::format(R"sql(
+WITH c AS (SELECT checklist, item, target FROM inspect_results WHERE status = 1
+           UNION SELECT checklist, item, target FROM inspect_results WHERE status = 2),
+     l AS (SELECT c.checklist, c.item, c.target,
+                  (SELECT MAX(x.run_id) FROM inspect_results x WHERE x.checklist = c.checklist
+                     AND x.item = c.item AND x.target = c.target) AS run_id FROM c)
+SELECT {}, COUNT(*) OVER ()
+FROM l JOIN inspect_results r ON r.run_id = l.run_id AND r.item = l.item AND r.target = l.target
+JOIN inspect_runs u ON u.id = r.run_id WHERE r.status IN (1, 2)
+ORDER BY u.started_at, r.checklist, r.item, r.target LIMIT ?1)sql",
+                                              k_result_columns));
+    q.bind(1, static_cast<std::int64_t>(limit));
+    return read_page(q);
+}
+
+InspectResultPage pending_inspect_results(Database& db, std::int64_t limit) {
+    // The run's start as a scalar subquery rather than a join: with a join the planner walks
+    // every run and all its results; this way it reads the few pending rows from the status
+    // index.
+    SQLite::Statement q(db.sql(), R"sql(
+SELECT r.id, r.run_id, r.checklist, r.item, r.kind, r.target, r.status, r.message, r.perfdata, r.duration_ms,
+       r.recorded_at, r.recorded_by, r.note, (SELECT u.started_at FROM inspect_runs u WHERE u.id = r.run_id),
+       COUNT(*) OVER ()
+FROM inspect_results r WHERE r.status IS NULL ORDER BY r.run_id, r.item, r.target LIMIT ?1)sql");
+    q.bind(1, static_cast<std::int64_t>(limit));
+    return read_page(q);
 }
 
 void answer_inspect_result(Database& db, std::int64_t result_id, int status, const std::string& message,

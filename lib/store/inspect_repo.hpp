@@ -80,8 +80,17 @@ std::vector<InspectResultRow> latest_inspect_results(Database& db, const std::st
                                                      const std::string& target, std::optional<int> min_status);
 /// The newest results of a target, newest first, at most `limit`.
 std::vector<InspectResultRow> inspect_results_for_target(Database& db, const std::string& target, int limit);
-/// Manual items still waiting for an answer, oldest first.
-std::vector<InspectResultRow> pending_inspect_results(Database& db);
+/// The first rows of a bounded listing and how many there are in all.
+struct InspectResultPage {
+    std::vector<InspectResultRow> rows;
+    std::int64_t total = 0;
+};
+/// Items whose latest result is WARNING or CRITICAL, oldest run first (then checklist, item,
+/// target), at most `limit` of them (all when negative).
+InspectResultPage failing_inspect_results(Database& db, std::int64_t limit);
+/// Manual items still waiting for an answer, oldest run first (then item, target), at most
+/// `limit` of them (all when negative).
+InspectResultPage pending_inspect_results(Database& db, std::int64_t limit);
 /// Answers a result (inside a WriteTransaction) and recomputes its run's status and pending count.
 void answer_inspect_result(Database& db, std::int64_t result_id, int status, const std::string& message,
                            const std::string& note, std::int64_t at, const std::string& by);

@@ -13,6 +13,7 @@ const std::vector<Migration>& migrations() {
         {6, "backup", schema_backup()},
         {7, "indexes for ticket listings", schema_indexes()},
         {8, "indexes for the monthly review", schema_report()},
+        {9, "indexes for the review's asset section", schema_report_assets()},
     };
     return k_migrations;
 }

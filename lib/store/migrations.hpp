@@ -26,5 +26,6 @@ const char* schema_backup();
 // Later migrations, one file each.
 const char* schema_indexes();
 const char* schema_report();
+const char* schema_report_assets();
 
 } // namespace opsctl::store

@@ -51,10 +51,18 @@ std::vector<std::pair<std::string, std::int64_t>> maintenance_by_kind(Database& 
 /// the cadence).
 MaintenanceDue maintenance_due(Database& db, const std::string& cls, const std::string& kind, const ReportPeriod& p,
                                std::int64_t cutoff);
-/// Visits every asset of `cls` not retired or disposed with its newest maintenance of `kind`
-/// (what `asset due` starts from), one row at a time, so that nothing is held in memory.
-void visit_last_maintenance(Database& db, const std::string& cls, const std::string& kind,
-                            const std::function<void(const AssetLastMaintenance&)>& visit);
+/// For each (class, bound) given, in that order: how many assets of the class not retired or
+/// disposed have their newest maintenance of `kind` (their registration when they have none)
+/// at or before the bound.
+std::vector<std::int64_t>
+count_maintained_by(Database& db, const std::string& kind,
+                    const std::vector<std::pair<std::string, std::int64_t>>& bounds);
+/// Visits the assets of `cls` not retired or disposed whose newest maintenance of `kind` (or
+/// registration) is in [from, to], in ascending order of that instant, then tag; the views are
+/// valid only during the call, and `visit` returns false to stop.
+void visit_maintained_between(Database& db, const std::string& cls, const std::string& kind,
+                              std::int64_t from, std::int64_t to,
+                              const std::function<bool(const AssetLastMaintenance&)>& visit);
 /// Assets in service whose warranty's last day is in [from, to] (YYYY-MM-DD), by date and tag.
 std::vector<AssetEnding> warranties_ending_between(Database& db, const std::string& from, const std::string& to);
 /// Assets of a class in service purchased in [from, to] (YYYY-MM-DD), by date and tag.

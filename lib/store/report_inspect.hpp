@@ -44,16 +44,6 @@ struct PendingResult {
     std::int64_t started_at = 0;
 };
 
-/// A result as it stands now (for the action items); `total` counts all before the limit.
-struct InspectNowResult {
-    std::int64_t total = 0;
-    std::int64_t run_id = 0;
-    std::string checklist, item, target;
-    int status = 0;
-    std::string message;
-    std::int64_t started_at = 0;
-};
-
 /// True when any inspection run is recorded.
 bool report_has_inspections(Database& db);
 /// Runs per checklist in the period, by checklist name.
@@ -64,12 +54,8 @@ InspectTotals inspect_totals(Database& db, const ReportPeriod& p);
 std::vector<FailedItem> most_failed_items(Database& db, const ReportPeriod& p, std::int64_t limit);
 /// Manual results of the period's runs unanswered at its end, oldest first, at most `limit`.
 std::vector<PendingResult> pending_results(Database& db, const ReportPeriod& p, std::int64_t limit);
-/// Items whose latest result is WARNING or CRITICAL (what inspect::failed_items_now lists),
-/// oldest run first, at most `limit`.
-std::vector<InspectNowResult> inspect_failing_now(Database& db, std::int64_t limit);
-/// Manual results still unanswered (what inspect::pending_manual_items lists), oldest run
-/// first, at most `limit`.
-std::vector<InspectNowResult> inspect_pending_now(Database& db, std::int64_t limit);
+// What stands now (failing and pending items) comes from inspect_repo's bounded
+// failing_inspect_results() and pending_inspect_results(), shared with lib/inspect.
 /// The start of each checklist's newest run that started before `end`.
 std::map<std::string, std::int64_t> last_inspect_run_before(Database& db, std::int64_t end);
 

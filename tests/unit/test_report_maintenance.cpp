@@ -129,3 +129,76 @@ TEST_CASE("maintenance due and done count what the per-asset definition counts")
     // Checked in the period among them: S-04 (day 110), S-05 (105), S-10 (115), S-12 (100).
     CHECK(week.done == 4);
 }
+
+TEST_CASE("maintenance overdue now is counted and listed as the per-asset definition has it") {
+    TempDb t;
+    auto& db = *t.db;
+    constexpr std::int64_t day = 86400;
+    // The newest maintenance of the kind (else the registration), one asset at a time.
+    auto newest = [&](const std::string& kind) {
+        SQLite::Statement q(
+            db.sql(), "SELECT a.tag, COALESCE((SELECT MAX(m.at) FROM asset_maintenance m "
+                      "WHERE m.tag = a.tag AND m.kind = ?1), a.created_at) AS x FROM assets a "
+                      "WHERE a.class = 'server' AND a.status NOT IN ('retired', 'disposed') "
+                      "ORDER BY x, a.tag");
+        q.bind(1, kind);
+        std::vector<std::pair<std::int64_t, std::string>> out;
+        while (q.executeStep()) {
+            out.emplace_back(q.getColumn(1).getInt64(), q.getColumn(0).getString());
+        }
+        return out;
+    };
+    add_asset(db, "S-01", "server", 10 * day); // never maintained
+    add_asset(db, "S-02", "server", 10 * day); // checked twice
+    add_maintenance(db, "S-02", "check", 20 * day);
+    add_maintenance(db, "S-02", "check", 60 * day);
+    add_asset(db, "S-03", "server", 50 * day); // two checks at the same instant
+    add_maintenance(db, "S-03", "check", 40 * day);
+    add_maintenance(db, "S-03", "check", 40 * day);
+    add_asset(db, "S-04", "server", 10 * day); // cleaned only
+    add_maintenance(db, "S-04", "clean", 70 * day);
+    add_asset(db, "S-05", "server", 30 * day, 80 * day); // retired
+    add_asset(db, "S-06", "server", 90 * day);           // registered late, checked later still
+    add_maintenance(db, "S-06", "check", 95 * day);
+    add_asset(db, "P-01", "pc", 10 * day); // another class
+    for (const std::string kind : {"check", "clean"}) {
+        const auto all = newest(kind);
+        for (const std::int64_t bound :
+             {0 * day, 10 * day, 20 * day, 40 * day, 50 * day, 60 * day, 95 * day, 200 * day}) {
+            CAPTURE(kind);
+            CAPTURE(bound / day);
+            std::int64_t want = 0;
+            for (const auto& [x, tag] : all) {
+                want += x <= bound ? 1 : 0;
+            }
+            // Another class sharing the kind, with its own bound, does not change the count.
+            const auto counts =
+                store::count_maintained_by(db, kind, {{"server", bound}, {"pc", 5 * day}});
+            CHECK(counts == std::vector<std::int64_t>{want, 0});
+            std::vector<std::pair<std::int64_t, std::string>> seen;
+            store::visit_maintained_between(
+                db, "server", kind, 10 * day, bound, [&](const store::AssetLastMaintenance& a) {
+                    seen.emplace_back(a.last_at.value_or(a.created_at), std::string(a.tag));
+                    return true;
+                });
+            std::vector<std::pair<std::int64_t, std::string>> expected;
+            for (const auto& row : all) {
+                if (row.first >= 10 * day && row.first <= bound) {
+                    expected.push_back(row);
+                }
+            }
+            CHECK(seen == expected);
+        }
+    }
+    // By hand, checks: S-03 at day 40 (once, not twice), S-02 at 60, S-06 at 95; S-01 and S-04
+    // from their registration on day 10; S-05 retired, P-01 a pc.
+    CHECK(store::count_maintained_by(db, "check", {{"pc", 10 * day}, {"server", 50 * day}}) ==
+          std::vector<std::int64_t>{1, 3});
+    std::vector<std::string> first_two;
+    store::visit_maintained_between(db, "server", "check", 0, 200 * day,
+                                    [&](const store::AssetLastMaintenance& a) {
+                                        first_two.emplace_back(a.tag);
+                                        return first_two.size() < 2;
+                                    });
+    CHECK(first_two == std::vector<std::string>{"S-01", "S-04"});
+}
