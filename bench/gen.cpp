@@ -15,17 +15,17 @@
 // split the work by file:
 //
 //   main thread   draws every random number (one generator, so the data is the same bytes
-//                 for a seed however the work is split), hashes and appends the events to
-//                 DB, writes assets, inspections, backups and the roster to DB, then sorts
-//                 their indexes;
-//   ticket thread writes the tickets, their comments and the search index into a side file
-//                 (DB.load), then sorts the ticket indexes there.
+//                 for a seed however the work is split), formats, hashes and appends the
+//                 events to DB, writes the comments, assets, backups and the roster to DB,
+//                 then sorts their indexes;
+//   side thread   writes the tickets, the search index and the inspection results drawn by
+//                 the main thread into a side file (DB.load), then sorts their indexes there.
 //
 // At the end DB takes the side file's tables whole: INSERT ... SELECT between identical
 // tables copies records and index entries without decoding or sorting them again, and the
-// search index's own tables are copied as they are. No journal, no fsync, one transaction
-// per file (both are throwaway until the end); events are formatted and hashed without
-// building JSON objects, with one SHA-256 context reused.
+// search index's own (shadow) tables are copied as FTS5 wrote them. No journal, no fsync,
+// one transaction per file (both are throwaway until the end); events are formatted and
+// hashed without building JSON objects, with one SHA-256 context reused.
 //
 // usage: opsctl_bench_gen DB [TICKETS] [END_ISO_TIME] [SEED]
 #include "lib/core/error.hpp"
@@ -37,6 +37,7 @@
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -150,8 +151,10 @@ States states_of(const std::string& type) {
     return {"new", "in-progress", "waiting-customer", "resolved"};
 }
 
-// Drops the secondary indexes of `tables` and returns their CREATE statements.
-std::vector<std::string> drop_indexes(SQLite::Database& db, const std::vector<std::string>& tables) {
+// Drops the secondary indexes of `tables` but those in `keep`, and returns their CREATE
+// statements: sorted once at the end instead of updated row by row.
+std::vector<std::string> drop_indexes(SQLite::Database& db, const std::vector<std::string>& tables,
+                                      const std::vector<std::string>& keep = {}) {
     std::vector<std::string> sql;
     std::vector<std::string> names;
     SQLite::Statement q(db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
@@ -160,8 +163,11 @@ std::vector<std::string> drop_indexes(SQLite::Database& db, const std::vector<st
         q.reset();
         q.bind(1, t);
         while (q.executeStep()) {
-            names.push_back(q.getColumn(0).getString());
-            sql.push_back(q.getColumn(1).getString());
+            std::string name = q.getColumn(0).getString();
+            if (std::find(keep.begin(), keep.end(), name) == keep.end()) {
+                names.push_back(std::move(name));
+                sql.push_back(q.getColumn(1).getString());
+            }
         }
     }
     for (const auto& n : names) {
@@ -383,29 +389,111 @@ private:
     std::string m_text, m_prev, m_hash;
 };
 
-// Tickets handed from the generating thread to the ticket thread.
-struct TicketBatch {
-    std::vector<store::TicketRow> tickets;
-    std::vector<std::string> comment_texts; // each ticket's comments as its search entry has them
-    std::vector<store::CommentRow> comments;
+// Comments go straight into DB (the tickets they belong to come with the side file).
+class CommentWriter {
+public:
+    explicit CommentWriter(SQLite::Database& db) : m_db(db) {
+        check(db, sqlite3_prepare_v2(db.getHandle(),
+                                     "INSERT INTO ticket_comments (ticket_id, at, author, body, internal, spent_secs) "
+                                     "VALUES (?, ?, ?, ?, ?, ?)",
+                                     -1, &m_insert, nullptr));
+    }
+    ~CommentWriter() { sqlite3_finalize(m_insert); }
+    CommentWriter(const CommentWriter&) = delete;
+    CommentWriter& operator=(const CommentWriter&) = delete;
+
+    void add(const store::CommentRow& c) {
+        sqlite3_stmt* st = m_insert;
+        sqlite3_bind_int64(st, 1, c.ticket_id);
+        sqlite3_bind_int64(st, 2, c.at);
+        sqlite3_bind_text(st, 3, c.author.data(), static_cast<int>(c.author.size()), SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, c.body.data(), static_cast<int>(c.body.size()), SQLITE_STATIC);
+        sqlite3_bind_int(st, 5, c.internal ? 1 : 0);
+        sqlite3_bind_int64(st, 6, c.spent_secs);
+        const int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        check(m_db, rc);
+    }
+
+private:
+    SQLite::Database& m_db;
+    sqlite3_stmt* m_insert = nullptr;
 };
 
-// The ticket thread: tickets, comments and the search index into the side file, then the
-// ticket indexes there.
-class TicketWriter {
+// One inspection run as the generating thread draws it: 200 results, 8 items on 25 hosts.
+struct InspectRun {
+    std::int64_t id = 0, started = 0;
+    int worst = 0;
+    std::array<std::uint8_t, 200> status{}, pct{};
+    std::array<std::uint16_t, 200> duration_ms{};
+};
+
+// Records handed from the generating thread to the side thread.
+struct SideBatch {
+    std::vector<store::TicketRow> tickets;
+    std::vector<std::string> comment_texts; // each ticket's comments as its search entry has them
+    std::vector<InspectRun> inspect_runs;
+};
+
+// Writes inspection runs and their results as `opsctl inspect run` stores them.
+class InspectWriter {
 public:
-    explicit TicketWriter(store::Database& side) : m_side(side) { m_thread = std::thread([this] { run(); }); }
-    ~TicketWriter() {
+    explicit InspectWriter(SQLite::Database& sql)
+        : m_run(sql, "INSERT INTO inspect_runs (id, checklist, started_at, finished_at, status, target_count, "
+                     "item_count, pending_count, actor) VALUES (?, 'daily', ?, ?, ?, 25, 200, 0, 'cron')"),
+          m_result(sql, "INSERT INTO inspect_results (run_id, checklist, item, kind, target, status, message, "
+                        "perfdata, duration_ms) VALUES (?, 'daily', ?, ?, ?, ?, ?, ?, ?)") {}
+
+    void add(const InspectRun& r) {
+        m_run.bind(1, static_cast<std::int64_t>(r.id));
+        m_run.bind(2, static_cast<std::int64_t>(r.started));
+        m_run.bind(3, static_cast<std::int64_t>(r.started + 20));
+        m_run.bind(4, r.worst);
+        m_run.exec();
+        m_run.reset();
+        std::string target, message, perfdata;
+        for (std::size_t i = 0; i < r.status.size(); ++i) {
+            const char* item = k_inspect_items[i % k_inspect_items.size()];
+            const int pct = r.pct[i];
+            target.clear();
+            fmt::format_to(std::back_inserter(target), "host-{:02}", i / 8);
+            message.clear();
+            fmt::format_to(std::back_inserter(message), "{} {}% used", item, pct);
+            perfdata.clear();
+            fmt::format_to(std::back_inserter(perfdata), "used={}%;90;97", pct);
+            m_result.bind(1, static_cast<std::int64_t>(r.id));
+            m_result.bindNoCopy(2, item);
+            m_result.bindNoCopy(3, i % 8 == 5 ? "tcp" : i % 8 == 6 ? "cert" : i % 8 == 7 ? "log" : "disk");
+            m_result.bindNoCopy(4, target);
+            m_result.bind(5, static_cast<int>(r.status[i]));
+            m_result.bindNoCopy(6, message);
+            m_result.bindNoCopy(7, perfdata);
+            m_result.bind(8, static_cast<int>(r.duration_ms[i]));
+            m_result.exec();
+            m_result.reset();
+        }
+    }
+
+private:
+    SQLite::Statement m_run, m_result;
+};
+
+// The side thread: tickets, comments, the search index and the inspection results into the
+// side file, then their indexes there.
+class SideWriter {
+public:
+    explicit SideWriter(store::Database& side) : m_side(side) { m_thread = std::thread([this] { run(); }); }
+    ~SideWriter() {
         if (m_thread.joinable()) {
             close();
             m_thread.join();
         }
     }
-    TicketWriter(const TicketWriter&) = delete;
-    TicketWriter& operator=(const TicketWriter&) = delete;
+    SideWriter(const SideWriter&) = delete;
+    SideWriter& operator=(const SideWriter&) = delete;
 
     // Queues a batch; waits while the thread is far behind (memory stays bounded).
-    void push(TicketBatch&& batch) {
+    void push(SideBatch&& batch) {
         std::unique_lock lock(m_mutex);
         m_space.wait(lock, [&] { return m_queue.size() < 32 || m_failed; });
         if (m_failed) {
@@ -436,30 +524,22 @@ private:
         try {
             auto& sql = m_side.sql();
             bulk_pragmas(sql);
-            // Sorted once at the end instead of updated row by row.
-            std::vector<std::string> indexes;
-            {
-                SQLite::Statement q(sql, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT "
-                                         "NULL AND tbl_name IN ('tickets', 'ticket_comments')");
-                std::vector<std::string> names;
-                while (q.executeStep()) {
-                    names.push_back(q.getColumn(0).getString());
-                    indexes.push_back(q.getColumn(1).getString());
-                }
-                for (const auto& n : names) {
-                    sql.exec("DROP INDEX \"" + n + "\"");
-                }
-            }
+            const std::vector<std::string> indexes =
+                drop_indexes(sql, {"tickets", "inspect_runs", "inspect_results"});
             // FTS5 gathers terms in memory and writes a segment when this much is pending
             // (1 MB by default): fewer, larger segments mean far less merging. The setting is
             // left behind in this file only.
             sql.exec("INSERT INTO tickets_fts (tickets_fts, rank) VALUES ('hashsize', 256000000)");
             const double c0 = thread_cpu_seconds();
             sql.exec("BEGIN");
+            double rows_cpu = 0, inspect_cpu = 0;
             {
-                store::TicketBulkWriter writer(m_side);
+                // The search entries go in per batch, after the batch's rows.
+                store::TicketBulkWriter writer(m_side, false);
+                SQLite::Statement fts(sql, "INSERT INTO tickets_fts (rowid, title, body, comments) VALUES (?, ?, ?, ?)");
+                InspectWriter inspect(sql);
                 for (;;) {
-                    TicketBatch b;
+                    SideBatch b;
                     {
                         std::unique_lock lock(m_mutex);
                         m_ready.wait(lock, [&] { return !m_queue.empty() || m_done; });
@@ -470,12 +550,24 @@ private:
                         m_queue.pop_front();
                         m_space.notify_one();
                     }
+                    const double r0 = thread_cpu_seconds();
+                    for (const auto& t : b.tickets) {
+                        writer.add_ticket(t);
+                    }
+                    rows_cpu += thread_cpu_seconds() - r0;
                     for (std::size_t i = 0; i < b.tickets.size(); ++i) {
-                        writer.add_ticket(b.tickets[i], b.comment_texts[i]);
+                        fts.bind(1, static_cast<std::int64_t>(b.tickets[i].id));
+                        fts.bindNoCopy(2, b.tickets[i].title);
+                        fts.bindNoCopy(3, b.tickets[i].body);
+                        fts.bindNoCopy(4, b.comment_texts[i]);
+                        fts.exec();
+                        fts.reset();
                     }
-                    for (const auto& c : b.comments) {
-                        writer.add_comment(c);
+                    const double i0 = thread_cpu_seconds();
+                    for (const auto& r : b.inspect_runs) {
+                        inspect.add(r);
                     }
+                    inspect_cpu += thread_cpu_seconds() - i0;
                 }
             }
             sql.exec("COMMIT");
@@ -486,8 +578,9 @@ private:
             }
             sql.exec("COMMIT");
             m_cpu = thread_cpu_seconds();
-            std::cerr << fmt::format("  ticket thread: rows and search index {:.1f} s CPU, indexes {:.1f} s CPU\n",
-                                     c1 - c0, m_cpu - c1);
+            std::cerr << fmt::format("  side thread: tickets {:.1f} s, search index {:.1f} s, inspect {:.1f} s, "
+                                     "indexes {:.1f} s (CPU)\n",
+                                     rows_cpu, c1 - c0 - rows_cpu - inspect_cpu, inspect_cpu, m_cpu - c1);
         } catch (...) {
             m_error = std::current_exception();
             std::lock_guard lock(m_mutex);
@@ -498,7 +591,7 @@ private:
     }
 
     store::Database& m_side;
-    std::deque<TicketBatch> m_queue;
+    std::deque<SideBatch> m_queue;
     std::mutex m_mutex;
     std::condition_variable m_ready, m_space;
     bool m_done = false, m_failed = false;
@@ -507,12 +600,12 @@ private:
     std::thread m_thread;
 };
 
-void gen_tickets(TicketWriter& writer, EventChain& chain, Rng& rng, std::int64_t count, std::int64_t end,
+void gen_tickets(SideWriter& writer, EventChain& chain, CommentWriter& comments, Rng& rng, std::int64_t count, std::int64_t end,
                  Counts& n) {
     const std::int64_t span = 5 * 365 * k_day;
     const std::int64_t assets = std::max<std::int64_t>(count / 10, 10);
     constexpr std::size_t k_batch = 1000;
-    TicketBatch batch;
+    SideBatch batch;
     Fields f;
     std::string id;
     for (std::int64_t i = 0; i < count; ++i) {
@@ -591,7 +684,7 @@ void gen_tickets(TicketWriter& writer, EventChain& chain, Rng& rng, std::int64_t
             chain.append(cr.at, "ticket", id, "commented",
                          f.begin().flag("internal", cr.internal).number("spent_secs", cr.spent_secs).end());
             ++n.events;
-            batch.comments.push_back(std::move(cr));
+            comments.add(cr);
             ++n.comments;
         }
         t += static_cast<std::int64_t>(n_comments + 1) * 900;
@@ -621,7 +714,7 @@ void gen_tickets(TicketWriter& writer, EventChain& chain, Rng& rng, std::int64_t
         ++n.tickets;
         if (batch.tickets.size() == k_batch) {
             writer.push(std::move(batch));
-            batch = TicketBatch{};
+            batch = SideBatch{};
         }
     }
     writer.push(std::move(batch));
@@ -727,45 +820,29 @@ void gen_assets(SQLite::Database& sql, EventChain& chain, Rng& rng, std::int64_t
     }
 }
 
-void gen_inspect(SQLite::Database& sql, Rng& rng, std::int64_t runs, std::int64_t end, Counts& n) {
-    SQLite::Statement run(sql, "INSERT INTO inspect_runs (id, checklist, started_at, finished_at, status, target_count, "
-                               "item_count, pending_count, actor) VALUES (?, ?, ?, ?, ?, 25, 200, 0, 'cron')");
-    SQLite::Statement result(sql, "INSERT INTO inspect_results (run_id, checklist, item, kind, target, status, message, "
-                                  "perfdata, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+void gen_inspect(SideWriter& side, Rng& rng, std::int64_t runs, std::int64_t end, Counts& n) {
     // Hourly runs of 200 results (8 items on 25 hosts), the newest ending at END.
+    SideBatch batch;
     for (std::int64_t r = 0; r < runs; ++r) {
-        const std::int64_t started = end - (runs - r) * 3600;
-        int worst = 0;
-        std::vector<int> statuses(200);
-        for (int& s : statuses) {
+        InspectRun& run = batch.inspect_runs.emplace_back();
+        run.id = r + 1;
+        run.started = end - (runs - r) * 3600;
+        for (auto& s : run.status) {
             s = rng.pick(50) == 0 ? 1 : rng.pick(400) == 0 ? 2 : 0;
-            worst = std::max(worst, s);
+            run.worst = std::max<int>(run.worst, s);
         }
-        run.reset();
-        run.bind(1, static_cast<std::int64_t>(r + 1));
-        run.bind(2, "daily");
-        run.bind(3, static_cast<std::int64_t>(started));
-        run.bind(4, static_cast<std::int64_t>(started + 20));
-        run.bind(5, worst);
-        run.exec();
-        for (int i = 0; i < 200; ++i) {
-            const char* item = k_inspect_items[static_cast<std::size_t>(i) % k_inspect_items.size()];
-            const int pct = 30 + static_cast<int>(rng.pick(60));
-            result.reset();
-            result.bind(1, static_cast<std::int64_t>(r + 1));
-            result.bind(2, "daily");
-            result.bind(3, item);
-            result.bind(4, i % 8 == 5 ? "tcp" : i % 8 == 6 ? "cert" : i % 8 == 7 ? "log" : "disk");
-            result.bind(5, fmt::format("host-{:02}", i / 8));
-            result.bind(6, statuses[static_cast<std::size_t>(i)]);
-            result.bind(7, fmt::format("{} {}% used", item, pct));
-            result.bind(8, fmt::format("used={}%;90;97", pct));
-            result.bind(9, static_cast<std::int64_t>(rng.pick(300)));
-            result.exec();
+        for (std::size_t i = 0; i < run.status.size(); ++i) {
+            run.pct[i] = static_cast<std::uint8_t>(30 + rng.pick(60));
+            run.duration_ms[i] = static_cast<std::uint16_t>(rng.pick(300));
             ++n.results;
         }
         ++n.runs;
+        if (batch.inspect_runs.size() == 50) {
+            side.push(std::move(batch));
+            batch = SideBatch{};
+        }
     }
+    side.push(std::move(batch));
 }
 
 void gen_backup(SQLite::Database& sql, Rng& rng, std::int64_t runs, std::int64_t end, Counts& n) {
@@ -866,18 +943,21 @@ int main(int argc, char** argv) {
         bulk_pragmas(sql);
         auto side = store::Database::open(side_path);
         const std::vector<std::string> tables = {"assets", "asset_fields", "asset_maintenance", "asset_tag_seq",
-                                                 "inspect_runs", "inspect_results", "backup_runs",
+                                                 "backup_runs", "ticket_comments",
                                                  "roster_overrides", "roster_handovers", "events"};
-        const std::vector<std::string> indexes = drop_indexes(sql, tables);
+        // Events arrive nearly in time order: each entry of events_at lands in the last few
+        // pages of the index, cheaper than sorting 7,000,000 entries at the end.
+        const std::vector<std::string> indexes = drop_indexes(sql, tables, {"events_at"});
         Rng rng(seed);
         Counts n;
-        TicketWriter writer(*side);
+        SideWriter writer(*side);
         {
             EventChain chain(sql);
+            CommentWriter comments(sql);
             sql.exec("BEGIN");
-            step("tickets, events", [&] { gen_tickets(writer, chain, rng, tickets, end, n); });
+            step("tickets, events", [&] { gen_tickets(writer, chain, comments, rng, tickets, end, n); });
             step("assets", [&] { gen_assets(sql, chain, rng, tickets / 10, end, n); });
-            step("inspect", [&] { gen_inspect(sql, rng, std::max<std::int64_t>(tickets / 200, 1), end, n); });
+            step("inspect", [&] { gen_inspect(writer, rng, std::max<std::int64_t>(tickets / 200, 1), end, n); });
             step("backup", [&] { gen_backup(sql, rng, std::max<std::int64_t>(tickets / 100, 1), end, n); });
             step("roster", [&] { gen_roster(sql, rng, end, n); });
             // The chain's head, as WriteTransaction::commit() keeps it.
@@ -892,7 +972,7 @@ int main(int argc, char** argv) {
             }
             sql.exec("COMMIT");
         });
-        step("waiting for the ticket thread", [&] { writer.finish(); });
+        step("waiting for the side thread", [&] { writer.finish(); });
         side.reset();
         step("copy", [&] {
             sql.exec(fmt::format("ATTACH '{}' AS load", side_path));
@@ -900,7 +980,8 @@ int main(int argc, char** argv) {
             // Identical tables, the target empty: SQLite copies the records and the (already
             // sorted) index entries as they are.
             sql.exec("INSERT INTO main.tickets SELECT * FROM load.tickets");
-            sql.exec("INSERT INTO main.ticket_comments SELECT * FROM load.ticket_comments");
+            sql.exec("INSERT INTO main.inspect_runs SELECT * FROM load.inspect_runs");
+            sql.exec("INSERT INTO main.inspect_results SELECT * FROM load.inspect_results");
             // The search index as FTS5 built it in the side file: its shadow tables hold the
             // whole of it (the same table definition on both sides).
             for (const char* t : {"data", "idx", "content", "docsize"}) {
