@@ -32,9 +32,9 @@
 #include "lib/core/time.hpp"
 #include "lib/store/database.hpp"
 #include "lib/store/ticket_repo.hpp"
+#include "lib/util/sha256.hpp"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -307,7 +307,7 @@ private:
 };
 
 // Appends events to the hash chain as store::record_event() does (same content hashed, same
-// columns), with one statement and one SHA-256 context for all of them.
+// columns), with one statement and one SHA-256 for all of them.
 class EventChain {
 public:
     explicit EventChain(SQLite::Database& db) : m_db(db) {
@@ -320,17 +320,10 @@ public:
         if (last.executeStep()) {
             m_prev = last.getColumn(0).getString();
         }
-        m_md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-        m_ctx = EVP_MD_CTX_new();
-        if (!m_md || !m_ctx) {
-            throw Failure("cannot set up SHA-256 (libcrypto)");
-        }
         m_text.reserve(1024);
     }
     ~EventChain() {
         sqlite3_finalize(m_insert);
-        EVP_MD_CTX_free(m_ctx);
-        EVP_MD_free(m_md);
     }
     EventChain(const EventChain&) = delete;
     EventChain& operator=(const EventChain&) = delete;
@@ -352,18 +345,8 @@ public:
         m_text += action;
         m_text += '\x1f';
         m_text += fields;
-        unsigned char digest[EVP_MAX_MD_SIZE];
-        unsigned int len = 0;
-        if (EVP_DigestInit_ex2(m_ctx, m_md, nullptr) != 1 || EVP_DigestUpdate(m_ctx, m_text.data(), m_text.size()) != 1 ||
-            EVP_DigestFinal_ex(m_ctx, digest, &len) != 1) {
-            throw Failure("SHA-256 failed (libcrypto)");
-        }
-        static constexpr char k_hex[] = "0123456789abcdef";
-        m_hash.resize(len * 2);
-        for (unsigned int i = 0; i < len; ++i) {
-            m_hash[2 * i] = k_hex[digest[i] >> 4];
-            m_hash[2 * i + 1] = k_hex[digest[i] & 0xf];
-        }
+        m_sha.update(m_text);
+        m_hash = m_sha.hex();
         sqlite3_stmt* st = m_insert;
         sqlite3_bind_int64(st, 1, at);
         sqlite3_bind_text(st, 2, entity.data(), static_cast<int>(entity.size()), SQLITE_STATIC);
@@ -384,8 +367,7 @@ public:
 private:
     SQLite::Database& m_db;
     sqlite3_stmt* m_insert = nullptr;
-    EVP_MD* m_md = nullptr;
-    EVP_MD_CTX* m_ctx = nullptr;
+    util::Sha256 m_sha;
     std::string m_text, m_prev, m_hash;
 };
 
