@@ -565,4 +565,39 @@ void TicketBulkWriter::add_event(const Event& event, const std::string& fields_t
     m_db.last_event_hash_cache() = std::move(hash);
 }
 
+namespace {
+
+// FTS5's own default for 'hashsize' (fts5_config.c, FTS5_DEFAULT_HASHSIZE).
+constexpr std::int64_t k_default_hashsize = 1024 * 1024;
+
+void set_hashsize(Database& db, const std::string& value) {
+    SQLite::Statement st(db.sql(), "INSERT INTO tickets_fts (tickets_fts, rank) VALUES ('hashsize', ?)");
+    st.bind(1, value);
+    st.exec();
+}
+
+} // namespace
+
+SearchIndexBulkLoad::SearchIndexBulkLoad(Database& db, std::int64_t bytes) : m_db(db) {
+    SQLite::Statement q(db.sql(), "SELECT v FROM tickets_fts_config WHERE k = 'hashsize'");
+    if (q.executeStep()) {
+        m_before = q.getColumn(0).getString();
+    }
+    set_hashsize(db, std::to_string(bytes));
+}
+
+void SearchIndexBulkLoad::restore() {
+    if (m_restored) {
+        return;
+    }
+    // Through FTS5 first, so that this connection's cached setting is back too (its pending
+    // terms are written at commit either way); then the row is removed again if there was
+    // none, leaving the table exactly as it was.
+    set_hashsize(m_db, m_before.value_or(std::to_string(k_default_hashsize)));
+    if (!m_before) {
+        m_db.sql().exec("DELETE FROM tickets_fts_config WHERE k = 'hashsize'");
+    }
+    m_restored = true;
+}
+
 } // namespace opsctl::store
