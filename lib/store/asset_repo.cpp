@@ -256,11 +256,13 @@ struct AssetLookup::Statements {
     SQLite::Statement fields;
     SQLite::Statement exists;
     SQLite::Statement serial;
+    SQLite::Statement get_seq;
 
     explicit Statements(SQLite::Database& db)
         : find(db, fmt::format("SELECT {} FROM assets WHERE tag = ?", k_columns)), fields(db, k_fields_of),
           exists(db, "SELECT 1 FROM assets WHERE tag = ?"),
-          serial(db, "SELECT tag FROM assets WHERE serial = ? AND serial <> '' ORDER BY tag") {}
+          serial(db, "SELECT tag FROM assets WHERE serial = ? AND serial <> '' ORDER BY tag"),
+          get_seq(db, "SELECT last FROM asset_tag_seq WHERE prefix = ?") {}
 };
 
 AssetLookup::AssetLookup(Database& db) : m_s(std::make_unique<Statements>(db.sql())) {}
@@ -297,6 +299,19 @@ std::vector<std::string> AssetLookup::tags_with_serial(const std::string& serial
         out.push_back(q.getColumn(0).getString());
     }
     return out;
+}
+
+std::int64_t AssetLookup::next_number(const std::string& prefix, int digits) {
+    auto& g = m_s->get_seq;
+    g.reset();
+    g.bind(1, prefix);
+    std::int64_t n = g.executeStep() ? g.getColumn(0).getInt64() : 0;
+    g.reset();
+    // A tag typed by hand may already hold the next number: skip past it.
+    while (exists(fmt::format("{}-{:0{}}", prefix, n + 1, digits))) {
+        ++n;
+    }
+    return n + 1;
 }
 
 struct AssetWriter::Statements {

@@ -161,6 +161,28 @@ expect_eq "body, 2999
 second line" "$(sqlite3 "$WORK/long.db" "select body from tickets where title = 'row 2999'")" "quoted bodies keep their comma and newline"
 run --db "$WORK/long.db" db check
 expect_rc 0 "the events of a large import chain and verify"
+# Rows without an id get the next free one, rows with one keep it, in file order; each event
+# names its row's id (the rows are checked and hashed ahead of the writes).
+printf 'id,type,priority,title\n,incident,P3,auto a\n5000,incident,P3,given\n,incident,P3,auto b\n' >"$WORK/ids.csv"
+run --db "$WORK/long.db" ticket import "$WORK/ids.csv"
+expect_rc 0 "a file mixing rows with and without ids imports"
+expect_eq "3002|auto a,5000|given,5001|auto b" \
+    "$(sqlite3 "$WORK/long.db" "select group_concat(t.id || '|' || t.title) from tickets t join events e on e.entity = 'ticket' and e.entity_id = t.id and e.action = 'imported' where t.id > 3001")" \
+    "ids follow the highest one and the events name them"
+run --db "$WORK/long.db" db check
+expect_rc 0 "the chain verifies after an import into a database with events"
+printf 'id,type,priority,title\n,incident,P3,auto c\n5002,incident,P3,clash\n' >"$WORK/clash.csv"
+run --db "$WORK/long.db" ticket import "$WORK/clash.csv"
+expect_rc 65 "an id that an earlier row of the file is given is refused"
+expect_err "line 3: ticket 5002 already exists" "the clash is named by its line"
+expect_eq "5001" "$(sqlite3 "$WORK/long.db" 'select max(id) from tickets')" "nothing of the clashing file is written"
+# A broken record far down the file: reported, and none of the rows before it is written.
+{ cat "$WORK/long-good.csv"; printf 'incident,P3,"never closed\r\n'; } >"$WORK/broken.csv"
+run --db "$WORK/broken.db" ticket import "$WORK/broken.csv"
+expect_rc 65 "a malformed record after 3000 good rows exits 65"
+expect_err "quoted field is never closed" "the CSV problem is named"
+expect_eq "0|0" "$(sqlite3 "$WORK/broken.db" 'select (select count(*) from tickets), (select count(*) from events)')" \
+    "none of the rows before a malformed record is written"
 printf 'type,priority,title\nincident,P2,ok\n' >"$WORK/good.csv"
 run --db "$WORK/bad.db" ticket import --dry-run "$WORK/good.csv"
 expect_rc 0 "--dry-run of a good file"
