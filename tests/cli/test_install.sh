@@ -133,6 +133,14 @@ if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v d
         if [ "$(printf '%s\n' $needed $dlopened | grep -c -E '^lib(curl|archive|crypto)\.so')" = 2 ]; then pass; else
             fail "the binary loads libcurl, libarchive or libcrypto at start-up, or opens libcrypto: $needed $dlopened"
         fi
+        # The normal build links SQLite, yaml-cpp, fmt and the C++ runtime in (OPSCTL_STATIC_LIBS;
+        # a sanitizer build cannot): only the C library is loaded at start-up.
+        static=$(awk -F= '$1 == "OPSCTL_LINK_STATIC:INTERNAL" {print $2}' "$BUILD/CMakeCache.txt")
+        if [ "$static" = ON ]; then
+            extra_needed=$(printf '%s\n' $needed | grep -Ev '^(libc|libm|ld-linux[a-z0-9_.-]*)\.so')
+            expect_eq "" "$extra_needed" "the binary loads only libc and libm at start-up"
+        fi
+        used_pkgs=""
         for so in $needed $dlopened; do
             file=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64|64bit|AArch64/ {print $NF; exit}')
             pkg=""
@@ -147,8 +155,21 @@ if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v d
                 continue
             fi
             if printf '%s\n' "$declared" | grep -qx -- "$pkg"; then pass; else fail "Depends lacks $pkg (for $so): $depends"; fi
+            used_pkgs+=" $pkg"
         done
-        for lib in libc6 libstdc++6 libsqlite3 libyaml-cpp libcurl4 libarchive13; do
+        # ... and nothing else: a library linked in is no dependency.
+        for pkg in $declared; do
+            if [[ " $used_pkgs " == *" $pkg "* ]]; then pass; else fail "Depends names $pkg, which the binary neither loads nor opens: $depends"; fi
+        done
+        if [ "$static" = ON ]; then
+            required=(libc6 libcurl4 libarchive13)
+            for lib in libstdc++6 libgcc-s1 libsqlite3 libyaml-cpp libfmt; do
+                if [[ $depends != *"$lib"* ]]; then pass; else fail "Depends names $lib, which is linked in: $depends"; fi
+            done
+        else
+            required=(libc6 libstdc++6 libsqlite3 libyaml-cpp libcurl4 libarchive13)
+        fi
+        for lib in "${required[@]}"; do
             if [[ $depends == *"$lib"* ]]; then pass; else fail "Depends lacks $lib: $depends"; fi
         done
         # The package installs as a whole: same files as cmake --install, and a working binary.
