@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+
 namespace opsctl::store {
 
 namespace {
@@ -314,7 +317,16 @@ std::int64_t AssetLookup::next_number(const std::string& prefix, int digits) {
     return n + 1;
 }
 
+namespace {
+
+// The most custom fields written by one INSERT (its statement has three parameters a row).
+constexpr std::size_t k_max_field_rows = 16;
+
+} // namespace
+
 struct AssetWriter::Statements {
+    // insert_fields[n - 1] writes n fields; prepared when first needed.
+    std::array<std::unique_ptr<SQLite::Statement>, k_max_field_rows> insert_fields;
     SQLite::Statement insert;
     SQLite::Statement update;
     SQLite::Statement insert_field;
@@ -345,13 +357,30 @@ void AssetWriter::insert(const AssetRow& row) {
     q.reset();
     bind_row(q, row);
     q.exec();
-    for (const auto& [key, value] : row.fields) {
-        auto& f = m_s->insert_field;
+    // The custom fields in one statement of as many rows (up to k_max_field_rows at a time):
+    // each statement run has a fixed cost about that of a row, and an asset has several fields.
+    auto it = row.fields.begin();
+    std::size_t left = row.fields.size();
+    while (left > 0) {
+        const std::size_t n = std::min(left, k_max_field_rows);
+        auto& slot = m_s->insert_fields[n - 1];
+        if (!slot) {
+            std::string sql = "INSERT INTO asset_fields (tag, key, value) VALUES (?, ?, ?)";
+            for (std::size_t i = 1; i < n; ++i) {
+                sql += ", (?, ?, ?)";
+            }
+            slot = std::make_unique<SQLite::Statement>(m_db.sql(), sql);
+        }
+        auto& f = *slot;
         f.reset();
-        f.bindNoCopy(1, row.tag);
-        f.bindNoCopy(2, key);
-        f.bindNoCopy(3, value);
+        int i = 1;
+        for (std::size_t k = 0; k < n; ++k, ++it) {
+            f.bindNoCopy(i++, row.tag);
+            f.bindNoCopy(i++, it->first);
+            f.bindNoCopy(i++, it->second);
+        }
         f.exec();
+        left -= n;
     }
 }
 
