@@ -6,13 +6,16 @@
 #include "lib/store/events.hpp"
 #include "lib/util/csv.hpp"
 #include "lib/util/json_text.hpp"
+#include "lib/util/pipe.hpp"
 #include "lib/util/text.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
 #include <functional>
 #include <map>
+#include <exception>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -174,222 +177,327 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
         });
     }
 
-    // One transaction from the first read to the last write: the checks stay true. Each good
-    // row is written as soon as it is checked; after the first bad row nothing more is
-    // written, the rest is only checked, and the transaction is rolled back.
+    // The foreign keys of the asset tables (a parent, the asset of a custom field) are
+    // checked by this import itself: a parent must be in the file or the database, and
+    // fields are written with their asset. SQLite's own check is one more index lookup per
+    // custom field, so it is off for the import's transaction (it can only be switched
+    // outside one) and on again afterwards, whatever happens.
+    struct ForeignKeysOff {
+        store::Database& db;
+        bool active;
+        ForeignKeysOff(store::Database& d, bool on) : db(d), active(on) {
+            if (active) {
+                db.sql().exec("PRAGMA foreign_keys = OFF");
+            }
+        }
+        ~ForeignKeysOff() {
+            if (active) {
+                try {
+                    db.sql().exec("PRAGMA foreign_keys = ON");
+                } catch (...) {
+                    // Only inside a transaction is it refused, and the transaction is over here.
+                }
+            }
+        }
+    } foreign_keys_off(ctx.db, !opt.dry_run);
+    // One transaction from the first read to the last write: the checks stay true.
     store::WriteTransaction tx(ctx.db);
     // A bigger page cache for this connection: a large import writes all over the indexes.
     ctx.db.sql().exec("PRAGMA cache_size = -65536");
-    store::AssetLookup lookup(ctx.db);
     store::AssetWriter writer(ctx.db);
     if (!opt.dry_run) {
-        // A parent may come after its children in the file: check references at commit.
-        ctx.db.sql().exec("PRAGMA defer_foreign_keys = ON");
         // The status CHECK of the assets table builds a temporary table on every INSERT (an IN
         // list in SQLite 3.40), the largest single cost per row; check_asset() has already
         // refused any status outside the same list, so the import skips it.
         ctx.db.sql().exec("PRAGMA ignore_check_constraints = ON");
     }
+    // Two threads: this one owns the connection above and only writes; a second one reads
+    // the file, checks each row (its lookups go through a connection of its own), builds its
+    // event text and hash, and hands the rows over in small batches. The second connection
+    // reads the database as it was when the write transaction above began (WAL: a snapshot
+    // taken after BEGIN IMMEDIATE, and no other writer can commit until we do). That is what
+    // the checks need: a key, tag or serial is never looked up twice in one file (the file's
+    // own duplicates are refused before any lookup), so the rows this import writes are
+    // never among those looked up.
+    store::OpenOptions read_options;
+    read_options.create = false;
+    read_options.migrate = false;
+    auto lookup_db = store::Database::open(ctx.db.path(), read_options);
+    lookup_db->sql().exec("BEGIN");
+    lookup_db->sql().execAndGet("SELECT count(*) FROM asset_tag_seq"); // the snapshot starts here
+    std::optional<store::AssetLookup> lookup(std::in_place, *lookup_db);
+    const std::string first_prev_hash = opt.dry_run ? std::string{} : store::last_event_hash(ctx.db);
 
-    ImportResult result;
-    std::unordered_map<std::string, std::size_t> key_lines; // key value -> first line
-    std::unordered_map<std::string, std::size_t> tag_lines;
-    std::map<std::string, std::int64_t> next_number; // per prefix, for rows without a tag
-    std::map<std::string, std::int64_t> highest;     // per prefix, the highest number written
-    std::vector<std::string> cells;
-    store::Event e;
-    e.at = ctx.now;
-    e.actor = ctx.actor;
-    e.entity = "asset";
-
-    // The event's fields ({"field": [before, after], ...}) written as JSON text directly, in
-    // the key order nlohmann::json::dump() gives an object: building and dumping an object per
-    // row was a fifth of the import.
-    util::JsonObjectText fields;
-    std::vector<const FieldChange*> by_key;
-    auto write = [&](PlannedRow& row) {
-        if (!row.is_new && row.changes.empty()) {
-            return;
-        }
-        e.entity_id = row.after.tag;
-        by_key.clear();
-        for (const auto& c : row.changes) {
-            by_key.push_back(&c);
-        }
-        std::stable_sort(by_key.begin(), by_key.end(),
-                         [](const FieldChange* a, const FieldChange* b) { return a->field < b->field; });
-        fields.clear();
-        for (std::size_t i = 0; i < by_key.size(); ++i) {
-            // A key named twice keeps its last value, as assigning into an object does.
-            if (i + 1 < by_key.size() && by_key[i + 1]->field == by_key[i]->field) {
-                continue;
-            }
-            fields.change(by_key[i]->field, by_key[i]->before, by_key[i]->after);
-        }
-        if (row.is_new) {
-            writer.insert(row.after);
-            e.action = "created";
-            if (const auto* cls = ctx.policy.assets.find_class(row.after.cls)) {
-                if (auto n = tag_number(row.after.tag, cls->prefix)) {
-                    auto& h = highest[cls->prefix];
-                    h = std::max(h, *n);
-                }
-            }
-        } else {
-            row.after.updated_at = ctx.now;
-            writer.update(row.after);
-            e.action = "updated";
-        }
-        store::record_event(ctx.db, e, fields.finish());
+    // What the checking thread hands over: a row to write, with its event.
+    struct WriteRow {
+        Asset after;
+        bool is_new = true;
+        std::string fields; // the event's fields as JSON text
+        std::string hash;   // the event's hash, chained to the previous row's
     };
+    util::BatchPipe<WriteRow> pipe;
+    constexpr std::size_t k_batch = 256;
+    ImportResult result;
+    std::map<std::string, std::int64_t> highest; // per prefix, the highest number written
+    std::exception_ptr failure;
 
-    rewind();
-    bool header_row = true;
-    read_all([&] {
-        if (header_row) {
-            header_row = false;
-            return true;
-        }
-        const std::size_t line = rec.line;
-        if (rec.fields.size() != header.size()) {
-            problem(line, fmt::format("has {} fields, the header has {}", rec.fields.size(), header.size()));
-            return true;
-        }
-        cells.resize(header.size());
-        for (std::size_t c = 0; c < header.size(); ++c) {
-            const std::string_view v = util::trim(rec.fields[c]);
-            cells[c].assign(v.data(), v.size());
-        }
-        auto cell = [&](std::ptrdiff_t c) -> const std::string& {
-            static const std::string k_none;
-            return c < 0 ? k_none : cells[static_cast<std::size_t>(c)];
+    auto check_all = [&] {
+        std::unordered_map<std::string, std::size_t> key_lines; // key value -> first line
+        std::unordered_map<std::string, std::size_t> tag_lines;
+        std::map<std::string, std::int64_t> next_number; // per prefix, for rows without a tag
+        std::vector<std::string> cells;
+        store::Event e;
+        e.at = ctx.now;
+        e.actor = ctx.actor;
+        e.entity = "asset";
+        std::string prev_hash = first_prev_hash;
+        std::vector<WriteRow> batch;
+        batch.reserve(k_batch);
+        bool open = true; // false once the writing thread gave up
+
+        // The event's fields ({"field": [before, after], ...}) written as JSON text directly,
+        // in the key order nlohmann::json::dump() gives an object: building and dumping an
+        // object per row was a fifth of the import.
+        util::JsonObjectText fields;
+        std::vector<const FieldChange*> by_key;
+        auto plan_write = [&](PlannedRow& row) {
+            if (!row.is_new && row.changes.empty()) {
+                return;
+            }
+            e.entity_id = row.after.tag;
+            by_key.clear();
+            for (const auto& c : row.changes) {
+                by_key.push_back(&c);
+            }
+            std::stable_sort(by_key.begin(), by_key.end(),
+                             [](const FieldChange* a, const FieldChange* b) { return a->field < b->field; });
+            fields.clear();
+            for (std::size_t i = 0; i < by_key.size(); ++i) {
+                // A key named twice keeps its last value, as assigning into an object does.
+                if (i + 1 < by_key.size() && by_key[i + 1]->field == by_key[i]->field) {
+                    continue;
+                }
+                fields.change(by_key[i]->field, by_key[i]->before, by_key[i]->after);
+            }
+            if (row.is_new) {
+                e.action = "created";
+                if (const auto* cls = ctx.policy.assets.find_class(row.after.cls)) {
+                    if (auto n = tag_number(row.after.tag, cls->prefix)) {
+                        auto& h = highest[cls->prefix];
+                        h = std::max(h, *n);
+                    }
+                }
+            } else {
+                e.action = "updated";
+            }
+            WriteRow& w = batch.emplace_back();
+            w.fields = fields.finish();
+            w.hash = store::event_hash(e, prev_hash, w.fields);
+            prev_hash = w.hash;
+            w.is_new = row.is_new;
+            w.after = std::move(row.after);
+            if (batch.size() == k_batch) {
+                open = pipe.push(std::move(batch));
+                batch.clear();
+                batch.reserve(k_batch);
+            }
         };
-        const std::string& key_value = cell(opt.key == "tag" ? tag_col : serial_col);
 
-        PlannedRow row;
-        row.line = line;
-        std::optional<Asset> existing;
-        if (!key_value.empty()) {
-            auto [it, fresh] = key_lines.emplace(key_value, line);
-            if (!fresh) {
-                problem(line, fmt::format("{} '{}' is also on line {}", opt.key, key_value, it->second));
+        rewind();
+        bool header_row = true;
+        read_all([&] {
+            if (header_row) {
+                header_row = false;
                 return true;
             }
-            if (opt.key == "tag") {
-                existing = lookup.find(key_value);
-            } else {
-                const auto tags = lookup.tags_with_serial(key_value);
-                if (tags.size() > 1) {
-                    problem(line, fmt::format("serial '{}' matches several assets ({})", key_value,
-                                              util::join(tags, ", ")));
-                    return true;
-                }
-                if (tags.size() == 1) {
-                    existing = lookup.find(tags.front());
-                }
+            const std::size_t line = rec.line;
+            if (rec.fields.size() != header.size()) {
+                problem(line, fmt::format("has {} fields, the header has {}", rec.fields.size(), header.size()));
+                return open;
             }
-        } else if (opt.key == "serial" && opt.update) {
-            problem(line, "the serial is empty, so the row matches nothing");
-            return true;
-        }
-        if (existing && !opt.update) {
-            problem(line, fmt::format("asset '{}' already exists (use --update to change it)", existing->tag));
-            return true;
-        }
+            cells.resize(header.size());
+            for (std::size_t c = 0; c < header.size(); ++c) {
+                const std::string_view v = util::trim(rec.fields[c]);
+                cells[c].assign(v.data(), v.size());
+            }
+            auto cell = [&](std::ptrdiff_t c) -> const std::string& {
+                static const std::string k_none;
+                return c < 0 ? k_none : cells[static_cast<std::size_t>(c)];
+            };
+            const std::string& key_value = cell(opt.key == "tag" ? tag_col : serial_col);
 
-        Asset a;
-        if (existing) {
-            row.is_new = false;
-            row.before = *existing;
-            a = *existing;
-        } else {
-            a.created_at = ctx.now;
-            a.updated_at = ctx.now;
-        }
-        std::vector<std::string> row_problems;
-        for (std::size_t c = 0; c < header.size(); ++c) {
-            const std::string& name = header[c];
-            const std::string& value = cells[c];
-            if (existing && name == "tag" && !value.empty() && value != existing->tag) {
-                row_problems.push_back(fmt::format("serial '{}' belongs to asset '{}', not '{}'", key_value,
-                                                   existing->tag, value));
-                continue;
-            }
-            if (existing && name == "class" && value != existing->cls) {
-                row_problems.push_back(
-                    fmt::format("the class of '{}' cannot change from '{}' to '{}'", existing->tag, existing->cls, value));
-                continue;
-            }
-            set_value(a, columns[c], value);
-        }
-        if (a.status.empty()) {
-            a.status = existing ? existing->status : (a.owner.empty() ? "in_stock" : "in_use");
-        }
-        if (existing && !can_move(existing->status, a.status)) {
-            row_problems.push_back(fmt::format("cannot move '{}' from {} to {} (the lifecycle only moves forward, except "
-                                               "maintenance <-> in_use)",
-                                               existing->tag, existing->status, a.status));
-        }
-        if ((a.status == "retired" || a.status == "disposed") && !a.retired_at) {
-            a.retired_at = ctx.now;
-        }
-        if (a.status == "disposed" && !a.disposed_at) {
-            a.disposed_at = ctx.now;
-        }
-        if (a.tag.empty() && row_problems.empty()) {
-            const auto* cls = ctx.policy.assets.find_class(a.cls);
-            if (cls && !cls->prefix.empty()) {
-                auto [it, fresh] = next_number.emplace(cls->prefix, 0);
-                if (fresh) {
-                    it->second = writer.next_number(cls->prefix, cls->digits) - 1;
+            PlannedRow row;
+            row.line = line;
+            std::optional<Asset> existing;
+            if (!key_value.empty()) {
+                auto [it, fresh] = key_lines.emplace(key_value, line);
+                if (!fresh) {
+                    problem(line, fmt::format("{} '{}' is also on line {}", opt.key, key_value, it->second));
+                    return open;
                 }
-                std::string tag;
-                do {
-                    tag = fmt::format("{}-{:0{}}", cls->prefix, ++it->second, cls->digits);
-                } while (file_tags.count(tag) || lookup.exists(tag));
-                a.tag = tag;
+                if (opt.key == "tag") {
+                    existing = lookup->find(key_value);
+                } else {
+                    const auto tags = lookup->tags_with_serial(key_value);
+                    if (tags.size() > 1) {
+                        problem(line, fmt::format("serial '{}' matches several assets ({})", key_value,
+                                                  util::join(tags, ", ")));
+                        return open;
+                    }
+                    if (tags.size() == 1) {
+                        existing = lookup->find(tags.front());
+                    }
+                }
+            } else if (opt.key == "serial" && opt.update) {
+                problem(line, "the serial is empty, so the row matches nothing");
+                return open;
             }
-        }
-        auto more = check_asset(ctx, a, false);
-        row_problems.insert(row_problems.end(), more.begin(), more.end());
-        if (!a.tag.empty() && !existing) {
-            auto [it, fresh] = tag_lines.emplace(a.tag, line);
-            if (!fresh) {
-                row_problems.push_back(fmt::format("tag '{}' is also on line {}", a.tag, it->second));
-            } else if (opt.key == "serial" && lookup.exists(a.tag)) {
-                row_problems.push_back(fmt::format("asset '{}' already exists with another serial", a.tag));
+            if (existing && !opt.update) {
+                problem(line, fmt::format("asset '{}' already exists (use --update to change it)", existing->tag));
+                return open;
             }
-        }
-        if (!a.parent.empty() && a.parent != a.tag && !file_tags.count(a.parent) && !lookup.exists(a.parent)) {
-            row_problems.push_back(fmt::format("no parent asset '{}'", a.parent));
-        } else if (!a.parent.empty() && a.parent == a.tag) {
-            row_problems.push_back(fmt::format("asset '{}' cannot be its own parent", a.tag));
-        }
-        for (auto& p : row_problems) {
-            problem(line, std::move(p));
-        }
-        if (!row_problems.empty()) {
-            return true;
-        }
-        row.changes = diff_assets(row.before, a);
-        row.after = std::move(a);
-        if (row.is_new) {
-            ++result.added;
-        } else if (row.changes.empty()) {
-            ++result.unchanged;
-        } else {
-            ++result.updated;
-        }
-        if (opt.dry_run) {
-            for (const auto& c : row.changes) {
-                result.changes.push_back({row.line, row.after.tag, row.is_new ? "add" : "update", c.field, c.before,
-                                          c.after});
+
+            Asset a;
+            if (existing) {
+                row.is_new = false;
+                row.before = *existing;
+                a = *existing;
+            } else {
+                a.created_at = ctx.now;
+                a.updated_at = ctx.now;
             }
-        } else if (problems.empty()) {
-            write(row);
+            std::vector<std::string> row_problems;
+            for (std::size_t c = 0; c < header.size(); ++c) {
+                const std::string& name = header[c];
+                const std::string& value = cells[c];
+                if (existing && name == "tag" && !value.empty() && value != existing->tag) {
+                    row_problems.push_back(fmt::format("serial '{}' belongs to asset '{}', not '{}'", key_value,
+                                                       existing->tag, value));
+                    continue;
+                }
+                if (existing && name == "class" && value != existing->cls) {
+                    row_problems.push_back(fmt::format("the class of '{}' cannot change from '{}' to '{}'",
+                                                       existing->tag, existing->cls, value));
+                    continue;
+                }
+                set_value(a, columns[c], value);
+            }
+            if (a.status.empty()) {
+                a.status = existing ? existing->status : (a.owner.empty() ? "in_stock" : "in_use");
+            }
+            if (existing && !can_move(existing->status, a.status)) {
+                row_problems.push_back(fmt::format("cannot move '{}' from {} to {} (the lifecycle only moves "
+                                                   "forward, except maintenance <-> in_use)",
+                                                   existing->tag, existing->status, a.status));
+            }
+            if ((a.status == "retired" || a.status == "disposed") && !a.retired_at) {
+                a.retired_at = ctx.now;
+            }
+            if (a.status == "disposed" && !a.disposed_at) {
+                a.disposed_at = ctx.now;
+            }
+            if (a.tag.empty() && row_problems.empty()) {
+                const auto* cls = ctx.policy.assets.find_class(a.cls);
+                if (cls && !cls->prefix.empty()) {
+                    auto [it, fresh] = next_number.emplace(cls->prefix, 0);
+                    if (fresh) {
+                        it->second = lookup->next_number(cls->prefix, cls->digits) - 1;
+                    }
+                    std::string tag;
+                    do {
+                        tag = fmt::format("{}-{:0{}}", cls->prefix, ++it->second, cls->digits);
+                    } while (file_tags.count(tag) || lookup->exists(tag));
+                    a.tag = tag;
+                }
+            }
+            auto more = check_asset(ctx, a, false);
+            row_problems.insert(row_problems.end(), more.begin(), more.end());
+            if (!a.tag.empty() && !existing) {
+                auto [it, fresh] = tag_lines.emplace(a.tag, line);
+                if (!fresh) {
+                    row_problems.push_back(fmt::format("tag '{}' is also on line {}", a.tag, it->second));
+                } else if (opt.key == "serial" && lookup->exists(a.tag)) {
+                    row_problems.push_back(fmt::format("asset '{}' already exists with another serial", a.tag));
+                }
+            }
+            if (!a.parent.empty() && a.parent != a.tag && !file_tags.count(a.parent) && !lookup->exists(a.parent)) {
+                row_problems.push_back(fmt::format("no parent asset '{}'", a.parent));
+            } else if (!a.parent.empty() && a.parent == a.tag) {
+                row_problems.push_back(fmt::format("asset '{}' cannot be its own parent", a.tag));
+            }
+            for (auto& p : row_problems) {
+                problem(line, std::move(p));
+            }
+            if (!row_problems.empty()) {
+                return open;
+            }
+            row.changes = diff_assets(row.before, a);
+            row.after = std::move(a);
+            if (row.is_new) {
+                ++result.added;
+            } else if (row.changes.empty()) {
+                ++result.unchanged;
+            } else {
+                ++result.updated;
+            }
+            if (opt.dry_run) {
+                for (const auto& c : row.changes) {
+                    result.changes.push_back({row.line, row.after.tag, row.is_new ? "add" : "update", c.field,
+                                              c.before, c.after});
+                }
+            } else if (problems.empty()) {
+                plan_write(row);
+            }
+            return open;
+        });
+        if (open && !batch.empty()) {
+            pipe.push(std::move(batch));
         }
-        return true;
+    };
+    std::thread checker([&] {
+        try {
+            check_all();
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        pipe.close();
     });
+
+    // This thread writes the rows in file order until the file is done or a row is bad (the
+    // checking thread then sends no more, and nothing is committed).
+    try {
+        store::Event e;
+        e.at = ctx.now;
+        e.actor = ctx.actor;
+        e.entity = "asset";
+        std::vector<WriteRow> batch;
+        while (pipe.pop(batch)) {
+            for (auto& w : batch) {
+                if (w.is_new) {
+                    writer.insert(w.after);
+                    e.action = "created";
+                } else {
+                    w.after.updated_at = ctx.now;
+                    writer.update(w.after);
+                    e.action = "updated";
+                }
+                e.entity_id = w.after.tag;
+                store::record_hashed_event(ctx.db, e, w.fields, std::move(w.hash));
+            }
+        }
+    } catch (...) {
+        pipe.stop();
+        checker.join();
+        throw;
+    }
+    checker.join();
+    // The read snapshot ends before the commit, so that the commit's checkpoint is not held
+    // back by it.
+    lookup.reset();
+    lookup_db.reset();
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
 
     if (!problems.empty()) {
         const std::size_t bad_lines = problem_lines.size();

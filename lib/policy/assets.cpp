@@ -30,7 +30,7 @@ bool is_field_key(const std::string& s) {
                        [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_'; });
 }
 
-void parse_field(Reader& r, const std::string& key, const YAML::Node& node, AssetClass& cls) {
+void parse_field(Reader& r, const std::string& key, const Node& node, AssetClass& cls) {
     AssetField field;
     field.key = key;
     field.label = key;
@@ -45,10 +45,10 @@ void parse_field(Reader& r, const std::string& key, const YAML::Node& node, Asse
     }
     const std::string what = fmt::format("field '{}' of class '{}'", key, cls.id);
     std::string type = "string";
-    if (node.IsScalar()) {
+    if (node.is_scalar()) {
         // Short form: `cpu: string`.
-        type = node.Scalar();
-    } else if (node.IsMap()) {
+        type = node.scalar();
+    } else if (node.is_map()) {
         if (!r.map(node, what, {"type", "label", "required", "values"})) {
             return;
         }
@@ -56,7 +56,7 @@ void parse_field(Reader& r, const std::string& key, const YAML::Node& node, Asse
         field.label = r.string(node, "label").value_or(key);
         field.required = r.boolean(node, "required").value_or(false);
         field.values = r.strings(node, "values").value_or(std::vector<std::string>{});
-    } else if (!node.IsNull()) {
+    } else if (!node.is_null()) {
         r.error(node, fmt::format("{} must be a type word or a mapping", what));
         return;
     }
@@ -82,7 +82,7 @@ void parse_field(Reader& r, const std::string& key, const YAML::Node& node, Asse
     cls.fields.push_back(std::move(field));
 }
 
-void parse_class(Reader& r, const std::string& id, const YAML::Node& key, const YAML::Node& node, Policy& p) {
+void parse_class(Reader& r, const std::string& id, const Node& key, const Node& node, Policy& p) {
     auto& assets = p.assets;
     if (const AssetClass* first = assets.find_class(id)) {
         r.error(key, fmt::format("asset class '{}' is defined twice (first at {})", id, first->origin.str()));
@@ -106,10 +106,10 @@ void parse_class(Reader& r, const std::string& id, const YAML::Node& key, const 
     }
     cls.digits = static_cast<int>(r.integer(node, "digits", false, 1, 12).value_or(4));
     cls.service_life = r.duration(node, "service_life");
-    if (const YAML::Node cadences = node["maintenance"]; cadences.IsDefined() && !cadences.IsNull()) {
+    if (const Node cadences = node["maintenance"]; cadences.is_defined() && !cadences.is_null()) {
         if (r.map(cadences, fmt::format("maintenance of {}", what), maintenance_kinds())) {
             for (auto it = cadences.begin(); it != cadences.end(); ++it) {
-                const std::string kind = it->first.Scalar();
+                const std::string kind = it->first.scalar();
                 if (auto d = r.as_duration(it->second, fmt::format("maintenance '{}' of {}", kind, what))) {
                     if (d->is_zero()) {
                         r.error(it->second, fmt::format("maintenance '{}' of {} must be longer than 0", kind, what));
@@ -120,9 +120,9 @@ void parse_class(Reader& r, const std::string& id, const YAML::Node& key, const 
             }
         }
     }
-    if (const YAML::Node fields = node["fields"]; fields.IsDefined() && !fields.IsNull()) {
+    if (const Node fields = node["fields"]; fields.is_defined() && !fields.is_null()) {
         r.entries(fields, fmt::format("field of {}", what),
-                  [&](const std::string& name, const YAML::Node&, const YAML::Node& value) {
+                  [&](const std::string& name, const Node&, const Node& value) {
                       parse_field(r, name, value, cls);
                   });
     }
@@ -191,14 +191,14 @@ std::vector<std::string> AssetPolicy::field_keys() const {
     return out;
 }
 
-void parse_assets(Reader& r, const YAML::Node& node, Policy& p) {
-    if (node.IsNull()) {
+void parse_assets(Reader& r, const Node& node, Policy& p) {
+    if (node.is_null()) {
         return;
     }
     if (!r.map(node, "section 'assets'", {"classes", "locations", "statuses", "warranty_notice"})) {
         return;
     }
-    if (const YAML::Node statuses = node["statuses"]; statuses.IsDefined()) {
+    if (const Node statuses = node["statuses"]; statuses.is_defined()) {
         // The lifecycle is built in; the key is accepted only to say so.
         const std::vector<std::string> fixed = {"in_stock", "in_use", "maintenance", "retired", "disposed"};
         auto listed = r.strings(node, "statuses");
@@ -209,7 +209,7 @@ void parse_assets(Reader& r, const YAML::Node& node, Policy& p) {
     if (auto notice = r.duration(node, "warranty_notice")) {
         p.assets.warranty_notice = *notice;
     }
-    if (const YAML::Node locations = node["locations"]; locations.IsDefined() && !locations.IsNull()) {
+    if (const Node locations = node["locations"]; locations.is_defined() && !locations.is_null()) {
         if (auto list = r.strings(node, "locations")) {
             std::set<std::string> seen(p.assets.locations.begin(), p.assets.locations.end());
             for (const auto& l : *list) {
@@ -222,8 +222,8 @@ void parse_assets(Reader& r, const YAML::Node& node, Policy& p) {
             p.assets.locations_origin = r.origin(locations);
         }
     }
-    if (const YAML::Node classes = node["classes"]; classes.IsDefined() && !classes.IsNull()) {
-        r.entries(classes, "asset class", [&](const std::string& id, const YAML::Node& key, const YAML::Node& value) {
+    if (const Node classes = node["classes"]; classes.is_defined() && !classes.is_null()) {
+        r.entries(classes, "asset class", [&](const std::string& id, const Node& key, const Node& value) {
             parse_class(r, id, key, value, p);
         });
     }

@@ -18,7 +18,7 @@ const char* kind_name(BackupKind kind) {
 
 namespace {
 
-void parse_keep(Reader& r, const YAML::Node& node, KeepRules& keep) {
+void parse_keep(Reader& r, const Node& node, KeepRules& keep) {
     if (!r.map(node, "keep", {"last", "hourly", "daily", "weekly", "monthly", "yearly"})) {
         return;
     }
@@ -34,8 +34,8 @@ void parse_keep(Reader& r, const YAML::Node& node, KeepRules& keep) {
 
 } // namespace
 
-void parse_backups(Reader& r, const YAML::Node& node, Policy& p) {
-    r.entries(node, "backup job", [&](const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+void parse_backups(Reader& r, const Node& node, Policy& p) {
+    r.entries(node, "backup job", [&](const std::string& name, const Node& key, const Node& value) {
         if (auto it = p.backups.jobs.find(name); it != p.backups.jobs.end()) {
             r.error(key, fmt::format("backup job '{}' is defined twice (first at {})", name,
                                      it->second.origin.str()));
@@ -61,7 +61,7 @@ void parse_backups(Reader& r, const YAML::Node& node, Policy& p) {
         job.dest = r.string(value, "dest", true).value_or("");
         job.every = r.duration(value, "every");
         job.max_age = r.duration(value, "max_age");
-        if (value["keep"]) {
+        if (value["keep"].is_defined()) {
             parse_keep(r, value["keep"], job.keep);
         }
         job.verify = r.one_of(value, "verify", {"checksum", "restore"}).value_or("checksum") == "restore"

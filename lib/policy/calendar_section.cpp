@@ -7,9 +7,9 @@ namespace opsctl::policy {
 namespace {
 
 // Reads a list of {date: D, name: N} or {from: D, to: D, name: N} into `out`.
-void read_days(Reader& r, const YAML::Node& list, std::string_view what, std::map<core::Date, std::string>& out,
+void read_days(Reader& r, const Node& list, std::string_view what, std::map<core::Date, std::string>& out,
                bool allow_ranges) {
-    if (!list.IsDefined() || list.IsNull()) {
+    if (!list.is_defined() || list.is_null()) {
         return;
     }
     if (!r.sequence(list, what)) {
@@ -25,11 +25,11 @@ void read_days(Reader& r, const YAML::Node& list, std::string_view what, std::ma
         }
         const std::string name = r.string(item, "name").value_or("");
         std::vector<core::Date> days;
-        if (item["date"].IsDefined()) {
+        if (item["date"].is_defined()) {
             if (auto d = r.date(item, "date")) {
                 days.push_back(*d);
             }
-        } else if (allow_ranges && item["from"].IsDefined()) {
+        } else if (allow_ranges && item["from"].is_defined()) {
             auto from = r.date(item, "from", true);
             auto to = r.date(item, "to", true);
             if (from && to) {
@@ -55,7 +55,7 @@ void read_days(Reader& r, const YAML::Node& list, std::string_view what, std::ma
 
 } // namespace
 
-void parse_calendar(Reader& r, const YAML::Node& node, Policy& p) {
+void parse_calendar(Reader& r, const Node& node, Policy& p) {
     if (!r.map(node, "section 'calendar'", {"workdays", "hours", "holidays", "makeup_workdays"})) {
         return;
     }

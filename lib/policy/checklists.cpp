@@ -64,10 +64,10 @@ bool has_template(const std::string& s) { return s.find("{{") != std::string::np
 bool has_asset_template(const std::string& s) { return s.find("{{asset.") != std::string::npos; }
 
 // A threshold written as "85%", a byte size ("2G") or a plain number, as the kind allows.
-std::optional<Threshold> threshold(Reader& r, const YAML::Node& map, const std::string& key, bool percent_ok,
+std::optional<Threshold> threshold(Reader& r, const Node& map, const std::string& key, bool percent_ok,
                                    bool bytes_ok, bool number_ok) {
-    const YAML::Node v = map[key];
-    if (!v.IsDefined() || v.IsNull()) {
+    const Node v = map[key];
+    if (!v.is_defined() || v.is_null()) {
         return std::nullopt;
     }
     auto text = r.as_string(v, fmt::format("'{}'", key));
@@ -120,7 +120,7 @@ std::optional<Threshold> threshold(Reader& r, const YAML::Node& map, const std::
     return std::nullopt;
 }
 
-void check_regex(Reader& r, const YAML::Node& map, const std::string& key, const std::string& pattern) {
+void check_regex(Reader& r, const Node& map, const std::string& key, const std::string& pattern) {
     if (pattern.empty() || has_template(pattern)) {
         return;
     }
@@ -140,13 +140,13 @@ void check_regex(Reader& r, const YAML::Node& map, const std::string& key, const
     ::regfree(&re);
 }
 
-ChecklistItem parse_item(Reader& r, const std::string& list, const std::string& name, const YAML::Node& key,
-                         const YAML::Node& value, bool per_asset) {
+ChecklistItem parse_item(Reader& r, const std::string& list, const std::string& name, const Node& key,
+                         const Node& value, bool per_asset) {
     ChecklistItem item;
     item.name = name;
     item.origin = r.origin(key);
     const std::string what = fmt::format("item '{}' of checklist '{}'", name, list);
-    if (!value.IsMap()) {
+    if (!value.is_map()) {
         r.error(value, fmt::format("{} must be a mapping with at least 'kind'", what));
         return item;
     }
@@ -363,8 +363,8 @@ std::optional<double> parse_byte_size(const std::string& text) {
     return std::nullopt;
 }
 
-void parse_checklists(Reader& r, const YAML::Node& node, Policy& p) {
-    r.entries(node, "checklist", [&](const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+void parse_checklists(Reader& r, const Node& node, Policy& p) {
+    r.entries(node, "checklist", [&](const std::string& name, const Node& key, const Node& value) {
         if (auto it = p.checklists.checklists.find(name); it != p.checklists.checklists.end()) {
             r.error(key, fmt::format("checklist '{}' is defined twice (first at {})", name, it->second.origin.str()));
             return;
@@ -387,13 +387,13 @@ void parse_checklists(Reader& r, const YAML::Node& node, Policy& p) {
         if (auto t = r.duration(value, "timeout")) {
             c.timeout = *t;
         }
-        const YAML::Node targets = value["targets"];
-        if (targets.IsDefined() && !targets.IsNull()) {
-            if (targets.IsScalar() && (targets.Scalar() == "local" || targets.Scalar() == "localhost")) {
+        const Node targets = value["targets"];
+        if (targets.is_defined() && !targets.is_null()) {
+            if (targets.is_scalar() && (targets.scalar() == "local" || targets.scalar() == "localhost")) {
                 // the default, written out
             } else if (r.map(targets, what + " targets", {"assets"})) {
-                const YAML::Node a = targets["assets"];
-                if (a.IsDefined() && r.map(a, what + " targets.assets", {"class", "status"})) {
+                const Node a = targets["assets"];
+                if (a.is_defined() && r.map(a, what + " targets.assets", {"class", "status"})) {
                     AssetTargets at;
                     at.asset_class = r.string(a, "class").value_or("");
                     at.status = r.string(a, "status").value_or("in_use");
@@ -401,9 +401,9 @@ void parse_checklists(Reader& r, const YAML::Node& node, Policy& p) {
                 }
             }
         }
-        const YAML::Node ticket = value["ticket"];
-        if (ticket.IsDefined() && !ticket.IsNull()) {
-            if (ticket.IsScalar()) {
+        const Node ticket = value["ticket"];
+        if (ticket.is_defined() && !ticket.is_null()) {
+            if (ticket.is_scalar()) {
                 if (auto on = r.as_string(ticket, "'ticket'"); on && (*on == "true" || *on == "yes")) {
                     c.ticket = ChecklistTicket{};
                 } else if (!on || (*on != "false" && *on != "no")) {
@@ -418,11 +418,11 @@ void parse_checklists(Reader& r, const YAML::Node& node, Policy& p) {
                 c.ticket = t;
             }
         }
-        const YAML::Node items = value["items"];
-        if (!items.IsDefined() || items.IsNull()) {
+        const Node items = value["items"];
+        if (!items.is_defined() || items.is_null()) {
             r.error(value, fmt::format("{} needs 'items'", what));
         } else {
-            r.entries(items, "item", [&](const std::string& item, const YAML::Node& k, const YAML::Node& v) {
+            r.entries(items, "item", [&](const std::string& item, const Node& k, const Node& v) {
                 c.items.push_back(parse_item(r, name, item, k, v, c.assets.has_value()));
             });
         }

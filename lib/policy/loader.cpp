@@ -6,13 +6,15 @@
 #include "lib/util/text.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <fcntl.h>
 #include <fmt/format.h>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string_view>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace opsctl::policy {
 
@@ -26,13 +28,19 @@ constexpr std::uintmax_t k_max_file_size = 4 * 1024 * 1024;
 struct Fragment {
     std::string file;
     std::string section;
-    YAML::Node key;
-    YAML::Node value;
+    Node key;
+    Node value;
+};
+
+// The fragments of every file, and the trees they point into.
+struct Fragments {
+    std::vector<Document> documents;
+    std::vector<Fragment> list;
 };
 
 struct SectionTable {
     const char* name;
-    void (*parse)(Reader&, const YAML::Node&, Policy&);
+    void (*parse)(Reader&, const Node&, Policy&);
     void (*finish)(Diagnostics&, Policy&);
 };
 
@@ -51,13 +59,57 @@ const SectionTable k_sections[] = {
     {"notify", parse_notify, finish_notify},
 };
 
-// The parse cache for one load: where it lives, whether a tree came from it, and the trees
-// parsed afresh (kept once the whole load has succeeded).
-struct CacheUse {
-    fs::path dir;
-    bool hit = false;
-    std::vector<std::pair<std::string, YAML::Node>> fresh; // file bytes, parsed tree
-};
+
+// The bytes of a file, read with one fstat and as few reads as it takes (an ifstream and a
+// stringstream cost more than the rest of reading a cached file); nullopt when it cannot be
+// read, "" with `too_large` set when it is over the limit.
+std::optional<std::string> read_file(const fs::path& path, bool& too_large) {
+    too_large = false;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return std::nullopt;
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return std::nullopt;
+    }
+    if (static_cast<std::uintmax_t>(st.st_size) > k_max_file_size) {
+        ::close(fd);
+        too_large = true;
+        return std::string();
+    }
+    std::string text(static_cast<std::size_t>(st.st_size), '\0');
+    std::size_t got = 0;
+    for (;;) {
+        if (got == text.size()) {
+            // The file may have grown since fstat: read on until the end, within the limit.
+            if (text.size() >= k_max_file_size + 1) {
+                break;
+            }
+            text.resize(std::min<std::size_t>(text.size() + 4096, k_max_file_size + 1));
+        }
+        const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            ::close(fd);
+            return std::nullopt;
+        }
+        if (n == 0) {
+            break;
+        }
+        got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    text.resize(got);
+    if (got > k_max_file_size) {
+        too_large = true;
+        return std::string();
+    }
+    return text;
+}
 
 std::vector<fs::path> policy_files(const fs::path& dir) {
     std::vector<fs::path> files;
@@ -117,40 +169,65 @@ std::optional<std::vector<std::string>> top_level_keys(const std::string& text) 
     return keys;
 }
 
-// Parses every file and splits it into section fragments; YAML syntax errors and
+// The tree of one file: from the parse cache when this exact text was parsed before, else
+// parsed (and kept in the cache). YAML syntax errors are reported; nullopt then.
+std::optional<Document> document_of(const std::string& file, const std::string& text, Diagnostics& diag,
+                                    const fs::path& cache_dir) {
+    if (auto cached = cached_document(cache_dir, text)) {
+        return cached;
+    }
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        diag.error(Origin{file, e.mark.line + 1, e.mark.column + 1}, e.msg);
+        return std::nullopt;
+    }
+    auto doc = Document::from_yaml(root);
+    if (!doc) {
+        diag.error(Origin{file, 0, 0},
+                   fmt::format("the file nests deeper than {} levels or holds more than {} values (aliases expand)",
+                               Document::k_max_depth, Document::k_max_nodes));
+        return std::nullopt;
+    }
+    store_document(cache_dir, text, *doc);
+    return doc;
+}
+
+// Reads every file and splits it into section fragments; YAML syntax errors and
 // unknown sections are reported, and keys set in two files are named with both places.
 // A file whose top-level keys are all known sections outside `wanted` is not parsed at all:
 // parsing YAML is most of the start-up time of a command, which needs only a few sections.
-std::vector<Fragment> read_fragments(const fs::path& dir, Diagnostics& diag, std::vector<fs::path>& files_out,
-                                     unsigned wanted = section::k_all, CacheUse* cache = nullptr) {
+Fragments read_fragments(const fs::path& dir, Diagnostics& diag, std::vector<fs::path>& files_out,
+                         unsigned wanted = section::k_all) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
         throw ConfigError(fmt::format("no policy directory '{}'", dir.string()),
                           "run 'opsctl init' to create one, or pass --config DIR");
     }
-    if (!fs::is_regular_file(dir / "opsctl.yaml", ec)) {
+    const fs::path main_file = dir / "opsctl.yaml";
+    if (!fs::is_regular_file(main_file, ec)) {
         throw ConfigError(fmt::format("no opsctl.yaml in policy directory '{}'", dir.string()),
                           "run 'opsctl init' to create one");
     }
-    std::vector<Fragment> fragments;
+    const fs::path cache_dir = tree_cache_dir();
+    Fragments out;
     std::map<std::string, Origin> setting_origins; // "section.key" -> first place
     for (const auto& path : policy_files(dir)) {
         const std::string file = path.string();
         files_out.push_back(path);
-        if (fs::file_size(path, ec) > k_max_file_size) {
+        bool too_large = false;
+        const auto text = read_file(path, too_large);
+        if (too_large) {
             diag.error(Origin{file, 0, 0}, fmt::format("file is larger than {} MiB", k_max_file_size >> 20));
             continue;
         }
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
+        if (!text) {
             diag.error(Origin{file, 0, 0}, "cannot read file");
             continue;
         }
-        std::stringstream buffer;
-        buffer << in.rdbuf();
-        const std::string text = buffer.str();
         if (wanted != section::k_all) {
-            if (const auto keys = top_level_keys(text)) {
+            if (const auto keys = top_level_keys(*text)) {
                 const bool needed = std::any_of(keys->begin(), keys->end(), [&](const std::string& k) {
                     const unsigned bit = section_bit(k);
                     return bit == 0 || (bit & wanted) != 0;
@@ -160,42 +237,33 @@ std::vector<Fragment> read_fragments(const fs::path& dir, Diagnostics& diag, std
                 }
             }
         }
-        YAML::Node root;
-        if (auto cached = cache ? cached_tree(cache->dir, text) : std::nullopt) {
-            root = *cached;
-            cache->hit = true;
-        } else {
-            try {
-                root = YAML::Load(text);
-            } catch (const YAML::Exception& e) {
-                diag.error(Origin{file, e.mark.line + 1, e.mark.column + 1}, e.msg);
-                continue;
-            }
-            if (cache) {
-                cache->fresh.emplace_back(text, root);
-            }
+        auto doc = document_of(file, *text, diag, cache_dir);
+        if (!doc) {
+            continue;
         }
-        if (root.IsNull()) {
+        const Node root = doc->root();
+        out.documents.push_back(std::move(*doc));
+        if (root.is_null()) {
             continue;
         }
         Reader r(file, diag);
-        if (!root.IsMap()) {
+        if (!root.is_map()) {
             r.error(root, "a policy file must be a mapping of section names (site, people, tickets, ...)");
             continue;
         }
         for (auto it = root.begin(); it != root.end(); ++it) {
-            const std::string name = it->first.IsScalar() ? it->first.Scalar() : std::string{};
+            const std::string name = it->first.is_scalar() ? it->first.scalar() : std::string{};
             if (section_bit(name) == 0) {
                 r.error(it->first, fmt::format("unknown section '{}' ({})", name, util::suggest(name, section_names())));
                 continue;
             }
             // Settings (keys whose value is not a mapping of named items) may be set in one place only.
-            if (it->second.IsMap()) {
+            if (it->second.is_map()) {
                 for (auto kv = it->second.begin(); kv != it->second.end(); ++kv) {
-                    if (!kv->first.IsScalar() || kv->second.IsMap()) {
+                    if (!kv->first.is_scalar() || kv->second.is_map()) {
                         continue;
                     }
-                    const std::string id = name + "." + kv->first.Scalar();
+                    const std::string id = name + "." + kv->first.scalar();
                     const Origin here = r.origin(kv->first);
                     auto [pos, fresh] = setting_origins.emplace(id, here);
                     if (!fresh && pos->second.file != here.file) {
@@ -203,10 +271,10 @@ std::vector<Fragment> read_fragments(const fs::path& dir, Diagnostics& diag, std
                     }
                 }
             }
-            fragments.push_back(Fragment{file, name, it->first, it->second});
+            out.list.push_back(Fragment{file, name, it->first, it->second});
         }
     }
-    return fragments;
+    return out;
 }
 
 [[noreturn]] void throw_problems(const Diagnostics& diag) {
@@ -254,19 +322,18 @@ fs::path find_policy_dir(const std::optional<std::string>& option) {
     return "/etc/opsctl";
 }
 
-namespace {
-
-Policy load_sections(const fs::path& dir, unsigned sections, Diagnostics& diag, CacheUse* cache) {
+Policy load_policy(const fs::path& dir, unsigned sections) {
+    Diagnostics diag;
     Policy p;
     p.dir = dir;
     sections |= section::k_site;
-    const std::vector<Fragment> fragments = read_fragments(dir, diag, p.files, sections, cache);
+    const Fragments fragments = read_fragments(dir, diag, p.files, sections);
     for (const auto& table : k_sections) {
         const unsigned bit = section_bit(table.name);
         if (!(sections & bit)) {
             continue;
         }
-        for (const auto& f : fragments) {
+        for (const auto& f : fragments.list) {
             if (f.section == table.name) {
                 Reader r(f.file, diag);
                 table.parse(r, f.value, p);
@@ -274,27 +341,6 @@ Policy load_sections(const fs::path& dir, unsigned sections, Diagnostics& diag, 
         }
         table.finish(diag, p);
         p.loaded |= bit;
-    }
-    return p;
-}
-
-} // namespace
-
-Policy load_policy(const fs::path& dir, unsigned sections) {
-    CacheUse cache{tree_cache_dir(), false, {}};
-    Diagnostics diag;
-    Policy p = load_sections(dir, sections, diag, cache.dir.empty() ? nullptr : &cache);
-    if (diag.ok()) {
-        for (const auto& [text, root] : cache.fresh) {
-            store_tree(cache.dir, text, root);
-        }
-        return p;
-    }
-    if (cache.hit) {
-        // Cached trees carry no positions: load again from the text so that every problem is
-        // reported with its file:line:col.
-        diag = Diagnostics{};
-        p = load_sections(dir, sections, diag, nullptr);
     }
     if (!diag.ok()) {
         throw_problems(diag);
@@ -306,24 +352,42 @@ std::string effective_policy_yaml(const fs::path& dir, const std::string& sectio
     if (!section_name.empty() && section_bit(section_name) == 0) {
         throw UsageError(fmt::format("no policy section '{}'", section_name), util::suggest(section_name, section_names()));
     }
-    // Validate first: showing a policy that does not load would mislead.
-    load_policy(dir);
-    Diagnostics diag;
-    std::vector<fs::path> files;
-    const std::vector<Fragment> fragments = read_fragments(dir, diag, files);
+    // Validate first: showing a policy that does not load would mislead. Then the files are
+    // parsed again with yaml-cpp, whose emitter writes the merged result.
+    const Policy p = load_policy(dir);
+    std::vector<std::pair<std::string, YAML::Node>> parts; // section, value; in file order
+    for (const auto& path : p.files) {
+        bool too_large = false;
+        const auto text = read_file(path, too_large);
+        if (!text || too_large) {
+            throw ConfigError(fmt::format("cannot read '{}'", path.string()));
+        }
+        YAML::Node root;
+        try {
+            root = YAML::Load(*text);
+        } catch (const YAML::Exception& e) {
+            throw ConfigError(fmt::format("{}:{}:{}: {}", path.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
+        }
+        if (!root.IsMap()) {
+            continue;
+        }
+        for (auto it = root.begin(); it != root.end(); ++it) {
+            parts.emplace_back(it->first.Scalar(), it->second);
+        }
+    }
     YAML::Node merged(YAML::NodeType::Map);
     for (const auto& name : section_names()) {
         if (!section_name.empty() && name != section_name) {
             continue;
         }
-        for (const auto& f : fragments) {
-            if (f.section != name) {
+        for (const auto& [section, value] : parts) {
+            if (section != name) {
                 continue;
             }
-            if (!merged[name].IsDefined() || merged[name].IsNull() || !f.value.IsMap()) {
-                merged[name] = YAML::Clone(f.value);
+            if (!merged[name].IsDefined() || merged[name].IsNull() || !value.IsMap()) {
+                merged[name] = YAML::Clone(value);
             } else {
-                deep_merge(merged[name], f.value);
+                deep_merge(merged[name], value);
             }
         }
     }

@@ -4,11 +4,11 @@
 
 namespace opsctl::policy {
 
-void parse_notify(Reader& r, const YAML::Node& node, Policy& p) {
+void parse_notify(Reader& r, const Node& node, Policy& p) {
     if (!r.map(node, "section 'notify'", {"hooks"})) {
         return;
     }
-    r.entries(node["hooks"], "notify hook", [&](const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+    r.entries(node["hooks"], "notify hook", [&](const std::string& name, const Node& key, const Node& value) {
         if (auto it = p.notify.hooks.find(name); it != p.notify.hooks.end()) {
             r.error(key, fmt::format("notify hook '{}' is defined twice (first at {})", name, it->second.origin.str()));
             return;
@@ -20,7 +20,7 @@ void parse_notify(Reader& r, const YAML::Node& node, Policy& p) {
         hook.name = name;
         hook.origin = r.origin(key);
         hook.command = r.strings(value, "command", true).value_or(std::vector<std::string>{});
-        if (value["command"].IsDefined() && hook.command.empty()) {
+        if (value["command"].is_defined() && hook.command.empty()) {
             r.error(value["command"], fmt::format("notify hook '{}' has an empty command", name));
         }
         hook.events = r.strings(value, "events").value_or(std::vector<std::string>{"*"});

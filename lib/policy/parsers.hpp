@@ -7,17 +7,17 @@
 
 namespace opsctl::policy {
 
-void parse_site(Reader& r, const YAML::Node& node, Policy& p);
-void parse_calendar(Reader& r, const YAML::Node& node, Policy& p);
-void parse_people(Reader& r, const YAML::Node& node, Policy& p);
-void parse_tickets(Reader& r, const YAML::Node& node, Policy& p);
-void parse_sla(Reader& r, const YAML::Node& node, Policy& p);
-void parse_assets(Reader& r, const YAML::Node& node, Policy& p);
-void parse_checklists(Reader& r, const YAML::Node& node, Policy& p);
-void parse_backups(Reader& r, const YAML::Node& node, Policy& p);
-void parse_roster(Reader& r, const YAML::Node& node, Policy& p);
-void parse_report(Reader& r, const YAML::Node& node, Policy& p);
-void parse_notify(Reader& r, const YAML::Node& node, Policy& p);
+void parse_site(Reader& r, const Node& node, Policy& p);
+void parse_calendar(Reader& r, const Node& node, Policy& p);
+void parse_people(Reader& r, const Node& node, Policy& p);
+void parse_tickets(Reader& r, const Node& node, Policy& p);
+void parse_sla(Reader& r, const Node& node, Policy& p);
+void parse_assets(Reader& r, const Node& node, Policy& p);
+void parse_checklists(Reader& r, const Node& node, Policy& p);
+void parse_backups(Reader& r, const Node& node, Policy& p);
+void parse_roster(Reader& r, const Node& node, Policy& p);
+void parse_report(Reader& r, const Node& node, Policy& p);
+void parse_notify(Reader& r, const Node& node, Policy& p);
 
 void finish_site(Diagnostics& d, Policy& p);
 void finish_calendar(Diagnostics& d, Policy& p);

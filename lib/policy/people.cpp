@@ -4,8 +4,8 @@
 
 namespace opsctl::policy {
 
-void parse_people(Reader& r, const YAML::Node& node, Policy& p) {
-    r.entries(node, "person", [&](const std::string& id, const YAML::Node& key, const YAML::Node& value) {
+void parse_people(Reader& r, const Node& node, Policy& p) {
+    r.entries(node, "person", [&](const std::string& id, const Node& key, const Node& value) {
         if (auto it = p.people.find(id); it != p.people.end()) {
             r.error(key, fmt::format("person '{}' is defined twice (first at {})", id, it->second.origin.str()));
             return;
@@ -13,7 +13,7 @@ void parse_people(Reader& r, const YAML::Node& node, Policy& p) {
         Person person;
         person.id = id;
         person.origin = r.origin(key);
-        if (value.IsNull()) {
+        if (value.is_null()) {
             person.name = id;
             p.people.emplace(id, std::move(person));
             return;

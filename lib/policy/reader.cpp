@@ -51,35 +51,28 @@ std::optional<int> parse_time_of_day(std::string_view s) {
     return h * 3600 + m * 60;
 }
 
-Origin Reader::origin(const YAML::Node& node) const {
-    // A key looked up in a mapping that lacks it is an invalid node, which has no mark (Mark()
-    // would throw); the file alone is named then.
-    if (!node.IsDefined()) {
-        return Origin{m_file, 0, 0};
-    }
-    const YAML::Mark mark = node.Mark();
-    if (mark.is_null()) {
-        return Origin{m_file, 0, 0};
-    }
-    return Origin{m_file, mark.line + 1, mark.column + 1};
+Origin Reader::origin(const Node& node) const {
+    // A key looked up in a mapping that lacks it is an undefined node, which has no position;
+    // the file alone is named then.
+    return Origin{m_file, node.line(), node.column()};
 }
 
-void Reader::error(const YAML::Node& node, std::string message) {
+void Reader::error(const Node& node, std::string message) {
     m_diagnostics.error(origin(node), std::move(message));
 }
 
-bool Reader::map(const YAML::Node& node, std::string_view what, const std::vector<std::string>& known) {
-    if (!node.IsDefined() || !node.IsMap()) {
+bool Reader::map(const Node& node, std::string_view what, const std::vector<std::string>& known) {
+    if (!node.is_defined() || !node.is_map()) {
         error(node, fmt::format("{} must be a mapping of keys to values", what));
         return false;
     }
     std::set<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
-        if (!it->first.IsScalar()) {
+        if (!it->first.is_scalar()) {
             error(it->first, fmt::format("{} has a key that is not a plain word", what));
             continue;
         }
-        const std::string key = it->first.Scalar();
+        const std::string key = it->first.scalar();
         if (!seen.insert(key).second) {
             error(it->first, fmt::format("key {} appears twice in {}", in_quotes(key), what));
         }
@@ -90,30 +83,30 @@ bool Reader::map(const YAML::Node& node, std::string_view what, const std::vecto
     return true;
 }
 
-bool Reader::sequence(const YAML::Node& node, std::string_view what) {
-    if (!node.IsDefined() || !node.IsSequence()) {
+bool Reader::sequence(const Node& node, std::string_view what) {
+    if (!node.is_defined() || !node.is_sequence()) {
         error(node, fmt::format("{} must be a list", what));
         return false;
     }
     return true;
 }
 
-void Reader::entries(const YAML::Node& node, std::string_view what,
-                     const std::function<void(const std::string&, const YAML::Node&, const YAML::Node&)>& fn) {
-    if (!node.IsDefined() || node.IsNull()) { // absent or empty: no entries
+void Reader::entries(const Node& node, std::string_view what,
+                     const std::function<void(const std::string&, const Node&, const Node&)>& fn) {
+    if (!node.is_defined() || node.is_null()) { // absent or empty: no entries
         return;
     }
-    if (!node.IsMap()) {
+    if (!node.is_map()) {
         error(node, fmt::format("{} must be a mapping of names to definitions", what));
         return;
     }
     std::set<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
-        if (!it->first.IsScalar()) {
+        if (!it->first.is_scalar()) {
             error(it->first, fmt::format("{} has a name that is not a plain word", what));
             continue;
         }
-        const std::string name = it->first.Scalar();
+        const std::string name = it->first.scalar();
         if (!is_item_name(name)) {
             error(it->first, fmt::format("{} name {} must be letters, digits, '-', '_' or '.'", what, in_quotes(name)));
             continue;
@@ -126,29 +119,29 @@ void Reader::entries(const YAML::Node& node, std::string_view what,
     }
 }
 
-YAML::Node Reader::value(const YAML::Node& map, std::string_view key, bool required) {
-    if (!map.IsMap()) {
-        return YAML::Node(YAML::NodeType::Undefined);
+Node Reader::value(const Node& map, std::string_view key, bool required) {
+    if (!map.is_map()) {
+        return Node();
     }
-    const YAML::Node v = map[std::string(key)];
-    if (!v.IsDefined() || v.IsNull()) {
+    const Node v = map[std::string(key)];
+    if (!v.is_defined() || v.is_null()) {
         if (required) {
             error(map, fmt::format("missing required key {}", in_quotes(key)));
         }
-        return YAML::Node(YAML::NodeType::Undefined);
+        return Node();
     }
     return v;
 }
 
-std::optional<std::string> Reader::as_string(const YAML::Node& node, std::string_view what) {
-    if (!node.IsScalar()) {
+std::optional<std::string> Reader::as_string(const Node& node, std::string_view what) {
+    if (!node.is_scalar()) {
         error(node, fmt::format("{} must be a single value, not a list or mapping", what));
         return std::nullopt;
     }
-    return node.Scalar();
+    return node.scalar();
 }
 
-std::optional<std::int64_t> Reader::as_integer(const YAML::Node& node, std::string_view what) {
+std::optional<std::int64_t> Reader::as_integer(const Node& node, std::string_view what) {
     auto s = as_string(node, what);
     if (!s) {
         return std::nullopt;
@@ -162,7 +155,7 @@ std::optional<std::int64_t> Reader::as_integer(const YAML::Node& node, std::stri
     return v;
 }
 
-std::optional<core::Duration> Reader::as_duration(const YAML::Node& node, std::string_view what) {
+std::optional<core::Duration> Reader::as_duration(const Node& node, std::string_view what) {
     auto s = as_string(node, what);
     if (!s) {
         return std::nullopt;
@@ -174,7 +167,7 @@ std::optional<core::Duration> Reader::as_duration(const YAML::Node& node, std::s
     return d;
 }
 
-std::optional<core::Date> Reader::as_date(const YAML::Node& node, std::string_view what) {
+std::optional<core::Date> Reader::as_date(const Node& node, std::string_view what) {
     auto s = as_string(node, what);
     if (!s) {
         return std::nullopt;
@@ -186,7 +179,7 @@ std::optional<core::Date> Reader::as_date(const YAML::Node& node, std::string_vi
     return d;
 }
 
-std::optional<int> Reader::as_time_of_day(const YAML::Node& node, std::string_view what) {
+std::optional<int> Reader::as_time_of_day(const Node& node, std::string_view what) {
     auto s = as_string(node, what);
     if (!s) {
         return std::nullopt;
@@ -198,18 +191,18 @@ std::optional<int> Reader::as_time_of_day(const YAML::Node& node, std::string_vi
     return t;
 }
 
-std::optional<std::string> Reader::string(const YAML::Node& map, std::string_view key, bool required) {
-    const YAML::Node v = value(map, key, required);
-    if (!v.IsDefined()) {
+std::optional<std::string> Reader::string(const Node& map, std::string_view key, bool required) {
+    const Node v = value(map, key, required);
+    if (!v.is_defined()) {
         return std::nullopt;
     }
     return as_string(v, in_quotes(key));
 }
 
-std::optional<std::int64_t> Reader::integer(const YAML::Node& map, std::string_view key, bool required,
+std::optional<std::int64_t> Reader::integer(const Node& map, std::string_view key, bool required,
                                             std::int64_t min, std::int64_t max) {
-    const YAML::Node v = value(map, key, required);
-    if (!v.IsDefined()) {
+    const Node v = value(map, key, required);
+    if (!v.is_defined()) {
         return std::nullopt;
     }
     auto n = as_integer(v, in_quotes(key));
@@ -220,9 +213,9 @@ std::optional<std::int64_t> Reader::integer(const YAML::Node& map, std::string_v
     return n;
 }
 
-std::optional<double> Reader::number(const YAML::Node& map, std::string_view key, bool required) {
-    const YAML::Node v = value(map, key, required);
-    if (!v.IsDefined()) {
+std::optional<double> Reader::number(const Node& map, std::string_view key, bool required) {
+    const Node v = value(map, key, required);
+    if (!v.is_defined()) {
         return std::nullopt;
     }
     auto s = as_string(v, in_quotes(key));
@@ -241,9 +234,9 @@ std::optional<double> Reader::number(const YAML::Node& map, std::string_view key
     return std::nullopt;
 }
 
-std::optional<bool> Reader::boolean(const YAML::Node& map, std::string_view key, bool required) {
-    const YAML::Node v = value(map, key, required);
-    if (!v.IsDefined()) {
+std::optional<bool> Reader::boolean(const Node& map, std::string_view key, bool required) {
+    const Node v = value(map, key, required);
+    if (!v.is_defined()) {
         return std::nullopt;
     }
     auto s = as_string(v, in_quotes(key));
@@ -261,33 +254,33 @@ std::optional<bool> Reader::boolean(const YAML::Node& map, std::string_view key,
     return std::nullopt;
 }
 
-std::optional<core::Duration> Reader::duration(const YAML::Node& map, std::string_view key, bool required) {
-    const YAML::Node v = value(map, key, required);
-    if (!v.IsDefined()) {
+std::optional<core::Duration> Reader::duration(const Node& map, std::string_view key, bool required) {
+    const Node v = value(map, key, required);
+    if (!v.is_defined()) {
         return std::nullopt;
     }
     return as_duration(v, in_quotes(key));
 }
 
-std::optional<core::Date> Reader::date(const YAML::Node& map, std::string_view key, bool required) {
-    const YAML::Node v = value(map, key, required);
-    if (!v.IsDefined()) {
+std::optional<core::Date> Reader::date(const Node& map, std::string_view key, bool required) {
+    const Node v = value(map, key, required);
+    if (!v.is_defined()) {
         return std::nullopt;
     }
     return as_date(v, in_quotes(key));
 }
 
-std::optional<int> Reader::time_of_day(const YAML::Node& map, std::string_view key, bool required) {
-    const YAML::Node v = value(map, key, required);
-    if (!v.IsDefined()) {
+std::optional<int> Reader::time_of_day(const Node& map, std::string_view key, bool required) {
+    const Node v = value(map, key, required);
+    if (!v.is_defined()) {
         return std::nullopt;
     }
     return as_time_of_day(v, in_quotes(key));
 }
 
-std::optional<double> Reader::percent(const YAML::Node& map, std::string_view key, bool required) {
-    const YAML::Node v = value(map, key, required);
-    if (!v.IsDefined()) {
+std::optional<double> Reader::percent(const Node& map, std::string_view key, bool required) {
+    const Node v = value(map, key, required);
+    if (!v.is_defined()) {
         return std::nullopt;
     }
     auto s = as_string(v, in_quotes(key));
@@ -310,7 +303,7 @@ std::optional<double> Reader::percent(const YAML::Node& map, std::string_view ke
     return std::nullopt;
 }
 
-std::optional<std::string> Reader::one_of(const YAML::Node& map, std::string_view key,
+std::optional<std::string> Reader::one_of(const Node& map, std::string_view key,
                                           const std::vector<std::string>& allowed, bool required) {
     auto s = string(map, key, required);
     if (!s) {
@@ -324,17 +317,17 @@ std::optional<std::string> Reader::one_of(const YAML::Node& map, std::string_vie
     return s;
 }
 
-std::optional<std::vector<std::string>> Reader::strings(const YAML::Node& map, std::string_view key, bool required) {
-    const YAML::Node v = value(map, key, required);
-    if (!v.IsDefined()) {
+std::optional<std::vector<std::string>> Reader::strings(const Node& map, std::string_view key, bool required) {
+    const Node v = value(map, key, required);
+    if (!v.is_defined()) {
         return std::nullopt;
     }
     std::vector<std::string> out;
-    if (v.IsScalar()) {
-        out.push_back(v.Scalar());
+    if (v.is_scalar()) {
+        out.push_back(v.scalar());
         return out;
     }
-    if (!v.IsSequence()) {
+    if (!v.is_sequence()) {
         error(v, fmt::format("{} must be a list of values", in_quotes(key)));
         return std::nullopt;
     }

@@ -4,8 +4,8 @@
 
 namespace opsctl::policy {
 
-void parse_report(Reader& r, const YAML::Node& node, Policy& p) {
-    if (node.IsNull()) {
+void parse_report(Reader& r, const Node& node, Policy& p) {
+    if (node.is_null()) {
         return;
     }
     if (!r.map(node, "section 'report'",

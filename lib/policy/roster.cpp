@@ -29,7 +29,7 @@ std::vector<std::string> RosterPolicy::rotation_names() const {
 
 namespace {
 
-void parse_shift(Reader& r, const std::string& name, const YAML::Node& key, const YAML::Node& value,
+void parse_shift(Reader& r, const std::string& name, const Node& key, const Node& value,
                  Policy& p) {
     if (const Shift* first = p.roster.shift(name)) {
         r.error(key, fmt::format("shift '{}' is defined twice (first at {})", name,
@@ -104,8 +104,8 @@ void parse_shift(Reader& r, const std::string& name, const YAML::Node& key, cons
     p.roster.shifts.push_back(std::move(s));
 }
 
-void parse_rotation(Reader& r, const std::string& name, const YAML::Node& key,
-                    const YAML::Node& value, Policy& p) {
+void parse_rotation(Reader& r, const std::string& name, const Node& key,
+                    const Node& value, Policy& p) {
     if (const Rotation* first = p.roster.rotation(name)) {
         r.error(key, fmt::format("rotation '{}' is defined twice (first at {})", name,
                                  first->origin.str()));
@@ -121,10 +121,10 @@ void parse_rotation(Reader& r, const std::string& name, const YAML::Node& key,
     rot.team = r.string(value, "team", true).value_or("");
     rot.shifts = r.strings(value, "shifts", true).value_or(std::vector<std::string>{});
     rot.members = r.strings(value, "members", true).value_or(std::vector<std::string>{});
-    if (value["members"].IsDefined() && rot.members.empty()) {
+    if (value["members"].is_defined() && rot.members.empty()) {
         r.error(value["members"], fmt::format("rotation '{}' has no members", name));
     }
-    if (value["shifts"].IsDefined() && rot.shifts.empty()) {
+    if (value["shifts"].is_defined() && rot.shifts.empty()) {
         r.error(value["shifts"], fmt::format("rotation '{}' has no shifts", name));
     }
     if (auto length = r.duration(value, "length")) {
@@ -190,8 +190,8 @@ void parse_rotation(Reader& r, const std::string& name, const YAML::Node& key,
 
 } // namespace
 
-void parse_roster(Reader& r, const YAML::Node& node, Policy& p) {
-    if (node.IsNull()) {
+void parse_roster(Reader& r, const Node& node, Policy& p) {
+    if (node.is_null()) {
         return;
     }
     if (!r.map(node, "section 'roster'", {"shifts", "rotations", "night", "late_after"})) {
@@ -212,15 +212,15 @@ void parse_roster(Reader& r, const YAML::Node& node, Policy& p) {
             p.roster.late_after = late->approx_seconds();
         }
     }
-    if (node["shifts"].IsDefined()) {
+    if (node["shifts"].is_defined()) {
         r.entries(node["shifts"], "shift",
-                  [&](const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+                  [&](const std::string& name, const Node& key, const Node& value) {
                       parse_shift(r, name, key, value, p);
                   });
     }
-    if (node["rotations"].IsDefined()) {
+    if (node["rotations"].is_defined()) {
         r.entries(node["rotations"], "rotation",
-                  [&](const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+                  [&](const std::string& name, const Node& key, const Node& value) {
                       parse_rotation(r, name, key, value, p);
                   });
     }

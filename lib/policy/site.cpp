@@ -5,7 +5,7 @@
 
 namespace opsctl::policy {
 
-void parse_site(Reader& r, const YAML::Node& node, Policy& p) {
+void parse_site(Reader& r, const Node& node, Policy& p) {
     if (!r.map(node, "section 'site'", {"name", "timezone", "database", "database_group"})) {
         return;
     }

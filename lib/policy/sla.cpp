@@ -25,11 +25,11 @@ const SlaRule* SlaPolicy::match(const std::string& type, const std::string& prio
 
 const char* to_string(SlaClockKind kind) { return kind == SlaClockKind::business ? "business" : "24x7"; }
 
-void parse_sla(Reader& r, const YAML::Node& node, Policy& p) {
+void parse_sla(Reader& r, const Node& node, Policy& p) {
     if (!r.map(node, "section 'sla'", {"rules"})) {
         return;
     }
-    r.entries(node["rules"], "sla rule", [&](const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+    r.entries(node["rules"], "sla rule", [&](const std::string& name, const Node& key, const Node& value) {
         for (const auto& existing : p.sla.rules) {
             if (existing.name == name) {
                 r.error(key, fmt::format("sla rule '{}' is defined twice (first at {})", name, existing.origin.str()));
@@ -56,8 +56,8 @@ void parse_sla(Reader& r, const YAML::Node& node, Policy& p) {
         if (auto clock = r.one_of(value, "clock", {"business", "24x7"})) {
             rule.clock = *clock == "24x7" ? SlaClockKind::around_the_clock : SlaClockKind::business;
         }
-        const YAML::Node steps = value["escalate"];
-        if (steps.IsDefined() && !steps.IsNull() && r.sequence(steps, fmt::format("'escalate' of sla rule '{}'", name))) {
+        const Node steps = value["escalate"];
+        if (steps.is_defined() && !steps.is_null() && r.sequence(steps, fmt::format("'escalate' of sla rule '{}'", name))) {
             for (const auto& step : steps) {
                 if (!r.map(step, "an escalation step", {"at", "reassign"})) {
                     continue;

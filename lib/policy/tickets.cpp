@@ -71,7 +71,7 @@ std::vector<std::string> TicketPolicy::priority_names() const {
 
 namespace {
 
-void parse_workflow(Reader& r, const std::string& name, const YAML::Node& key, const YAML::Node& value,
+void parse_workflow(Reader& r, const std::string& name, const Node& key, const Node& value,
                     Policy& p) {
     if (auto it = p.tickets.workflows.find(name); it != p.tickets.workflows.end()) {
         r.error(key, fmt::format("workflow '{}' is defined twice (first at {})", name, it->second.origin.str()));
@@ -86,12 +86,12 @@ void parse_workflow(Reader& r, const std::string& name, const YAML::Node& key, c
     w.initial = r.string(value, "initial", true).value_or("");
     w.reopen = r.string(value, "reopen").value_or("");
     r.entries(value["states"], fmt::format("state of workflow '{}'", name),
-              [&](const std::string& sname, const YAML::Node& skey, const YAML::Node& svalue) {
+              [&](const std::string& sname, const Node& skey, const Node& svalue) {
                   WorkflowState s;
                   s.name = sname;
                   s.title = sname;
                   s.origin = r.origin(skey);
-                  if (!svalue.IsNull()) {
+                  if (!svalue.is_null()) {
                       if (!r.map(svalue, fmt::format("state '{}'", sname),
                                  {"title", "next", "final", "pause", "resolved"})) {
                           return;
@@ -104,7 +104,7 @@ void parse_workflow(Reader& r, const std::string& name, const YAML::Node& key, c
                   }
                   w.states.push_back(std::move(s));
               });
-    if (!value["states"].IsDefined()) {
+    if (!value["states"].is_defined()) {
         r.error(value, fmt::format("workflow '{}' has no 'states'", name));
         return;
     }
@@ -138,7 +138,7 @@ void parse_workflow(Reader& r, const std::string& name, const YAML::Node& key, c
 
 } // namespace
 
-void parse_tickets(Reader& r, const YAML::Node& node, Policy& p) {
+void parse_tickets(Reader& r, const Node& node, Policy& p) {
     if (!r.map(node, "section 'tickets'", {"default_type", "types", "workflows", "priorities", "complaint_types"})) {
         return;
     }
@@ -152,10 +152,10 @@ void parse_tickets(Reader& r, const YAML::Node& node, Policy& p) {
     if (auto c = r.strings(node, "complaint_types")) {
         t.complaint_types.insert(t.complaint_types.end(), c->begin(), c->end());
     }
-    r.entries(node["workflows"], "workflow", [&](const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+    r.entries(node["workflows"], "workflow", [&](const std::string& name, const Node& key, const Node& value) {
         parse_workflow(r, name, key, value, p);
     });
-    r.entries(node["types"], "ticket type", [&](const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+    r.entries(node["types"], "ticket type", [&](const std::string& name, const Node& key, const Node& value) {
         if (auto it = t.types.find(name); it != t.types.end()) {
             r.error(key, fmt::format("ticket type '{}' is defined twice (first at {})", name, it->second.origin.str()));
             return;
@@ -172,7 +172,7 @@ void parse_tickets(Reader& r, const YAML::Node& node, Policy& p) {
         type.priority = r.string(value, "priority").value_or("");
         t.types.emplace(name, std::move(type));
     });
-    r.entries(node["priorities"], "priority", [&](const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+    r.entries(node["priorities"], "priority", [&](const std::string& name, const Node& key, const Node& value) {
         for (const auto& existing : t.priorities) {
             if (existing.name == name) {
                 r.error(key, fmt::format("priority '{}' is defined twice (first at {})", name, existing.origin.str()));
@@ -183,7 +183,7 @@ void parse_tickets(Reader& r, const YAML::Node& node, Policy& p) {
         pr.name = name;
         pr.title = name;
         pr.origin = r.origin(key);
-        if (!value.IsNull()) {
+        if (!value.is_null()) {
             if (!r.map(value, fmt::format("priority '{}'", name), {"title", "description"})) {
                 return;
             }

@@ -60,6 +60,8 @@ public:
     bool exists(const std::string& tag);
     /// Tags of the assets with this (non-empty) serial.
     std::vector<std::string> tags_with_serial(const std::string& serial);
+    /// The next free tag number for a prefix, as AssetWriter::next_number() gives it.
+    std::int64_t next_number(const std::string& prefix, int digits);
 
 private:
     struct Statements;

@@ -42,31 +42,39 @@ std::int64_t record_event(Database& db, const Event& event) {
     return record_event(db, event, event.fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-std::int64_t record_event(Database& db, const Event& event, const std::string& fields_text) {
-    auto& sql = db.sql();
+const std::string& last_event_hash(Database& db) {
     if (!db.last_event_hash_known()) {
         auto& last = db.cached("SELECT hash FROM events ORDER BY id DESC LIMIT 1");
         db.last_event_hash_cache() = last.executeStep() ? last.getColumn(0).getString() : std::string{};
         last.reset();
         db.last_event_hash_known() = true;
     }
-    const std::string prev = db.last_event_hash_cache();
-    const std::string hash = event_hash(event, prev, fields_text);
+    return db.last_event_hash_cache();
+}
+
+std::int64_t record_event(Database& db, const Event& event, const std::string& fields_text) {
+    return record_hashed_event(db, event, fields_text, event_hash(event, last_event_hash(db), fields_text));
+}
+
+std::int64_t record_hashed_event(Database& db, const Event& event, const std::string& fields_text,
+                                 std::string hash) {
+    const std::string& prev = last_event_hash(db);
     // Prepared once per connection: a bulk change records one event per row.
     auto& insert = db.cached("INSERT INTO events (at, actor, entity, entity_id, action, fields, prev_hash, hash) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    // Not copied: every bound string outlives exec().
     insert.bind(1, static_cast<std::int64_t>(event.at));
-    insert.bind(2, event.actor);
-    insert.bind(3, event.entity);
-    insert.bind(4, event.entity_id);
-    insert.bind(5, event.action);
-    insert.bind(6, fields_text);
-    insert.bind(7, prev);
-    insert.bind(8, hash);
+    insert.bindNoCopy(2, event.actor);
+    insert.bindNoCopy(3, event.entity);
+    insert.bindNoCopy(4, event.entity_id);
+    insert.bindNoCopy(5, event.action);
+    insert.bindNoCopy(6, fields_text);
+    insert.bindNoCopy(7, prev);
+    insert.bindNoCopy(8, hash);
     insert.exec();
     insert.reset();
-    db.last_event_hash_cache() = hash;
-    return sql.getLastInsertRowid();
+    db.last_event_hash_cache() = std::move(hash);
+    return db.sql().getLastInsertRowid();
 }
 
 std::vector<Event> events_for(Database& db, const std::string& entity, const std::string& entity_id) {

@@ -30,6 +30,13 @@ std::int64_t record_event(Database& db, const Event& event);
 /// Appends an event whose fields are already JSON text, stored and hashed as given
 /// (`event.fields` is not read); for bulk writers that build the text directly.
 std::int64_t record_event(Database& db, const Event& event, const std::string& fields_text);
+/// The hash of the newest event (read once per write transaction, then kept): the
+/// prev_hash of the next event recorded.
+const std::string& last_event_hash(Database& db);
+/// Appends an event whose hash the caller computed as event_hash(event, last_event_hash(db),
+/// fields_text), e.g. on another thread ahead of the write; returns its id.
+std::int64_t record_hashed_event(Database& db, const Event& event, const std::string& fields_text,
+                                 std::string hash);
 /// The events of one record, oldest first.
 std::vector<Event> events_for(Database& db, const std::string& entity, const std::string& entity_id);
 /// Events in [from, to), oldest first, optionally of one entity kind.

@@ -226,6 +226,10 @@ std::optional<TicketRow> find_ticket(Database& db, std::int64_t id) {
     return read_row(q);
 }
 
+std::int64_t max_ticket_id(Database& db) {
+    return db.sql().execAndGet("SELECT coalesce(max(id), 0) FROM tickets").getInt64();
+}
+
 bool ticket_exists(Database& db, std::int64_t id) {
     // Prepared once per connection: an import asks for every row of its file.
     auto& q = db.cached("SELECT 1 FROM tickets WHERE id = ?");
@@ -542,27 +546,70 @@ void TicketBulkWriter::add_event(const Event& event) {
     add_event(event, event.fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-void TicketBulkWriter::add_event(const Event& event, const std::string& fields_text) {
+const std::string& TicketBulkWriter::last_event_hash() {
     // Same chain as record_event(): the previous hash is cached on the Database.
     if (!m_db.last_event_hash_known()) {
         SQLite::Statement last(m_db.sql(), "SELECT hash FROM events ORDER BY id DESC LIMIT 1");
         m_db.last_event_hash_cache() = last.executeStep() ? last.getColumn(0).getString() : std::string{};
         m_db.last_event_hash_known() = true;
     }
-    const std::string& prev = m_db.last_event_hash_cache();
-    std::string hash = event_hash(event, prev, fields_text);
+    return m_db.last_event_hash_cache();
+}
+
+void TicketBulkWriter::add_event(const Event& event, const std::string& fields_text) {
+    add_hashed_event(event, fields_text, event_hash(event, last_event_hash(), fields_text));
+}
+
+void TicketBulkWriter::add_hashed_event(const Event& event, const std::string& fields_text, std::string hash) {
+    const std::string& prev = last_event_hash();
     auto& st = m_st->event;
     st.reset();
     st.bind(1, static_cast<std::int64_t>(event.at));
-    st.bind(2, event.actor);
-    st.bind(3, event.entity);
-    st.bind(4, event.entity_id);
-    st.bind(5, event.action);
-    st.bind(6, fields_text);
-    st.bind(7, prev);
-    st.bind(8, hash);
+    // Not copied: every bound string outlives exec().
+    st.bindNoCopy(2, event.actor);
+    st.bindNoCopy(3, event.entity);
+    st.bindNoCopy(4, event.entity_id);
+    st.bindNoCopy(5, event.action);
+    st.bindNoCopy(6, fields_text);
+    st.bindNoCopy(7, prev);
+    st.bindNoCopy(8, hash);
     st.exec();
     m_db.last_event_hash_cache() = std::move(hash);
+}
+
+namespace {
+
+// FTS5's own default for 'hashsize' (fts5_config.c, FTS5_DEFAULT_HASHSIZE).
+constexpr std::int64_t k_default_hashsize = 1024 * 1024;
+
+void set_hashsize(Database& db, const std::string& value) {
+    SQLite::Statement st(db.sql(), "INSERT INTO tickets_fts (tickets_fts, rank) VALUES ('hashsize', ?)");
+    st.bind(1, value);
+    st.exec();
+}
+
+} // namespace
+
+SearchIndexBulkLoad::SearchIndexBulkLoad(Database& db, std::int64_t bytes) : m_db(db) {
+    SQLite::Statement q(db.sql(), "SELECT v FROM tickets_fts_config WHERE k = 'hashsize'");
+    if (q.executeStep()) {
+        m_before = q.getColumn(0).getString();
+    }
+    set_hashsize(db, std::to_string(bytes));
+}
+
+void SearchIndexBulkLoad::restore() {
+    if (m_restored) {
+        return;
+    }
+    // Through FTS5 first, so that this connection's cached setting is back too (its pending
+    // terms are written at commit either way); then the row is removed again if there was
+    // none, leaving the table exactly as it was.
+    set_hashsize(m_db, m_before.value_or(std::to_string(k_default_hashsize)));
+    if (!m_before) {
+        m_db.sql().exec("DELETE FROM tickets_fts_config WHERE k = 'hashsize'");
+    }
+    m_restored = true;
 }
 
 } // namespace opsctl::store

@@ -94,7 +94,9 @@ std::vector<std::int64_t> open_ticket_ids(Database& db);
 std::optional<std::int64_t> open_ticket_by_source(Database& db, const std::string& source);
 /// Open tickets per assignee, for least-loaded assignment.
 std::map<std::string, std::int64_t> open_load_by_assignee(Database& db);
-/// Ids that exist among `ids`.
+/// The highest ticket id (0 when there are none).
+std::int64_t max_ticket_id(Database& db);
+/// True when a ticket with this id exists.
 bool ticket_exists(Database& db, std::int64_t id);
 
 /// Adds a comment and appends it to the ticket's search entry; returns its id.
@@ -128,12 +130,37 @@ class TicketBulkWriter {
     /// Appends an event whose fields are already JSON text (stored and hashed as given;
     /// `event.fields` is not read).
     void add_event(const Event& event, const std::string& fields_text);
+    /// The hash of the newest event (read once per transaction): the `prev_hash` of the next.
+    const std::string& last_event_hash();
+    /// Appends an event whose hash was computed by the caller as event_hash(event,
+    /// last_event_hash(), fields_text), e.g. on another thread (`event.fields` is not read).
+    void add_hashed_event(const Event& event, const std::string& fields_text, std::string hash);
 
   private:
     struct Statements;
     Database& m_db;
     std::unique_ptr<Statements> m_st;
     bool m_search_index = true;
+};
+
+/// Raises the search index's in-memory buffer (FTS5 'hashsize') for one large write
+/// transaction, so that FTS5 writes one segment at commit instead of one per megabyte of
+/// text and merging them. The setting is stored in the database: call restore() before
+/// committing (a rollback restores it as well).
+class SearchIndexBulkLoad {
+  public:
+    /// Raises the buffer to `bytes`; must run inside a WriteTransaction.
+    explicit SearchIndexBulkLoad(Database& db, std::int64_t bytes = k_bytes);
+    /// Puts the setting back as it was (row absent, or its previous value).
+    void restore();
+    /// The buffer of a bulk load: 100,000 tickets of the benchmark stay in one segment; a
+    /// larger import writes one segment per 64 MiB of pending terms.
+    static constexpr std::int64_t k_bytes = 64 << 20;
+
+  private:
+    Database& m_db;
+    std::optional<std::string> m_before;
+    bool m_restored = false;
 };
 
 } // namespace opsctl::store

@@ -98,7 +98,18 @@ fi
 # The Debian package, when the Debian tools are there.
 if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v dpkg-shlibdeps >/dev/null \
     && [ -f "$BUILD/CPackConfig.cmake" ]; then
-    if (cd "$WORK" && cpack -G DEB --config "$BUILD/CPackConfig.cmake" -B "$WORK/pkg" >"$WORK/cpack.log" 2>&1); then
+    # Packaged from a stripped `cmake --install` of the build, not through the build tree:
+    # cpack would first build the tree's preinstall target, relinking $BUILD/opsctl (its
+    # version names the commit) while other tests run it. Everything else is the build's
+    # CPack configuration.
+    DESTDIR="$WORK/pkgroot" cmake --install "$BUILD" --prefix /usr --strip >"$WORK/install-strip.log" 2>&1 ||
+        fail "cmake --install --strip failed: $(tail -5 "$WORK/install-strip.log")"
+    cat >"$WORK/CPackConfig.cmake" <<EOF
+include("$BUILD/CPackConfig.cmake")
+set(CPACK_INSTALL_CMAKE_PROJECTS "")
+set(CPACK_INSTALLED_DIRECTORIES "$WORK/pkgroot/usr;usr")
+EOF
+    if (cd "$WORK" && cpack -G DEB --config "$WORK/CPackConfig.cmake" -B "$WORK/pkg" >"$WORK/cpack.log" 2>&1); then
         pass
     else
         fail "cpack -G DEB failed: $(tail -5 "$WORK/cpack.log")"
@@ -133,6 +144,14 @@ if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v d
         if [ "$(printf '%s\n' $needed $dlopened | grep -c -E '^lib(curl|archive|crypto)\.so')" = 2 ]; then pass; else
             fail "the binary loads libcurl, libarchive or libcrypto at start-up, or opens libcrypto: $needed $dlopened"
         fi
+        # The normal build links SQLite, yaml-cpp, fmt and the C++ runtime in (OPSCTL_STATIC_LIBS;
+        # a sanitizer build cannot): only the C library is loaded at start-up.
+        static=$(awk -F= '$1 == "OPSCTL_LINK_STATIC:INTERNAL" {print $2}' "$BUILD/CMakeCache.txt")
+        if [ "$static" = ON ]; then
+            extra_needed=$(printf '%s\n' $needed | grep -Ev '^(libc|libm|ld-linux[a-z0-9_.-]*)\.so')
+            expect_eq "" "$extra_needed" "the binary loads only libc and libm at start-up"
+        fi
+        used_pkgs=""
         for so in $needed $dlopened; do
             file=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64|64bit|AArch64/ {print $NF; exit}')
             pkg=""
@@ -147,8 +166,25 @@ if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v d
                 continue
             fi
             if printf '%s\n' "$declared" | grep -qx -- "$pkg"; then pass; else fail "Depends lacks $pkg (for $so): $depends"; fi
+            used_pkgs+=" $pkg"
         done
-        for lib in libc6 libstdc++6 libsqlite3 libyaml-cpp libcurl4 libarchive13; do
+        # ... and nothing else: a library linked in is no dependency.
+        for pkg in $declared; do
+            if [[ " $used_pkgs " == *" $pkg "* ]]; then pass; else fail "Depends names $pkg, which the binary neither loads nor opens: $depends"; fi
+        done
+        if [ "$static" = ON ]; then
+            required=(libc6 libcurl4 libarchive13)
+            # Packed relative relocations need glibc 2.36's loader.
+            if readelf -V "$BUILD/opsctl" 2>/dev/null | grep -q GLIBC_ABI_DT_RELR; then
+                if [[ $depends == *"libc6 (>= 2.36)"* ]]; then pass; else fail "Depends lacks libc6 (>= 2.36) for DT_RELR: $depends"; fi
+            fi
+            for lib in libstdc++6 libgcc-s1 libsqlite3 libyaml-cpp libfmt; do
+                if [[ $depends != *"$lib"* ]]; then pass; else fail "Depends names $lib, which is linked in: $depends"; fi
+            done
+        else
+            required=(libc6 libstdc++6 libsqlite3 libyaml-cpp libcurl4 libarchive13)
+        fi
+        for lib in "${required[@]}"; do
             if [[ $depends == *"$lib"* ]]; then pass; else fail "Depends lacks $lib: $depends"; fi
         done
         # The package installs as a whole: same files as cmake --install, and a working binary.
