@@ -74,6 +74,23 @@ std::optional<Date> parse_date(std::string_view s) {
     return d;
 }
 
-std::string format_date(const Date& d) { return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day); }
+std::string format_date(const Date& d) {
+    if (d.year < 0 || d.year > 9999) {
+        return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
+    }
+    // Written digit by digit: tables and reports format a date for every row, and
+    // fmt::format's parsing of the pattern was most of the cost.
+    std::string out = "0000-00-00";
+    auto put = [&out](std::size_t at, int value, int digits) {
+        for (int k = digits - 1; k >= 0; --k) {
+            out[at + static_cast<std::size_t>(k)] = static_cast<char>('0' + value % 10);
+            value /= 10;
+        }
+    };
+    put(0, d.year, 4);
+    put(5, d.month, 2);
+    put(8, d.day, 2);
+    return out;
+}
 
 } // namespace opsctl::core

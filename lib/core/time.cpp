@@ -171,7 +171,15 @@ std::string format_time(std::int64_t t, const Zone& zone) {
 
 std::string format_time_short(std::int64_t t, const Zone& zone) {
     const CivilTime c = zone.to_civil(t);
-    return fmt::format("{} {:02}:{:02}", format_date(c.date), c.hour, c.minute);
+    // By hand, not fmt::format: every row of a ticket or roster table shows a time or two.
+    std::string out = format_date(c.date);
+    out += ' ';
+    out += static_cast<char>('0' + c.hour / 10);
+    out += static_cast<char>('0' + c.hour % 10);
+    out += ':';
+    out += static_cast<char>('0' + c.minute / 10);
+    out += static_cast<char>('0' + c.minute % 10);
+    return out;
 }
 
 } // namespace opsctl::core

@@ -106,12 +106,21 @@ void rtrim_spaces(std::string& line) {
     }
 }
 
-std::string for_terminal(std::string_view text, int max_width) {
-    std::string safe = util::sanitize_for_terminal(text);
-    if (max_width > 0) {
-        safe = util::truncate_to_width(safe, max_width);
+// A cell as printed, with the columns it takes (measured once: a table needs the width of
+// every cell twice, for its column and for its padding).
+struct Shown {
+    std::string text;
+    int width = 0;
+};
+
+Shown for_terminal(std::string_view text, int max_width) {
+    Shown shown{util::sanitize_for_terminal(text), 0};
+    shown.width = util::display_width(shown.text);
+    if (max_width > 0 && shown.width > max_width) {
+        shown.text = util::truncate_to_width(shown.text, max_width);
+        shown.width = util::display_width(shown.text);
     }
-    return safe;
+    return shown;
 }
 
 void render_table_format(const Table& table, const std::vector<std::size_t>& picked,
@@ -120,53 +129,61 @@ void render_table_format(const Table& table, const std::vector<std::size_t>& pic
         return;
     }
     const std::vector<bool> numeric = numeric_columns(table, picked);
-    std::vector<std::string> titles;
+    std::vector<Shown> titles;
     std::vector<int> widths(picked.size(), 0);
     if (options.header) {
         for (std::size_t c = 0; c < picked.size(); ++c) {
             titles.push_back(
                 for_terminal(title_of(table.columns[picked[c]]), options.max_cell_width));
-            widths[c] = util::display_width(titles[c]);
+            widths[c] = titles[c].width;
         }
     }
     // Sanitize once and keep the result: widths must be measured on what is printed.
-    std::vector<std::vector<std::string>> texts;
+    std::vector<std::vector<Shown>> texts;
     texts.reserve(table.rows.size());
     for (const auto& row : table.rows) {
-        std::vector<std::string> line;
+        std::vector<Shown> line;
+        line.reserve(picked.size());
         for (std::size_t c = 0; c < picked.size(); ++c) {
             line.push_back(for_terminal(cell_at(row, picked[c]).text, options.max_cell_width));
-            widths[c] = std::max(widths[c], util::display_width(line.back()));
+            widths[c] = std::max(widths[c], line.back().width);
         }
         texts.push_back(std::move(line));
     }
 
     // Padding goes outside the colour codes so that they do not count as width.
-    auto write_line = [&](const std::vector<std::string>& cells, bool bold) {
-        std::string line;
+    std::string line;
+    auto write_line = [&](const std::vector<Shown>& cells, bool bold) {
+        line.clear();
         for (std::size_t c = 0; c < cells.size(); ++c) {
             if (c > 0) {
                 line += k_column_gap;
             }
-            const std::string shown = bold ? k_bold + cells[c] + k_reset : cells[c];
-            const auto fill = static_cast<std::size_t>(widths[c] - util::display_width(cells[c]));
+            const auto fill = static_cast<std::size_t>(widths[c] - cells[c].width);
             if (numeric[c]) {
                 line.append(fill, ' ');
-                line += shown;
-            } else {
-                line += shown;
+            }
+            if (bold) {
+                line += k_bold;
+            }
+            line += cells[c].text;
+            if (bold) {
+                line += k_reset;
+            }
+            if (!numeric[c]) {
                 line.append(fill, ' ');
             }
         }
         rtrim_spaces(line);
-        out << line << '\n';
+        line += '\n';
+        out << line;
     };
 
     if (options.header) {
         write_line(titles, options.color);
-        std::vector<std::string> rules;
+        std::vector<Shown> rules;
         for (int w : widths) {
-            rules.emplace_back(static_cast<std::size_t>(w), '-');
+            rules.push_back({std::string(static_cast<std::size_t>(w), '-'), w});
         }
         write_line(rules, false);
     }

@@ -140,6 +140,10 @@ bool in_table(char32_t cp, const Range* begin, const Range* end) {
     return it != end && it->first <= cp;
 }
 
+bool is_printable_ascii(unsigned char b) {
+    return b >= 0x20 && b < 0x7F;
+}
+
 bool is_continuation(unsigned char b) {
     return (b & 0xC0) == 0x80;
 }
@@ -258,6 +262,9 @@ int code_point_width(char32_t cp) {
     if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
         return 0; // controls draw nothing (sanitize_for_terminal makes them visible)
     }
+    if (cp >= 0x4E00 && cp <= 0x9FFF) {
+        return 2; // CJK Unified Ideographs, most of a Chinese text: wide, before the search
+    }
     if (in_table(cp, std::begin(k_zero_width), std::end(k_zero_width))) {
         return 0;
     }
@@ -270,6 +277,13 @@ int code_point_width(char32_t cp) {
 int display_width(std::string_view text) {
     int width = 0;
     for (std::size_t i = 0; i < text.size();) {
+        // Printable ASCII, most of what a table shows, is one column a byte: counted without
+        // decoding (this function runs two or three times for every cell of a table).
+        if (is_printable_ascii(static_cast<unsigned char>(text[i]))) {
+            ++width;
+            ++i;
+            continue;
+        }
         const CodePoint c = decode_utf8(text, i);
         width += c.valid ? code_point_width(c.value) : 1;
         i += c.length;
@@ -288,6 +302,25 @@ std::string sanitize_for_terminal(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
+        // A run of characters that need no escape (printable ASCII, and well-formed characters
+        // from U+00A0 on other than the layout controls) is copied whole.
+        std::size_t run = i;
+        while (run < text.size()) {
+            if (is_printable_ascii(static_cast<unsigned char>(text[run]))) {
+                ++run;
+                continue;
+            }
+            const CodePoint c = decode_utf8(text, run);
+            if (!c.valid || c.value < 0xA0 || is_layout_control(c.value)) {
+                break;
+            }
+            run += c.length;
+        }
+        if (run > i) {
+            out.append(text.substr(i, run - i));
+            i = run;
+            continue;
+        }
         const CodePoint c = decode_utf8(text, i);
         if (!c.valid) {
             out += "\\x";

@@ -69,6 +69,10 @@ TEST_CASE("display_width") {
     }
     SUBCASE("mixed text") {
         CHECK(display_width("服务器 web-01") == 13);
+        // The ends of the CJK Unified Ideographs block, and past it.
+        CHECK(display_width("\u4E00\u9FFF\uA000") == 6);
+        CHECK(display_width("\u4DFF") == 1); // a hexagram symbol: narrow
+        CHECK(display_width("ab\x1b[2J") == 5); // ESC draws nothing
     }
 }
 
@@ -83,6 +87,11 @@ TEST_CASE("sanitize_for_terminal") {
         CHECK(sanitize_for_terminal(std::string("nul\0!", 5)) == "nul\\x00!");
         CHECK(sanitize_for_terminal("del\x7f") == "del\\x7f");
         CHECK(sanitize_for_terminal("csi\xC2\x9B[2J") == "csi\\u{9b}[2J"); // C1 CSI
+    }
+    SUBCASE("escapes inside and between runs of Chinese and ASCII text") {
+        CHECK(sanitize_for_terminal("数据库\x1b[2J连接\u202E失败\xE5\xBC") ==
+              "数据库\\e[2J连接\\u{202e}失败\\xe5\\xbc");
+        CHECK(sanitize_for_terminal("db\u00A0主机\xC2\x85x") == "db\u00A0主机\\u{85}x");
     }
     SUBCASE("bidi overrides cannot reorder a cell") {
         CHECK(sanitize_for_terminal("ab\u202Ecd") == "ab\\u{202e}cd");
