@@ -154,6 +154,7 @@ void run_list(const ListOptions& o, Globals& g) {
     q.search = o.search;
     q.sort = o.sort;
     q.limit = o.limit;
+    q.listing = true;
     if ((o.open ? 1 : 0) + (o.closed ? 1 : 0) + (o.all ? 1 : 0) > 1) {
         throw UsageError("--open, --closed and --all exclude each other");
     }

@@ -124,6 +124,31 @@ TicketRow read_row(SQLite::Statement& q) {
     return r;
 }
 
+// The columns of TicketQuery::listing, in read_listing_row's order.
+constexpr const char* k_listing_columns =
+    "t.id, t.type, t.priority, t.status, t.is_open, t.title, t.team, t.assignee, t.asset, t.created_at, "
+    "t.sla_order, t.response_due_at, t.resolution_due_at, t.response_breached, t.resolution_breached";
+
+TicketRow read_listing_row(SQLite::Statement& q) {
+    TicketRow r;
+    r.id = q.getColumn(0).getInt64();
+    r.type = q.getColumn(1).getString();
+    r.priority = q.getColumn(2).getString();
+    r.status = q.getColumn(3).getString();
+    r.is_open = q.getColumn(4).getInt() != 0;
+    r.title = q.getColumn(5).getString();
+    r.team = opt_text(q, 6);
+    r.assignee = opt_text(q, 7);
+    r.asset = opt_text(q, 8);
+    r.created_at = q.getColumn(9).getInt64();
+    r.sla_order = q.getColumn(10).getInt64();
+    r.response_due_at = opt_int(q, 11);
+    r.resolution_due_at = opt_int(q, 12);
+    r.response_breached = q.getColumn(13).getInt() != 0;
+    r.resolution_breached = q.getColumn(14).getInt() != 0;
+    return r;
+}
+
 std::string insert_sql() {
     std::string marks = "?";
     for (int i = 1; i < k_column_count; ++i) {
@@ -315,8 +340,13 @@ std::vector<TicketRow> query_tickets(Database& db, const TicketQuery& q) {
     }
     std::string cols = k_columns;
     std::string prefixed;
+    // A listing shows a few short columns: reading every column of each row (the body among
+    // them) was half the CPU of `ticket list --assignee X --open` on 764 tickets.
+    if (q.listing) {
+        prefixed = k_listing_columns;
+    }
     // Qualify every column with t. so that the search join is unambiguous.
-    {
+    if (!q.listing) {
         std::size_t start = 0;
         while (start < cols.size()) {
             std::size_t end = cols.find(',', start);
@@ -338,7 +368,7 @@ std::vector<TicketRow> query_tickets(Database& db, const TicketQuery& q) {
     }
     std::vector<TicketRow> out;
     while (st.executeStep()) {
-        out.push_back(read_row(st));
+        out.push_back(q.listing ? read_listing_row(st) : read_row(st));
     }
     return out;
 }

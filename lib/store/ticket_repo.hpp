@@ -68,6 +68,7 @@ struct TicketQuery {
     std::string search;                             // title, body and comments
     std::string sort = "due";                       // due, id, created, updated, priority
     std::int64_t limit = 0;                         // 0 = all
+    bool listing = false;                           // read only the columns a listing shows
 };
 
 /// The sort keys a TicketQuery accepts.
@@ -79,7 +80,9 @@ std::int64_t insert_ticket(Database& db, const TicketRow& row);
 void save_ticket(Database& db, const TicketRow& row);
 /// The ticket with this id.
 std::optional<TicketRow> find_ticket(Database& db, std::int64_t id);
-/// Tickets matching a query, in its order.
+/// Tickets matching a query, in its order. With q.listing only id, type, priority, status,
+/// is_open, title, team, assignee, asset, created_at, sla_order, the due times and the breach
+/// flags are filled in.
 std::vector<TicketRow> query_tickets(Database& db, const TicketQuery& q);
 /// The newest tickets naming an asset (created_at, id descending), at most `limit` (0: all),
 /// with only the columns a summary shows filled in: id, type, priority, status, title,
