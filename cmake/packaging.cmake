@@ -89,6 +89,11 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # in statically.)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4, libarchive13")
+# Packed relative relocations (CMakeLists.txt) need glibc 2.36's loader, a requirement
+# (GLIBC_ABI_DT_RELR) that dpkg-shlibdeps does not turn into a version.
+if(OPSCTL_HAVE_RELR AND OPSCTL_LINK_STATIC)
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libc6 (>= 2.36)")
+endif()
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "prometheus-node-exporter, bsd-mailx | mailutils")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.com/opsctl")

@@ -182,41 +182,67 @@ std::vector<Duty> planned(const Context& ctx, const Rotation& rot,
 
 // Lays the overrides over the planned duties, oldest first, so that the latest wins where two
 // overlap. An override only replaces the person it names in `replaces`, when it names one.
+// Each duty is overridden on its own: the pieces of one duty never meet another duty, so this
+// is the same as laying each override over the whole list in turn, without moving every duty
+// of the month once per override (which was most of `roster show --month`'s own time).
 std::vector<Duty> apply_overrides(std::vector<Duty> duties,
                                   const std::vector<store::OverrideRow>& overrides) {
-    for (const auto& o : overrides) {
-        std::vector<Duty> next;
-        next.reserve(duties.size() + 2);
-        for (auto& d : duties) {
-            const bool hits = d.end > o.starts_at && d.start < o.ends_at &&
-                              (!o.replaces || *o.replaces == d.scheduled);
-            if (!hits) {
-                next.push_back(std::move(d));
-                continue;
-            }
-            const std::int64_t a = std::max(d.start, o.starts_at);
-            const std::int64_t b = std::min(d.end, o.ends_at);
-            if (d.start < a) {
-                Duty before = d;
-                before.end = a;
-                next.push_back(std::move(before));
-            }
-            Duty inside = d;
-            inside.start = a;
-            inside.end = b;
-            inside.person = o.person;
-            inside.overridden = true;
-            inside.override_id = o.id;
-            next.push_back(std::move(inside));
-            if (b < d.end) {
-                Duty after = d;
-                after.start = b;
-                next.push_back(std::move(after));
+    auto hits = [](const Duty& d, const store::OverrideRow& o) {
+        return d.end > o.starts_at && d.start < o.ends_at && (!o.replaces || *o.replaces == d.scheduled);
+    };
+    std::vector<Duty> out;
+    out.reserve(duties.size());
+    std::vector<const store::OverrideRow*> touching;
+    for (auto& duty : duties) {
+        // A piece lies within its duty and keeps its `scheduled`: an override that misses the
+        // duty misses every piece of it.
+        touching.clear();
+        for (const auto& o : overrides) {
+            if (hits(duty, o)) {
+                touching.push_back(&o);
             }
         }
-        duties = std::move(next);
+        if (touching.empty()) {
+            out.push_back(std::move(duty));
+            continue;
+        }
+        std::vector<Duty> pieces;
+        pieces.push_back(std::move(duty));
+        for (const auto* o : touching) {
+            std::vector<Duty> next;
+            next.reserve(pieces.size() + 2);
+            for (auto& d : pieces) {
+                if (!hits(d, *o)) {
+                    next.push_back(std::move(d));
+                    continue;
+                }
+                const std::int64_t a = std::max(d.start, o->starts_at);
+                const std::int64_t b = std::min(d.end, o->ends_at);
+                if (d.start < a) {
+                    Duty before = d;
+                    before.end = a;
+                    next.push_back(std::move(before));
+                }
+                Duty inside = d;
+                inside.start = a;
+                inside.end = b;
+                inside.person = o->person;
+                inside.overridden = true;
+                inside.override_id = o->id;
+                next.push_back(std::move(inside));
+                if (b < d.end) {
+                    Duty after = d;
+                    after.start = b;
+                    next.push_back(std::move(after));
+                }
+            }
+            pieces = std::move(next);
+        }
+        for (auto& p : pieces) {
+            out.push_back(std::move(p));
+        }
     }
-    return duties;
+    return out;
 }
 
 // Joins consecutive pieces of the same shift and person that were cut only by a turn boundary

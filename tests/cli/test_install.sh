@@ -98,7 +98,18 @@ fi
 # The Debian package, when the Debian tools are there.
 if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v dpkg-shlibdeps >/dev/null \
     && [ -f "$BUILD/CPackConfig.cmake" ]; then
-    if (cd "$WORK" && cpack -G DEB --config "$BUILD/CPackConfig.cmake" -B "$WORK/pkg" >"$WORK/cpack.log" 2>&1); then
+    # Packaged from a stripped `cmake --install` of the build, not through the build tree:
+    # cpack would first build the tree's preinstall target, relinking $BUILD/opsctl (its
+    # version names the commit) while other tests run it. Everything else is the build's
+    # CPack configuration.
+    DESTDIR="$WORK/pkgroot" cmake --install "$BUILD" --prefix /usr --strip >"$WORK/install-strip.log" 2>&1 ||
+        fail "cmake --install --strip failed: $(tail -5 "$WORK/install-strip.log")"
+    cat >"$WORK/CPackConfig.cmake" <<EOF
+include("$BUILD/CPackConfig.cmake")
+set(CPACK_INSTALL_CMAKE_PROJECTS "")
+set(CPACK_INSTALLED_DIRECTORIES "$WORK/pkgroot/usr;usr")
+EOF
+    if (cd "$WORK" && cpack -G DEB --config "$WORK/CPackConfig.cmake" -B "$WORK/pkg" >"$WORK/cpack.log" 2>&1); then
         pass
     else
         fail "cpack -G DEB failed: $(tail -5 "$WORK/cpack.log")"
@@ -163,6 +174,10 @@ if command -v cpack >/dev/null && command -v dpkg-deb >/dev/null && command -v d
         done
         if [ "$static" = ON ]; then
             required=(libc6 libcurl4 libarchive13)
+            # Packed relative relocations need glibc 2.36's loader.
+            if readelf -V "$BUILD/opsctl" 2>/dev/null | grep -q GLIBC_ABI_DT_RELR; then
+                if [[ $depends == *"libc6 (>= 2.36)"* ]]; then pass; else fail "Depends lacks libc6 (>= 2.36) for DT_RELR: $depends"; fi
+            fi
             for lib in libstdc++6 libgcc-s1 libsqlite3 libyaml-cpp libfmt; do
                 if [[ $depends != *"$lib"* ]]; then pass; else fail "Depends names $lib, which is linked in: $depends"; fi
             done
