@@ -177,35 +177,14 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
         });
     }
 
-    // The foreign keys of the asset tables (a parent, the asset of a custom field) are
-    // checked by this import itself: a parent must be in the file or the database, and
-    // fields are written with their asset. SQLite's own check is one more index lookup per
-    // custom field, so it is off for the import's transaction (it can only be switched
-    // outside one) and on again afterwards, whatever happens.
-    struct ForeignKeysOff {
-        store::Database& db;
-        bool active;
-        ForeignKeysOff(store::Database& d, bool on) : db(d), active(on) {
-            if (active) {
-                db.sql().exec("PRAGMA foreign_keys = OFF");
-            }
-        }
-        ~ForeignKeysOff() {
-            if (active) {
-                try {
-                    db.sql().exec("PRAGMA foreign_keys = ON");
-                } catch (...) {
-                    // Only inside a transaction is it refused, and the transaction is over here.
-                }
-            }
-        }
-    } foreign_keys_off(ctx.db, !opt.dry_run);
     // One transaction from the first read to the last write: the checks stay true.
     store::WriteTransaction tx(ctx.db);
     // A bigger page cache for this connection: a large import writes all over the indexes.
     ctx.db.sql().exec("PRAGMA cache_size = -65536");
     store::AssetWriter writer(ctx.db);
     if (!opt.dry_run) {
+        // A parent may come after its children in the file: check references at commit.
+        ctx.db.sql().exec("PRAGMA defer_foreign_keys = ON");
         // The status CHECK of the assets table builds a temporary table on every INSERT (an IN
         // list in SQLite 3.40), the largest single cost per row; check_asset() has already
         // refused any status outside the same list, so the import skips it.
