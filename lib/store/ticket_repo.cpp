@@ -522,14 +522,11 @@ struct TicketBulkWriter::Statements {
     SQLite::Statement ticket;
     SQLite::Statement fts;
     SQLite::Statement comment;
-    SQLite::Statement event;
     explicit Statements(SQLite::Database& db)
         : ticket(db, insert_sql()),
           fts(db, "INSERT INTO tickets_fts (rowid, title, body, comments) VALUES (?, ?, ?, ?)"),
           comment(db, "INSERT INTO ticket_comments (ticket_id, at, author, body, internal, spent_secs) "
-                      "VALUES (?, ?, ?, ?, ?, ?)"),
-          event(db, "INSERT INTO events (at, actor, entity, entity_id, action, fields, prev_hash, hash) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)") {}
+                      "VALUES (?, ?, ?, ?, ?, ?)") {}
 };
 
 TicketBulkWriter::TicketBulkWriter(Database& db, bool search_index)
@@ -572,39 +569,22 @@ void TicketBulkWriter::add_comment(const CommentRow& row) {
     st.exec();
 }
 
+// The chain is the one of events.cpp: its statements are cached on the connection, and the
+// newest hash on the Database.
 void TicketBulkWriter::add_event(const Event& event) {
-    add_event(event, event.fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    record_event(m_db, event);
 }
 
 const std::string& TicketBulkWriter::last_event_hash() {
-    // Same chain as record_event(): the previous hash is cached on the Database.
-    if (!m_db.last_event_hash_known()) {
-        SQLite::Statement last(m_db.sql(), "SELECT hash FROM events ORDER BY id DESC LIMIT 1");
-        m_db.last_event_hash_cache() = last.executeStep() ? last.getColumn(0).getString() : std::string{};
-        m_db.last_event_hash_known() = true;
-    }
-    return m_db.last_event_hash_cache();
+    return store::last_event_hash(m_db);
 }
 
 void TicketBulkWriter::add_event(const Event& event, const std::string& fields_text) {
-    add_hashed_event(event, fields_text, event_hash(event, last_event_hash(), fields_text));
+    record_event(m_db, event, fields_text);
 }
 
 void TicketBulkWriter::add_hashed_event(const Event& event, const std::string& fields_text, std::string hash) {
-    const std::string& prev = last_event_hash();
-    auto& st = m_st->event;
-    st.reset();
-    st.bind(1, static_cast<std::int64_t>(event.at));
-    // Not copied: every bound string outlives exec().
-    st.bindNoCopy(2, event.actor);
-    st.bindNoCopy(3, event.entity);
-    st.bindNoCopy(4, event.entity_id);
-    st.bindNoCopy(5, event.action);
-    st.bindNoCopy(6, fields_text);
-    st.bindNoCopy(7, prev);
-    st.bindNoCopy(8, hash);
-    st.exec();
-    m_db.last_event_hash_cache() = std::move(hash);
+    record_hashed_event(m_db, event, fields_text, std::move(hash));
 }
 
 namespace {
