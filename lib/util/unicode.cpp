@@ -336,12 +336,11 @@ std::string sanitize_for_terminal(std::string_view text) {
         } else if (c.value < 0x20 || c.value == 0x7F) {
             out += "\\x";
             append_hex_byte(out, c.value);
-        } else if ((c.value >= 0x80 && c.value < 0xA0) || is_layout_control(c.value)) {
+        } else {
+            // What the run above stops at and is left: C1 controls and the layout controls.
             out += "\\u{";
             append_hex(out, c.value);
             out += '}';
-        } else {
-            out.append(text.substr(i, c.length));
         }
         i += c.length;
     }
