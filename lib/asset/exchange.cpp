@@ -180,7 +180,7 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
     // One transaction from the first read to the last write: the checks stay true.
     store::WriteTransaction tx(ctx.db);
     // A bigger page cache for this connection: a large import writes all over the indexes.
-    ctx.db.sql().exec("PRAGMA cache_size = -65536");
+    ctx.db.set_page_cache_mib(64);
     store::AssetWriter writer(ctx.db);
     if (!opt.dry_run) {
         // A parent may come after its children in the file: check references at commit.

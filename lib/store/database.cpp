@@ -148,6 +148,8 @@ SQLite::Statement& Database::cached(const std::string& sql) {
     return *it->second;
 }
 
+void Database::set_page_cache_mib(int mib) { m_db.exec(fmt::format("PRAGMA cache_size = -{}", mib * 1024)); }
+
 int Database::schema_version() { return m_db.execAndGet("PRAGMA user_version").getInt(); }
 
 void Database::migrate() {

@@ -32,6 +32,9 @@ public:
     /// The hash of the newest event, cached for the life of a write transaction.
     std::string& last_event_hash_cache() { return m_last_hash; }
     bool& last_event_hash_known() { return m_last_hash_known; }
+    /// Lets this connection keep up to `mib` MiB of pages (SQLite's default is 2 MiB), for a
+    /// command that reads or writes much of the file: a bulk import, the monthly review.
+    void set_page_cache_mib(int mib);
     /// A statement prepared once per connection for `sql`, reset with its bindings cleared
     /// (for statements run once per change, such as the events INSERT).
     SQLite::Statement& cached(const std::string& sql);

@@ -213,7 +213,7 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
         tx.emplace(ctx.db);
         // A bigger page cache for this connection: the indexes and the search index of a large
         // import are written all over, and SQLite's default 2 MiB makes it spill and re-read.
-        ctx.db.sql().exec("PRAGMA cache_size = -65536");
+        ctx.db.set_page_cache_mib(64);
         writer.emplace(ctx.db);
         // One search-index segment for the whole import instead of one per MiB of text and
         // their merging: 30% less CPU in FTS5. Restored before commit; a rollback restores it.
