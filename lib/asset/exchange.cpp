@@ -433,14 +433,7 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
             pipe.push(std::move(batch));
         }
     };
-    std::thread checker([&] {
-        try {
-            check_all();
-        } catch (...) {
-            failure = std::current_exception();
-        }
-        pipe.close();
-    });
+    std::thread checker = pipe.start_producer([&] { check_all(); }, failure);
 
     // This thread writes the rows in file order until the file is done or a row is bad (the
     // checking thread then sends no more, and nothing is committed).

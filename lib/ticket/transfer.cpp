@@ -441,14 +441,7 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
         }
         flush();
     };
-    std::thread checker([&] {
-        try {
-            check_all();
-        } catch (...) {
-            failure = std::current_exception();
-        }
-        pipe.close();
-    });
+    std::thread checker = pipe.start_producer([&] { check_all(); }, failure);
 
     // This thread: the database checks, then the writes, batch by batch in file order.
     std::vector<Problem> db_problems;

@@ -6,7 +6,9 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <exception>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace opsctl::util {
@@ -47,6 +49,19 @@ class BatchPipe {
         m_queue.pop_front();
         m_space.notify_one();
         return true;
+    }
+    /// Runs `produce` (which pushes batches) on a new thread that closes the pipe when it
+    /// returns; an exception it throws is kept in `failure`, to be rethrown after join().
+    template <typename F>
+    std::thread start_producer(F produce, std::exception_ptr& failure) {
+        return std::thread([this, produce = std::move(produce), &failure]() mutable {
+            try {
+                produce();
+            } catch (...) {
+                failure = std::current_exception();
+            }
+            close();
+        });
     }
     /// Consumer: gives up (on an error); the producer's pushes return false from now on.
     void stop() {
