@@ -202,8 +202,7 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
     read_options.create = false;
     read_options.migrate = false;
     auto lookup_db = store::Database::open(ctx.db.path(), read_options);
-    lookup_db->sql().exec("BEGIN");
-    lookup_db->sql().execAndGet("SELECT count(*) FROM asset_tag_seq"); // the snapshot starts here
+    lookup_db->begin_read_snapshot();
     std::optional<store::AssetLookup> lookup(std::in_place, *lookup_db);
     const std::string first_prev_hash = opt.dry_run ? std::string{} : store::last_event_hash(ctx.db);
 

@@ -150,6 +150,13 @@ SQLite::Statement& Database::cached(const std::string& sql) {
 
 void Database::set_page_cache_mib(int mib) { m_db.exec(fmt::format("PRAGMA cache_size = -{}", mib * 1024)); }
 
+void Database::begin_read_snapshot() {
+    m_db.exec("BEGIN");
+    // A deferred transaction reads nothing until its first statement; reading a table is what
+    // fixes its snapshot.
+    m_db.execAndGet("SELECT count(*) FROM sqlite_master");
+}
+
 int Database::schema_version() { return m_db.execAndGet("PRAGMA user_version").getInt(); }
 
 void Database::migrate() {

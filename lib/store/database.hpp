@@ -35,6 +35,9 @@ public:
     /// Lets this connection keep up to `mib` MiB of pages (SQLite's default is 2 MiB), for a
     /// command that reads or writes much of the file: a bulk import, the monthly review.
     void set_page_cache_mib(int mib);
+    /// Begins a read transaction and takes its snapshot now, not at its first query: the
+    /// connection then sees the database as it is at this call (WAL) until it is closed.
+    void begin_read_snapshot();
     /// A statement prepared once per connection for `sql`, reset with its bindings cleared
     /// (for statements run once per change, such as the events INSERT).
     SQLite::Statement& cached(const std::string& sql);
