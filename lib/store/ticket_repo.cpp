@@ -383,29 +383,15 @@ void each_ticket(Database& db, const std::function<void(const TicketRow&)>& fn) 
 std::vector<TicketRow> asset_ticket_summaries(Database& db, const std::string& tag,
                                               std::int64_t limit) {
     // `asset show` lists a few tickets: reading and preparing every column (the body among
-    // them) cost more than the rest of its queries together.
-    SQLite::Statement q(
-        db.sql(), "SELECT id, type, priority, status, title, assignee, asset, created_at, "
-                  "response_due_at, resolution_due_at, response_breached, resolution_breached "
-                  "FROM tickets WHERE asset = ? ORDER BY created_at DESC, id DESC LIMIT ?");
+    // them) cost more than the rest of its queries together. The columns of a listing do.
+    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM tickets t WHERE t.asset = ? "
+                                              "ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
+                                              k_listing_columns));
     q.bind(1, tag);
     q.bind(2, static_cast<std::int64_t>(limit > 0 ? limit : -1));
     std::vector<TicketRow> out;
     while (q.executeStep()) {
-        TicketRow r;
-        r.id = q.getColumn(0).getInt64();
-        r.type = q.getColumn(1).getString();
-        r.priority = q.getColumn(2).getString();
-        r.status = q.getColumn(3).getString();
-        r.title = q.getColumn(4).getString();
-        r.assignee = opt_text(q, 5);
-        r.asset = opt_text(q, 6);
-        r.created_at = q.getColumn(7).getInt64();
-        r.response_due_at = opt_int(q, 8);
-        r.resolution_due_at = opt_int(q, 9);
-        r.response_breached = q.getColumn(10).getInt() != 0;
-        r.resolution_breached = q.getColumn(11).getInt() != 0;
-        out.push_back(std::move(r));
+        out.push_back(read_listing_row(q));
     }
     return out;
 }

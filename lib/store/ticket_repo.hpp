@@ -85,8 +85,7 @@ std::optional<TicketRow> find_ticket(Database& db, std::int64_t id);
 /// flags are filled in.
 std::vector<TicketRow> query_tickets(Database& db, const TicketQuery& q);
 /// The newest tickets naming an asset (created_at, id descending), at most `limit` (0: all),
-/// with only the columns a summary shows filled in: id, type, priority, status, title,
-/// assignee, asset, created_at, the due times and the breach flags.
+/// with only the columns of a listing filled in (see TicketQuery::listing).
 std::vector<TicketRow> asset_ticket_summaries(Database& db, const std::string& tag,
                                               std::int64_t limit);
 /// Calls fn for every ticket in id order (export).
