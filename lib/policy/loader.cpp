@@ -3,6 +3,7 @@
 #include "lib/core/error.hpp"
 #include "lib/policy/parsers.hpp"
 #include "lib/policy/tree_cache.hpp"
+#include "lib/util/file.hpp"
 #include "lib/util/text.hpp"
 
 #include <algorithm>
@@ -79,32 +80,9 @@ std::optional<std::string> read_file(const fs::path& path, bool& too_large) {
         too_large = true;
         return std::string();
     }
-    std::string text(static_cast<std::size_t>(st.st_size), '\0');
-    std::size_t got = 0;
-    for (;;) {
-        if (got == text.size()) {
-            // The file may have grown since fstat: read on until the end, within the limit.
-            if (text.size() >= k_max_file_size + 1) {
-                break;
-            }
-            text.resize(std::min<std::size_t>(text.size() + 4096, k_max_file_size + 1));
-        }
-        const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            ::close(fd);
-            return std::nullopt;
-        }
-        if (n == 0) {
-            break;
-        }
-        got += static_cast<std::size_t>(n);
-    }
+    auto text = util::read_bounded(fd, static_cast<std::size_t>(st.st_size), k_max_file_size);
     ::close(fd);
-    text.resize(got);
-    if (got > k_max_file_size) {
+    if (text && text->size() > k_max_file_size) {
         too_large = true;
         return std::string();
     }

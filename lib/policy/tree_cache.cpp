@@ -1,5 +1,7 @@
 #include "lib/policy/tree_cache.hpp"
 
+#include "lib/util/file.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -90,16 +92,10 @@ std::optional<Document> cached_document(const fs::path& dir, const std::string& 
     // Only an entry this user wrote is trusted.
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
         static_cast<std::size_t>(st.st_size) <= k_max_entry) {
-        bytes.resize(static_cast<std::size_t>(st.st_size));
-        std::size_t got = 0;
-        while (got < bytes.size()) {
-            const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
-            if (n <= 0) {
-                break;
-            }
-            got += static_cast<std::size_t>(n);
+        bytes = util::read_bounded(fd, static_cast<std::size_t>(st.st_size), k_max_entry).value_or("");
+        if (bytes.size() > k_max_entry) {
+            bytes.clear();
         }
-        bytes.resize(got);
     }
     ::close(fd);
     const std::string key = content.bytes();
