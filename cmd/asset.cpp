@@ -1,5 +1,6 @@
 // opsctl asset add|list|show|update|retire|dispose|transfer|maint add|maint list|due|export|import|count
 #include "cmd/common.hpp"
+#include "cmd/progress.hpp"
 
 #include "lib/asset/exchange.hpp"
 #include "lib/asset/inventory.hpp"
@@ -9,9 +10,11 @@
 #include "lib/core/error.hpp"
 #include "lib/core/time.hpp"
 #include "lib/ticket/service.hpp"
+#include "lib/util/spool.hpp"
 #include "lib/util/text.hpp"
 
 #include <fmt/format.h>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -402,13 +405,13 @@ void run_asset_export(const AssetExportOptions& opt, Globals& g) {
 void run_asset_import(const AssetImportOptions& opt, Globals& g) {
     auto ctx = g.context(k_sections);
     // The import reads its input twice (tags first): a file is read from disk each time,
-    // standard input is kept in memory.
+    // standard input is first copied to a temporary file, so that memory stays bounded.
     std::ifstream file;
-    std::istringstream piped;
+    std::optional<util::SpooledInput> piped;
     std::istream* in = &file;
     if (opt.file == "-") {
-        piped.str(std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()));
-        in = &piped;
+        piped.emplace(std::cin);
+        in = &piped->stream();
     } else {
         file.open(opt.file, std::ios::binary);
         if (!file) {
@@ -420,7 +423,10 @@ void run_asset_import(const AssetImportOptions& opt, Globals& g) {
     io.update = opt.update;
     io.key = opt.key;
     io.source = opt.file == "-" ? "stdin" : opt.file;
+    ProgressLine line(fmt::format("importing '{}'", io.source), std::chrono::seconds(1));
+    io.progress = row_progress(line, opt.file);
     const auto result = asset::import_assets(ctx, *in, io);
+    line.clear();
     if (opt.dry_run) {
         output::Table t;
         t.add_column("line", "Line")

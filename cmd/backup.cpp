@@ -1,5 +1,6 @@
 // opsctl backup run|list|show|verify|prune|status|restore
 #include "cmd/common.hpp"
+#include "cmd/progress.hpp"
 
 #include "lib/backup/service.hpp"
 #include "lib/core/duration.hpp"
@@ -50,37 +51,23 @@ struct BackupRestoreOptions {
 
 std::string mib(std::int64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20)); }
 
-// Progress goes to stderr, and only when stderr is a terminal: logs and pipes stay clean.
-class ProgressLine {
-public:
-    explicit ProgressLine(std::string what) : m_what(std::move(what)), m_on(::isatty(STDERR_FILENO) != 0) {}
-    ~ProgressLine() {
-        if (m_shown) {
-            std::cerr << "\r\033[K" << std::flush;
-        }
+// A backup's progress: the share done and its MiB, or the MiB alone when the total is unknown.
+backup::ProgressFn progress_of(ProgressLine& line) {
+    if (!line.on()) {
+        return {};
     }
-    backup::ProgressFn fn() {
-        if (!m_on) {
-            return {};
+    return [&line](const backup::Progress& p) {
+        if (!line.due()) {
+            return;
         }
-        return [this](const backup::Progress& p) {
-            m_shown = true;
-            if (p.bytes_total > 0) {
-                const double pct = 100.0 * static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total);
-                std::cerr << fmt::format("\r\033[K{}: {:3.0f}%  {} of {}", m_what, std::min(pct, 100.0),
-                                         mib(p.bytes_done), mib(p.bytes_total))
-                          << std::flush;
-            } else {
-                std::cerr << fmt::format("\r\033[K{}: {}", m_what, mib(p.bytes_done)) << std::flush;
-            }
-        };
-    }
-
-private:
-    std::string m_what;
-    bool m_on;
-    bool m_shown = false;
-};
+        if (p.bytes_total > 0) {
+            const double pct = 100.0 * static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total);
+            line.show(fmt::format("{:3.0f}%  {} of {}", std::min(pct, 100.0), mib(p.bytes_done), mib(p.bytes_total)));
+        } else {
+            line.show(mib(p.bytes_done));
+        }
+    };
+}
 
 output::Cell opt_int(const std::optional<std::int64_t>& v) {
     return v ? output::Cell::integer(*v) : output::Cell::null();
@@ -122,7 +109,7 @@ void run_backup_run(const BackupRunOptions& opt, Globals& g) {
     req.all = opt.all || opt.jobs.empty();
     req.due = opt.due || (!opt.all && opt.jobs.empty());
     ProgressLine line("backing up");
-    req.progress = line.fn();
+    req.progress = progress_of(line);
     const auto outcomes = backup::run_jobs(ctx, req);
     output::Table t;
     t.add_column("run", "Run").add_column("job", "Job").add_column("status", "Status");
@@ -213,7 +200,7 @@ void run_backup_show(const BackupShowOptions& opt, Globals& g) {
 void run_backup_verify(const BackupVerifyOptions& opt, Globals& g) {
     auto ctx = g.context(k_sections);
     ProgressLine line("verifying");
-    const auto outcomes = backup::verify(ctx, opt.targets, opt.deep, line.fn());
+    const auto outcomes = backup::verify(ctx, opt.targets, opt.deep, progress_of(line));
     output::Table t;
     t.add_column("run", "Run").add_column("job", "Job").add_column("deep", "Deep").add_column("result", "Result");
     t.add_column("detail", "Detail").add_column("path", "Path");
@@ -298,7 +285,7 @@ void run_backup_restore(const BackupRestoreOptions& opt, Globals& g) {
     req.only = opt.only;
     req.force = opt.force;
     ProgressLine line("restoring");
-    req.progress = line.fn();
+    req.progress = progress_of(line);
     const auto o = backup::restore(ctx, req);
     output::Record rec;
     rec.add("run", "Run", output::Cell::integer(o.run_id));

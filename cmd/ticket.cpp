@@ -1,5 +1,6 @@
 // opsctl ticket new|list|show|update|assign|comment|move|resolve|close|reopen|link|sla|clock|export|import
 #include "cmd/common.hpp"
+#include "cmd/progress.hpp"
 
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
@@ -10,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -471,15 +473,18 @@ void run_export(const ExportOptions& o, Globals& g) {
 void run_import(const ImportOptions& o, Globals& g) {
     auto ctx = g.context(k_sections);
     ticket::ImportResult r;
+    ProgressLine line(fmt::format("importing '{}'", o.file == "-" ? "stdin" : o.file), std::chrono::seconds(1));
+    const auto progress = row_progress(line, o.file);
     if (o.file == "-") {
-        r = ticket::import_tickets(ctx, std::cin, o.dry_run);
+        r = ticket::import_tickets(ctx, std::cin, o.dry_run, progress);
     } else {
         std::ifstream in(o.file, std::ios::binary);
         if (!in) {
             throw NotFound(fmt::format("cannot read '{}'", o.file));
         }
-        r = ticket::import_tickets(ctx, in, o.dry_run);
+        r = ticket::import_tickets(ctx, in, o.dry_run, progress);
     }
+    line.clear();
     done(g, o.dry_run ? fmt::format("checked {} rows: all good (nothing written, --dry-run)", r.rows)
                       : fmt::format("imported {} tickets", r.rows));
 }

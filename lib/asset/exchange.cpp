@@ -6,18 +6,18 @@
 #include "lib/store/events.hpp"
 #include "lib/util/csv.hpp"
 #include "lib/util/json_text.hpp"
+#include "lib/util/key_set.hpp"
 #include "lib/util/pipe.hpp"
 #include "lib/util/text.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <fmt/format.h>
 #include <functional>
 #include <map>
 #include <exception>
 #include <set>
 #include <thread>
-#include <unordered_map>
-#include <unordered_set>
 
 namespace opsctl::asset {
 
@@ -82,15 +82,19 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
     if (opt.key != "tag" && opt.key != "serial") {
         throw UsageError(fmt::format("--key must be tag or serial, not '{}'", opt.key));
     }
+    // Past the reported ones only the counts matter: a wrong file should not fill memory.
+    // Problems come in line order (the header's, then the rows' from one thread).
     std::vector<std::string> problems;
-    std::set<std::size_t> problem_lines;
+    std::size_t problem_count = 0;
+    std::size_t bad_lines = 0;
+    std::size_t last_bad_line = 0;
     auto problem = [&](std::size_t line, std::string message) {
-        problem_lines.insert(line);
-        // Past the reported ones only the count matters: a wrong file should not fill memory.
-        if (problems.size() <= k_max_reported) {
+        if (problem_count++ == 0 || line != last_bad_line) {
+            ++bad_lines;
+            last_bad_line = line;
+        }
+        if (problems.size() < k_max_reported) {
             problems.push_back(fmt::format("{}:{}: {}", opt.source, line, message));
-        } else {
-            problems.emplace_back();
         }
     };
 
@@ -161,9 +165,11 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
     }
     const std::ptrdiff_t serial_col = column("serial");
 
-    // Every tag the file names, so that parents may come later in the file and generated
-    // tags stay clear of them: a first pass over the file that keeps only the tags.
-    std::unordered_set<std::string> file_tags;
+    // Every tag the file names, with the line that names it first, so that parents may come
+    // later in the file, generated tags stay clear of them and a tag named twice is found: a
+    // first pass over the file that keeps only the tags, in a compact set (a million-row
+    // import stays within its memory bound).
+    util::KeyLines file_tags;
     if (has_tag) {
         rewind();
         bool header_row = true;
@@ -171,7 +177,7 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
             if (header_row) {
                 header_row = false;
             } else if (tag_col < static_cast<std::ptrdiff_t>(rec.fields.size())) {
-                file_tags.insert(std::string(util::trim(rec.fields[tag_col])));
+                file_tags.add(util::trim(rec.fields[tag_col]), rec.line);
             }
             return true;
         });
@@ -218,10 +224,10 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
     ImportResult result;
     std::map<std::string, std::int64_t> highest; // per prefix, the highest number written
     std::exception_ptr failure;
+    std::atomic<std::int64_t> written{0}; // for the progress line
 
     auto check_all = [&] {
-        std::unordered_map<std::string, std::size_t> key_lines; // key value -> first line
-        std::unordered_map<std::string, std::size_t> tag_lines;
+        util::KeyLines serial_lines; // with --key serial: each serial's first line
         std::map<std::string, std::int64_t> next_number; // per prefix, for rows without a tag
         std::vector<std::string> cells;
         store::Event e;
@@ -283,10 +289,14 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
 
         rewind();
         bool header_row = true;
+        std::int64_t rows_seen = 0;
         read_all([&] {
             if (header_row) {
                 header_row = false;
                 return true;
+            }
+            if (++rows_seen % 256 == 0 && opt.progress) {
+                opt.progress({rows_seen, written.load(), util::bytes_read(in)});
             }
             const std::size_t line = rec.line;
             if (rec.fields.size() != header.size()) {
@@ -308,9 +318,11 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
             row.line = line;
             std::optional<Asset> existing;
             if (!key_value.empty()) {
-                auto [it, fresh] = key_lines.emplace(key_value, line);
-                if (!fresh) {
-                    problem(line, fmt::format("{} '{}' is also on line {}", opt.key, key_value, it->second));
+                // A tag's first line is known from the first pass; a serial's is kept here.
+                const std::uint64_t first =
+                    opt.key == "tag" ? file_tags.line_of(key_value) : serial_lines.add(key_value, line);
+                if (first != 0 && first != line) {
+                    problem(line, fmt::format("{} '{}' is also on line {}", opt.key, key_value, first));
                     return open;
                 }
                 if (opt.key == "tag") {
@@ -384,21 +396,23 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
                     std::string tag;
                     do {
                         tag = fmt::format("{}-{:0{}}", cls->prefix, ++it->second, cls->digits);
-                    } while (file_tags.count(tag) || lookup->exists(tag));
+                    } while (file_tags.contains(tag) || lookup->exists(tag));
                     a.tag = tag;
                 }
             }
             auto more = check_asset(ctx, a, false);
             row_problems.insert(row_problems.end(), more.begin(), more.end());
             if (!a.tag.empty() && !existing) {
-                auto [it, fresh] = tag_lines.emplace(a.tag, line);
-                if (!fresh) {
-                    row_problems.push_back(fmt::format("tag '{}' is also on line {}", a.tag, it->second));
+                // A generated tag is in no line of the file; a written one was found by the
+                // first pass, on this line or an earlier one.
+                const std::uint64_t first = file_tags.line_of(a.tag);
+                if (first != 0 && first != line) {
+                    row_problems.push_back(fmt::format("tag '{}' is also on line {}", a.tag, first));
                 } else if (opt.key == "serial" && lookup->exists(a.tag)) {
                     row_problems.push_back(fmt::format("asset '{}' already exists with another serial", a.tag));
                 }
             }
-            if (!a.parent.empty() && a.parent != a.tag && !file_tags.count(a.parent) && !lookup->exists(a.parent)) {
+            if (!a.parent.empty() && a.parent != a.tag && !file_tags.contains(a.parent) && !lookup->exists(a.parent)) {
                 row_problems.push_back(fmt::format("no parent asset '{}'", a.parent));
             } else if (!a.parent.empty() && a.parent == a.tag) {
                 row_problems.push_back(fmt::format("asset '{}' cannot be its own parent", a.tag));
@@ -454,6 +468,7 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
                 }
                 e.entity_id = w.after.tag;
                 store::record_hashed_event(ctx.db, e, w.fields, std::move(w.hash));
+                ++written;
             }
         }
     } catch (...) {
@@ -471,11 +486,9 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
     }
 
     if (!problems.empty()) {
-        const std::size_t bad_lines = problem_lines.size();
-        std::vector<std::string> details(problems.begin(),
-                                         problems.begin() + std::min(problems.size(), k_max_reported));
-        if (problems.size() > k_max_reported) {
-            details.push_back(fmt::format("... and {} more problems", problems.size() - k_max_reported));
+        std::vector<std::string> details = std::move(problems);
+        if (problem_count > details.size()) {
+            details.push_back(fmt::format("... and {} more problems", problem_count - details.size()));
         }
         DataError err(fmt::format("{} line{} of '{}' {} bad; nothing was imported", bad_lines,
                                   bad_lines == 1 ? "" : "s", opt.source, bad_lines == 1 ? "is" : "are"),

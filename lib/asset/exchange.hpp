@@ -4,6 +4,7 @@
 
 #include "lib/context/context.hpp"
 #include "lib/output/render.hpp"
+#include "lib/util/progress.hpp"
 
 #include <cstddef>
 #include <istream>
@@ -24,6 +25,7 @@ struct ImportOptions {
     bool update = false;   // change existing assets instead of refusing them
     std::string key = "tag"; // match existing assets on "tag" or "serial"
     std::string source = "-"; // the file name used in messages
+    util::RowProgressFn progress; // called every few hundred rows, when set
 };
 
 /// One planned change: an asset added or one field of an existing asset changed.

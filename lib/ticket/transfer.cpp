@@ -6,6 +6,7 @@
 #include "lib/ticket/service.hpp"
 #include "lib/util/csv.hpp"
 #include "lib/util/json_text.hpp"
+#include "lib/util/key_set.hpp"
 #include "lib/util/pipe.hpp"
 #include "lib/util/text.hpp"
 
@@ -20,7 +21,6 @@
 #include <optional>
 #include <set>
 #include <thread>
-#include <unordered_set>
 
 namespace opsctl::ticket {
 
@@ -149,9 +149,25 @@ struct Problem {
 // Rows per hand-over between the threads.
 constexpr std::size_t k_batch = 256;
 
+// More problems than this are counted, not kept: a wrong file of a million rows must neither
+// fill memory nor flood the terminal.
+constexpr std::size_t k_max_reported = 50;
+
+// The problems one thread found, in line order: the first k_max_reported of them, and how many.
+struct Problems {
+    std::vector<Problem> kept;
+    std::size_t count = 0;
+    void add(Problem p) {
+        ++count;
+        if (kept.size() < k_max_reported) {
+            kept.push_back(std::move(p));
+        }
+    }
+};
+
 } // namespace
 
-ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
+ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const util::RowProgressFn& progress) {
     // Two threads: this one reads the header, then owns the database connection and writes;
     // a second one reads the file one record at a time, checks each row, computes its SLA
     // clocks, event text and hash, and hands the rows over in small batches, so that parsing
@@ -227,18 +243,20 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
 
     // The checking thread: policy and file checks, SLA, event text and hash. It reads the
     // policy, the zone and the calendar, never the database.
-    std::vector<Problem> problems;       // the checking thread's, read after join
+    Problems problems;                   // the checking thread's, read after join
     std::atomic<bool> any_bad{false};    // set by either thread: stop writing
     std::atomic<std::int64_t> checked{0};
+    std::atomic<std::int64_t> written{0};
     std::exception_ptr failure;
     util::BatchPipe<CheckedRow> pipe;
     auto check_all = [&] {
         const auto& tp = ctx.policy.tickets;
         const auto& zone = ctx.zone();
         const std::string k_empty;
-        std::unordered_set<std::int64_t> ids_in_file;  // ids the file gives
-        std::unordered_set<std::int64_t> auto_ids;     // ids given to rows without one
-        std::unordered_set<std::string> open_sources;
+        // Compact sets: a million-row import stays within its memory bound.
+        util::IntSet ids_in_file;  // ids the file gives
+        util::IntSet auto_ids;     // ids given to rows without one
+        util::KeyLines open_sources;
         std::int64_t max_id = max_id_before;
         std::optional<core::BusinessCalendar> cal;
         if (!dry_run) {
@@ -258,6 +276,7 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
         std::vector<std::string> bad;
         std::vector<CheckedRow> batch;
         batch.reserve(k_batch);
+        std::int64_t rows_seen = 0; // for the progress line
         auto flush = [&] {
             if (batch.empty()) {
                 return true;
@@ -265,12 +284,16 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
             const bool open = pipe.push(std::move(batch));
             batch.clear();
             batch.reserve(k_batch);
+            if (progress) {
+                progress({rows_seen, written.load(), util::bytes_read(in)});
+            }
             return open;
         };
         while (next()) {
             bad.clear();
+            ++rows_seen;
             if (rec.fields.size() != header.size()) {
-                problems.push_back({rec.line, 0,
+                problems.add({rec.line, 0,
                                     fmt::format("line {}: {} fields where the header has {}", rec.line,
                                                 rec.fields.size(), header.size())});
                 any_bad = true;
@@ -302,9 +325,9 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
                 auto v = parse_int(id);
                 if (!v || *v <= 0) {
                     bad.push_back(fmt::format("id '{}' is not a positive number", id));
-                } else if (!ids_in_file.insert(*v).second) {
+                } else if (!ids_in_file.insert(*v)) {
                     bad.push_back(fmt::format("id {} appears twice in the file", *v));
-                } else if (auto_ids.count(*v)) {
+                } else if (auto_ids.contains(*v)) {
                     // An earlier row without an id is given this one.
                     bad.push_back(fmt::format("ticket {} already exists", *v));
                 } else {
@@ -379,12 +402,12 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
                     row.spent_secs = *v;
                 }
             }
-            if (row.source && row.is_open && !open_sources.insert(*row.source).second) {
+            if (row.source && row.is_open && open_sources.add(*row.source, rec.line) != 0) {
                 bad.push_back(fmt::format("source '{}' is open twice in the file", *row.source));
                 row.source.reset(); // reported; the writing thread need not look it up
             }
             for (std::size_t i = 0; i < bad.size(); ++i) {
-                problems.push_back({rec.line, static_cast<int>(i), fmt::format("line {}: {}", rec.line, bad[i])});
+                problems.add({rec.line, static_cast<int>(i), fmt::format("line {}: {}", rec.line, bad[i])});
             }
             out.good = bad.empty();
             if (!out.good) {
@@ -444,7 +467,7 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
     std::thread checker = pipe.start_producer([&] { check_all(); }, failure);
 
     // This thread: the database checks, then the writes, batch by batch in file order.
-    std::vector<Problem> db_problems;
+    Problems db_problems;
     store::Event e;
     e.at = ctx.now;
     e.actor = ctx.actor;
@@ -458,13 +481,13 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
                 // Ids above the highest one before the import cannot be there; ids given to
                 // earlier rows of the file were checked by the other thread.
                 if (r.explicit_id && row.id <= max_id_before && store::ticket_exists(ctx.db, row.id)) {
-                    db_problems.push_back({r.line, 100, fmt::format("line {}: ticket {} already exists", r.line, row.id)});
+                    db_problems.add({r.line, 100, fmt::format("line {}: ticket {} already exists", r.line, row.id)});
                     any_bad = true;
                     continue;
                 }
                 if (row.source && row.is_open) {
                     if (auto other = store::open_ticket_by_source(ctx.db, *row.source)) {
-                        db_problems.push_back({r.line, 101,
+                        db_problems.add({r.line, 101,
                                                fmt::format("line {}: ticket {} is already open for source '{}'",
                                                            r.line, *other, *row.source)});
                         any_bad = true;
@@ -477,6 +500,7 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
                 writer->add_ticket(row);
                 e.entity_id = std::to_string(row.id);
                 writer->add_hashed_event(e, r.fields, std::move(r.hash));
+                ++written;
             }
         }
     } catch (...) {
@@ -488,18 +512,26 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run) {
     if (failure) {
         std::rethrow_exception(failure);
     }
-    problems.insert(problems.end(), db_problems.begin(), db_problems.end());
-    if (!problems.empty()) {
-        std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
+    const std::size_t problem_count = problems.count + db_problems.count;
+    if (problem_count > 0) {
+        // Each thread kept its first problems in line order: the first ones of both together
+        // are among them.
+        auto& all = problems.kept;
+        all.insert(all.end(), db_problems.kept.begin(), db_problems.kept.end());
+        std::stable_sort(all.begin(), all.end(), [](const Problem& a, const Problem& b) {
             return a.line != b.line ? a.line < b.line : a.order < b.order;
         });
+        all.resize(std::min(all.size(), k_max_reported));
         std::vector<std::string> details;
-        details.reserve(problems.size());
-        for (auto& p : problems) {
+        details.reserve(all.size() + 1);
+        for (auto& p : all) {
             details.push_back(std::move(p.text));
         }
-        throw DataError(fmt::format("cannot import: {} problem{} found, nothing was written", details.size(),
-                                    details.size() == 1 ? "" : "s"),
+        if (problem_count > details.size()) {
+            details.push_back(fmt::format("... and {} more problems", problem_count - details.size()));
+        }
+        throw DataError(fmt::format("cannot import: {} problem{} found, nothing was written", problem_count,
+                                    problem_count == 1 ? "" : "s"),
                         "fix the rows listed above and import again")
             .with_details(details);
     }

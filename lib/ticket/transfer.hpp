@@ -2,6 +2,7 @@
 // Tickets out to CSV and back: `ticket export` and `ticket import`.
 
 #include "lib/context/context.hpp"
+#include "lib/util/progress.hpp"
 
 #include <cstdint>
 #include <istream>
@@ -28,7 +29,8 @@ struct ImportResult {
 /// Reads a CSV export one record at a time and checks every row; when any row is bad, throws
 /// DataError listing each bad row by line number and writes nothing. Otherwise (unless
 /// `dry_run`) inserts all rows in one transaction, each with an "imported" event that replays
-/// its timestamps for the SLA clocks.
-ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run);
+/// its timestamps for the SLA clocks. Memory stays bounded whatever the number of rows.
+/// `progress`, when set, is called every few hundred rows.
+ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const util::RowProgressFn& progress = {});
 
 } // namespace opsctl::ticket

@@ -22,6 +22,9 @@ for scenario in "opsctl --version" "ticket list --limit 50" "ticket list --assig
     "backup run (2 MiB)" "backup verify (2 MiB)"; do
     expect_out "| $scenario" "the table has a row for $scenario"
 done
-expect_out "sqlite3 .import" "imports are compared with the sqlite3 shell's .import"
+expect_out "| ticket import (500 rows)             | " "the ticket import has its row"
+expect_true "imports are held to the floor on our schema, the bare .import shown beside" \
+    python3 -c "import sys; rows=[l for l in sys.argv[1].splitlines() if ' import (' in l]; assert len(rows)==2, rows; assert all('sqlite3 on our schema' in r and '>= 1.0x rows/s' in r and 'bare .import' in r for r in rows), rows" "$OUT"
+expect_no_out "1,000,000 rows" "--smoke leaves out the million-row imports"
 expect_no_out "failed" "no scenario failed to run"
 finish
