@@ -4,6 +4,7 @@
 #include "lib/core/date.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/time.hpp"
+#include "lib/policy/lookup.hpp"
 #include "lib/roster/attendance.hpp"
 #include "lib/roster/coverage.hpp"
 #include "lib/roster/duty.hpp"
@@ -198,6 +199,7 @@ void run_roster_now(const RosterNowOptions& opt, Globals& g) {
         opt.at.empty() ? ctx.now : core::parse_time_or_throw(opt.at, ctx.zone(), "--at");
     std::vector<roster::Duty> duties;
     if (!opt.team.empty()) {
+        policy::require_name(ctx.policy, "teams", opt.team);
         for (const auto& d : roster::on_duty(ctx, at, opt.rotation)) {
             const auto* rot = ctx.policy.roster.rotation(d.rotation);
             if (rot && rot->team == opt.team) {

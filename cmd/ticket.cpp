@@ -139,10 +139,11 @@ void run_new(const NewOptions& o, Globals& g) {
 }
 
 void run_list(const ListOptions& o, Globals& g) {
-    // A listing reads stored columns only: the ticket types and priorities are needed just to
-    // check --type and --priority, and the calendar and SLA rules not at all (parsing their
+    // A listing reads stored columns only: the ticket section is needed just to check --type,
+    // --priority and --status, and the calendar and SLA rules not at all (parsing their
     // YAML was most of the start-up cost). People live in opsctl.yaml, which is read anyway.
-    auto ctx = g.context(o.type.empty() && o.priority.empty() ? ps::k_people : ps::k_people | ps::k_tickets);
+    auto ctx = g.context(o.type.empty() && o.priority.empty() && o.status.empty() ? ps::k_people
+                                                                                  : ps::k_people | ps::k_tickets);
     store::TicketQuery q;
     q.statuses = o.status;
     q.types = o.type;

@@ -2,6 +2,7 @@
 
 #include "lib/asset/inventory.hpp"
 #include "lib/core/error.hpp"
+#include "lib/policy/lookup.hpp"
 #include "lib/store/asset_repo.hpp"
 #include "lib/store/events.hpp"
 #include "lib/util/csv.hpp"
@@ -59,8 +60,8 @@ std::vector<std::string> exchange_columns(const Context& ctx) {
 }
 
 output::Table export_assets(Context& ctx, const std::string& cls) {
-    if (!cls.empty() && !ctx.policy.assets.find_class(cls)) {
-        throw UsageError(fmt::format("no asset class '{}'", cls), util::suggest(cls, ctx.policy.assets.class_ids()));
+    if (!cls.empty()) {
+        policy::require_name(ctx.policy, "asset-classes", cls);
     }
     output::Table t;
     const auto cols = exchange_columns(ctx);

@@ -42,7 +42,7 @@ struct Handover {
 nlohmann::json handover_snapshot(const Context& ctx);
 
 /// Records a handover from the acting user at ctx.now, with the snapshot of that moment.
-/// Throws NotFound for an unknown actor, person or rotation.
+/// Throws DataError for an unknown actor, person or rotation.
 Handover record_handover(const Context& ctx, const HandoverRequest& request);
 
 /// Handovers with from <= at < to, oldest first.

@@ -61,4 +61,46 @@ expect_rc 78 "a misspelt group is refused"
 expect_err "did you mean 'ticket.*'?" "with the group it resembles"
 rm -f "$POLICIES/notify.yaml"
 
+# Unknown filter values: exit 65 with a suggestion in every group, never an empty list.
+run -q ticket new --title "打印机卡纸" --priority P3 --assignee lina
+expect_rc 0 "a ticket to filter"
+# unknown_value DESCRIPTION HINT ARGS...: the command exits 65 and suggests HINT.
+unknown_value() {
+    local desc=$1 hint=$2
+    shift 2
+    run "$@"
+    expect_rc 65 "$desc exits 65"
+    expect_err "$hint" "$desc suggests a known value"
+    expect_eq "" "$OUT" "$desc prints no list"
+}
+unknown_value "ticket list --status nosuch" "known:" ticket list --status nosuch
+unknown_value "ticket list --status a misspelt state" "did you mean 'resolved'?" ticket list --status resolvd
+unknown_value "ticket list --assignee nobody" "no person 'nosuch'" ticket list --assignee nosuch
+unknown_value "ticket list --assignee a misspelt id" "did you mean 'lina'?" ticket list --assignee lnia
+unknown_value "ticket list --team nosuch" "no team 'nosuch'" ticket list --team nosuch
+unknown_value "ticket list --team a misspelt team" "did you mean 'desk'?" ticket list --team dsek
+unknown_value "ticket list --priority P9" "no priority 'P9'" ticket list --priority P9
+unknown_value "ticket list --type a misspelt type" "did you mean 'incident'?" ticket list --type incidnt
+unknown_value "asset list --class" "did you mean 'server'?" asset list --class servr
+unknown_value "asset list --owner" "did you mean 'lina'?" asset list --owner lnia
+unknown_value "asset list --location" "no location '机房C'" asset list --location 机房C
+unknown_value "asset list --status" "did you mean 'in_use'?" asset list --status in_sue
+unknown_value "asset export --class" "no asset class 'nosuch'" asset export --class nosuch
+unknown_value "asset maint list --kind" "did you mean 'clean'?" asset maint list --kind claen
+unknown_value "inspect history CHECKLIST" "no checklist 'dialy'" inspect history dialy
+unknown_value "inspect run CHECKLIST" "no checklist 'dialy'" inspect run dialy
+unknown_value "backup list JOB" "did you mean 'policy'?" backup list polcy
+unknown_value "backup status JOB" "no backup job 'nosuch'" backup status nosuch
+unknown_value "roster show --rotation" "no rotation 'nosuch'" roster show --rotation nosuch
+unknown_value "roster show --person" "did you mean 'lina'?" roster show --person lnia
+unknown_value "roster now --team" "no team 'nosuch'" roster now --team nosuch
+unknown_value "roster gaps --team" "no team 'nosuch'" roster gaps --team nosuch
+# Known values still filter.
+run -q ticket list --status new --assignee lina --team ops --priority P3
+expect_rc 0 "known filter values work"
+expect_eq "1" "$OUT" "and find the ticket"
+run -q ticket list --assignee zhangwei
+expect_rc 0 "a known person without tickets is an empty list, not an error"
+expect_eq "" "$OUT" "nothing listed"
+
 finish

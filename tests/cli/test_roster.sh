@@ -24,7 +24,7 @@ run roster now --rotation desk --at "2026-10-11 10:00"
 expect_rc 1 "nobody on the desk on a Sunday exits 1"
 expect_err "nobody is on duty for rotation 'desk'" "and says so"
 run roster now --rotation dsek
-expect_rc 66 "an unknown rotation is not found"
+expect_rc 65 "an unknown rotation exits 65, as every value the policy does not define"
 expect_err "did you mean 'desk'" "with a suggestion"
 
 # The schedule of a month, in every format.
@@ -217,7 +217,7 @@ snap=rec['snapshot'] if isinstance(rec['snapshot'], dict) else json.loads(rec['s
 assert snap['inspections']==[] and rec['failed_inspections']==0, rec
 assert [b['job'] for b in snap['backups']]==['never-run'] and rec['stale_backups']==1, rec" "$OUT"
 run --as nobody roster handover
-expect_rc 66 "an unknown person cannot hand over"
+expect_rc 65 "an unknown person cannot hand over (exit 65, as every value the policy does not define)"
 
 # Attendance.
 OPSCTL_NOW=2026-10-09T09:20:00+08:00 run --as wangfang roster checkin
