@@ -69,6 +69,7 @@ struct AssetImportOptions {
     bool dry_run = false;
     bool update = false;
     std::string key = "tag";
+    std::vector<std::string> map;
 };
 struct AssetCountOptions {
     std::string by = "class";
@@ -420,6 +421,7 @@ void run_asset_import(const AssetImportOptions& opt, Globals& g) {
     io.update = opt.update;
     io.key = opt.key;
     io.source = opt.file == "-" ? "stdin" : opt.file;
+    io.header_map = opt.map;
     const auto result = asset::import_assets(ctx, *in, io);
     if (opt.dry_run) {
         output::Table t;
@@ -591,6 +593,8 @@ void register_asset(CLI::App& app, Globals& g) {
         imp->add_flag("--update", import_opt->update, "Update assets that exist instead of refusing them");
         imp->add_option("--key", import_opt->key, "Match existing assets on tag or serial (default tag)")
             ->check(CLI::IsMember({"tag", "serial"}));
+        imp->add_option("--map", import_opt->map, "Header LABEL=column, e.g. 名称=name (repeatable)")
+            ->allow_extra_args(false);
         imp->callback([import_opt, &g] { run_asset_import(*import_opt, g); });
     }
 

@@ -83,6 +83,7 @@ struct ExportOptions {
 struct ImportOptions {
     std::string file;
     bool dry_run = false;
+    std::vector<std::string> map;
 };
 
 // Tables show short local times; machine formats get ISO 8601 with offset.
@@ -211,7 +212,7 @@ nlohmann::json clock_json(const ticket::SlaClock& c, const Context& ctx) {
             {"target_secs", c.target ? nlohmann::json(*c.target) : nlohmann::json()},
             {"elapsed_secs", c.elapsed},
             {"business_secs", c.business_elapsed},
-            {"paused_secs", c.paused},
+            {"paused_wall_secs", c.paused},
             {"due_at", t(c.due_at)},
             {"stopped_at", t(c.stopped_at)},
             {"breached", c.breached}};
@@ -473,13 +474,13 @@ void run_import(const ImportOptions& o, Globals& g) {
     auto ctx = g.context(k_sections);
     ticket::ImportResult r;
     if (o.file == "-") {
-        r = ticket::import_tickets(ctx, std::cin, o.dry_run);
+        r = ticket::import_tickets(ctx, std::cin, o.dry_run, o.map);
     } else {
         std::ifstream in(o.file, std::ios::binary);
         if (!in) {
             throw NotFound(fmt::format("cannot read '{}'", o.file));
         }
-        r = ticket::import_tickets(ctx, in, o.dry_run);
+        r = ticket::import_tickets(ctx, in, o.dry_run, o.map);
     }
     done(g, o.dry_run ? fmt::format("checked {} rows: all good (nothing written, --dry-run)", r.rows)
                       : fmt::format("imported {} tickets", r.rows));
@@ -631,6 +632,7 @@ void register_ticket(CLI::App& app, Globals& g) {
         auto* sub = group->add_subcommand("import", "Import a CSV export; checks every row first (exit 65)");
         sub->add_option("file", o->file, "CSV file, or - for stdin")->required();
         sub->add_flag("--dry-run", o->dry_run, "Only check the rows");
+        sub->add_option("--map", o->map, "Header LABEL=column, e.g. 标题=title (repeatable)")->allow_extra_args(false);
         sub->callback([o, &g] { run_import(*o, g); });
     }
 }
