@@ -1,5 +1,6 @@
 // opsctl ticket new|list|show|update|assign|comment|move|resolve|close|reopen|link|sla|clock|export|import
 #include "cmd/common.hpp"
+#include "lib/output/time.hpp"
 
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
@@ -86,13 +87,11 @@ struct ImportOptions {
     std::vector<std::string> map;
 };
 
-// Tables show short local times; machine formats get ISO 8601 with offset.
-std::string when(const Globals& g, const Context& ctx, std::int64_t t) {
-    return g.format == "table" ? core::format_time_short(t, ctx.zone()) : core::format_time(t, ctx.zone());
-}
+// Tables show short local times; machine formats get ISO 8601 with offset (output::time_cell).
+output::Cell when(const Globals&, const Context& ctx, std::int64_t t) { return output::time_cell(t, ctx.zone()); }
 
 output::Cell when_cell(const Globals& g, const Context& ctx, const std::optional<std::int64_t>& t) {
-    return t ? output::Cell(when(g, ctx, *t)) : output::Cell::null();
+    return t ? when(g, ctx, *t) : output::Cell::null();
 }
 
 output::Cell opt_cell(const std::optional<std::string>& v) { return output::Cell::optional_text(v); }
@@ -183,7 +182,7 @@ void run_list(const ListOptions& o, Globals& g) {
         t.add_row({output::Cell::integer(r.id), r.priority, r.type, r.status, opt_cell(r.assignee), opt_cell(r.team),
                    opt_cell(r.asset), r.title, when(g, ctx, r.created_at),
                    r.sla_order == store::k_no_due || !r.is_open ? output::Cell::null()
-                                                                : output::Cell(when(g, ctx, r.sla_order)),
+                                                                : when(g, ctx, r.sla_order),
                    sla_flag(r, ctx.now)});
     }
     g.print(t);
@@ -282,7 +281,7 @@ void run_show(const ShowOptions& o, Globals& g) {
             j["history"].push_back({{"at", core::format_time(e.at, ctx.zone())},
                                     {"actor", e.actor},
                                     {"action", e.action},
-                                    {"fields", e.fields}});
+                                    {"fields", output::iso_times(e.fields, ctx.zone())}});
         }
         std::cout << j.dump(2) << '\n';
         return;

@@ -103,4 +103,60 @@ run -q ticket list --assignee zhangwei
 expect_rc 0 "a known person without tickets is an empty list, not an error"
 expect_eq "" "$OUT" "nothing listed"
 
+# One form of time in machine output: ISO 8601 with the site's offset, in every group.
+ISO='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}$'
+run inspect run daily
+run backup run policy
+expect_rc 0 "a backup run to list"
+# iso_times JSON KEY...: every listed key of every object in JSON (a list or one record) is
+# null or an ISO 8601 time with offset.
+iso_times() {
+    python3 - "$@" <<'PY'
+import json, re, sys
+doc = json.loads(sys.argv[1]); keys = sys.argv[2:]
+rows = doc if isinstance(doc, list) else [doc]
+assert rows, "nothing listed"
+iso = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+for r in rows:
+    for k in keys:
+        assert k in r, (k, r)
+        assert r[k] is None or iso.match(r[k]), (k, r[k])
+PY
+}
+run --format json inspect history
+expect_true "inspect history: started is ISO 8601 with offset" iso_times "$OUT" started
+run --format json inspect list
+expect_true "inspect list: times are ISO 8601 with offset" iso_times "$OUT" last_started
+run --format json backup list
+expect_true "backup list: started is ISO 8601 with offset" iso_times "$OUT" started
+run --format json backup show 1
+expect_true "backup show: started and finished are ISO 8601 with offset" iso_times "$OUT" started finished
+run --format csv backup list
+expect_true "backup list CSV: the same form" grep -qE ',2026-10-12T10:00:00\+08:00,' <<<"$OUT"
+run backup list
+expect_out "2026-10-12 10:00" "tables show the short local form"
+expect_true "tables leave out seconds and offset" bash -c "! grep -q '10:00:00+08:00' <<<\"\$1\"" _ "$OUT"
+# The handover's snapshot is structured JSON with ISO times, not a string of JSON.
+run --as lina --format json roster handover --note "交接"
+expect_rc 0 "a handover to show"
+expect_true "the snapshot is an object whose times are ISO 8601" python3 -c "
+import json,re,sys
+h=json.loads(sys.argv[1]); h=h[0] if isinstance(h,list) else h
+s=h['snapshot']
+assert isinstance(s, dict) and set(['tickets','slas','inspections','backups']) <= set(s), s
+iso=re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$')
+def walk(v):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            if k=='at' or k.endswith('_at'):
+                assert x is None or (isinstance(x,str) and iso.match(x)), (k, x)
+            walk(x)
+    elif isinstance(v, list):
+        for x in v: walk(x)
+walk(s)" "$OUT"
+run --format json roster handovers
+expect_true "handovers list the snapshot as an object too" python3 -c "
+import json,sys
+rows=json.loads(sys.argv[1]); assert rows and isinstance(rows[-1]['snapshot'], dict), rows" "$OUT"
+
 finish

@@ -191,7 +191,8 @@ expect_true "the handover is listed with its snapshot" python3 -c "
 import json,sys
 rows=json.loads(sys.argv[1])
 assert len(rows)==1 and rows[0]['from']=='alice' and rows[0]['note'].startswith('交换机'), rows
-snap=json.loads(rows[0]['snapshot'])
+snap=rows[0]['snapshot']
+assert isinstance(snap, dict), 'the snapshot is a JSON object, not a string of JSON: %r' % snap
 assert set(['tickets','slas','inspections','backups']) <= set(snap), snap
 assert [t['priority'] for t in snap['tickets']]==['P1'] and rows[0]['open_tickets']==1, snap
 assert [(i['checklist'], i['item'], i['status']) for i in snap['inspections']]==[('handover-watch','service','CRITICAL')], snap
@@ -213,7 +214,8 @@ expect_true "a recovered item and a fresh job are no longer handed over" python3
 import json,sys
 rec=json.loads(sys.argv[1])
 rec=rec[0] if isinstance(rec, list) else rec
-snap=rec['snapshot'] if isinstance(rec['snapshot'], dict) else json.loads(rec['snapshot'])
+snap=rec['snapshot']
+assert isinstance(snap, dict), snap
 assert snap['inspections']==[] and rec['failed_inspections']==0, rec
 assert [b['job'] for b in snap['backups']]==['never-run'] and rec['stale_backups']==1, rec" "$OUT"
 run --as nobody roster handover
