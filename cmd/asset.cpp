@@ -1,6 +1,7 @@
 // opsctl asset add|list|show|update|retire|dispose|transfer|maint add|maint list|due|export|import|count
 #include "cmd/common.hpp"
 #include "cmd/progress.hpp"
+#include "lib/output/time.hpp"
 
 #include "lib/asset/exchange.hpp"
 #include "lib/asset/inventory.hpp"
@@ -72,6 +73,7 @@ struct AssetImportOptions {
     bool dry_run = false;
     bool update = false;
     std::string key = "tag";
+    std::vector<std::string> map;
 };
 struct AssetCountOptions {
     std::string by = "class";
@@ -91,7 +93,7 @@ std::string class_label(const Context& ctx, const std::string& id) {
 }
 
 output::Cell time_cell(const Context& ctx, const std::optional<std::int64_t>& t) {
-    return t ? output::Cell(core::format_time(*t, ctx.zone())) : output::Cell::null();
+    return output::time_cell(t, ctx.zone());
 }
 
 output::Cell text_cell(const std::string& s) { return s.empty() ? output::Cell::null() : output::Cell(s); }
@@ -134,7 +136,7 @@ output::Table maintenance_table(const Context& ctx, const std::vector<store::Mai
         if (with_tag) {
             row.emplace_back(m.tag);
         }
-        row.emplace_back(core::format_time_short(m.at, ctx.zone()));
+        row.push_back(output::time_cell(m.at, ctx.zone()));
         row.emplace_back(m.kind);
         row.emplace_back(m.note);
         row.push_back(text_cell(m.result));
@@ -230,7 +232,7 @@ void run_asset_show(const AssetShowOptions& opt, Globals& g) {
     const auto tickets = ticket::tickets_for_asset(ctx, a.tag, static_cast<int>(opt.tickets));
     for (const auto& t : tickets) {
         tt.add_row({output::Cell::integer(t.id), t.type, t.priority, t.status, t.title, text_cell(t.assignee),
-                    core::format_time_short(t.created_at, ctx.zone())});
+                    output::time_cell(t.created_at, ctx.zone())});
     }
     if (g.format == "json" && !g.quiet) {
         // One document: the record, with the history as an array.
@@ -370,8 +372,9 @@ void run_asset_due(const AssetDueOptions& opt, Globals& g) {
         // A warranty's instant is the midnight after its last day: show the last day itself.
         const std::int64_t shown = i.what == "warranty" ? i.due_at - 1 : i.due_at;
         t.add_row({i.tag, i.cls, i.name, text_cell(i.owner), i.what,
-                   date_only ? core::format_time(shown, ctx.zone()).substr(0, 10) : core::format_time_short(shown, ctx.zone()),
-                   i.last_at ? output::Cell(core::format_time_short(*i.last_at, ctx.zone())) : output::Cell::null(),
+                   date_only ? output::Cell(core::format_time(shown, ctx.zone()).substr(0, 10))
+                             : output::time_cell(shown, ctx.zone()),
+                   output::time_cell(i.last_at, ctx.zone()),
                    i.overdue ? "overdue" : (i.what == "warranty" ? "ending" : "due")});
         overdue += i.overdue ? 1 : 0;
     }
@@ -423,6 +426,7 @@ void run_asset_import(const AssetImportOptions& opt, Globals& g) {
     io.update = opt.update;
     io.key = opt.key;
     io.source = opt.file == "-" ? "stdin" : opt.file;
+    io.header_map = opt.map;
     ProgressLine line(fmt::format("importing '{}'", io.source), std::chrono::seconds(1));
     io.progress = row_progress(line, opt.file);
     const auto result = asset::import_assets(ctx, *in, io);
@@ -597,6 +601,8 @@ void register_asset(CLI::App& app, Globals& g) {
         imp->add_flag("--update", import_opt->update, "Update assets that exist instead of refusing them");
         imp->add_option("--key", import_opt->key, "Match existing assets on tag or serial (default tag)")
             ->check(CLI::IsMember({"tag", "serial"}));
+        imp->add_option("--map", import_opt->map, "Header LABEL=column, e.g. 名称=name (repeatable)")
+            ->allow_extra_args(false);
         imp->callback([import_opt, &g] { run_asset_import(*import_opt, g); });
     }
 

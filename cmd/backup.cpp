@@ -1,6 +1,7 @@
 // opsctl backup run|list|show|verify|prune|status|restore
 #include "cmd/common.hpp"
 #include "cmd/progress.hpp"
+#include "lib/output/time.hpp"
 
 #include "lib/backup/service.hpp"
 #include "lib/core/duration.hpp"
@@ -74,15 +75,20 @@ output::Cell opt_int(const std::optional<std::int64_t>& v) {
 }
 
 output::Cell opt_time(const std::optional<std::int64_t>& t, const Context& ctx) {
-    return t ? output::Cell{core::format_time_short(*t, ctx.zone())} : output::Cell::null();
+    return output::time_cell(t, ctx.zone());
 }
 
-std::string verification_text(const store::BackupRunRow& r, const Context& ctx) {
+// A time inside a text cell, in the form of the output format (output::time_text).
+std::string stamp(const Globals& g, const Context& ctx, std::int64_t t) {
+    return output::time_text(t, ctx.zone(), output::parse_format(g.format).value_or(output::Format::table));
+}
+
+std::string verification_text(const store::BackupRunRow& r, const Context& ctx, const Globals& g) {
     if (!r.verified_at) {
         return "";
     }
     return fmt::format("{}{} {}", r.verified_ok.value_or(false) ? "ok" : "FAILED",
-                       r.verified_deep.value_or(false) ? " (deep)" : "", core::format_time_short(*r.verified_at, ctx.zone()));
+                       r.verified_deep.value_or(false) ? " (deep)" : "", stamp(g, ctx, *r.verified_at));
 }
 
 std::string state_name(int s) {
@@ -149,9 +155,9 @@ void run_backup_list(const BackupListOptions& opt, Globals& g) {
         if (r.pruned_at) {
             status += " (pruned)";
         }
-        t.add_row({output::Cell::integer(r.id), r.job, core::format_time_short(r.started_at, ctx.zone()),
+        t.add_row({output::Cell::integer(r.id), r.job, output::time_cell(r.started_at, ctx.zone()),
                    r.finished_at ? output::Cell{core::format_seconds(*r.finished_at - r.started_at)} : output::Cell::null(),
-                   opt_int(r.size_bytes), opt_int(r.files), status, verification_text(r, ctx), r.path,
+                   opt_int(r.size_bytes), opt_int(r.files), status, verification_text(r, ctx, g), r.path,
                    r.error.empty() ? r.warning : r.error});
     }
     g.print(t);
@@ -166,8 +172,8 @@ void run_backup_show(const BackupShowOptions& opt, Globals& g) {
     rec.add("job", "Job", r.job);
     rec.add("kind", "Kind", r.kind);
     rec.add("status", "Status", r.status);
-    rec.add("started", "Started", core::format_time(r.started_at, ctx.zone()));
-    rec.add("finished", "Finished", r.finished_at ? output::Cell{core::format_time(*r.finished_at, ctx.zone())} : output::Cell::null());
+    rec.add("started", "Started", output::time_cell(r.started_at, ctx.zone()));
+    rec.add("finished", "Finished", output::time_cell(r.finished_at, ctx.zone()));
     rec.add("path", "Path", r.path);
     rec.add("size_bytes", "Size (bytes)", opt_int(r.size_bytes));
     rec.add("source_bytes", "Source bytes", opt_int(r.source_bytes));
@@ -184,14 +190,14 @@ void run_backup_show(const BackupShowOptions& opt, Globals& g) {
     if (!d.verifications.empty()) {
         const auto& v = d.verifications.back();
         rec.add("last_verification", "Last verification",
-                fmt::format("{} {}{}: {}", core::format_time_short(v.at, ctx.zone()), v.ok ? "ok" : "FAILED",
+                fmt::format("{} {}{}: {}", stamp(g, ctx, v.at), v.ok ? "ok" : "FAILED",
                             v.deep ? " (deep)" : "", v.detail));
     }
     rec.add("restores", "Restore drills", output::Cell::integer(static_cast<std::int64_t>(d.restores.size())));
     if (!d.restores.empty()) {
         const auto& x = d.restores.back();
         rec.add("last_restore", "Last restore drill",
-                fmt::format("{} {} in {} ms into '{}': {}", core::format_time_short(x.at, ctx.zone()),
+                fmt::format("{} {} in {} ms into '{}': {}", stamp(g, ctx, x.at),
                             x.ok ? "ok" : "FAILED", x.duration_ms, x.target, x.detail));
     }
     g.print(rec);
@@ -234,7 +240,7 @@ void run_backup_prune(const BackupPruneOptions& opt, Globals& g) {
         if (!d.note.empty()) {
             decision += " (" + d.note + ")";
         }
-        t.add_row({output::Cell::integer(d.run.id), d.run.job, core::format_time_short(d.run.started_at, ctx.zone()),
+        t.add_row({output::Cell::integer(d.run.id), d.run.job, output::time_cell(d.run.started_at, ctx.zone()),
                    opt_int(d.run.size_bytes), decision, d.run.path});
     }
     g.print(t);
@@ -257,7 +263,7 @@ void run_backup_status(const BackupStatusOptions& opt, Globals& g) {
         std::string verified;
         if (s.last_verified_at) {
             verified = fmt::format("{} {}", s.last_verification_ok.value_or(false) ? "ok" : "FAILED",
-                                   core::format_time_short(*s.last_verified_at, ctx.zone()));
+                                   stamp(g, ctx, *s.last_verified_at));
         }
         t.add_row({s.job, state_name(s.status), opt_time(s.last_success_at, ctx),
                    s.age_seconds ? output::Cell{core::format_seconds(*s.age_seconds)} : output::Cell::null(),

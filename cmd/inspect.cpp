@@ -1,5 +1,6 @@
 // opsctl inspect run|record|list|due|history|show|pending
 #include "cmd/common.hpp"
+#include "lib/output/time.hpp"
 
 #include "lib/core/error.hpp"
 #include "lib/core/time.hpp"
@@ -91,7 +92,7 @@ std::optional<inspect::ManualAnswer> ask_on_terminal(const policy::Checklist& c,
     }
 }
 
-std::string time_cell(std::int64_t t, const Context& ctx) { return core::format_time_short(t, ctx.zone()); }
+output::Cell time_cell(std::int64_t t, const Context& ctx) { return output::time_cell(t, ctx.zone()); }
 
 void run_inspect_run(const InspectRunOptions& opt, Globals& g) {
     const bool monitoring = g.format == "prometheus" || g.format == "nagios" || g.format == "junit";
@@ -292,7 +293,7 @@ void run_inspect_show(const InspectShowOptions& opt, Globals& g) {
     auto options = g.render_options();
     if (options.format == output::Format::table && !g.quiet) {
         std::cout << fmt::format("run {} · {} · started {} · {} · {} target{} · by {}\n\n", d.run.id, d.run.checklist,
-                                 core::format_time(d.run.started_at, ctx.zone()), inspect::status_name(d.run.status),
+                                 core::format_time_short(d.run.started_at, ctx.zone()), inspect::status_name(d.run.status),
                                  d.run.target_count, d.run.target_count == 1 ? "" : "s", d.run.actor);
         if (options.columns.empty()) {
             options.columns = {"result", "target", "item", "kind", "status", "message", "recorded_by", "note"};

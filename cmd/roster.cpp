@@ -1,9 +1,11 @@
 // opsctl roster now|show|override|handover|handovers|checkin|checkout|attendance|gaps|load
 #include "cmd/common.hpp"
+#include "lib/output/time.hpp"
 
 #include "lib/core/date.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/time.hpp"
+#include "lib/policy/lookup.hpp"
 #include "lib/roster/attendance.hpp"
 #include "lib/roster/coverage.hpp"
 #include "lib/roster/duty.hpp"
@@ -87,10 +89,8 @@ struct RosterLoadOptions {
 };
 
 // Tables show short local times; machine formats get full ISO 8601 with the offset.
-output::Cell time_cell(const Globals& g, const Context& ctx, std::int64_t t) {
-    const bool human = g.format == "table" || g.format == "md";
-    return output::Cell{human ? core::format_time_short(t, ctx.zone())
-                              : core::format_time(t, ctx.zone())};
+output::Cell time_cell(const Globals&, const Context& ctx, std::int64_t t) {
+    return output::time_cell(t, ctx.zone());
 }
 
 output::Cell hours_cell(std::int64_t seconds) {
@@ -198,6 +198,7 @@ void run_roster_now(const RosterNowOptions& opt, Globals& g) {
         opt.at.empty() ? ctx.now : core::parse_time_or_throw(opt.at, ctx.zone(), "--at");
     std::vector<roster::Duty> duties;
     if (!opt.team.empty()) {
+        policy::require_name(ctx.policy, "teams", opt.team);
         for (const auto& d : roster::on_duty(ctx, at, opt.rotation)) {
             const auto* rot = ctx.policy.roster.rotation(d.rotation);
             if (rot && rot->team == opt.team) {
@@ -315,7 +316,7 @@ void run_roster_handover(const RosterHandoverOptions& opt, Globals& g) {
             output::Cell::integer(h.failed_inspections));
     rec.add("stale_backups", "Stale backups", output::Cell::integer(h.stale_backups));
     if (g.format == "json") {
-        rec.add("snapshot", "Snapshot", output::Cell{h.snapshot.dump()});
+        rec.add("snapshot", "Snapshot", output::Cell::json(roster::snapshot_for_output(h.snapshot, ctx.zone()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
     } else {
         // The items themselves, one line each, so the next shift reads them at the desk.
         for (const char* key : {"tickets", "slas", "inspections", "backups"}) {
@@ -375,7 +376,7 @@ void run_roster_handovers(const RosterHandoversOptions& opt, Globals& g) {
                                       output::Cell::integer(h.stale_backups),
                                       h.note};
         if (json) {
-            row.push_back(output::Cell{h.snapshot.dump()});
+            row.push_back(output::Cell::json(roster::snapshot_for_output(h.snapshot, ctx.zone()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
         }
         t.add_row(std::move(row));
     }

@@ -1,6 +1,7 @@
 // opsctl ticket new|list|show|update|assign|comment|move|resolve|close|reopen|link|sla|clock|export|import
 #include "cmd/common.hpp"
 #include "cmd/progress.hpp"
+#include "lib/output/time.hpp"
 
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
@@ -85,15 +86,14 @@ struct ExportOptions {
 struct ImportOptions {
     std::string file;
     bool dry_run = false;
+    std::vector<std::string> map;
 };
 
-// Tables show short local times; machine formats get ISO 8601 with offset.
-std::string when(const Globals& g, const Context& ctx, std::int64_t t) {
-    return g.format == "table" ? core::format_time_short(t, ctx.zone()) : core::format_time(t, ctx.zone());
-}
+// Tables show short local times; machine formats get ISO 8601 with offset (output::time_cell).
+output::Cell when(const Globals&, const Context& ctx, std::int64_t t) { return output::time_cell(t, ctx.zone()); }
 
 output::Cell when_cell(const Globals& g, const Context& ctx, const std::optional<std::int64_t>& t) {
-    return t ? output::Cell(when(g, ctx, *t)) : output::Cell::null();
+    return t ? when(g, ctx, *t) : output::Cell::null();
 }
 
 output::Cell opt_cell(const std::optional<std::string>& v) { return output::Cell::optional_text(v); }
@@ -141,10 +141,11 @@ void run_new(const NewOptions& o, Globals& g) {
 }
 
 void run_list(const ListOptions& o, Globals& g) {
-    // A listing reads stored columns only: the ticket types and priorities are needed just to
-    // check --type and --priority, and the calendar and SLA rules not at all (parsing their
+    // A listing reads stored columns only: the ticket section is needed just to check --type,
+    // --priority and --status, and the calendar and SLA rules not at all (parsing their
     // YAML was most of the start-up cost). People live in opsctl.yaml, which is read anyway.
-    auto ctx = g.context(o.type.empty() && o.priority.empty() ? ps::k_people : ps::k_people | ps::k_tickets);
+    auto ctx = g.context(o.type.empty() && o.priority.empty() && o.status.empty() ? ps::k_people
+                                                                                  : ps::k_people | ps::k_tickets);
     store::TicketQuery q;
     q.statuses = o.status;
     q.types = o.type;
@@ -183,7 +184,7 @@ void run_list(const ListOptions& o, Globals& g) {
         t.add_row({output::Cell::integer(r.id), r.priority, r.type, r.status, opt_cell(r.assignee), opt_cell(r.team),
                    opt_cell(r.asset), r.title, when(g, ctx, r.created_at),
                    r.sla_order == store::k_no_due || !r.is_open ? output::Cell::null()
-                                                                : output::Cell(when(g, ctx, r.sla_order)),
+                                                                : when(g, ctx, r.sla_order),
                    sla_flag(r, ctx.now)});
     }
     g.print(t);
@@ -212,7 +213,7 @@ nlohmann::json clock_json(const ticket::SlaClock& c, const Context& ctx) {
             {"target_secs", c.target ? nlohmann::json(*c.target) : nlohmann::json()},
             {"elapsed_secs", c.elapsed},
             {"business_secs", c.business_elapsed},
-            {"paused_secs", c.paused},
+            {"paused_wall_secs", c.paused},
             {"due_at", t(c.due_at)},
             {"stopped_at", t(c.stopped_at)},
             {"breached", c.breached}};
@@ -282,7 +283,7 @@ void run_show(const ShowOptions& o, Globals& g) {
             j["history"].push_back({{"at", core::format_time(e.at, ctx.zone())},
                                     {"actor", e.actor},
                                     {"action", e.action},
-                                    {"fields", e.fields}});
+                                    {"fields", output::iso_times(e.fields, ctx.zone())}});
         }
         std::cout << j.dump(2) << '\n';
         return;
@@ -476,13 +477,13 @@ void run_import(const ImportOptions& o, Globals& g) {
     ProgressLine line(fmt::format("importing '{}'", o.file == "-" ? "stdin" : o.file), std::chrono::seconds(1));
     const auto progress = row_progress(line, o.file);
     if (o.file == "-") {
-        r = ticket::import_tickets(ctx, std::cin, o.dry_run, progress);
+        r = ticket::import_tickets(ctx, std::cin, o.dry_run, o.map, progress);
     } else {
         std::ifstream in(o.file, std::ios::binary);
         if (!in) {
             throw NotFound(fmt::format("cannot read '{}'", o.file));
         }
-        r = ticket::import_tickets(ctx, in, o.dry_run, progress);
+        r = ticket::import_tickets(ctx, in, o.dry_run, o.map, progress);
     }
     line.clear();
     done(g, o.dry_run ? fmt::format("checked {} rows: all good (nothing written, --dry-run)", r.rows)
@@ -635,6 +636,7 @@ void register_ticket(CLI::App& app, Globals& g) {
         auto* sub = group->add_subcommand("import", "Import a CSV export; checks every row first (exit 65)");
         sub->add_option("file", o->file, "CSV file, or - for stdin")->required();
         sub->add_flag("--dry-run", o->dry_run, "Only check the rows");
+        sub->add_option("--map", o->map, "Header LABEL=column, e.g. 标题=title (repeatable)")->allow_extra_args(false);
         sub->callback([o, &g] { run_import(*o, g); });
     }
 }

@@ -2,6 +2,9 @@
 
 #include "lib/asset/inventory.hpp"
 #include "lib/core/error.hpp"
+#include "lib/core/sheet_date.hpp"
+#include "lib/policy/labels.hpp"
+#include "lib/policy/lookup.hpp"
 #include "lib/store/asset_repo.hpp"
 #include "lib/store/events.hpp"
 #include "lib/util/csv.hpp"
@@ -26,6 +29,11 @@ namespace {
 // More than this many bad lines are summarised: a wrong file should not flood the terminal.
 constexpr std::size_t k_max_reported = 50;
 
+bool member_of_builtin(const std::string& column) {
+    const auto& b = builtin_columns();
+    return std::find(b.begin(), b.end(), column) != b.end();
+}
+
 struct PlannedRow {
     std::size_t line = 0;
     bool is_new = true;
@@ -48,7 +56,78 @@ std::optional<std::int64_t> tag_number(const std::string& tag, const std::string
     return n;
 }
 
+// Rewrites one cell of `column` from a spreadsheet's form into the stored one; the problem
+// when it cannot. Cells it does not recognise are left for check_asset to judge.
+std::optional<std::string> normalise_cell(const Context& ctx, const std::string& column, std::string& cell) {
+    if (cell.empty()) {
+        return std::nullopt;
+    }
+    std::string problem;
+    if (column == "class") {
+        if (auto id = policy::class_id_by_label(ctx.policy, cell, problem)) {
+            cell = *id;
+            return std::nullopt;
+        }
+        return problem;
+    }
+    if (column == "owner") {
+        if (auto id = policy::person_id_by_name(ctx.policy, cell, problem)) {
+            cell = *id;
+            return std::nullopt;
+        }
+        return problem;
+    }
+    bool is_date = column == "purchased" || column == "warranty_until";
+    if (!is_date && !member_of_builtin(column)) {
+        for (const auto& cls : ctx.policy.assets.classes) {
+            if (const auto* f = cls.field(column); f && f->type == policy::FieldType::date) {
+                is_date = true;
+                break;
+            }
+        }
+    }
+    if (is_date) {
+        const auto d = core::sheet_date_to_iso(cell);
+        if (d.kind == core::SheetDate::Kind::ambiguous) {
+            return fmt::format("'{}' is day-first in some places and month-first in others; write the year "
+                               "first (2023-05-06 or 2023/5/6)",
+                               cell);
+        }
+        if (d.kind == core::SheetDate::Kind::iso) {
+            if (d.iso.size() != 10) {
+                return fmt::format("'{}' is a date and time; give the date only", cell);
+            }
+            cell = d.iso;
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace
+
+std::vector<util::HeaderColumn> import_header_columns(const Context& ctx) {
+    std::vector<util::HeaderColumn> out;
+    for (const auto& name : builtin_columns()) {
+        util::HeaderColumn& c = out.emplace_back();
+        c.name = name;
+        for (const auto& l : policy::builtin_column_labels("asset")) {
+            if (l.column == name) {
+                c.labels.assign(l.labels.begin(), l.labels.end());
+            }
+        }
+    }
+    for (const auto& key : ctx.policy.assets.field_keys()) {
+        util::HeaderColumn& c = out.emplace_back();
+        c.name = key;
+        for (const auto& cls : ctx.policy.assets.classes) {
+            const auto* f = cls.field(key);
+            if (f && f->label != key && std::find(c.labels.begin(), c.labels.end(), f->label) == c.labels.end()) {
+                c.labels.push_back(f->label);
+            }
+        }
+    }
+    return out;
+}
 
 std::vector<std::string> exchange_columns(const Context& ctx) {
     std::vector<std::string> cols = builtin_columns();
@@ -59,8 +138,8 @@ std::vector<std::string> exchange_columns(const Context& ctx) {
 }
 
 output::Table export_assets(Context& ctx, const std::string& cls) {
-    if (!cls.empty() && !ctx.policy.assets.find_class(cls)) {
-        throw UsageError(fmt::format("no asset class '{}'", cls), util::suggest(cls, ctx.policy.assets.class_ids()));
+    if (!cls.empty()) {
+        policy::require_name(ctx.policy, "asset-classes", cls);
     }
     output::Table t;
     const auto cols = exchange_columns(ctx);
@@ -88,13 +167,15 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
     std::size_t problem_count = 0;
     std::size_t bad_lines = 0;
     std::size_t last_bad_line = 0;
-    auto problem = [&](std::size_t line, std::string message) {
+    // `column` (1-based) when one cell is at fault: "file:line:column: message".
+    auto problem = [&](std::size_t line, std::string message, std::size_t column = 0) {
         if (problem_count++ == 0 || line != last_bad_line) {
             ++bad_lines;
             last_bad_line = line;
         }
         if (problems.size() < k_max_reported) {
-            problems.push_back(fmt::format("{}:{}: {}", opt.source, line, message));
+            problems.push_back(column == 0 ? fmt::format("{}:{}: {}", opt.source, line, message)
+                                           : fmt::format("{}:{}:{}: {}", opt.source, line, column, message));
         }
     };
 
@@ -133,14 +214,17 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
     if (header_line == 0) {
         throw DataError(fmt::format("{}: the file is empty (a header row is needed)", opt.source));
     }
+    // Header cells name columns by name, by label (名称) or through --map; from here on
+    // `header` holds the column names.
+    const auto mapping = util::map_header(header, import_header_columns(ctx), opt.header_map);
     std::set<std::string> seen;
-    for (auto& raw : header) {
-        raw = std::string(util::trim(raw));
-        const std::string& name = raw;
-        if (std::find(known.begin(), known.end(), name) == known.end()) {
-            problem(header_line, fmt::format("unknown column '{}' ({})", name, util::suggest(name, known)));
-        } else if (!seen.insert(name).second) {
-            problem(header_line, fmt::format("column '{}' appears twice", name));
+    for (const auto& p : mapping.problems) {
+        problems.push_back(fmt::format("{}:{}:{}: {}", opt.source, header_line, p.column, p.message));
+    }
+    header = mapping.names;
+    for (const auto& name : header) {
+        if (!name.empty()) {
+            seen.insert(name);
         }
     }
     const bool has_tag = seen.count("tag") > 0;
@@ -148,7 +232,9 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
         problem(header_line, "--key serial needs a 'serial' column");
     }
     if (!problems.empty()) {
-        DataError e(fmt::format("the header of '{}' is bad; nothing was imported", opt.source));
+        DataError e(fmt::format("the header of '{}' is bad; nothing was imported", opt.source),
+                    fmt::format("columns: {}; or a label of one (see opsctl-asset(1)), or --map LABEL=column",
+                                util::join(known, ", ")));
         e.with_details(problems);
         throw e;
     }
@@ -307,6 +393,18 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
             for (std::size_t c = 0; c < header.size(); ++c) {
                 const std::string_view v = util::trim(rec.fields[c]);
                 cells[c].assign(v.data(), v.size());
+            }
+            // Spreadsheet forms (a class label, a person's name, 2023/5/6) become the stored
+            // ones; a cell that cannot is reported once, with its column, and ends the row.
+            bool normal = true;
+            for (std::size_t c = 0; c < header.size(); ++c) {
+                if (auto why = normalise_cell(ctx, header[c], cells[c])) {
+                    problem(line, fmt::format("column '{}': {}", header[c], *why), c + 1);
+                    normal = false;
+                }
+            }
+            if (!normal) {
+                return open;
             }
             auto cell = [&](std::ptrdiff_t c) -> const std::string& {
                 static const std::string k_none;

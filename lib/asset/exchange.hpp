@@ -4,6 +4,7 @@
 
 #include "lib/context/context.hpp"
 #include "lib/output/render.hpp"
+#include "lib/util/header_map.hpp"
 #include "lib/util/progress.hpp"
 
 #include <cstddef>
@@ -26,6 +27,7 @@ struct ImportOptions {
     std::string key = "tag"; // match existing assets on "tag" or "serial"
     std::string source = "-"; // the file name used in messages
     util::RowProgressFn progress; // called every few hundred rows, when set
+    std::vector<std::string> header_map; // "LABEL=column" for header cells (--map)
 };
 
 /// One planned change: an asset added or one field of an existing asset changed.
@@ -39,6 +41,10 @@ struct ImportResult {
     std::size_t added = 0, updated = 0, unchanged = 0;
     std::vector<ImportChange> changes;
 };
+
+/// The columns an import's header may name, with the labels that name them too: the built-in
+/// table (policy::builtin_column_labels) and each custom field's labels from the policy.
+std::vector<util::HeaderColumn> import_header_columns(const Context& ctx);
 
 /// Reads CSV from `in` one record at a time (twice when it has a tag column: `in` must be
 /// seekable) and checks every row; writes nothing when any is bad (DataError listing each bad

@@ -3,6 +3,7 @@
 #include "lib/core/date.hpp"
 #include "lib/core/error.hpp"
 #include "lib/notify/notify.hpp"
+#include "lib/policy/lookup.hpp"
 #include "lib/store/events.hpp"
 #include "lib/util/text.hpp"
 
@@ -80,7 +81,7 @@ void record(Context& ctx, const std::string& tag, const std::string& action, nlo
 const policy::AssetClass& class_or_throw(const Context& ctx, const std::string& cls) {
     const auto* c = ctx.policy.assets.find_class(cls);
     if (!c) {
-        throw UsageError(fmt::format("no asset class '{}'", cls), util::suggest(cls, ctx.policy.assets.class_ids()));
+        policy::require_one_of("asset class", cls, ctx.policy.assets.class_ids());
     }
     return *c;
 }
@@ -585,10 +586,14 @@ std::vector<Asset> list_assets(Context& ctx, const ListQuery& q) {
         filter.cls = class_or_throw(ctx, q.cls).id;
     }
     if (!q.status.empty()) {
-        if (rank(q.status) < 0) {
-            throw UsageError(fmt::format("unknown status '{}' ({})", q.status, util::suggest(q.status, statuses())));
-        }
+        policy::require_one_of("asset status", q.status, statuses());
         filter.status = q.status;
+    }
+    if (!q.owner.empty()) {
+        policy::require_name(ctx.policy, "people", q.owner);
+    }
+    if (!q.location.empty()) {
+        policy::require_name(ctx.policy, "locations", q.location);
     }
     filter.owner = q.owner;
     filter.location = q.location;

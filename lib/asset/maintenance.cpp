@@ -3,6 +3,7 @@
 #include "lib/asset/inventory.hpp"
 #include "lib/core/date.hpp"
 #include "lib/core/error.hpp"
+#include "lib/policy/lookup.hpp"
 #include "lib/core/time.hpp"
 #include "lib/store/events.hpp"
 #include "lib/util/text.hpp"
@@ -39,10 +40,7 @@ core::Date plus(core::Date d, const core::Duration& by) {
 } // namespace
 
 store::MaintenanceRow add_maintenance(Context& ctx, const MaintenanceInput& in) {
-    const auto& kinds = policy::maintenance_kinds();
-    if (std::find(kinds.begin(), kinds.end(), in.kind) == kinds.end()) {
-        throw UsageError(fmt::format("unknown maintenance kind '{}' ({})", in.kind, util::suggest(in.kind, kinds)));
-    }
+    policy::require_one_of("maintenance kind", in.kind, policy::maintenance_kinds());
     if (util::trim(in.note).empty()) {
         throw UsageError("a maintenance record needs a note", "say what was done with --note TEXT");
     }
@@ -92,11 +90,7 @@ store::MaintenanceRow add_maintenance(Context& ctx, const MaintenanceInput& in) 
 
 std::vector<store::MaintenanceRow> list_maintenance(Context& ctx, const store::MaintenanceFilter& filter) {
     if (!filter.kind.empty()) {
-        const auto& kinds = policy::maintenance_kinds();
-        if (std::find(kinds.begin(), kinds.end(), filter.kind) == kinds.end()) {
-            throw UsageError(fmt::format("unknown maintenance kind '{}' ({})", filter.kind,
-                                         util::suggest(filter.kind, kinds)));
-        }
+        policy::require_one_of("maintenance kind", filter.kind, policy::maintenance_kinds());
     }
     if (!filter.tag.empty() && !store::asset_exists(ctx.db, filter.tag)) {
         throw NotFound(fmt::format("no asset '{}'", filter.tag));

@@ -4,6 +4,7 @@
 #include "lib/backup/retention.hpp"
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
+#include "lib/policy/lookup.hpp"
 #include "lib/core/time.hpp"
 #include "lib/notify/notify.hpp"
 #include "lib/store/events.hpp"
@@ -47,11 +48,12 @@ const policy::BackupJob& find_job(const Context& ctx, const std::string& name) {
     if (auto it = jobs.find(name); it != jobs.end()) {
         return it->second;
     }
-    std::string known;
+    std::vector<std::string> known;
     for (const auto& [n, j] : jobs) {
-        known += (known.empty() ? "" : ", ") + n;
+        known.push_back(n);
     }
-    throw NotFound(fmt::format("no backup job '{}'", name), known.empty() ? "no jobs in the policy" : "known: " + known);
+    policy::require_one_of("backup job", name, known);
+    throw DataError(fmt::format("no backup job '{}'", name));
 }
 
 void record(Context& ctx, std::int64_t run_id, const std::string& action, nlohmann::json fields) {

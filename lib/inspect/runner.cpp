@@ -1,6 +1,7 @@
 #include "lib/inspect/runner.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/policy/lookup.hpp"
 #include "lib/inspect/probes.hpp"
 #include "lib/inspect/status.hpp"
 #include "lib/inspect/tickets.hpp"
@@ -136,9 +137,8 @@ RunReport run_checklists(Context& ctx, const RunOptions& options) {
     for (const auto& name : options.checklists) {
         const auto* c = policy.find(name);
         if (!c) {
-            const auto names = policy.names();
-            throw UsageError(fmt::format("no checklist '{}'", name),
-                             names.empty() ? "the policy defines none" : "known: " + util::join(names, ", "));
+            opsctl::policy::require_one_of("checklist", name, policy.names());
+            continue;
         }
         if (std::find(lists.begin(), lists.end(), c) == lists.end()) {
             lists.push_back(c);

@@ -1,6 +1,7 @@
 #include "lib/inspect/service.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/policy/lookup.hpp"
 #include "lib/inspect/status.hpp"
 #include "lib/store/events.hpp"
 #include "lib/util/text.hpp"
@@ -62,6 +63,9 @@ std::vector<ResultRecord> pending_manual_items(Context& ctx) {
 }
 
 std::vector<RunRecord> run_history(Context& ctx, const HistoryFilter& f) {
+    if (!f.checklist.empty()) {
+        policy::require_name(ctx.policy, "checklists", f.checklist);
+    }
     store::InspectRunFilter s;
     s.checklist = f.checklist;
     s.since = f.since;

@@ -2,6 +2,7 @@
 
 #include "lib/core/duration.hpp"
 #include "lib/core/log.hpp"
+#include "lib/policy/events.hpp"
 #include "lib/util/process.hpp"
 
 #include <fmt/format.h>
@@ -12,15 +13,8 @@
 namespace opsctl::notify {
 
 bool wants(const std::vector<std::string>& events, const std::string& kind) {
-    for (const auto& e : events) {
-        if (e == "*" || e == kind) {
-            return true;
-        }
-        if (e.size() > 2 && e.ends_with(".*") && kind.starts_with(e.substr(0, e.size() - 1))) {
-            return true;
-        }
-    }
-    return false;
+    return std::any_of(events.begin(), events.end(),
+                       [&](const std::string& e) { return policy::event_pattern_matches(e, kind); });
 }
 
 int emit(const policy::NotifyPolicy& policy, const std::string& site, const std::string& kind,

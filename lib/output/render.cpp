@@ -113,6 +113,16 @@ struct Shown {
     int width = 0;
 };
 
+// A cell as people read it (table, md): a time without its seconds and offset.
+std::string human_text(const Cell& cell) {
+    if (cell.kind == CellKind::time && cell.text.size() >= 16 && cell.text[10] == 'T') {
+        std::string s = cell.text.substr(0, 16);
+        s[10] = ' ';
+        return s;
+    }
+    return cell.text;
+}
+
 Shown for_terminal(std::string_view text, int max_width) {
     Shown shown{util::sanitize_for_terminal(text), 0};
     shown.width = util::display_width(shown.text);
@@ -145,7 +155,7 @@ void render_table_format(const Table& table, const std::vector<std::size_t>& pic
         std::vector<Shown> line;
         line.reserve(picked.size());
         for (std::size_t c = 0; c < picked.size(); ++c) {
-            line.push_back(for_terminal(cell_at(row, picked[c]).text, options.max_cell_width));
+            line.push_back(for_terminal(human_text(cell_at(row, picked[c])), options.max_cell_width));
             widths[c] = std::max(widths[c], line.back().width);
         }
         texts.push_back(std::move(line));
@@ -301,7 +311,15 @@ void append_json_value(std::string& out, const Cell& cell) {
             return;
         }
         break;
+    case CellKind::json:
+        // Written by a JSON library; anything else would break the document.
+        if (!cell.text.empty() && (cell.text.front() == '{' || cell.text.front() == '[')) {
+            out += cell.text;
+            return;
+        }
+        break;
     case CellKind::text:
+    case CellKind::time:
         break;
     }
     append_json_string(out, cell.text);
@@ -412,7 +430,7 @@ void render_md(const Table& table, const std::vector<std::size_t>& picked, std::
     for (const auto& row : table.rows) {
         std::vector<std::string> line;
         for (std::size_t index : picked) {
-            line.push_back(md_field(cell_at(row, index).text));
+            line.push_back(md_field(human_text(cell_at(row, index))));
         }
         rows.push_back(std::move(line));
     }
@@ -459,7 +477,8 @@ void render_record_table(const Record& record, const std::vector<std::size_t>& p
         text += k_column_gap;
         // Real line breaks in a value become indented continuation lines; everything
         // else that could drive the terminal is escaped line by line.
-        const auto lines = split_lines(record.fields[picked[f]].second.text);
+        const std::string value = human_text(record.fields[picked[f]].second);
+        const auto lines = split_lines(value);
         for (std::size_t l = 0; l < lines.size(); ++l) {
             if (l > 0) {
                 text += '\n';
@@ -477,7 +496,7 @@ void render_record_md(const Record& record, const std::vector<std::size_t>& pick
     std::vector<std::vector<std::string>> rows;
     for (std::size_t index : picked) {
         const auto& [column, cell] = record.fields[index];
-        rows.push_back({md_field(title_of(column)), md_field(cell.text)});
+        rows.push_back({md_field(title_of(column)), md_field(human_text(cell))});
     }
     write_md({"Field", "Value"}, rows, {false, false}, out);
 }
@@ -556,6 +575,14 @@ Cell Cell::boolean(bool value) {
 
 Cell Cell::optional_text(std::optional<std::string> value) {
     return value ? Cell(std::move(*value)) : Cell::null();
+}
+
+Cell Cell::time(std::string iso) {
+    return Cell(std::move(iso), CellKind::time);
+}
+
+Cell Cell::json(std::string text) {
+    return Cell(std::move(text), CellKind::json);
 }
 
 Table& Table::add_column(std::string key, std::string title) {

@@ -25,7 +25,9 @@ std::string_view format_name(Format format);
 const std::vector<std::string_view>& format_names();
 
 /// What a cell holds: decides JSON typing and table alignment (numbers align right).
-enum class CellKind { text, integer, number, boolean, null };
+/// `time`: the text is ISO 8601 with offset, shown to people (table, md) as "YYYY-MM-DD HH:MM".
+/// `json`: the text is a JSON value, written as it is in JSON and as text elsewhere.
+enum class CellKind { text, integer, number, boolean, null, time, json };
 
 /// One value: its text as shown (already formatted) and its kind.
 struct Cell {
@@ -52,6 +54,11 @@ struct Cell {
     static Cell boolean(bool value);
     /// Text, or null when `value` is nullopt.
     static Cell optional_text(std::optional<std::string> value);
+    /// An instant, from its ISO 8601 text with offset (core::format_time): the one form of a
+    /// time in CSV, TSV and JSON; tables and Markdown show it without seconds and offset.
+    static Cell time(std::string iso);
+    /// A JSON value (an object or array as text, e.g. nlohmann::json::dump()).
+    static Cell json(std::string text);
 };
 
 /// One column: `key` is the stable machine name (csv/tsv header, JSON key, --columns),

@@ -14,7 +14,7 @@ namespace opsctl::policy {
 struct NotifyHook {
     std::string name;
     std::vector<std::string> command;
-    std::vector<std::string> events;  // event kinds, e.g. "ticket.created", "sla.escalated"; "*" or a "ticket.*" prefix match
+    std::vector<std::string> events;  // event kinds (policy::event_kinds()), e.g. "ticket.created"; "*" or a "ticket.*" prefix
     core::Duration timeout{10, 0, 0};
     Origin origin;
 };

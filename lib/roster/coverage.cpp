@@ -2,6 +2,7 @@
 
 #include "lib/core/calendar.hpp"
 #include "lib/core/error.hpp"
+#include "lib/policy/lookup.hpp"
 #include "lib/roster/duty.hpp"
 
 #include <fmt/format.h>
@@ -18,6 +19,9 @@ std::vector<std::string> rotations_of(const Context& ctx, const Scope& scope) {
     std::vector<std::string> names;
     if (!scope.rotation.empty()) {
         require_rotation(ctx, scope.rotation);
+    }
+    if (!scope.team.empty()) {
+        policy::require_name(ctx.policy, "teams", scope.team);
     }
     for (const auto& r : ctx.policy.roster.rotations) {
         if ((scope.rotation.empty() || r.name == scope.rotation) &&

@@ -2,6 +2,7 @@
 
 #include "lib/core/calendar.hpp"
 #include "lib/core/error.hpp"
+#include "lib/policy/lookup.hpp"
 #include "lib/store/roster_repo.hpp"
 #include "lib/util/text.hpp"
 
@@ -269,9 +270,10 @@ std::vector<Duty> merge(std::vector<Duty> duties) {
 void require_rotation(const Context& ctx, const std::string& rotation) {
     if (!ctx.policy.roster.rotation(rotation)) {
         const auto names = ctx.policy.roster.rotation_names();
-        throw NotFound(fmt::format("no rotation '{}'", rotation),
-                       names.empty() ? "the policy defines no roster.rotations"
-                                     : util::suggest(rotation, names));
+        if (names.empty()) {
+            throw DataError(fmt::format("no rotation '{}'", rotation), "the policy defines no roster.rotations");
+        }
+        policy::require_one_of("rotation", rotation, names);
     }
 }
 

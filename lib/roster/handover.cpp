@@ -7,6 +7,7 @@
 #include "lib/inspect/service.hpp"
 #include "lib/inspect/status.hpp"
 #include "lib/notify/notify.hpp"
+#include "lib/output/time.hpp"
 #include "lib/roster/audit.hpp"
 #include "lib/roster/duty.hpp"
 #include "lib/roster/override.hpp"
@@ -121,6 +122,10 @@ std::optional<nlohmann::json> stale_backup_item(const Context& ctx, const backup
 }
 
 } // namespace
+
+nlohmann::json snapshot_for_output(const nlohmann::json& snapshot, const core::Zone& zone) {
+    return output::iso_times(snapshot, zone);
+}
 
 nlohmann::json handover_snapshot(const Context& ctx) {
     nlohmann::json s = nlohmann::json::object();

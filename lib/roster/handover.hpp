@@ -42,8 +42,12 @@ struct Handover {
 nlohmann::json handover_snapshot(const Context& ctx);
 
 /// Records a handover from the acting user at ctx.now, with the snapshot of that moment.
-/// Throws NotFound for an unknown actor, person or rotation.
+/// Throws DataError for an unknown actor, person or rotation.
 Handover record_handover(const Context& ctx, const HandoverRequest& request);
+
+/// The snapshot as commands show it: the same lists, with every time ("at", "due_at",
+/// "last_success_at", stored as Unix seconds) as ISO 8601 with the zone's offset.
+nlohmann::json snapshot_for_output(const nlohmann::json& snapshot, const core::Zone& zone);
 
 /// Handovers with from <= at < to, oldest first.
 std::vector<Handover> handovers(const Context& ctx, std::int64_t from, std::int64_t to);

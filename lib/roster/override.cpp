@@ -1,6 +1,7 @@
 #include "lib/roster/override.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/policy/lookup.hpp"
 #include "lib/core/time.hpp"
 #include "lib/notify/notify.hpp"
 #include "lib/roster/audit.hpp"
@@ -25,13 +26,7 @@ nlohmann::json to_json(const Override& o) {
 } // namespace
 
 void require_person(const Context& ctx, const std::string& id) {
-    if (!ctx.policy.person(id)) {
-        std::vector<std::string> ids;
-        for (const auto& [pid, person] : ctx.policy.people) {
-            ids.push_back(pid);
-        }
-        throw NotFound(fmt::format("no person '{}'", id), util::suggest(id, ids));
-    }
+    policy::require_name(ctx.policy, "people", id);
 }
 
 Override add_override(const Context& ctx, const OverrideRequest& request) {

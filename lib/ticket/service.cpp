@@ -2,6 +2,7 @@
 
 #include "lib/core/error.hpp"
 #include "lib/notify/notify.hpp"
+#include "lib/policy/lookup.hpp"
 #include "lib/util/text.hpp"
 
 #if __has_include("lib/roster/duty.hpp")
@@ -593,12 +594,12 @@ std::vector<store::TicketRow> list_tickets(Context& ctx, store::TicketQuery quer
             a = ctx.actor;
         }
     }
-    for (const auto& t : query.types) {
-        check_type(ctx, t);
-    }
-    for (const auto& p : query.priorities) {
-        check_priority(ctx, p);
-    }
+    // A filter value the policy does not define would only give an empty list.
+    policy::require_names(ctx.policy, "ticket-types", query.types);
+    policy::require_names(ctx.policy, "priorities", query.priorities);
+    policy::require_names(ctx.policy, "ticket-states", query.statuses);
+    policy::require_names(ctx.policy, "people", query.assignees);
+    policy::require_names(ctx.policy, "teams", query.teams);
     const auto& keys = store::ticket_sort_keys();
     if (std::find(keys.begin(), keys.end(), query.sort) == keys.end()) {
         throw UsageError(fmt::format("cannot sort by '{}'", query.sort), util::suggest(query.sort, keys));

@@ -1,10 +1,14 @@
 #include "lib/ticket/transfer.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/core/sheet_date.hpp"
 #include "lib/core/time.hpp"
+#include "lib/policy/labels.hpp"
+#include "lib/policy/lookup.hpp"
 #include "lib/store/ticket_repo.hpp"
 #include "lib/ticket/service.hpp"
 #include "lib/util/csv.hpp"
+#include "lib/util/header_map.hpp"
 #include "lib/util/json_text.hpp"
 #include "lib/util/key_set.hpp"
 #include "lib/util/pipe.hpp"
@@ -66,7 +70,7 @@ const std::vector<std::string>& export_columns() {
         "responded_at", "resolved_at",   "closed_at",     "satisfaction", "complaint_type",
         "spent_secs",   "sla_rule",      "sla_clock",     "response_target_secs", "resolution_target_secs",
         "response_due_at", "resolution_due_at", "response_business_secs", "resolution_business_secs",
-        "response_breached", "resolution_breached", "paused_secs"};
+        "response_breached", "resolution_breached", "paused_wall_secs"};
     return k_cols;
 }
 
@@ -122,6 +126,33 @@ DataError csv_error(const util::CsvError& e) {
                      "field under 1 MiB");
 }
 
+// Rewrites a cell from a spreadsheet's form into the stored one (a display name into the
+// person's id, 2023/5/6 14:30 into ISO 8601); the problem when it cannot.
+std::optional<std::string> normalise_cell(const Context& ctx, Column c, std::string& cell) {
+    const std::string value(util::trim(cell));
+    if (value.empty()) {
+        return std::nullopt;
+    }
+    if (c == c_assignee) {
+        std::string problem;
+        if (auto id = policy::person_id_by_name(ctx.policy, value, problem)) {
+            cell = *id;
+            return std::nullopt;
+        }
+        return problem;
+    }
+    const auto d = core::sheet_date_to_iso(value);
+    if (d.kind == core::SheetDate::Kind::ambiguous) {
+        return fmt::format("'{}' is day-first in some places and month-first in others; write the year first "
+                           "(2023-05-06 14:30 or 2023/5/6 14:30)",
+                           value);
+    }
+    if (d.kind == core::SheetDate::Kind::iso) {
+        cell = d.iso;
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 namespace {
@@ -167,7 +198,8 @@ struct Problems {
 
 } // namespace
 
-ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const util::RowProgressFn& progress) {
+ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const std::vector<std::string>& header_map,
+                            const util::RowProgressFn& progress) {
     // Two threads: this one reads the header, then owns the database connection and writes;
     // a second one reads the file one record at a time, checks each row, computes its SLA
     // clocks, event text and hash, and hands the rows over in small batches, so that parsing
@@ -194,16 +226,27 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const 
     const auto& all = export_columns();
     std::set<std::string> seen;
     std::vector<std::string> header_problems;
+    // Cells name columns by name, by label (标题) or through --map.
+    std::vector<util::HeaderColumn> named;
+    for (const auto& name : all) {
+        auto& h = named.emplace_back();
+        h.name = name;
+        for (const auto& l : policy::builtin_column_labels("ticket")) {
+            if (l.column == name) {
+                h.labels.assign(l.labels.begin(), l.labels.end());
+            }
+        }
+    }
+    const auto mapping = util::map_header(header, named, header_map);
+    for (const auto& p : mapping.problems) {
+        header_problems.push_back(fmt::format("line {}, column {}: {}", header_line, p.column, p.message));
+    }
     for (std::size_t i = 0; i < header.size(); ++i) {
-        const std::string name(util::trim(header[i]));
-        if (std::find(all.begin(), all.end(), name) == all.end()) {
-            header_problems.push_back(fmt::format("line {}: unknown column '{}' ({})", header_line, name,
-                                                  util::suggest(name, all)));
+        const std::string& name = mapping.names[i];
+        if (name.empty()) {
             continue;
         }
-        if (!seen.insert(name).second) {
-            header_problems.push_back(fmt::format("line {}: column '{}' appears twice", header_line, name));
-        }
+        seen.insert(name);
         for (std::size_t c = 0; c < c_count; ++c) {
             if (name == k_column_names[c]) {
                 col[c] = i;
@@ -217,7 +260,9 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const 
     }
     if (!header_problems.empty()) {
         throw DataError(fmt::format("cannot import: the header is wrong ({} problem{})", header_problems.size(),
-                                    header_problems.size() == 1 ? "" : "s"))
+                                    header_problems.size() == 1 ? "" : "s"),
+                        fmt::format("columns: {}; or a label of one (see opsctl-ticket(1)), or --map LABEL=column",
+                                    util::join(all, ", ")))
             .with_details(header_problems);
     }
 
@@ -296,6 +341,23 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const 
                 problems.add({rec.line, 0,
                                     fmt::format("line {}: {} fields where the header has {}", rec.line,
                                                 rec.fields.size(), header.size())});
+                any_bad = true;
+                continue;
+            }
+            // Spreadsheet forms become stored ones: a person's name, 2023/5/6 14:30.
+            bool normal = true;
+            for (Column c : {c_assignee, c_created_at, c_updated_at, c_responded_at, c_resolved_at, c_closed_at}) {
+                if (col[c] == k_absent) {
+                    continue;
+                }
+                if (auto why = normalise_cell(ctx, c, rec.fields[col[c]])) {
+                    problems.push_back({rec.line, 0,
+                                        fmt::format("line {}, column {} '{}': {}", rec.line, col[c] + 1,
+                                                    util::trim(header[col[c]]), *why)});
+                    normal = false;
+                }
+            }
+            if (!normal) {
                 any_bad = true;
                 continue;
             }

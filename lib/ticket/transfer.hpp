@@ -30,7 +30,12 @@ struct ImportResult {
 /// DataError listing each bad row by line number and writes nothing. Otherwise (unless
 /// `dry_run`) inserts all rows in one transaction, each with an "imported" event that replays
 /// its timestamps for the SLA clocks. Memory stays bounded whatever the number of rows.
-/// `progress`, when set, is called every few hundred rows.
-ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const util::RowProgressFn& progress = {});
+/// Header cells may name columns by label (标题, see policy::builtin_column_labels) or through
+/// `header_map` entries "LABEL=column"; assignees may be given by display name and times in
+/// a spreadsheet's date forms (core::sheet_date_to_iso). `progress`, when set, is called every
+/// few hundred rows.
+ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run,
+                            const std::vector<std::string>& header_map = {},
+                            const util::RowProgressFn& progress = {});
 
 } // namespace opsctl::ticket

@@ -44,7 +44,7 @@ run asset add --class server --name x --set memory_gb=8 --tag SRV-0001
 expect_rc 65 "a duplicate tag exits 65"
 expect_err "already exists" "the duplicate is explained"
 run asset add --class serverr --name x
-expect_rc 64 "an unknown class is a usage error"
+expect_rc 65 "an unknown class exits 65, as every value the policy does not define"
 expect_err "did you mean 'server'" "the unknown class gets a suggestion"
 run asset add --class server --name x --set memory_gb=8 --location 火星
 expect_rc 65 "an unknown location exits 65"
@@ -116,7 +116,7 @@ expect_rc 0 "maint add"
 run asset maint add SRV-0001 --kind clean --note 除尘 --cost 50 --at 2026-10-01
 expect_rc 0 "maint add with a cost"
 run asset maint add SRV-0001 --kind polish --note x
-expect_rc 64 "an unknown maintenance kind is a usage error"
+expect_rc 65 "an unknown maintenance kind exits 65"
 run asset maint add SRV-9999 --kind check --note x
 expect_rc 66 "maintenance of a missing asset exits 66"
 run asset maint list SRV-0001

@@ -16,7 +16,7 @@ expect_out "never ran" "status says the jobs never ran"
 run backup run policy --all
 expect_rc 64 "run with jobs and --all is a usage error"
 run backup run nosuch
-expect_rc 66 "an unknown job is not found"
+expect_rc 65 "an unknown job exits 65, as every value the policy does not define"
 expect_err "known: opsctl-db, policy" "unknown job lists the known ones"
 
 run backup run --all

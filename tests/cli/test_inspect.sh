@@ -16,8 +16,8 @@ import json,sys; d=json.loads(sys.argv[1]); assert len(d)==6, d; assert all(r['s
 assert {r['kind'] for r in d} >= {'disk','memory','load','file_age','log_scan'}" "$OUT"
 
 run inspect run dayly
-expect_rc 64 "an unknown checklist is a usage error"
-expect_err "no checklist 'dayly' (known: daily, weekly-hardware)" "the error lists the known checklists"
+expect_rc 65 "an unknown checklist exits 65, as every value the policy does not define"
+expect_err "no checklist 'dayly' (did you mean 'daily'?)" "the error suggests the nearest checklist"
 
 # Manual items without a terminal are recorded pending and do not change the exit status.
 run --format json inspect run weekly-hardware </dev/null

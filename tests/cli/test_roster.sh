@@ -24,7 +24,7 @@ run roster now --rotation desk --at "2026-10-11 10:00"
 expect_rc 1 "nobody on the desk on a Sunday exits 1"
 expect_err "nobody is on duty for rotation 'desk'" "and says so"
 run roster now --rotation dsek
-expect_rc 66 "an unknown rotation is not found"
+expect_rc 65 "an unknown rotation exits 65, as every value the policy does not define"
 expect_err "did you mean 'desk'" "with a suggestion"
 
 # The schedule of a month, in every format.
@@ -191,7 +191,8 @@ expect_true "the handover is listed with its snapshot" python3 -c "
 import json,sys
 rows=json.loads(sys.argv[1])
 assert len(rows)==1 and rows[0]['from']=='alice' and rows[0]['note'].startswith('交换机'), rows
-snap=json.loads(rows[0]['snapshot'])
+snap=rows[0]['snapshot']
+assert isinstance(snap, dict), 'the snapshot is a JSON object, not a string of JSON: %r' % snap
 assert set(['tickets','slas','inspections','backups']) <= set(snap), snap
 assert [t['priority'] for t in snap['tickets']]==['P1'] and rows[0]['open_tickets']==1, snap
 assert [(i['checklist'], i['item'], i['status']) for i in snap['inspections']]==[('handover-watch','service','CRITICAL')], snap
@@ -213,11 +214,12 @@ expect_true "a recovered item and a fresh job are no longer handed over" python3
 import json,sys
 rec=json.loads(sys.argv[1])
 rec=rec[0] if isinstance(rec, list) else rec
-snap=rec['snapshot'] if isinstance(rec['snapshot'], dict) else json.loads(rec['snapshot'])
+snap=rec['snapshot']
+assert isinstance(snap, dict), snap
 assert snap['inspections']==[] and rec['failed_inspections']==0, rec
 assert [b['job'] for b in snap['backups']]==['never-run'] and rec['stale_backups']==1, rec" "$OUT"
 run --as nobody roster handover
-expect_rc 66 "an unknown person cannot hand over"
+expect_rc 65 "an unknown person cannot hand over (exit 65, as every value the policy does not define)"
 
 # Attendance.
 OPSCTL_NOW=2026-10-09T09:20:00+08:00 run --as wangfang roster checkin

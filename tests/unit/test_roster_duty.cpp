@@ -178,7 +178,7 @@ TEST_CASE("roster schedule") {
     }
 
     SUBCASE("an unknown rotation is reported with a suggestion") {
-        CHECK_THROWS_AS(roster::schedule(ctx, 0, 86400, "nigths"), NotFound);
+        CHECK_THROWS_AS(roster::schedule(ctx, 0, 86400, "nigths"), DataError);
     }
 
     SUBCASE("the first rotation of a team with someone on duty answers for the team") {
@@ -234,7 +234,7 @@ TEST_CASE("roster overrides") {
     SUBCASE("overrides outside any shift and backwards spans are refused") {
         CHECK_THROWS_AS(add("d", "2026-10-02 10:00", "2026-10-02 12:00"), DataError); // a holiday
         CHECK_THROWS_AS(add("d", "2026-10-09 12:00", "2026-10-09 10:00"), UsageError);
-        CHECK_THROWS_AS(add("nobody", "2026-10-09 10:00", "2026-10-09 12:00"), NotFound);
+        CHECK_THROWS_AS(add("nobody", "2026-10-09 10:00", "2026-10-09 12:00"), DataError);
     }
 
     SUBCASE("removing an override restores the rotation") {
