@@ -94,7 +94,7 @@ SELECT id, type, priority, status, is_open, title, body, nullif(team, ''), nulli
   nullif(satisfaction, ''), nullif(complaint_type, ''), spent_secs, nullif(sla_rule, ''), nullif(sla_clock, ''),
   nullif(response_target_secs, ''), nullif(resolution_target_secs, ''), unixepoch(nullif(response_due_at, '')),
   unixepoch(nullif(resolution_due_at, '')), response_business_secs, resolution_business_secs,
-  response_business_secs, resolution_business_secs, response_breached, resolution_breached, paused_secs,
+  response_business_secs, resolution_business_secs, response_breached, resolution_breached, paused_wall_secs,
   CASE WHEN is_open = '1' THEN coalesce(unixepoch(nullif(resolution_due_at, '')), 9000000000000000)
        ELSE 9000000000000000 END
 FROM temp.t;

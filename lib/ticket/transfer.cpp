@@ -351,7 +351,7 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const 
                     continue;
                 }
                 if (auto why = normalise_cell(ctx, c, rec.fields[col[c]])) {
-                    problems.push_back({rec.line, 0,
+                    problems.add({rec.line, 0,
                                         fmt::format("line {}, column {} '{}': {}", rec.line, col[c] + 1,
                                                     util::trim(header[col[c]]), *why)});
                     normal = false;
