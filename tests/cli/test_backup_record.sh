@@ -11,13 +11,16 @@ B="$WORK/backups"
 # The job's command starts (when $WORK/hold exists) a process in its own session that takes
 # the database's write lock and keeps it until the test kills it (or for two minutes).
 cat >"$WORK/hold.py" <<'PY'
-import os, signal, sqlite3, sys
+import os, signal, sqlite3, sys, time
 signal.alarm(120)
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN IMMEDIATE")
 with open(sys.argv[2] + ".tmp", "w") as f:
     f.write(str(os.getpid()))
 os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+if os.path.exists(os.path.join(os.path.dirname(sys.argv[2]), "hold-brief")):
+    time.sleep(0.5)  # a moment of contention: the lock is released after half a second
+    sys.exit(0)
 signal.pause()
 PY
 cat >"$WORK/cfg/policies/hold.yaml" <<YAML
@@ -60,6 +63,18 @@ assert 'recorded by a later run' in (old.get('error') or ''), d" "$OUT" "$KEPT"
 OLD=$("$BIN" -q backup list held | tail -1)
 run backup verify "$OLD"
 expect_rc 0 "the recorded backup verifies"
+
+# A moment of contention (the lock is held for half a second, longer than the busy timeout)
+# is outlasted by retrying: the run is recorded as a success and its backup kept.
+touch "$WORK/hold" "$WORK/hold-brief"
+OPSCTL_BUSY_TIMEOUT=100 run backup run held
+expect_rc 0 "a run whose recording meets a briefly busy database is recorded after retrying"
+run --format json backup list held -n 1
+expect_true "the retried run is recorded as a success with its backup in place" python3 -c "
+import json,os,sys; r=json.loads(sys.argv[1])[0]
+assert r['status'] == 'success' and os.path.isfile(r['path']), r" "$OUT"
+while [ -s "$WORK/holder.pid" ] && kill -0 "$(cat "$WORK/holder.pid")" 2>/dev/null; do sleep 0.01; done
+rm -f "$WORK/hold" "$WORK/hold-brief" "$WORK/holder.pid"
 
 # show prints a verification's result once.
 run backup show "$OLD"
