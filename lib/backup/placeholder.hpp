@@ -3,10 +3,6 @@
 // each value is inert data. Commands are argv lists run without a shell, so a value is
 // always part of one whole argument and is never split or interpreted; a value that starts
 // with '-' (it could be read as an option) or holds a control character is refused.
-//
-// Note for the lead: the inspections' shared shell-quote/placeholder helper (branch
-// `inject`) covers the same rules with a shell form; this one is its argv-only subset and
-// can be merged into it.
 
 #include <map>
 #include <string>
