@@ -9,6 +9,7 @@
 #include "lib/core/time.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <iostream>
 #include <unistd.h>
@@ -89,6 +90,28 @@ std::string verification_text(const store::BackupRunRow& r, const Context& ctx, 
     }
     return fmt::format("{}{} {}", r.verified_ok.value_or(false) ? "ok" : "FAILED",
                        r.verified_deep.value_or(false) ? " (deep)" : "", stamp(g, ctx, *r.verified_at));
+}
+
+// Values captured from a command job's output ({"snapshot": "1a2b"}) as "snapshot=1a2b".
+std::string captured_text(const std::string& json) {
+    if (json.empty()) {
+        return "";
+    }
+    const auto j = nlohmann::json::parse(json, nullptr, false);
+    if (!j.is_object()) {
+        return "";
+    }
+    std::string out;
+    for (const auto& [k, v] : j.items()) {
+        out += fmt::format("{}{}={}", out.empty() ? "" : " ", k, v.is_string() ? v.get<std::string>() : v.dump());
+    }
+    return out;
+}
+
+// A recorded detail starts with "ok: " when all went well; the line that shows it already
+// says ok, once.
+std::string without_ok(const std::string& detail) {
+    return detail.rfind("ok: ", 0) == 0 ? detail.substr(4) : detail;
 }
 
 std::string state_name(int s) {
@@ -182,6 +205,7 @@ void run_backup_show(const BackupShowOptions& opt, Globals& g) {
     rec.add("manifest", "Manifest",
             r.kind == "command" ? "none (one command's output; its SHA-256 above)"
                                 : fmt::format("last member '{}' of the archive", backup::k_manifest_member));
+    rec.add("captured", "Captured", captured_text(r.captured));
     rec.add("error", "Error", r.error);
     rec.add("warning", "Warning", r.warning);
     rec.add("pruned", "Pruned", opt_time(r.pruned_at, ctx));
@@ -191,14 +215,14 @@ void run_backup_show(const BackupShowOptions& opt, Globals& g) {
         const auto& v = d.verifications.back();
         rec.add("last_verification", "Last verification",
                 fmt::format("{} {}{}: {}", stamp(g, ctx, v.at), v.ok ? "ok" : "FAILED",
-                            v.deep ? " (deep)" : "", v.detail));
+                            v.deep ? " (deep)" : "", without_ok(v.detail)));
     }
     rec.add("restores", "Restore drills", output::Cell::integer(static_cast<std::int64_t>(d.restores.size())));
     if (!d.restores.empty()) {
         const auto& x = d.restores.back();
         rec.add("last_restore", "Last restore drill",
                 fmt::format("{} {} in {} ms into '{}': {}", stamp(g, ctx, x.at),
-                            x.ok ? "ok" : "FAILED", x.duration_ms, x.target, x.detail));
+                            x.ok ? "ok" : "FAILED", x.duration_ms, x.target, without_ok(x.detail)));
     }
     g.print(rec);
 }
@@ -333,9 +357,11 @@ void register_backup(CLI::App& app, Globals& g) {
 
     auto verify_opt = std::make_shared<BackupVerifyOptions>();
     auto* verify = group->add_subcommand(
-        "verify", "Re-hash backups and compare with the recorded checksum (exit 2 when missing, truncated or altered)");
-    verify->add_option("target", verify_opt->targets, "Jobs (their newest backup) or run ids; default: every job");
-    verify->add_flag("--deep", verify_opt->deep, "Extract into a temporary folder and compare every member with the manifest");
+        "verify", "Re-hash backups, run command jobs' verify_command (exit 2 when missing, truncated, altered or failing)");
+    verify->add_option("target", verify_opt->targets, "Jobs (their newest backup) or run ids; default: the newest backup of every job");
+    verify->add_flag("--deep", verify_opt->deep,
+                     "Extract into a temporary folder and compare every member with the manifest; command jobs run their "
+                     "deep_verify_command (exit 64 when they have none)");
     verify->callback([verify_opt, &g] { run_backup_verify(*verify_opt, g); });
 
     auto prune_opt = std::make_shared<BackupPruneOptions>();

@@ -1,6 +1,8 @@
 #include "lib/backup/service.hpp"
 
+#include "lib/backup/command_job.hpp"
 #include "lib/backup/hash.hpp"
+#include "lib/backup/placeholder.hpp"
 #include "lib/backup/retention.hpp"
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
@@ -8,7 +10,9 @@
 #include "lib/core/time.hpp"
 #include "lib/notify/notify.hpp"
 #include "lib/store/events.hpp"
+#include "lib/store/failure.hpp"
 #include "lib/store/maintenance.hpp"
+#include "lib/util/file.hpp"
 #include "lib/util/process.hpp"
 
 #include <fmt/format.h>
@@ -20,6 +24,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -148,56 +153,112 @@ Produced write_archive_file(const fs::path& tmp, const ArchiveSpec& spec) {
     return Produced{w.size_bytes, w.source_bytes, w.files, w.sha256, w.notes};
 }
 
-Produced run_command(const policy::BackupJob& job, const fs::path& tmp) {
-    std::vector<std::string> argv;
-    bool writes_dest = false;
-    for (const auto& arg : job.command) {
-        std::string a = arg;
-        for (std::size_t pos; (pos = a.find("{{dest}}")) != std::string::npos;) {
-            a.replace(pos, 8, tmp.string());
-            writes_dest = true;
-        }
-        argv.push_back(std::move(a));
-    }
-    util::ProcessOptions opt;
-    opt.timeout_ms = static_cast<int>(std::min<std::int64_t>(job.timeout.approx_seconds() * 1000, INT32_MAX));
-    opt.max_output = 16 * 1024;
-    if (!writes_dest) {
-        opt.stdout_file = tmp.string();
-    }
-    const auto r = util::run_process(argv, opt);
-    auto tail = [&] {
-        std::string err = r.err;
-        while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) {
-            err.pop_back();
-        }
-        const auto nl = err.rfind('\n');
-        return nl == std::string::npos ? err : err.substr(nl + 1);
-    };
-    if (r.spawn_failed) {
-        throw Failure(fmt::format("cannot run '{}': {}", job.command.front(), r.err));
-    }
-    if (r.timed_out) {
-        throw Failure(fmt::format("'{}' did not finish within {}", job.command.front(),
-                                  core::format_duration(job.timeout)));
-    }
-    if (r.signal != 0 || r.exit_code != 0) {
-        std::string what = r.signal != 0 ? fmt::format("was killed by signal {}", r.signal)
-                                         : fmt::format("exited with status {}", r.exit_code);
-        const std::string t = tail();
+// Runs a command job's command into `tmp`; `captured` receives the JSON object of the values
+// its capture rules found ("" when it has none).
+Produced run_command(Context& ctx, const policy::BackupJob& job, const fs::path& tmp, std::int64_t run_id,
+                     std::string& captured) {
+    const bool writes_dest = std::any_of(job.command.begin(), job.command.end(),
+                                         [](const std::string& a) { return a.find("{{dest}}") != std::string::npos; });
+    const auto argv = expand_argv(job.command, {{"dest", tmp.string()}});
+    const auto env = job_environment(job, ctx.policy.dir, run_id);
+    std::string out;
+    try {
+        out = run_job_command(job, argv, env, writes_dest ? std::nullopt : std::optional(tmp.string()));
+    } catch (const Failure& e) {
         if (disk_full(tmp.parent_path())) {
-            throw Failure(fmt::format("no space left on the device writing '{}' ('{}' {})", tmp.string(),
-                                      job.command.front(), what));
+            throw Failure(fmt::format("no space left on the device writing '{}' ({})", tmp.string(), e.what()));
         }
-        throw Failure(fmt::format("'{}' {}{}", job.command.front(), what, t.empty() ? "" : ": " + t));
+        throw;
     }
     std::error_code ec;
     if (!fs::is_regular_file(tmp, ec)) {
         throw Failure(fmt::format("'{}' succeeded but wrote no file to '{{{{dest}}}}'", job.command.front()));
     }
     sync_path(tmp, false);
+    Produced p;
+    if (!job.capture.empty()) {
+        // The values to capture are in what the command printed: its stdout, which is the
+        // backup file itself unless the command wrote to {{dest}} (the last MiB is enough).
+        if (!writes_dest) {
+            const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd >= 0) {
+                constexpr off_t k_window = 1 << 20;
+                const off_t size = ::lseek(fd, 0, SEEK_END);
+                ::lseek(fd, size > k_window ? size - k_window : 0, SEEK_SET);
+                out = util::read_bounded(fd, static_cast<std::size_t>(std::min<off_t>(size, k_window)), k_window)
+                          .value_or("");
+                ::close(fd);
+            }
+        }
+        captured = capture_values(job, out);
+    }
     const auto d = hash_file(tmp);
-    return Produced{d.size, d.size, 1, d.sha256, {}};
+    p.size_bytes = d.size;
+    p.source_bytes = d.size;
+    p.files = 1;
+    p.sha256 = d.sha256;
+    return p;
+}
+
+// Recording a finished run must not lose it to a moment of contention: a busy database is
+// tried again, a bounded number of times, each attempt itself waiting the busy timeout.
+constexpr int k_record_attempts = 5;
+
+// A busy or locked database, whether already an opsctl Busy or still the store's own
+// exception (SQLite's, translated into Busy only at the top).
+bool is_busy(const std::exception& e) {
+    if (const auto* err = dynamic_cast<const Error*>(&e)) {
+        return err->status() == exit_code::k_busy;
+    }
+    const auto f = store::database_failure(e);
+    return f && f->status() == exit_code::k_busy;
+}
+
+// Runs fn, again after a pause while the database is busy; the last busy failure is thrown
+// as an Error with the busy status (75).
+template <typename Fn>
+void with_retries(Fn&& fn) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            fn();
+            return;
+        } catch (const std::exception& e) {
+            if (!is_busy(e)) {
+                throw;
+            }
+            if (attempt >= k_record_attempts) {
+                if (dynamic_cast<const Error*>(&e) != nullptr) {
+                    throw; // the store's busy Error (exit 75), whatever its class
+                }
+                throw Busy(store::database_failure(e)->what(), "the busy timeout ran out; try again");
+            }
+            ::usleep(static_cast<useconds_t>(100000 * attempt));
+        }
+    }
+}
+
+// Records run `id`, left 'running' by a process that renamed its backup into place but did
+// not record it, as the success it was (size and checksum of the file as it is now).
+void adopt_stranded(Context& ctx, const policy::BackupJob& job, std::int64_t id, const fs::path& path) {
+    const auto d = hash_file(path);
+    struct stat st {};
+    store::BackupRunRow row;
+    row.id = id;
+    row.finished_at = ::stat(path.c_str(), &st) == 0 ? static_cast<std::int64_t>(st.st_mtime) : ctx.now;
+    row.size_bytes = d.size;
+    if (job.kind == policy::BackupKind::command) {
+        row.files = 1;
+        row.source_bytes = d.size;
+    }
+    row.sha256 = d.sha256;
+    row.path = path.string();
+    row.warning = "recorded by a later run: the run ended before it recorded its complete backup";
+    with_retries([&] {
+        store::WriteTransaction tx(ctx.db);
+        store::finish_backup_run(ctx.db, row);
+        record(ctx, id, "recovered", {{"job", job.name}, {"path", row.path}, {"size_bytes", d.size}, {"sha256", d.sha256}});
+        tx.commit();
+    });
 }
 
 RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn& progress) {
@@ -241,25 +302,37 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
     const auto ends_with = [](const std::string& n, const std::string& tail) {
         return n.size() >= tail.size() && n.compare(n.size() - tail.size(), tail.size(), tail) == 0;
     };
+    std::vector<std::pair<std::int64_t, fs::path>> stranded;
     for (fs::directory_iterator it(dest, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string n = it->path().filename().string();
-        bool leftover = n.rfind(prefix, 0) == 0 && ends_with(n, ".partial");
+        // Partial files, and the temporary copy of a database (".<name>.db.partial.<hex>.tmp").
+        const bool leftover = (n.rfind(prefix, 0) == 0 && ends_with(n, ".partial")) ||
+                              (n.rfind("." + prefix, 0) == 0 && ends_with(n, ".tmp"));
         for (const auto stale : interrupted) {
-            leftover = leftover || (n.rfind(job.name + "-", 0) == 0 && ends_with(n, fmt::format("-r{}{}", stale, job.suffix)));
+            if (n.rfind(job.name + "-", 0) == 0 && ends_with(n, fmt::format("-r{}{}", stale, job.suffix))) {
+                stranded.emplace_back(stale, it->path());
+            }
         }
         if (leftover) {
             std::error_code rm;
             fs::remove(it->path(), rm);
         }
     }
+    // A file under a final name was flushed before it was renamed: it is complete, and only
+    // its record is missing (the process died, or the database stayed busy). It is recorded
+    // now, never deleted.
+    for (const auto& [stale, path] : stranded) {
+        adopt_stranded(ctx, job, stale, path);
+    }
     const std::string name = fmt::format("{}-{}-r{}{}", job.name, file_stamp(ctx.now), id, job.suffix);
     const fs::path final_path = dest / name;
     const fs::path tmp = dest / ("." + name + ".partial");
     const fs::path db_copy = dest / ("." + name + ".db.partial");
+    std::string captured;
     try {
         Produced p;
         if (job.kind == policy::BackupKind::command) {
-            p = run_command(job, tmp);
+            p = run_command(ctx, job, tmp, id, captured);
         } else {
             ArchiveSpec spec;
             spec.exclude = job.exclude;
@@ -326,12 +399,31 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
         row.sha256 = p.sha256;
         row.path = out.path;
         row.warning = out.warning;
-        store::WriteTransaction tx(ctx.db);
-        store::finish_backup_run(ctx.db, row);
-        record(ctx, id, "succeeded",
-               {{"job", job.name}, {"path", out.path}, {"size_bytes", p.size_bytes}, {"sha256", p.sha256}});
-        tx.commit();
+        row.captured = captured;
+        try {
+            with_retries([&] {
+                store::WriteTransaction tx(ctx.db);
+                store::finish_backup_run(ctx.db, row);
+                record(ctx, id, "succeeded",
+                       {{"job", job.name}, {"path", out.path}, {"size_bytes", p.size_bytes}, {"sha256", p.sha256}});
+                tx.commit();
+            });
+        } catch (const Error& e) {
+            if (e.status() != exit_code::k_busy) {
+                throw;
+            }
+            // The work is done and on disk: never thrown away for a busy database. The run
+            // stays 'running'; the job's next run finds the file and records it.
+            throw Busy(fmt::format("backup job '{}' finished but its run {} could not be recorded ({}); the complete "
+                                   "backup is kept as '{}'",
+                                   job.name, id, e.what(), out.path),
+                       "the job's next run records it");
+        }
     } catch (const std::exception& e) {
+        if (!out.path.empty()) {
+            // Only recording failed: the backup under its final name is complete and kept.
+            throw;
+        }
         fs::remove(tmp, ec);
         fs::remove(db_copy, ec);
         out.status = "failed";
@@ -340,10 +432,12 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
             out.error += " (" + err->hint() + ")";
         }
         out.duration_ms = elapsed_ms(started);
-        store::WriteTransaction tx(ctx.db);
-        store::fail_backup_run(ctx.db, id, ctx.now + out.duration_ms / 1000, out.error);
-        record(ctx, id, "failed", {{"job", job.name}, {"error", out.error}});
-        tx.commit();
+        with_retries([&] {
+            store::WriteTransaction tx(ctx.db);
+            store::fail_backup_run(ctx.db, id, ctx.now + out.duration_ms / 1000, out.error);
+            record(ctx, id, "failed", {{"job", job.name}, {"error", out.error}});
+            tx.commit();
+        });
         notify::emit(ctx.policy.notify, ctx.policy.site.name, "backup.failed",
                      {{"job", job.name}, {"run", id}, {"error", out.error}}, ctx.now);
     }
@@ -398,16 +492,56 @@ std::string join(const std::vector<std::string>& parts, const char* sep) {
     return out;
 }
 
+const policy::BackupJob* job_of(const Context& ctx, const store::BackupRunRow& run) {
+    const auto it = ctx.policy.backups.jobs.find(run.job);
+    return it == ctx.policy.backups.jobs.end() ? nullptr : &it->second;
+}
+
+// The command that checks a command job's backups in the tool's own repository (restic
+// check, borg check, pg_restore --list): the deep one for a deep verification.
+const std::vector<std::string>* tool_verify_command(const policy::BackupJob* job, bool deep) {
+    if (job == nullptr || job->kind != policy::BackupKind::command) {
+        return nullptr;
+    }
+    if (deep && !job->deep_verify_command.empty()) {
+        return &job->deep_verify_command;
+    }
+    return job->verify_command.empty() ? nullptr : &job->verify_command;
+}
+
 VerifyOutcome verify_run(Context& ctx, const store::BackupRunRow& run, bool deep, const ProgressFn& progress) {
     VerifyOutcome v;
     v.run_id = run.id;
     v.job = run.job;
     v.path = run.path;
-    v.deep = deep && run.kind != "command";
+    v.deep = deep;
     std::vector<std::string> problems;
+    std::vector<std::string> passed;
     std::error_code ec;
+    const auto* tool = run.kind == "command" ? tool_verify_command(job_of(ctx, run), deep) : nullptr;
     if (!fs::is_regular_file(run.path, ec)) {
         problems.push_back(fmt::format("missing: '{}' does not exist", run.path));
+    } else if (run.kind == "command") {
+        // The output file (a log, or the dump itself) must be as written; what the tool
+        // stored elsewhere is checked by the tool's own verify command.
+        const auto d = hash_file(run.path);
+        if (auto detail = check_detail(run, d.size, d.sha256); !detail.empty()) {
+            problems.push_back(detail);
+        } else {
+            passed.push_back("checksum matches");
+        }
+        if (tool != nullptr) {
+            const auto& job = *job_of(ctx, run);
+            try {
+                const auto argv = expand_argv(*tool, run_values(run));
+                run_job_command(job, argv, job_environment(job, ctx.policy.dir, run.id));
+                passed.push_back(fmt::format("'{}' ok", tool->front()));
+            } catch (const Failure& e) {
+                problems.push_back(e.what());
+            } catch (const DataError& e) {
+                problems.push_back(e.what());
+            }
+        }
     } else if (!v.deep) {
         std::function<void(std::int64_t)> step;
         if (progress) {
@@ -442,8 +576,13 @@ VerifyOutcome verify_run(Context& ctx, const store::BackupRunRow& run, bool deep
         }
     }
     v.ok = problems.empty();
-    v.detail = v.ok ? (v.deep ? fmt::format("ok: {} members match the manifest", run.files.value_or(0)) : "ok: checksum matches")
-                    : join(problems, "; ");
+    if (!v.ok) {
+        v.detail = join(problems, "; ");
+    } else if (run.kind == "command") {
+        v.detail = "ok: " + join(passed, "; ");
+    } else {
+        v.detail = v.deep ? fmt::format("ok: {} members match the manifest", run.files.value_or(0)) : "ok: checksum matches";
+    }
     store::WriteTransaction tx(ctx.db);
     store::BackupVerificationRow row;
     row.run_id = run.id;
@@ -567,6 +706,24 @@ std::vector<VerifyOutcome> verify(Context& ctx, const std::vector<std::string>& 
         } else {
             find_job(ctx, t);
             newest(t, true);
+        }
+    }
+    // A deep verification that cannot happen is refused before anything is verified: a
+    // command job's deep check is its tool's (deep_verify_command or verify_command); a
+    // checksum of its output file in its place would say "ok" about data it never read.
+    if (deep) {
+        std::vector<std::string> cannot;
+        for (const auto& run : runs) {
+            if (run.kind == "command" && tool_verify_command(job_of(ctx, run), true) == nullptr &&
+                std::find(cannot.begin(), cannot.end(), "'" + run.job + "'") == cannot.end()) {
+                cannot.push_back("'" + run.job + "'");
+            }
+        }
+        if (!cannot.empty()) {
+            throw UsageError(fmt::format("cannot verify backup job{} {} deeply: a command job's deep check is its tool's, "
+                                         "and the job has no 'verify_command' or 'deep_verify_command'",
+                                         cannot.size() == 1 ? "" : "s", join(cannot, ", ")),
+                             "give the job a verify command in the policy, or verify without --deep");
         }
     }
     std::vector<VerifyOutcome> out;
@@ -820,6 +977,26 @@ RestoreOutcome restore(Context& ctx, const RestoreRequest& request) {
     if (run->kind == "command") {
         if (!request.only.empty()) {
             throw UsageError("--only applies to archives; this backup is one command's output");
+        }
+        const auto* job = job_of(ctx, *run);
+        if (job != nullptr && job->kind == policy::BackupKind::command && !job->restore_command.empty()) {
+            // The data is in the tool's repository: the tool restores it, the output file
+            // only tells which snapshot (captured values) to restore.
+            try {
+                auto values = run_values(*run);
+                values["target"] = target.string();
+                const auto argv = expand_argv(job->restore_command, values);
+                run_job_command(*job, argv, job_environment(*job, ctx.policy.dir, run->id));
+                for (fs::recursive_directory_iterator it(target, ec), end; !ec && it != end; it.increment(ec)) {
+                    ++out.files;
+                }
+            } catch (const Failure& e) {
+                problems.push_back(e.what());
+            } catch (const DataError& e) {
+                problems.push_back(e.what());
+            }
+            save();
+            return out;
         }
         const fs::path to = target / fs::path(run->path).filename();
         fs::copy_file(run->path, to, fs::copy_options::overwrite_existing, ec);

@@ -53,7 +53,16 @@ struct BackupJob {
     KeepRules keep;
     BackupVerify verify = BackupVerify::checksum;
     double min_size_ratio = 0.5;           // warn when a backup is smaller than this share of the previous
-    core::Duration timeout{6 * 3600, 0, 0}; // command: killed after this long
+    core::Duration timeout{6 * 3600, 0, 0}; // command: killed after this long (each of its commands)
+    // command kind, for real backup tools (restic, borg, pg_dump): how opsctl verifies and
+    // restores what the tool stored. Placeholders {{path}}, {{run}}, {{job}}, {{target}}
+    // (restore) and each capture name are replaced by inert values (see lib/backup/placeholder.hpp).
+    std::vector<std::pair<std::string, std::string>> capture; // name -> regex on the command's stdout
+    std::vector<std::string> verify_command;      // run by every `backup verify` of the job's runs
+    std::vector<std::string> deep_verify_command; // run by `verify --deep` (default: verify_command)
+    std::vector<std::string> restore_command;     // run by `backup restore` with {{target}}
+    std::string env_file;                         // KEY=VALUE lines for the commands; mode 0600 or refused
+    std::vector<std::string> env;                 // names of variables passed on from opsctl's environment
     Origin origin;
 };
 

@@ -28,7 +28,7 @@ void bind_opt(SQLite::Statement& st, int index, const std::optional<T>& value) {
 constexpr const char* k_run_columns = R"sql(
     r.id, r.job, r.kind, r.started_at, r.finished_at, r.status, r.size_bytes, r.source_bytes,
     r.files, r.sha256, r.path, r.error, r.warning, r.actor, r.pruned_at,
-    v.at, v.ok, v.deep
+    v.at, v.ok, v.deep, r.captured
 )sql";
 
 // The newest verification of each run, joined with LEFT JOIN ... ON v.run_id = r.id.
@@ -59,6 +59,7 @@ BackupRunRow read_run(SQLite::Statement& st) {
         r.verified_ok = st.getColumn(16).getInt() != 0;
         r.verified_deep = st.getColumn(17).getInt() != 0;
     }
+    r.captured = text(st.getColumn(18));
     return r;
 }
 
@@ -135,7 +136,7 @@ std::vector<std::int64_t> fail_running_backup_runs(Database& db, const std::stri
 void finish_backup_run(Database& db, const BackupRunRow& run) {
     SQLite::Statement st(db.sql(), R"sql(
         UPDATE backup_runs SET status = 'success', finished_at = ?, size_bytes = ?, source_bytes = ?,
-               files = ?, sha256 = ?, path = ?, warning = ?, error = NULL
+               files = ?, sha256 = ?, path = ?, warning = ?, error = NULL, captured = ?
         WHERE id = ?)sql");
     bind_opt(st, 1, run.finished_at);
     bind_opt(st, 2, run.size_bytes);
@@ -148,7 +149,12 @@ void finish_backup_run(Database& db, const BackupRunRow& run) {
     } else {
         st.bind(7, run.warning);
     }
-    st.bind(8, run.id);
+    if (run.captured.empty()) {
+        st.bind(8);
+    } else {
+        st.bind(8, run.captured);
+    }
+    st.bind(9, run.id);
     st.exec();
 }
 

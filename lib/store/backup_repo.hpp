@@ -30,6 +30,7 @@ struct BackupRunRow {
     std::optional<std::int64_t> verified_at; // newest verification, if any
     std::optional<bool> verified_ok;
     std::optional<bool> verified_deep;
+    std::string captured; // command kind: a JSON object of the values captured from its output ("" when none)
 };
 
 /// One row of backup_verifications.

@@ -2,6 +2,7 @@
 
 #include "lib/core/error.hpp"
 #include "lib/store/events.hpp"
+#include "lib/util/file.hpp"
 
 #include <SQLiteCpp/Backup.h>
 #include <fcntl.h>
@@ -121,48 +122,40 @@ int backup_database(Database& db, const fs::path& target) {
     if (target.has_parent_path()) {
         fs::create_directories(target.parent_path(), ec);
     }
-    const fs::path tmp = target.string() + fmt::format(".tmp{}", ::getpid());
-    fs::remove(tmp, ec);
-    {
-        const int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-        if (fd < 0) {
-            throw Failure(fmt::format("cannot create '{}': {}", tmp.string(), std::strerror(errno)));
-        }
-        ::close(fd);
-    }
+    // A fresh temporary name beside the target, created O_EXCL|O_NOFOLLOW by AtomicFile;
+    // SQLite then opens that empty file by name and writes the copy into it, and commit()
+    // flushes and renames it (SQLite itself never creates a file under a name we did not).
+    util::AtomicFile out(target, 0600);
     int pages = 0;
     try {
-        SQLite::Database dest(tmp.string(), SQLite::OPEN_READWRITE);
+        SQLite::Database dest(out.temp_path().string(), SQLite::OPEN_READWRITE);
+        // The copy is flushed once, by commit(), after SQLite is done with it.
+        dest.exec("PRAGMA journal_mode = OFF");
+        dest.exec("PRAGMA synchronous = OFF");
         SQLite::Backup backup(dest, db.sql());
-        // Copy in steps so that writers are not held off for the whole copy; a write
-        // between steps restarts the copy, which SQLite handles.
-        while (true) {
-            const int rc = backup.executeStep(1024);
+        // All pages in one step: one read transaction on the source, a snapshot of one
+        // moment. In WAL mode that reader never blocks a writer, and no write by another
+        // connection can restart the copy, as it did between the steps of step(1024)
+        // (which never finished while three writers were busy).
+        for (int attempt = 0;; ++attempt) {
+            const int rc = backup.executeStep(-1);
             if (rc == SQLITE_DONE) {
                 break;
             }
-            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+            if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && attempt < 500) {
                 ::usleep(20000);
+                continue;
             }
+            throw Busy(fmt::format("cannot copy the database to '{}': it stayed locked", target.string()),
+                       "try again");
         }
         pages = backup.getTotalPageCount();
+        // The copied header says WAL; a backup file stands alone, without -wal and -shm.
         dest.exec("PRAGMA journal_mode = DELETE");
     } catch (const SQLite::Exception& e) {
-        fs::remove(tmp, ec);
         throw Failure(fmt::format("cannot back up the database to '{}': {}", target.string(), e.what()));
     }
-    {
-        const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd >= 0) {
-            ::fsync(fd);
-            ::close(fd);
-        }
-    }
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw Failure(fmt::format("cannot write '{}': {}", target.string(), ec.message()));
-    }
+    out.commit();
     return pages;
 }
 

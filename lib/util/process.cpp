@@ -37,11 +37,20 @@ struct Pipe {
 
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
-// Reads what is available; returns false at end of file.
-bool drain(int fd, std::string& into, std::size_t cap, bool& truncated) {
+// Reads what is available; returns false at end of file. With `tail`, the last `cap` bytes
+// are kept instead of the first (what a failing program said last is why it failed).
+bool drain(int fd, std::string& into, std::size_t cap, bool& truncated, bool tail = false) {
     char buf[16384];
     while (true) {
         const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n > 0 && tail) {
+            into.append(buf, static_cast<std::size_t>(n));
+            if (into.size() > cap) {
+                into.erase(0, into.size() - cap);
+                truncated = true;
+            }
+            continue;
+        }
         if (n > 0) {
             const std::size_t room = into.size() < cap ? cap - into.size() : 0;
             into.append(buf, std::min<std::size_t>(room, static_cast<std::size_t>(n)));
@@ -242,7 +251,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
                 out_open = drain(out.fd[0], result.out, options.max_output, result.out_truncated);
             } else if (p.fd == err.fd[0] && err_open) {
                 bool t = false;
-                err_open = drain(err.fd[0], result.err, options.max_output, t);
+                err_open = drain(err.fd[0], result.err, options.max_output, t, options.keep_err_tail);
             } else if (p.fd == in.fd[1]) {
                 if (p.revents & (POLLERR | POLLHUP)) {
                     in.close_end(1);
@@ -286,7 +295,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     }
     if (err_open) {
         bool t = false;
-        drain(err.fd[0], result.err, options.max_output, t);
+        drain(err.fd[0], result.err, options.max_output, t, options.keep_err_tail);
     }
     ::kill(-pid, SIGKILL);
     if (pidfd >= 0) {

@@ -19,6 +19,7 @@ struct ProcessOptions {
     std::string cwd;                                 // empty: current directory
     bool merge_stderr = false;                       // stderr goes into `out`
     std::optional<std::string> stdout_file;          // write stdout to this file (mode 0600) instead of capturing
+    bool keep_err_tail = false;                      // stderr keeps its last max_output bytes, not its first
 };
 
 /// What happened.

@@ -221,14 +221,18 @@ for i in range(1, 9):
     want=hashlib.sha256(open(p,'rb').read()).hexdigest()
     assert m[p.lstrip('/')]['sha256'] == want, (p, m[p.lstrip('/')])" "$WORK/manifest.json" "$WORK/big"
 # Killed after the archive was renamed into place but before the run was recorded: the
-# archive is not a backup anyone can rely on, and the next run removes it.
+# archive was flushed before its rename, so it is complete; the next run records it.
 run -q backup run big
 sqlite3 "$OPSCTL_DB" "update backup_runs set status = 'running', finished_at = null, path = null where id = $OUT"
 stranded=$(find "$B/big" -name "big-*-r$OUT.tar.zst")
 expect_true "the stranded archive is there before the next run" test -f "$stranded"
 run backup run big
 expect_rc 0 "the run after a kill between rename and record succeeds"
-expect_true "an archive whose run was never recorded as a success is removed" test ! -e "$stranded"
+expect_true "a complete archive whose run was never recorded is kept" test -f "$stranded"
+STRANDED_RUN=$(basename "$stranded" .tar.zst)
+STRANDED_RUN=${STRANDED_RUN##*-r}
+run backup verify "$STRANDED_RUN"
+expect_rc 0 "the next run recorded the stranded archive as a success that verifies"
 rm -rf "$WORK/big" "$B/big"
 
 # Retention: five daily runs, keep daily 2. The third is the newest verified, the second is

@@ -80,6 +80,21 @@ if [ "$(wc -l <"$WORK/verbs")" -ge 6 ]; then pass; else fail "the examples run f
 # Cron lines: five time fields, a user, a command.
 bad=$(grep -Ev '^(#|$|[A-Z_]+=)' "$SRC/config/cron/opsctl.cron" | awk 'NF < 7 || $6 != "opsctl"')
 expect_eq "" "$bad" "every crontab line has five time fields, the user and a command"
+# Backups are verified on a schedule, not only made: every day the newest backup of every job
+# (after the nightly run, before the status line) and every week deeply, in cron and systemd.
+cron_lines=$(grep -Ev '^(#|$|[A-Z_]+=)' "$SRC/config/cron/opsctl.cron")
+expect_true "cron verifies every night, after the backups and before their status" bash -c \
+    "printf '%s\n' \"\$1\" | awk '\$5 == \"*\"' | grep -q 'backup run; .*backup verify; .*backup status'" _ "$cron_lines"
+expect_true "cron verifies deeply once a week" bash -c \
+    "printf '%s\n' \"\$1\" | awk '\$3 == \"*\" && \$5 ~ /^[0-7]\$/' | grep -q 'backup verify --deep'" _ "$cron_lines"
+nightly="$SRC/config/systemd/opsctl-backup-nightly.service"
+expect_true "the nightly unit verifies between the run and the status" bash -c \
+    "grep '^ExecStart=' '$nightly' | tr '\n' ' ' | grep -q 'backup run .*backup verify .*backup status'"
+deep_unit=$(grep -l '^ExecStart=.*backup verify --deep' "$SRC"/config/systemd/*.service | head -1)
+expect_true "a systemd unit verifies deeply" test -n "$deep_unit"
+expect_true "its timer runs it once a week" grep -Eq '^OnCalendar=(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ' "${deep_unit%.service}.timer"
+run backup verify --deep --help
+expect_rc 0 "the schedules' 'backup verify --deep' is a valid command line"
 if command -v systemd-analyze >/dev/null; then
     mkdir -p "$WORK/units"
     cp "$SRC"/config/systemd/* "$WORK/units/"

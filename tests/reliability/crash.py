@@ -7,7 +7,8 @@ then checks what a user relies on after a crash:
   - `db backup`: no half-written copy under the final name;
   - `asset import` of a thousand rows: all rows or none, and it succeeds when run again;
   - `backup run`: no archive under a final name that is not complete and listed as a
-    successful run, no run left 'running' once the job runs again, which then succeeds;
+    successful run (one whose record was cut off is recorded by the next run, never
+    deleted), no run left 'running' once the job runs again, which then succeeds;
   - `inspect run`: a run is recorded with all its results or not at all;
 and after every kill `db check` exits 0. Groups not built in are skipped.
 Prints one line per scenario; exits 1 with the problems found."""
@@ -192,7 +193,8 @@ def backup_run_scenario():
         con.close()
         dest = os.path.join(os.path.dirname(DB), "backups", "policy")
         # A kill between the rename into place and the commit that records the success leaves
-        # a complete archive of a run still marked 'running': the next run must remove it.
+        # a complete archive of a run still marked 'running': the next run must record it
+        # (a complete backup is never deleted).
         unrecorded = []
         for name in os.listdir(dest):
             if name.startswith("."):
@@ -214,10 +216,13 @@ def backup_run_scenario():
         rc, out, err = opsctl("backup", "run", "policy")
         if rc != 0:
             problems.append(f"backup run again after a kill at {delay:.3f}s failed: {rc} {err.strip()}")
+        con = sqlite3.connect(DB, timeout=30)
+        good = {row[0] for row in con.execute("select path from backup_runs where status = 'success'")}
+        con.close()
         for name in unrecorded:
-            if os.path.exists(os.path.join(dest, name)):
+            if os.path.join(dest, name) not in good or not os.path.exists(os.path.join(dest, name)):
                 problems.append(f"'{name}', left by a kill at {delay:.3f}s before its run was recorded, "
-                                f"survived the next run")
+                                f"was not kept and recorded as a success by the next run")
         running = count("select count(*) from backup_runs where job = 'policy' and status = 'running'")
         if running:
             problems.append(f"after a kill at {delay:.3f}s and a new run, {running} runs still say 'running'")
