@@ -2,6 +2,7 @@
 #include "cmd/common.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
 #include "lib/inspect/formats.hpp"
 #include "lib/inspect/runner.hpp"
@@ -236,7 +237,7 @@ void run_inspect_history(const InspectHistoryOptions& opt, Globals& g) {
     inspect::HistoryFilter f;
     f.checklist = opt.checklist;
     if (!opt.since.empty()) {
-        f.since = core::parse_time_or_throw(opt.since, ctx.zone(), "--since");
+        f.since = core::parse_time_option(opt.since, ctx.zone(), ctx.now, core::Bound::start, "--since");
     }
     f.failed_only = opt.failed;
     f.limit = opt.limit;

@@ -3,6 +3,7 @@
 
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
+#include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
 #include "lib/ticket/service.hpp"
 #include "lib/ticket/transfer.hpp"
@@ -167,10 +168,10 @@ void run_list(const ListOptions& o, Globals& g) {
         q.open = true;
     }
     if (!o.since.empty()) {
-        q.since = core::parse_time_or_throw(o.since, ctx.zone(), "--since");
+        q.since = core::parse_time_option(o.since, ctx.zone(), ctx.now, core::Bound::start, "--since");
     }
     if (!o.until.empty()) {
-        q.until = core::parse_time_or_throw(o.until, ctx.zone(), "--until");
+        q.until = core::parse_time_option(o.until, ctx.zone(), ctx.now, core::Bound::end, "--until");
     }
     const auto rows = ticket::list_tickets(ctx, q);
     output::Table t;
