@@ -1,6 +1,7 @@
 // opsctl ticket new|list|show|update|assign|comment|move|resolve|close|reopen|link|sla|clock|export|import
 #include "cmd/common.hpp"
 
+#include "lib/core/business_time.hpp"
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/relative_time.hpp"
@@ -188,16 +189,21 @@ void run_list(const ListOptions& o, Globals& g) {
     g.print(t);
 }
 
+// A duration on a clock, in the policy's unit: working days on a business clock.
+std::string clock_time(const ticket::SlaClock& c, std::int64_t secs) {
+    return core::format_business_seconds(secs, c.workday_secs);
+}
+
 std::string describe_clock(const ticket::SlaClock& c) {
     if (!c.target) {
         return "no target";
     }
-    std::string s = fmt::format("{} of {} used ({:.0f}%)", core::format_seconds(c.elapsed),
-                                core::format_seconds(*c.target), c.used() * 100);
+    std::string s = fmt::format("{} of {} used ({:.0f}%)", clock_time(c, c.elapsed), clock_time(c, *c.target),
+                                c.used() * 100);
     if (c.breached) {
-        s += fmt::format(", overdue by {}", core::format_seconds(c.elapsed - *c.target));
+        s += fmt::format(", overdue by {}", clock_time(c, c.elapsed - *c.target));
     } else if (!c.stopped) {
-        s += fmt::format(", {} left", core::format_seconds(*c.target - c.elapsed));
+        s += fmt::format(", {} left", clock_time(c, *c.target - c.elapsed));
     }
     return s + " — " + c.state();
 }
@@ -211,6 +217,7 @@ nlohmann::json clock_json(const ticket::SlaClock& c, const Context& ctx) {
             {"target_secs", c.target ? nlohmann::json(*c.target) : nlohmann::json()},
             {"elapsed_secs", c.elapsed},
             {"business_secs", c.business_elapsed},
+            {"workday_secs", c.workday_secs > 0 ? nlohmann::json(c.workday_secs) : nlohmann::json()},
             {"paused_secs", c.paused},
             {"due_at", t(c.due_at)},
             {"stopped_at", t(c.stopped_at)},
@@ -442,10 +449,10 @@ void run_clock(const ClockOptions& o, Globals& g) {
         std::int64_t total = 0;
         for (const auto& p : c->pieces) {
             total += p.counted;
-            t.add_row({c->name, when(g, ctx, p.start), when(g, ctx, p.end), p.state, core::format_seconds(p.counted),
+            t.add_row({c->name, when(g, ctx, p.start), when(g, ctx, p.end), p.state, clock_time(*c, p.counted),
                        output::Cell::integer(p.counted), p.why});
         }
-        t.add_row({c->name, "", "", "total", core::format_seconds(total), output::Cell::integer(total),
+        t.add_row({c->name, "", "", "total", clock_time(*c, total), output::Cell::integer(total),
                    describe_clock(*c)});
     }
     g.print(t);

@@ -104,6 +104,9 @@ SlaClock compute(const Timeline& t, const ClockSetup& s, const std::string& name
         }
     }
     const bool business = c.kind == policy::SlaClockKind::business;
+    if (business) {
+        c.workday_secs = cal.workday_seconds();
+    }
     std::int64_t until = s.now;
     if (response && t.responded_at) {
         c.stopped = true;

@@ -40,6 +40,7 @@ struct SlaClock {
     std::string name;                 // "response" or "resolution"
     policy::SlaClockKind kind = policy::SlaClockKind::business;
     std::optional<std::int64_t> target; // seconds on the clock; nullopt = no target
+    std::int64_t workday_secs = 0;      // one working day of the calendar on a business clock; 0 on 24x7
     std::int64_t elapsed = 0;           // counted on the clock's kind
     std::int64_t business_elapsed = 0;  // counted on the business calendar, whatever the kind
     std::int64_t paused = 0;            // wall seconds spent in pause states
