@@ -1,5 +1,6 @@
 #include "lib/ticket/service.hpp"
 
+#include "lib/asset/service.hpp"
 #include "lib/core/error.hpp"
 #include "lib/notify/notify.hpp"
 #include "lib/util/text.hpp"
@@ -62,6 +63,17 @@ void check_complaint_type(const Context& ctx, const std::string& value) {
     if (!known.empty() && std::find(known.begin(), known.end(), value) == known.end()) {
         throw DataError(fmt::format("no complaint type '{}'", value), "known: " + util::join(known, ", "));
     }
+}
+
+// A ticket names a registered asset: a mistyped tag would hide the ticket from the asset's
+// history and the review's top assets.
+void check_asset(Context& ctx, const std::string& tag) {
+    if (asset::find_asset(ctx, tag)) {
+        return;
+    }
+    const std::string near = util::closest(tag, asset::asset_tags(ctx));
+    throw DataError(fmt::format("no asset '{}'", tag),
+                    near.empty() ? "see 'opsctl asset list'" : fmt::format("did you mean '{}'?", near));
 }
 
 store::TicketRow load(Context& ctx, std::int64_t id) {
@@ -286,6 +298,9 @@ std::int64_t create_ticket(Context& ctx, const NewTicket& t) {
     if (!t.complaint_type.empty()) {
         check_complaint_type(ctx, t.complaint_type);
     }
+    if (!t.asset.empty()) {
+        check_asset(ctx, t.asset);
+    }
     const auto& wf = workflow_for(ctx, type);
 
     store::WriteTransaction tx(ctx.db);
@@ -454,6 +469,9 @@ void update_ticket(Context& ctx, std::int64_t id, const TicketChanges& c) {
     }
     if (c.complaint_type && !c.complaint_type->empty()) {
         check_complaint_type(ctx, *c.complaint_type);
+    }
+    if (c.asset && !c.asset->empty()) {
+        check_asset(ctx, *c.asset);
     }
     change_text("title", row.title, c.title);
     change_text("body", row.body, c.body);

@@ -30,7 +30,8 @@ struct NewTicket {
 };
 
 /// Creates a ticket in its own write transaction, records events and emits "ticket.created";
-/// returns the id. DataError for an unknown type, priority or person, or a source already open.
+/// returns the id. DataError for an unknown type, priority, person or asset tag, or a source
+/// already open.
 std::int64_t create_ticket(Context& ctx, const NewTicket& t);
 /// Adds a comment (internal ones are not a response to the customer) in its own transaction.
 void add_comment(Context& ctx, std::int64_t id, const std::string& text, bool internal);
@@ -56,7 +57,8 @@ std::vector<TicketSummary> at_risk_tickets(Context& ctx, double share);
 struct TicketChanges {
     std::optional<std::string> title, body, priority, type, asset, reporter, complaint_type;
 };
-/// Applies changes; DataError for unknown names or a type whose workflow lacks the status.
+/// Applies changes; DataError for unknown names (an asset tag that is not registered among
+/// them) or a type whose workflow lacks the status.
 void update_ticket(Context& ctx, std::int64_t id, const TicketChanges& changes);
 /// Assigns to a person, or with `auto_assign` to whoever is on duty for the ticket's team
 /// (else its least-loaded member); returns the assignee.
