@@ -246,7 +246,12 @@ std::pair<SlaClock, SlaClock> compute_sla(const Context& ctx, const core::Busine
     const auto& wf = workflow_for(ctx, row.type);
     const Timeline timeline = timeline_from_events(events, wf);
     const auto* rule = ctx.policy.sla.match(row.type, row.priority);
-    const ClockSetup setup{wf, rule, cal, ctx.now, explain};
+    ClockSetup setup{wf, rule, cal, ctx.now, explain};
+    if (timeline.keys.size() > 1) {
+        for (const auto& key : timeline.keys) {
+            setup.rules.emplace_back(key.since, ctx.policy.sla.match(key.type, key.priority));
+        }
+    }
     SlaClock response = response_clock(timeline, setup);
     SlaClock resolution = resolution_clock(timeline, setup);
     row.responded_at = response.stopped_at;

@@ -8,6 +8,30 @@ source "$(dirname "$0")/lib.sh"
 init_sample
 export OPSCTL_NOW=2026-10-10T20:00:00+08:00 # a make-up Saturday evening
 
+# 2. An escalation is not a response: the response clock keeps running.
+run -q ticket new --type complaint --priority P1 --title '投诉：无人应答'
+COMPLAINT=$OUT
+OPSCTL_NOW=2026-10-10T20:31:00+08:00 run ticket sla
+expect_out "zhangwei" "ticket sla reassigns the unanswered complaint at 100%"
+OPSCTL_NOW=2026-10-10T21:00:00+08:00 run --format json ticket show "$COMPLAINT"
+expect_true "after the escalation the ticket is still unanswered and its response clock runs" python3 -c "
+import json, sys
+d = json.loads(sys.argv[1])
+assert d['assignee'] == 'zhangwei', d['assignee']
+assert d['responded'] is None, d['responded']
+c = d['response_clock']
+assert c['stopped_at'] is None and c['elapsed_secs'] == 3600 and c['state'] == 'breached', c
+" "$OUT"
+OPSCTL_NOW=2026-10-10T21:00:00+08:00 run ticket show "$COMPLAINT"
+expect_true "show has no Responded time" bash -c '! grep -E "^Responded +[0-9]" <<<"$1"' _ "$OUT"
+OPSCTL_NOW=2026-10-10T21:05:00+08:00 run ticket comment "$COMPLAINT" '已联系客户'
+OPSCTL_NOW=2026-10-10T21:10:00+08:00 run --format json ticket show "$COMPLAINT"
+expect_true "a public comment by a person is the response" python3 -c "
+import json, sys
+d = json.loads(sys.argv[1])
+assert d['responded'].startswith('2026-10-10T21:05'), d['responded']
+" "$OUT"
+
 # 3. Asset tags on tickets must be registered.
 run -q asset add --class pc --name 财务部电脑 --location 办公区3F
 PC=$OUT
@@ -30,5 +54,38 @@ printf 'type,title,asset\nincident,ok row,PC-0001\nincident,bad row,PC-0010\n' >
 run ticket import --dry-run "$WORK/assets.csv"
 expect_rc 65 "an import row naming an unknown asset exits 65"
 expect_err "line 3: no asset 'PC-0010' (did you mean 'PC-0001'?)" "the problem names the line, the tag and the nearest one"
+
+# 4. Business time in working days: a P4 response target of 2d shows as 2d.
+export OPSCTL_NOW=2026-10-12T09:00:00+08:00 # Monday morning
+run -q ticket new --type request --priority P4 --title 'train a new colleague'
+P4=$OUT
+OPSCTL_NOW=2026-10-13T10:00:00+08:00 run ticket show "$P4"
+expect_out "1d 1h of 2d used" "the response clock counts in working days (one 7h30m day and an hour)"
+expect_out "of 10d used" "the resolution target shows as 10d, not in 24-hour days"
+OPSCTL_NOW=2026-10-13T10:00:00+08:00 run --format json ticket show "$P4"
+expect_true "JSON gives seconds and the working-day length" python3 -c "
+import json, sys
+c = json.loads(sys.argv[1])['response_clock']
+assert c['target_secs'] == 2 * 27000 and c['workday_secs'] == 27000, c
+" "$OUT"
+OPSCTL_NOW=2026-10-13T10:00:00+08:00 run ticket clock "$P4"
+expect_out "1d 1h" "ticket clock totals in working days"
+
+# 5. Raising the priority never breaches at the moment of the change.
+run -q ticket new --type incident --priority P4 --title 'printer offline, now urgent'
+RAISED=$OUT
+OPSCTL_NOW=2026-10-12T10:00:00+08:00 run ticket update "$RAISED" --priority P1
+expect_rc 0 "raise to P1 an hour later"
+OPSCTL_NOW=2026-10-12T10:00:00+08:00 run --format json ticket show "$RAISED"
+expect_true "the new 30m target counts from the change: not breached at the change" python3 -c "
+import json, sys
+c = json.loads(sys.argv[1])['response_clock']
+assert c['breached'] is False and c['state'] == 'running', c
+assert c['target_secs'] == 5400 and c['elapsed_secs'] == 3600, c
+" "$OUT"
+OPSCTL_NOW=2026-10-12T10:00:00+08:00 run -q ticket list --breached
+expect_no_out "$RAISED" "the raised ticket is not listed as breached"
+OPSCTL_NOW=2026-10-12T10:31:00+08:00 run -q ticket list --breached
+expect_out "$RAISED" "30 minutes after the change it is breached"
 
 finish
