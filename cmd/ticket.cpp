@@ -22,7 +22,7 @@ namespace opsctl::cmd {
 namespace {
 
 namespace ps = policy::section;
-constexpr unsigned k_sections = ps::k_calendar | ps::k_people | ps::k_tickets | ps::k_sla | ps::k_notify;
+constexpr unsigned k_sections = ticket::k_policy_sections;
 
 struct NewOptions {
     std::string type, priority, title, body, asset, reporter, assignee, source, complaint_type;
@@ -115,7 +115,7 @@ std::string sla_flag(const store::TicketRow& r, std::int64_t now) {
 }
 
 void run_new(const NewOptions& o, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(o.auto_assign ? ticket::k_assign_sections : k_sections);
     ticket::NewTicket t;
     t.type = o.type;
     t.priority = o.priority;
@@ -364,7 +364,7 @@ void run_assign(const AssignOptions& o, Globals& g) {
     if (o.person.empty() == !o.auto_assign) {
         throw UsageError("name one person or pass --auto");
     }
-    auto ctx = g.context(k_sections | ps::k_roster);
+    auto ctx = g.context(ticket::k_assign_sections);
     const auto who = ticket::assign_ticket(ctx, o.id, o.person, o.auto_assign);
     done(g, fmt::format("assigned ticket {} to {}", o.id, who));
 }
@@ -423,7 +423,7 @@ void run_sla(const SlaOptions& o, Globals& g) {
     if (text.empty() || *end != '\0' || pct <= 0 || pct > 1000) {
         throw UsageError(fmt::format("--at-risk '{}' is not a percentage", o.at_risk), "e.g. --at-risk 75%");
     }
-    auto ctx = g.context(k_sections | ps::k_roster);
+    auto ctx = g.context(ticket::k_assign_sections);
     const auto sweep = ticket::sla_sweep(ctx, pct / 100.0);
     output::Table t;
     t.add_column("id", "ID").add_column("priority", "Pri").add_column("assignee", "Assignee").add_column("title", "Title");

@@ -155,6 +155,12 @@ std::string auto_assignee(Context& ctx, const std::string& team) {
     if (team.empty()) {
         throw DataError("the ticket has no team to pick an assignee from", "assign someone by name");
     }
+    // Without the roster section nobody would be on duty and every path would quietly pick the
+    // least-loaded member: `ticket new --auto` once did while `ticket assign --auto` did not.
+    if ((ctx.policy.loaded & policy::section::k_roster) == 0) {
+        throw Failure("automatic assignment needs the roster section of the policy",
+                      "load ticket::k_assign_sections");
+    }
 #ifdef OPSCTL_TICKET_HAS_ROSTER
     if (auto on_duty = roster::on_duty_for_team(ctx, team, ctx.now)) {
         if (const auto* p = ctx.policy.person(*on_duty); p && p->active) {

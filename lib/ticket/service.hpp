@@ -15,6 +15,15 @@
 
 namespace opsctl::ticket {
 
+/// The policy sections every ticket operation reads.
+inline constexpr unsigned k_policy_sections = policy::section::k_calendar | policy::section::k_people |
+                                              policy::section::k_tickets | policy::section::k_sla |
+                                              policy::section::k_notify;
+/// What an automatic assignment (`new --auto`, `assign --auto`, an escalation to a team) also
+/// reads: who is on duty comes from the roster, so a context without it is refused (Failure)
+/// rather than silently falling back to the least-loaded member.
+inline constexpr unsigned k_assign_sections = k_policy_sections | policy::section::k_roster;
+
 /// What a new ticket is made of; empty type/priority take the policy defaults.
 struct NewTicket {
     std::string type;

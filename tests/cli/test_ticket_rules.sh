@@ -8,6 +8,18 @@ source "$(dirname "$0")/lib.sh"
 init_sample
 export OPSCTL_NOW=2026-10-10T20:00:00+08:00 # a make-up Saturday evening
 
+# 1. `ticket new --auto` and `ticket assign --auto` both follow the roster.
+run -q roster now --team ops
+ON_DUTY=$OUT
+expect_true "somebody is on duty for ops" test -n "$ON_DUTY"
+run ticket new --type incident --priority P1 --title 'core switch down' --auto
+expect_rc 0 "ticket new --auto"
+expect_out "(assigned to $ON_DUTY)" "ticket new --auto assigns whoever 'roster now --team ops' names"
+run -q ticket new --type incident --priority P1 --title 'second one'
+SECOND=$OUT
+run ticket assign "$SECOND" --auto
+expect_out "to $ON_DUTY" "ticket assign --auto picks the same person"
+
 # 2. An escalation is not a response: the response clock keeps running.
 run -q ticket new --type complaint --priority P1 --title '投诉：无人应答'
 COMPLAINT=$OUT
