@@ -104,14 +104,18 @@ void done(const Globals& g, const std::string& message) {
     }
 }
 
-std::string sla_flag(const store::TicketRow& r, std::int64_t now) {
-    if (r.response_breached || r.resolution_breached || r.sla_order < now) {
+std::string sla_flag(const Context& ctx, const store::TicketRow& r) {
+    if (r.response_breached || r.resolution_breached || r.sla_order < ctx.now) {
         return "breached";
     }
     if (!r.is_open) {
         return "";
     }
-    return r.sla_order == store::k_no_due ? "-" : "ok";
+    if (r.sla_order != store::k_no_due) {
+        return "ok";
+    }
+    // No clock running: the ticket waits in a pause state, or no target applies.
+    return ticket::is_paused(r) ? "paused" : "-";
 }
 
 void run_new(const NewOptions& o, Globals& g) {
@@ -184,7 +188,7 @@ void run_list(const ListOptions& o, Globals& g) {
                    opt_cell(r.asset), r.title, when(g, ctx, r.created_at),
                    r.sla_order == store::k_no_due || !r.is_open ? output::Cell::null()
                                                                 : output::Cell(when(g, ctx, r.sla_order)),
-                   sla_flag(r, ctx.now)});
+                   sla_flag(ctx, r)});
     }
     g.print(t);
 }

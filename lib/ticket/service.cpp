@@ -616,6 +616,15 @@ TicketDetail ticket_detail(Context& ctx, std::int64_t id, bool explain_clocks) {
     return d;
 }
 
+bool is_paused(const store::TicketRow& row) {
+    // The listing loads no workflows (start-up cost), so the stored clocks tell: a response
+    // clock stops at the response, a resolution clock in a resolved state; otherwise a clock
+    // with a target has a due time unless it is paused.
+    const bool response = row.response_target_secs && !row.responded_at && !row.response_due_at;
+    const bool resolution = row.resolution_target_secs && !row.resolved_at && !row.resolution_due_at;
+    return row.is_open && (response || resolution);
+}
+
 std::vector<store::TicketRow> list_tickets(Context& ctx, store::TicketQuery query) {
     for (auto& a : query.assignees) {
         if (a == "me") {

@@ -99,6 +99,9 @@ struct TicketDetail {
 TicketDetail ticket_detail(Context& ctx, std::int64_t id, bool explain_clocks);
 /// Tickets matching a query ("me" as an assignee means ctx.actor).
 std::vector<store::TicketRow> list_tickets(Context& ctx, store::TicketQuery query);
+/// True when a clock of the ticket has a target but, neither stopped nor running, no due time:
+/// it stands still in a pause state. Reads stored columns only (a listing row will do).
+bool is_paused(const store::TicketRow& row);
 
 /// One clock that is past or near its target, found by sla_sweep.
 struct SlaAlert {

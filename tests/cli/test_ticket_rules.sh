@@ -100,4 +100,16 @@ expect_no_out "$RAISED" "the raised ticket is not listed as breached"
 OPSCTL_NOW=2026-10-12T10:31:00+08:00 run -q ticket list --breached
 expect_out "$RAISED" "30 minutes after the change it is breached"
 
+# 7. An inspection answer 'fail' says what it is stored as; paused tickets say paused.
+run --format json inspect run weekly-hardware </dev/null
+RUN_ID=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])[0]['run'])" "$OUT")
+run inspect record "$RUN_ID" noise --status fail --note 'fan noise'
+expect_rc 0 "record a failing answer"
+expect_out "critical (fail)" "the table says 'fail' is stored as critical"
+run --format json inspect record "$RUN_ID" cables --status ok
+expect_out '"status":"ok"' "machine formats keep the stored word"
+run ticket move "$P4" waiting-customer --note 'asked for a date'
+run ticket list
+expect_true "a paused ticket shows 'paused' in the SLA column" bash -c 'grep -E "^ *$2 .*paused *$" <<<"$1"' _ "$OUT" "$P4"
+
 finish
