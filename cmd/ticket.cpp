@@ -1,4 +1,4 @@
-// opsctl ticket new|list|show|update|assign|comment|move|resolve|close|reopen|link|sla|clock|export|import
+// opsctl ticket new|list|show|update|assign|comment|move|resolve|close|reopen|link|unlink|sla|clock|export|import
 #include "cmd/common.hpp"
 
 #include "lib/core/business_time.hpp"
@@ -12,10 +12,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 namespace opsctl::cmd {
 
@@ -37,38 +40,43 @@ struct ListOptions {
 struct ShowOptions {
     std::int64_t id = 0;
 };
+// The verbs that act on records take several ids, or - to read them from stdin; `words` holds
+// the positional arguments (ids, then the verb's own last argument where it has one).
 struct UpdateOptions {
-    std::int64_t id = 0;
+    std::vector<std::string> words;
     std::optional<std::string> title, body, priority, type, asset, reporter, complaint_type;
 };
 struct AssignOptions {
-    std::int64_t id = 0;
-    std::string person;
+    std::vector<std::string> words; // ids, then the person unless --auto
     bool auto_assign = false;
 };
 struct CommentOptions {
-    std::int64_t id = 0;
-    std::string text;
+    std::vector<std::string> words; // ids, then the text
     bool internal = false;
     std::string spent;
 };
 struct MoveOptions {
-    std::int64_t id = 0;
-    std::string state, note;
+    std::vector<std::string> words; // ids, then the state
+    std::string note;
 };
 struct ResolveOptions {
-    std::int64_t id = 0;
+    std::vector<std::string> words;
     std::string resolution;
 };
 struct CloseOptions {
-    std::int64_t id = 0;
+    std::vector<std::string> words;
     std::optional<int> satisfaction;
 };
 struct ReopenOptions {
-    std::int64_t id = 0;
+    std::vector<std::string> words;
     std::string note;
 };
 struct LinkOptions {
+    std::int64_t id = 0;
+    std::int64_t to = 0;
+    std::string kind;
+};
+struct UnlinkOptions {
     std::int64_t id = 0;
     std::int64_t to = 0;
     std::string kind;
@@ -101,6 +109,60 @@ output::Cell opt_cell(const std::optional<std::string>& v) { return output::Cell
 void done(const Globals& g, const std::string& message) {
     if (!g.quiet) {
         std::cout << message << '\n';
+    }
+}
+
+// Ticket ids from the command line: numbers, and "-" for more read from stdin (whitespace
+// separated, e.g. from `ticket list -q`). Each id once, in the order given.
+std::vector<std::int64_t> read_ids(const std::vector<std::string>& words) {
+    std::vector<std::int64_t> ids;
+    std::set<std::int64_t> seen;
+    auto add = [&](const std::string& word) {
+        std::int64_t id = 0;
+        const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), id);
+        if (ec != std::errc{} || end != word.data() + word.size() || id <= 0) {
+            throw UsageError(fmt::format("'{}' is not a ticket id", word), "ids are positive numbers, or - for stdin");
+        }
+        if (seen.insert(id).second) {
+            ids.push_back(id);
+        }
+    };
+    bool stdin_read = false;
+    for (const auto& w : words) {
+        if (w != "-") {
+            add(w);
+            continue;
+        }
+        if (stdin_read) {
+            continue;
+        }
+        stdin_read = true;
+        std::string word;
+        while (std::cin >> word) {
+            add(word);
+        }
+    }
+    if (ids.empty()) {
+        throw UsageError(stdin_read ? "no ticket ids on stdin" : "no ticket ids",
+                         "name one or more ids, or - to read them from stdin");
+    }
+    return ids;
+}
+
+// Splits the positional words into the ids and the verb's last argument (a person, a state,
+// a text); `what` names that argument in the error when it is missing.
+std::pair<std::vector<std::string>, std::string> ids_and_last(const std::vector<std::string>& words, const char* what) {
+    if (words.size() < 2) {
+        throw UsageError(fmt::format("name the ticket ids and then the {}", what));
+    }
+    return {std::vector<std::string>(words.begin(), words.end() - 1), words.back()};
+}
+
+// "done" lines, one per ticket: "closed ticket 6".
+void done_each(const Globals& g, const std::vector<std::int64_t>& ids, const std::string& verb,
+               const std::string& tail = {}) {
+    for (const auto id : ids) {
+        done(g, fmt::format("{} ticket {}{}", verb, id, tail));
     }
 }
 
@@ -355,25 +417,42 @@ void run_show(const ShowOptions& o, Globals& g) {
 }
 
 void run_update(const UpdateOptions& o, Globals& g) {
-    auto ctx = g.context(k_sections);
     ticket::TicketChanges c{o.title, o.body, o.priority, o.type, o.asset, o.reporter, o.complaint_type};
+    if (c.body && *c.body == "-" && std::find(o.words.begin(), o.words.end(), "-") != o.words.end()) {
+        throw UsageError("stdin cannot give both the ids and --body", "name the ids on the command line");
+    }
+    const auto ids = read_ids(o.words);
+    auto ctx = g.context(k_sections);
     if (c.body) {
         c.body = text_or_stdin(*c.body);
     }
-    ticket::update_ticket(ctx, o.id, c);
-    done(g, fmt::format("updated ticket {}", o.id));
+    ticket::update_tickets(ctx, ids, c);
+    done_each(g, ids, "updated");
 }
 
 void run_assign(const AssignOptions& o, Globals& g) {
-    if (o.person.empty() == !o.auto_assign) {
-        throw UsageError("name one person or pass --auto");
+    // With --auto every word is an id; otherwise the last one names the person.
+    std::vector<std::string> words = o.words;
+    std::string person;
+    if (!o.auto_assign) {
+        auto [id_words, last] = ids_and_last(o.words, "person (or pass --auto)");
+        words = std::move(id_words);
+        person = std::move(last);
     }
+    const auto ids = read_ids(words);
     auto ctx = g.context(ticket::k_assign_sections);
-    const auto who = ticket::assign_ticket(ctx, o.id, o.person, o.auto_assign);
-    done(g, fmt::format("assigned ticket {} to {}", o.id, who));
+    const auto who = ticket::assign_tickets(ctx, ids, person, o.auto_assign);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        done(g, fmt::format("assigned ticket {} to {}", ids[i], who[i]));
+    }
 }
 
 void run_comment(const CommentOptions& o, Globals& g) {
+    const auto [words, text] = ids_and_last(o.words, "comment text");
+    if (text == "-" && std::find(words.begin(), words.end(), "-") != words.end()) {
+        throw UsageError("stdin cannot give both the ids and the text", "name the ids on the command line");
+    }
+    const auto ids = read_ids(words);
     auto ctx = g.context(k_sections);
     std::int64_t spent = 0;
     if (!o.spent.empty()) {
@@ -383,38 +462,54 @@ void run_comment(const CommentOptions& o, Globals& g) {
         }
         spent = d.approx_seconds();
     }
-    ticket::comment_ticket(ctx, o.id, text_or_stdin(o.text), o.internal, spent);
-    done(g, fmt::format("commented on ticket {}", o.id));
+    ticket::comment_tickets(ctx, ids, text_or_stdin(text), o.internal, spent);
+    for (const auto id : ids) {
+        done(g, fmt::format("commented on ticket {}", id));
+    }
 }
 
 void run_move(const MoveOptions& o, Globals& g) {
+    const auto [words, state] = ids_and_last(o.words, "state");
+    const auto ids = read_ids(words);
     auto ctx = g.context(k_sections);
-    ticket::move_ticket(ctx, o.id, o.state, o.note);
-    done(g, fmt::format("moved ticket {} to {}", o.id, o.state));
+    ticket::move_tickets(ctx, ids, state, o.note);
+    done_each(g, ids, "moved", " to " + state);
 }
 
 void run_resolve(const ResolveOptions& o, Globals& g) {
+    if (o.resolution == "-" && std::find(o.words.begin(), o.words.end(), "-") != o.words.end()) {
+        throw UsageError("stdin cannot give both the ids and --resolution", "name the ids on the command line");
+    }
+    const auto ids = read_ids(o.words);
     auto ctx = g.context(k_sections);
-    ticket::resolve_ticket(ctx, o.id, text_or_stdin(o.resolution));
-    done(g, fmt::format("resolved ticket {}", o.id));
+    ticket::resolve_tickets(ctx, ids, text_or_stdin(o.resolution));
+    done_each(g, ids, "resolved");
 }
 
 void run_close(const CloseOptions& o, Globals& g) {
+    const auto ids = read_ids(o.words);
     auto ctx = g.context(k_sections);
-    ticket::close_ticket(ctx, o.id, o.satisfaction);
-    done(g, fmt::format("closed ticket {}", o.id));
+    ticket::close_tickets(ctx, ids, o.satisfaction);
+    done_each(g, ids, "closed");
 }
 
 void run_reopen(const ReopenOptions& o, Globals& g) {
+    const auto ids = read_ids(o.words);
     auto ctx = g.context(k_sections);
-    ticket::reopen_ticket(ctx, o.id, o.note);
-    done(g, fmt::format("reopened ticket {}", o.id));
+    ticket::reopen_tickets(ctx, ids, o.note);
+    done_each(g, ids, "reopened");
 }
 
 void run_link(const LinkOptions& o, Globals& g) {
     auto ctx = g.context(k_sections);
     ticket::link_tickets(ctx, o.id, o.to, o.kind);
     done(g, fmt::format("linked ticket {} ({}) to {}", o.id, o.kind, o.to));
+}
+
+void run_unlink(const UnlinkOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    const auto kinds = ticket::unlink_tickets(ctx, o.id, o.to, o.kind);
+    done(g, fmt::format("unlinked ticket {} ({}) from {}", o.id, util::join(kinds, ", "), o.to));
 }
 
 void run_sla(const SlaOptions& o, Globals& g) {
@@ -500,6 +595,15 @@ CLI::Option* id_arg(CLI::App* sub, std::int64_t& id) {
     return sub->add_option("id", id, "Ticket id")->required();
 }
 
+// Several ids (or - for stdin), then the verb's last argument when it has one: the positional
+// is named after that argument (person, state, text), so completion offers its values.
+CLI::Option* ids_arg(CLI::App* sub, std::vector<std::string>& words, const char* last_name = nullptr,
+                     const char* last = nullptr) {
+    const std::string what = last ? fmt::format("Ticket ids (or - to read them from stdin), then {}", last)
+                                  : std::string("Ticket ids, or - to read them from stdin");
+    return sub->add_option(last_name ? last_name : "ids", words, what)->required();
+}
+
 } // namespace
 
 void register_ticket(CLI::App& app, Globals& g) {
@@ -509,7 +613,7 @@ void register_ticket(CLI::App& app, Globals& g) {
                   "66 no such ticket; 78 bad policy. 'ticket sla': 0 none at risk, 1 at risk, 2 breached.");
     const VerbFilter want(g,
                           {"new", "list", "show", "update", "assign", "comment", "move", "resolve",
-                           "close", "reopen", "link", "sla", "clock", "export", "import"});
+                           "close", "reopen", "link", "unlink", "sla", "clock", "export", "import"});
 
     if (want("new")) {
         auto o = std::make_shared<NewOptions>();
@@ -555,7 +659,7 @@ void register_ticket(CLI::App& app, Globals& g) {
     if (want("update")) {
         auto o = std::make_shared<UpdateOptions>();
         auto* sub = group->add_subcommand("update", "Change title, body, priority, type, asset or reporter");
-        id_arg(sub, o->id);
+        ids_arg(sub, o->words);
         sub->add_option("--title", o->title, "New title");
         sub->add_option("--body", o->body, "New body, or - for stdin");
         sub->add_option("--priority", o->priority, "New priority");
@@ -568,16 +672,14 @@ void register_ticket(CLI::App& app, Globals& g) {
     if (want("assign")) {
         auto o = std::make_shared<AssignOptions>();
         auto* sub = group->add_subcommand("assign", "Assign to a person, or --auto to whoever is on duty");
-        id_arg(sub, o->id);
-        sub->add_option("person", o->person, "Person id");
+        ids_arg(sub, o->words, "person", "the person id (none with --auto)");
         sub->add_flag("--auto", o->auto_assign, "On duty for the ticket's team, else its least-loaded member");
         sub->callback([o, &g] { run_assign(*o, g); });
     }
     if (want("comment")) {
         auto o = std::make_shared<CommentOptions>();
         auto* sub = group->add_subcommand("comment", "Add a comment or work log (TEXT or - for stdin)");
-        id_arg(sub, o->id);
-        sub->add_option("text", o->text, "Comment text, or - for stdin")->required();
+        ids_arg(sub, o->words, "text", "the comment text (or - for stdin)");
         sub->add_flag("--internal", o->internal, "Internal note (not a response to the customer)");
         sub->add_option("--spent", o->spent, "Time worked, e.g. 30m, 1h30m");
         sub->callback([o, &g] { run_comment(*o, g); });
@@ -585,29 +687,28 @@ void register_ticket(CLI::App& app, Globals& g) {
     if (want("move")) {
         auto o = std::make_shared<MoveOptions>();
         auto* sub = group->add_subcommand("move", "Move to a state the workflow allows (exit 65 names the allowed)");
-        id_arg(sub, o->id);
-        sub->add_option("state", o->state, "Target state")->required();
+        ids_arg(sub, o->words, "state", "the target state");
         sub->add_option("--note", o->note, "Why (kept as an internal comment)");
         sub->callback([o, &g] { run_move(*o, g); });
     }
     if (want("resolve")) {
         auto o = std::make_shared<ResolveOptions>();
         auto* sub = group->add_subcommand("resolve", "Move to the resolved state with a resolution");
-        id_arg(sub, o->id);
+        ids_arg(sub, o->words);
         sub->add_option("--resolution", o->resolution, "What was done, or - for stdin")->required();
         sub->callback([o, &g] { run_resolve(*o, g); });
     }
     if (want("close")) {
         auto o = std::make_shared<CloseOptions>();
         auto* sub = group->add_subcommand("close", "Move to the final state, with customer satisfaction 1-5");
-        id_arg(sub, o->id);
+        ids_arg(sub, o->words);
         sub->add_option("--satisfaction", o->satisfaction, "1 (poor) to 5 (excellent)");
         sub->callback([o, &g] { run_close(*o, g); });
     }
     if (want("reopen")) {
         auto o = std::make_shared<ReopenOptions>();
         auto* sub = group->add_subcommand("reopen", "Take a resolved or closed ticket back to work");
-        id_arg(sub, o->id);
+        ids_arg(sub, o->words);
         sub->add_option("--note", o->note, "Why (kept as an internal comment)");
         sub->callback([o, &g] { run_reopen(*o, g); });
     }
@@ -618,6 +719,14 @@ void register_ticket(CLI::App& app, Globals& g) {
         sub->add_option("--to", o->to, "The other ticket")->required();
         sub->add_option("--kind", o->kind, "caused-by, duplicate-of or related")->required();
         sub->callback([o, &g] { run_link(*o, g); });
+    }
+    if (want("unlink")) {
+        auto o = std::make_shared<UnlinkOptions>();
+        auto* sub = group->add_subcommand("unlink", "Remove a link made by 'ticket link'");
+        id_arg(sub, o->id);
+        sub->add_option("--to", o->to, "The other ticket")->required();
+        sub->add_option("--kind", o->kind, "Only this kind (default: every kind from ID to --to)");
+        sub->callback([o, &g] { run_unlink(*o, g); });
     }
     if (want("sla")) {
         auto o = std::make_shared<SlaOptions>();

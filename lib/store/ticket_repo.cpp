@@ -479,6 +479,14 @@ bool insert_link(Database& db, const LinkRow& row) {
     return st.exec() > 0;
 }
 
+bool delete_link(Database& db, const LinkRow& row) {
+    SQLite::Statement st(db.sql(), "DELETE FROM ticket_links WHERE ticket_id = ? AND kind = ? AND target_id = ?");
+    st.bind(1, static_cast<std::int64_t>(row.ticket_id));
+    st.bind(2, row.kind);
+    st.bind(3, static_cast<std::int64_t>(row.target_id));
+    return st.exec() > 0;
+}
+
 std::vector<LinkRow> links_of(Database& db, std::int64_t ticket_id) {
     SQLite::Statement q(db.sql(), "SELECT ticket_id, kind, target_id, created_at FROM ticket_links "
                                   "WHERE ticket_id = ?1 OR target_id = ?1 ORDER BY created_at, ticket_id");

@@ -108,6 +108,8 @@ std::vector<CommentRow> comments_of(Database& db, std::int64_t ticket_id);
 
 /// Adds a link; false when it already existed.
 bool insert_link(Database& db, const LinkRow& row);
+/// Removes the link ticket_id -kind-> target_id; false when there was none.
+bool delete_link(Database& db, const LinkRow& row);
 /// Links from and to a ticket.
 std::vector<LinkRow> links_of(Database& db, std::int64_t ticket_id);
 

@@ -33,7 +33,7 @@ struct NewTicket {
     std::string asset;
     std::string reporter;
     std::string assignee;
-    bool auto_assign = false;
+    bool auto_assign = false; // whoever is on duty for the type's team (see assign_tickets)
     std::string source; // free key, e.g. "inspect:daily:disk-root:localhost", unique among OPEN tickets
     std::string complaint_type;
 };
@@ -66,25 +66,37 @@ std::vector<TicketSummary> at_risk_tickets(Context& ctx, double share);
 struct TicketChanges {
     std::optional<std::string> title, body, priority, type, asset, reporter, complaint_type;
 };
+
+// The verbs below act on one or several tickets in ONE write transaction: all of them change
+// or none does (the first failure names its ticket); notifications go out after the commit.
+// An empty id list is a UsageError.
+
 /// Applies changes; DataError for unknown names (an asset tag that is not registered among
 /// them) or a type whose workflow lacks the status.
-void update_ticket(Context& ctx, std::int64_t id, const TicketChanges& changes);
-/// Assigns to a person, or with `auto_assign` to whoever is on duty for the ticket's team
-/// (else its least-loaded member); returns the assignee.
-std::string assign_ticket(Context& ctx, std::int64_t id, const std::string& person, bool auto_assign);
-/// Adds a comment or work-log entry with time spent (seconds).
-void comment_ticket(Context& ctx, std::int64_t id, const std::string& text, bool internal, std::int64_t spent);
-/// Moves a ticket to a state the workflow allows from its current one (DataError naming the
+void update_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const TicketChanges& changes);
+/// Assigns to a person, or with `auto_assign` to whoever is on duty for each ticket's team
+/// (else its least-loaded member); returns the assignee of each ticket, in order. The one
+/// rule of automatic assignment: create_ticket and the escalations use it too.
+std::vector<std::string> assign_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& person,
+                                        bool auto_assign);
+/// Adds a comment or work-log entry with time spent (seconds) to each ticket.
+void comment_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& text, bool internal,
+                     std::int64_t spent);
+/// Moves tickets to a state the workflow allows from their current one (DataError naming the
 /// allowed states otherwise); a note becomes an internal comment.
-void move_ticket(Context& ctx, std::int64_t id, const std::string& state, const std::string& note);
+void move_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& state,
+                  const std::string& note);
 /// Moves to the workflow's first resolved state reachable from here, recording the resolution.
-void resolve_ticket(Context& ctx, std::int64_t id, const std::string& resolution);
+void resolve_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& resolution);
 /// Moves to the first final state reachable from here, recording a 1-5 satisfaction score.
-void close_ticket(Context& ctx, std::int64_t id, std::optional<int> satisfaction);
-/// Takes a resolved or final ticket to the workflow's reopen state.
-void reopen_ticket(Context& ctx, std::int64_t id, const std::string& note);
+void close_tickets(Context& ctx, const std::vector<std::int64_t>& ids, std::optional<int> satisfaction);
+/// Takes resolved or final tickets to the workflow's reopen state.
+void reopen_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& note);
 /// Links two tickets: kind is caused-by, duplicate-of or related.
 void link_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::string& kind);
+/// Removes the links from `id` to `to` of `kind` (every kind when empty); NotFound when there
+/// is none. Returns the kinds removed.
+std::vector<std::string> unlink_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::string& kind);
 
 /// Everything `ticket show` and `ticket clock` present.
 struct TicketDetail {

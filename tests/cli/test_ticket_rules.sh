@@ -112,4 +112,94 @@ run ticket move "$P4" waiting-customer --note 'asked for a date'
 run ticket list
 expect_true "a paused ticket shows 'paused' in the SLA column" bash -c 'grep -E "^ *$2 .*paused *$" <<<"$1"' _ "$OUT" "$P4"
 
+# 12. Several ids and - for stdin, all or nothing.
+run -q ticket new --title 'batch one'
+B1=$OUT
+run -q ticket new --title 'batch two'
+B2=$OUT
+run ticket resolve "$B1" "$B2" 999 --resolution 'fixed together'
+expect_rc 66 "one missing ticket fails the whole batch"
+expect_err "no ticket 999" "the error names the missing ticket"
+run -q ticket list --status resolved
+expect_no_out "$B1" "nothing of the failed batch was written"
+run ticket resolve "$B1" "$B2" --resolution 'fixed together'
+expect_rc 0 "resolve two tickets at once"
+expect_out "resolved ticket $B1" "each ticket is named"
+expect_out "resolved ticket $B2" "each ticket is named"
+run ticket list --status resolved
+expect_no_out "paused" "a resolved ticket is not paused: its clocks stopped"
+run -q ticket list --status resolved
+IDS=$OUT
+run_in "$IDS" ticket close -
+expect_rc 0 "ticket list -q | ticket close - closes them"
+expect_out "closed ticket $B1" "ids read from stdin"
+expect_out "closed ticket $B2" "ids read from stdin"
+run ticket assign "$PCT" 999 lina
+expect_rc 66 "assigning a missing ticket among others fails them all"
+run --format json ticket show "$PCT"
+expect_true "the first ticket of the failed batch was not assigned" python3 -c "
+import json, sys
+assert json.loads(sys.argv[1])['assignee'] is None
+" "$OUT"
+run ticket assign "$PCT" "$SECOND" lina
+expect_rc 0 "assign two tickets to one person"
+expect_out "assigned ticket $SECOND to lina" "both are assigned"
+run ticket close x1
+expect_rc 64 "a word that is not an id is a usage error"
+run_in "" ticket close -
+expect_rc 64 "no ids on stdin is a usage error"
+
+# 13. Relative dates, everywhere a date is taken.
+export OPSCTL_NOW=2026-10-19T12:00:00+08:00 # the Monday after
+run -q ticket list --all --since 'last week' --until 'last week'
+expect_out "$P4" "--since/--until 'last week' finds tickets of last week"
+expect_no_out "$COMPLAINT" "and leaves out those of the week before"
+run -q ticket list --all --since 上周 --until 上周
+expect_out "$P4" "上周 is last week"
+run -q ticket list --all --since today
+expect_eq "" "$OUT" "nothing was opened today"
+run -q ticket list --all --since 2w
+expect_out "$COMPLAINT" "--since 2w reaches back two weeks"
+run -q ticket list --all --since yesterday
+expect_eq "" "$OUT" "nothing since yesterday"
+run ticket list --since 'next year'
+expect_rc 64 "an unknown word is a usage error"
+expect_err "last week" "the hint lists the relative words"
+run inspect history --since 本月
+expect_rc 0 "inspect history --since 本月"
+run roster show --from 'this week' --to 'this week'
+expect_rc 0 "roster show --from/--to this week"
+run asset maint list --since 'this month'
+expect_rc 0 "asset maint list --since this month"
+
+# 14. A mistyped verb gets a suggestion, in every group.
+run ticket lst
+expect_rc 64 "a mistyped verb is a usage error"
+expect_err "unknown command 'ticket lst' (did you mean 'list'?)" "the nearest verb is named"
+run asset shwo
+expect_err "did you mean 'show'?" "assets too"
+run roster nwo
+expect_err "did you mean 'now'?" "roster too"
+
+# 15. ticket unlink.
+run ticket link "$P4" --to "$RAISED" --kind related
+expect_rc 0 "link"
+run ticket unlink "$RAISED" --to "$P4"
+expect_rc 66 "unlink in the wrong direction finds no link"
+expect_err "the link goes from $P4 to $RAISED" "and names the other direction"
+run ticket unlink "$P4" --to "$RAISED"
+expect_rc 0 "unlink"
+expect_out "unlinked ticket $P4 (related) from $RAISED" "unlink says what it removed"
+run --format json ticket show "$P4"
+expect_true "the link is gone and the history has it" python3 -c "
+import json, sys
+d = json.loads(sys.argv[1])
+assert d['links'] == [], d['links']
+assert any(h['action'] == 'unlinked' for h in d['history'])
+" "$OUT"
+run ticket unlink "$P4" --to "$RAISED"
+expect_rc 66 "unlinking again: no such link"
+run db check
+expect_rc 0 "the audit chain still verifies"
+
 finish
