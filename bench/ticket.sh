@@ -58,6 +58,18 @@ compare "ticket list --search 数据库 --limit 20" \
 echo "== import"
 N=$((COUNT < 100000 ? COUNT : 100000))
 "$BIN" ticket export | head -n $((N + 1)) >"$DIR/export.csv"
+# The generator names assets it does not register, and tickets name registered assets only:
+# the import gets the tickets without their asset.
+python3 - "$DIR/export.csv" <<'PY'
+import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    rows = list(csv.reader(f))
+col = rows[0].index("asset")
+for row in rows[1:]:
+    row[col] = ""
+with open(sys.argv[1], "w", newline="", encoding="utf-8") as f:
+    csv.writer(f, lineterminator="\n").writerows(rows)
+PY
 # Wall seconds, CPU seconds (user + system) and peak MiB of one run, as "wall cpu mib"; the
 # CPU time is shown as well because other work on a shared machine inflates wall time.
 timed() {

@@ -9,6 +9,7 @@
 #include "lib/core/date.hpp"
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
+#include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
 #include "lib/ticket/service.hpp"
 #include "lib/util/spool.hpp"
@@ -335,7 +336,7 @@ void run_asset_maint_add(const AssetMaintAddOptions& opt, Globals& g) {
         in.spent_secs = d.seconds + d.days * 86400;
     }
     if (!opt.at.empty()) {
-        in.at = core::parse_time_or_throw(opt.at, ctx.zone(), "--at");
+        in.at = core::parse_time_option(opt.at, ctx.zone(), ctx.now, core::Bound::start, "--at");
     }
     const auto row = asset::add_maintenance(ctx, in);
     std::cout << row.id << '\n';
@@ -348,7 +349,7 @@ void run_asset_maint_list(const AssetMaintListOptions& opt, Globals& g) {
     f.kind = opt.kind;
     f.limit = opt.limit;
     if (!opt.since.empty()) {
-        f.since = core::parse_time_or_throw(opt.since, ctx.zone(), "--since");
+        f.since = core::parse_time_option(opt.since, ctx.zone(), ctx.now, core::Bound::start, "--since");
     }
     g.print(maintenance_table(ctx, asset::list_maintenance(ctx, f), true));
 }

@@ -3,6 +3,7 @@
 #include "lib/output/time.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
 #include "lib/inspect/formats.hpp"
 #include "lib/inspect/runner.hpp"
@@ -181,13 +182,19 @@ void run_inspect_record(const InspectRecordOptions& opt, Globals& g) {
     }
     auto ctx = g.context(sec::k_checklists);
     const auto r = inspect::record_answer(ctx, opt.run, opt.item, opt.target, *status, opt.note);
+    // "fail" is stored as the probes' CRITICAL (and "warn" as WARNING): the table names the
+    // level it became, with the word that was typed; machine formats keep the stored word.
+    const std::string stored = inspect::status_word(r.status);
+    const std::string typed = util::to_lower(opt.status);
+    output::Cell shown = g.format == "table" && typed != stored ? output::Cell{fmt::format("{} ({})", stored, typed)}
+                                                                 : status_cell(r.status);
     output::Record rec;
     rec.add("result", "Result", output::Cell::integer(r.id))
         .add("run", "Run", output::Cell::integer(r.run_id))
         .add("checklist", "Checklist", r.checklist)
         .add("item", "Item", r.item)
         .add("target", "Target", r.target)
-        .add("status", "Status", status_cell(r.status))
+        .add("status", "Status", shown)
         .add("note", "Note", r.note)
         .add("recorded_by", "Recorded by", r.recorded_by);
     g.print(rec);
@@ -237,7 +244,7 @@ void run_inspect_history(const InspectHistoryOptions& opt, Globals& g) {
     inspect::HistoryFilter f;
     f.checklist = opt.checklist;
     if (!opt.since.empty()) {
-        f.since = core::parse_time_or_throw(opt.since, ctx.zone(), "--since");
+        f.since = core::parse_time_option(opt.since, ctx.zone(), ctx.now, core::Bound::start, "--since");
     }
     f.failed_only = opt.failed;
     f.limit = opt.limit;
@@ -334,7 +341,7 @@ void register_inspect(CLI::App& app, Globals& g) {
     auto* rec = group->add_subcommand("record", "Answer a manual item of a run: --status ok|warn|fail");
     rec->add_option("run", rec_opt->run, "Run id")->required();
     rec->add_option("item", rec_opt->item, "Item name")->required();
-    rec->add_option("--status", rec_opt->status, "ok, warn or fail")->required();
+    rec->add_option("--status", rec_opt->status, "ok, warn or fail (stored as ok, warning, critical)")->required();
     rec->add_option("--note", rec_opt->note, "What was found or done");
     rec->add_option("--target", rec_opt->target, "Which target, when the run had several");
     rec->callback([rec_opt, &g] { run_inspect_record(*rec_opt, g); });

@@ -175,6 +175,20 @@ int main(int argc, char** argv) {
                 throw UsageError("unknown command '" + word + "'", util::suggest(word, names));
             }
         }
+        // Likewise a mistyped verb ('ticket lst'), in every group that requires one: CLI11
+        // would only say that a subcommand is required.
+        if (words.size() == 2 && named != std::end(k_groups)) {
+            auto* group = app.get_subcommand(word);
+            std::vector<std::string> verbs;
+            for (const auto* sub : group->get_subcommands([](CLI::App* a) { return !a->get_name().empty(); })) {
+                verbs.push_back(sub->get_name());
+            }
+            if (group->get_require_subcommand_min() > 0 && !verbs.empty() &&
+                std::find(verbs.begin(), verbs.end(), words[1]) == verbs.end()) {
+                throw UsageError(fmt::format("unknown command '{} {}'", word, words[1]),
+                                 util::suggest(words[1], verbs));
+            }
+        }
         app.parse(argc, argv);
         std::cout.flush();
         if (!std::cout.good() && errno != EPIPE) {

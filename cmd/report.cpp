@@ -3,6 +3,7 @@
 
 #include "lib/core/date.hpp"
 #include "lib/core/error.hpp"
+#include "lib/core/relative_time.hpp"
 #include "lib/report/monthly.hpp"
 #include "lib/report/render.hpp"
 
@@ -80,10 +81,11 @@ void run_report_monthly(const MonthlyOptions& o, Globals& g) {
     std::cout << text.str();
 }
 
-core::Date date_option(const std::string& text, const char* what) {
-    auto d = core::parse_date(text);
+core::Date date_option(const Context& ctx, const std::string& text, const char* what, core::Bound bound) {
+    auto d = core::parse_date_option(text, ctx.zone(), ctx.now, bound);
     if (!d) {
-        throw UsageError(fmt::format("bad date '{}' for {}", text, what), "write YYYY-MM-DD");
+        throw UsageError(fmt::format("bad date '{}' for {}", text, what),
+                         "write YYYY-MM-DD, today, yesterday, this week, last week, this month, last month or 7d");
     }
     return *d;
 }
@@ -93,11 +95,11 @@ void run_report_table(const TableOptions& o, Globals& g) {
     const auto month = report::last_full_month(ctx.now, ctx.zone());
     auto period = report::month_period(month, ctx.zone());
     if (!o.from.empty()) {
-        period.start = ctx.zone().start_of(date_option(o.from, "--from"));
+        period.start = ctx.zone().start_of(date_option(ctx, o.from, "--from", core::Bound::start));
     }
     if (!o.to.empty()) {
         // --to names the last day included.
-        period.end = ctx.zone().start_of(core::add_days(date_option(o.to, "--to"), 1));
+        period.end = ctx.zone().start_of(core::add_days(date_option(ctx, o.to, "--to", core::Bound::end), 1));
     }
     if (period.end <= period.start) {
         throw UsageError("--to is before --from", "both dates are included: --from 2026-10-01 --to 2026-10-31");

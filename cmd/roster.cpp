@@ -4,6 +4,7 @@
 
 #include "lib/core/date.hpp"
 #include "lib/core/error.hpp"
+#include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
 #include "lib/policy/lookup.hpp"
 #include "lib/roster/attendance.hpp"
@@ -102,12 +103,13 @@ std::string person_name(const Context& ctx, const std::string& id) {
     return p ? p->name : id;
 }
 
-// The end of a span: a bare date means the end of that day, so "--to 2026-10-12" includes it.
-std::int64_t parse_end(const std::string& text, const core::Zone& zone, std::string_view what) {
+// The end of a span: a bare date means the end of that day, so "--to 2026-10-12" includes it,
+// and a relative date its span's end ("--to 'this week'" includes Sunday).
+std::int64_t parse_end(const std::string& text, const Context& ctx, std::string_view what) {
     if (auto day = core::parse_date(text)) {
-        return zone.start_of(core::add_days(*day, 1));
+        return ctx.zone().start_of(core::add_days(*day, 1));
     }
-    return core::parse_time_or_throw(text, zone, what);
+    return core::parse_time_option(text, ctx.zone(), ctx.now, core::Bound::end, what);
 }
 
 struct Range {
@@ -133,10 +135,10 @@ Range read_range(const Context& ctx, const std::string& month, const std::string
     }
     Range r = fallback();
     if (!from.empty()) {
-        r.from = core::parse_time_or_throw(from, zone, "--from");
+        r.from = core::parse_time_option(from, zone, ctx.now, core::Bound::start, "--from");
     }
     if (!to.empty()) {
-        r.to = parse_end(to, zone, "--to");
+        r.to = parse_end(to, ctx, "--to");
     } else if (!from.empty() && r.to <= r.from) {
         r.to = r.from + 7 * 86400;
     }
@@ -195,7 +197,7 @@ output::Table duty_table(const Globals& g, const Context& ctx,
 void run_roster_now(const RosterNowOptions& opt, Globals& g) {
     const Context ctx = g.context(k_sections);
     const std::int64_t at =
-        opt.at.empty() ? ctx.now : core::parse_time_or_throw(opt.at, ctx.zone(), "--at");
+        opt.at.empty() ? ctx.now : core::parse_time_option(opt.at, ctx.zone(), ctx.now, core::Bound::start, "--at");
     std::vector<roster::Duty> duties;
     if (!opt.team.empty()) {
         policy::require_name(ctx.policy, "teams", opt.team);
@@ -248,8 +250,8 @@ void run_roster_override_add(const RosterOverrideAddOptions& opt, Globals& g) {
     if (!opt.replaces.empty()) {
         req.replaces = opt.replaces;
     }
-    req.from = core::parse_time_or_throw(opt.from, ctx.zone(), "--from");
-    req.to = parse_end(opt.to, ctx.zone(), "--to");
+    req.from = core::parse_time_option(opt.from, ctx.zone(), ctx.now, core::Bound::start, "--from");
+    req.to = parse_end(opt.to, ctx, "--to");
     req.note = text_or_stdin(opt.note);
     const auto o = roster::add_override(ctx, req);
     if (g.quiet) {
@@ -348,10 +350,12 @@ void run_roster_handovers(const RosterHandoversOptions& opt, Globals& g) {
     const Context ctx = g.context(k_sections);
     const std::int64_t from = opt.since.empty()
                                   ? ctx.now - 7 * 86400
-                                  : core::parse_time_or_throw(opt.since, ctx.zone(), "--since");
+                                  : core::parse_time_option(opt.since, ctx.zone(), ctx.now, core::Bound::start,
+                                                            "--since");
     const std::int64_t to = opt.until.empty()
                                 ? ctx.now + 1
-                                : core::parse_time_or_throw(opt.until, ctx.zone(), "--until");
+                                : core::parse_time_option(opt.until, ctx.zone(), ctx.now, core::Bound::end,
+                                                          "--until");
     output::Table t;
     t.add_column("id", "ID")
         .add_column("at", "At")

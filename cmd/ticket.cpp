@@ -1,10 +1,12 @@
-// opsctl ticket new|list|show|update|assign|comment|move|resolve|close|reopen|link|sla|clock|export|import
+// opsctl ticket new|list|show|update|assign|comment|move|resolve|close|reopen|link|unlink|sla|clock|export|import
 #include "cmd/common.hpp"
 #include "cmd/progress.hpp"
 #include "lib/output/time.hpp"
 
+#include "lib/core/business_time.hpp"
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
+#include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
 #include "lib/ticket/service.hpp"
 #include "lib/ticket/transfer.hpp"
@@ -12,18 +14,21 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 namespace opsctl::cmd {
 
 namespace {
 
 namespace ps = policy::section;
-constexpr unsigned k_sections = ps::k_calendar | ps::k_people | ps::k_tickets | ps::k_sla | ps::k_notify;
+constexpr unsigned k_sections = ticket::k_policy_sections;
 
 struct NewOptions {
     std::string type, priority, title, body, asset, reporter, assignee, source, complaint_type;
@@ -38,38 +43,43 @@ struct ListOptions {
 struct ShowOptions {
     std::int64_t id = 0;
 };
+// The verbs that act on records take several ids, or - to read them from stdin; `words` holds
+// the positional arguments (ids, then the verb's own last argument where it has one).
 struct UpdateOptions {
-    std::int64_t id = 0;
+    std::vector<std::string> words;
     std::optional<std::string> title, body, priority, type, asset, reporter, complaint_type;
 };
 struct AssignOptions {
-    std::int64_t id = 0;
-    std::string person;
+    std::vector<std::string> words; // ids, then the person unless --auto
     bool auto_assign = false;
 };
 struct CommentOptions {
-    std::int64_t id = 0;
-    std::string text;
+    std::vector<std::string> words; // ids, then the text
     bool internal = false;
     std::string spent;
 };
 struct MoveOptions {
-    std::int64_t id = 0;
-    std::string state, note;
+    std::vector<std::string> words; // ids, then the state
+    std::string note;
 };
 struct ResolveOptions {
-    std::int64_t id = 0;
+    std::vector<std::string> words;
     std::string resolution;
 };
 struct CloseOptions {
-    std::int64_t id = 0;
+    std::vector<std::string> words;
     std::optional<int> satisfaction;
 };
 struct ReopenOptions {
-    std::int64_t id = 0;
+    std::vector<std::string> words;
     std::string note;
 };
 struct LinkOptions {
+    std::int64_t id = 0;
+    std::int64_t to = 0;
+    std::string kind;
+};
+struct UnlinkOptions {
     std::int64_t id = 0;
     std::int64_t to = 0;
     std::string kind;
@@ -104,18 +114,76 @@ void done(const Globals& g, const std::string& message) {
     }
 }
 
-std::string sla_flag(const store::TicketRow& r, std::int64_t now) {
-    if (r.response_breached || r.resolution_breached || r.sla_order < now) {
+// Ticket ids from the command line: numbers, and "-" for more read from stdin (whitespace
+// separated, e.g. from `ticket list -q`). Each id once, in the order given.
+std::vector<std::int64_t> read_ids(const std::vector<std::string>& words) {
+    std::vector<std::int64_t> ids;
+    std::set<std::int64_t> seen;
+    auto add = [&](const std::string& word) {
+        std::int64_t id = 0;
+        const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), id);
+        if (ec != std::errc{} || end != word.data() + word.size() || id <= 0) {
+            throw UsageError(fmt::format("'{}' is not a ticket id", word), "ids are positive numbers, or - for stdin");
+        }
+        if (seen.insert(id).second) {
+            ids.push_back(id);
+        }
+    };
+    bool stdin_read = false;
+    for (const auto& w : words) {
+        if (w != "-") {
+            add(w);
+            continue;
+        }
+        if (stdin_read) {
+            continue;
+        }
+        stdin_read = true;
+        std::string word;
+        while (std::cin >> word) {
+            add(word);
+        }
+    }
+    if (ids.empty()) {
+        throw UsageError(stdin_read ? "no ticket ids on stdin" : "no ticket ids",
+                         "name one or more ids, or - to read them from stdin");
+    }
+    return ids;
+}
+
+// Splits the positional words into the ids and the verb's last argument (a person, a state,
+// a text); `what` names that argument in the error when it is missing.
+std::pair<std::vector<std::string>, std::string> ids_and_last(const std::vector<std::string>& words, const char* what) {
+    if (words.size() < 2) {
+        throw UsageError(fmt::format("name the ticket ids and then the {}", what));
+    }
+    return {std::vector<std::string>(words.begin(), words.end() - 1), words.back()};
+}
+
+// "done" lines, one per ticket: "closed ticket 6".
+void done_each(const Globals& g, const std::vector<std::int64_t>& ids, const std::string& verb,
+               const std::string& tail = {}) {
+    for (const auto id : ids) {
+        done(g, fmt::format("{} ticket {}{}", verb, id, tail));
+    }
+}
+
+std::string sla_flag(const Context& ctx, const store::TicketRow& r) {
+    if (r.response_breached || r.resolution_breached || r.sla_order < ctx.now) {
         return "breached";
     }
     if (!r.is_open) {
         return "";
     }
-    return r.sla_order == store::k_no_due ? "-" : "ok";
+    if (r.sla_order != store::k_no_due) {
+        return "ok";
+    }
+    // No clock running: the ticket waits in a pause state, or no target applies.
+    return ticket::is_paused(r) ? "paused" : "-";
 }
 
 void run_new(const NewOptions& o, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(o.auto_assign ? ticket::k_assign_sections : k_sections);
     ticket::NewTicket t;
     t.type = o.type;
     t.priority = o.priority;
@@ -170,10 +238,10 @@ void run_list(const ListOptions& o, Globals& g) {
         q.open = true;
     }
     if (!o.since.empty()) {
-        q.since = core::parse_time_or_throw(o.since, ctx.zone(), "--since");
+        q.since = core::parse_time_option(o.since, ctx.zone(), ctx.now, core::Bound::start, "--since");
     }
     if (!o.until.empty()) {
-        q.until = core::parse_time_or_throw(o.until, ctx.zone(), "--until");
+        q.until = core::parse_time_option(o.until, ctx.zone(), ctx.now, core::Bound::end, "--until");
     }
     const auto rows = ticket::list_tickets(ctx, q);
     output::Table t;
@@ -185,21 +253,26 @@ void run_list(const ListOptions& o, Globals& g) {
                    opt_cell(r.asset), r.title, when(g, ctx, r.created_at),
                    r.sla_order == store::k_no_due || !r.is_open ? output::Cell::null()
                                                                 : when(g, ctx, r.sla_order),
-                   sla_flag(r, ctx.now)});
+                   sla_flag(ctx, r)});
     }
     g.print(t);
+}
+
+// A duration on a clock, in the policy's unit: working days on a business clock.
+std::string clock_time(const ticket::SlaClock& c, std::int64_t secs) {
+    return core::format_business_seconds(secs, c.workday_secs);
 }
 
 std::string describe_clock(const ticket::SlaClock& c) {
     if (!c.target) {
         return "no target";
     }
-    std::string s = fmt::format("{} of {} used ({:.0f}%)", core::format_seconds(c.elapsed),
-                                core::format_seconds(*c.target), c.used() * 100);
+    std::string s = fmt::format("{} of {} used ({:.0f}%)", clock_time(c, c.elapsed), clock_time(c, *c.target),
+                                c.used() * 100);
     if (c.breached) {
-        s += fmt::format(", overdue by {}", core::format_seconds(c.elapsed - *c.target));
+        s += fmt::format(", overdue by {}", clock_time(c, c.elapsed - *c.target));
     } else if (!c.stopped) {
-        s += fmt::format(", {} left", core::format_seconds(*c.target - c.elapsed));
+        s += fmt::format(", {} left", clock_time(c, *c.target - c.elapsed));
     }
     return s + " — " + c.state();
 }
@@ -214,6 +287,7 @@ nlohmann::json clock_json(const ticket::SlaClock& c, const Context& ctx) {
             {"elapsed_secs", c.elapsed},
             {"business_secs", c.business_elapsed},
             {"paused_wall_secs", c.paused},
+            {"workday_secs", c.workday_secs > 0 ? nlohmann::json(c.workday_secs) : nlohmann::json()},
             {"due_at", t(c.due_at)},
             {"stopped_at", t(c.stopped_at)},
             {"breached", c.breached}};
@@ -346,25 +420,42 @@ void run_show(const ShowOptions& o, Globals& g) {
 }
 
 void run_update(const UpdateOptions& o, Globals& g) {
-    auto ctx = g.context(k_sections);
     ticket::TicketChanges c{o.title, o.body, o.priority, o.type, o.asset, o.reporter, o.complaint_type};
+    if (c.body && *c.body == "-" && std::find(o.words.begin(), o.words.end(), "-") != o.words.end()) {
+        throw UsageError("stdin cannot give both the ids and --body", "name the ids on the command line");
+    }
+    const auto ids = read_ids(o.words);
+    auto ctx = g.context(k_sections);
     if (c.body) {
         c.body = text_or_stdin(*c.body);
     }
-    ticket::update_ticket(ctx, o.id, c);
-    done(g, fmt::format("updated ticket {}", o.id));
+    ticket::update_tickets(ctx, ids, c);
+    done_each(g, ids, "updated");
 }
 
 void run_assign(const AssignOptions& o, Globals& g) {
-    if (o.person.empty() == !o.auto_assign) {
-        throw UsageError("name one person or pass --auto");
+    // With --auto every word is an id; otherwise the last one names the person.
+    std::vector<std::string> words = o.words;
+    std::string person;
+    if (!o.auto_assign) {
+        auto [id_words, last] = ids_and_last(o.words, "person (or pass --auto)");
+        words = std::move(id_words);
+        person = std::move(last);
     }
-    auto ctx = g.context(k_sections | ps::k_roster);
-    const auto who = ticket::assign_ticket(ctx, o.id, o.person, o.auto_assign);
-    done(g, fmt::format("assigned ticket {} to {}", o.id, who));
+    const auto ids = read_ids(words);
+    auto ctx = g.context(ticket::k_assign_sections);
+    const auto who = ticket::assign_tickets(ctx, ids, person, o.auto_assign);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        done(g, fmt::format("assigned ticket {} to {}", ids[i], who[i]));
+    }
 }
 
 void run_comment(const CommentOptions& o, Globals& g) {
+    const auto [words, text] = ids_and_last(o.words, "comment text");
+    if (text == "-" && std::find(words.begin(), words.end(), "-") != words.end()) {
+        throw UsageError("stdin cannot give both the ids and the text", "name the ids on the command line");
+    }
+    const auto ids = read_ids(words);
     auto ctx = g.context(k_sections);
     std::int64_t spent = 0;
     if (!o.spent.empty()) {
@@ -374,38 +465,54 @@ void run_comment(const CommentOptions& o, Globals& g) {
         }
         spent = d.approx_seconds();
     }
-    ticket::comment_ticket(ctx, o.id, text_or_stdin(o.text), o.internal, spent);
-    done(g, fmt::format("commented on ticket {}", o.id));
+    ticket::comment_tickets(ctx, ids, text_or_stdin(text), o.internal, spent);
+    for (const auto id : ids) {
+        done(g, fmt::format("commented on ticket {}", id));
+    }
 }
 
 void run_move(const MoveOptions& o, Globals& g) {
+    const auto [words, state] = ids_and_last(o.words, "state");
+    const auto ids = read_ids(words);
     auto ctx = g.context(k_sections);
-    ticket::move_ticket(ctx, o.id, o.state, o.note);
-    done(g, fmt::format("moved ticket {} to {}", o.id, o.state));
+    ticket::move_tickets(ctx, ids, state, o.note);
+    done_each(g, ids, "moved", " to " + state);
 }
 
 void run_resolve(const ResolveOptions& o, Globals& g) {
+    if (o.resolution == "-" && std::find(o.words.begin(), o.words.end(), "-") != o.words.end()) {
+        throw UsageError("stdin cannot give both the ids and --resolution", "name the ids on the command line");
+    }
+    const auto ids = read_ids(o.words);
     auto ctx = g.context(k_sections);
-    ticket::resolve_ticket(ctx, o.id, text_or_stdin(o.resolution));
-    done(g, fmt::format("resolved ticket {}", o.id));
+    ticket::resolve_tickets(ctx, ids, text_or_stdin(o.resolution));
+    done_each(g, ids, "resolved");
 }
 
 void run_close(const CloseOptions& o, Globals& g) {
+    const auto ids = read_ids(o.words);
     auto ctx = g.context(k_sections);
-    ticket::close_ticket(ctx, o.id, o.satisfaction);
-    done(g, fmt::format("closed ticket {}", o.id));
+    ticket::close_tickets(ctx, ids, o.satisfaction);
+    done_each(g, ids, "closed");
 }
 
 void run_reopen(const ReopenOptions& o, Globals& g) {
+    const auto ids = read_ids(o.words);
     auto ctx = g.context(k_sections);
-    ticket::reopen_ticket(ctx, o.id, o.note);
-    done(g, fmt::format("reopened ticket {}", o.id));
+    ticket::reopen_tickets(ctx, ids, o.note);
+    done_each(g, ids, "reopened");
 }
 
 void run_link(const LinkOptions& o, Globals& g) {
     auto ctx = g.context(k_sections);
     ticket::link_tickets(ctx, o.id, o.to, o.kind);
     done(g, fmt::format("linked ticket {} ({}) to {}", o.id, o.kind, o.to));
+}
+
+void run_unlink(const UnlinkOptions& o, Globals& g) {
+    auto ctx = g.context(k_sections);
+    const auto kinds = ticket::unlink_tickets(ctx, o.id, o.to, o.kind);
+    done(g, fmt::format("unlinked ticket {} ({}) from {}", o.id, util::join(kinds, ", "), o.to));
 }
 
 void run_sla(const SlaOptions& o, Globals& g) {
@@ -418,7 +525,7 @@ void run_sla(const SlaOptions& o, Globals& g) {
     if (text.empty() || *end != '\0' || pct <= 0 || pct > 1000) {
         throw UsageError(fmt::format("--at-risk '{}' is not a percentage", o.at_risk), "e.g. --at-risk 75%");
     }
-    auto ctx = g.context(k_sections | ps::k_roster);
+    auto ctx = g.context(ticket::k_assign_sections);
     const auto sweep = ticket::sla_sweep(ctx, pct / 100.0);
     output::Table t;
     t.add_column("id", "ID").add_column("priority", "Pri").add_column("assignee", "Assignee").add_column("title", "Title");
@@ -444,10 +551,10 @@ void run_clock(const ClockOptions& o, Globals& g) {
         std::int64_t total = 0;
         for (const auto& p : c->pieces) {
             total += p.counted;
-            t.add_row({c->name, when(g, ctx, p.start), when(g, ctx, p.end), p.state, core::format_seconds(p.counted),
+            t.add_row({c->name, when(g, ctx, p.start), when(g, ctx, p.end), p.state, clock_time(*c, p.counted),
                        output::Cell::integer(p.counted), p.why});
         }
-        t.add_row({c->name, "", "", "total", core::format_seconds(total), output::Cell::integer(total),
+        t.add_row({c->name, "", "", "total", clock_time(*c, total), output::Cell::integer(total),
                    describe_clock(*c)});
     }
     g.print(t);
@@ -494,6 +601,15 @@ CLI::Option* id_arg(CLI::App* sub, std::int64_t& id) {
     return sub->add_option("id", id, "Ticket id")->required();
 }
 
+// Several ids (or - for stdin), then the verb's last argument when it has one: the positional
+// is named after that argument (person, state, text), so completion offers its values.
+CLI::Option* ids_arg(CLI::App* sub, std::vector<std::string>& words, const char* last_name = nullptr,
+                     const char* last = nullptr) {
+    const std::string what = last ? fmt::format("Ticket ids (or - to read them from stdin), then {}", last)
+                                  : std::string("Ticket ids, or - to read them from stdin");
+    return sub->add_option(last_name ? last_name : "ids", words, what)->required();
+}
+
 } // namespace
 
 void register_ticket(CLI::App& app, Globals& g) {
@@ -503,7 +619,7 @@ void register_ticket(CLI::App& app, Globals& g) {
                   "66 no such ticket; 78 bad policy. 'ticket sla': 0 none at risk, 1 at risk, 2 breached.");
     const VerbFilter want(g,
                           {"new", "list", "show", "update", "assign", "comment", "move", "resolve",
-                           "close", "reopen", "link", "sla", "clock", "export", "import"});
+                           "close", "reopen", "link", "unlink", "sla", "clock", "export", "import"});
 
     if (want("new")) {
         auto o = std::make_shared<NewOptions>();
@@ -549,7 +665,7 @@ void register_ticket(CLI::App& app, Globals& g) {
     if (want("update")) {
         auto o = std::make_shared<UpdateOptions>();
         auto* sub = group->add_subcommand("update", "Change title, body, priority, type, asset or reporter");
-        id_arg(sub, o->id);
+        ids_arg(sub, o->words);
         sub->add_option("--title", o->title, "New title");
         sub->add_option("--body", o->body, "New body, or - for stdin");
         sub->add_option("--priority", o->priority, "New priority");
@@ -562,16 +678,14 @@ void register_ticket(CLI::App& app, Globals& g) {
     if (want("assign")) {
         auto o = std::make_shared<AssignOptions>();
         auto* sub = group->add_subcommand("assign", "Assign to a person, or --auto to whoever is on duty");
-        id_arg(sub, o->id);
-        sub->add_option("person", o->person, "Person id");
+        ids_arg(sub, o->words, "person", "the person id (none with --auto)");
         sub->add_flag("--auto", o->auto_assign, "On duty for the ticket's team, else its least-loaded member");
         sub->callback([o, &g] { run_assign(*o, g); });
     }
     if (want("comment")) {
         auto o = std::make_shared<CommentOptions>();
         auto* sub = group->add_subcommand("comment", "Add a comment or work log (TEXT or - for stdin)");
-        id_arg(sub, o->id);
-        sub->add_option("text", o->text, "Comment text, or - for stdin")->required();
+        ids_arg(sub, o->words, "text", "the comment text (or - for stdin)");
         sub->add_flag("--internal", o->internal, "Internal note (not a response to the customer)");
         sub->add_option("--spent", o->spent, "Time worked, e.g. 30m, 1h30m");
         sub->callback([o, &g] { run_comment(*o, g); });
@@ -579,29 +693,28 @@ void register_ticket(CLI::App& app, Globals& g) {
     if (want("move")) {
         auto o = std::make_shared<MoveOptions>();
         auto* sub = group->add_subcommand("move", "Move to a state the workflow allows (exit 65 names the allowed)");
-        id_arg(sub, o->id);
-        sub->add_option("state", o->state, "Target state")->required();
+        ids_arg(sub, o->words, "state", "the target state");
         sub->add_option("--note", o->note, "Why (kept as an internal comment)");
         sub->callback([o, &g] { run_move(*o, g); });
     }
     if (want("resolve")) {
         auto o = std::make_shared<ResolveOptions>();
         auto* sub = group->add_subcommand("resolve", "Move to the resolved state with a resolution");
-        id_arg(sub, o->id);
+        ids_arg(sub, o->words);
         sub->add_option("--resolution", o->resolution, "What was done, or - for stdin")->required();
         sub->callback([o, &g] { run_resolve(*o, g); });
     }
     if (want("close")) {
         auto o = std::make_shared<CloseOptions>();
         auto* sub = group->add_subcommand("close", "Move to the final state, with customer satisfaction 1-5");
-        id_arg(sub, o->id);
+        ids_arg(sub, o->words);
         sub->add_option("--satisfaction", o->satisfaction, "1 (poor) to 5 (excellent)");
         sub->callback([o, &g] { run_close(*o, g); });
     }
     if (want("reopen")) {
         auto o = std::make_shared<ReopenOptions>();
         auto* sub = group->add_subcommand("reopen", "Take a resolved or closed ticket back to work");
-        id_arg(sub, o->id);
+        ids_arg(sub, o->words);
         sub->add_option("--note", o->note, "Why (kept as an internal comment)");
         sub->callback([o, &g] { run_reopen(*o, g); });
     }
@@ -612,6 +725,14 @@ void register_ticket(CLI::App& app, Globals& g) {
         sub->add_option("--to", o->to, "The other ticket")->required();
         sub->add_option("--kind", o->kind, "caused-by, duplicate-of or related")->required();
         sub->callback([o, &g] { run_link(*o, g); });
+    }
+    if (want("unlink")) {
+        auto o = std::make_shared<UnlinkOptions>();
+        auto* sub = group->add_subcommand("unlink", "Remove a link made by 'ticket link'");
+        id_arg(sub, o->id);
+        sub->add_option("--to", o->to, "The other ticket")->required();
+        sub->add_option("--kind", o->kind, "Only this kind (default: every kind from ID to --to)");
+        sub->callback([o, &g] { run_unlink(*o, g); });
     }
     if (want("sla")) {
         auto o = std::make_shared<SlaOptions>();

@@ -1,10 +1,12 @@
 // libFuzzer target: durations ("2d", "1h30m"), dates, times (ISO 8601 and the short forms
-// users type), weekdays and work spans. Parsers answer nullopt or throw the Error family;
-// whatever parses must format and parse back to the same value.
+// users type), relative dates, weekdays and work spans. Parsers answer nullopt or throw the
+// Error family; whatever parses must format and parse back to the same value, and a relative
+// date is a span of at most a month that never starts after now.
 #include "lib/core/calendar.hpp"
 #include "lib/core/date.hpp"
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
+#include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
 #include "lib/core/zone.hpp"
 
@@ -41,6 +43,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     std::abort();
                 }
                 (void)core::format_time_short(*t, *zone);
+            }
+        }
+        for (const core::Zone* zone : {&utc, &shanghai}) {
+            constexpr std::int64_t k_now = 1790000000;
+            if (auto span = core::parse_relative(text, *zone, k_now)) {
+                if (span->start > span->end || span->start > k_now || span->end - span->start > 32 * 86400) {
+                    std::abort();
+                }
             }
         }
         (void)core::parse_weekday(text);

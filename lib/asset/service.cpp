@@ -22,6 +22,8 @@ std::optional<AssetSummary> find_asset(Context& ctx, const std::string& tag) {
     return summary_of(std::move(*row));
 }
 
+std::vector<std::string> asset_tags(Context& ctx) { return store::all_asset_tags(ctx.db); }
+
 std::vector<AssetSummary> select_assets(Context& ctx, const std::string& cls, const std::string& status) {
     store::AssetFilter filter;
     filter.cls = cls;

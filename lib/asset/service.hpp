@@ -21,6 +21,9 @@ struct AssetSummary {
 /// The asset with this tag, or nullopt when there is none.
 std::optional<AssetSummary> find_asset(Context& ctx, const std::string& tag);
 
+/// Every registered tag, in tag order (tickets check the tags they name against these).
+std::vector<std::string> asset_tags(Context& ctx);
+
 /// Assets of a class and status in tag order; an empty class or status matches any
 /// (e.g. the inspect targets: select_assets(ctx, "server", "in_use")).
 std::vector<AssetSummary> select_assets(Context& ctx, const std::string& cls, const std::string& status);

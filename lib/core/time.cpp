@@ -1,7 +1,11 @@
 #include "lib/core/time.hpp"
 
+#include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
+#include "lib/core/relative_time.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
@@ -151,6 +155,78 @@ std::int64_t parse_time_or_throw(std::string_view text, const Zone& zone, std::s
                          "use YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][+HH:MM] or @UNIX");
     }
     return *t;
+}
+
+std::optional<TimeSpan> parse_relative(std::string_view text, const Zone& zone, std::int64_t now) {
+    std::string word;
+    for (const char ch : text) {
+        word += ch == '-' || ch == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+    const Date today = zone.date_of(now);
+    auto days = [&](const Date& first, std::int64_t n) {
+        return TimeSpan{zone.start_of(first), zone.start_of(add_days(first, n))};
+    };
+    const Date monday = add_days(today, 1 - iso_weekday(today));
+    const Date first_of_month{today.year, today.month, 1};
+    if (word == "today" || word == "今天") {
+        return days(today, 1);
+    }
+    if (word == "yesterday" || word == "昨天") {
+        return days(add_days(today, -1), 1);
+    }
+    if (word == "this week" || word == "本周") {
+        return days(monday, 7);
+    }
+    if (word == "last week" || word == "上周") {
+        return days(add_days(monday, -7), 7);
+    }
+    if (word == "this month" || word == "本月") {
+        return TimeSpan{zone.start_of(first_of_month), zone.start_of(add_months(first_of_month, 1))};
+    }
+    if (word == "last month" || word == "上月") {
+        return TimeSpan{zone.start_of(add_months(first_of_month, -1)), zone.start_of(first_of_month)};
+    }
+    // An age: "7d" is seven days before now, on the local calendar (the same clock time).
+    const auto d = parse_duration(word);
+    if (!d || d->is_zero()) {
+        return std::nullopt;
+    }
+    // Far beyond any record: refused rather than overflowing the date arithmetic.
+    constexpr std::int64_t k_limit_days = 400 * 366;
+    if (d->seconds > k_limit_days * 86400 || d->days > k_limit_days || d->months > 400 * 12) {
+        return std::nullopt;
+    }
+    const CivilTime c = zone.to_civil(now);
+    const Date back = add_days(add_months(c.date, -static_cast<int>(d->months)), -d->days);
+    const std::int64_t at = zone.from_civil(back, c.seconds_of_day()) - d->seconds;
+    return TimeSpan{at, at};
+}
+
+std::int64_t parse_time_option(std::string_view text, const Zone& zone, std::int64_t now, Bound bound,
+                               std::string_view what) {
+    if (auto span = parse_relative(text, zone, now)) {
+        return bound == Bound::start ? span->start : span->end;
+    }
+    if (auto t = parse_time(text, zone)) {
+        return *t;
+    }
+    throw UsageError(fmt::format("{} '{}' is not a date or time", what, text),
+                     "use YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][+HH:MM], @UNIX, today, yesterday, this week, "
+                     "last week, this month, last month, or an age such as 7d or 2w");
+}
+
+std::optional<Date> parse_date_option(std::string_view text, const Zone& zone, std::int64_t now, Bound bound) {
+    if (auto d = parse_date(text)) {
+        return d;
+    }
+    const auto span = parse_relative(text, zone, now);
+    if (!span) {
+        return std::nullopt;
+    }
+    if (bound == Bound::start || span->end == span->start) {
+        return zone.date_of(span->start);
+    }
+    return zone.date_of(span->end - 1);
 }
 
 std::string format_time(std::int64_t t, const Zone& zone) {

@@ -134,6 +134,15 @@ bool asset_exists(Database& db, const std::string& tag) {
     return q.executeStep();
 }
 
+std::vector<std::string> all_asset_tags(Database& db) {
+    SQLite::Statement q(db.sql(), "SELECT tag FROM assets ORDER BY tag");
+    std::vector<std::string> out;
+    while (q.executeStep()) {
+        out.push_back(q.getColumn(0).getString());
+    }
+    return out;
+}
+
 std::vector<std::string> child_tags(Database& db, const std::string& tag) {
     SQLite::Statement q(db.sql(), "SELECT tag FROM assets WHERE parent = ? ORDER BY tag");
     q.bind(1, tag);

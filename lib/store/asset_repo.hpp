@@ -46,6 +46,8 @@ void each_asset_row(Database& db, const std::string& cls, const std::function<vo
 std::vector<std::pair<std::string, std::int64_t>> count_assets_by(Database& db, const std::string& column);
 /// True when an asset with this tag exists.
 bool asset_exists(Database& db, const std::string& tag);
+/// Every asset tag, in tag order (checking the tags that tickets name).
+std::vector<std::string> all_asset_tags(Database& db);
 /// Tags of assets whose parent is `tag`.
 std::vector<std::string> child_tags(Database& db, const std::string& tag);
 

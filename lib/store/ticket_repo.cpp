@@ -127,7 +127,8 @@ TicketRow read_row(SQLite::Statement& q) {
 // The columns of TicketQuery::listing, in read_listing_row's order.
 constexpr const char* k_listing_columns =
     "t.id, t.type, t.priority, t.status, t.is_open, t.title, t.team, t.assignee, t.asset, t.created_at, "
-    "t.sla_order, t.response_due_at, t.resolution_due_at, t.response_breached, t.resolution_breached";
+    "t.sla_order, t.response_due_at, t.resolution_due_at, t.response_breached, t.resolution_breached, "
+    "t.response_target_secs, t.resolution_target_secs, t.responded_at, t.resolved_at";
 
 TicketRow read_listing_row(SQLite::Statement& q) {
     TicketRow r;
@@ -146,6 +147,10 @@ TicketRow read_listing_row(SQLite::Statement& q) {
     r.resolution_due_at = opt_int(q, 12);
     r.response_breached = q.getColumn(13).getInt() != 0;
     r.resolution_breached = q.getColumn(14).getInt() != 0;
+    r.response_target_secs = opt_int(q, 15);
+    r.resolution_target_secs = opt_int(q, 16);
+    r.responded_at = opt_int(q, 17);
+    r.resolved_at = opt_int(q, 18);
     return r;
 }
 
@@ -471,6 +476,14 @@ bool insert_link(Database& db, const LinkRow& row) {
     st.bind(2, row.kind);
     st.bind(3, static_cast<std::int64_t>(row.target_id));
     st.bind(4, static_cast<std::int64_t>(row.created_at));
+    return st.exec() > 0;
+}
+
+bool delete_link(Database& db, const LinkRow& row) {
+    SQLite::Statement st(db.sql(), "DELETE FROM ticket_links WHERE ticket_id = ? AND kind = ? AND target_id = ?");
+    st.bind(1, static_cast<std::int64_t>(row.ticket_id));
+    st.bind(2, row.kind);
+    st.bind(3, static_cast<std::int64_t>(row.target_id));
     return st.exec() > 0;
 }
 

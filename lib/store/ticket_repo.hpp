@@ -81,8 +81,8 @@ void save_ticket(Database& db, const TicketRow& row);
 /// The ticket with this id.
 std::optional<TicketRow> find_ticket(Database& db, std::int64_t id);
 /// Tickets matching a query, in its order. With q.listing only id, type, priority, status,
-/// is_open, title, team, assignee, asset, created_at, sla_order, the due times and the breach
-/// flags are filled in.
+/// is_open, title, team, assignee, asset, created_at, sla_order, the due times, the targets,
+/// the responded and resolved times and the breach flags are filled in.
 std::vector<TicketRow> query_tickets(Database& db, const TicketQuery& q);
 /// The newest tickets naming an asset (created_at, id descending), at most `limit` (0: all),
 /// with only the columns of a listing filled in (see TicketQuery::listing).
@@ -108,6 +108,8 @@ std::vector<CommentRow> comments_of(Database& db, std::int64_t ticket_id);
 
 /// Adds a link; false when it already existed.
 bool insert_link(Database& db, const LinkRow& row);
+/// Removes the link ticket_id -kind-> target_id; false when there was none.
+bool delete_link(Database& db, const LinkRow& row);
 /// Links from and to a ticket.
 std::vector<LinkRow> links_of(Database& db, std::int64_t ticket_id);
 

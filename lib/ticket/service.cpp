@@ -1,5 +1,6 @@
 #include "lib/ticket/service.hpp"
 
+#include "lib/asset/service.hpp"
 #include "lib/core/error.hpp"
 #include "lib/notify/notify.hpp"
 #include "lib/policy/lookup.hpp"
@@ -63,6 +64,17 @@ void check_complaint_type(const Context& ctx, const std::string& value) {
     if (!known.empty() && std::find(known.begin(), known.end(), value) == known.end()) {
         throw DataError(fmt::format("no complaint type '{}'", value), "known: " + util::join(known, ", "));
     }
+}
+
+// A ticket names a registered asset: a mistyped tag would hide the ticket from the asset's
+// history and the review's top assets.
+void check_asset(Context& ctx, const std::string& tag) {
+    if (asset::find_asset(ctx, tag)) {
+        return;
+    }
+    const std::string near = util::closest(tag, asset::asset_tags(ctx));
+    throw DataError(fmt::format("no asset '{}'", tag),
+                    near.empty() ? "see 'opsctl asset list'" : fmt::format("did you mean '{}'?", near));
 }
 
 store::TicketRow load(Context& ctx, std::int64_t id) {
@@ -144,6 +156,12 @@ std::string auto_assignee(Context& ctx, const std::string& team) {
     if (team.empty()) {
         throw DataError("the ticket has no team to pick an assignee from", "assign someone by name");
     }
+    // Without the roster section nobody would be on duty and every path would quietly pick the
+    // least-loaded member: `ticket new --auto` once did while `ticket assign --auto` did not.
+    if ((ctx.policy.loaded & policy::section::k_roster) == 0) {
+        throw Failure("automatic assignment needs the roster section of the policy",
+                      "load ticket::k_assign_sections");
+    }
 #ifdef OPSCTL_TICKET_HAS_ROSTER
     if (auto on_duty = roster::on_duty_for_team(ctx, team, ctx.now)) {
         if (const auto* p = ctx.policy.person(*on_duty); p && p->active) {
@@ -173,14 +191,37 @@ void emit(Context& ctx, const std::string& kind, const store::TicketRow& row, nl
     notify::emit(ctx.policy.notify, ctx.policy.site.name, kind, data, ctx.now);
 }
 
-// The shared tail of every change: event, clocks, save, commit.
-void finish_change(Context& ctx, store::WriteTransaction& tx, store::TicketRow& row, const std::string& action,
-                   nlohmann::json fields) {
+// The shared tail of every change: event, clocks, save (the caller commits).
+void finish_change(Context& ctx, store::TicketRow& row, const std::string& action, nlohmann::json fields) {
     row.updated_at = ctx.now;
     record(ctx, row.id, action, std::move(fields));
     refresh_sla(ctx, row);
     store::save_ticket(ctx.db, row);
+}
+
+// A notification to send once the transaction that caused it has committed.
+struct Notice {
+    std::string kind;
+    store::TicketRow row;
+    nlohmann::json extra;
+};
+
+// Runs `apply(id, notices)` for each id in one write transaction: all or nothing. The
+// notifications go out after the commit, so a failed batch announces nothing.
+template <typename Apply>
+void for_each_ticket(Context& ctx, const std::vector<std::int64_t>& ids, Apply apply) {
+    if (ids.empty()) {
+        throw UsageError("no ticket ids", "name one or more ids, or - to read them from stdin");
+    }
+    std::vector<Notice> notices;
+    store::WriteTransaction tx(ctx.db);
+    for (const auto id : ids) {
+        apply(id, notices);
+    }
     tx.commit();
+    for (auto& n : notices) {
+        emit(ctx, n.kind, n.row, n.extra);
+    }
 }
 
 void do_move(Context& ctx, store::TicketRow& row, const std::string& state, const std::string& action,
@@ -235,7 +276,12 @@ std::pair<SlaClock, SlaClock> compute_sla(const Context& ctx, const core::Busine
     const auto& wf = workflow_for(ctx, row.type);
     const Timeline timeline = timeline_from_events(events, wf);
     const auto* rule = ctx.policy.sla.match(row.type, row.priority);
-    const ClockSetup setup{wf, rule, cal, ctx.now, explain};
+    ClockSetup setup{wf, rule, cal, ctx.now, explain};
+    if (timeline.keys.size() > 1) {
+        for (const auto& key : timeline.keys) {
+            setup.rules.emplace_back(key.since, ctx.policy.sla.match(key.type, key.priority));
+        }
+    }
     SlaClock response = response_clock(timeline, setup);
     SlaClock resolution = resolution_clock(timeline, setup);
     row.responded_at = response.stopped_at;
@@ -286,6 +332,9 @@ std::int64_t create_ticket(Context& ctx, const NewTicket& t) {
     }
     if (!t.complaint_type.empty()) {
         check_complaint_type(ctx, t.complaint_type);
+    }
+    if (!t.asset.empty()) {
+        check_asset(ctx, t.asset);
     }
     const auto& wf = workflow_for(ctx, type);
 
@@ -343,25 +392,27 @@ std::int64_t create_ticket(Context& ctx, const NewTicket& t) {
 }
 
 void add_comment(Context& ctx, std::int64_t id, const std::string& text, bool internal) {
-    comment_ticket(ctx, id, text, internal, 0);
+    comment_tickets(ctx, {id}, text, internal, 0);
 }
 
-void comment_ticket(Context& ctx, std::int64_t id, const std::string& text, bool internal, std::int64_t spent) {
+void comment_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& text, bool internal,
+                     std::int64_t spent) {
     if (util::trim(text).empty() && spent == 0) {
         throw DataError("a comment needs text", "pass TEXT, or - to read it from stdin");
     }
     if (spent < 0) {
         throw DataError("time spent cannot be negative");
     }
-    store::WriteTransaction tx(ctx.db);
-    auto row = load(ctx, id);
-    store::insert_comment(ctx.db, store::CommentRow{0, id, ctx.now, ctx.actor, text, internal, spent});
-    row.spent_secs += spent;
-    nlohmann::json fields = {{"internal", internal}, {"text", text}};
-    if (spent > 0) {
-        fields["spent_secs"] = spent;
-    }
-    finish_change(ctx, tx, row, "commented", std::move(fields));
+    for_each_ticket(ctx, ids, [&](std::int64_t id, std::vector<Notice>&) {
+        auto row = load(ctx, id);
+        store::insert_comment(ctx.db, store::CommentRow{0, id, ctx.now, ctx.actor, text, internal, spent});
+        row.spent_secs += spent;
+        nlohmann::json fields = {{"internal", internal}, {"text", text}};
+        if (spent > 0) {
+            fields["spent_secs"] = spent;
+        }
+        finish_change(ctx, row, "commented", std::move(fields));
+    });
 }
 
 std::optional<std::int64_t> find_open_by_source(Context& ctx, const std::string& source) {
@@ -412,149 +463,163 @@ std::vector<TicketSummary> at_risk_tickets(Context& ctx, double share) {
     return out;
 }
 
-void update_ticket(Context& ctx, std::int64_t id, const TicketChanges& c) {
-    store::WriteTransaction tx(ctx.db);
-    auto row = load(ctx, id);
-    nlohmann::json fields = nlohmann::json::object();
-    auto change_text = [&](const char* key, std::string& field, const std::optional<std::string>& value) {
-        if (value && *value != field) {
-            fields[key] = {field, *value};
-            field = *value;
-        }
-    };
-    auto change_opt = [&](const char* key, std::optional<std::string>& field, const std::optional<std::string>& value) {
-        if (!value) {
-            return;
-        }
-        std::optional<std::string> v = value->empty() ? std::nullopt : value;
-        if (v != field) {
-            fields[key] = {opt_json(field), opt_json(v)};
-            field = v;
-        }
-    };
+void update_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const TicketChanges& c) {
     if (c.title && util::trim(*c.title).empty()) {
         throw DataError("a ticket needs a title");
     }
     if (c.priority) {
         check_priority(ctx, *c.priority);
     }
-    if (c.type && *c.type != row.type) {
+    if (c.type) {
         check_type(ctx, *c.type);
-        const auto& wf = workflow_for(ctx, *c.type);
-        if (!wf.state(row.status)) {
-            throw DataError(fmt::format("ticket {} is in state '{}', which workflow '{}' of type '{}' lacks", id,
-                                        row.status, wf.name, *c.type),
-                            "move it to a state both workflows share first");
-        }
-        // The team follows the type when it was the old type's default.
-        const auto* old_type = ctx.policy.tickets.type(row.type);
-        const auto* new_type = ctx.policy.tickets.type(*c.type);
-        if (old_type && row.team.value_or("") == old_type->team && !new_type->team.empty()) {
-            change_opt("team", row.team, new_type->team);
-        }
     }
     if (c.complaint_type && !c.complaint_type->empty()) {
         check_complaint_type(ctx, *c.complaint_type);
     }
-    change_text("title", row.title, c.title);
-    change_text("body", row.body, c.body);
-    change_text("priority", row.priority, c.priority);
-    change_text("type", row.type, c.type);
-    change_opt("asset", row.asset, c.asset);
-    change_opt("reporter", row.reporter, c.reporter);
-    change_opt("complaint_type", row.complaint_type, c.complaint_type);
-    if (fields.empty()) {
-        throw UsageError(fmt::format("nothing to change on ticket {}", id),
-                         "pass --title, --body, --priority, --type, --asset, --reporter or --complaint-type");
+    if (c.asset && !c.asset->empty()) {
+        check_asset(ctx, *c.asset);
     }
-    finish_change(ctx, tx, row, "updated", std::move(fields));
+    for_each_ticket(ctx, ids, [&](std::int64_t id, std::vector<Notice>&) {
+        auto row = load(ctx, id);
+        nlohmann::json fields = nlohmann::json::object();
+        auto change_text = [&](const char* key, std::string& field, const std::optional<std::string>& value) {
+            if (value && *value != field) {
+                fields[key] = {field, *value};
+                field = *value;
+            }
+        };
+        auto change_opt = [&](const char* key, std::optional<std::string>& field,
+                              const std::optional<std::string>& value) {
+            if (!value) {
+                return;
+            }
+            std::optional<std::string> v = value->empty() ? std::nullopt : value;
+            if (v != field) {
+                fields[key] = {opt_json(field), opt_json(v)};
+                field = v;
+            }
+        };
+        if (c.type && *c.type != row.type) {
+            const auto& wf = workflow_for(ctx, *c.type);
+            if (!wf.state(row.status)) {
+                throw DataError(fmt::format("ticket {} is in state '{}', which workflow '{}' of type '{}' lacks", id,
+                                            row.status, wf.name, *c.type),
+                                "move it to a state both workflows share first");
+            }
+            // The team follows the type when it was the old type's default.
+            const auto* old_type = ctx.policy.tickets.type(row.type);
+            const auto* new_type = ctx.policy.tickets.type(*c.type);
+            if (old_type && row.team.value_or("") == old_type->team && !new_type->team.empty()) {
+                change_opt("team", row.team, new_type->team);
+            }
+        }
+        change_text("title", row.title, c.title);
+        change_text("body", row.body, c.body);
+        change_text("priority", row.priority, c.priority);
+        change_text("type", row.type, c.type);
+        change_opt("asset", row.asset, c.asset);
+        change_opt("reporter", row.reporter, c.reporter);
+        change_opt("complaint_type", row.complaint_type, c.complaint_type);
+        if (fields.empty()) {
+            if (ids.size() > 1) {
+                return; // this one already reads so
+            }
+            throw UsageError(fmt::format("nothing to change on ticket {}", id),
+                             "pass --title, --body, --priority, --type, --asset, --reporter or --complaint-type");
+        }
+        finish_change(ctx, row, "updated", std::move(fields));
+    });
 }
 
-std::string assign_ticket(Context& ctx, std::int64_t id, const std::string& person, bool auto_assign) {
-    store::WriteTransaction tx(ctx.db);
-    auto row = load(ctx, id);
-    std::string who = person;
-    if (auto_assign) {
-        who = auto_assignee(ctx, row.team.value_or(""));
-    } else {
-        check_person(ctx, who);
+std::vector<std::string> assign_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& person,
+                                        bool auto_assign) {
+    if (!auto_assign) {
+        check_person(ctx, person);
     }
-    if (row.assignee && *row.assignee == who) {
-        return who;
-    }
-    nlohmann::json fields = {{"assignee", {opt_json(row.assignee), who}}};
-    if (auto_assign) {
-        fields["auto"] = true;
-    }
-    row.assignee = who;
-    finish_change(ctx, tx, row, "assigned", std::move(fields));
-    emit(ctx, "ticket.assigned", row);
-    return who;
+    std::vector<std::string> out;
+    for_each_ticket(ctx, ids, [&](std::int64_t id, std::vector<Notice>& notices) {
+        auto row = load(ctx, id);
+        const std::string who = auto_assign ? auto_assignee(ctx, row.team.value_or("")) : person;
+        out.push_back(who);
+        if (row.assignee && *row.assignee == who) {
+            return;
+        }
+        nlohmann::json fields = {{"assignee", {opt_json(row.assignee), who}}};
+        if (auto_assign) {
+            fields["auto"] = true;
+        }
+        row.assignee = who;
+        finish_change(ctx, row, "assigned", std::move(fields));
+        notices.push_back({"ticket.assigned", row, {}});
+    });
+    return out;
 }
 
-void move_ticket(Context& ctx, std::int64_t id, const std::string& state, const std::string& note) {
-    store::WriteTransaction tx(ctx.db);
-    auto row = load(ctx, id);
-    require_allowed(workflow_for(ctx, row.type), row, state);
-    do_move(ctx, row, state, "moved", nlohmann::json::object(), note);
-    tx.commit();
-    emit(ctx, "ticket.moved", row);
+void move_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& state,
+                  const std::string& note) {
+    for_each_ticket(ctx, ids, [&](std::int64_t id, std::vector<Notice>& notices) {
+        auto row = load(ctx, id);
+        require_allowed(workflow_for(ctx, row.type), row, state);
+        do_move(ctx, row, state, "moved", nlohmann::json::object(), note);
+        notices.push_back({"ticket.moved", row, {}});
+    });
 }
 
-void resolve_ticket(Context& ctx, std::int64_t id, const std::string& resolution) {
+void resolve_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& resolution) {
     if (util::trim(resolution).empty()) {
         throw DataError("a resolution needs text", "pass --resolution TEXT");
     }
-    store::WriteTransaction tx(ctx.db);
-    auto row = load(ctx, id);
-    const auto& wf = workflow_for(ctx, row.type);
-    const std::string state = first_allowed(
-        wf, row, [](const policy::WorkflowState& s) { return s.resolved || s.final; }, "resolved");
-    nlohmann::json fields = {{"resolution", {opt_json(row.resolution), resolution}}};
-    row.resolution = resolution;
-    do_move(ctx, row, state, "resolved", std::move(fields), "");
-    tx.commit();
-    emit(ctx, "ticket.resolved", row);
+    for_each_ticket(ctx, ids, [&](std::int64_t id, std::vector<Notice>& notices) {
+        auto row = load(ctx, id);
+        const auto& wf = workflow_for(ctx, row.type);
+        const std::string state = first_allowed(
+            wf, row, [](const policy::WorkflowState& s) { return s.resolved || s.final; }, "resolved");
+        nlohmann::json fields = {{"resolution", {opt_json(row.resolution), resolution}}};
+        row.resolution = resolution;
+        do_move(ctx, row, state, "resolved", std::move(fields), "");
+        notices.push_back({"ticket.resolved", row, {}});
+    });
 }
 
-void close_ticket(Context& ctx, std::int64_t id, std::optional<int> satisfaction) {
+void close_tickets(Context& ctx, const std::vector<std::int64_t>& ids, std::optional<int> satisfaction) {
     if (satisfaction && (*satisfaction < 1 || *satisfaction > 5)) {
         throw UsageError(fmt::format("satisfaction {} is out of range", *satisfaction), "give 1 (poor) to 5 (excellent)");
     }
-    store::WriteTransaction tx(ctx.db);
-    auto row = load(ctx, id);
-    const auto& wf = workflow_for(ctx, row.type);
-    // Prefer a final state that is not a rejection: the first final state listed in the policy.
-    const std::string state = first_allowed(
-        wf, row, [](const policy::WorkflowState& s) { return s.final; }, "closed");
-    nlohmann::json fields = nlohmann::json::object();
-    if (satisfaction) {
-        fields["satisfaction"] = {row.satisfaction ? nlohmann::json(*row.satisfaction) : nlohmann::json(), *satisfaction};
-        row.satisfaction = *satisfaction;
-    }
-    do_move(ctx, row, state, "closed", std::move(fields), "");
-    tx.commit();
-    emit(ctx, "ticket.closed", row);
+    for_each_ticket(ctx, ids, [&](std::int64_t id, std::vector<Notice>& notices) {
+        auto row = load(ctx, id);
+        const auto& wf = workflow_for(ctx, row.type);
+        // Prefer a final state that is not a rejection: the first final state listed in the policy.
+        const std::string state = first_allowed(
+            wf, row, [](const policy::WorkflowState& s) { return s.final; }, "closed");
+        nlohmann::json fields = nlohmann::json::object();
+        if (satisfaction) {
+            fields["satisfaction"] = {row.satisfaction ? nlohmann::json(*row.satisfaction) : nlohmann::json(),
+                                      *satisfaction};
+            row.satisfaction = *satisfaction;
+        }
+        do_move(ctx, row, state, "closed", std::move(fields), "");
+        notices.push_back({"ticket.closed", row, {}});
+    });
 }
 
-void reopen_ticket(Context& ctx, std::int64_t id, const std::string& note) {
-    store::WriteTransaction tx(ctx.db);
-    auto row = load(ctx, id);
-    const auto& wf = workflow_for(ctx, row.type);
-    const auto* s = wf.state(row.status);
-    if (!s || !(s->final || s->resolved)) {
-        throw DataError(fmt::format("ticket {} is not resolved or closed (it is '{}')", id, row.status),
-                        "use 'ticket move' to change its state");
-    }
-    const std::string target = wf.reopen.empty() ? wf.initial : wf.reopen;
-    if (row.source && !row.is_open) {
-        if (auto other = store::open_ticket_by_source(ctx.db, *row.source)) {
-            throw DataError(fmt::format("ticket {} is already open for source '{}'", *other, *row.source));
+void reopen_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& note) {
+    for_each_ticket(ctx, ids, [&](std::int64_t id, std::vector<Notice>& notices) {
+        auto row = load(ctx, id);
+        const auto& wf = workflow_for(ctx, row.type);
+        const auto* s = wf.state(row.status);
+        if (!s || !(s->final || s->resolved)) {
+            throw DataError(fmt::format("ticket {} is not resolved or closed (it is '{}')", id, row.status),
+                            "use 'ticket move' to change its state");
         }
-    }
-    do_move(ctx, row, target, "reopened", nlohmann::json::object(), note);
-    tx.commit();
-    emit(ctx, "ticket.reopened", row);
+        const std::string target = wf.reopen.empty() ? wf.initial : wf.reopen;
+        if (row.source && !row.is_open) {
+            if (auto other = store::open_ticket_by_source(ctx.db, *row.source)) {
+                throw DataError(fmt::format("ticket {} is already open for source '{}'", *other, *row.source));
+            }
+        }
+        do_move(ctx, row, target, "reopened", nlohmann::json::object(), note);
+        notices.push_back({"ticket.reopened", row, {}});
+    });
 }
 
 void link_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::string& kind) {
@@ -571,7 +636,46 @@ void link_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::str
         return;
     }
     record(ctx, to, "linked", {{"link", {{"from", id}, {"kind", kind}}}});
-    finish_change(ctx, tx, row, "linked", {{"link", {{"to", to}, {"kind", kind}}}});
+    finish_change(ctx, row, "linked", {{"link", {{"to", to}, {"kind", kind}}}});
+    tx.commit();
+}
+
+std::vector<std::string> unlink_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::string& kind) {
+    if (!kind.empty() && std::find(k_link_kinds.begin(), k_link_kinds.end(), kind) == k_link_kinds.end()) {
+        throw UsageError(fmt::format("no link kind '{}'", kind), util::suggest(kind, k_link_kinds));
+    }
+    store::WriteTransaction tx(ctx.db);
+    auto row = load(ctx, id);
+    load(ctx, to);
+    std::vector<std::string> removed;
+    for (const auto& l : store::links_of(ctx.db, id)) {
+        if (l.ticket_id == id && l.target_id == to && (kind.empty() || l.kind == kind)) {
+            removed.push_back(l.kind);
+        }
+    }
+    if (removed.empty()) {
+        // Links have a direction ("3 caused-by 1"): name the other one when it exists.
+        const auto back = store::links_of(ctx.db, to);
+        const bool reverse = std::any_of(back.begin(), back.end(), [&](const store::LinkRow& l) {
+            return l.ticket_id == to && l.target_id == id && (kind.empty() || l.kind == kind);
+        });
+        throw NotFound(kind.empty() ? fmt::format("ticket {} has no link to {}", id, to)
+                                    : fmt::format("ticket {} has no '{}' link to {}", id, kind, to),
+                       reverse ? fmt::format("the link goes from {} to {}: run 'opsctl ticket unlink {} --to {}'", to,
+                                             id, to, id)
+                               : "see 'opsctl ticket show " + std::to_string(id) + "'");
+    }
+    for (const auto& k : removed) {
+        store::delete_link(ctx.db, store::LinkRow{id, k, to, 0});
+        record(ctx, to, "unlinked", {{"link", {{"from", id}, {"kind", k}}}});
+    }
+    nlohmann::json links = nlohmann::json::array();
+    for (const auto& k : removed) {
+        links.push_back({{"to", to}, {"kind", k}});
+    }
+    finish_change(ctx, row, "unlinked", {{"link", removed.size() == 1 ? links[0] : links}});
+    tx.commit();
+    return removed;
 }
 
 TicketDetail ticket_detail(Context& ctx, std::int64_t id, bool explain_clocks) {
@@ -586,6 +690,15 @@ TicketDetail ticket_detail(Context& ctx, std::int64_t id, bool explain_clocks) {
     d.comments = store::comments_of(ctx.db, id);
     d.links = store::links_of(ctx.db, id);
     return d;
+}
+
+bool is_paused(const store::TicketRow& row) {
+    // The listing loads no workflows (start-up cost), so the stored clocks tell: a response
+    // clock stops at the response, a resolution clock in a resolved state; otherwise a clock
+    // with a target has a due time unless it is paused.
+    const bool response = row.response_target_secs && !row.responded_at && !row.response_due_at;
+    const bool resolution = row.resolution_target_secs && !row.resolved_at && !row.resolution_due_at;
+    return row.is_open && (response || resolution);
 }
 
 std::vector<store::TicketRow> list_tickets(Context& ctx, store::TicketQuery query) {

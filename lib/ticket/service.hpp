@@ -15,6 +15,15 @@
 
 namespace opsctl::ticket {
 
+/// The policy sections every ticket operation reads.
+inline constexpr unsigned k_policy_sections = policy::section::k_calendar | policy::section::k_people |
+                                              policy::section::k_tickets | policy::section::k_sla |
+                                              policy::section::k_notify;
+/// What an automatic assignment (`new --auto`, `assign --auto`, an escalation to a team) also
+/// reads: who is on duty comes from the roster, so a context without it is refused (Failure)
+/// rather than silently falling back to the least-loaded member.
+inline constexpr unsigned k_assign_sections = k_policy_sections | policy::section::k_roster;
+
 /// What a new ticket is made of; empty type/priority take the policy defaults.
 struct NewTicket {
     std::string type;
@@ -24,13 +33,14 @@ struct NewTicket {
     std::string asset;
     std::string reporter;
     std::string assignee;
-    bool auto_assign = false;
+    bool auto_assign = false; // whoever is on duty for the type's team (see assign_tickets)
     std::string source; // free key, e.g. "inspect:daily:disk-root:localhost", unique among OPEN tickets
     std::string complaint_type;
 };
 
 /// Creates a ticket in its own write transaction, records events and emits "ticket.created";
-/// returns the id. DataError for an unknown type, priority or person, or a source already open.
+/// returns the id. DataError for an unknown type, priority, person or asset tag, or a source
+/// already open.
 std::int64_t create_ticket(Context& ctx, const NewTicket& t);
 /// Adds a comment (internal ones are not a response to the customer) in its own transaction.
 void add_comment(Context& ctx, std::int64_t id, const std::string& text, bool internal);
@@ -56,24 +66,37 @@ std::vector<TicketSummary> at_risk_tickets(Context& ctx, double share);
 struct TicketChanges {
     std::optional<std::string> title, body, priority, type, asset, reporter, complaint_type;
 };
-/// Applies changes; DataError for unknown names or a type whose workflow lacks the status.
-void update_ticket(Context& ctx, std::int64_t id, const TicketChanges& changes);
-/// Assigns to a person, or with `auto_assign` to whoever is on duty for the ticket's team
-/// (else its least-loaded member); returns the assignee.
-std::string assign_ticket(Context& ctx, std::int64_t id, const std::string& person, bool auto_assign);
-/// Adds a comment or work-log entry with time spent (seconds).
-void comment_ticket(Context& ctx, std::int64_t id, const std::string& text, bool internal, std::int64_t spent);
-/// Moves a ticket to a state the workflow allows from its current one (DataError naming the
+
+// The verbs below act on one or several tickets in ONE write transaction: all of them change
+// or none does (the first failure names its ticket); notifications go out after the commit.
+// An empty id list is a UsageError.
+
+/// Applies changes; DataError for unknown names (an asset tag that is not registered among
+/// them) or a type whose workflow lacks the status.
+void update_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const TicketChanges& changes);
+/// Assigns to a person, or with `auto_assign` to whoever is on duty for each ticket's team
+/// (else its least-loaded member); returns the assignee of each ticket, in order. The one
+/// rule of automatic assignment: create_ticket and the escalations use it too.
+std::vector<std::string> assign_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& person,
+                                        bool auto_assign);
+/// Adds a comment or work-log entry with time spent (seconds) to each ticket.
+void comment_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& text, bool internal,
+                     std::int64_t spent);
+/// Moves tickets to a state the workflow allows from their current one (DataError naming the
 /// allowed states otherwise); a note becomes an internal comment.
-void move_ticket(Context& ctx, std::int64_t id, const std::string& state, const std::string& note);
+void move_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& state,
+                  const std::string& note);
 /// Moves to the workflow's first resolved state reachable from here, recording the resolution.
-void resolve_ticket(Context& ctx, std::int64_t id, const std::string& resolution);
+void resolve_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& resolution);
 /// Moves to the first final state reachable from here, recording a 1-5 satisfaction score.
-void close_ticket(Context& ctx, std::int64_t id, std::optional<int> satisfaction);
-/// Takes a resolved or final ticket to the workflow's reopen state.
-void reopen_ticket(Context& ctx, std::int64_t id, const std::string& note);
+void close_tickets(Context& ctx, const std::vector<std::int64_t>& ids, std::optional<int> satisfaction);
+/// Takes resolved or final tickets to the workflow's reopen state.
+void reopen_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& note);
 /// Links two tickets: kind is caused-by, duplicate-of or related.
 void link_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::string& kind);
+/// Removes the links from `id` to `to` of `kind` (every kind when empty); NotFound when there
+/// is none. Returns the kinds removed.
+std::vector<std::string> unlink_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::string& kind);
 
 /// Everything `ticket show` and `ticket clock` present.
 struct TicketDetail {
@@ -88,6 +111,9 @@ struct TicketDetail {
 TicketDetail ticket_detail(Context& ctx, std::int64_t id, bool explain_clocks);
 /// Tickets matching a query ("me" as an assignee means ctx.actor).
 std::vector<store::TicketRow> list_tickets(Context& ctx, store::TicketQuery query);
+/// True when a clock of the ticket has a target but, neither stopped nor running, no due time:
+/// it stands still in a pause state. Reads stored columns only (a listing row will do).
+bool is_paused(const store::TicketRow& row);
 
 /// One clock that is past or near its target, found by sla_sweep.
 struct SlaAlert {

@@ -92,6 +92,56 @@ std::vector<Segment> segments(const Timeline& t, std::int64_t until) {
     return out;
 }
 
+// Time counted on a clock from creation to `until` (pause and, for resolution, stop states
+// left out), on the clock's kind.
+std::int64_t counted_until(const Timeline& t, const ClockSetup& s, bool response, bool business, std::int64_t until) {
+    std::int64_t total = 0;
+    for (const auto& seg : segments(t, until)) {
+        if (is_pause_state(s.workflow, seg.state) || (!response && is_stop_state(s.workflow, seg.state))) {
+            continue;
+        }
+        total += business ? s.calendar.business_seconds(seg.start, seg.end) : seg.end - seg.start;
+    }
+    return total;
+}
+
+// The target of a clock whose rule changed (ClockSetup::rules): each change keeps the clock
+// from breaching at the moment it is made.
+std::optional<std::int64_t> changed_target(const Timeline& t, const ClockSetup& s, bool response,
+                                           policy::SlaClockKind kind) {
+    const bool business = kind == policy::SlaClockKind::business;
+    auto target_of = [&](const policy::SlaRule* rule) -> std::optional<std::int64_t> {
+        if (!rule) {
+            return std::nullopt;
+        }
+        const auto& d = response ? rule->response : rule->resolution;
+        return d ? std::optional<std::int64_t>(target_seconds(*d, kind, s.calendar)) : std::nullopt;
+    };
+    std::optional<std::int64_t> target = target_of(s.rules.front().second);
+    for (std::size_t i = 1; i < s.rules.size(); ++i) {
+        const auto [at, rule] = s.rules[i];
+        if (response && t.responded_at && *t.responded_at <= at) {
+            break; // answered before the change: the response clock was judged already
+        }
+        const auto next = target_of(rule);
+        if (!next) {
+            target.reset();
+            continue;
+        }
+        const std::int64_t used = counted_until(t, s, response, business, at);
+        if (!target) {
+            target = used + *next;
+        } else if (used >= *target) {
+            // Already past its target: the change neither ends the breach nor moves it.
+        } else if (*next >= *target) {
+            target = *next; // looser: as if it had had this priority from the start
+        } else {
+            target = std::min(*target, used + *next); // stricter: from the change, unless sooner before
+        }
+    }
+    return target;
+}
+
 SlaClock compute(const Timeline& t, const ClockSetup& s, const std::string& name, bool response) {
     SlaClock c;
     c.name = name;
@@ -104,6 +154,12 @@ SlaClock compute(const Timeline& t, const ClockSetup& s, const std::string& name
         }
     }
     const bool business = c.kind == policy::SlaClockKind::business;
+    if (business) {
+        c.workday_secs = cal.workday_seconds();
+    }
+    if (s.rules.size() > 1) {
+        c.target = changed_target(t, s, response, c.kind);
+    }
     std::int64_t until = s.now;
     if (response && t.responded_at) {
         c.stopped = true;
@@ -230,9 +286,14 @@ Timeline timeline_from_events(const std::vector<store::Event>& events, const pol
             t.created_at = e.at;
             t.states.clear();
             t.states.emplace_back(e.at, new_value(f, "status").value_or(workflow.initial));
-            if (auto a = new_value(f, "assignee"); a && !a->empty()) {
+            // A ticket opened by an automatic source (an inspection) and assigned on the way
+            // has not been answered by anyone.
+            const bool automatic = f.contains("source");
+            if (auto a = new_value(f, "assignee"); a && !a->empty() && !automatic) {
                 t.responded_at = e.at;
             }
+            t.keys.clear();
+            t.keys.push_back({e.at, new_value(f, "type").value_or(""), new_value(f, "priority").value_or("")});
             continue;
         }
         if (e.action == "imported") {
@@ -263,16 +324,26 @@ Timeline timeline_from_events(const std::vector<store::Event>& events, const pol
             moved = true;
             continue;
         }
+        if (!t.keys.empty() && (f.contains("type") || f.contains("priority"))) {
+            SlaKey key = t.keys.back();
+            key.since = e.at;
+            key.type = new_value(f, "type").value_or(key.type);
+            key.priority = new_value(f, "priority").value_or(key.priority);
+            t.keys.push_back(std::move(key));
+        }
+        // Escalations are the tool's own doing, not an answer from a person.
+        const bool by_person = e.action != "escalated";
         auto st = f.find("status");
         if (st != f.end() && st->is_array() && st->size() == 2 && (*st)[1].is_string()) {
             t.states.emplace_back(e.at, (*st)[1].get<std::string>());
-            if (!moved && !t.responded_at) {
+            if (!moved && !t.responded_at && by_person) {
                 t.responded_at = e.at;
             }
             moved = true;
         }
-        if (auto a = f.find("assignee"); a != f.end() && a->is_array() && a->size() == 2 && (*a)[1].is_string() &&
-                                         !(*a)[1].get<std::string>().empty() && !t.responded_at) {
+        if (auto a = f.find("assignee"); by_person && a != f.end() && a->is_array() && a->size() == 2 &&
+                                         (*a)[1].is_string() && !(*a)[1].get<std::string>().empty() &&
+                                         !t.responded_at) {
             t.responded_at = e.at;
         }
         if (e.action == "commented" && !t.responded_at) {

@@ -14,16 +14,27 @@
 
 namespace opsctl::ticket {
 
+/// The type and priority a ticket had from some instant on (they choose its SLA rule).
+struct SlaKey {
+    std::int64_t since = 0;
+    std::string type, priority;
+};
+
 /// What the SLA clocks need from a ticket's history: when it began, which state it was in
-/// from when, and when it was first answered.
+/// from when, when it was first answered, and which type and priority it had when.
 struct Timeline {
     std::int64_t created_at = 0;
     std::vector<std::pair<std::int64_t, std::string>> states; // (since, state), oldest first
     std::optional<std::int64_t> responded_at;
+    std::vector<SlaKey> keys; // oldest first; empty for an imported ticket
 };
 
-/// Builds the timeline from a ticket's events (oldest first). A first response is an
-/// assignment to someone, a public comment, or the first move out of the initial state.
+/// Builds the timeline from a ticket's events (oldest first). The first response is the first
+/// act of a person towards the customer: a public comment, an assignment (`ticket assign`,
+/// named or --auto), a ticket opened with an assignee by a person, or the first move out of the
+/// initial state (move, resolve, close). Never an automatic event: an escalation or reassignment
+/// by `ticket sla`, or the assignment of a ticket an automatic source (an inspection, any
+/// ticket with a source key) opened. Internal comments are not responses either.
 Timeline timeline_from_events(const std::vector<store::Event>& events, const policy::Workflow& workflow);
 
 /// One stretch of a clock, for explaining it: counted time, or why nothing was counted.
@@ -39,7 +50,8 @@ struct ClockPiece {
 struct SlaClock {
     std::string name;                 // "response" or "resolution"
     policy::SlaClockKind kind = policy::SlaClockKind::business;
-    std::optional<std::int64_t> target; // seconds on the clock; nullopt = no target
+    std::optional<std::int64_t> target; // seconds on the clock; nullopt = no target (see ClockSetup::rules)
+    std::int64_t workday_secs = 0;      // one working day of the calendar on a business clock; 0 on 24x7
     std::int64_t elapsed = 0;           // counted on the clock's kind
     std::int64_t business_elapsed = 0;  // counted on the business calendar, whatever the kind
     std::int64_t paused = 0;            // wall seconds spent in pause states
@@ -63,6 +75,13 @@ struct ClockSetup {
     const core::BusinessCalendar& calendar;
     std::int64_t now = 0;
     bool explain = false;
+    /// The rule in force from each instant the type or priority changed, oldest first (the
+    /// first is the creation). With two or more, the target follows the priority-change rule:
+    /// a stricter target counts from the change (the time already used plus the new target),
+    /// unless the old due time is sooner; a looser one applies from creation; a clock already
+    /// past its target at the change keeps that target. So a change never breaches at the
+    /// moment it is made, and never ends a breach. Empty: `rule` throughout.
+    std::vector<std::pair<std::int64_t, const policy::SlaRule*>> rules = {};
 };
 
 /// The first-response clock: runs from creation to the first response, pausing in pause states.

@@ -1,5 +1,6 @@
 #include "lib/ticket/transfer.hpp"
 
+#include "lib/asset/service.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/sheet_date.hpp"
 #include "lib/core/time.hpp"
@@ -286,6 +287,10 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const 
     // transaction, so no other writer moves it.
     const std::int64_t max_id_before = store::max_ticket_id(ctx.db);
 
+    // The registered asset tags, read here: the checking thread never reads the database.
+    const std::vector<std::string> asset_list = asset::asset_tags(ctx);
+    const std::unordered_set<std::string> asset_set(asset_list.begin(), asset_list.end());
+
     // The checking thread: policy and file checks, SLA, event text and hash. It reads the
     // policy, the zone and the calendar, never the database.
     Problems problems;                   // the checking thread's, read after join
@@ -439,6 +444,11 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const 
                 bad.push_back(fmt::format("no person '{}'", *row.assignee));
             }
             row.asset = opt(c_asset);
+            if (row.asset && !asset_set.count(*row.asset)) {
+                const std::string near = util::closest(*row.asset, asset_list);
+                bad.push_back(fmt::format("no asset '{}' ({})", *row.asset,
+                                          near.empty() ? "see 'opsctl asset list'" : "did you mean '" + near + "'?"));
+            }
             row.reporter = opt(c_reporter);
             row.source = opt(c_source);
             row.resolution = opt(c_resolution);

@@ -37,6 +37,10 @@ new() {
     ID=$OUT
 }
 
+# The assets the tickets name (tickets name registered assets only).
+at 2026-09-01T09:00:00+08:00 -q asset add --class server --name 存储服务器 --tag srv-01 --set memory_gb=64
+at 2026-09-01T09:00:00+08:00 -q asset add --class pc --name 培训室电脑 --tag pc-07
+
 # The calendar (sample policy): Mon-Fri 09:00-12:00 + 13:30-18:00 = 7.5 h a day; 2026-09-25..27
 # and 2026-10-01..07 are holidays; Saturday 2026-10-10 is a make-up workday. SLA: P1 24x7
 # 30m/4h; P2 business 2h/1d (1d = 7.5 h); P3 2h/3d; P4 2d/10d.
@@ -179,7 +183,7 @@ expect_out "pie title Tickets opened by type" "pie of tickets by type"
 expect_out "xychart-beta" "xychart of tickets per day"
 expect_out "| 2026-10-12 | " "per-day table"
 expect_out "| srv-01 | " "top assets table"
-expect_no_out "| pc-07 " "a request is not an incident"
+expect_no_out "| pc-07 | " "a request is not an incident"
 expect_out "open problem" "open problem is an action item"
 expect_out "#$T6 数据库主从延迟反复出现" "the open problem is listed"
 expect_out "#$T7 报修两次无人处理" "the breached open complaint is listed"

@@ -1,6 +1,7 @@
 #include "lib/core/date.hpp"
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
+#include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
 
 #include <doctest/doctest.h>
@@ -127,5 +128,53 @@ TEST_CASE("durations keep calendar units apart") {
         CHECK(format_duration(*parse_duration("2w")) == "2w");
         CHECK(format_seconds(3 * 86400 + 4 * 3600) == "3d 4h");
         CHECK(format_seconds(-(2 * 3600 + 5 * 60)) == "-2h 05m");
+    }
+}
+
+TEST_CASE("relative dates are read against now in the site zone") {
+    const Zone shanghai("Asia/Shanghai");
+    const std::int64_t now = *parse_time("2026-10-10T20:00:00+08:00", shanghai); // a Saturday
+    auto t = [&](const char* text) { return *parse_time(text, shanghai); };
+    auto span = [&](const char* text) {
+        auto s = parse_relative(text, shanghai, now);
+        REQUIRE(s);
+        return std::pair{s->start, s->end};
+    };
+    SUBCASE("days, weeks (Monday first) and months, in English and Chinese") {
+        CHECK(span("today") == std::pair{t("2026-10-10"), t("2026-10-11")});
+        CHECK(span("今天") == span("today"));
+        CHECK(span("yesterday") == std::pair{t("2026-10-09"), t("2026-10-10")});
+        CHECK(span("昨天") == span("yesterday"));
+        CHECK(span("this week") == std::pair{t("2026-10-05"), t("2026-10-12")});
+        CHECK(span("本周") == span("this week"));
+        CHECK(span("last week") == std::pair{t("2026-09-28"), t("2026-10-05")});
+        CHECK(span("Last-Week") == span("last week"));
+        CHECK(span("上周") == span("last week"));
+        CHECK(span("this month") == std::pair{t("2026-10-01"), t("2026-11-01")});
+        CHECK(span("本月") == span("this month"));
+        CHECK(span("last month") == std::pair{t("2026-09-01"), t("2026-10-01")});
+        CHECK(span("上月") == span("last month"));
+    }
+    SUBCASE("an age is that long before now") {
+        CHECK(span("7d") == std::pair{t("2026-10-03T20:00"), t("2026-10-03T20:00")});
+        CHECK(span("2w") == std::pair{t("2026-09-26T20:00"), t("2026-09-26T20:00")});
+        CHECK(span("12h").first == now - 12 * 3600);
+        CHECK(span("1mo").first == t("2026-09-10T20:00"));
+    }
+    SUBCASE("anything else is not relative") {
+        for (const char* text : {"", "2026-10-01", "last", "next week", "0d", "tomorrow", "-7d", "99999999y"}) {
+            CHECK_FALSE(parse_relative(text, shanghai, now));
+        }
+    }
+    SUBCASE("options: the start for --since, the end for --until; absolute times as they are") {
+        CHECK(parse_time_option("last week", shanghai, now, Bound::start, "--since") == t("2026-09-28"));
+        CHECK(parse_time_option("last week", shanghai, now, Bound::end, "--until") == t("2026-10-05"));
+        CHECK(parse_time_option("2026-10-01", shanghai, now, Bound::end, "--until") == t("2026-10-01"));
+        CHECK_THROWS_AS(parse_time_option("someday", shanghai, now, Bound::start, "--since"), UsageError);
+        CHECK(parse_date_option("this month", shanghai, now, Bound::start) == Date{2026, 10, 1});
+        CHECK(parse_date_option("this month", shanghai, now, Bound::end) == Date{2026, 10, 31});
+        CHECK(parse_date_option("7d", shanghai, now, Bound::end) == Date{2026, 10, 3});
+        CHECK(parse_date_option("2026-02-03", shanghai, now, Bound::end) == Date{2026, 2, 3});
+        CHECK_FALSE(parse_date_option("soon", shanghai, now, Bound::start));
     }
 }

@@ -139,3 +139,91 @@ TEST_CASE("ticket SLA clocks from the events history") {
         CHECK(b.breached);
     }
 }
+
+TEST_CASE("ticket SLA: only an act of a person is the first response") {
+    const auto cal = calendar();
+    const auto wf = standard();
+    const auto r = rule("30m", "4h", policy::SlaClockKind::around_the_clock);
+
+    SUBCASE("an escalation that reassigns is no response; the clock keeps running") {
+        std::vector<store::Event> ev = {
+            event("2026-10-10T20:00:00+08:00", "created", {{"status", "new"}}),
+            event("2026-10-10T20:31:00+08:00", "escalated",
+                  {{"clock", "response"}, {"at", "100%"}, {"assignee", {nullptr, "zhangwei"}}})};
+        const auto t = ticket::timeline_from_events(ev, wf);
+        CHECK_FALSE(t.responded_at);
+        const auto c = ticket::response_clock(t, {wf, &r, cal, at("2026-10-10T21:00:00+08:00"), false});
+        CHECK_FALSE(c.stopped);
+        CHECK(c.elapsed == 3600);
+        CHECK(c.breached);
+    }
+    SUBCASE("an assignment by a person after the escalation is the response") {
+        std::vector<store::Event> ev = {
+            event("2026-10-10T20:00:00+08:00", "created", {{"status", "new"}}),
+            event("2026-10-10T20:31:00+08:00", "escalated", {{"assignee", {nullptr, "zhangwei"}}}),
+            event("2026-10-10T20:40:00+08:00", "assigned", {{"assignee", {"zhangwei", "lina"}}})};
+        const auto t = ticket::timeline_from_events(ev, wf);
+        REQUIRE(t.responded_at);
+        CHECK(*t.responded_at == at("2026-10-10T20:40:00+08:00"));
+    }
+    SUBCASE("a ticket an inspection opened and assigned is not answered; one a person opened is") {
+        std::vector<store::Event> automatic = {event(
+            "2026-10-10T20:00:00+08:00", "created",
+            {{"status", "new"}, {"assignee", "lina"}, {"source", "inspect:daily:disk:localhost"}})};
+        CHECK_FALSE(ticket::timeline_from_events(automatic, wf).responded_at);
+        std::vector<store::Event> by_hand = {
+            event("2026-10-10T20:00:00+08:00", "created", {{"status", "new"}, {"assignee", "lina"}})};
+        CHECK(ticket::timeline_from_events(by_hand, wf).responded_at);
+    }
+}
+
+TEST_CASE("ticket SLA: a priority change never breaches at the moment it is made") {
+    const auto cal = calendar();
+    const auto wf = standard();
+    const auto slow = rule("1d", "3d", policy::SlaClockKind::business);   // 1d = 7h 30m here
+    const auto fast = rule("2h", "4h", policy::SlaClockKind::business);
+    const auto created = at("2026-10-12T09:00:00+08:00");
+    const auto changed = at("2026-10-12T11:00:00+08:00"); // 2h of working time used
+    std::vector<store::Event> ev = {event("2026-10-12T09:00:00+08:00", "created",
+                                          {{"status", "new"}, {"type", "incident"}, {"priority", "P3"}}),
+                                    event("2026-10-12T11:00:00+08:00", "updated", {{"priority", {"P3", "P1"}}})};
+    const auto t = ticket::timeline_from_events(ev, wf);
+    REQUIRE(t.keys.size() == 2);
+    CHECK(t.keys[1].priority == "P1");
+    CHECK(t.keys[1].type == "incident");
+
+    SUBCASE("stricter: the new target counts from the change") {
+        ticket::ClockSetup s{wf, &fast, cal, changed, false, {{created, &slow}, {changed, &fast}}};
+        const auto now = ticket::response_clock(t, s);
+        CHECK(*now.target == 4 * 3600); // 2h used + 2h from the change (sooner than 7h 30m)
+        CHECK_FALSE(now.breached);
+        CHECK(now.used() == doctest::Approx(0.5));
+        s.now = at("2026-10-12T14:30:00+08:00");
+        const auto later = ticket::response_clock(t, s);
+        CHECK(*later.due_at == at("2026-10-12T14:30:00+08:00"));
+        CHECK_FALSE(later.breached);
+        s.now = at("2026-10-12T14:31:00+08:00");
+        CHECK(ticket::response_clock(t, s).breached);
+    }
+    SUBCASE("stricter, but the old due time is sooner: it stays") {
+        const auto three = rule("3h", "3d", policy::SlaClockKind::business);
+        ticket::ClockSetup s{wf, &fast, cal, changed, false, {{created, &three}, {changed, &fast}}};
+        CHECK(*ticket::response_clock(t, s).target == 3 * 3600);
+    }
+    SUBCASE("looser: the new target applies from creation") {
+        const auto three = rule("3h", "3d", policy::SlaClockKind::business); // 2h of 3h used at the change
+        ticket::ClockSetup s{wf, &slow, cal, changed, false, {{created, &three}, {changed, &slow}}};
+        CHECK(*ticket::response_clock(t, s).target == 7 * 3600 + 1800);
+    }
+    SUBCASE("a clock already past its target keeps it: a change does not end a breach") {
+        const auto hour = rule("1h", "4h", policy::SlaClockKind::business);
+        ticket::ClockSetup s{wf, &slow, cal, changed, false, {{created, &hour}, {changed, &slow}}};
+        const auto c = ticket::response_clock(t, s);
+        CHECK(*c.target == 3600);
+        CHECK(c.breached);
+    }
+    SUBCASE("without the history of changes the current rule applies from creation") {
+        const auto c = ticket::response_clock(t, {wf, &fast, cal, changed, false});
+        CHECK(*c.target == 2 * 3600);
+    }
+}
