@@ -26,6 +26,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <unordered_set>
 
 namespace opsctl::ticket {
 
