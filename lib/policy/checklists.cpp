@@ -2,6 +2,7 @@
 
 #include "lib/policy/parsers.hpp"
 #include "lib/util/pattern.hpp"
+#include "lib/util/template.hpp"
 #include "lib/util/text.hpp"
 
 #include <fmt/format.h>
@@ -138,6 +139,29 @@ void check_regex(Reader& r, const Node& map, const std::string& key, const std::
         return;
     }
     ::regfree(&re);
+}
+
+// Placeholders are checked where the policy is read: unknown filters, and places in a
+// shell command where quoting the value cannot keep it one word.
+void check_templates(Reader& r, const Node& value, const std::string& what, const ChecklistItem& item) {
+    const std::string path_key = item.kind == ItemKind::log_scan ? "file" : "path";
+    const std::string title_key = item.kind == ItemKind::manual && value["question"].is_defined() ? "question" : "title";
+    const std::vector<std::pair<std::string, const std::string*>> fields = {
+        {path_key, &item.path}, {"host", &item.host},        {"port", &item.port},
+        {"url", &item.url},     {"pattern", &item.pattern},  {"name", &item.process_name},
+        {"contains", &item.contains}, {title_key, &item.title}};
+    auto report = [&](const std::string& key, const std::string& text, util::TemplateUse use) {
+        for (auto& problem : util::template_problems(text, use)) {
+            const Node at = value[key];
+            r.error(at.is_defined() ? at : value, fmt::format("{} '{}': {}", what, key, problem));
+        }
+    };
+    for (const auto& [key, text] : fields) {
+        report(key, *text, util::TemplateUse::argument);
+    }
+    for (const auto& a : item.command) {
+        report("command", a, item.shell ? util::TemplateUse::shell : util::TemplateUse::argument);
+    }
 }
 
 ChecklistItem parse_item(Reader& r, const std::string& list, const std::string& name, const Node& key,
@@ -285,6 +309,7 @@ ChecklistItem parse_item(Reader& r, const std::string& list, const std::string& 
         }
         break;
     }
+    check_templates(r, value, what, item);
     if (!per_asset && item.uses_asset_fields()) {
         r.error(value, fmt::format("{} uses {{{{asset...}}}} but checklist '{}' has no 'targets: {{assets: ...}}'",
                                    what, list));

@@ -30,7 +30,7 @@ struct Threshold {
 
 /// One item of a checklist. String fields may hold {{target}} and {{opsctl.database}}, and
 /// {{asset.tag}}, {{asset.address}}, {{asset.<field>}} when the checklist runs per asset;
-/// they are substituted before running.
+/// they are substituted before running (lib/util/template.hpp says how values stay data).
 struct ChecklistItem {
     std::string name;
     ItemKind kind = ItemKind::manual;
