@@ -46,6 +46,9 @@ std::string refusal_message(const util::RefusedValue& refused, const std::string
         refused.name.rfind("asset.", 0) == 0
             ? fmt::format("asset '{}' field '{}'", target, refused.name.substr(6))
             : fmt::format("{{{{{}}}}} of target '{}'", refused.name, target);
+    if (refused.reason.find("NUL") != std::string::npos) {
+        return fmt::format("not run: {} {}", subject, refused.reason); // no filter allows a NUL byte
+    }
     return fmt::format("not run: {} {} (write {{{{{}|{}}}}} in the policy if that is intended)", subject,
                        refused.reason, refused.name, filter);
 }

@@ -152,6 +152,10 @@ std::vector<std::string> template_problems(std::string_view text, TemplateUse us
     enum class State { plain, single, dquote };
     State state = State::plain;
     bool here_document = false;
+    // Inside `...` the shell finds the closing backquote before it reads any quotes, and
+    // inside $((...)) it expands $(...) even within single quotes: quoting protects nothing.
+    bool backquote = false;
+    int arithmetic = 0; // open parentheses of an arithmetic expansion or command
     for (std::size_t i = 0; i < text.size();) {
         const auto at_placeholder = [&] {
             return text.compare(i, 2, "{{") == 0 && closing(text, i) != std::string_view::npos;
@@ -169,6 +173,14 @@ std::vector<std::string> template_problems(std::string_view text, TemplateUse us
             } else if (state == State::dquote) {
                 out.push_back(fmt::format("placeholder '{}' is inside double quotes: write it unquoted "
                                           "(opsctl quotes the value)",
+                                          name));
+            } else if (backquote) {
+                out.push_back(fmt::format("placeholder '{}' is inside backquotes, where quotes do not protect "
+                                          "it: use $(...)",
+                                          name));
+            } else if (arithmetic > 0) {
+                out.push_back(fmt::format("placeholder '{}' is inside an arithmetic expression, where quotes do "
+                                          "not protect it: pass it as an argument",
                                           name));
             } else if (here_document) {
                 out.push_back(fmt::format("placeholder '{}' follows a here-document ('<<'), where quotes do not "
@@ -191,7 +203,19 @@ std::vector<std::string> template_problems(std::string_view text, TemplateUse us
                 i += 2;
                 continue;
             }
-            if (c == '\'') {
+            if (c == '`') {
+                backquote = !backquote;
+            } else if (text.compare(i, 3, "$((") == 0 || text.compare(i, 2, "((") == 0 ||
+                       text.compare(i, 2, "$[") == 0) {
+                const std::size_t skip = text[i] == '$' ? (text[i + 1] == '[' ? 2 : 3) : 2;
+                arithmetic += text[i + 1] == '[' ? 1 : 2;
+                i += skip;
+                continue;
+            } else if (arithmetic > 0 && (c == '(' || c == '[')) {
+                ++arithmetic;
+            } else if (arithmetic > 0 && (c == ')' || c == ']')) {
+                --arithmetic;
+            } else if (c == '\'') {
                 state = State::single;
             } else if (c == '"') {
                 state = State::dquote;
@@ -206,6 +230,9 @@ std::vector<std::string> template_problems(std::string_view text, TemplateUse us
             break;
         case State::single:
             if (c == '\'') {
+                state = State::plain;
+            } else if (c == '`' && backquote) {
+                backquote = false; // the backquote ends here, quotes or not
                 state = State::plain;
             }
             break;

@@ -262,12 +262,16 @@ checklists:
       dq: {kind: command, shell: true, command: 'ping -c1 "{{asset.address}}"'}
       sq: {kind: command, shell: true, command: "echo 'name: {{asset.name}}'"}
       filter: {kind: command, command: [ping, "{{asset.address|allow-dahs}}"]}
+      bq: {kind: command, shell: true, command: "echo `echo {{asset.rack}}`"}
+      arith: {kind: command, shell: true, command: "echo $(( {{asset.rack}} + 1 ))"}
 YAML
 run policy check
 expect_rc 78 "placeholders inside quotes or with unknown filters fail policy check"
 expect_err "placeholder '{{asset.address}}' is inside double quotes" "a placeholder in double quotes is refused"
 expect_err "placeholder '{{asset.name}}' is inside single quotes" "a placeholder in single quotes is refused"
 expect_err "unknown filter 'allow-dahs'" "an unknown filter is refused"
+expect_err "placeholder '{{asset.rack}}' is inside backquotes" "a placeholder in backquotes is refused"
+expect_err "placeholder '{{asset.rack}}' is inside an arithmetic expression" "a placeholder in \$((...)) is refused"
 rm "$WORK/cfg/policies/zz-inject.yaml"
 no_marker "nothing hostile ran at all"
 

@@ -113,6 +113,15 @@ TEST_CASE("template_problems finds what quoting cannot protect") {
     CHECK(template_problems("cat <<EOF\n{{a}}\nEOF", TemplateUse::shell).at(0).find("here-document") !=
           std::string::npos);
     CHECK(template_problems("cat <<<{{a}}", TemplateUse::shell).empty());
+    // The backquote scanner ends at a ` inside the value; arithmetic expands $(...) inside '...'.
+    CHECK(template_problems("echo `echo {{a}}`", TemplateUse::shell).at(0).find("inside backquotes") !=
+          std::string::npos);
+    CHECK(template_problems("echo `date` {{a}}", TemplateUse::shell).empty());
+    CHECK(template_problems("echo $(( {{a}} + 1 ))", TemplateUse::shell).at(0).find("arithmetic") !=
+          std::string::npos);
+    CHECK(template_problems("(( n = {{a}} ))", TemplateUse::shell).at(0).find("arithmetic") != std::string::npos);
+    CHECK(template_problems("echo $(( (1 + 2) * 3 )) {{a}}", TemplateUse::shell).empty());
+    CHECK(template_problems("x=$(echo {{a}}); (cd / && ls {{a}})", TemplateUse::shell).empty());
     CHECK(template_problems("echo \"{{a}}\"", TemplateUse::argument).empty()); // an argv's quotes are plain text
     CHECK(template_problems("{{a|allow-dahs}}", TemplateUse::argument).at(0) ==
           "unknown filter 'allow-dahs' in '{{a|allow-dahs}}' (did you mean 'allow-dash'?)");
