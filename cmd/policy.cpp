@@ -2,7 +2,9 @@
 #include "cmd/common.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/core/log.hpp"
 #include "lib/policy/loader.hpp"
+#include "lib/policy/secrets.hpp"
 #include "lib/util/permissions.hpp"
 
 #include <fmt/format.h>
@@ -35,6 +37,15 @@ void run_policy_check(const PolicyCheckOptions& opt, Globals& g) {
                   << p.site.timezone << ")\n";
     }
     g.print(t);
+    // A secret written into a policy that others can read is no longer a secret; warned, not
+    // failed, because a policy readable by all is the usual case and the secret may be a test one.
+    for (const auto& s : policy::written_secrets(p)) {
+        for (const auto& problem : util::permission_problems(s.where.file, util::Exposure::others_read)) {
+            core::warn(fmt::format("{}: {} looks like a secret, and {} (chmod o-r it, or read the secret from "
+                                   "a file of mode 0600 or the environment)",
+                                   s.where.str(), s.what, problem));
+        }
+    }
     // A policy that others may edit can make opsctl run their commands; a database others
     // may read leaks every record. Both are reported after the sections, and fail the check.
     std::vector<std::string> problems = util::policy_permission_problems(dir, p.files);

@@ -5,6 +5,7 @@
 #include "lib/notify/notify.hpp"
 #include "lib/policy/lookup.hpp"
 #include "lib/store/events.hpp"
+#include "lib/util/host.hpp"
 #include "lib/util/text.hpp"
 
 #include <algorithm>
@@ -31,6 +32,19 @@ int rank(const std::string& status) {
         return 3;
     }
     return -1;
+}
+
+// A value quoted in a message: cut to 64 bytes (at a character boundary) so that a 1 MiB
+// value makes a one-line message.
+std::string shown(const std::string& value) {
+    if (value.size() <= 64) {
+        return value;
+    }
+    std::size_t end = 64;
+    while (end > 0 && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) {
+        --end;
+    }
+    return value.substr(0, end) + "…";
 }
 
 bool valid_tag(const std::string& tag) {
@@ -313,6 +327,11 @@ std::vector<std::string> check_asset(const Context& ctx, Asset& a, bool new_owne
     if (!a.location.empty() && !policy.locations.empty() &&
         std::find(policy.locations.begin(), policy.locations.end(), a.location) == policy.locations.end()) {
         problems.push_back(fmt::format("unknown location '{}' ({})", a.location, util::suggest(a.location, policy.locations)));
+    }
+    // The address is put into inspection commands and probes: only a host name or an IP
+    // literal, checked where it comes in (add, update and import).
+    if (!a.address.empty() && !util::is_host_address(a.address)) {
+        problems.push_back(fmt::format("address '{}' must be a host name or an IP address", shown(a.address)));
     }
     if (rank(a.status) < 0) {
         problems.push_back(fmt::format("unknown status '{}' ({})", a.status, util::suggest(a.status, statuses())));

@@ -5,6 +5,7 @@
 #include "lib/util/dynlib.hpp"
 #include "lib/util/pattern.hpp"
 #include "lib/util/process.hpp"
+#include "lib/util/secret.hpp"
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -13,6 +14,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <dirent.h>
@@ -301,9 +303,51 @@ ProbeResult probe_http(const ChecklistItem& item, const ProbeInput& in) {
     if (!curl) {
         return unknown("cannot start libcurl");
     }
+    // Credentials come from a private file or the environment (see parse_http_auth); every
+    // text that leaves this probe names the URL without its password and never holds one.
+    std::string password;
+    if (!item.auth_user.empty()) {
+        if (!item.auth_password_env.empty()) {
+            const char* v = std::getenv(item.auth_password_env.c_str());
+            if (!v || !*v) {
+                api->easy_cleanup(curl);
+                return unknown(fmt::format("the environment variable '{}' (the password for '{}') is not set",
+                                           item.auth_password_env, item.auth_user));
+            }
+            password = v;
+        } else {
+            try {
+                password = util::read_secret_file(item.auth_password_file);
+            } catch (const Error& e) {
+                api->easy_cleanup(curl);
+                return unknown(e.hint().empty() ? e.what() : fmt::format("{} ({})", e.what(), e.hint()));
+            }
+        }
+    }
+    // The secret part of a userinfo: the password, or a user alone (often a token).
+    const std::string url_secret = [&] {
+        auto u = util::url_userinfo(item.url);
+        return !u ? std::string() : u->password ? *u->password : u->user;
+    }();
+    const std::string shown_url = util::redact_url(item.url);
+    // curl's own error text might quote the request: the URL is shown redacted in it and the
+    // passwords are cut out of it.
+    auto scrub = [&](const std::string& text) {
+        std::string out(text);
+        for (auto at = out.find(item.url); !item.url.empty() && at != std::string::npos;
+             at = out.find(item.url, at + shown_url.size())) {
+            out.replace(at, item.url.size(), shown_url);
+        }
+        return util::redact(util::redact(out, password), url_secret);
+    };
     std::string body;
     char errbuf[CURL_ERROR_SIZE] = {0};
     api->easy_setopt(curl, CURLOPT_URL, item.url.c_str());
+    if (!item.auth_user.empty()) {
+        api->easy_setopt(curl, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+        api->easy_setopt(curl, CURLOPT_USERNAME, item.auth_user.c_str());
+        api->easy_setopt(curl, CURLOPT_PASSWORD, password.c_str());
+    }
     api->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); // several probes run in threads
     api->easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(in.timeout_ms));
     api->easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_body);
@@ -319,7 +363,7 @@ ProbeResult probe_http(const ChecklistItem& item, const ProbeInput& in) {
     ProbeResult r;
     if (rc != CURLE_OK) {
         r.status = k_critical;
-        r.message = fmt::format("{}: {}", item.url, errbuf[0] ? errbuf : api->easy_strerror(rc));
+        r.message = fmt::format("{}: {}", shown_url, scrub(errbuf[0] ? errbuf : api->easy_strerror(rc)));
         api->easy_cleanup(curl);
         return r;
     }
@@ -360,7 +404,7 @@ ProbeResult probe_http(const ChecklistItem& item, const ProbeInput& in) {
             r.status = worse(r.status, k_warning);
         }
     }
-    r.message = fmt::format("{}: {} in {} s", item.url, fmt::join(notes, ", "), num(total));
+    r.message = fmt::format("{}: {} in {} s", shown_url, fmt::join(notes, ", "), num(total));
     return r;
 }
 

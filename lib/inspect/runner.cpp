@@ -31,6 +31,7 @@ struct Job {
     const policy::ChecklistItem* item = nullptr;
     policy::ChecklistItem resolved;
     std::vector<std::string> missing;
+    std::vector<util::RefusedValue> refused;
     int timeout_ms = 30000;
     std::size_t index = 0; // of the result in its run
     ItemResult* result = nullptr;
@@ -38,34 +39,19 @@ struct Job {
     std::optional<LogCursor> cursor_out;
 };
 
-std::string substitute(const std::string& text, const std::map<std::string, std::string>& vars,
-                       std::vector<std::string>& missing) {
-    if (text.find("{{") == std::string::npos) {
-        return text;
+// Names the asset and field (or the placeholder and target) whose value was refused, and
+// how the policy can allow it when it is meant.
+std::string refusal_message(const util::RefusedValue& refused, const std::string& target) {
+    const std::string filter = refused.reason.rfind("starts with", 0) == 0 ? "allow-dash" : "allow-control";
+    const std::string subject =
+        refused.name.rfind("asset.", 0) == 0
+            ? fmt::format("asset '{}' field '{}'", target, refused.name.substr(6))
+            : fmt::format("{{{{{}}}}} of target '{}'", refused.name, target);
+    if (refused.reason.find("NUL") != std::string::npos) {
+        return fmt::format("not run: {} {}", subject, refused.reason); // no filter allows a NUL byte
     }
-    std::string out;
-    std::size_t pos = 0;
-    while (true) {
-        const auto open = text.find("{{", pos);
-        if (open == std::string::npos) {
-            out += text.substr(pos);
-            break;
-        }
-        const auto close = text.find("}}", open + 2);
-        if (close == std::string::npos) {
-            out += text.substr(pos);
-            break;
-        }
-        out += text.substr(pos, open - pos);
-        const std::string name(util::trim(std::string_view(text).substr(open + 2, close - open - 2)));
-        if (auto it = vars.find(name); it != vars.end()) {
-            out += it->second;
-        } else {
-            missing.push_back(name);
-        }
-        pos = close + 2;
-    }
-    return out;
+    return fmt::format("not run: {} {} (write {{{{{}|{}}}}} in the policy if that is intended)", subject,
+                       refused.reason, refused.name, filter);
 }
 
 void run_job(Job& job, std::int64_t now) {
@@ -74,6 +60,11 @@ void run_job(Job& job, std::int64_t now) {
     if (!job.missing.empty()) {
         r.status = k_unknown;
         r.message = fmt::format("no value for {{{{{}}}}} on target '{}'", job.missing.front(), r.target);
+        return;
+    }
+    if (!job.refused.empty()) {
+        r.status = k_unknown;
+        r.message = refusal_message(job.refused.front(), r.target);
         return;
     }
     ProbeInput in;
@@ -108,13 +99,24 @@ std::string local_target_name() {
 }
 
 policy::ChecklistItem substitute_item(const policy::ChecklistItem& item, const std::map<std::string, std::string>& vars,
-                                      std::vector<std::string>& missing) {
+                                      std::vector<std::string>& missing, std::vector<util::RefusedValue>& refused) {
     policy::ChecklistItem r = item;
-    for (auto* s : {&r.path, &r.pattern, &r.process_name, &r.host, &r.port, &r.url, &r.contains, &r.title}) {
-        *s = substitute(*s, vars, missing);
+    auto fill = [&](std::string& s, util::TemplateUse use) {
+        auto e = util::expand_template(s, vars, use);
+        s = std::move(e.text);
+        missing.insert(missing.end(), e.missing.begin(), e.missing.end());
+        refused.insert(refused.end(), e.refused.begin(), e.refused.end());
+    };
+    // What reaches a program, the network or the file system is checked; what is only
+    // compared or shown is not.
+    for (auto* s : {&r.path, &r.host, &r.port, &r.url}) {
+        fill(*s, util::TemplateUse::argument);
+    }
+    for (auto* s : {&r.pattern, &r.process_name, &r.contains, &r.title}) {
+        fill(*s, util::TemplateUse::text);
     }
     for (auto& a : r.command) {
-        a = substitute(a, vars, missing);
+        fill(a, r.shell ? util::TemplateUse::shell : util::TemplateUse::argument);
     }
     return r;
 }
@@ -199,8 +201,7 @@ RunReport run_checklists(Context& ctx, const RunOptions& options) {
         for (const auto& t : targets[i]) {
             for (const auto& item : c.items) {
                 if (item.kind == ItemKind::manual) {
-                    std::vector<std::string> ignored;
-                    run.results[k].title = substitute(item.title, t.vars, ignored);
+                    run.results[k].title = util::expand_template(item.title, t.vars, util::TemplateUse::text).text;
                     manual.emplace_back(i, k++);
                     continue;
                 }
@@ -209,7 +210,7 @@ RunReport run_checklists(Context& ctx, const RunOptions& options) {
                 job.index = k;
                 job.checklist = &c;
                 job.item = &item;
-                job.resolved = substitute_item(item, t.vars, job.missing);
+                job.resolved = substitute_item(item, t.vars, job.missing, job.refused);
                 const auto limit = options.timeout_ms ? *options.timeout_ms
                                                       : static_cast<int>((item.timeout ? *item.timeout : c.timeout)
                                                                              .approx_seconds() * 1000);

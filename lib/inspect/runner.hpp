@@ -4,6 +4,7 @@
 
 #include "lib/context/context.hpp"
 #include "lib/policy/checklists.hpp"
+#include "lib/util/template.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -86,9 +87,11 @@ RunReport run_checklists(Context& ctx, const RunOptions& options);
 /// The targets of a checklist: this host, or each matching asset.
 std::vector<Target> checklist_targets(Context& ctx, const policy::Checklist& checklist);
 
-/// The item with {{...}} replaced from `vars`; the unknown names are appended to `missing`.
+/// The item with {{...}} replaced from `vars` (lib/util/template.hpp): a shell command's values
+/// shell-quoted, an argv's values one argument each, probe paths, hosts and URLs checked too;
+/// names without a value are appended to `missing`, values refused as unsafe to `refused`.
 policy::ChecklistItem substitute_item(const policy::ChecklistItem& item, const std::map<std::string, std::string>& vars,
-                                      std::vector<std::string>& missing);
+                                      std::vector<std::string>& missing, std::vector<util::RefusedValue>& refused);
 
 /// This host's name (without the domain), the target of checklists without `targets`.
 std::string local_target_name();

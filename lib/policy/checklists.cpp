@@ -2,6 +2,8 @@
 
 #include "lib/policy/parsers.hpp"
 #include "lib/util/pattern.hpp"
+#include "lib/util/secret.hpp"
+#include "lib/util/template.hpp"
 #include "lib/util/text.hpp"
 
 #include <fmt/format.h>
@@ -34,7 +36,7 @@ std::vector<std::string> kind_keys(ItemKind kind) {
     case ItemKind::tcp:
         return {"host", "port"};
     case ItemKind::http:
-        return {"url", "status", "contains", "cert_warn_days", "cert_crit_days", "verify"};
+        return {"url", "status", "contains", "cert_warn_days", "cert_crit_days", "verify", "auth"};
     case ItemKind::file_age:
         return {"path", "max_age", "warn_age"};
     case ItemKind::log_scan:
@@ -138,6 +140,64 @@ void check_regex(Reader& r, const Node& map, const std::string& key, const std::
         return;
     }
     ::regfree(&re);
+}
+
+// Credentials for an http item come from a private file or the environment, never from the
+// policy text: a policy is kept in version control and read by many.
+void parse_http_auth(Reader& r, const Node& value, ChecklistItem& item) {
+    if (auto u = util::url_userinfo(item.url); u && u->password) {
+        r.error(value["url"], "'url' holds a password, which would be stored and shown with every result: write "
+                              "'auth: {user: NAME, password_file: FILE}' (a file of mode 0600) or "
+                              "'auth: {user: NAME, password_env: VARIABLE}' instead");
+    }
+    const Node auth = value["auth"];
+    if (!auth.is_defined() || auth.is_null()) {
+        return;
+    }
+    if (auth.is_map() && auth["password"].is_defined()) {
+        r.error(auth["password"], "'auth' takes no 'password': put it in a file of mode 0600 named by "
+                                  "'password_file', or in an environment variable named by 'password_env'");
+        return;
+    }
+    if (!r.map(auth, "'auth'", {"user", "password_file", "password_env"})) {
+        return;
+    }
+    item.auth_user = r.string(auth, "user", true).value_or("");
+    item.auth_password_file = r.string(auth, "password_file").value_or("");
+    item.auth_password_env = r.string(auth, "password_env").value_or("");
+    if (item.auth_password_file.empty() == item.auth_password_env.empty()) {
+        r.error(auth, "'auth' needs exactly one of 'password_file' or 'password_env'");
+    }
+    if (!item.auth_password_file.empty() && item.auth_password_file.front() != '/') {
+        r.error(auth["password_file"], fmt::format("'password_file' must be an absolute path, not '{}'",
+                                                   item.auth_password_file));
+    }
+    if (util::url_userinfo(item.url)) {
+        r.error(value["url"], "give the user in 'auth' only, not also in 'url'");
+    }
+}
+
+// Placeholders are checked where the policy is read: unknown filters, and places in a
+// shell command where quoting the value cannot keep it one word.
+void check_templates(Reader& r, const Node& value, const std::string& what, const ChecklistItem& item) {
+    const std::string path_key = item.kind == ItemKind::log_scan ? "file" : "path";
+    const std::string title_key = item.kind == ItemKind::manual && value["question"].is_defined() ? "question" : "title";
+    const std::vector<std::pair<std::string, const std::string*>> fields = {
+        {path_key, &item.path}, {"host", &item.host},        {"port", &item.port},
+        {"url", &item.url},     {"pattern", &item.pattern},  {"name", &item.process_name},
+        {"contains", &item.contains}, {title_key, &item.title}};
+    auto report = [&](const std::string& key, const std::string& text, util::TemplateUse use) {
+        for (auto& problem : util::template_problems(text, use)) {
+            const Node at = value[key];
+            r.error(at.is_defined() ? at : value, fmt::format("{} '{}': {}", what, key, problem));
+        }
+    };
+    for (const auto& [key, text] : fields) {
+        report(key, *text, util::TemplateUse::argument);
+    }
+    for (const auto& a : item.command) {
+        report("command", a, item.shell ? util::TemplateUse::shell : util::TemplateUse::argument);
+    }
 }
 
 ChecklistItem parse_item(Reader& r, const std::string& list, const std::string& name, const Node& key,
@@ -244,6 +304,7 @@ ChecklistItem parse_item(Reader& r, const std::string& list, const std::string& 
         item.cert_warn_days = static_cast<int>(r.integer(value, "cert_warn_days", false, 0, 3650).value_or(14));
         item.cert_crit_days = static_cast<int>(r.integer(value, "cert_crit_days", false, 0, 3650).value_or(7));
         item.verify_tls = r.boolean(value, "verify").value_or(true);
+        parse_http_auth(r, value, item);
         break;
     }
     case ItemKind::file_age:
@@ -285,6 +346,7 @@ ChecklistItem parse_item(Reader& r, const std::string& list, const std::string& 
         }
         break;
     }
+    check_templates(r, value, what, item);
     if (!per_asset && item.uses_asset_fields()) {
         r.error(value, fmt::format("{} uses {{{{asset...}}}} but checklist '{}' has no 'targets: {{assets: ...}}'",
                                    what, list));

@@ -30,7 +30,7 @@ struct Threshold {
 
 /// One item of a checklist. String fields may hold {{target}} and {{opsctl.database}}, and
 /// {{asset.tag}}, {{asset.address}}, {{asset.<field>}} when the checklist runs per asset;
-/// they are substituted before running.
+/// they are substituted before running (lib/util/template.hpp says how values stay data).
 struct ChecklistItem {
     std::string name;
     ItemKind kind = ItemKind::manual;
@@ -53,6 +53,9 @@ struct ChecklistItem {
     int cert_warn_days = 14;             // http over TLS: warn when the certificate expires sooner
     int cert_crit_days = 7;
     bool verify_tls = true;              // http: check the certificate chain and host name
+    std::string auth_user;               // http: basic authentication user (empty: none)
+    std::string auth_password_file;      // http: file holding the password (mode 0600), or
+    std::string auth_password_env;       // http: environment variable holding it
     std::optional<core::Duration> max_age;  // file_age: critical when older
     std::optional<core::Duration> warn_age; // file_age: warning when older
     int missing_status = 3;              // log_scan: status when the file does not exist

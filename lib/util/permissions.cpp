@@ -27,6 +27,11 @@ std::vector<std::string> permission_problems(const fs::path& path, Exposure expo
                                       (mode & S_IRWXO) ? "others" : "its group", mode));
         }
         break;
+    case Exposure::others_read:
+        if (mode & S_IROTH) {
+            out.push_back(fmt::format("'{}' is readable by others (mode {:04o})", path.string(), mode));
+        }
+        break;
     case Exposure::private_to_group:
         if (mode & S_IRWXO) {
             out.push_back(fmt::format("'{}' is open to others (mode {:04o}, want 0640 or 0660)", path.string(), mode));

@@ -12,6 +12,7 @@ enum class Exposure {
     others_write,     // nobody but the owner and group may change it (policy files and folders)
     private_to_owner, // owner only: no group or other bits at all (a database without a group)
     private_to_group, // owner and group only: no bits for others (a database with a group)
+    others_read,      // others may not read it (a policy file that holds a secret)
 };
 
 /// Problems with `path` as lines like "'/etc/opsctl' is writable by others (mode 0777)";
