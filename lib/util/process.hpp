@@ -18,7 +18,8 @@ struct ProcessOptions {
     std::optional<std::map<std::string, std::string>> env; // none: inherit; set: exactly these variables
     std::string cwd;                                 // empty: current directory
     bool merge_stderr = false;                       // stderr goes into `out`
-    std::optional<std::string> stdout_file;          // write stdout to this file (mode 0600) instead of capturing
+    std::optional<std::string> stdout_file; // write stdout to this new file (mode 0600, created
+                                            // with O_EXCL|O_NOFOLLOW) instead of capturing
 };
 
 /// What happened.
