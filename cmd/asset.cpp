@@ -12,6 +12,7 @@
 #include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
 #include "lib/ticket/service.hpp"
+#include "lib/util/file.hpp"
 #include "lib/util/spool.hpp"
 #include "lib/util/text.hpp"
 
@@ -389,8 +390,9 @@ void run_asset_export(const AssetExportOptions& opt, Globals& g) {
     auto ctx = g.context(k_sections);
     const auto table = asset::export_assets(ctx, opt.cls);
     auto ro = g.render_options();
-    // The export is always CSV with every column: it is the import's input.
-    ro.format = output::Format::csv;
+    // The export is always CSV with every column: it is the import's input. --format excel
+    // asks for the spreadsheet form, which the import reads too.
+    ro.format = ro.format == output::Format::excel ? output::Format::excel : output::Format::csv;
     ro.columns.clear();
     ro.header = true;
     ro.color = false;
@@ -398,12 +400,8 @@ void run_asset_export(const AssetExportOptions& opt, Globals& g) {
         output::render(table, ro, std::cout);
         return;
     }
-    std::ofstream out(opt.output, std::ios::binary | std::ios::trunc);
-    output::render(table, ro, out);
-    out.flush();
-    if (!out) {
-        throw Failure(fmt::format("cannot write '{}'", opt.output));
-    }
+    util::write_file_atomic(opt.output, asset::k_export_mode,
+                            [&](std::ostream& out) { output::render(table, ro, out); });
 }
 
 void run_asset_import(const AssetImportOptions& opt, Globals& g) {
@@ -588,9 +586,12 @@ void register_asset(CLI::App& app, Globals& g) {
 
     if (want("export")) {
         auto export_opt = std::make_shared<AssetExportOptions>();
-        auto* exp = group->add_subcommand("export", "Write the register as CSV (custom fields as extra columns)");
+        auto* exp =
+            group->add_subcommand("export", "Write the register as CSV (custom fields as extra "
+                                            "columns; --format excel: for a spreadsheet)");
         exp->add_option("--class", export_opt->cls, "Only this class");
-        exp->add_option("-o,--output", export_opt->output, "Write to FILE instead of stdout");
+        exp->add_option("-o,--output", export_opt->output,
+                        "Write to FILE (mode 0600, replaced atomically) instead of stdout");
         exp->callback([export_opt, &g] { run_asset_export(*export_opt, g); });
     }
 

@@ -76,7 +76,8 @@ bool Globals::color() const {
 output::RenderOptions Globals::render_options() const {
     auto f = output::parse_format(format);
     if (!f) {
-        throw UsageError("unknown format '" + format + "'", "use table, csv, tsv, json or md");
+        throw UsageError("unknown format '" + format + "'",
+                         "use table, csv, tsv, json, md or excel");
     }
     output::RenderOptions o;
     o.format = *f;

@@ -44,7 +44,6 @@ struct Answer {
     Paths paths = Paths::none;
 };
 
-constexpr std::array<std::string_view, 5> k_common_formats = {"table", "csv", "tsv", "json", "md"};
 // Formats that single commands add; offered where the verb's help text names them.
 constexpr std::array<std::string_view, 5> k_extra_formats = {"prometheus", "nagios", "junit", "ics", "markdown"};
 
@@ -132,6 +131,8 @@ const std::vector<ValueRule>& value_rules() {
         {"backup", {"job", "jobs", "target"}, "backups"},
         {"report", {"lang"}, "languages"},
         {"report", {"out"}, "files"},
+        {"inspect run", {"out"}, "files"},
+        {"roster show", {"out"}, "files"},
         {"report", {"out-dir"}, "dirs"},
         {"", {"format"}, "formats"},
         {"", {"type", "ticket-type"}, "ticket-types"},
@@ -286,7 +287,7 @@ void add_values(Answer& answer, const CLI::App& app, const CLI::Option& opt, Pol
     } else if (kind == "dirs") {
         answer.paths = Paths::dirs;
     } else if (kind == "formats") {
-        for (const auto f : k_common_formats) {
+        for (const auto f : output::format_names()) {
             answer.candidates.push_back({std::string(f), ""});
         }
         const std::string text = app.get_description() + " " + app.get_footer();

@@ -9,11 +9,13 @@
 #include "lib/inspect/runner.hpp"
 #include "lib/inspect/service.hpp"
 #include "lib/inspect/status.hpp"
+#include "lib/util/file.hpp"
 #include "lib/util/text.hpp"
 
 #include <fmt/format.h>
 
 #include <iostream>
+#include <sstream>
 #include <unistd.h>
 
 namespace opsctl::cmd {
@@ -29,6 +31,7 @@ struct InspectRunOptions {
     std::string timeout;
     bool no_record = false;
     bool ticket = false;
+    std::string out;
 };
 struct InspectRecordOptions {
     std::int64_t run = 0;
@@ -123,12 +126,16 @@ void run_inspect_run(const InspectRunOptions& opt, Globals& g) {
     for (const auto& w : report.warnings) {
         std::cerr << "opsctl: warning: " << w << '\n';
     }
+    // With --out the output is written whole and renamed into place (a node_exporter
+    // textfile folder must never see half a file), whatever the exit status.
+    std::ostringstream text;
+    std::ostream& out = opt.out.empty() ? static_cast<std::ostream&>(std::cout) : text;
     if (g.format == "prometheus") {
-        inspect::write_prometheus(report, std::cout);
+        inspect::write_prometheus(report, out);
     } else if (g.format == "nagios") {
-        inspect::write_nagios(report, std::cout);
+        inspect::write_nagios(report, out);
     } else if (g.format == "junit") {
-        inspect::write_junit(report, ctx.zone(), std::cout);
+        inspect::write_junit(report, ctx.zone(), out);
     } else {
         output::Table t;
         t.add_column("run", "Run")
@@ -162,11 +169,15 @@ void run_inspect_run(const InspectRunOptions& opt, Globals& g) {
             }
             options.max_cell_width = 100;
         }
-        if (g.quiet) {
+        if (g.quiet && opt.out.empty()) {
             g.print(t);
         } else {
-            output::render(t, options, std::cout);
+            output::render(t, options, out);
         }
+    }
+    if (!opt.out.empty()) {
+        // Read by node_exporter or a CI server, not only by root: 0644.
+        util::write_file_atomic(opt.out, text.str(), 0644);
     }
     if (report.status != 0) {
         std::cout.flush();
@@ -332,6 +343,9 @@ void register_inspect(CLI::App& app, Globals& g) {
     run->add_option("--timeout", run_opt->timeout, "Timeout of every item, e.g. 10s (default: the policy's)");
     run->add_flag("--no-record", run_opt->no_record, "Record nothing (log positions stay where they were)");
     run->add_flag("--ticket", run_opt->ticket, "Open tickets for failures even where the checklist does not ask");
+    run->add_option("--out", run_opt->out,
+                    "Write the output to FILE, whole and atomically (e.g. a node_exporter "
+                    "textfile), not stdout");
     run->footer("Formats: table, csv, tsv, json, md, and prometheus, nagios, junit.\n"
                 "Exit status: the worst item's: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (CRITICAL outranks\n"
                 "UNKNOWN); pending manual items do not count; 64 for an unknown checklist.");

@@ -113,6 +113,9 @@ int main(int argc, char** argv) {
     std::setlocale(LC_CTYPE, "C.UTF-8");
     // A closed pipe (opsctl ... | head) ends output quietly instead of killing us mid-write.
     std::signal(SIGPIPE, SIG_IGN);
+    // Past a file size limit (ulimit -f) a write fails with EFBIG and is reported, and the
+    // temporary file is removed, instead of the signal killing us with half a file left.
+    std::signal(SIGXFSZ, SIG_IGN);
     using namespace opsctl;
     cmd::Globals g;
     CLI::App app{"opsctl: tickets, assets, inspections, backups, duty roster and the monthly review\n"
@@ -127,7 +130,9 @@ int main(int argc, char** argv) {
         ->group(global);
     app.add_option("--db", g.db, "Database file (default: $OPSCTL_DB, site.database, ~/.local/share/opsctl/opsctl.db)")
         ->group(global);
-    app.add_option("--format", g.format, "Output format: table, csv, tsv, json, md (some commands add more)")
+    app.add_option("--format", g.format,
+                   "Output format: table, csv, tsv, json, md, excel (CSV for a spreadsheet; some "
+                   "commands add more)")
         ->group(global);
     app.add_option("--columns", g.columns, "Only these columns, in this order (comma-separated keys)")->group(global);
     app.add_flag("--no-header", g.no_header, "Leave out the header row")->group(global);

@@ -6,6 +6,7 @@
 #include "lib/core/relative_time.hpp"
 #include "lib/report/monthly.hpp"
 #include "lib/report/render.hpp"
+#include "lib/util/file.hpp"
 
 #include <fmt/format.h>
 
@@ -40,12 +41,14 @@ report::Language language(const std::string& option, const Context& ctx) {
 }
 
 void run_report_monthly(const MonthlyOptions& o, Globals& g) {
-    // The review's own formats: md (also for the default "table"), json, and csv (the
-    // headline figures; --out-dir writes every table).
+    // The review's own formats: md (also for the default "table"), json, and csv or excel
+    // (the headline figures; --out-dir writes every table, in the spreadsheet form with excel).
     std::string format = g.format == "table" ? "md" : g.format;
-    if (format != "md" && format != "json" && format != "csv") {
-        throw UsageError(fmt::format("report monthly cannot write format '{}'", g.format), "use md, csv or json");
+    if (format != "md" && format != "json" && format != "csv" && format != "excel") {
+        throw UsageError(fmt::format("report monthly cannot write format '{}'", g.format),
+                         "use md, csv, excel or json");
     }
+    const auto csv_format = format == "excel" ? output::Format::excel : output::Format::csv;
     if (!o.out.empty() && !o.out_dir.empty()) {
         throw UsageError("--out and --out-dir cannot be used together", "--out-dir writes review.md and the CSVs");
     }
@@ -61,7 +64,7 @@ void run_report_monthly(const MonthlyOptions& o, Globals& g) {
     request.lang = language(o.lang, ctx);
     const auto review = report::build_monthly(ctx, request);
     if (!o.out_dir.empty()) {
-        for (const auto& path : report::write_out_dir(review, o.out_dir)) {
+        for (const auto& path : report::write_out_dir(review, o.out_dir, csv_format)) {
             std::cout << path.string() << '\n';
         }
         return;
@@ -72,10 +75,10 @@ void run_report_monthly(const MonthlyOptions& o, Globals& g) {
     } else if (format == "json") {
         report::render_json(review, text);
     } else {
-        report::render_figures_csv(review, text);
+        report::render_figures_csv(review, text, csv_format);
     }
     if (!o.out.empty()) {
-        report::write_file_atomically(o.out, text.str());
+        util::write_file_atomic(o.out, text.str(), report::k_report_mode);
         return;
     }
     std::cout << text.str();
@@ -115,11 +118,14 @@ void register_report(CLI::App& app, Globals& g) {
     group->footer("Exit status: 0 ok; 1 a file could not be written; 64 usage; 78 bad policy.");
     {
         auto o = std::make_shared<MonthlyOptions>();
-        auto* sub = group->add_subcommand(
-            "monthly", "The review of a month in Markdown (default), json or csv (--format), for the monthly meeting");
+        auto* sub =
+            group->add_subcommand("monthly", "The review of a month in Markdown (default), json, "
+                                             "csv or excel (--format), for the monthly meeting");
         sub->add_option("--month", o->month, "YYYY-MM (default: the last full month in the site's time zone)");
         sub->add_option("--out", o->out, "Write to FILE instead of stdout");
-        sub->add_option("--out-dir", o->out_dir, "Write review.md and one CSV per table into DIR");
+        sub->add_option("--out-dir", o->out_dir,
+                        "Write review.md and one CSV per table into DIR (with --format excel: for "
+                        "a spreadsheet)");
         sub->add_option("--lang", o->lang, "en or zh (default: report.language)");
         sub->callback([o, &g] { run_report_monthly(*o, g); });
     }

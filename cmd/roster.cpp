@@ -13,11 +13,13 @@
 #include "lib/roster/handover.hpp"
 #include "lib/roster/ics.hpp"
 #include "lib/roster/override.hpp"
+#include "lib/util/file.hpp"
 
 #include <fmt/format.h>
 
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string_view>
 
 namespace opsctl::cmd {
@@ -38,6 +40,7 @@ struct RosterShowOptions {
     std::string month;
     std::string rotation;
     std::string person;
+    std::string out;
 };
 struct RosterOverrideAddOptions {
     std::string rotation;
@@ -234,6 +237,20 @@ void run_roster_show(const RosterShowOptions& opt, Globals& g) {
     auto duties = roster::schedule(ctx, r.from, r.to, opt.rotation);
     if (!opt.person.empty()) {
         std::erase_if(duties, [&](const roster::Duty& d) { return d.person != opt.person; });
+    }
+    if (!opt.out.empty()) {
+        // A calendar that others subscribe to (e.g. in a web server's folder): written whole,
+        // never through a planted name, and readable by the server: 0644.
+        std::string text;
+        if (ics) {
+            text = roster::to_ics(duties, ctx.policy, ctx.now);
+        } else {
+            std::ostringstream rendered;
+            output::render(duty_table(g, ctx, duties, false), g.render_options(), rendered);
+            text = rendered.str();
+        }
+        util::write_file_atomic(opt.out, text, 0644);
+        return;
     }
     if (ics) {
         std::cout << roster::to_ics(duties, ctx.policy, ctx.now);
@@ -503,6 +520,8 @@ void register_roster(CLI::App& app, Globals& g) {
         add_range_options(show, show_opt->from, show_opt->to, &show_opt->month);
         show->add_option("--rotation", show_opt->rotation, "Only this rotation");
         show->add_option("--person", show_opt->person, "Only this person's duties");
+        show->add_option("--out", show_opt->out,
+                         "Write to FILE (mode 0644, replaced atomically) instead of stdout");
         show->callback([show_opt, &g] { run_roster_show(*show_opt, g); });
     }
 

@@ -10,6 +10,7 @@
 #include "lib/core/time.hpp"
 #include "lib/ticket/service.hpp"
 #include "lib/ticket/transfer.hpp"
+#include "lib/util/file.hpp"
 #include "lib/util/text.hpp"
 
 #include <fmt/format.h>
@@ -562,19 +563,15 @@ void run_clock(const ClockOptions& o, Globals& g) {
 
 void run_export(const ExportOptions& o, Globals& g) {
     auto ctx = g.context(k_sections);
+    // An export is CSV whatever the format; --format excel asks for the spreadsheet form.
+    const auto form = g.format == "excel" ? output::Format::excel : output::Format::csv;
     if (o.output.empty() || o.output == "-") {
-        ticket::export_tickets(ctx, std::cout);
+        ticket::export_tickets(ctx, std::cout, form);
         return;
     }
-    std::ofstream out(o.output, std::ios::binary);
-    if (!out) {
-        throw Failure(fmt::format("cannot write '{}'", o.output));
-    }
-    const auto n = ticket::export_tickets(ctx, out);
-    out.close();
-    if (!out) {
-        throw Failure(fmt::format("cannot write '{}'", o.output));
-    }
+    std::int64_t n = 0;
+    util::write_file_atomic(o.output, ticket::k_export_mode,
+                            [&](std::ostream& out) { n = ticket::export_tickets(ctx, out, form); });
     done(g, fmt::format("exported {} tickets to '{}'", n, o.output));
 }
 
@@ -748,8 +745,10 @@ void register_ticket(CLI::App& app, Globals& g) {
     }
     if (want("export")) {
         auto o = std::make_shared<ExportOptions>();
-        auto* sub = group->add_subcommand("export", "Every ticket as CSV with every field");
-        sub->add_option("-o,--output", o->output, "Write to FILE instead of stdout");
+        auto* sub = group->add_subcommand(
+            "export", "Every ticket as CSV with every field (--format excel: for a spreadsheet)");
+        sub->add_option("-o,--output", o->output,
+                        "Write to FILE (mode 0600, replaced atomically) instead of stdout");
         sub->callback([o, &g] { run_export(*o, g); });
     }
     if (want("import")) {

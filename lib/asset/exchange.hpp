@@ -19,6 +19,8 @@ namespace opsctl::asset {
 std::vector<std::string> exchange_columns(const Context& ctx);
 /// Every asset (of one class when `cls` is set) as rows under exchange_columns(), in tag order.
 output::Table export_assets(Context& ctx, const std::string& cls);
+/// The mode of an export written to a file: the register names people and places, 0600.
+inline constexpr unsigned k_export_mode = 0600;
 
 /// How `asset import` treats rows.
 struct ImportOptions {

@@ -128,21 +128,13 @@ struct Produced {
     std::vector<std::string> notes;
 };
 
-Produced write_archive_file(const fs::path& tmp, const ArchiveSpec& spec) {
-    const int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        throw Failure(fmt::format("cannot create '{}': {}", tmp.string(), std::strerror(errno)));
-    }
-    WrittenArchive w;
-    try {
-        w = write_archive(fd, tmp.string(), spec);
-    } catch (...) {
-        ::close(fd);
-        throw;
-    }
-    const int rc = ::fsync(fd);
+// Writes the archive into `file` (not yet under its final name); the caller commits it.
+Produced write_archive_file(util::AtomicFile& file, const ArchiveSpec& spec) {
+    const fs::path& tmp = file.temp_path();
+    const WrittenArchive w = write_archive(file.fd(), tmp.string(), spec);
+    // Flushed here for the clear message on a full disk; commit() flushes (cheaply) again.
+    const int rc = ::fsync(file.fd());
     const int err = errno;
-    ::close(fd);
     if (rc != 0) {
         if (err == ENOSPC || err == EDQUOT) {
             throw Failure(fmt::format("no space left on the device writing '{}'", tmp.string()),
@@ -326,13 +318,22 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
     }
     const std::string name = fmt::format("{}-{}-r{}{}", job.name, file_stamp(ctx.now), id, job.suffix);
     const fs::path final_path = dest / name;
-    const fs::path tmp = dest / ("." + name + ".partial");
-    const fs::path db_copy = dest / ("." + name + ".db.partial");
+    // The command's output and the database copy go to random names that nobody can plant in
+    // advance; archives are written through util::AtomicFile (O_EXCL|O_NOFOLLOW, random name,
+    // renamed into place). All end in ".partial", which the clean-up above removes.
+    const fs::path tmp = util::random_temp_name(final_path, "partial");
+    const fs::path db_copy = util::random_temp_name(final_path, "db.partial");
     std::string captured;
     try {
         Produced p;
         if (job.kind == policy::BackupKind::command) {
             p = run_command(ctx, job, tmp, id, captured);
+            fs::rename(tmp, final_path, ec);
+            if (ec) {
+                throw Failure(fmt::format("cannot rename '{}' to '{}': {}", tmp.string(),
+                                          final_path.string(), ec.message()));
+            }
+            sync_path(dest, true);
         } else {
             ArchiveSpec spec;
             spec.exclude = job.exclude;
@@ -365,14 +366,11 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
                 store::backup_database(ctx.db, db_copy);
                 spec.renamed.emplace_back(ctx.db.path().filename().string(), db_copy);
             }
-            p = write_archive_file(tmp, spec);
+            util::AtomicFile archive(final_path, 0600, "partial");
+            p = write_archive_file(archive, spec);
             fs::remove(db_copy, ec);
+            archive.commit();
         }
-        fs::rename(tmp, final_path, ec);
-        if (ec) {
-            throw Failure(fmt::format("cannot rename '{}' to '{}': {}", tmp.string(), final_path.string(), ec.message()));
-        }
-        sync_path(dest, true);
 
         out.status = "success";
         out.path = final_path.string();

@@ -2,6 +2,7 @@
 
 #include "lib/core/error.hpp"
 #include "lib/output/json.hpp"
+#include "lib/util/csv.hpp"
 #include "lib/util/unicode.hpp"
 
 #include <algorithm>
@@ -204,7 +205,7 @@ void render_table_format(const Table& table, const std::vector<std::size_t>& pic
 
 // RFC 4180 quoting. A lone empty field on a line is quoted too, so that a one-column
 // row with an empty value is not read as a blank line and skipped.
-std::string csv_field(std::string_view text, bool alone) {
+std::string quoted_csv_field(std::string_view text, bool alone) {
     if (text.find_first_of(",\"\r\n") == std::string_view::npos && !(alone && text.empty())) {
         return std::string(text);
     }
@@ -222,11 +223,15 @@ std::string csv_field(std::string_view text, bool alone) {
 // Line ends are LF, not RFC 4180's CRLF: every consumer on the systems opsctl runs on
 // (awk, Python's csv, spreadsheets, database importers) reads LF, and CRLF would leak a
 // stray \r into line-oriented shell tools. Embedded CR/LF are kept inside quotes.
+// The spreadsheet form (`excel`) is for people, not programs: Excel reads a file as UTF-8 only
+// after a byte order mark (Chinese text is garbled otherwise), writes CRLF itself, and runs a
+// cell such as =HYPERLINK(...) or @SUM(...) unless it is neutralised.
 void render_csv(const Table& table, const std::vector<std::size_t>& picked,
                 const RenderOptions& options, std::ostream& out) {
     if (picked.empty()) {
         return;
     }
+    const bool spreadsheet = options.format == Format::excel;
     const bool alone = picked.size() == 1;
     auto write_line = [&](auto&& field_of) {
         std::string line;
@@ -234,10 +239,15 @@ void render_csv(const Table& table, const std::vector<std::size_t>& picked,
             if (c > 0) {
                 line += ',';
             }
-            line += csv_field(field_of(picked[c]), alone);
+            const std::string_view text = field_of(picked[c]);
+            line += spreadsheet ? quoted_csv_field(util::neutralise_formula(text), alone)
+                                : quoted_csv_field(text, alone);
         }
-        out << line << '\n';
+        out << line << (spreadsheet ? "\r\n" : "\n");
     };
+    if (spreadsheet) {
+        out << k_utf8_bom;
+    }
     if (options.header) {
         write_line([&](std::size_t i) -> std::string_view { return table.columns[i].key; });
     }
@@ -519,11 +529,15 @@ std::optional<Format> parse_format(std::string_view name) {
     if (name == "md") {
         return Format::md;
     }
+    if (name == "excel") {
+        return Format::excel;
+    }
     return std::nullopt;
 }
 
 const std::vector<std::string_view>& format_names() {
-    static const std::vector<std::string_view> k_names = {"table", "csv", "tsv", "json", "md"};
+    static const std::vector<std::string_view> k_names = {"table", "csv", "tsv",
+                                                          "json",  "md",  "excel"};
     return k_names;
 }
 
@@ -547,6 +561,8 @@ std::string_view format_name(Format format) {
         return "json";
     case Format::md:
         return "md";
+    case Format::excel:
+        return "excel";
     }
     return "table";
 }
@@ -604,6 +620,11 @@ Record& Record::add(std::string key, std::string title, Cell value) {
     return *this;
 }
 
+std::string csv_field(std::string_view text, Format format) {
+    return format == Format::excel ? quoted_csv_field(util::neutralise_formula(text), false)
+                                   : quoted_csv_field(text, false);
+}
+
 std::vector<std::string> split_column_list(std::string_view list) {
     std::vector<std::string> keys;
     std::size_t start = 0;
@@ -634,6 +655,7 @@ void render(const Table& table, const RenderOptions& options, std::ostream& out)
         render_table_format(table, picked, options, out);
         return;
     case Format::csv:
+    case Format::excel:
         render_csv(table, picked, options, out);
         return;
     case Format::tsv:
@@ -663,6 +685,7 @@ void render_record(const Record& record, const RenderOptions& options, std::ostr
         return;
     case Format::csv:
     case Format::tsv:
+    case Format::excel:
         break;
     case Format::json: {
         std::vector<Cell> row;

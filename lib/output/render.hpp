@@ -1,6 +1,7 @@
 #pragma once
 // Rows in, text out: every list and show command hands its data to render() or
-// render_record(), which write it as an aligned table, CSV, TSV, JSON or Markdown.
+// render_record(), which write it as an aligned table, CSV (exact, or in the spreadsheet
+// form), TSV, JSON or Markdown.
 
 #include <cstdint>
 #include <optional>
@@ -12,10 +13,13 @@
 
 namespace opsctl::output {
 
-/// The output formats selected with --format.
-enum class Format { table, csv, tsv, json, md };
+/// The output formats selected with --format. `excel` is CSV for a spreadsheet: a UTF-8 byte
+/// order mark, CRLF line ends, and cells that would run as formulas neutralised with a
+/// leading `'` (util::neutralise_formula); `csv` is the exact form that programs read.
+enum class Format { table, csv, tsv, json, md, excel };
 
-/// The format named `name` ("table", "csv", "tsv", "json", "md"); nullopt for anything else.
+/// The format named `name` ("table", "csv", "tsv", "json", "md", "excel"); nullopt for anything
+/// else.
 std::optional<Format> parse_format(std::string_view name);
 /// Like parse_format, but throws UsageError naming `name` and listing the known formats.
 Format parse_format_or_throw(std::string_view name);
@@ -100,6 +104,13 @@ struct RenderOptions {
     /// Table format only: cut cells wider than this with "…" (0 = no limit).
     int max_cell_width = 0;
 };
+
+/// What the spreadsheet form starts with: the UTF-8 byte order mark (Excel reads UTF-8 only after
+/// it).
+inline constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
+/// `text` as one field of CSV in `format` (csv or excel): RFC 4180 quoting, and in the
+/// spreadsheet form a formula neutralised first. For writers that stream rows (ticket export).
+std::string csv_field(std::string_view text, Format format);
 
 /// Splits a --columns value "id, title,owner" into keys, dropping blanks around and between.
 std::vector<std::string> split_column_list(std::string_view list);

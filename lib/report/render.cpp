@@ -2,6 +2,7 @@
 
 #include "lib/core/error.hpp"
 #include "lib/report/text.hpp"
+#include "lib/util/file.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -178,7 +179,7 @@ void render_json(const Review& review, std::ostream& out) {
     out << doc.dump(2) << "\n";
 }
 
-void render_figures_csv(const Review& review, std::ostream& out) {
+void render_figures_csv(const Review& review, std::ostream& out, output::Format csv_format) {
     output::Table all;
     all.add_column("section").add_column("key").add_column("metric").add_column("value");
     all.add_column("previous").add_column("change").add_column("unit");
@@ -193,30 +194,11 @@ void render_figures_csv(const Review& review, std::ostream& out) {
             all.add_row(std::move(cells));
         }
     }
-    out << render_table(all, output::Format::csv);
+    out << render_table(all, csv_format);
 }
 
-void write_file_atomically(const fs::path& path, const std::string& content) {
-    const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp.{}", path.filename().string(), ::getpid());
-    {
-        std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
-        file << content;
-        file.flush();
-        if (!file) {
-            std::error_code ignored;
-            fs::remove(tmp, ignored);
-            throw Failure(fmt::format("cannot write '{}'", path.string()), std::strerror(errno));
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw Failure(fmt::format("cannot write '{}'", path.string()), ec.message());
-    }
-}
-
-std::vector<fs::path> write_out_dir(const Review& review, const fs::path& dir) {
+std::vector<fs::path> write_out_dir(const Review& review, const fs::path& dir,
+                                    output::Format csv_format) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec || !fs::is_directory(dir)) {
@@ -225,11 +207,11 @@ std::vector<fs::path> write_out_dir(const Review& review, const fs::path& dir) {
     std::vector<fs::path> written;
     std::ostringstream md;
     render_markdown(review, md);
-    write_file_atomically(dir / "review.md", md.str());
+    util::write_file_atomic(dir / "review.md", md.str(), k_report_mode);
     written.push_back(dir / "review.md");
     for (const auto& t : all_tables(review)) {
         const fs::path path = dir / (t.key + ".csv");
-        write_file_atomically(path, render_table(t.table, output::Format::csv));
+        util::write_file_atomic(path, render_table(t.table, csv_format), k_report_mode);
         written.push_back(path);
     }
     return written;

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <ostream>
+#include <sys/types.h>
 #include <vector>
 
 namespace opsctl::report {
@@ -16,16 +17,21 @@ void render_markdown(const Review& review, std::ostream& out);
 /// Writes the review as one JSON object: metadata, then sections with figures and tables
 /// (rows as objects keyed by column key, typed as in `--format json`).
 void render_json(const Review& review, std::ostream& out);
-/// Writes every section's headline figures as one CSV (section, key, metric, value, ...).
-void render_figures_csv(const Review& review, std::ostream& out);
+/// Writes every section's headline figures as one CSV (section, key, metric, value, ...), in
+/// `csv_format`: output::Format::csv (exact) or output::Format::excel (the spreadsheet form).
+void render_figures_csv(const Review& review, std::ostream& out,
+                        output::Format csv_format = output::Format::csv);
 /// A chart as the text of a Mermaid block (without the fence).
 std::string mermaid(const Chart& chart);
 
+/// The mode of the files a review is written to: the folder decides who may read them.
+inline constexpr mode_t k_report_mode = 0644;
+
 /// Writes review.md and <table key>.csv for every table into `dir` (created when missing),
-/// each through a temporary name renamed into place; returns the paths written.
-std::vector<std::filesystem::path> write_out_dir(const Review& review, const std::filesystem::path& dir);
-/// Writes `content` to `path` through a temporary name in the same folder and a rename, so
-/// a reader never sees half a file; throws Failure naming the path.
-void write_file_atomically(const std::filesystem::path& path, const std::string& content);
+/// the CSVs in `csv_format` (csv or excel), each through util::AtomicFile (a random temporary
+/// name, never through a symlink, renamed into place); returns the paths written.
+std::vector<std::filesystem::path> write_out_dir(const Review& review,
+                                                 const std::filesystem::path& dir,
+                                                 output::Format csv_format = output::Format::csv);
 
 } // namespace opsctl::report

@@ -1,10 +1,9 @@
 #include "lib/setup/sample.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/util/file.hpp"
 
 #include <fmt/format.h>
-#include <fstream>
-#include <unistd.h>
 
 namespace opsctl::setup {
 
@@ -23,21 +22,8 @@ InstallResult install_sample_policy(const fs::path& dir, bool force) {
         if (ec) {
             throw Failure(fmt::format("cannot create directory '{}': {}", target.parent_path().string(), ec.message()));
         }
-        const fs::path tmp = target.string() + fmt::format(".tmp{}", ::getpid());
-        {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            out.write(file.content.data(), static_cast<std::streamsize>(file.content.size()));
-            out.flush();
-            if (!out) {
-                fs::remove(tmp, ec);
-                throw Failure(fmt::format("cannot write '{}'", tmp.string()));
-            }
-        }
-        fs::rename(tmp, target, ec);
-        if (ec) {
-            fs::remove(tmp, ec);
-            throw Failure(fmt::format("cannot write '{}': {}", target.string(), ec.message()));
-        }
+        // Policies are read by everyone who runs opsctl and hold no secrets: 0644.
+        util::write_file_atomic(target, file.content, 0644);
         result.written.push_back(target.string());
     }
     return result;

@@ -24,7 +24,8 @@ struct InstallResult {
 };
 
 /// Writes the sample policy into `dir` (created 0755 if missing). Existing files are kept
-/// unless `force`; each file is written to a temporary name and renamed into place.
+/// unless `force`; each file is written through util::AtomicFile (a random temporary name,
+/// never through a symlink, renamed into place), mode 0644.
 InstallResult install_sample_policy(const std::filesystem::path& dir, bool force);
 
 } // namespace opsctl::setup

@@ -32,21 +32,6 @@ namespace opsctl::ticket {
 
 namespace {
 
-void write_csv_field(std::ostream& out, const std::string& v) {
-    if (v.find_first_of(",\"\r\n") == std::string::npos) {
-        out << v;
-        return;
-    }
-    out << '"';
-    for (char c : v) {
-        if (c == '"') {
-            out << '"';
-        }
-        out << c;
-    }
-    out << '"';
-}
-
 std::string time_text(const std::optional<std::int64_t>& t, const core::Zone& zone) {
     return t ? core::format_time(*t, zone) : std::string{};
 }
@@ -76,8 +61,11 @@ const std::vector<std::string>& export_columns() {
     return k_cols;
 }
 
-std::int64_t export_tickets(Context& ctx, std::ostream& out) {
+std::int64_t export_tickets(Context& ctx, std::ostream& out, output::Format form) {
     const auto& cols = export_columns();
+    if (form == output::Format::excel) {
+        out << output::k_utf8_bom;
+    }
     for (std::size_t i = 0; i < cols.size(); ++i) {
         out << (i ? "," : "") << cols[i];
     }
@@ -100,7 +88,7 @@ std::int64_t export_tickets(Context& ctx, std::ostream& out) {
             if (i) {
                 out << ',';
             }
-            write_csv_field(out, v[i]);
+            out << output::csv_field(v[i], form);
         }
         out << "\r\n";
         ++n;

@@ -2,6 +2,7 @@
 // Tickets out to CSV and back: `ticket export` and `ticket import`.
 
 #include "lib/context/context.hpp"
+#include "lib/output/render.hpp"
 #include "lib/util/progress.hpp"
 
 #include <cstdint>
@@ -16,9 +17,13 @@ namespace opsctl::ticket {
 /// computed SLA columns are ignored and recomputed).
 const std::vector<std::string>& export_columns();
 
-/// Writes every ticket as RFC 4180 CSV with a header row; times as ISO 8601 with offset.
-/// Returns the number of tickets written.
-std::int64_t export_tickets(Context& ctx, std::ostream& out);
+/// Writes every ticket as RFC 4180 CSV with a header row and CRLF line ends; times as ISO 8601
+/// with offset. `form` output::Format::excel writes the spreadsheet form (a UTF-8 byte order
+/// mark, formulas neutralised), which import reads too. Returns the number of tickets written.
+std::int64_t export_tickets(Context& ctx, std::ostream& out,
+                            output::Format form = output::Format::csv);
+/// The mode of an export written to a file: tickets hold people's names and problems, 0600.
+inline constexpr unsigned k_export_mode = 0600;
 
 /// What an import did or would do.
 struct ImportResult {

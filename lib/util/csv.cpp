@@ -16,7 +16,52 @@ namespace {
 constexpr std::size_t k_chunk = 64 * 1024;
 constexpr int k_end = -1;
 
+// What spreadsheets read as the start of a formula (or of a DDE call through one).
+bool starts_formula(std::string_view text) {
+    return !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
+                             text[0] == '\t' || text[0] == '\r');
+}
+
+// "-5", "-12.50": a spreadsheet reads these as the same number, never as a formula.
+bool plain_negative_number(std::string_view text) {
+    if (text.size() < 2 || text[0] != '-') {
+        return false;
+    }
+    const std::size_t point = text.find('.');
+    const std::string_view whole =
+        text.substr(1, point == std::string_view::npos ? std::string_view::npos : point - 1);
+    const std::string_view fraction =
+        point == std::string_view::npos ? std::string_view("0") : text.substr(point + 1);
+    auto digits = [](std::string_view s) {
+        return !s.empty() &&
+               std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    return digits(whole) && digits(fraction);
+}
+
 } // namespace
+
+std::string neutralise_formula(std::string_view cell) {
+    const std::size_t quotes = std::min(cell.find_first_not_of('\''), cell.size());
+    const std::string_view rest = cell.substr(quotes);
+    // Apostrophes already in front of a formula get one more, so that reading back (which
+    // removes one) gives the cell unchanged.
+    if (!starts_formula(rest) || (quotes == 0 && plain_negative_number(rest))) {
+        return std::string(cell);
+    }
+    std::string out;
+    out.reserve(cell.size() + 1);
+    out += '\'';
+    out += cell;
+    return out;
+}
+
+void restore_formula(std::string& cell) {
+    const std::size_t quotes = std::min(cell.find_first_not_of('\''), cell.size());
+    if (quotes > 0 && starts_formula(std::string_view(cell).substr(quotes))) {
+        cell.erase(0, 1);
+    }
+}
 
 CsvReader::CsvReader(std::istream& in, CsvOptions options) : m_in(&in), m_options(options) {
     m_buffer.resize(k_chunk);
@@ -77,6 +122,7 @@ bool CsvReader::next(CsvRecord& record) {
         // Spreadsheets on Windows write a byte order mark; it is not part of the first column's name.
         if (m_end - m_pos >= 3 && std::memcmp(m_data + m_pos, "\xEF\xBB\xBF", 3) == 0) {
             m_pos += 3;
+            m_bom = true;
         }
     }
     // Blank lines between records carry nothing; skipping them keeps a trailing newline harmless.
@@ -156,6 +202,9 @@ bool CsvReader::next(CsvRecord& record) {
             }
         }
         check_field(field, n + 1, record.line);
+        if (m_bom && m_options.restore_formulas && !field.empty() && field[0] == '\'') {
+            restore_formula(field);
+        }
         ++n;
         c = peek();
         if (c == ',') {

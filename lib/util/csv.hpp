@@ -2,7 +2,8 @@
 // Reading CSV as RFC 4180 writes it, one record at a time: quoted fields (with commas, quotes
 // and newlines inside), CRLF, LF or CR line ends, a UTF-8 byte order mark at the start
 // tolerated. A stream is read in fixed-size chunks, so memory is bounded by the largest
-// record, not by the file.
+// record, not by the file. Also the rule of the spreadsheet form (`--format excel`): how a
+// cell that a spreadsheet would run as a formula is neutralised, and read back.
 
 #include <cstddef>
 #include <istream>
@@ -36,6 +37,8 @@ struct CsvRecord {
 struct CsvOptions {
     std::size_t max_field = std::size_t{1} << 20; // bytes; a longer field is a CsvError
     bool text_only = true;                        // refuse NUL bytes and invalid UTF-8
+    bool restore_formulas = true; // in a document with a byte order mark (the spreadsheet
+                                  // form), undo neutralise_formula on every field
 };
 
 /// Reads records one at a time from a stream or from text held in memory.
@@ -63,8 +66,19 @@ private:
     std::size_t m_end = 0;
     std::size_t m_line = 1;
     bool m_started = false;
+    bool m_bom = false; // the document starts with a byte order mark
     CsvOptions m_options;
 };
+
+/// A cell as the spreadsheet form writes it: with a `'` put in front when a spreadsheet would
+/// read it as a formula (OWASP's advice on CSV injection), i.e. when it starts, after any
+/// apostrophes, with = + - @ tab or CR. A plain negative number ("-5", "-0.25") stays a number.
+std::string neutralise_formula(std::string_view cell);
+/// Undoes neutralise_formula in place: a cell that starts with `'` and, after its apostrophes,
+/// with = + - @ tab or CR loses its first `'`. CsvReader does this only in a document that
+/// starts with a byte order mark: the spreadsheet form has one, the exact form never does, so
+/// "'=x" in exact CSV is read as written.
+void restore_formula(std::string& cell);
 
 /// Every record of a CSV document (header included); throws CsvError.
 std::vector<CsvRecord> read_csv(std::string_view text, CsvOptions options = {});

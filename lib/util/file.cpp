@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <streambuf>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace opsctl::util {
 
@@ -58,20 +61,25 @@ void fsync_folder(const std::filesystem::path& folder) {
 
 } // namespace
 
-AtomicFile::AtomicFile(std::filesystem::path target, mode_t mode) : m_target(std::move(target)) {
-    const std::filesystem::path folder = m_target.parent_path();
-    // A random suffix, as mkstemp makes, created with O_EXCL|O_NOFOLLOW: a name planted in
-    // advance (file or symlink) makes the open fail instead of being written through.
+std::filesystem::path random_temp_name(const std::filesystem::path& target,
+                                       std::string_view suffix) {
     unsigned char random[8];
+    if (::getentropy(random, sizeof random) != 0) {
+        fail(target, errno);
+    }
+    std::string hex;
+    for (const unsigned char b : random) {
+        hex += fmt::format("{:02x}", b);
+    }
+    return target.parent_path() / fmt::format(".{}.{}.{}", target.filename().string(), hex, suffix);
+}
+
+AtomicFile::AtomicFile(std::filesystem::path target, mode_t mode, std::string_view temp_suffix)
+    : m_target(std::move(target)) {
+    // A random name, as mkstemp makes, created with O_EXCL|O_NOFOLLOW: a name planted in
+    // advance (file or symlink) makes the open fail instead of being written through.
     for (int attempt = 0; attempt < 100; ++attempt) {
-        if (::getentropy(random, sizeof random) != 0) {
-            fail(m_target, errno);
-        }
-        std::string suffix;
-        for (const unsigned char b : random) {
-            suffix += fmt::format("{:02x}", b);
-        }
-        m_temp = folder / fmt::format(".{}.{}.tmp", m_target.filename().string(), suffix);
+        m_temp = random_temp_name(m_target, temp_suffix);
         m_fd = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
         if (m_fd >= 0) {
             // The umask may have taken bits the caller asked for (or left none to take).
@@ -126,6 +134,70 @@ void AtomicFile::commit() {
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, mode_t mode) {
     AtomicFile file(path, mode);
     file.write(content);
+    file.commit();
+}
+
+namespace {
+
+// A stream buffer that hands full buffers to an AtomicFile. A write error is kept and
+// rethrown after the producer returns: iostreams would otherwise turn it into a bare badbit.
+class AtomicFileBuffer : public std::streambuf {
+  public:
+    explicit AtomicFileBuffer(AtomicFile& file) : m_file(file), m_buffer(64 * 1024) {
+        setp(m_buffer.data(), m_buffer.data() + m_buffer.size());
+    }
+    void rethrow() const {
+        if (m_error) {
+            std::rethrow_exception(m_error);
+        }
+    }
+
+  protected:
+    int_type overflow(int_type ch) override {
+        if (!flush_buffer()) {
+            return traits_type::eof();
+        }
+        if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+            *pptr() = traits_type::to_char_type(ch);
+            pbump(1);
+        }
+        return traits_type::not_eof(ch);
+    }
+    int sync() override { return flush_buffer() ? 0 : -1; }
+
+  private:
+    bool flush_buffer() {
+        if (m_error) {
+            return false;
+        }
+        try {
+            m_file.write(std::string_view(pbase(), static_cast<std::size_t>(pptr() - pbase())));
+        } catch (...) {
+            m_error = std::current_exception();
+            return false;
+        }
+        setp(m_buffer.data(), m_buffer.data() + m_buffer.size());
+        return true;
+    }
+
+    AtomicFile& m_file;
+    std::vector<char> m_buffer;
+    std::exception_ptr m_error;
+};
+
+} // namespace
+
+void write_file_atomic(const std::filesystem::path& path, mode_t mode,
+                       const std::function<void(std::ostream&)>& produce) {
+    AtomicFile file(path, mode);
+    AtomicFileBuffer buffer(file);
+    std::ostream out(&buffer);
+    produce(out);
+    out.flush();
+    buffer.rethrow();
+    if (!out) {
+        fail(path, EIO);
+    }
     file.commit();
 }
 

@@ -141,7 +141,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     }
     int out_file = -1;
     if (options.stdout_file) {
-        out_file = ::open(options.stdout_file->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        out_file = ::open(options.stdout_file->c_str(),
+                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (out_file < 0) {
             result.spawn_failed = true;
             result.err = "cannot open " + *options.stdout_file + ": " + std::strerror(errno);
@@ -169,10 +170,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     }
     SpawnAttributes attributes;
     // Its own process group, so that a timeout can kill every descendant; default signal
-    // dispositions (we ignore SIGPIPE) and no blocked signals.
+    // dispositions (we ignore SIGPIPE and SIGXFSZ) and no blocked signals.
     sigset_t defaults, none;
     sigemptyset(&defaults);
     sigaddset(&defaults, SIGPIPE);
+    sigaddset(&defaults, SIGXFSZ);
     sigemptyset(&none);
     posix_spawnattr_setflags(&attributes.attr,
                              POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);

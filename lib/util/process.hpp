@@ -18,8 +18,9 @@ struct ProcessOptions {
     std::optional<std::map<std::string, std::string>> env; // none: inherit; set: exactly these variables
     std::string cwd;                                 // empty: current directory
     bool merge_stderr = false;                       // stderr goes into `out`
-    std::optional<std::string> stdout_file;          // write stdout to this file (mode 0600) instead of capturing
-    bool keep_err_tail = false;                      // stderr keeps its last max_output bytes, not its first
+    std::optional<std::string> stdout_file; // write stdout to this new file (mode 0600, created
+                                            // with O_EXCL|O_NOFOLLOW) instead of capturing
+    bool keep_err_tail = false;             // stderr keeps its last max_output bytes, not its first
 };
 
 /// What happened.

@@ -61,6 +61,7 @@ TEST_CASE("parse_format") {
     CHECK(parse_format("tsv") == Format::tsv);
     CHECK(parse_format("json") == Format::json);
     CHECK(parse_format("md") == Format::md);
+    CHECK(parse_format("excel") == Format::excel);
     CHECK_FALSE(parse_format("xml"));
     CHECK_FALSE(parse_format("JSON"));
     for (std::string_view name : format_names()) {
@@ -71,7 +72,7 @@ TEST_CASE("parse_format") {
         FAIL("expected UsageError");
     } catch (const UsageError& e) {
         CHECK(std::string(e.what()) == "no output format 'yaml'");
-        CHECK(e.hint() == "known: table, csv, tsv, json, md");
+        CHECK(e.hint() == "known: table, csv, tsv, json, md, excel");
         CHECK(e.status() == 64);
     }
 }
@@ -204,6 +205,41 @@ TEST_CASE("render csv") {
         t.add_column("note");
         t.add_row({""});
         CHECK(rendered(t, Format::csv) == "note\n\"\"\n");
+    }
+}
+
+TEST_CASE("render excel: CSV for a spreadsheet") {
+    Table t;
+    t.add_column("title").add_column("amount");
+    t.add_row({"=1+1", Cell::integer(-5)});
+    t.add_row({"@x", "-2+3"});
+    t.add_row({"会议室, 二楼", "'=y"});
+    SUBCASE("byte order mark, CRLF, formulas neutralised, negative numbers kept") {
+        CHECK(rendered(t, Format::excel) == "\xEF\xBB\xBFtitle,amount\r\n"
+                                            "'=1+1,-5\r\n"
+                                            "'@x,'-2+3\r\n"
+                                            "\"会议室, 二楼\",''=y\r\n");
+    }
+    SUBCASE("the exact CSV of the same table is unchanged") {
+        CHECK(rendered(t, Format::csv) == "title,amount\n=1+1,-5\n@x,-2+3\n\"会议室, 二楼\",'=y\n");
+    }
+    SUBCASE("a neutralised cell that needs quotes is quoted after the apostrophe") {
+        Table q;
+        q.add_column("a").add_column("b");
+        q.add_row({"\tx", "=\"a\",b"});
+        CHECK(rendered(q, Format::excel) == "\xEF\xBB\xBF"
+                                            "a,b\r\n'\tx,\"'=\"\"a\"\",b\"\r\n");
+    }
+    SUBCASE("no header still starts with the byte order mark") {
+        RenderOptions options;
+        options.format = Format::excel;
+        options.header = false;
+        CHECK(rendered(t, options).rfind("\xEF\xBB\xBF'=1+1,-5\r\n", 0) == 0);
+    }
+    SUBCASE("csv_field streams the same fields") {
+        CHECK(csv_field("=1+1", Format::excel) == "'=1+1");
+        CHECK(csv_field("=1+1", Format::csv) == "=1+1");
+        CHECK(csv_field("a,b", Format::csv) == "\"a,b\"");
     }
 }
 
@@ -352,6 +388,11 @@ TEST_CASE("render_record") {
     SUBCASE("csv: header and one row") {
         CHECK(rendered_record(r, Format::csv) ==
               "id,owner,hours,notes\nT-7,张伟,3,\"line one\nline two\x1b[2J\"\n");
+    }
+    SUBCASE("excel: header and one row in the spreadsheet form") {
+        Record f;
+        f.add("title", "Title", "=cmd|' /C calc'!A0");
+        CHECK(rendered_record(f, Format::excel) == "\xEF\xBB\xBFtitle\r\n'=cmd|' /C calc'!A0\r\n");
     }
     SUBCASE("tsv: header and one row") {
         CHECK(rendered_record(r, Format::tsv) ==

@@ -117,3 +117,59 @@ TEST_CASE("CsvReader streams records") {
         CHECK_THROWS_AS(reader.next(record), CsvError);
     }
 }
+
+TEST_CASE("neutralise_formula and restore_formula: the spreadsheet form's rule") {
+    using opsctl::util::neutralise_formula;
+    using opsctl::util::restore_formula;
+    SUBCASE("cells a spreadsheet would run get a leading apostrophe") {
+        CHECK(neutralise_formula("=1+1") == "'=1+1");
+        CHECK(neutralise_formula("+86 138 0000 0000") == "'+86 138 0000 0000");
+        CHECK(neutralise_formula("-2+3") == "'-2+3");
+        CHECK(neutralise_formula("@SUM(A1:A2)") == "'@SUM(A1:A2)");
+        CHECK(neutralise_formula("\tx") == "'\tx");
+        CHECK(neutralise_formula("\rx") == "'\rx");
+        CHECK(neutralise_formula("=HYPERLINK(\"http://x\",\"y\")") ==
+              "'=HYPERLINK(\"http://x\",\"y\")");
+    }
+    SUBCASE("other cells, and plain negative numbers, are left alone") {
+        CHECK(neutralise_formula("") == "");
+        CHECK(neutralise_formula("工单 = ticket") == "工单 = ticket");
+        CHECK(neutralise_formula("'quoted") == "'quoted");
+        CHECK(neutralise_formula("-5") == "-5");
+        CHECK(neutralise_formula("-12.50") == "-12.50");
+        CHECK(neutralise_formula("-") == "'-");
+        CHECK(neutralise_formula("-5.") == "'-5.");
+        CHECK(neutralise_formula("-1e3") == "'-1e3");
+    }
+    SUBCASE("apostrophes already in front of a formula get one more") {
+        CHECK(neutralise_formula("'=x") == "''=x");
+        CHECK(neutralise_formula("''-5") == "'''-5");
+    }
+    SUBCASE("restore_formula undoes neutralise_formula for every cell") {
+        for (const std::string cell :
+             {"=1+1", "-5", "-x", "@x", "\t", "'", "'=x", "''@", "'-5", "'abc", "", "张伟", "+"}) {
+            std::string round = neutralise_formula(cell);
+            restore_formula(round);
+            CHECK(round == cell);
+        }
+    }
+}
+
+TEST_CASE("CsvReader reads the spreadsheet form") {
+    SUBCASE("byte order mark, CRLF and neutralised cells read back as the exact values") {
+        const auto rows =
+            read_csv("\xEF\xBB\xBFtitle,note\r\n'=1+1,'-x\r\n-5,'@x\r\n\"'\t张伟\",'plain\r\n");
+        REQUIRE(rows.size() == 4);
+        CHECK(rows[0].fields == std::vector<std::string>{"title", "note"});
+        CHECK(rows[1].fields == std::vector<std::string>{"=1+1", "-x"});
+        CHECK(rows[2].fields == std::vector<std::string>{"-5", "@x"});
+        CHECK(rows[3].fields == std::vector<std::string>{"\t张伟", "'plain"});
+    }
+    SUBCASE("exact CSV (no byte order mark) is read as written; restore_formulas turns it off") {
+        CHECK(read_csv("a\n'=x\n")[1].fields[0] == "'=x");
+        CHECK(read_csv("\xEF\xBB\xBF" "a\n'=x\n")[1].fields[0] == "=x");
+        opsctl::util::CsvOptions exact;
+        exact.restore_formulas = false;
+        CHECK(read_csv("\xEF\xBB\xBF" "a\n'=x\n", exact)[1].fields[0] == "'=x");
+    }
+}
