@@ -407,7 +407,9 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
             result.notes.push_back(fmt::format("'{}': {}", item.source.string(), msg ? msg : "attributes not read"));
         }
         la().archive_entry_set_pathname(e.e, item.member.c_str());
-        m.mode = item.st.st_mode & 07777;
+        // The mode as archived: with an ACL, libarchive stores the owning group's permissions
+        // in the mode's group bits where stat(2) shows the ACL mask.
+        m.mode = static_cast<unsigned>(la().archive_entry_perm(e.e)) & 07777;
         m.mtime = item.st.st_mtim.tv_sec;
         std::vector<std::pair<std::int64_t, std::int64_t>> regions;
         if (type == S_IFDIR) {

@@ -232,8 +232,17 @@ HAVE_XATTR=$?
 if [ "$(id -u)" = 0 ]; then
     chown nobody:"$(id -gn nobody)" "$WORK/owned/by-nobody"
     chown 54321:54321 "$WORK/owned/by-number"
-    HAVE_ACL=1
-    if command -v setfacl >/dev/null && setfacl -m u:nobody:rw "$WORK/owned/by-number" 2>/dev/null; then HAVE_ACL=0; fi
+    # An access ACL granting nobody rw-, written as the kernel's system.posix_acl_access
+    # attribute (what setfacl writes), so that the test needs no acl package.
+    python3 - "$WORK/owned/by-number" "$(id -u nobody)" 2>/dev/null <<'PY'
+import os, struct, sys
+undefined = 0xFFFFFFFF
+entries = [(0x01, 6, undefined), (0x02, 6, int(sys.argv[2])), (0x04, 4, undefined), (0x10, 6, undefined),
+           (0x20, 4, undefined)]
+os.setxattr(sys.argv[1], "system.posix_acl_access",
+            struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *e) for e in entries))
+PY
+    HAVE_ACL=$?
 fi
 run -q backup run owned
 O=$OUT
@@ -246,12 +255,21 @@ if [ "$(id -u)" = 0 ]; then
     expect_eq "54321:54321" "$(stat -c %u:%g "$R/by-number")" "an owner without a name comes back by number"
     expect_eq "4755" "$(stat -c %a "$R/tool")" "a setuid file of a verified archive keeps its bit (restored by root)"
     if [ "$HAVE_ACL" = 0 ]; then
-        expect_true "the ACL comes back" bash -c "getfacl -p '$R/by-number' 2>/dev/null | grep -q '^user:nobody:rw-'"
+        expect_true "the ACL comes back" python3 -c "
+import os, struct, sys
+raw = os.getxattr(sys.argv[1], 'system.posix_acl_access')
+entries = [struct.unpack_from('<HHI', raw, 4 + 8 * k) for k in range((len(raw) - 4) // 8)]
+assert (0x02, 6, int(sys.argv[2])) in entries, entries" "$R/by-number" "$(id -u nobody)"
+    else
+        printf 'note: this file system takes no POSIX ACL; the ACL case did not run\n' >&2
     fi
 fi
 if [ "$(id -u)" = 0 ] && [ "$HAVE_XATTR" = 0 ]; then
     expect_eq "kept" "$(python3 -c "import os,sys; print(os.getxattr(sys.argv[1], 'user.opsctl').decode())" "$R/by-nobody" 2>&1)" \
         "the extended attribute comes back"
+fi
+if [ "$(id -u)" != 0 ]; then
+    printf 'note: not root; owners, groups, xattrs, ACLs and setuid bits were not checked\n' >&2
 fi
 
 # 6. A 1 TiB sparse file: archived as its data, restored with its holes.
