@@ -4,6 +4,8 @@
 # FIFOs, setuid-root files), owners/xattrs/ACLs, and sparse files.
 source "$(dirname "$0")/lib.sh"
 
+# Every path below is under $WORK: never run without it (this test mounts and chowns).
+[ -n "${WORK:-}" ] && [ -d "$WORK" ] || { echo "test_reliability_restore: lib.sh not loaded" >&2; exit 1; }
 init_sample
 export OPSCTL_NOW=2026-10-09T10:00:00+08:00
 B="$WORK/backups"
