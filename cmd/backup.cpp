@@ -317,6 +317,9 @@ void run_backup_restore(const BackupRestoreOptions& opt, Globals& g) {
     ProgressLine line("restoring");
     req.progress = progress_of(line);
     const auto o = backup::restore(ctx, req);
+    for (const auto& w : o.warnings) {
+        std::cerr << fmt::format("opsctl: warning: {}\n", w);
+    }
     output::Record rec;
     rec.add("run", "Run", output::Cell::integer(o.run_id));
     rec.add("job", "Job", o.job);
@@ -381,7 +384,9 @@ void register_backup(CLI::App& app, Globals& g) {
     restore->add_option("run", restore_opt->run, "Run id")->required();
     restore->add_option("--to", restore_opt->to, "Folder to restore into (empty unless --force)")->required();
     restore->add_option("--only", restore_opt->only, "Only these members (paths or folders)");
-    restore->add_flag("--force", restore_opt->force, "Restore into a non-empty folder");
+    restore->add_flag("--force", restore_opt->force,
+                      "Restore into a non-empty folder, and restore an archive that does not verify (said on stderr; "
+                      "without owners or setuid bits; the drill fails)");
     restore->callback([restore_opt, &g] { run_backup_restore(*restore_opt, g); });
 }
 

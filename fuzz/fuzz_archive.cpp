@@ -1,7 +1,9 @@
 // libFuzzer target: reading a backup archive (tar, plain or zstd, with its JSON manifest),
 // as `backup verify` and `backup restore` do. Whatever the bytes, reading must not crash,
-// and extracting must never create anything outside the target folder: members with '..',
-// absolute names, or links that lead out are refused.
+// and extracting must never create anything outside the target folder (members with '..',
+// absolute names, members inside an archived symlink, hard links that lead out are
+// refused; symlinks are restored as symlinks, wherever they point), nor any device node,
+// FIFO or socket inside it.
 #include "lib/backup/archive.hpp"
 #include "lib/core/error.hpp"
 
@@ -66,6 +68,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (entries_under(dir) != entries_under(dir / "outside") + 2) { // + outside/ and the archive
         std::abort();
+    }
+    // Only files, folders and symlinks are ever created.
+    for (fs::recursive_directory_iterator it(target, fs::directory_options::none, ec), end; !ec && it != end;
+         it.increment(ec)) {
+        const auto type = it->symlink_status(ec).type();
+        if (type != fs::file_type::regular && type != fs::file_type::directory && type != fs::file_type::symlink) {
+            std::abort();
+        }
     }
     fs::remove_all(dir, ec);
     return 0;

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -30,23 +31,29 @@ namespace {
 // would otherwise be loaded at the start of every command, including those that never touch
 // an archive. <archive.h> still gives the types and constants; the functions come from here.
 #define OPSCTL_LIBARCHIVE_FUNCTIONS(X) \
-    X(archive_entry_copy_stat) \
+    X(archive_entry_copy_sourcepath) \
     X(archive_entry_filetype) \
     X(archive_entry_free) \
     X(archive_entry_hardlink) \
     X(archive_entry_new) \
     X(archive_entry_pathname) \
+    X(archive_entry_perm) \
     X(archive_entry_set_filetype) \
-    X(archive_entry_set_gname) \
     X(archive_entry_set_mtime) \
     X(archive_entry_set_pathname) \
     X(archive_entry_set_perm) \
     X(archive_entry_set_size) \
-    X(archive_entry_set_symlink) \
-    X(archive_entry_set_uname) \
+    X(archive_entry_size) \
+    X(archive_entry_sparse_next) \
+    X(archive_entry_sparse_reset) \
     X(archive_entry_symlink) \
+    X(archive_errno) \
     X(archive_error_string) \
     X(archive_read_data_block) \
+    X(archive_read_disk_entry_from_file) \
+    X(archive_read_disk_new) \
+    X(archive_read_disk_set_behavior) \
+    X(archive_read_disk_set_standard_lookup) \
     X(archive_read_data_skip) \
     X(archive_read_free) \
     X(archive_read_new) \
@@ -62,6 +69,7 @@ namespace {
     X(archive_write_data_block) \
     X(archive_write_disk_new) \
     X(archive_write_disk_set_options) \
+    X(archive_write_disk_set_standard_lookup) \
     X(archive_write_finish_entry) \
     X(archive_write_free) \
     X(archive_write_header) \
@@ -95,6 +103,12 @@ const LibArchive& la() {
 constexpr std::size_t k_buffer = 1 << 20;
 // Progress callbacks at most every this many bytes: cheap, yet smooth on a terminal.
 constexpr std::int64_t k_progress_step = 8 << 20;
+
+// k_buffer zero bytes, made on first use: the holes of sparse files.
+const std::vector<char>& zero_block() {
+    static const std::vector<char> zeros(k_buffer, 0);
+    return zeros;
+}
 
 struct Item {
     fs::path source; // where the data is read from
@@ -146,6 +160,18 @@ void collect(const fs::path& path, const std::string& member, const ArchiveSpec&
         }
         throw Failure(fmt::format("cannot read '{}': {}", path.string(), std::strerror(errno)));
     }
+    if (top && S_ISLNK(item.st.st_mode)) {
+        // A job's own paths are followed (`paths: [/srv/data]` where /srv/data is a symlink
+        // archives the data under 'srv/data'); symlinks inside them are archived as symlinks.
+        std::error_code ec;
+        const fs::path real = fs::canonical(path, ec);
+        if (ec || ::lstat(real.c_str(), &item.st) != 0) {
+            throw Failure(fmt::format("cannot read '{}': the symlink leads to '{}', which {}", path.string(),
+                                      fs::read_symlink(path, ec).string(),
+                                      ec ? ec.message() : std::string(std::strerror(errno))));
+        }
+        item.source = real;
+    }
     if (!top && excluded(spec.exclude, path.filename().string(), member)) {
         return;
     }
@@ -162,7 +188,8 @@ void collect(const fs::path& path, const std::string& member, const ArchiveSpec&
     }
     std::vector<std::string> names;
     std::error_code ec;
-    for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path dir = item.source;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         names.push_back(it->path().filename().string());
     }
     if (ec) {
@@ -171,7 +198,7 @@ void collect(const fs::path& path, const std::string& member, const ArchiveSpec&
     // Sorted, so that two runs over the same tree produce members in the same order.
     std::sort(names.begin(), names.end());
     for (const auto& n : names) {
-        collect(path / n, member + "/" + n, spec, out, total, false);
+        collect(dir / n, member + "/" + n, spec, out, total, false);
     }
 }
 
@@ -223,6 +250,15 @@ struct EntryHolder {
     struct archive_entry* e = la().archive_entry_new();
     ~EntryHolder() { la().archive_entry_free(e); }
 };
+struct DiskReader {
+    struct archive* a = la().archive_read_disk_new();
+    DiskReader() {
+        // Owner and group names as well as ids; file flags (chattr) are not backup data.
+        la().archive_read_disk_set_standard_lookup(a);
+        la().archive_read_disk_set_behavior(a, ARCHIVE_READDISK_NO_FFLAGS);
+    }
+    ~DiskReader() { la().archive_read_free(a); }
+};
 
 [[noreturn]] void write_failed(struct archive* a, const Sink& sink, const std::string& name) {
     if (sink.error == ENOSPC || sink.error == EDQUOT) {
@@ -244,6 +280,13 @@ nlohmann::json manifest_json(const std::vector<ManifestEntry>& entries, const st
         if (m.type == "symlink") {
             j["link"] = m.link;
         }
+        if (m.sparse) {
+            nlohmann::json regions = nlohmann::json::array();
+            for (const auto& [offset, length] : m.regions) {
+                regions.push_back({offset, length});
+            }
+            j["sparse"] = std::move(regions);
+        }
         members.push_back(std::move(j));
     }
     return {{"format", 1}, {"job", label}, {"members", std::move(members)}};
@@ -261,6 +304,12 @@ std::vector<ManifestEntry> parse_manifest(const std::string& text) {
         e.mtime = m.value("mtime", std::int64_t{0});
         e.sha256 = m.value("sha256", std::string{});
         e.link = m.value("link", std::string{});
+        if (const auto it = m.find("sparse"); it != m.end()) {
+            e.sparse = true;
+            for (const auto& r : *it) {
+                e.regions.emplace_back(r.at(0).get<std::int64_t>(), r.at(1).get<std::int64_t>());
+            }
+        }
         out.push_back(std::move(e));
     }
     return out;
@@ -314,6 +363,7 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
     }
 
     WrittenArchive result;
+    DiskReader reader;
     std::vector<ManifestEntry> manifest;
     manifest.reserve(items.size());
     std::vector<std::size_t> digest_of; // manifest index -> digests index
@@ -340,24 +390,55 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
             ::posix_fadvise(in, 0, 0, POSIX_FADV_SEQUENTIAL);
         }
         EntryHolder e;
-        la().archive_entry_copy_stat(e.e, &item.st);
         la().archive_entry_set_pathname(e.e, item.member.c_str());
-        la().archive_entry_set_uname(e.e, "");
-        la().archive_entry_set_gname(e.e, "");
-        m.mode = item.st.st_mode & 07777;
+        la().archive_entry_copy_sourcepath(e.e, item.source.c_str());
+        // libarchive's own reader of the disk fills in what stat(2) does not: owner and group
+        // names, extended attributes, ACLs, the link target and the data regions of a sparse
+        // file. Its result is a warning when an attribute could not be read; the data is
+        // archived all the same, and the run says so.
+        if (const int rc = la().archive_read_disk_entry_from_file(reader.a, e.e, in, &item.st); rc != ARCHIVE_OK) {
+            const char* msg = la().archive_error_string(reader.a);
+            if (rc < ARCHIVE_WARN) {
+                if (in >= 0) {
+                    ::close(in);
+                }
+                throw Failure(fmt::format("cannot read '{}': {}", item.source.string(), msg ? msg : "unknown error"));
+            }
+            result.notes.push_back(fmt::format("'{}': {}", item.source.string(), msg ? msg : "attributes not read"));
+        }
+        la().archive_entry_set_pathname(e.e, item.member.c_str());
+        // The mode as archived: with an ACL, libarchive stores the owning group's permissions
+        // in the mode's group bits where stat(2) shows the ACL mask.
+        m.mode = static_cast<unsigned>(la().archive_entry_perm(e.e)) & 07777;
         m.mtime = item.st.st_mtim.tv_sec;
+        std::vector<std::pair<std::int64_t, std::int64_t>> regions;
         if (type == S_IFDIR) {
             m.type = "dir";
             la().archive_entry_set_size(e.e, 0);
         } else if (type == S_IFLNK) {
             m.type = "symlink";
-            std::error_code ec;
-            m.link = fs::read_symlink(item.source, ec).string();
-            la().archive_entry_set_symlink(e.e, m.link.c_str());
+            const char* target = la().archive_entry_symlink(e.e);
+            m.link = target ? target : "";
             la().archive_entry_set_size(e.e, 0);
         } else {
             m.type = "file";
             m.size = item.st.st_size;
+            ++result.regular_files;
+            // A sparse file is archived as its data regions; the holes cost nothing to read,
+            // hash or store. libarchive lists no region for a file without holes.
+            m.sparse = la().archive_entry_sparse_reset(e.e) > 0;
+            la_int64_t offset = 0;
+            la_int64_t length = 0;
+            while (m.sparse && la().archive_entry_sparse_next(e.e, &offset, &length) == ARCHIVE_OK) {
+                if (length > 0) {
+                    regions.emplace_back(offset, length);
+                }
+            }
+            if (m.sparse) {
+                m.regions = regions;
+            } else if (m.size > 0) {
+                regions.emplace_back(0, m.size);
+            }
         }
         if (la().archive_write_header(w.a, e.e) < ARCHIVE_WARN) {
             if (in >= 0) {
@@ -366,46 +447,70 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
             write_failed(w.a, sink, name);
         }
         if (in >= 0) {
-            // Hash exactly what goes into the archive, in the same pass: each chunk read is
-            // handed to the hashing thread and to libarchive, which copies it at once.
-            std::int64_t left = m.size;
-            while (left > 0) {
-                auto* chunk = member_sha.take();
-                char* buf = chunk->data.data();
-                const auto want = static_cast<size_t>(std::min<std::int64_t>(left, k_buffer));
-                const ssize_t n = ::read(in, buf, want);
-                if (n < 0 && errno == EINTR) {
-                    member_sha.submit(chunk); // size 0: hashes nothing, gives the chunk back
-                    continue;
+            // The archive's data stream has the file's full length; libarchive leaves out the
+            // bytes of the holes, which are handed over as zeros and never hashed.
+            std::int64_t written = 0;
+            auto skip_hole = [&](std::int64_t upto) {
+                while (written < upto) {
+                    const auto n = static_cast<std::size_t>(std::min<std::int64_t>(upto - written, k_buffer));
+                    if (la().archive_write_data(w.a, zero_block().data(), n) < 0) {
+                        ::close(in);
+                        write_failed(w.a, sink, name);
+                    }
+                    written += static_cast<std::int64_t>(n);
+                    progress.bytes_done += static_cast<std::int64_t>(n);
                 }
-                if (n < 0) {
+            };
+            for (const auto& [region_offset, region_length] : regions) {
+                skip_hole(region_offset);
+                if (::lseek(in, region_offset, SEEK_SET) < 0) {
                     const int err = errno;
-                    member_sha.submit(chunk);
                     ::close(in);
                     throw Failure(fmt::format("cannot read '{}': {}", item.source.string(), std::strerror(err)));
                 }
-                std::size_t got = static_cast<std::size_t>(n);
-                if (n == 0) {
-                    // The file shrank while it was read: pad, as tar does, and say so.
-                    got = static_cast<std::size_t>(std::min<std::int64_t>(left, k_buffer));
-                    std::memset(buf, 0, got);
-                    if (left == m.size || result.notes.empty() || result.notes.back().find(item.source.string()) == std::string::npos) {
-                        result.notes.push_back(fmt::format("'{}' shrank while it was read", item.source.string()));
+                // Hash exactly what goes into the archive, in the same pass: each chunk read is
+                // handed to the hashing thread and to libarchive, which copies it at once.
+                std::int64_t left = region_length;
+                while (left > 0) {
+                    auto* chunk = member_sha.take();
+                    char* buf = chunk->data.data();
+                    const auto want = static_cast<size_t>(std::min<std::int64_t>(left, k_buffer));
+                    const ssize_t n = ::read(in, buf, want);
+                    if (n < 0 && errno == EINTR) {
+                        member_sha.submit(chunk); // size 0: hashes nothing, gives the chunk back
+                        continue;
+                    }
+                    if (n < 0) {
+                        const int err = errno;
+                        member_sha.submit(chunk);
+                        ::close(in);
+                        throw Failure(fmt::format("cannot read '{}': {}", item.source.string(), std::strerror(err)));
+                    }
+                    std::size_t got = static_cast<std::size_t>(n);
+                    if (n == 0) {
+                        // The file shrank while it was read: pad, as tar does, and say so.
+                        got = static_cast<std::size_t>(std::min<std::int64_t>(left, k_buffer));
+                        std::memset(buf, 0, got);
+                        if (result.notes.empty() || result.notes.back().find(item.source.string()) == std::string::npos) {
+                            result.notes.push_back(fmt::format("'{}' shrank while it was read", item.source.string()));
+                        }
+                    }
+                    chunk->size = got;
+                    member_sha.submit(chunk);
+                    if (la().archive_write_data(w.a, buf, got) < 0) {
+                        ::close(in);
+                        write_failed(w.a, sink, name);
+                    }
+                    left -= static_cast<std::int64_t>(got);
+                    written += static_cast<std::int64_t>(got);
+                    progress.bytes_done += static_cast<std::int64_t>(got);
+                    if (spec.progress && progress.bytes_done >= next_report) {
+                        spec.progress(progress);
+                        next_report = progress.bytes_done + k_progress_step;
                     }
                 }
-                chunk->size = got;
-                member_sha.submit(chunk);
-                if (la().archive_write_data(w.a, buf, got) < 0) {
-                    ::close(in);
-                    write_failed(w.a, sink, name);
-                }
-                left -= static_cast<std::int64_t>(got);
-                progress.bytes_done += static_cast<std::int64_t>(got);
-                if (spec.progress && progress.bytes_done >= next_report) {
-                    spec.progress(progress);
-                    next_report = progress.bytes_done + k_progress_step;
-                }
             }
+            skip_hole(m.size);
             ::close(in);
             member_sha.finish(&digests[index]);
             digest_of.resize(manifest.size() + 1, items.size());
@@ -450,12 +555,17 @@ WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec&
     return result;
 }
 
-std::optional<std::string> unsafe_member(const std::string& path, const std::string& symlink,
-                                         const std::string& hardlink) {
-    auto escapes = [](const fs::path& p) {
-        // Lexically normalised, a path that stays inside begins with neither ".." nor "/".
-        const fs::path n = p.lexically_normal();
-        return n.empty() ? false : (n.is_absolute() || *n.begin() == "..");
+std::optional<std::string> unsafe_member(const std::string& path, const std::string& hardlink) {
+    auto escapes = [](const std::string& p) {
+        if (p.front() == '/') {
+            return true;
+        }
+        for (const auto& part : fs::path(p)) {
+            if (part == "..") {
+                return true;
+            }
+        }
+        return false;
     };
     if (path.empty()) {
         return "empty name";
@@ -463,28 +573,11 @@ std::optional<std::string> unsafe_member(const std::string& path, const std::str
     if (path.front() == '/') {
         return "absolute path";
     }
-    for (const auto& part : fs::path(path)) {
-        if (part == "..") {
-            return "'..' in the path";
-        }
+    if (escapes(path)) {
+        return "'..' in the path";
     }
-    if (!hardlink.empty()) {
-        if (hardlink.front() == '/' || escapes(hardlink)) {
-            return fmt::format("hard link to '{}' outside the target", hardlink);
-        }
-        for (const auto& part : fs::path(hardlink)) {
-            if (part == "..") {
-                return fmt::format("hard link to '{}' outside the target", hardlink);
-            }
-        }
-    }
-    if (!symlink.empty()) {
-        if (symlink.front() == '/') {
-            return fmt::format("symlink to '{}' outside the target", symlink);
-        }
-        if (escapes(fs::path(path).parent_path() / symlink)) {
-            return fmt::format("symlink to '{}' outside the target", symlink);
-        }
+    if (!hardlink.empty() && escapes(hardlink)) {
+        return fmt::format("hard link to '{}' outside the target", hardlink);
     }
     return std::nullopt;
 }
@@ -574,9 +667,11 @@ struct WorkingDirectory {
 
 struct Computed {
     std::string type;
-    std::int64_t size = 0;
-    std::string sha256;
+    std::int64_t size = 0; // from the header, holes included
+    unsigned mode = 0;     // as the archive says, before setuid/setgid bits are cleared
+    std::string sha256;    // of the data blocks, holes left out
     std::string link;
+    std::vector<std::pair<std::int64_t, std::int64_t>> regions; // data blocks, adjacent ones merged
 };
 
 void add_problem(ArchiveCheck& check, std::string text) {
@@ -587,6 +682,70 @@ void add_problem(ArchiveCheck& check, std::string text) {
     } else if (check.problems.size() == k_max) {
         check.problems.push_back("more problems not listed");
     }
+}
+
+// "No space left on device (ENOSPC)": the text people read and the name they search for.
+std::string errno_text(int err, const char* fallback) {
+    if (err <= 0) {
+        return fallback ? fallback : "unknown error";
+    }
+    const char* name = ::strerrorname_np(err);
+    return name ? fmt::format("{} ({})", std::strerror(err), name) : std::string(std::strerror(err));
+}
+
+// While extracting, a write past RLIMIT_FSIZE must fail with EFBIG, which is reported, rather
+// than kill the process with SIGXFSZ halfway through a file.
+struct FileSizeSignalIgnored {
+    struct sigaction saved {};
+    FileSizeSignalIgnored() {
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        ::sigemptyset(&ignore.sa_mask);
+        ::sigaction(SIGXFSZ, &ignore, &saved);
+    }
+    ~FileSizeSignalIgnored() { ::sigaction(SIGXFSZ, &saved, nullptr); }
+    FileSizeSignalIgnored(const FileSizeSignalIgnored&) = delete;
+    FileSizeSignalIgnored& operator=(const FileSizeSignalIgnored&) = delete;
+};
+
+// Member types opsctl's archiver never writes, and extraction never creates.
+const char* foreign_type(unsigned type) {
+    switch (type) {
+    case AE_IFREG:
+    case AE_IFDIR:
+    case AE_IFLNK:
+        return nullptr;
+    case AE_IFCHR:
+        return "character device";
+    case AE_IFBLK:
+        return "block device";
+    case AE_IFIFO:
+        return "FIFO";
+    case AE_IFSOCK:
+        return "socket";
+    default:
+        return "member of unknown type";
+    }
+}
+
+// A member name as the file system resolves it ("./a//b/" is "a/b"), to compare names.
+std::string resolved_name(const std::string& path) {
+    std::string n = fs::path(path).lexically_normal().generic_string();
+    while (n.size() > 1 && n.back() == '/') {
+        n.pop_back();
+    }
+    return n;
+}
+
+// The archived symlink that `path` (resolved) would be reached through, if any: a member
+// below a symlink member would be written wherever that symlink points.
+std::optional<std::string> through_symlink(const std::string& path, const std::set<std::string>& symlinks) {
+    for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+        if (symlinks.count(path.substr(0, slash))) {
+            return path.substr(0, slash);
+        }
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -603,8 +762,10 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
     ::posix_fadvise(src.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     const bool extract = !spec.target.empty();
     std::optional<WorkingDirectory> cwd;
+    std::optional<FileSizeSignalIgnored> no_sigxfsz;
     if (extract) {
         cwd.emplace(spec.target);
+        no_sigxfsz.emplace();
     }
 
     ArchiveReader r;
@@ -612,22 +773,28 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
     la().archive_read_support_filter_none(r.a);
     la().archive_read_support_format_tar(r.a);
     DiskWriter disk;
-    la().archive_write_disk_set_options(disk.a, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
-                                               ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-                                               ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
-                                               ARCHIVE_EXTRACT_UNLINK);
+    // Never through a symlink, never outside the target; what is in the way is replaced.
+    int options = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+                  ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | ARCHIVE_EXTRACT_UNLINK;
+    if (spec.owners) {
+        options |= ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL;
+        // Owner and group names that exist here win over the numeric ids, as tar does.
+        la().archive_write_disk_set_standard_lookup(disk.a);
+    }
+    la().archive_write_disk_set_options(disk.a, options);
 
     std::map<std::string, Computed> computed;
+    std::set<std::string> symlinks; // members that are symlinks: nothing is reached through them
+    std::set<std::string> files;    // members that are regular files: the only hard link targets
     std::string manifest_text;
     Progress progress;
     progress.bytes_total = st.st_size;
     std::int64_t next_report = 0;
-    static const std::vector<char> k_zeros(k_buffer, 0);
 
     if (la().archive_read_open(r.a, &src, nullptr, read_callback, nullptr) != ARCHIVE_OK) {
         add_problem(check, fmt::format("not a readable tar.zst archive: {}", la().archive_error_string(r.a)));
     } else {
-        while (true) {
+        while (!check.write_failed) {
             struct archive_entry* entry = nullptr;
             const int rc = la().archive_read_next_header(r.a, &entry);
             if (rc == ARCHIVE_EOF) {
@@ -660,39 +827,77 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
                 continue;
             }
             ++check.members;
-            if (auto why = unsafe_member(path, sl ? sl : "", hl ? hl : "")) {
+            const std::string hardlink = hl ? hl : "";
+            std::optional<std::string> why = unsafe_member(path, hardlink);
+            const std::string name = why ? std::string() : resolved_name(path);
+            if (!why) {
+                if (const auto link = through_symlink(name, symlinks)) {
+                    why = fmt::format("inside '{}', which is a symlink", *link);
+                } else if (!hardlink.empty() && !files.count(resolved_name(hardlink))) {
+                    why = fmt::format("hard link to '{}', which is no file earlier in the archive", hardlink);
+                }
+            }
+            if (why) {
                 check.unsafe.push_back(fmt::format("'{}' ({})", path, *why));
                 la().archive_read_data_skip(r.a);
                 continue;
             }
-            const bool wanted = extract && member_selected(path, spec.only);
-            Computed c;
             const auto type = la().archive_entry_filetype(entry);
+            symlinks.erase(name);
+            files.erase(name);
+            if (type == AE_IFLNK) {
+                symlinks.insert(name);
+            } else if (type == AE_IFREG) {
+                files.insert(name);
+            }
+            Computed c;
             c.type = type == AE_IFDIR ? "dir" : type == AE_IFLNK ? "symlink" : type == AE_IFREG ? "file" : "other";
             c.link = sl ? sl : "";
-            if (wanted && la().archive_write_header(disk.a, entry) < ARCHIVE_WARN) {
-                add_problem(check, fmt::format("cannot extract '{}': {}", path, la().archive_error_string(disk.a)));
+            c.mode = static_cast<unsigned>(la().archive_entry_perm(entry)) & 07777;
+            c.size = la().archive_entry_size(entry);
+            if (const char* what = foreign_type(type)) {
+                // Whatever the archive says, a restore creates only what opsctl archives.
+                add_problem(check, fmt::format("'{}' is a {}, which opsctl never archives nor restores", path, what));
                 la().archive_read_data_skip(r.a);
+                computed[path] = std::move(c);
                 continue;
             }
+            bool writing = extract && member_selected(path, spec.only);
+            if (writing && !spec.setid && (c.mode & 06000) != 0) {
+                la().archive_entry_set_perm(entry, c.mode & ~06000U);
+            }
+            if (writing) {
+                const int hrc = la().archive_write_header(disk.a, entry);
+                if (hrc < ARCHIVE_OK) {
+                    add_problem(check, fmt::format("cannot extract '{}': {}", path,
+                                                   errno_text(la().archive_errno(disk.a), la().archive_error_string(disk.a))));
+                }
+                if (hrc < ARCHIVE_WARN) {
+                    writing = false; // still read, for the checksum and the manifest
+                }
+            }
+            const bool opened = writing;
             Sha256 sha;
             const void* buff = nullptr;
             size_t size = 0;
             la_int64_t offset = 0;
             int drc = ARCHIVE_OK;
-            bool failed = false;
             while ((drc = la().archive_read_data_block(r.a, &buff, &size, &offset)) == ARCHIVE_OK) {
-                // Holes in sparse members read as zeros.
-                while (c.size < offset) {
-                    const auto gap = static_cast<std::size_t>(std::min<std::int64_t>(offset - c.size, k_buffer));
-                    sha.update(k_zeros.data(), gap);
-                    c.size += static_cast<std::int64_t>(gap);
+                if (size > 0) {
+                    // Holes in sparse members are not data: the regions say where they are.
+                    if (!c.regions.empty() && c.regions.back().first + c.regions.back().second == offset) {
+                        c.regions.back().second += static_cast<std::int64_t>(size);
+                    } else {
+                        c.regions.emplace_back(offset, static_cast<std::int64_t>(size));
+                    }
                 }
                 sha.update(buff, size);
-                c.size += static_cast<std::int64_t>(size);
-                if (wanted && la().archive_write_data_block(disk.a, buff, size, offset) < ARCHIVE_WARN) {
-                    add_problem(check, fmt::format("cannot extract '{}': {}", path, la().archive_error_string(disk.a)));
-                    failed = true;
+                // ARCHIVE_WARN here is a failed write(2) (a full disk, a file size limit).
+                if (writing && la().archive_write_data_block(disk.a, buff, size, offset) < ARCHIVE_OK) {
+                    add_problem(check, fmt::format("cannot write '{}': {}", (spec.target / path).string(),
+                                                   errno_text(la().archive_errno(disk.a), la().archive_error_string(disk.a))));
+                    check.write_failed = true;
+                    writing = false;
                     break;
                 }
                 progress.bytes_done = src.bytes;
@@ -701,13 +906,30 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
                     next_report = progress.bytes_done + k_progress_step;
                 }
             }
-            if (!failed && drc != ARCHIVE_EOF) {
+            const bool corrupt = !check.write_failed && drc != ARCHIVE_EOF;
+            if (corrupt) {
                 add_problem(check, fmt::format("archive is truncated or corrupt at '{}': {}", path,
                                                la().archive_error_string(r.a)));
-                break;
             }
-            if (wanted) {
-                la().archive_write_finish_entry(disk.a);
+            if (opened) {
+                // Pads the file to its size and sets owner, mode, attributes and times.
+                const int frc = la().archive_write_finish_entry(disk.a);
+                if (!check.write_failed && !corrupt && frc < ARCHIVE_WARN) {
+                    add_problem(check, fmt::format("cannot write '{}': {}", (spec.target / path).string(),
+                                                   errno_text(la().archive_errno(disk.a), la().archive_error_string(disk.a))));
+                    check.write_failed = true;
+                } else if (!check.write_failed && !corrupt && frc < ARCHIVE_OK) {
+                    add_problem(check, fmt::format("cannot restore the owner, mode or attributes of '{}': {}",
+                                                   (spec.target / path).string(),
+                                                   errno_text(la().archive_errno(disk.a), la().archive_error_string(disk.a))));
+                }
+                if ((check.write_failed || corrupt) && type == AE_IFREG) {
+                    // A file cut short (and padded with zeros) must not pass for the real one.
+                    ::unlink(path.c_str());
+                }
+            }
+            if (corrupt) {
+                break;
             }
             if (c.type == "file") {
                 c.sha256 = sha.hex();
@@ -716,9 +938,13 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
             computed[path] = std::move(c);
         }
     }
-    // Deferred directory times and modes are applied on close.
-    la().archive_write_close(disk.a);
-    // Hash whatever follows the end of the tar stream too: the checksum covers the whole file.
+    // Deferred folder modes and times are applied on close.
+    if (la().archive_write_close(disk.a) < ARCHIVE_OK && extract && !check.write_failed) {
+        add_problem(check, fmt::format("cannot restore the modes and times of folders in '{}': {}", spec.target.string(),
+                                       errno_text(la().archive_errno(disk.a), la().archive_error_string(disk.a))));
+    }
+    // Hash whatever follows the end of the tar stream too (or what was left unread after a
+    // write error): the checksum covers the whole file.
     const void* dummy = nullptr;
     while (read_callback(r.a, &src, &dummy) > 0) {
     }
@@ -731,7 +957,7 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
         spec.progress(progress);
     }
 
-    if (!check.has_manifest) {
+    if (!check.has_manifest || check.write_failed) {
         return check;
     }
     try {
@@ -753,13 +979,20 @@ ArchiveCheck read_archive(const fs::path& archive, const ReadSpec& spec) {
             continue;
         }
         const Computed& c = it->second;
+        std::vector<std::pair<std::int64_t, std::int64_t>> regions = m.regions;
+        if (!m.sparse && m.size > 0) {
+            regions = {{0, m.size}};
+        }
         if (c.type != m.type) {
             add_problem(check, fmt::format("'{}' is a {} in the archive but a {} in the manifest", m.path, c.type, m.type));
-        } else if (m.type == "file" && (c.size != m.size || c.sha256 != m.sha256)) {
+        } else if (m.type == "file" && (c.size != m.size || c.sha256 != m.sha256 || c.regions != regions)) {
             add_problem(check, fmt::format("'{}' differs from the manifest (size {} vs {}, SHA-256 {}…)", m.path,
                                            c.size, m.size, c.sha256.substr(0, 12)));
         } else if (m.type == "symlink" && c.link != m.link) {
             add_problem(check, fmt::format("'{}' links to '{}' but the manifest says '{}'", m.path, c.link, m.link));
+        } else if (m.type != "symlink" && c.mode != m.mode) {
+            add_problem(check, fmt::format("'{}' has mode {:04o} in the archive but {:04o} in the manifest", m.path,
+                                           c.mode, m.mode));
         }
     }
     for (const auto& [path, c] : computed) {

@@ -3,11 +3,13 @@
 // while it is archived) and reading (checking, extracting safely, comparing with the manifest).
 //
 // Layout of an archive: pax tar compressed with zstd. Member names are the sources'
-// absolute paths without the leading '/', as tar writes them. The last member,
+// absolute paths without the leading '/', as tar writes them. Members are files, folders
+// and symlinks, with owners (numeric ids and names), modes, extended attributes and ACLs;
+// sparse files keep their holes (GNU sparse 1.0 in pax). The last member,
 // ".opsctl-manifest.json", lists every other member (path, type, size, mode, mtime,
-// SHA-256, link target); it comes last because the hashes are known only once the data has
-// been archived (one pass over the sources). The SHA-256 of the whole compressed file is
-// kept in the database (backup_runs.sha256).
+// SHA-256, link target, data regions of sparse files); it comes last because the hashes are
+// known only once the data has been archived (one pass over the sources). The SHA-256 of the
+// whole compressed file is kept in the database (backup_runs.sha256).
 
 #include <cstdint>
 #include <filesystem>
@@ -25,11 +27,13 @@ inline constexpr const char* k_manifest_member = ".opsctl-manifest.json";
 struct ManifestEntry {
     std::string path;       // member name
     std::string type;       // "file", "dir", "symlink"
-    std::int64_t size = 0;  // bytes of data (files)
+    std::int64_t size = 0;  // bytes of data (files), holes included
     unsigned mode = 0;      // permission bits
     std::int64_t mtime = 0; // Unix seconds
-    std::string sha256;     // files only
+    std::string sha256;     // files only: of the data; of a sparse file, of its data regions in order
     std::string link;       // symlinks only
+    bool sparse = false;    // a sparse file: `regions` lists its data, the rest are holes
+    std::vector<std::pair<std::int64_t, std::int64_t>> regions; // (offset, length) of the data
 };
 
 /// How far long work has got, for a progress line.
@@ -59,6 +63,7 @@ struct WrittenArchive {
     std::int64_t size_bytes = 0;   // compressed bytes written
     std::int64_t source_bytes = 0; // member data before compression
     std::int64_t files = 0;        // members (without the manifest)
+    std::int64_t regular_files = 0; // members that are regular files (not folders or symlinks)
     std::string sha256;            // of the compressed bytes
     std::vector<std::string> notes; // files that vanished or changed while being read
 };
@@ -67,10 +72,10 @@ struct WrittenArchive {
 /// Failure with a clear message on a read or write error (ENOSPC: "no space left").
 WrittenArchive write_archive(int fd, const std::string& name, const ArchiveSpec& spec);
 
-/// Why a member may not be extracted, or nullopt when it is safe: absolute names, '..'
-/// components, links whose target would land outside the extraction folder.
-std::optional<std::string> unsafe_member(const std::string& path, const std::string& symlink,
-                                         const std::string& hardlink);
+/// Why a member may not be extracted, or nullopt when it is safe: an absolute name, a '..'
+/// component, a hard link to a path outside the extraction folder. Where a symlink points
+/// does not matter: it is restored as a symlink and nothing is ever written through one.
+std::optional<std::string> unsafe_member(const std::string& path, const std::string& hardlink);
 
 /// What reading an archive found.
 struct ArchiveCheck {
@@ -78,7 +83,8 @@ struct ArchiveCheck {
     std::string sha256;                     // of the whole file
     std::int64_t members = 0;               // members seen (without the manifest)
     std::vector<std::string> unsafe;        // "'../x' (reason)" for each unsafe member
-    std::vector<std::string> problems;      // read errors, manifest mismatches
+    std::vector<std::string> problems;      // read and write errors, manifest mismatches, member types never restored
+    bool write_failed = false;              // extraction stopped at a write error (its file was removed)
     bool has_manifest = false;
     std::vector<ManifestEntry> manifest;
 };
@@ -89,13 +95,19 @@ struct ReadSpec {
     std::filesystem::path target;
     /// Member paths (or folders) to extract; empty: all.
     std::vector<std::string> only;
+    /// Restore owners and groups (by name where the name exists here, else the numeric id),
+    /// extended attributes and ACLs: for a restore by root of an archive that verified.
+    bool owners = false;
+    /// Keep setuid and setgid bits (else they are cleared): only for an archive that verified.
+    bool setid = false;
     ProgressFn progress;
 };
 
 /// Reads the whole archive once: hashes the file, checks every member name, and, with a
-/// target, extracts the members (never through a symlink, never outside the target) and
-/// compares each with the manifest. Problems are returned, not thrown; only an archive that
-/// cannot be opened at all throws Failure.
+/// target, extracts the members (never through a symlink, never outside the target, never a
+/// device, FIFO or socket) and compares each with the manifest. A write error stops the
+/// extraction and removes the file being written. Problems are returned, not thrown; only an
+/// archive that cannot be opened at all throws Failure.
 ArchiveCheck read_archive(const std::filesystem::path& archive, const ReadSpec& spec);
 
 /// True when member `path` is selected by `only` (a path or a folder above it; a leading

@@ -126,7 +126,12 @@ struct Produced {
     std::int64_t files = 0;
     std::string sha256;
     std::vector<std::string> notes;
+    std::int64_t regular_files = 0;
 };
+
+// The warning of an archive run that stored folders and symlinks but no file: a job whose
+// paths lead nowhere useful must not look like a good backup.
+constexpr const char* k_no_regular_file = "no regular file was archived, only folders and symlinks";
 
 // Writes the archive into `file` (not yet under its final name); the caller commits it.
 Produced write_archive_file(util::AtomicFile& file, const ArchiveSpec& spec) {
@@ -142,7 +147,7 @@ Produced write_archive_file(util::AtomicFile& file, const ArchiveSpec& spec) {
         }
         throw Failure(fmt::format("cannot flush '{}': {}", tmp.string(), std::strerror(err)));
     }
-    return Produced{w.size_bytes, w.source_bytes, w.files, w.sha256, w.notes};
+    return Produced{w.size_bytes, w.source_bytes, w.files, w.sha256, w.notes, w.regular_files};
 }
 
 // Runs a command job's command into `tmp`; `captured` receives the JSON object of the values
@@ -378,6 +383,9 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
         out.files = p.files;
         out.sha256 = p.sha256;
         std::vector<std::string> warnings = p.notes;
+        if (job.kind == policy::BackupKind::archive && p.regular_files == 0) {
+            warnings.push_back(k_no_regular_file);
+        }
         if (previous_size && *previous_size > 0 && job.min_size_ratio > 0 &&
             static_cast<double>(p.size_bytes) < job.min_size_ratio * static_cast<double>(*previous_size)) {
             warnings.push_back(fmt::format("size dropped to {:.0f}% of the previous backup ({} of {} bytes)",
@@ -865,6 +873,9 @@ JobStatus job_status(Context& ctx, const std::string& name) {
         } else if (core::add_calendar(last_ok_v->at, window, ctx.zone()) < ctx.now) {
             warning.push_back(fmt::format("not verified for {}", core::format_seconds(ctx.now - last_ok_v->at)));
         }
+        if (live.front().warning.find(k_no_regular_file) != std::string::npos) {
+            warning.push_back(fmt::format("newest backup (run {}) holds no regular file", live.front().id));
+        }
         if (s.previous_size_bytes && *s.previous_size_bytes > 0 && job.min_size_ratio > 0 && s.last_size_bytes &&
             static_cast<double>(*s.last_size_bytes) < job.min_size_ratio * static_cast<double>(*s.previous_size_bytes)) {
             warning.push_back(fmt::format("size dropped to {:.0f}% of the previous backup",
@@ -1034,16 +1045,45 @@ RestoreOutcome restore(Context& ctx, const RestoreRequest& request) {
             }
         }
     }
+    // Nothing is written from an archive that does not verify: its recorded checksum, its
+    // manifest, every member against the manifest, no member type opsctl never archives.
+    std::vector<std::string> unverified;
     if (auto detail = check_detail(*run, first.size_bytes, first.sha256); !detail.empty()) {
-        // Still restored: in a disaster a damaged backup is better than none; the drill fails.
-        problems.push_back(detail);
+        unverified.push_back(detail);
+    }
+    if (!first.has_manifest && first.problems.empty()) {
+        unverified.push_back("no manifest in the archive");
+    }
+    unverified.insert(unverified.end(), first.problems.begin(), first.problems.end());
+    problems = unverified;
+    if (!unverified.empty()) {
+        if (!request.force) {
+            save();
+            throw DataError(fmt::format("refusing to restore run {}: the archive does not verify: {}", run->id,
+                                        join(unverified, "; ")),
+                            "nothing was written; --force restores what can be read, without owners, setuid or setgid bits");
+        }
+        // In a disaster a damaged backup may be better than none, but nobody may mistake it
+        // for a good one: the drill fails, and what was skipped is said.
+        out.warnings.push_back(fmt::format("run {} does not verify ({}); restoring it anyway because of --force",
+                                           run->id, join(unverified, "; ")));
+        out.warnings.push_back("not restored from an archive that does not verify: owners and groups, extended "
+                               "attributes, ACLs, setuid and setgid bits (devices, FIFOs and sockets never are)");
     }
     ReadSpec spec;
     spec.target = target;
     spec.only = request.only;
     spec.progress = request.progress;
+    // Owners, attributes and setuid/setgid bits only from an archive that verified; owners
+    // only as root (anyone else cannot give files away).
+    spec.setid = unverified.empty();
+    spec.owners = unverified.empty() && ::geteuid() == 0;
     const auto second = read_archive(run->path, spec);
-    problems.insert(problems.end(), second.problems.begin(), second.problems.end());
+    for (const auto& p : second.problems) {
+        if (std::find(problems.begin(), problems.end(), p) == problems.end()) {
+            problems.push_back(p);
+        }
+    }
     if (second.has_manifest) {
         out.files = static_cast<std::int64_t>(std::count_if(second.manifest.begin(), second.manifest.end(),
                                                             [&](const ManifestEntry& m) { return member_selected(m.path, request.only); }));

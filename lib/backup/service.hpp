@@ -117,7 +117,7 @@ struct RestoreRequest {
     std::int64_t run_id = 0;
     std::filesystem::path target;
     std::vector<std::string> only; // member paths or folders
-    bool force = false;            // restore into a non-empty target
+    bool force = false;            // restore into a non-empty target, and an archive that does not verify
     ProgressFn progress;
 };
 /// The result of a restore drill.
@@ -129,10 +129,14 @@ struct RestoreOutcome {
     std::int64_t duration_ms = 0;
     std::string target;
     std::string detail;
+    std::vector<std::string> warnings; // what `force` let through, and what it skipped
 };
 /// Restores a run into `target` and records the drill. Refuses (Failure) a non-empty
-/// target without `force`, and (DataError, nothing written) an archive with members that
-/// would land outside the target.
+/// target without `force`; (DataError, nothing written) an archive with members that would
+/// land outside the target, and, without `force`, an archive that does not verify (checksum,
+/// manifest, member types). Owners, extended attributes and ACLs are restored by root, and
+/// setuid/setgid bits kept, only from an archive that verified. A write error fails the
+/// drill; the file being written is removed.
 RestoreOutcome restore(Context& ctx, const RestoreRequest& request);
 
 /// The folder a job writes to: absolute, "~/...", or relative to the database's folder.
