@@ -283,6 +283,26 @@ std::optional<std::string> check_field_value(const policy::AssetField& field, co
     return value;
 }
 
+// Impossible dates (a purchase in year 1 or next year, a warranty in 9999) are typing
+// mistakes: purchased lies between 1970-01-01 and tomorrow, warranty_until between the
+// purchase and 100 years from now. Run after both are normalised to YYYY-MM-DD.
+static void check_asset_dates(const Context& ctx, const Asset& a, std::vector<std::string>& problems) {
+    const core::Date today = ctx.zone().date_of(ctx.now);
+    const auto purchased = a.purchased.empty() ? std::nullopt : core::parse_date(a.purchased);
+    if (purchased && (*purchased < core::Date{1970, 1, 1} || core::add_days(today, 1) < *purchased)) {
+        problems.push_back(fmt::format("purchased '{}' is not between 1970-01-01 and tomorrow", a.purchased));
+    }
+    const auto warranty = a.warranty_until.empty() ? std::nullopt : core::parse_date(a.warranty_until);
+    if (warranty) {
+        const core::Date earliest = purchased ? *purchased : core::Date{1970, 1, 1};
+        const core::Date latest = core::add_months(today, 1200);
+        if (*warranty < earliest || latest < *warranty) {
+            problems.push_back(fmt::format("warranty_until '{}' is not between {} and {}", a.warranty_until,
+                                           purchased ? "the purchase" : "1970-01-01", core::format_date(latest)));
+        }
+    }
+}
+
 std::vector<std::string> check_asset(const Context& ctx, Asset& a, bool new_owner) {
     std::vector<std::string> problems;
     const auto& policy = ctx.policy.assets;
@@ -327,6 +347,7 @@ std::vector<std::string> check_asset(const Context& ctx, Asset& a, bool new_owne
                                            date == &a.purchased ? "purchased" : "warranty_until", *date));
         }
     }
+    check_asset_dates(ctx, a, problems);
     if (cls) {
         for (auto it = a.fields.begin(); it != a.fields.end();) {
             const policy::AssetField* f = cls->field(it->first);
