@@ -5,6 +5,7 @@
 #include "lib/policy/tree_cache.hpp"
 #include "lib/util/file.hpp"
 #include "lib/util/text.hpp"
+#include "lib/util/unicode.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -147,6 +148,32 @@ std::optional<std::vector<std::string>> top_level_keys(const std::string& text) 
     return keys;
 }
 
+// Where the first byte that is not well-formed UTF-8 sits (line and column counted in
+// characters, from 1), or nullopt when the whole text is UTF-8. yaml-cpp reads such bytes as
+// Latin-1 without a word, so a GBK-saved file would load as mojibake.
+std::optional<Origin> first_invalid_utf8(const std::string& file, const std::string& text) {
+    int line = 1;
+    int column = 1;
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t length = 1;
+        if (static_cast<unsigned char>(text[i]) >= 0x80) { // ASCII needs no decoding
+            const util::CodePoint c = util::decode_utf8(text, i);
+            if (!c.valid) {
+                return Origin{file, line, column};
+            }
+            length = c.length;
+        }
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+        i += length;
+    }
+    return std::nullopt;
+}
+
 // The tree of one file: from the parse cache when this exact text was parsed before, else
 // parsed (and kept in the cache). YAML syntax errors are reported; nullopt then.
 std::optional<Document> document_of(const std::string& file, const std::string& text, Diagnostics& diag,
@@ -202,6 +229,11 @@ Fragments read_fragments(const fs::path& dir, Diagnostics& diag, std::vector<fs:
         }
         if (!text) {
             diag.error(Origin{file, 0, 0}, "cannot read file");
+            continue;
+        }
+        // Before the parse cache and before skipping unneeded files: every file must be text.
+        if (auto bad = first_invalid_utf8(file, *text)) {
+            diag.error(*bad, "the file is not valid UTF-8 (save it as UTF-8, e.g. iconv -f GBK -t UTF-8)");
             continue;
         }
         if (wanted != section::k_all) {
