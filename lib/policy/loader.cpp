@@ -312,25 +312,38 @@ void deep_merge(YAML::Node target, const YAML::Node& source) {
 
 } // namespace
 
-fs::path find_policy_dir(const std::optional<std::string>& option) {
+PolicyDirChoice choose_policy_dir(const std::optional<std::string>& option, bool for_init) {
     if (option && !option->empty()) {
-        return *option;
+        return {*option, "--config"};
     }
     if (const char* env = std::getenv("OPSCTL_CONFIG"); env && *env) {
-        return env;
+        return {env, "$OPSCTL_CONFIG"};
     }
     if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) {
-        return fs::path(xdg) / "opsctl";
+        return {fs::path(xdg) / "opsctl", "$XDG_CONFIG_HOME/opsctl"};
     }
-    if (const char* home = std::getenv("HOME"); home && *home) {
-        const fs::path user = fs::path(home) / ".config" / "opsctl";
-        std::error_code ec;
-        if (fs::is_directory(user, ec)) {
-            return user;
-        }
+    std::error_code ec;
+    const char* home = std::getenv("HOME");
+    const bool has_home = home && *home;
+    const fs::path user = has_home ? fs::path(home) / ".config" / "opsctl" : fs::path();
+    if (has_home && fs::is_directory(user, ec)) {
+        return {user, "~/.config/opsctl exists"};
     }
-    return "/etc/opsctl";
+    if (::geteuid() == 0) {
+        return {k_system_policy_dir, "root, and no ~/.config/opsctl: the site-wide policy"};
+    }
+    // An ordinary user reads the site-wide policy when there is one (a member of
+    // site.database_group, say), but init installs a policy of their own: /etc is root's.
+    if (!has_home) {
+        return {k_system_policy_dir, "no $HOME: the site-wide policy"};
+    }
+    if (!for_init && fs::is_directory(k_system_policy_dir, ec)) {
+        return {k_system_policy_dir, "no ~/.config/opsctl, and /etc/opsctl exists: the site-wide policy"};
+    }
+    return {user, "an ordinary user's own policy (~/.config/opsctl, as $XDG_CONFIG_HOME is unset)"};
 }
+
+fs::path find_policy_dir(const std::optional<std::string>& option) { return choose_policy_dir(option).dir; }
 
 Policy load_policy(const fs::path& dir, unsigned sections) {
     Diagnostics diag;
