@@ -23,7 +23,7 @@ timed() {
     awk '{ printf "%.3f %.3f %.1f\n", $1, $2 + $3, $4 / 1024 }' "$t"
 }
 # A fresh, migrated database for the reference on our schema (opsctl's own is migrated by init).
-"$BIN" --db "$WORK/schema.db" -q asset list --limit 1 >/dev/null
+"$BIN" --db "$WORK/schema.db" -q init >/dev/null
 "$BIN" -q asset list --limit 1 >/dev/null
 read -r ours_wall ours_cpu ours_mib < <(timed "$BIN" -q asset import "$WORK/assets.csv")
 # The reference: the sqlite3 shell's .import of the same file into a plain table.

@@ -7,9 +7,13 @@
 #include "lib/util/text.hpp"
 #include "lib/util/unicode.hpp"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fmt/format.h>
 #include <iostream>
 #include <iterator>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace opsctl::cmd {
@@ -26,33 +30,53 @@ const policy::Policy& Globals::policy(unsigned sections) {
     return *m_policy;
 }
 
-std::string Globals::database_path(unsigned sections) {
+Globals::DatabaseChoice Globals::database_choice(unsigned sections) {
     if (db && !db->empty()) {
-        return *db;
+        return {*db, "--db"};
     }
     if (const char* env = std::getenv("OPSCTL_DB"); env && *env) {
-        return env;
+        return {env, "$OPSCTL_DB"};
     }
     const auto& p = policy(sections);
     if (p.site.database) {
         fs::path path = *p.site.database;
-        return (path.is_relative() ? p.dir / path : path).string();
+        return {(path.is_relative() ? p.dir / path : path).string(), "site.database in the policy"};
+    }
+    if (p.dir == fs::path(policy::k_system_policy_dir)) {
+        return {"/var/lib/opsctl/opsctl.db", "the site-wide policy's database"};
     }
     if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
-        return (fs::path(xdg) / "opsctl" / "opsctl.db").string();
+        return {(fs::path(xdg) / "opsctl" / "opsctl.db").string(), "$XDG_DATA_HOME/opsctl/opsctl.db"};
     }
-    const char* home = std::getenv("HOME");
-    return (fs::path(home && *home ? home : "/var/lib") / ".local/share/opsctl/opsctl.db").string();
+    if (const char* home = std::getenv("HOME"); home && *home) {
+        return {(fs::path(home) / ".local/share/opsctl/opsctl.db").string(),
+                "~/.local/share/opsctl/opsctl.db, as $XDG_DATA_HOME is unset"};
+    }
+    return {"/var/lib/opsctl/opsctl.db", "no $HOME: the site-wide database"};
 }
+
+std::string Globals::database_path(unsigned sections) { return database_choice(sections).path; }
 
 store::Database& Globals::database(unsigned sections) {
     if (!m_db) {
-        const std::string path = database_path(sections);
-        store::OpenOptions options;
-        if (m_policy) {
-            options.group = m_policy->site.database_group;
+        const DatabaseChoice choice = database_choice(sections);
+        struct stat st {};
+        if (!may_create_database && ::stat(choice.path.c_str(), &st) != 0) {
+            if (errno == ENOENT || errno == ENOTDIR) {
+                throw NotFound(fmt::format("no database '{}' (chosen by {})", choice.path, choice.rule),
+                               "run 'opsctl init' to create it, or check that its file system is mounted");
+            }
+            throw Failure(fmt::format("cannot reach database '{}': {}", choice.path, std::strerror(errno)));
         }
-        m_db = store::Database::open(path, options);
+        store::OpenOptions options;
+        options.create = may_create_database;
+        // site.database_group changes how the files are kept even when --db names the file
+        // (db info, db backup): read it whenever there is a policy to read.
+        std::error_code ec;
+        if (m_policy || fs::is_regular_file(policy::find_policy_dir(config) / "opsctl.yaml", ec)) {
+            options.group = policy(sections).site.database_group;
+        }
+        m_db = store::Database::open(choice.path, options);
     }
     return *m_db;
 }

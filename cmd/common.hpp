@@ -32,13 +32,26 @@ struct Globals {
     /// then builds only that verb's subcommand (see VerbFilter).
     std::string verb;
 
+    /// Set by `init` only: database() may then create a missing database file. Every other
+    /// command refuses a missing file (exit 66), so that an unmounted /var/lib/opsctl is
+    /// noticed instead of filled with a new, empty database.
+    bool may_create_database = false;
+
     /// Loads the policy sections a command needs (once; later calls add sections).
     const policy::Policy& policy(unsigned sections);
-    /// Opens (creating and migrating as needed) the database.
+    /// Opens (migrating as needed) the database; creates it only when may_create_database.
     store::Database& database(unsigned sections = 0);
     /// Policy, database, now and actor for a domain call.
     Context context(unsigned sections);
-    /// The database path: --db, $OPSCTL_DB, site.database, $XDG_DATA_HOME/opsctl/opsctl.db.
+    /// A database path and the rule that chose it.
+    struct DatabaseChoice {
+        std::string path;
+        std::string rule;
+    };
+    /// The database path: --db, $OPSCTL_DB, site.database, /var/lib/opsctl/opsctl.db with the
+    /// site-wide policy (/etc/opsctl), $XDG_DATA_HOME/opsctl/opsctl.db, ~/.local/share/opsctl/opsctl.db.
+    DatabaseChoice database_choice(unsigned sections = 0);
+    /// database_choice(sections).path.
     std::string database_path(unsigned sections = 0);
 
     /// Output options from --format, --columns, --no-header and the terminal.

@@ -17,19 +17,37 @@ struct InitOptions {
 };
 
 void run_init(const InitOptions& opt, Globals& g) {
-    const auto dir = policy::find_policy_dir(g.config);
-    const auto result = setup::install_sample_policy(dir, opt.force);
-    if (!g.quiet) {
-        for (const auto& f : result.written) {
-            std::cout << "wrote " << f << '\n';
+    // An ordinary user's init installs into ~/.config/opsctl, never /etc (issue: a first run
+    // by anyone but root failed there); reading finds it there afterwards.
+    const auto choice = policy::choose_policy_dir(g.config, true);
+    const auto& dir = choice.dir;
+    if (!opt.force && setup::has_own_main_file(dir)) {
+        // The sample's policies/ files name the sample's people, teams and rotations: added
+        // beside a hand-written opsctl.yaml they would not check. Keep the policy as it is.
+        if (!g.quiet) {
+            std::cout << "kept  " << (dir / "opsctl.yaml").string()
+                      << " (written by hand: the sample's policies/ files are not added; --force installs the whole sample)\n";
         }
-        for (const auto& f : result.kept) {
-            std::cout << "kept  " << f << " (exists; --force overwrites)\n";
+    } else {
+        const auto result = setup::install_sample_policy(dir, opt.force);
+        if (!g.quiet) {
+            for (const auto& f : result.written) {
+                std::cout << "wrote " << f << '\n';
+            }
+            for (const auto& f : result.kept) {
+                std::cout << "kept  " << f << " (exists; --force overwrites)\n";
+            }
         }
     }
+    if (!g.config || g.config->empty()) {
+        g.config = dir.string(); // what was installed is what is checked and used below
+    }
+    // The policy left behind must check clean; otherwise exit 78 naming every problem.
+    g.policy(policy::section::k_all);
     if (opt.no_db) {
         return;
     }
+    g.may_create_database = true;
     auto& db = g.database(policy::section::k_site);
     if (!g.quiet) {
         std::cout << fmt::format("database {} at schema version {}\n", db.path().string(), db.schema_version());

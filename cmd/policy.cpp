@@ -1,4 +1,4 @@
-// opsctl policy check|show
+// opsctl policy check|path|show
 #include "cmd/common.hpp"
 
 #include "lib/core/error.hpp"
@@ -62,6 +62,37 @@ void run_policy_check(const PolicyCheckOptions& opt, Globals& g) {
     }
 }
 
+struct PolicyPathOptions {};
+
+// Which policy directory and database this user's commands use, and the rule that chose each.
+void run_policy_path(const PolicyPathOptions&, Globals& g) {
+    const auto dir = policy::choose_policy_dir(g.config);
+    const auto init_dir = policy::choose_policy_dir(g.config, true);
+    output::Record r;
+    r.fields.push_back({{"policy_dir", "Policy directory"}, output::Cell{dir.dir.string()}});
+    r.fields.push_back({{"policy_rule", "Chosen by"}, output::Cell{dir.rule}});
+    std::error_code ec;
+    r.fields.push_back({{"policy_exists", "Exists"}, output::Cell{std::filesystem::is_directory(dir.dir, ec) ? "yes" : "no"}});
+    if (init_dir.dir != dir.dir) {
+        r.fields.push_back({{"init_dir", "'opsctl init' installs into"}, output::Cell{init_dir.dir.string()}});
+    }
+    // The database may be named in the policy (site.database): only a policy that loads can say.
+    std::string db_path;
+    std::string db_rule;
+    try {
+        const auto db = g.database_choice(0);
+        db_path = db.path;
+        db_rule = db.rule;
+    } catch (const ConfigError& e) {
+        db_rule = std::string("unknown until the policy loads: ") + e.what();
+    }
+    r.fields.push_back({{"database", "Database"}, output::Cell{db_path}});
+    r.fields.push_back({{"database_rule", "Chosen by"}, output::Cell{db_rule}});
+    r.fields.push_back({{"database_exists", "Exists"},
+                        output::Cell{!db_path.empty() && std::filesystem::exists(db_path, ec) ? "yes" : "no"}});
+    g.print(r);
+}
+
 void run_policy_show(const PolicyShowOptions& opt, Globals& g) {
     const auto dir = policy::find_policy_dir(g.config);
     std::cout << policy::effective_policy_yaml(dir, opt.section);
@@ -77,6 +108,10 @@ void register_policy(CLI::App& app, Globals& g) {
     auto* check = group->add_subcommand("check", "Validate the policy directory and count what it defines (exit 78 on problems)");
     check->add_option("dir", check_opt->dir, "Policy directory (default: --config or the usual places)");
     check->callback([check_opt, &g] { run_policy_check(*check_opt, g); });
+
+    auto path_opt = std::make_shared<PolicyPathOptions>();
+    auto* path = group->add_subcommand("path", "Say which policy directory and database are in use, and why");
+    path->callback([path_opt, &g] { run_policy_path(*path_opt, g); });
 
     auto show_opt = std::make_shared<PolicyShowOptions>();
     auto* show = group->add_subcommand("show", "Print the merged, effective policy as YAML");

@@ -107,6 +107,14 @@ void run_report_table(const TableOptions& o, Globals& g) {
     if (period.end <= period.start) {
         throw UsageError("--to is before --from", "both dates are included: --from 2026-10-01 --to 2026-10-31");
     }
+    // Three years at most: tables such as the roster's expand the period day by day.
+    constexpr std::int64_t k_max_report_days = 1096;
+    if (period.end - period.start > k_max_report_days * 86400 + 2 * 3600) {
+        throw UsageError(fmt::format("the report period from {} to {} is longer than {} days",
+                                     core::format_date(ctx.zone().date_of(period.start)),
+                                     core::format_date(core::add_days(ctx.zone().date_of(period.end), -1)), k_max_report_days),
+                         "ask for at most three years at a time");
+    }
     g.print(report::report_table(ctx, o.name, period, language(o.lang, ctx)));
 }
 

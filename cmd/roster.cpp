@@ -115,6 +115,9 @@ std::int64_t parse_end(const std::string& text, const Context& ctx, std::string_
     return core::parse_time_option(text, ctx.zone(), ctx.now, core::Bound::end, what);
 }
 
+// The longest range `roster show` and `roster overrides` take, and the longest override.
+constexpr std::int64_t k_max_range_days = 366;
+
 struct Range {
     std::int64_t from = 0;
     std::int64_t to = 0;
@@ -147,6 +150,12 @@ Range read_range(const Context& ctx, const std::string& month, const std::string
     }
     if (r.to <= r.from) {
         throw UsageError("the range ends before it begins", "--to must be later than --from");
+    }
+    // A schedule is expanded duty by duty: `--to 9999-12-31` once took a gigabyte.
+    if (r.to - r.from > k_max_range_days * 86400 + 2 * 3600) {
+        throw UsageError(fmt::format("the range from {} to {} is longer than {} days", from.empty() ? "now" : from,
+                                     to.empty() ? "its default end" : to, k_max_range_days),
+                         "ask for at most a year at a time");
     }
     return r;
 }
@@ -269,6 +278,11 @@ void run_roster_override_add(const RosterOverrideAddOptions& opt, Globals& g) {
     }
     req.from = core::parse_time_option(opt.from, ctx.zone(), ctx.now, core::Bound::start, "--from");
     req.to = parse_end(opt.to, ctx, "--to");
+    if (req.to - req.from > k_max_range_days * 86400 + 2 * 3600) {
+        throw UsageError(fmt::format("an override of more than {} days (from {} to {})", k_max_range_days, opt.from,
+                                     opt.to),
+                         "change the rotation in the policy instead");
+    }
     req.note = text_or_stdin(opt.note);
     const auto o = roster::add_override(ctx, req);
     if (g.quiet) {

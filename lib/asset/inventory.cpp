@@ -298,6 +298,32 @@ std::optional<std::string> check_field_value(const policy::AssetField& field, co
     return value;
 }
 
+// Impossible dates (a purchase in year 1 or years ahead, a warranty in 9999) are typing
+// mistakes: purchased lies between 1970-01-01 and a year from today (an order may be
+// registered before it arrives), warranty_until between the purchase and 100 years from
+// now. Run after both are normalised to YYYY-MM-DD.
+static void check_asset_dates(const Context& ctx, const Asset& a, std::vector<std::string>& problems) {
+    const core::Date today = ctx.zone().date_of(ctx.now);
+    const core::Date epoch{1970, 1, 1};
+    const auto purchased = a.purchased.empty() ? std::nullopt : core::parse_date(a.purchased);
+    const core::Date bought = purchased.value_or(epoch);
+    const core::Date latest_purchase = core::add_months(today, 12);
+    if (purchased.has_value() && (bought < epoch || latest_purchase < bought)) {
+        problems.push_back(fmt::format("purchased '{}' is not between 1970-01-01 and {}", a.purchased,
+                                       core::format_date(latest_purchase)));
+    }
+    const auto warranty = a.warranty_until.empty() ? std::nullopt : core::parse_date(a.warranty_until);
+    if (warranty.has_value()) {
+        const core::Date until = warranty.value_or(epoch);
+        const core::Date latest = core::add_months(today, 1200);
+        if (until < bought || latest < until) {
+            problems.push_back(fmt::format("warranty_until '{}' is not between {} and {}", a.warranty_until,
+                                           purchased.has_value() ? "the purchase" : "1970-01-01",
+                                           core::format_date(latest)));
+        }
+    }
+}
+
 std::vector<std::string> check_asset(const Context& ctx, Asset& a, bool new_owner) {
     std::vector<std::string> problems;
     const auto& policy = ctx.policy.assets;
@@ -347,6 +373,7 @@ std::vector<std::string> check_asset(const Context& ctx, Asset& a, bool new_owne
                                            date == &a.purchased ? "purchased" : "warranty_until", *date));
         }
     }
+    check_asset_dates(ctx, a, problems);
     if (cls) {
         for (auto it = a.fields.begin(); it != a.fields.end();) {
             const policy::AssetField* f = cls->field(it->first);

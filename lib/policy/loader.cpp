@@ -5,6 +5,7 @@
 #include "lib/policy/tree_cache.hpp"
 #include "lib/util/file.hpp"
 #include "lib/util/text.hpp"
+#include "lib/util/unicode.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -147,6 +148,32 @@ std::optional<std::vector<std::string>> top_level_keys(const std::string& text) 
     return keys;
 }
 
+// Where the first byte that is not well-formed UTF-8 sits (line and column counted in
+// characters, from 1), or nullopt when the whole text is UTF-8. yaml-cpp reads such bytes as
+// Latin-1 without a word, so a GBK-saved file would load as mojibake.
+std::optional<Origin> first_invalid_utf8(const std::string& file, const std::string& text) {
+    int line = 1;
+    int column = 1;
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t length = 1;
+        if (static_cast<unsigned char>(text[i]) >= 0x80) { // ASCII needs no decoding
+            const util::CodePoint c = util::decode_utf8(text, i);
+            if (!c.valid) {
+                return Origin{file, line, column};
+            }
+            length = c.length;
+        }
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+        i += length;
+    }
+    return std::nullopt;
+}
+
 // The tree of one file: from the parse cache when this exact text was parsed before, else
 // parsed (and kept in the cache). YAML syntax errors are reported; nullopt then.
 std::optional<Document> document_of(const std::string& file, const std::string& text, Diagnostics& diag,
@@ -202,6 +229,11 @@ Fragments read_fragments(const fs::path& dir, Diagnostics& diag, std::vector<fs:
         }
         if (!text) {
             diag.error(Origin{file, 0, 0}, "cannot read file");
+            continue;
+        }
+        // Before the parse cache and before skipping unneeded files: every file must be text.
+        if (auto bad = first_invalid_utf8(file, *text)) {
+            diag.error(*bad, "the file is not valid UTF-8 (save it as UTF-8, e.g. iconv -f GBK -t UTF-8)");
             continue;
         }
         if (wanted != section::k_all) {
@@ -280,25 +312,38 @@ void deep_merge(YAML::Node target, const YAML::Node& source) {
 
 } // namespace
 
-fs::path find_policy_dir(const std::optional<std::string>& option) {
+PolicyDirChoice choose_policy_dir(const std::optional<std::string>& option, bool for_init) {
     if (option && !option->empty()) {
-        return *option;
+        return {*option, "--config"};
     }
     if (const char* env = std::getenv("OPSCTL_CONFIG"); env && *env) {
-        return env;
+        return {env, "$OPSCTL_CONFIG"};
     }
     if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) {
-        return fs::path(xdg) / "opsctl";
+        return {fs::path(xdg) / "opsctl", "$XDG_CONFIG_HOME/opsctl"};
     }
-    if (const char* home = std::getenv("HOME"); home && *home) {
-        const fs::path user = fs::path(home) / ".config" / "opsctl";
-        std::error_code ec;
-        if (fs::is_directory(user, ec)) {
-            return user;
-        }
+    std::error_code ec;
+    const char* home = std::getenv("HOME");
+    const bool has_home = home && *home;
+    const fs::path user = has_home ? fs::path(home) / ".config" / "opsctl" : fs::path();
+    if (has_home && fs::is_directory(user, ec)) {
+        return {user, "~/.config/opsctl exists"};
     }
-    return "/etc/opsctl";
+    if (::geteuid() == 0) {
+        return {k_system_policy_dir, "root, and no ~/.config/opsctl: the site-wide policy"};
+    }
+    // An ordinary user reads the site-wide policy when there is one (a member of
+    // site.database_group, say), but init installs a policy of their own: /etc is root's.
+    if (!has_home) {
+        return {k_system_policy_dir, "no $HOME: the site-wide policy"};
+    }
+    if (!for_init && fs::is_directory(k_system_policy_dir, ec)) {
+        return {k_system_policy_dir, "no ~/.config/opsctl, and /etc/opsctl exists: the site-wide policy"};
+    }
+    return {user, "an ordinary user's own policy (~/.config/opsctl, as $XDG_CONFIG_HOME is unset)"};
 }
+
+fs::path find_policy_dir(const std::optional<std::string>& option) { return choose_policy_dir(option).dir; }
 
 Policy load_policy(const fs::path& dir, unsigned sections) {
     Diagnostics diag;

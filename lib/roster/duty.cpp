@@ -286,6 +286,10 @@ std::vector<Duty> schedule(const Context& ctx, std::int64_t from, std::int64_t t
     if (to <= from) {
         return out;
     }
+    if (to - from > k_max_schedule_days * 86400 + 2 * 3600) { // + a DST change or two
+        throw DataError(fmt::format("a schedule of more than {} days was asked for", k_max_schedule_days),
+                        "ask for a shorter range");
+    }
     const core::BusinessCalendar cal = ctx.policy.business_calendar();
     // Overrides are read once for the widened range (a night shift may start the day before).
     const std::int64_t widened = from - 2 * 86400;

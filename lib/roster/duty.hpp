@@ -35,6 +35,10 @@ std::vector<Duty> on_duty(const Context& ctx, std::int64_t at, const std::string
 std::optional<std::string> on_duty_for_team(const Context& ctx, const std::string& team,
                                             std::int64_t at);
 
+/// The longest span schedule() expands: 1,096 days (three years); a longer one is refused
+/// (DataError), so that `--to 9999-12-31` cannot fill memory with duties.
+inline constexpr std::int64_t k_max_schedule_days = 1096;
+
 /// The final schedule (rotations plus overrides): every duty that overlaps [from, to), whole
 /// (not clipped), ordered by start and then rotation policy order; only `rotation` when given
 /// (throws NotFound for an unknown rotation).

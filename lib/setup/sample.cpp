@@ -30,3 +30,26 @@ InstallResult install_sample_policy(const fs::path& dir, bool force) {
 }
 
 } // namespace opsctl::setup
+
+namespace opsctl::setup {
+
+bool has_own_main_file(const std::filesystem::path& dir) {
+    const auto path = dir / "opsctl.yaml";
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return false;
+    }
+    for (const auto& file : sample_policy_files()) {
+        if (std::string_view(file.path) != "opsctl.yaml") {
+            continue;
+        }
+        // Read one byte more than the sample: a longer file differs too.
+        std::string text(file.content.size() + 1, '\0');
+        in.read(text.data(), static_cast<std::streamsize>(text.size()));
+        text.resize(static_cast<std::size_t>(in.gcount()));
+        return text != file.content;
+    }
+    return true;
+}
+
+} // namespace opsctl::setup

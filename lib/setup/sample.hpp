@@ -29,3 +29,12 @@ struct InstallResult {
 InstallResult install_sample_policy(const std::filesystem::path& dir, bool force);
 
 } // namespace opsctl::setup
+
+namespace opsctl::setup {
+
+/// True when `dir` holds an opsctl.yaml that is not the sample's: a policy written by hand,
+/// which the sample's policies/ files (naming the sample's people, teams and rotations)
+/// would not fit.
+bool has_own_main_file(const std::filesystem::path& dir);
+
+} // namespace opsctl::setup

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <grp.h>
+#include <optional>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,32 +33,80 @@ int busy_timeout(const OpenOptions& options) {
     return options.busy_timeout_ms;
 }
 
+gid_t group_id(const std::string& name) {
+    if (const group* g = ::getgrnam(name.c_str())) {
+        return g->gr_gid;
+    }
+    throw ConfigError(fmt::format("unknown group '{}' in site.database_group", name));
+}
+
 void create_file(const fs::path& path, const OpenOptions& options) {
     std::error_code ec;
+    const std::optional<gid_t> gid =
+        options.group.empty() ? std::nullopt : std::optional<gid_t>(group_id(options.group));
     if (path.has_parent_path()) {
-        fs::create_directories(path.parent_path(), ec);
+        const fs::path dir = path.parent_path();
+        const bool dir_existed = fs::exists(dir, ec);
+        fs::create_directories(dir, ec);
         if (ec) {
-            throw Failure(fmt::format("cannot create directory '{}': {}", path.parent_path().string(), ec.message()));
+            throw Failure(fmt::format("cannot create directory '{}': {}", dir.string(), ec.message()));
+        }
+        // A folder made for the database: the group must be able to reach the file (and
+        // SQLite's -wal and -shm beside it), nobody else.
+        if (!dir_existed && gid) {
+            if (::chown(dir.c_str(), static_cast<uid_t>(-1), *gid) != 0 || ::chmod(dir.c_str(), 0750) != 0) {
+                throw Failure(fmt::format("cannot give directory '{}' to group '{}': {}", dir.string(), options.group,
+                                          std::strerror(errno)));
+            }
         }
     }
-    const mode_t mode = options.group.empty() ? 0600 : 0640;
-    const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode);
+    const mode_t mode = gid ? 0640 : 0600;
+    const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0 && errno != EEXIST) {
         throw Failure(fmt::format("cannot create database '{}': {}", path.string(), std::strerror(errno)));
     }
     if (fd >= 0) {
         // The umask may have narrowed the mode; set exactly what we mean.
         ::fchmod(fd, mode);
-        if (!options.group.empty()) {
-            if (const group* g = ::getgrnam(options.group.c_str())) {
-                if (::fchown(fd, static_cast<uid_t>(-1), g->gr_gid) != 0) {
-                    ::close(fd);
-                    throw Failure(fmt::format("cannot give database '{}' to group '{}': {}", path.string(),
-                                              options.group, std::strerror(errno)));
-                }
-            } else {
-                ::close(fd);
-                throw ConfigError(fmt::format("unknown group '{}' in site.database_group", options.group));
+        if (gid && ::fchown(fd, static_cast<uid_t>(-1), *gid) != 0) {
+            ::close(fd);
+            throw Failure(fmt::format("cannot give database '{}' to group '{}': {}", path.string(), options.group,
+                                      std::strerror(errno)));
+        }
+        ::close(fd);
+    }
+}
+
+// With site.database_group, members read the database without write access to it or its
+// folder. SQLite (3.22+) reads a WAL database read-only only when its -wal and -shm files
+// exist: the owner's connections keep them (SQLITE_FCNTL_PERSIST_WAL) instead of removing
+// them on close, and they carry the database's group and mode 0640 (SQLite copies the
+// database's owner and mode only when root creates them). Readers then map -shm read-only
+// and never write it.
+void share_with_group(SQLite::Database& sql, const fs::path& path, const std::string& group_name) {
+    if (group_name.empty()) {
+        return;
+    }
+    int persist = 1;
+    sqlite3_file_control(sql.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    struct stat db_st {};
+    if (::stat(path.c_str(), &db_st) != 0 || db_st.st_uid != ::geteuid()) {
+        return; // a reader: nothing of ours to adjust
+    }
+    const gid_t gid = group_id(group_name);
+    for (const char* suffix : {"-wal", "-shm"}) {
+        const std::string side = path.string() + suffix;
+        const int fd = ::open(side.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            continue;
+        }
+        struct stat st {};
+        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid()) {
+            if (st.st_gid != gid && ::fchown(fd, static_cast<uid_t>(-1), gid) != 0) {
+                // Not fatal for the owner: members then fail to read, with a clear error.
+            }
+            if ((st.st_mode & 07777) != 0640) {
+                ::fchmod(fd, 0640);
             }
         }
         ::close(fd);
@@ -131,6 +180,7 @@ std::unique_ptr<Database> Database::open(const fs::path& path, const OpenOptions
             }
             db->migrate();
         }
+        share_with_group(sql, path, options.group);
     } catch (const SQLite::Exception& e) {
         rethrow_sqlite(e, path);
     }

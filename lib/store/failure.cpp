@@ -17,7 +17,8 @@ std::optional<Error> database_failure(const std::exception& error, const std::st
         return Busy(subject + " is locked by another process", "the busy timeout ran out; try again");
     }
     if (code == SQLITE_READONLY) {
-        return Failure(subject + " is read-only", e->what());
+        return Failure(subject + " is read-only for this user",
+                       "its owner writes it; site.database_group lets the group only read");
     }
     if (code == SQLITE_FULL) {
         return Failure(subject + ": disk is full");

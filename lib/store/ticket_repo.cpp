@@ -1,6 +1,9 @@
 #include "lib/store/ticket_repo.hpp"
 
+#include "lib/core/error.hpp"
+
 #include <fmt/format.h>
+#include <limits>
 
 namespace opsctl::store {
 
@@ -207,6 +210,11 @@ std::int64_t insert_ticket(Database& db, const TicketRow& row) {
     if (row.id > 0) {
         st.bind(1, static_cast<std::int64_t>(row.id));
     } else {
+        // Past a largest id of 2^63-1 SQLite hands out random unused ids: refuse instead
+        // (imports keep ids far below; only an older database can get here).
+        if (const std::int64_t max = max_ticket_id(db); max == std::numeric_limits<std::int64_t>::max()) {
+            throw DataError(fmt::format("no ticket id is left after {}", max), "renumber the ticket with that id");
+        }
         st.bind(1);
     }
     bind_row(st, row, 2);

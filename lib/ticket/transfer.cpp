@@ -2,6 +2,7 @@
 
 #include "lib/asset/service.hpp"
 #include "lib/core/error.hpp"
+#include "lib/core/limits.hpp"
 #include "lib/core/sheet_date.hpp"
 #include "lib/core/time.hpp"
 #include "lib/policy/labels.hpp"
@@ -381,6 +382,9 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const 
                 auto v = parse_int(id);
                 if (!v || *v <= 0) {
                     bad.push_back(fmt::format("id '{}' is not a positive number", id));
+                } else if (*v > core::k_max_given_id) {
+                    // Numbering continues from the largest id: near INT64_MAX it would run out.
+                    bad.push_back(fmt::format("id {} is larger than {}", *v, core::k_max_given_id));
                 } else if (!ids_in_file.insert(*v)) {
                     bad.push_back(fmt::format("id {} appears twice in the file", *v));
                 } else if (auto_ids.contains(*v)) {
@@ -447,6 +451,26 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const 
             row.responded_at = time_of(c_responded_at);
             row.resolved_at = time_of(c_resolved_at);
             row.closed_at = time_of(c_closed_at);
+            // Impossible times: before 2000, more than a day ahead, or an end before the start
+            // (a clock from year 1 to 9999 would run for ages, and the review would be nonsense).
+            for (auto [c, t] : {std::pair{c_created_at, std::optional<std::int64_t>(row.created_at)},
+                                std::pair{c_updated_at, std::optional<std::int64_t>(row.updated_at)},
+                                std::pair{c_responded_at, row.responded_at}, std::pair{c_resolved_at, row.resolved_at},
+                                std::pair{c_closed_at, row.closed_at}}) {
+                if (!t || get(c).empty()) {
+                    continue;
+                }
+                if (*t < core::k_earliest_time) {
+                    bad.push_back(fmt::format("{} '{}' is before 2000-01-01", k_column_names[c], get(c)));
+                } else if (*t > ctx.now + core::k_future_slack) {
+                    bad.push_back(fmt::format("{} '{}' is more than a day in the future", k_column_names[c], get(c)));
+                } else if (c != c_created_at && *t < row.created_at) {
+                    bad.push_back(fmt::format("{} '{}' is before created_at", k_column_names[c], get(c)));
+                }
+            }
+            if (row.closed_at && row.resolved_at && *row.closed_at < *row.resolved_at) {
+                bad.push_back(fmt::format("closed_at '{}' is before resolved_at", get(c_closed_at)));
+            }
             if (auto s = opt(c_satisfaction)) {
                 auto v = parse_int(*s);
                 if (!v || *v < 1 || *v > 5) {

@@ -173,6 +173,7 @@ head -1 "$WORK/export.csv" | grep -q '^tag,class,name,model,serial,owner,locatio
 run asset import "$WORK/export.csv" --update
 expect_rc 0 "re-importing an export succeeds"
 expect_err "0 added, 0 updated, 5 unchanged" "re-importing an export changes nothing"
+OPSCTL_DB="$WORK/copy.db" run init -q
 OPSCTL_DB="$WORK/copy.db" run asset import "$WORK/export.csv"
 expect_rc 0 "an export imports into an empty database"
 OPSCTL_DB="$WORK/copy.db" run asset export

@@ -84,7 +84,12 @@ expect_out "$XDG_CONFIG_HOME/opsctl" "policy check names the discovered director
 
 # Database discovery: --db beats OPSCTL_DB.
 run --db "$WORK/other.db" db info
-expect_rc 0 "--db creates another database"
+expect_rc 66 "db info does not create a database"
+expect_err "no database '$WORK/other.db' (chosen by --db)" "the refusal names the path and why it was chosen"
+run --db "$WORK/other.db" init -q
+expect_rc 0 "init --db creates another database"
+run --db "$WORK/other.db" db info
+expect_rc 0 "db info on the other database"
 expect_out "$WORK/other.db" "db info shows the --db path"
 OUT=$(env -u OPSCTL_DB "$BIN" db info 2>&1)
 expect_out "$XDG_DATA_HOME/opsctl/opsctl.db" "the default database is under XDG_DATA_HOME"

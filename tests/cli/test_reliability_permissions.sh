@@ -2,6 +2,8 @@
 # Permissions: the database and its -wal/-shm files are created 0600 (0640 with the group
 # named by site.database_group, whatever the umask); a database, policy file or policy
 # folder that others may write is reported by `policy check` (exit 78) and `db check` (exit 1).
+# With site.database_group another user in that group runs every read command and cannot
+# write; a user outside it reads nothing (as root only: the test creates the group).
 source "$(dirname "$0")/lib.sh"
 
 mode_of() { stat -c '%a' "$1"; }
@@ -10,8 +12,10 @@ init_sample
 export OPSCTL_NOW=2026-10-09T10:00:00+08:00
 rm -f "$WORK/ops.db" "$WORK/ops.db-wal" "$WORK/ops.db-shm"
 umask 000 # the most careless umask: opsctl must still create a private database
+run init -q
+expect_rc 0 "init creates the database"
 run ticket new --title 'perm check' -q
-expect_rc 0 "ticket new creates the database"
+expect_rc 0 "ticket new writes to it"
 # Keep a reader open so that -wal and -shm exist while we look at them.
 python3 - "$WORK/ops.db" "$WORK/wal-modes" <<'PY'
 import os, sqlite3, stat, sys
@@ -38,6 +42,8 @@ group=$(id -gn)
 mkdir -p "$WORK/grp"
 cp -r "$OPSCTL_CONFIG/." "$WORK/grp/"
 sed -i "s|^  timezone: Asia/Shanghai|  timezone: Asia/Shanghai\n  database_group: $group|" "$WORK/grp/opsctl.yaml"
+OPSCTL_CONFIG="$WORK/grp" OPSCTL_DB="$WORK/grp.db" run init -q
+expect_rc 0 "init with a database group"
 OPSCTL_CONFIG="$WORK/grp" OPSCTL_DB="$WORK/grp.db" run ticket new --title 'group db' -q
 expect_rc 0 "ticket new with a database group"
 expect_eq "640 $group" "$(stat -c '%a %G' "$WORK/grp.db")" "a database with a group is 0640 and owned by the group"
@@ -67,7 +73,7 @@ chmod 0600 "$WORK/ops.db"
 # A database folder others may write (they could replace the file).
 mkdir -p "$WORK/open"
 chmod 0777 "$WORK/open"
-OPSCTL_DB="$WORK/open/ops.db" run ticket new --title 'in an open folder' -q
+OPSCTL_DB="$WORK/open/ops.db" run init -q
 OPSCTL_DB="$WORK/open/ops.db" run db check
 expect_rc 1 "a database in a world-writable folder fails db check"
 expect_out "is writable by others" "db check names the folder"
@@ -103,5 +109,64 @@ run policy check
 expect_rc 0 "with the modes repaired policy check passes again"
 run db check
 expect_rc 0 "with the modes repaired db check passes again"
+
+# site.database_group, as its members see it: another user in the group reads every record
+# (list, show, reports) but cannot write; a user outside the group reads nothing. CI runs
+# as root, which can create the group and switch users; elsewhere this part is skipped.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && command -v groupadd >/dev/null; then
+    team=opsctl-t$$
+    groupadd "$team" || fail "groupadd $team"
+    trap 'groupdel "$team" 2>/dev/null; rm -rf "$WORK"' EXIT
+    member_uid=64101 outsider_uid=64102
+    chmod 0711 "$WORK" # others may pass through to the folders below, nothing more
+    mkdir -p "$WORK/team"
+    cp -r "$OPSCTL_CONFIG/." "$WORK/team/"
+    chmod -R go+rX "$WORK/team"
+    sed -i "s|^  timezone: Asia/Shanghai|  timezone: Asia/Shanghai\n  database_group: $team|" "$WORK/team/opsctl.yaml"
+    export OPSCTL_CONFIG="$WORK/team" OPSCTL_DB="$WORK/teamdb/ops.db"
+    run init -q
+    expect_rc 0 "init with a database group in a new folder"
+    expect_eq "750 $team" "$(stat -c '%a %G' "$WORK/teamdb")" "the database folder init makes is 0750 and the group's"
+    expect_eq "640 $team" "$(stat -c '%a %G' "$WORK/teamdb/ops.db")" "the database is 0640 and the group's"
+    for side in -wal -shm; do
+        expect_eq "640 $team" "$(stat -c '%a %G' "$WORK/teamdb/ops.db$side" 2>&1)" \
+            "$side stays beside the database, 0640 and the group's, so that members can read"
+    done
+    run ticket new --title '组内可读' --priority P2 -q
+    expect_rc 0 "the owner writes"
+    id=$OUT
+    run asset add --class server --name db1 --owner zhangwei --address 10.0.0.5 --set memory_gb=16 -q
+    expect_rc 0 "the owner adds an asset"
+    gid=$(getent group "$team" | cut -d: -f3)
+    as_member() { setpriv --reuid=$member_uid --regid=$member_uid --groups="$gid" env HOME="$WORK/team-home" XDG_CACHE_HOME="$WORK/team-home/.cache" "$BIN" "$@"; }
+    as_outsider() { setpriv --reuid=$outsider_uid --regid=$outsider_uid --clear-groups env HOME="$WORK/team-home" XDG_CACHE_HOME="$WORK/team-home/.cache" "$BIN" "$@"; }
+    for cmd in "ticket list" "ticket show $id" "ticket clock $id" "asset list" "asset show SRV-0001" \
+        "roster show --month 2026-10" "report monthly --month 2026-10" "report tickets --from 2026-10-01 --to 2026-10-31" \
+        "inspect list" "backup list" "db info"; do
+        # shellcheck disable=SC2086
+        OUT=$(as_member $cmd 2>"$WORK/.stderr")
+        RC=$?
+        ERR=$(cat "$WORK/.stderr")
+        expect_rc 0 "a member of site.database_group runs '$cmd'"
+    done
+    OUT=$(as_member ticket show "$id" 2>"$WORK/.stderr")
+    expect_out "组内可读" "a member reads the owner's ticket"
+    OUT=$(as_member ticket new --title 'not mine to write' -q 2>"$WORK/.stderr")
+    RC=$?
+    ERR=$(cat "$WORK/.stderr")
+    expect_rc 1 "a member cannot write"
+    expect_err "is read-only for this user" "a member is told the database is read-only for them"
+    OUT=$(as_outsider ticket list 2>"$WORK/.stderr")
+    RC=$?
+    ERR=$(cat "$WORK/.stderr")
+    expect_rc 1 "a user outside the group reads nothing"
+    expect_err "Permission denied" "a user outside the group is told why"
+    run ticket list -q
+    expect_eq "$id" "$OUT" "the owner's database holds only the owner's ticket"
+    run db check
+    expect_rc 0 "db check passes after members read"
+    expect_eq "640 $team" "$(stat -c '%a %G' "$WORK/teamdb/ops.db-shm")" "-shm is still 0640 and the group's"
+    chmod 0700 "$WORK"
+fi
 
 finish

@@ -16,6 +16,8 @@ expect_out "## Duty roster" "a roster section from the policy's rotations"
 # A policy without rotations and no records: nothing to show, and the review says so.
 mkdir -p "$WORK/bare"
 printf 'site:\n  name: Bare\n  timezone: Asia/Shanghai\n' >"$WORK/bare/opsctl.yaml"
+run --config "$WORK/bare" --db "$WORK/bare.db" init -q
+expect_rc 0 "init keeps a bare hand-written policy"
 OPSCTL_NOW=2026-11-05T10:00:00+08:00 run --config "$WORK/bare" --db "$WORK/bare.db" report monthly --lang en
 expect_rc 0 "monthly with a bare policy"
 expect_out "Nothing was recorded for this month." "an empty review says so"
