@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+
 namespace opsctl::setup {
 
 namespace fs = std::filesystem;
