@@ -14,7 +14,7 @@ const std::vector<Migration>& migrations() {
         {7, "indexes for ticket listings", schema_indexes()},
         {8, "indexes for the monthly review", schema_report()},
         {9, "indexes for the review's asset section", schema_report_assets()},
-        {10, "indexes for the review's SLA deadlines", schema_report_sla()},
+        {10, "indexes for the review read as of a month's end", schema_report_sla()},
     };
     return k_migrations;
 }
