@@ -62,6 +62,8 @@ void run_report_monthly(const MonthlyOptions& o, Globals& g) {
         throw UsageError(fmt::format("bad month '{}' for --month", o.month), "write YYYY-MM, e.g. 2026-10");
     }
     request.lang = language(o.lang, ctx);
+    // The CSV files hold every row of every list; the Markdown alone shows the first.
+    request.full_lists = !o.out_dir.empty();
     const auto review = report::build_monthly(ctx, request);
     if (!o.out_dir.empty()) {
         for (const auto& path : report::write_out_dir(review, o.out_dir, csv_format)) {

@@ -10,10 +10,22 @@ for p in $packages; do
         missing="$missing $p"
     fi
 done
-[ -z "$missing" ] && exit 0
+# The npm checkers of tools/package.json (markdownlint-cli for the review's Markdown), into
+# tools/node_modules, only when missing; the tests skip what is not there.
+npm_tools() {
+    if command -v npm >/dev/null 2>&1 && [ ! -x "$here/node_modules/.bin/markdownlint" ]; then
+        (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
+            echo "tools/deps.sh: npm could not install tools/package.json (the tests skip those checks)" >&2
+    fi
+}
+if [ -z "$missing" ]; then
+    npm_tools
+    exit 0
+fi
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 echo "installing:$missing" >&2
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+npm_tools

@@ -6,6 +6,7 @@
 #include "lib/core/duration.hpp"
 #include "lib/core/time.hpp"
 #include "lib/report/sections.hpp"
+#include "lib/report/targets.hpp"
 #include "lib/report/text.hpp"
 #include "lib/store/report_asset.hpp"
 
@@ -147,13 +148,14 @@ std::int64_t latest_due_by(std::int64_t now, const core::Duration& every, const 
 // slack keep the counts exact there.
 constexpr std::int64_t k_slack = 2 * 86400;
 
-// Maintenance overdue now: the first `limit` items in `asset due` order (due time, tag, kind)
+// Maintenance overdue at `at`: the first `limit` items in `asset due` order (due time, tag, kind)
 // and how many there are. The same items as asset::due_items() with its warranties and
 // service lives left out. Each class and kind is counted from the assets maintained (or
 // registered) after the bound, which grows with the cadence, not with the register; only the
 // oldest items are read one by one, until the first `limit` cannot change. Reading every
 // asset's newest maintenance (a seek per asset) took 0.4 s on 100,000 assets.
-std::pair<std::vector<asset::DueItem>, std::int64_t> overdue_maintenance(Context& ctx, std::size_t limit) {
+std::pair<std::vector<asset::DueItem>, std::int64_t> overdue_maintenance(Context& ctx, std::int64_t at,
+                                                                         std::size_t limit) {
     auto later = [](const asset::DueItem& x, const asset::DueItem& y) {
         return std::tie(x.due_at, x.tag, x.what) < std::tie(y.due_at, y.tag, y.what);
     };
@@ -171,7 +173,7 @@ std::pair<std::vector<asset::DueItem>, std::int64_t> overdue_maintenance(Context
     for (const auto& cls : ctx.policy.assets.classes) {
         for (const auto& [kind, every] : cls.cadences) {
             by_kind[kind].push_back(cadences.size());
-            cadences.push_back({&cls, kind, every, latest_due_by(ctx.now, every, ctx.zone()), 0});
+            cadences.push_back({&cls, kind, every, latest_due_by(at, every, ctx.zone()), 0});
         }
     }
     // Counted well before each bound per kind (classes sharing a kind read its records once),
@@ -194,7 +196,7 @@ std::pair<std::vector<asset::DueItem>, std::int64_t> overdue_maintenance(Context
         store::visit_maintained_between(ctx.db, c.cls->id, c.kind, c.bound - k_slack + 1,
                                         c.bound + k_slack,
                                         [&](const store::AssetLastMaintenance& a) {
-                                            c.overdue += due_of(a) <= ctx.now ? 1 : 0;
+                                            c.overdue += due_of(a) <= at ? 1 : 0;
                                             return true;
                                         });
         total += c.overdue;
@@ -211,7 +213,7 @@ std::pair<std::vector<asset::DueItem>, std::int64_t> overdue_maintenance(Context
                 if (first.size() == limit && due > first.front().due_at + k_slack) {
                     return false;
                 }
-                if (due > ctx.now) {
+                if (due > at) {
                     return true;
                 }
                 ++seen;
@@ -255,7 +257,7 @@ Table assets_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
     return class_table(ctx, store::assets_by_class(ctx.db, p), lang);
 }
 
-std::optional<Section> asset_section(Context& ctx, const SectionInput& in, std::vector<ActionItem>& actions) {
+std::optional<Section> asset_section(Context& ctx, const SectionInput& in, ActionList& actions) {
     if (!store::report_has_assets(ctx.db)) {
         return std::nullopt;
     }
@@ -275,6 +277,9 @@ std::optional<Section> asset_section(Context& ctx, const SectionInput& in, std::
     add("maintenance_records", Unit::count, count_value(cur.records), count_value(prev.records));
     add("maintenance_due", Unit::count, count_value(cur.due_count), count_value(prev.due_count));
     add("maintenance_done", Unit::percent, percent_of(cur.done, cur.due_count), percent_of(prev.done, prev.due_count));
+    s.figures.back().n = cur.due_count;
+    s.figures.back().target = k_target_maintenance_done;
+    s.figures.back().in_summary = true;
     add("warranties_ending", Unit::count, count_value(cur.warranties), count_value(prev.warranties));
     add("service_lives_ending", Unit::count, count_value(cur.service_lives), count_value(prev.service_lives));
     auto shown = [&](std::size_t i) { return format_value(s.figures[i], s.figures[i].value, lang); };
@@ -285,7 +290,11 @@ std::optional<Section> asset_section(Context& ctx, const SectionInput& in, std::
                                                              {"due", shown(4)},
                                                              {"records", shown(3)},
                                                              {"warranties", shown(6)},
-                                                             {"lives", shown(7)}}));
+                                                             {"lives", shown(7)},
+                                                             {"w_added", plural(lang, "noun.asset_was", cur.added)},
+                                                             {"w_records", plural(lang, "noun.record", cur.records)},
+                                                             {"w_warranties", plural(lang, "noun.warranty", cur.warranties)},
+                                                             {"w_lives", plural(lang, "noun.service_life", cur.service_lives)}}));
 
     s.tables.push_back({"assets_by_class", tr(lang, "tbl.assets_by_class"), class_table(ctx, cur.classes, lang)});
 
@@ -307,28 +316,53 @@ std::optional<Section> asset_section(Context& ctx, const SectionInput& in, std::
     }
     s.tables.push_back(std::move(m));
 
+    // Warranties and service lives ending next month: counted by class, owner and what ends,
+    // then the first of the list; every row is in assets_ending.csv.
+    {
+        ReviewTable g{"assets_ending_by_owner", tr(lang, "tbl.assets_ending_by_owner"), {}};
+        g.table.add_column("class", tr(lang, "col.class"))
+            .add_column("owner", tr(lang, "col.owner"))
+            .add_column("what", tr(lang, "col.what"))
+            .add_column("what_label", tr(lang, "col.what_label"))
+            .add_column("count", tr(lang, "col.count"));
+        std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> groups;
+        for (const auto& x : cur.ending) {
+            ++groups[{x.cls, x.owner, x.what}];
+        }
+        for (const auto& [k, n] : groups) {
+            const auto& [cls, owner, what] = k;
+            g.table.add_row({cls, owner, what, tr(lang, "ending." + what), Cell::integer(n)});
+        }
+        g.md_rows = in.list_rows;
+        s.tables.push_back(std::move(g));
+    }
     ReviewTable e{"assets_ending", tr(lang, "tbl.assets_ending"), {}};
     e.table.add_column("tag", tr(lang, "col.tag"))
         .add_column("name", tr(lang, "col.asset_name"))
         .add_column("class", tr(lang, "col.class"))
         .add_column("owner", tr(lang, "col.owner"))
         .add_column("what", tr(lang, "col.what"))
+        .add_column("what_label", tr(lang, "col.what_label"))
         .add_column("ends", tr(lang, "col.ends"));
     for (const auto& x : cur.ending) {
-        e.table.add_row({x.tag, x.name, x.cls, x.owner, tr(lang, "ending." + x.what), x.date});
+        e.table.add_row({x.tag, x.name, x.cls, x.owner, x.what, tr(lang, "ending." + x.what), x.date});
     }
+    e.md_rows = in.list_rows;
     s.tables.push_back(std::move(e));
 
-    // Maintenance overdue today, as `asset due` lists it.
-    const auto limit = ctx.policy.report.list_limit;
-    const auto overdue = overdue_maintenance(ctx, limit);
+    // Maintenance overdue at the month's end, as `asset due` lists it; owned by the asset's
+    // owner (counted together under "asset owners": the first rows are all that is read).
+    const std::size_t limit = in.full_lists ? std::numeric_limits<std::size_t>::max() / 2 : k_top_rows;
+    const auto overdue = overdue_maintenance(ctx, in.until, limit);
+    const std::string kind = tr(lang, "action.overdue_maintenance");
     for (const auto& d : overdue.first) {
-        actions.push_back({tr(lang, "action.overdue_maintenance"), fmt::format("{} {}", d.tag, d.name), d.owner,
-                           fmt::format("{} ({})", d.what, d.last_at ? core::format_time_short(*d.last_at, ctx.zone())
-                                                                    : tr(lang, "word.never")),
-                           core::format_time_short(d.due_at, ctx.zone())});
+        actions.items.push_back({"overdue_maintenance", kind, fmt::format("{} {}", d.tag, d.name),
+                                 d.owner.empty() ? in.duty_owner : d.owner,
+                                 fmt::format("{} ({})", d.what, d.last_at ? core::format_time_short(*d.last_at, ctx.zone())
+                                                                          : tr(lang, "word.never")),
+                                 d.due_at, 3});
     }
-    add_more_actions(actions, tr(lang, "action.overdue_maintenance"), overdue.second, overdue.first.size(), lang);
+    actions.count("overdue_maintenance", kind, tr(lang, "owner.asset_owners"), overdue.second);
     return s;
 }
 

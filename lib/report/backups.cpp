@@ -1,14 +1,17 @@
 // The backup part of the review: runs, success and verification per job, the time each job
-// spent past its max_age, and restore drills, from lib/store/report_backup; jobs that are
-// CRITICAL today (lib/backup's status) become action items.
-#include "lib/backup/service.hpp"
+// spent past its max_age, and restore drills, from lib/store/report_backup; jobs that were
+// in trouble at the month's end become action items.
 #include "lib/core/duration.hpp"
 #include "lib/core/time.hpp"
 #include "lib/report/sections.hpp"
+#include "lib/report/targets.hpp"
 #include "lib/report/text.hpp"
 #include "lib/store/report_backup.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include <set>
 
@@ -77,8 +80,10 @@ BackupMonth backup_month(Context& ctx, const store::ReportPeriod& p) {
         m.runs += j.counts.runs;
         m.success += j.counts.success;
         m.verified += j.counts.verified;
+        // The worst job's time past its max_age: a share of the month, never more than it
+        // (a sum over jobs could say 43 days in a 31-day month).
         if (j.stale_secs) {
-            m.stale_secs += *j.stale_secs;
+            m.stale_secs = std::max(m.stale_secs, *j.stale_secs);
             m.stale_measured = true;
         }
     }
@@ -116,7 +121,7 @@ Table backups_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
     return job_table(job_lines(ctx, p), lang);
 }
 
-std::optional<Section> backup_section(Context& ctx, const SectionInput& in, std::vector<ActionItem>& actions) {
+std::optional<Section> backup_section(Context& ctx, const SectionInput& in, ActionList& actions) {
     if (ctx.policy.backups.jobs.empty() && !store::report_has_backups(ctx.db)) {
         return std::nullopt;
     }
@@ -135,6 +140,9 @@ std::optional<Section> backup_section(Context& ctx, const SectionInput& in, std:
     };
     add("backup_runs", Unit::count, count_value(cur.runs), count_value(prev.runs));
     add("backup_success", Unit::percent, percent_of(cur.success, cur.runs), percent_of(prev.success, prev.runs));
+    s.figures.back().n = cur.runs;
+    s.figures.back().target = k_target_backup_success;
+    s.figures.back().in_summary = true;
     add("backup_verified", Unit::percent, percent_of(cur.verified, cur.success),
         percent_of(prev.verified, prev.success));
     add("days_past_max_age", Unit::days, stale(cur), stale(prev));
@@ -143,6 +151,8 @@ std::optional<Section> backup_section(Context& ctx, const SectionInput& in, std:
     auto shown = [&](std::size_t i) { return format_value(s.figures[i], s.figures[i].value, lang); };
     s.sentences.push_back(fill(tr(lang, "sentence.backups"), {{"runs", shown(0)},
                                                               {"success", shown(1)},
+                                                              {"w_runs", plural(lang, "noun.backup_run", cur.runs)},
+                                                              {"w_drills", plural(lang, "noun.restore_drill", cur.drills.first)},
                                                               {"verified", shown(2)},
                                                               {"stale", shown(3)},
                                                               {"drills", shown(4)},
@@ -150,15 +160,10 @@ std::optional<Section> backup_section(Context& ctx, const SectionInput& in, std:
 
     s.tables.push_back({"backups_by_job", tr(lang, "tbl.backups"), job_table(cur.jobs, lang)});
 
-    const auto limit = static_cast<std::int64_t>(ctx.policy.report.list_limit);
-    const auto drills = store::restore_drills(ctx.db, in.current, limit);
-    std::string title = tr(lang, "tbl.restore_drills");
-    if (!drills.empty() && drills.front().total > static_cast<std::int64_t>(drills.size())) {
-        title = fill(tr(lang, "list.cut"), {{"title", title},
-                                            {"shown", std::to_string(drills.size())},
-                                            {"total", std::to_string(drills.front().total)}});
-    }
-    ReviewTable d{"restore_drills", title, {}};
+    const auto drills = store::restore_drills(ctx.db, in.current, rows_to_read(in, in.list_rows));
+    ReviewTable d{"restore_drills", tr(lang, "tbl.restore_drills"), {}};
+    d.md_rows = in.list_rows;
+    d.total = drills.empty() ? 0 : drills.front().total;
     d.table.add_column("at", tr(lang, "col.at"))
         .add_column("job", tr(lang, "col.job"))
         .add_column("run", tr(lang, "col.backup_run"))
@@ -169,18 +174,40 @@ std::optional<Section> backup_section(Context& ctx, const SectionInput& in, std:
     for (const auto& r : drills) {
         d.table.add_row({core::format_time_short(r.at, ctx.zone()), r.job, Cell::integer(r.run_id),
                          Cell::number(static_cast<double>(r.duration_ms) / 1000.0, 1), Cell::integer(r.files),
-                         tr(lang, r.ok ? "word.ok" : "word.failed"), r.actor});
+                         r.ok ? "ok" : "failed", r.actor});
     }
     s.tables.push_back(std::move(d));
-
-    // Jobs in trouble today: stale, failing, or never successful.
-    for (const auto& st : backup::job_statuses(ctx)) {
-        if (st.status != backup::state::k_critical) {
+    // Jobs in trouble at the month's end, read as `backup status` reads them now: the last run
+    // failed, no successful backup, the newest one past max_age, or the last verification failed.
+    const std::string kind = tr(lang, "action.backup_critical");
+    std::int64_t n = 0;
+    for (const auto& [name, job] : ctx.policy.backups.jobs) {
+        const auto st = store::backup_job_at(ctx.db, name, in.until);
+        if (!st.last_run_id) {
             continue;
         }
-        actions.push_back({tr(lang, "action.backup_critical"), st.job, "", st.summary,
-                           st.last_success_at ? core::format_time_short(*st.last_success_at, ctx.zone()) : ""});
+        std::vector<std::string> why;
+        if (st.last_status == "failed") {
+            why.push_back(fmt::format("last run {} failed: {}", *st.last_run_id, st.last_error));
+        }
+        if (!st.last_success_at) {
+            why.push_back("no successful backup");
+        } else if (job.max_age && core::add_calendar(*st.last_success_at, *job.max_age, ctx.zone()) < in.until) {
+            why.push_back(fmt::format("newest backup was {} old at the month's end, past max_age {}",
+                                      core::format_seconds(in.until - *st.last_success_at),
+                                      core::format_duration(*job.max_age)));
+        }
+        if (st.failed_verification_run) {
+            why.push_back(fmt::format("last verification of run {} failed", *st.failed_verification_run));
+        }
+        if (why.empty()) {
+            continue;
+        }
+        actions.items.push_back({"backup_critical", kind, name, in.duty_owner, fmt::format("{}", fmt::join(why, "; ")),
+                                 st.last_success_at.value_or(st.last_finished_at.value_or(0)), 1});
+        ++n;
     }
+    actions.count("backup_critical", kind, in.duty_owner, n);
     return s;
 }
 

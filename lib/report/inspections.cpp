@@ -4,15 +4,14 @@
 #include "lib/core/duration.hpp"
 #include "lib/core/time.hpp"
 #include "lib/report/sections.hpp"
+#include "lib/report/targets.hpp"
 #include "lib/report/text.hpp"
-#include "lib/store/inspect_repo.hpp"
 #include "lib/store/report_inspect.hpp"
 
 #include <fmt/format.h>
 
 #include <map>
 #include <algorithm>
-#include <limits>
 #include <set>
 
 namespace opsctl::report {
@@ -27,6 +26,7 @@ namespace {
 struct ChecklistState {
     std::optional<std::int64_t> last;
     bool overdue = false;
+    bool in_policy = true; // false: a checklist since removed from the policy, shown for its runs
 };
 
 std::map<std::string, ChecklistState> checklist_states(Context& ctx, const store::ReportPeriod& p) {
@@ -43,13 +43,18 @@ std::map<std::string, ChecklistState> checklist_states(Context& ctx, const store
         }
         out[name] = s;
     }
+    for (const auto& [name, at_run] : last) {
+        if (out.find(name) == out.end()) {
+            out[name] = ChecklistState{at_run, false, false};
+        }
+    }
     return out;
 }
 
 std::int64_t overdue_count(const std::map<std::string, ChecklistState>& states) {
     std::int64_t n = 0;
     for (const auto& [name, s] : states) {
-        n += s.overdue ? 1 : 0;
+        n += s.in_policy && s.overdue ? 1 : 0;
     }
     return n;
 }
@@ -107,9 +112,14 @@ Table inspections_table(Context& ctx, const store::ReportPeriod& p, Language lan
             if (st->second.last) {
                 last = Cell(core::format_time_short(*st->second.last, ctx.zone()));
             }
-            overdue = Cell(tr(lang, st->second.overdue ? "word.yes" : "word.no"));
+            if (st->second.in_policy) {
+                overdue = Cell(tr(lang, st->second.overdue ? "word.yes" : "word.no"));
+            }
         }
-        t.add_row({name, c && !c->title.empty() ? c->title : name,
+        // A checklist no longer in the policy still shows its runs, and says why it has no
+        // schedule.
+        const std::string title = c ? (c->title.empty() ? name : c->title) : tr(lang, "word.not_in_policy");
+        t.add_row({name, title,
                    c ? Cell(core::format_duration(c->every)) : Cell::null(), Cell::integer(n.runs),
                    Cell::integer(n.ok), Cell::integer(n.warning), Cell::integer(n.critical), Cell::integer(n.unknown),
                    Cell::integer(n.pending), percent_cell(n.ok, n.runs), last, overdue});
@@ -117,7 +127,7 @@ Table inspections_table(Context& ctx, const store::ReportPeriod& p, Language lan
     return t;
 }
 
-std::optional<Section> inspect_section(Context& ctx, const SectionInput& in, std::vector<ActionItem>& actions) {
+std::optional<Section> inspect_section(Context& ctx, const SectionInput& in, ActionList& actions) {
     if (ctx.policy.checklists.checklists.empty() && !store::report_has_inspections(ctx.db)) {
         return std::nullopt;
     }
@@ -135,12 +145,19 @@ std::optional<Section> inspect_section(Context& ctx, const SectionInput& in, std
     };
     add("inspection_runs", Unit::count, count_value(cur.runs), count_value(prev.runs));
     add("pass_rate", Unit::percent, percent_of(cur.passed, cur.runs), percent_of(prev.passed, prev.runs));
+    s.figures.back().n = cur.runs;
+    s.figures.back().target = k_target_inspection_pass;
+    s.figures.back().in_summary = true;
     add("failed_results", Unit::count, count_value(cur.failed_results), count_value(prev.failed_results));
     add("pending_manual", Unit::count, count_value(cur.pending), count_value(prev.pending));
     add("overdue_checklists", Unit::count, count_value(cur_overdue), count_value(prev_overdue));
     auto shown = [&](std::size_t i) { return format_value(s.figures[i], s.figures[i].value, lang); };
     s.sentences.push_back(fill(tr(lang, "sentence.inspections"), {{"runs", shown(0)},
                                                                   {"passed", std::to_string(cur.passed)},
+                                                                  {"w_runs", plural(lang, "noun.checklist_run", cur.runs)},
+                                                                  {"w_failed", plural(lang, "noun.failing_result", cur.failed_results)},
+                                                                  {"w_pending", plural(lang, "noun.manual_item", cur.pending)},
+                                                                  {"w_overdue", plural(lang, "noun.checklist", cur_overdue)},
                                                                   {"rate", shown(1)},
                                                                   {"failed", shown(2)},
                                                                   {"pending", shown(3)},
@@ -164,15 +181,10 @@ std::optional<Section> inspect_section(Context& ctx, const SectionInput& in, std
     }
     s.tables.push_back(std::move(failed));
 
-    const auto limit = static_cast<std::int64_t>(ctx.policy.report.list_limit);
-    const auto pending = store::pending_results(ctx.db, in.current, limit);
-    std::string pending_title = tr(lang, "tbl.pending_manual");
-    if (!pending.empty() && pending.front().total > static_cast<std::int64_t>(pending.size())) {
-        pending_title = fill(tr(lang, "list.cut"), {{"title", pending_title},
-                                                    {"shown", std::to_string(pending.size())},
-                                                    {"total", std::to_string(pending.front().total)}});
-    }
-    ReviewTable left{"inspection_pending", pending_title, {}};
+    const auto pending = store::pending_results(ctx.db, in.current, rows_to_read(in, in.list_rows));
+    ReviewTable left{"inspection_pending", tr(lang, "tbl.pending_manual"), {}};
+    left.md_rows = in.list_rows;
+    left.total = pending.empty() ? 0 : pending.front().total;
     left.table.add_column("run", tr(lang, "col.run"))
         .add_column("checklist", tr(lang, "col.checklist"))
         .add_column("item", tr(lang, "col.item"))
@@ -183,45 +195,44 @@ std::optional<Section> inspect_section(Context& ctx, const SectionInput& in, std
                             core::format_time_short(r.started_at, ctx.zone())});
     }
     s.tables.push_back(std::move(left));
-
-    // What stands today, for the meeting to act on: the first `limit` failing and pending
-    // items from inspect_repo's bounded queries (what inspect::failed_items_now() and
-    // pending_manual_items() list, in run order), and how many there are.
-    const auto failing = store::failing_inspect_results(ctx.db, limit);
-    for (const auto& r : failing.rows) {
-        actions.push_back(
-            {tr(lang, "action.failing_check"),
-             fmt::format("{}/{} @ {}", r.checklist, r.item, r.target), "",
-             r.message.empty() ? std::string(status_word(r.status.value_or(3))) : r.message,
-             core::format_time_short(r.run_started_at, ctx.zone())});
+    // What stood at the month's end, for the meeting to act on: the checks failing then, the
+    // checklists overdue then and the manual items still unanswered then. Nobody holds them
+    // by record: whoever was on duty at the month's end owns them.
+    const auto at = in.until;
+    const auto rows = rows_to_read(in, k_top_rows);
+    const auto failing = store::failing_results_at(ctx.db, at, rows);
+    const std::string failing_kind = tr(lang, "action.failing_check");
+    for (const auto& r : failing) {
+        actions.items.push_back({"failing_check", failing_kind, fmt::format("{}/{} @ {}", r.checklist, r.item, r.target),
+                                 in.duty_owner,
+                                 r.message.empty() ? std::string(status_word(r.status)) : r.message,
+                                 r.started_at, r.status == 2 ? 1 : 2});
     }
-    add_more_actions(actions, tr(lang, "action.failing_check"), failing.total, failing.rows.size(),
-                     lang);
-    // The checklists overdue now, as inspect::overdue_checklists() finds them (the newest run
-    // plus `every` has passed, or it never ran), from each checklist's newest start alone:
-    // that function also counts every result of each last run by status, which the action
-    // items do not show (half a second on a million results).
-    const auto newest = store::last_inspect_run_before(ctx.db, std::numeric_limits<std::int64_t>::max());
+    actions.count("failing_check", failing_kind, in.duty_owner, failing.empty() ? 0 : failing.front().total);
+    const auto states = checklist_states(ctx, in.current);
+    const std::string overdue_kind = tr(lang, "action.overdue_checklist");
+    std::int64_t overdue_n = 0;
     for (const auto& [name, c] : ctx.policy.checklists.checklists) {
-        const auto last = newest.find(name);
-        const bool ran = last != newest.end();
-        const std::int64_t due_at = ran ? core::add_calendar(last->second, c.every, ctx.zone()) : ctx.now;
-        if (due_at > ctx.now) {
+        const auto st = states.find(name);
+        if (st == states.end() || !st->second.overdue) {
             continue;
         }
-        actions.push_back({tr(lang, "action.overdue_checklist"), name, "",
-                           fmt::format("{} {}", tr(lang, "col.every"), core::format_duration(c.every)),
-                           ran ? core::format_time_short(due_at, ctx.zone()) : ""});
+        const auto due_at = st->second.last ? core::add_calendar(*st->second.last, c.every, ctx.zone()) : 0;
+        actions.items.push_back({"overdue_checklist", overdue_kind, name, in.duty_owner,
+                                 fmt::format("{} {}", tr(lang, "col.every"), core::format_duration(c.every)), due_at,
+                                 2});
+        ++overdue_n;
     }
-    const auto waiting = store::pending_inspect_results(ctx.db, limit);
-    for (const auto& r : waiting.rows) {
-        actions.push_back({tr(lang, "action.pending_manual"),
-                           fmt::format("{}/{} @ {} ({} {})", r.checklist, r.item, r.target,
-                                       tr(lang, "col.run"), r.run_id),
-                           "", "", core::format_time_short(r.run_started_at, ctx.zone())});
+    actions.count("overdue_checklist", overdue_kind, in.duty_owner, overdue_n);
+    const auto waiting = store::pending_results_at(ctx.db, at, rows);
+    const std::string pending_kind = tr(lang, "action.pending_manual");
+    for (const auto& r : waiting) {
+        actions.items.push_back({"pending_manual", pending_kind,
+                                 fmt::format("{}/{} @ {} ({} {})", r.checklist, r.item, r.target, tr(lang, "col.run"),
+                                             r.run_id),
+                                 in.duty_owner, "", r.started_at, 3});
     }
-    add_more_actions(actions, tr(lang, "action.pending_manual"), waiting.total, waiting.rows.size(),
-                     lang);
+    actions.count("pending_manual", pending_kind, in.duty_owner, waiting.empty() ? 0 : waiting.front().total);
     return s;
 }
 

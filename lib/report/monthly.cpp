@@ -4,13 +4,17 @@
 #include "lib/core/time.hpp"
 #include "lib/report/sections.hpp"
 #include "lib/report/text.hpp"
+#include "lib/roster/duty.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
+#include <tuple>
 
 namespace opsctl::report {
 
+using output::Cell;
 using output::Table;
 
 std::optional<Month> parse_month(const std::string& text) {
@@ -64,27 +68,39 @@ output::Cell percent_cell(std::int64_t part, std::int64_t whole) {
 
 std::optional<double> count_value(std::int64_t value) { return static_cast<double>(value); }
 
-void add_more_actions(std::vector<ActionItem>& actions, const std::string& kind, std::int64_t total,
-                      std::size_t shown, Language lang) {
-    if (total <= static_cast<std::int64_t>(shown)) {
-        return;
-    }
-    actions.push_back(
-        {kind, fill(tr(lang, "list.more"), {{"more", std::to_string(total - static_cast<std::int64_t>(shown))}}), "",
-         "", ""});
-}
-
 std::int64_t end_or_now(const Context& ctx, const store::ReportPeriod& p) { return std::min(p.end, ctx.now); }
 
-Table action_table(const std::vector<ActionItem>& actions, Language lang) {
+void ActionList::count(const std::string& kind_code, const std::string& kind, const std::string& owner,
+                       std::int64_t n) {
+    if (n <= 0) {
+        return;
+    }
+    for (auto& c : counts) {
+        if (c.kind_code == kind_code && c.owner == owner) {
+            c.count += n;
+            return;
+        }
+    }
+    counts.push_back({kind_code, kind, owner, n});
+}
+
+std::string severity_word(int severity, Language lang) {
+    return tr(lang, fmt::format("severity.{}", std::clamp(severity, 1, 4)));
+}
+
+Table action_table(const Context& ctx, const std::vector<ActionItem>& actions, Language lang) {
     Table t;
-    t.add_column("kind", tr(lang, "col.kind"))
+    t.add_column("severity", tr(lang, "col.severity"))
+        .add_column("severity_label", tr(lang, "col.severity_label"))
+        .add_column("kind", tr(lang, "col.kind"))
+        .add_column("kind_label", tr(lang, "col.kind_label"))
         .add_column("item", tr(lang, "col.item"))
         .add_column("owner", tr(lang, "col.owner"))
         .add_column("detail", tr(lang, "col.detail"))
         .add_column("since", tr(lang, "col.since"));
     for (const auto& a : actions) {
-        t.add_row({a.kind, a.item, a.owner, a.detail, a.since});
+        t.add_row({Cell::integer(a.severity), severity_word(a.severity, lang), a.kind_code, a.kind, a.item, a.owner,
+                   a.detail, a.since > 0 ? Cell(core::format_time_short(a.since, ctx.zone())) : Cell::null()});
     }
     return t;
 }
@@ -101,6 +117,72 @@ std::vector<std::int64_t> day_starts(const Month& m, const core::Zone& zone) {
     return out;
 }
 
+// Who holds what nobody holds: the first person on duty (rotation policy order) at the last
+// second of the month, or the first person of the policy.
+std::string duty_owner(const Context& ctx, std::int64_t at) {
+    if (!ctx.policy.roster.rotations.empty()) {
+        const auto duties = roster::on_duty(ctx, at);
+        if (!duties.empty()) {
+            return duties.front().person;
+        }
+    }
+    return "-";
+}
+
+Section summary_section(const Review& review) {
+    Section s;
+    s.key = "summary";
+    s.title = tr(review.lang, "summary.title");
+    s.sentences.push_back(tr(review.lang, "summary.intro"));
+    return s;
+}
+
+Section action_section(const Context& ctx, ActionList& actions, bool full, std::size_t list_rows, Language lang) {
+    Section s;
+    s.key = "actions";
+    s.title = tr(lang, "actions.title");
+    s.sentences.push_back(tr(lang, actions.items.empty() ? "actions.none" : "actions.intro"));
+    if (actions.items.empty()) {
+        return s;
+    }
+    // Most severe first, then the oldest; items without a time after those with one.
+    std::stable_sort(actions.items.begin(), actions.items.end(), [](const ActionItem& a, const ActionItem& b) {
+        const auto since_a = a.since > 0 ? a.since : std::numeric_limits<std::int64_t>::max();
+        const auto since_b = b.since > 0 ? b.since : std::numeric_limits<std::int64_t>::max();
+        return std::tie(a.severity, since_a) < std::tie(b.severity, since_b);
+    });
+    std::int64_t total = 0;
+    for (const auto& c : actions.counts) {
+        total += c.count;
+    }
+    const std::vector<ActionItem> top(actions.items.begin(),
+                                      actions.items.begin() + static_cast<std::ptrdiff_t>(
+                                                                  std::min(k_top_rows, actions.items.size())));
+    ReviewTable first{"top_action_items", tr(lang, "tbl.top_actions"), action_table(ctx, top, lang)};
+    s.tables.push_back(std::move(first));
+    ReviewTable by_owner{"action_items_by_owner", tr(lang, "tbl.actions_by_owner"), {}};
+    by_owner.table.add_column("kind", tr(lang, "col.kind"))
+        .add_column("kind_label", tr(lang, "col.kind_label"))
+        .add_column("owner", tr(lang, "col.owner"))
+        .add_column("count", tr(lang, "col.count"));
+    auto counts = actions.counts;
+    std::stable_sort(counts.begin(), counts.end(), [](const ActionList::Count& a, const ActionList::Count& b) {
+        return std::tie(a.kind_code, b.count, a.owner) < std::tie(b.kind_code, a.count, b.owner);
+    });
+    for (const auto& c : counts) {
+        by_owner.table.add_row({c.kind_code, c.kind, c.owner, Cell::integer(c.count)});
+    }
+    by_owner.md_rows = list_rows;
+    s.tables.push_back(std::move(by_owner));
+    if (full) {
+        ReviewTable all{"action_items", tr(lang, "tbl.actions"), action_table(ctx, actions.items, lang)};
+        all.md_rows = list_rows;
+        all.total = total;
+        s.tables.push_back(std::move(all));
+    }
+    return s;
+}
+
 } // namespace
 
 Review build_monthly(Context& ctx, const MonthlyRequest& request) {
@@ -112,6 +194,7 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
     const Language lang = request.lang;
     Review review;
     review.lang = lang;
+    review.full_lists = request.full_lists;
     review.title = tr(lang, "review.title");
     review.site = ctx.policy.site.name;
     review.month = format_month(request.month);
@@ -127,25 +210,29 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
     in.previous = month_period(previous_month(request.month), zone);
     in.day_starts = day_starts(request.month, zone);
     in.lang = lang;
+    // Everything is read as it stood at the month's end (or now, in the month in progress),
+    // so that a past month's review is the same whenever it is generated.
+    in.until = end_or_now(ctx, in.current);
+    in.full_lists = request.full_lists;
+    in.list_rows = ctx.policy.report.list_limit;
+    in.duty_owner = duty_owner(ctx, in.until - 1);
 
-    std::vector<ActionItem> actions;
+    ActionList actions;
+    std::vector<Section> sections;
     // One read transaction, so that every figure comes from the same snapshot even while
     // other commands write.
     SQLite::Transaction snapshot(ctx.db.sql(), SQLite::TransactionBehavior::DEFERRED);
     for (auto* builder : {&ticket_section, &inspect_section, &backup_section, &asset_section, &roster_section}) {
         if (auto section = builder(ctx, in, actions)) {
-            review.sections.push_back(std::move(*section));
+            sections.push_back(std::move(*section));
         }
     }
-    if (!review.sections.empty()) {
-        Section s;
-        s.key = "actions";
-        s.title = tr(lang, "actions.title");
-        s.sentences.push_back(tr(lang, actions.empty() ? "actions.none" : "actions.intro"));
-        if (!actions.empty()) {
-            s.tables.push_back({"action_items", tr(lang, "tbl.actions"), action_table(actions, lang)});
+    if (!sections.empty()) {
+        review.sections.push_back(summary_section(review));
+        review.sections.push_back(action_section(ctx, actions, request.full_lists, in.list_rows, lang));
+        for (auto& section : sections) {
+            review.sections.push_back(std::move(section));
         }
-        review.sections.push_back(std::move(s));
     }
     return review;
 }

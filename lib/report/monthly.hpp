@@ -35,6 +35,7 @@ store::ReportPeriod month_period(const Month& m, const core::Zone& zone);
 struct MonthlyRequest {
     Month month;
     Language lang = Language::en;
+    bool full_lists = false; // every row of every list (for --out-dir's CSV files)
 };
 
 /// Builds the review of a month: only sections whose records exist; every figure with the

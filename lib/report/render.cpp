@@ -1,6 +1,7 @@
 #include "lib/report/render.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/report/sections.hpp"
 #include "lib/report/text.hpp"
 #include "lib/util/file.hpp"
 
@@ -54,10 +55,22 @@ std::string render_table(const output::Table& table, output::Format format) {
 
 } // namespace
 
+// Black on white with saturated, distinct series colours that survive a projector: the
+// "base" theme with its variables set, as Mermaid's init directive allows.
+constexpr const char* k_mermaid_init =
+    "%%{init: {\"theme\": \"base\", \"themeVariables\": {\"background\": \"#ffffff\", "
+    "\"primaryColor\": \"#ffffff\", \"primaryTextColor\": \"#000000\", \"lineColor\": \"#000000\", "
+    "\"fontSize\": \"18px\", \"pie1\": \"#0b3d91\", \"pie2\": \"#e66100\", \"pie3\": \"#1a7f37\", "
+    "\"pie4\": \"#8b0000\", \"pie5\": \"#5d3a9b\", \"pie6\": \"#000000\", \"pie7\": \"#b8860b\", "
+    "\"pieStrokeColor\": \"#000000\", \"pieOuterStrokeColor\": \"#000000\", \"pieLegendTextColor\": "
+    "\"#000000\", \"xyChart\": {\"backgroundColor\": \"#ffffff\", \"titleColor\": \"#000000\", "
+    "\"plotColorPalette\": \"#0b3d91, #e66100, #000000, #1a7f37\"}}}}%%\n";
+
 std::string mermaid(const Chart& chart) {
-    std::string out;
+    std::string out = k_mermaid_init;
     if (chart.kind == Chart::Kind::pie) {
-        out += "pie title " + chart.title.substr(0, chart.title.find('\n')) + "\n";
+        // showData puts each slice's number in the legend beside its label.
+        out += "pie showData title " + chart.title.substr(0, chart.title.find('\n')) + "\n";
         const auto& values = chart.series.empty() ? std::vector<double>{} : chart.series.front().values;
         for (std::size_t i = 0; i < chart.labels.size() && i < values.size(); ++i) {
             out += fmt::format("    {} : {}\n", quoted(chart.labels[i]), number_text(values[i]));
@@ -117,9 +130,13 @@ void render_markdown(const Review& review, std::ostream& out) {
             }
             out << "\n" << para << "\n";
         }
+        if (section.key == "summary") {
+            const auto t = summary_table(review, true);
+            out << "\n" << render_table(t.table, output::Format::md);
+        }
         if (!section.figures.empty()) {
             const auto t = figures_table(section, lang, true);
-            out << "\n### " << tr(lang, "review.headline") << "\n\n";
+            out << "\n### " << t.title << "\n\n";
             out << render_table(t.table, output::Format::md);
         }
         for (const auto& t : section.tables) {
@@ -131,9 +148,22 @@ void render_markdown(const Review& review, std::ostream& out) {
             }
             if (t.table.rows.empty()) {
                 out << "\n" << (lang == Language::zh ? "无。" : "None.") << "\n";
-            } else {
-                out << "\n" << render_table(t.table, output::Format::md);
+                continue;
             }
+            // A long list shows its first rows; the CSV file of --out-dir holds every one.
+            const auto total = t.total >= 0 ? static_cast<std::size_t>(t.total) : t.table.rows.size();
+            if (t.md_rows == 0 || total <= t.md_rows) {
+                out << "\n" << render_table(t.table, output::Format::md);
+                continue;
+            }
+            output::Table first = t.table;
+            first.rows.resize(std::min(first.rows.size(), t.md_rows));
+            out << "\n" << render_table(first, output::Format::md);
+            out << "\n"
+                << fill(tr(lang, "list.shown"), {{"shown", std::to_string(first.rows.size())},
+                                                      {"total", std::to_string(total)},
+                                                      {"file", t.key + ".csv"}})
+                << "\n";
         }
     }
 }

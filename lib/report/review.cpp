@@ -64,6 +64,11 @@ std::string plain(double value, int precision) {
     return fmt::format("{:.{}f}", rounded, precision);
 }
 
+// "{section}: headline figures" style titles, so that no two headings of the review repeat.
+std::string fill_title(const std::string& what, const std::string& section, Language lang) {
+    return fmt::format("{}{}{}", section, lang == Language::zh ? "：" : ": ", what);
+}
+
 } // namespace
 
 std::string format_value(const Figure& figure, const std::optional<double>& value, Language lang) {
@@ -83,11 +88,28 @@ std::string format_value(const Figure& figure, const std::optional<double>& valu
     }
 }
 
+double rounded_to(double value, int precision) {
+    const double scale = std::pow(10.0, precision);
+    return std::round(value * scale) / scale;
+}
+
+// The change between the values as shown: 95.3% and 95.6% differ by 0.3 pp, whatever the
+// digits behind them, so the review never says "+0.2 pp" beside two figures 0.3 apart.
 std::optional<double> change_of(const Figure& figure) {
     if (!figure.value || !figure.previous) {
         return std::nullopt;
     }
-    return *figure.value - *figure.previous;
+    const int precision = precision_of(figure.unit);
+    return rounded_to(rounded_to(*figure.value, precision) - rounded_to(*figure.previous, precision), precision);
+}
+
+std::string target_state(const Figure& figure) {
+    if (!figure.target || !figure.value) {
+        return "";
+    }
+    const double shown = rounded_to(*figure.value, precision_of(figure.unit));
+    const bool met = figure.lower_is_better ? shown <= *figure.target : shown >= *figure.target;
+    return met ? "met" : "missed";
 }
 
 std::string format_change(const Figure& figure, Language lang) {
@@ -114,7 +136,7 @@ std::string format_change(const Figure& figure, Language lang) {
 ReviewTable figures_table(const Section& section, Language lang, bool formatted) {
     ReviewTable t;
     t.key = section.key + "_headline";
-    t.title = fmt::format("{} — {}", section.title, tr(lang, "review.headline"));
+    t.title = fill_title(tr(lang, "review.headline"), section.title, lang);
     auto& table = t.table;
     table.add_column("key", tr(lang, "col.key"))
         .add_column("metric", tr(lang, "col.metric"))
@@ -150,8 +172,64 @@ ReviewTable figures_table(const Section& section, Language lang, bool formatted)
     return t;
 }
 
+ReviewTable summary_table(const Review& review, bool formatted) {
+    const Language lang = review.lang;
+    ReviewTable t;
+    t.key = "key_figures";
+    t.title = tr(lang, "tbl.summary");
+    auto& table = t.table;
+    if (!formatted) {
+        table.add_column("section", tr(lang, "col.section")).add_column("key", tr(lang, "col.key"));
+    }
+    table.add_column("metric", tr(lang, "col.metric"))
+        .add_column("value", tr(lang, "col.value"))
+        .add_column("n", tr(lang, "col.n"))
+        .add_column("target", tr(lang, "col.target_value"))
+        .add_column("state", tr(lang, "col.target_state"));
+    if (!formatted) {
+        table.add_column("state_label", tr(lang, "col.target_state"));
+    }
+    table.add_column("previous", tr(lang, "col.previous")).add_column("change", tr(lang, "col.change"));
+    if (!formatted) {
+        table.add_column("unit", tr(lang, "col.unit"));
+    }
+    for (const auto& section : review.sections) {
+        for (const auto& f : section.figures) {
+            if (!f.in_summary) {
+                continue;
+            }
+            const std::string state = target_state(f);
+            const std::string state_label = state.empty() ? "" : tr(lang, "word." + state);
+            const output::Cell n = f.n ? output::Cell::integer(*f.n) : output::Cell::null();
+            if (formatted) {
+                std::string target;
+                if (f.target) {
+                    target = fmt::format("{} {}", f.lower_is_better ? "≤" : "≥", format_value(f, f.target, lang));
+                }
+                table.add_row({f.label, format_value(f, f.value, lang), n, target, state_label,
+                               format_value(f, f.previous, lang), format_change(f, lang)});
+                continue;
+            }
+            const int precision = precision_of(f.unit);
+            auto number = [&](const std::optional<double>& v) {
+                if (!v) {
+                    return output::Cell::null();
+                }
+                return precision == 0 ? output::Cell::integer(std::llround(*v))
+                                      : output::Cell(plain(*v, precision), output::CellKind::number);
+            };
+            table.add_row({section.key, f.key, f.label, number(f.value), n, number(f.target), state, state_label,
+                           number(f.previous), number(change_of(f)), to_string(f.unit)});
+        }
+    }
+    return t;
+}
+
 std::vector<ReviewTable> all_tables(const Review& review) {
     std::vector<ReviewTable> out;
+    if (!review.sections.empty()) {
+        out.push_back(summary_table(review, false));
+    }
     for (const auto& section : review.sections) {
         if (!section.figures.empty()) {
             out.push_back(figures_table(section, review.lang, false));

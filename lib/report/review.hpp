@@ -29,7 +29,14 @@ struct Figure {
     Unit unit = Unit::count;
     std::optional<double> value;    // nullopt: nothing to measure (no tickets answered, ...)
     std::optional<double> previous; // the same figure for the previous month
+    std::optional<std::int64_t> n = std::nullopt; // the sample a share or mean is taken over (this month)
+    std::optional<double> target = std::nullopt; // the figure's target, when it has one
+    bool lower_is_better = false;   // the target is a ceiling (gap hours), else a floor
+    bool in_summary = false;        // one of the key figures on the review's first screen
 };
+
+/// "met" or "missed" against the target (as shown, rounded); empty without a target or value.
+std::string target_state(const Figure& figure);
 
 /// A chart drawn from the numbers of one table of the same section.
 struct Chart {
@@ -53,6 +60,8 @@ struct ReviewTable {
     std::string key;
     std::string title;
     output::Table table;
+    std::size_t md_rows = 0;   // Markdown shows the first md_rows rows (0: all); the CSV holds all
+    std::int64_t total = -1;   // rows in all, when the table itself holds only the first ones
 };
 
 /// One section of the review (tickets, inspections, backups, ...).
@@ -75,11 +84,15 @@ struct Review {
     std::string generated;      // ISO 8601 instant the review was built at
     Language lang = Language::en;
     std::vector<Section> sections; // only sections with something to show
+    bool full_lists = false;       // the tables hold every row (built for --out-dir)
 };
 
 /// The figures of a section as a table; key "<section>_headline". `formatted`: cells as the
 /// review shows them ("87.5%"), else plain numbers for CSV and JSON (87.5, with a unit column).
 ReviewTable figures_table(const Section& section, Language lang, bool formatted);
+/// The key figures of every section (Figure::in_summary) against their targets; key
+/// "key_figures". `formatted` as for figures_table, with the met/missed mark in words.
+ReviewTable summary_table(const Review& review, bool formatted);
 /// Every table of the review in output order, the figures tables included.
 std::vector<ReviewTable> all_tables(const Review& review);
 

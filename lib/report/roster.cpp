@@ -2,6 +2,7 @@
 // handovers, overrides, coverage gaps and attendance exceptions.
 #include "lib/core/time.hpp"
 #include "lib/report/sections.hpp"
+#include "lib/report/targets.hpp"
 #include "lib/report/text.hpp"
 #include "lib/roster/attendance.hpp"
 #include "lib/roster/coverage.hpp"
@@ -94,7 +95,7 @@ Table roster_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
     return t;
 }
 
-std::optional<Section> roster_section(Context& ctx, const SectionInput& in, std::vector<ActionItem>& actions) {
+std::optional<Section> roster_section(Context& ctx, const SectionInput& in, ActionList& actions) {
     if (ctx.policy.roster.rotations.empty()) {
         return std::nullopt;
     }
@@ -112,6 +113,9 @@ std::optional<Section> roster_section(Context& ctx, const SectionInput& in, std:
     add("handovers", Unit::count, count(cur.counts.handovers), count(prev.counts.handovers));
     add("overrides", Unit::count, count(cur.counts.overrides), count(prev.counts.overrides));
     add("gap_hours", Unit::hours, hours_of(cur.gap_secs), hours_of(prev.gap_secs));
+    s.figures.back().target = k_target_gap_hours;
+    s.figures.back().lower_is_better = true;
+    s.figures.back().in_summary = true;
     const bool checkins = cur.counts.checkins > 0;
     add("late_checkins", Unit::count, checkins ? count(cur.late) : std::nullopt,
         prev.counts.checkins > 0 ? count(prev.late) : std::nullopt);
@@ -121,7 +125,10 @@ std::optional<Section> roster_section(Context& ctx, const SectionInput& in, std:
                                {{"hours", format_value(s.figures[0], s.figures[0].value, lang)},
                                 {"handovers", std::to_string(cur.counts.handovers)},
                                 {"overrides", std::to_string(cur.counts.overrides)},
-                                {"gaps", std::to_string(cur.gaps.size())}}));
+                                {"gaps", std::to_string(cur.gaps.size())},
+                                {"w_handovers", plural(lang, "noun.handover", cur.counts.handovers)},
+                                {"w_overrides", plural(lang, "noun.override", cur.counts.overrides)},
+                                {"w_gaps", plural(lang, "noun.gap_had", static_cast<std::int64_t>(cur.gaps.size()))}}));
 
     s.tables.push_back({"roster_duty", tr(lang, "tbl.roster_duty"), roster_table(ctx, in.current, lang)});
     ReviewTable gaps{"roster_gaps", tr(lang, "tbl.roster_gaps"), {}};
@@ -138,13 +145,14 @@ std::optional<Section> roster_section(Context& ctx, const SectionInput& in, std:
     const auto next_start = in.current.end;
     const auto next_end = ctx.zone().start_of(core::add_months(ctx.zone().date_of(next_start), 1));
     const auto coming = roster::gaps(ctx, next_start, next_end);
+    const std::string kind = tr(lang, "action.coverage_gap");
     for (const auto& g : coming) {
-        actions.push_back({tr(lang, "action.coverage_gap"),
-                           fmt::format("{} – {}", core::format_time_short(g.start, ctx.zone()),
-                                       core::format_time_short(g.end, ctx.zone())),
-                           "", fmt::format("{:.1f} h", hours_of(g.end - g.start)),
-                           core::format_time_short(g.start, ctx.zone())});
+        actions.items.push_back({"coverage_gap", kind,
+                                 fmt::format("{} – {}", core::format_time_short(g.start, ctx.zone()),
+                                             core::format_time_short(g.end, ctx.zone())),
+                                 in.duty_owner, fmt::format("{:.1f} h", hours_of(g.end - g.start)), g.start, 2});
     }
+    actions.count("coverage_gap", kind, in.duty_owner, static_cast<std::int64_t>(coming.size()));
     return s;
 }
 

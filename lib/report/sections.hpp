@@ -18,25 +18,54 @@ struct SectionInput {
     store::ReportPeriod previous;
     std::vector<std::int64_t> day_starts; // each local day's start in the month, then its end
     Language lang = Language::en;
+    std::int64_t until = 0;    // the month's end, or now in the month in progress
+    bool full_lists = false;   // every row of every list (the CSV files), not only the first
+    std::size_t list_rows = 10; // rows of each long list Markdown shows (report.list_limit)
+    std::string duty_owner;    // who was on duty at the month's end: the owner of items nobody holds
 };
 
-/// One row of the action items: what, about what, whose, and since when.
+/// How many action items the review's first screen shows; the CSV file holds them all.
+inline constexpr std::size_t k_top_rows = 10;
+
+/// One row of the action items: what, about what, whose, how severe and since when.
 struct ActionItem {
-    std::string kind;   // translated kind ("open problem")
-    std::string item;   // "#12 数据库主从延迟" or a checklist item
-    std::string owner;  // person id, or empty
-    std::string detail; // priority / state / days overdue
-    std::string since;  // local time
+    std::string kind_code; // stable code ("open_problem")
+    std::string kind;      // translated kind ("open problem")
+    std::string item;      // "#12 数据库主从延迟" or a checklist item
+    std::string owner;     // person id (or team), never empty
+    std::string detail;    // priority / state / days overdue
+    std::int64_t since = 0; // when it became an action item (0: unknown)
+    int severity = 3;       // 1 critical, 2 high, 3 medium, 4 low
 };
 
-std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, std::vector<ActionItem>& actions);
-std::optional<Section> roster_section(Context& ctx, const SectionInput& in, std::vector<ActionItem>& actions);
-std::optional<Section> inspect_section(Context& ctx, const SectionInput& in, std::vector<ActionItem>& actions);
-std::optional<Section> backup_section(Context& ctx, const SectionInput& in, std::vector<ActionItem>& actions);
-std::optional<Section> asset_section(Context& ctx, const SectionInput& in, std::vector<ActionItem>& actions);
+/// The action items as of the month's end: the rows kept (every row, or the first of each
+/// kind by severity and age), and how many there are of each kind per owner.
+struct ActionList {
+    std::vector<ActionItem> items;
+    struct Count {
+        std::string kind_code, kind, owner;
+        std::int64_t count = 0;
+    };
+    std::vector<Count> counts;
+    /// Adds the kind's per-owner counts.
+    void count(const std::string& kind_code, const std::string& kind, const std::string& owner, std::int64_t n);
+};
 
-/// The action items as a table (kind, item, owner, detail, since).
-output::Table action_table(const std::vector<ActionItem>& actions, Language lang);
+std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, ActionList& actions);
+std::optional<Section> roster_section(Context& ctx, const SectionInput& in, ActionList& actions);
+std::optional<Section> inspect_section(Context& ctx, const SectionInput& in, ActionList& actions);
+std::optional<Section> backup_section(Context& ctx, const SectionInput& in, ActionList& actions);
+std::optional<Section> asset_section(Context& ctx, const SectionInput& in, ActionList& actions);
+
+/// How many rows of a long list to read: every one for the CSV files, else the first.
+inline std::int64_t rows_to_read(const SectionInput& in, std::size_t shown) {
+    return in.full_lists ? -1 : static_cast<std::int64_t>(shown);
+}
+
+/// The action items as a table (kind code and label, severity, item, owner, detail, since).
+output::Table action_table(const Context& ctx, const std::vector<ActionItem>& actions, Language lang);
+/// The severity's word ("critical", "high", ...).
+std::string severity_word(int severity, Language lang);
 
 /// 100 * part / whole, nullopt when whole is 0.
 std::optional<double> percent_of(std::int64_t part, std::int64_t whole);
@@ -44,9 +73,6 @@ std::optional<double> percent_of(std::int64_t part, std::int64_t whole);
 output::Cell percent_cell(std::int64_t part, std::int64_t whole);
 /// A count as a figure value.
 std::optional<double> count_value(std::int64_t value);
-/// Appends "... and N more" under `kind` when `total` exceeds the `shown` items listed.
-void add_more_actions(std::vector<ActionItem>& actions, const std::string& kind, std::int64_t total,
-                      std::size_t shown, Language lang);
 /// The period's end, or now when the period runs past it: what "at the period's end" means
 /// for the month in progress.
 std::int64_t end_or_now(const Context& ctx, const store::ReportPeriod& p);

@@ -25,7 +25,7 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"review.generated", {"Generated", "生成时间"}},
         {"review.compared", {"Changes are against", "变化均与上月对比："}},
         {"review.empty", {"Nothing was recorded for this month.", "本月没有任何记录。"}},
-        {"review.headline", {"Headline figures", "主要指标"}},
+        {"review.headline", {"headline figures", "主要指标"}},
         {"review.chart_note",
          {"Each chart's numbers are in the table that follows it.", "图表的数据见其后的表格。"}},
         // Figure table columns.
@@ -48,13 +48,22 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"col.bucket", {"Age", "积压时长"}},
         {"col.asset", {"Asset", "资产"}},
         {"col.incidents", {"Incidents", "事件数"}},
-        {"col.open", {"Still open", "仍未关闭"}},
+        {"col.open", {"Open at month end", "月末未关闭"}},
         {"col.id", {"Ticket", "工单"}},
         {"col.title", {"Title", "标题"}},
         {"col.status", {"Status", "状态"}},
         {"col.assignee", {"Assignee", "处理人"}},
         {"col.created", {"Created", "创建时间"}},
-        {"col.breach", {"Breached", "超时项"}},
+        {"col.breach", {"Breached (code)", "超时项（代码）"}},
+        {"col.breach_label", {"Breached", "超时项"}},
+        {"col.breached_at", {"Breached at", "超时时间"}},
+        {"col.state_at_end", {"At month end (code)", "月末状态（代码）"}},
+        {"col.severity", {"Severity", "严重程度"}},
+        {"col.severity_label", {"Severity (label)", "严重程度（说明）"}},
+        {"col.kind_label", {"Kind (label)", "类别（说明）"}},
+        {"col.n", {"n", "样本数"}},
+        {"col.target_value", {"Target", "目标"}},
+        {"col.target_state", {"Met?", "是否达标"}},
         {"col.response_met", {"Response met", "响应达标"}},
         {"col.response_breached", {"Response breached", "响应超时"}},
         {"col.response_rate", {"Response %", "响应达标率 %"}},
@@ -81,6 +90,7 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"fig.p1", {"Priority-1 tickets", "最高优先级工单"}},
         {"fig.response_sla", {"Response SLA met", "响应时限达标率"}},
         {"fig.resolution_sla", {"Resolution SLA met", "解决时限达标率"}},
+        {"fig.top_resolution_sla", {"Resolution SLA met, top priority", "最高优先级解决时限达标率"}},
         {"fig.response_mean", {"Mean time to respond (business)", "平均响应时间（工作时间）"}},
         {"fig.response_p90", {"90th percentile time to respond (business)", "90% 响应时间（工作时间）"}},
         {"fig.resolution_mean", {"Mean time to resolve (business)", "平均解决时间（工作时间）"}},
@@ -99,7 +109,9 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"chart.by_type", {"Tickets opened by type", "新建工单类型分布"}},
         {"chart.daily", {"Tickets opened (bars) and closed (line) per day", "每日新建（柱）与关闭（线）工单"}},
         {"chart.sla",
-         {"SLA met per priority: response (bars), resolution (line), %", "各优先级时限达标率：响应（柱）、解决（线），%"}},
+         {"SLA met per priority: response and resolution (bars), resolution target (line), %",
+          "各优先级时限达标率：响应与解决（柱），解决目标（线），%"}},
+        {"series.target", {"target", "目标"}},
         {"axis.tickets", {"Tickets", "工单数"}},
         {"axis.percent", {"Share met (%)", "达标率（%）"}},
         {"series.opened", {"opened", "新建"}},
@@ -117,14 +129,37 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"breach.resolution", {"resolution", "解决"}},
         {"breach.both", {"response, resolution", "响应、解决"}},
         {"sentence.tickets",
-         {"{opened} tickets were opened and {closed} closed; {backlog} remained open at month end.",
+         {"{opened} {w_opened} opened and {closed} closed; {backlog} remained open at month end.",
           "本月新建工单 {opened} 个，关闭 {closed} 个，月末仍有 {backlog} 个未关闭。"}},
         {"sentence.sla",
-         {"The response target was met for {response} of answered tickets and the resolution target "
-          "for {resolution} of resolved ones.",
-          "已响应工单的响应时限达标率为 {response}，已解决工单的解决时限达标率为 {resolution}。"}},
+         {"Of the {response_n} {response_tickets} whose response was due in the month, {response} "
+          "were answered in time; of the {resolution_n} {resolution_tickets} whose resolution was "
+          "due in the month, resolved or not, {resolution} were resolved in time.",
+          "本月到期的响应时限共 {response_n} 个，按时响应 {response}；本月到期的解决时限共 {resolution_n} 个"
+          "（无论是否已解决），按时解决 {resolution}。"}},
+        {"noun.ticket", {"ticket|tickets", "个"}},
+        {"noun.ticket_was", {"ticket was|tickets were", ""}},
+        {"noun.complaint_was", {"complaint was|complaints were", ""}},
+        {"noun.checklist_run", {"checklist run|checklist runs", ""}},
+        {"noun.failing_result", {"failing result|failing results", ""}},
+        {"noun.manual_item", {"manual item|manual items", ""}},
+        {"noun.checklist", {"checklist|checklists", ""}},
+        {"noun.backup_run", {"backup run|backup runs", ""}},
+        {"noun.restore_drill", {"restore drill|restore drills", ""}},
+        {"noun.handover", {"handover|handovers", ""}},
+        {"noun.override", {"override|overrides", ""}},
+        {"noun.gap_had", {"gap had|gaps had", ""}},
+        {"noun.asset_was", {"asset was|assets were", ""}},
+        {"noun.record", {"record|records", ""}},
+        {"noun.warranty", {"warranty|warranties", ""}},
+        {"noun.service_life", {"service life|service lives", ""}},
+        {"owner.asset_owners", {"(each asset's owner)", "（各资产责任人）"}},
+        {"tbl.assets_ending_by_owner",
+         {"Warranties and service lives ending next month, by class and owner", "下月保修到期与达到使用年限的资产（按类别和责任人）"}},
+        {"col.what_label", {"What (label)", "事项（说明）"}},
+        {"word.not_in_policy", {"(no longer in the policy)", "（已不在策略中）"}},
         {"sentence.satisfaction",
-         {"Customers rated the service {satisfaction} on average; {complaints} complaints were received.",
+         {"Customers rated the service {satisfaction} on average; {complaints} {w_complaints} received.",
           "客户满意度平均 {satisfaction} 分，收到投诉 {complaints} 个。"}},
         // Roster.
         {"roster.title", {"Duty roster", "值班"}},
@@ -148,8 +183,8 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"col.start", {"Start", "开始"}},
         {"col.end", {"End", "结束"}},
         {"sentence.roster",
-         {"The roster covered {hours} of duty with {handovers} handovers and {overrides} overrides; "
-          "{gaps} gaps had nobody on duty.",
+         {"The roster covered {hours} of duty with {handovers} {w_handovers} and {overrides} {w_overrides}; "
+          "{gaps} {w_gaps} nobody on duty.",
           "本月值班共 {hours}，交接班 {handovers} 次，调班/替班 {overrides} 次，无人值班空档 {gaps} 个。"}},
         // Inspections.
         {"inspections.title", {"Inspections", "巡检"}},
@@ -179,8 +214,8 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"col.target", {"Target", "对象"}},
         {"col.started", {"Started", "开始时间"}},
         {"sentence.inspections",
-         {"{runs} checklist runs, {passed} of them passed ({rate}); {failed} failing results; {pending} manual "
-          "items left pending; {overdue} checklists overdue at month end.",
+         {"{runs} {w_runs}, {passed} of them passed ({rate}); {failed} {w_failed}; {pending} {w_pending} left "
+          "pending; {overdue} {w_overdue} overdue at month end.",
           "本月巡检 {runs} 次，通过 {passed} 次（{rate}）；异常结果 {failed} 个；未完成的人工检查项 {pending} 个；"
           "月末逾期未巡检的清单 {overdue} 个。"}},
         // Backups.
@@ -188,7 +223,7 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"fig.backup_runs", {"Backup runs", "备份次数"}},
         {"fig.backup_success", {"Backup runs that succeeded", "备份成功率"}},
         {"fig.backup_verified", {"Successful backups verified", "备份验证率"}},
-        {"fig.days_past_max_age", {"Days past max_age (all jobs)", "超过最长间隔的天数（全部任务）"}},
+        {"fig.days_past_max_age", {"Days past max_age (worst job)", "超过最长间隔的天数（最长的任务）"}},
         {"fig.restore_drills", {"Restore drills", "恢复演练次数"}},
         {"fig.restore_drills_ok", {"Restore drills that succeeded", "成功的恢复演练"}},
         {"tbl.backups", {"Runs per backup job", "各备份任务执行情况"}},
@@ -208,9 +243,10 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"col.result", {"Result", "结果"}},
         {"col.by", {"By", "执行人"}},
         {"sentence.backups",
-         {"{runs} backup runs, {success} succeeded and {verified} of the successful ones were verified; the "
-          "jobs spent {stale} past their max_age; {drills} restore drills, {drills_ok} succeeded.",
-          "本月备份 {runs} 次，成功率 {success}，成功备份的验证率 {verified}；各任务超过最长间隔共 {stale}；"
+         {"{runs} {w_runs}, {success} succeeded and {verified} of the successful ones were verified by the "
+          "month's end; the job longest past its max_age spent {stale} past it; {drills} {w_drills}, "
+          "{drills_ok} succeeded.",
+          "本月备份 {runs} 次，成功率 {success}，成功备份的验证率 {verified}；超过最长间隔最久的任务超期 {stale}；"
           "恢复演练 {drills} 次，成功 {drills_ok} 次。"}},
         // Assets.
         {"assets.title", {"Assets", "资产"}},
@@ -241,13 +277,31 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"ending.warranty", {"warranty", "保修到期"}},
         {"ending.service_life", {"service life", "达到使用年限"}},
         {"sentence.assets",
-         {"{added} assets were added and {retired} retired; {in_service} were in service at month end. "
-          "{done} of {due} due maintenance tasks were done ({records} records). Next month {warranties} "
-          "warranties and {lives} service lives end.",
+         {"{added} {w_added} added and {retired} retired; {in_service} in service at month end. "
+          "Due maintenance tasks done: {done} of {due} ({records} {w_records}). Next month {warranties} "
+          "{w_warranties} and {lives} {w_lives} end.",
           "本月新增资产 {added} 个，报废 {retired} 个，月末在册 {in_service} 个。应维护 {due} 项，完成 {done} 项"
           "（维护记录 {records} 条）。下月保修到期 {warranties} 个，达到使用年限 {lives} 个。"}},
         // Words.
         {"word.yes", {"yes", "是"}},
+        {"word.breached", {"breached", "超时"}},
+        {"word.met", {"✓ met", "✓ 达标"}},
+        {"word.missed", {"✗ MISSED", "✗ 未达标"}},
+        {"severity.1", {"critical", "紧急"}},
+        {"severity.2", {"high", "高"}},
+        {"severity.3", {"medium", "中"}},
+        {"severity.4", {"low", "低"}},
+        {"summary.title", {"Key figures", "关键指标"}},
+        {"summary.intro",
+         {"The month's key figures against their targets; n is the number of tickets, runs or tasks each "
+          "share is taken over.",
+          "本月关键指标与目标对比；n 为各比率所依据的工单、执行或任务数。"}},
+        {"tbl.summary", {"Key figures against targets", "关键指标与目标"}},
+        {"tbl.top_actions", {"Top action items", "首要待办事项"}},
+        {"tbl.actions_by_owner", {"Action items by kind and owner", "按类别和负责人统计的待办事项"}},
+        {"list.shown", {"The first {shown} of {total} rows; every row is in {file}.",
+                        "列出 {total} 行中的前 {shown} 行；全部见 {file}。"}},
+        {"appendix.title", {"Details", "明细"}},
         {"word.no", {"no", "否"}},
         {"word.ok", {"ok", "成功"}},
         {"word.failed", {"failed", "失败"}},
@@ -256,11 +310,11 @@ const std::map<std::string, Text, std::less<>>& texts() {
         // Action items.
         {"actions.title", {"Action items", "待办事项"}},
         {"actions.intro",
-         {"What the meeting works through, as it stands today: open problems, breached tickets still open, "
-          "overdue maintenance, failing checks, backups in trouble and anything else left pending.",
-          "例会逐项跟进（以当前状态为准）：未关闭的问题、仍未关闭的超时工单、逾期维护、仍异常的巡检项、异常备份及其他待处理事项。"}},
+         {"What the meeting works through, as it stood at the month's end: the most severe first, then the "
+          "oldest; an item nobody holds is owned by whoever was on duty at the month's end.",
+          "例会逐项跟进（以月末状态为准）：按严重程度、再按时间先后排列；无人负责的事项由月末值班人员负责。"}},
         {"actions.none", {"No action items.", "没有待办事项。"}},
-        {"tbl.actions", {"Action items", "待办事项"}},
+        {"tbl.actions", {"All action items", "全部待办事项"}},
         {"action.open_problem", {"open problem", "未关闭的问题"}},
         {"action.breached_open", {"breached ticket still open", "超时且未关闭的工单"}},
         {"action.overdue_maintenance", {"overdue maintenance", "逾期维护"}},
@@ -286,5 +340,14 @@ const std::string& tr(Language lang, std::string_view key) {
 }
 
 bool has_text(std::string_view key) { return texts().find(key) != texts().end(); }
+
+std::string plural(Language lang, std::string_view key, std::int64_t n) {
+    const std::string& text = tr(lang, key);
+    const auto bar = text.find('|');
+    if (bar == std::string::npos) {
+        return text;
+    }
+    return n == 1 ? text.substr(0, bar) : text.substr(bar + 1);
+}
 
 } // namespace opsctl::report

@@ -3,6 +3,7 @@
 
 #include "lib/report/review.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -12,5 +13,8 @@ namespace opsctl::report {
 const std::string& tr(Language lang, std::string_view key);
 /// True when `key` has a translation.
 bool has_text(std::string_view key);
+/// The word of `key` for `n` things: its English text is "singular|plural" ("ticket|tickets"),
+/// its Chinese text has no plural.
+std::string plural(Language lang, std::string_view key, std::int64_t n);
 
 } // namespace opsctl::report

@@ -2,6 +2,7 @@
 // aggregates in lib/store/report_tickets.
 #include "lib/core/time.hpp"
 #include "lib/report/sections.hpp"
+#include "lib/report/targets.hpp"
 #include "lib/report/text.hpp"
 #include "lib/store/report_tickets.hpp"
 
@@ -71,6 +72,14 @@ std::string type_title(const Context& ctx, const std::string& type) {
     return t && !t->title.empty() ? t->title : type;
 }
 
+// The stable code of which clocks were missed: "response", "resolution" or both.
+std::string breach_code(const store::ReportTicket& t) {
+    if (t.response_breached && t.resolution_breached) {
+        return "response+resolution";
+    }
+    return t.response_breached ? "response" : "resolution";
+}
+
 std::string breach_text(const store::ReportTicket& t, Language lang) {
     if (t.response_breached && t.resolution_breached) {
         return tr(lang, "breach.both");
@@ -78,6 +87,8 @@ std::string breach_text(const store::ReportTicket& t, Language lang) {
     return tr(lang, t.response_breached ? "breach.response" : "breach.resolution");
 }
 
+// The tickets that breached in the month: one fact per column, stable codes (type, priority,
+// breach, state at month end) beside the translated labels.
 Table ticket_list(const Context& ctx, const std::vector<store::ReportTicket>& tickets, Language lang) {
     Table t;
     t.add_column("id", tr(lang, "col.id"))
@@ -85,36 +96,29 @@ Table ticket_list(const Context& ctx, const std::vector<store::ReportTicket>& ti
         .add_column("priority", tr(lang, "col.priority"))
         .add_column("title", tr(lang, "col.title"))
         .add_column("assignee", tr(lang, "col.assignee"))
-        .add_column("status", tr(lang, "col.status"))
         .add_column("breached", tr(lang, "col.breach"))
+        .add_column("breached_label", tr(lang, "col.breach_label"))
+        .add_column("breached_at", tr(lang, "col.breached_at"))
+        .add_column("state_at_end", tr(lang, "col.state_at_end"))
         .add_column("created", tr(lang, "col.created"));
     for (const auto& r : tickets) {
-        t.add_row({Cell::integer(r.id), r.type, r.priority, r.title, r.assignee, r.status, breach_text(r, lang),
+        t.add_row({Cell::integer(r.id), r.type, r.priority, r.title, r.assignee, breach_code(r), breach_text(r, lang),
+                   core::format_time_short(r.since, ctx.zone()), r.open_at_end ? "open" : "closed",
                    core::format_time_short(r.created_at, ctx.zone())});
     }
     return t;
 }
 
-// "Tickets that breached (50 of 1,234)" when the list was cut at the policy's limit.
-std::string with_count(const std::string& title, const std::vector<store::ReportTicket>& rows, Language lang) {
-    if (rows.empty() || rows.front().total <= static_cast<std::int64_t>(rows.size())) {
-        return title;
-    }
-    return fill(tr(lang, "list.cut"), {{"title", title},
-                                       {"shown", std::to_string(rows.size())},
-                                       {"total", std::to_string(rows.front().total)}});
+// The rank of a priority in the policy (0 = most urgent) as a severity 1..4.
+int severity_of(const Context& ctx, const std::string& priority) {
+    const auto names = ctx.policy.tickets.priority_names();
+    const auto it = std::find(names.begin(), names.end(), priority);
+    const auto rank = static_cast<int>(it - names.begin());
+    return std::min(4, 1 + rank);
 }
 
-// One closing row saying how many more there are, so that a cut list is never mistaken for
-// the whole of it.
-void more_actions(const std::vector<store::ReportTicket>& rows, const std::string& kind, Language lang,
-                  std::vector<ActionItem>& actions) {
-    if (rows.empty() || rows.front().total <= static_cast<std::int64_t>(rows.size())) {
-        return;
-    }
-    actions.push_back({kind, fill(tr(lang, "list.more"), {{"more", std::to_string(rows.front().total -
-                                                                                  static_cast<std::int64_t>(rows.size()))}}),
-                       "", "", ""});
+std::string owner_of(const std::string& assignee, const SectionInput& in) {
+    return assignee.empty() ? in.duty_owner : assignee;
 }
 
 } // namespace
@@ -192,19 +196,30 @@ Table sla_table_of(const Context& ctx, const std::vector<store::PrioritySla>& ro
 } // namespace
 
 Table sla_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
-    return sla_table_of(ctx, store::ticket_sla_by_priority(ctx.db, p), lang);
+    return sla_table_of(ctx, store::ticket_sla_by_priority(ctx.db, p, std::min(p.end, ctx.now)), lang);
 }
 
-std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, std::vector<ActionItem>& actions) {
+std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, ActionList& actions) {
     if (!store::report_has_tickets(ctx.db)) {
         return std::nullopt;
     }
     const Language lang = in.lang;
     const auto kinds = kinds_of(ctx);
     // The SLA rows feed both the headline figures and the per-priority table: read once.
-    const auto cur_sla = store::ticket_sla_by_priority(ctx.db, in.current);
+    const auto cur_sla = store::ticket_sla_by_priority(ctx.db, in.current, in.until);
+    const auto prev_sla = store::ticket_sla_by_priority(ctx.db, in.previous, in.previous.end);
     const auto cur = store::ticket_figures(ctx.db, in.current, kinds, cur_sla);
-    const auto prev = store::ticket_figures(ctx.db, in.previous, kinds);
+    const auto prev = store::ticket_figures(ctx.db, in.previous, kinds, prev_sla);
+    auto top_resolution = [&](const std::vector<store::PrioritySla>& rows) {
+        for (const auto& r : rows) {
+            if (r.priority == kinds.top_priority) {
+                return r.resolution;
+            }
+        }
+        return store::SlaOutcome{};
+    };
+    const auto cur_top = top_resolution(cur_sla);
+    const auto prev_top = top_resolution(prev_sla);
 
     Section s;
     s.key = "tickets";
@@ -219,9 +234,15 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, std:
         count(cur.top_priority), count(prev.top_priority));
     add("response_sla", tr(lang, "fig.response_sla"), Unit::percent,
         share(cur.response.met, cur.response.with_target), share(prev.response.met, prev.response.with_target));
+    s.figures.back().n = cur.response.with_target;
+    s.figures.back().target = k_target_response_sla;
+    s.figures.back().in_summary = true;
     add("resolution_sla", tr(lang, "fig.resolution_sla"), Unit::percent,
         share(cur.resolution.met, cur.resolution.with_target),
         share(prev.resolution.met, prev.resolution.with_target));
+    s.figures.back().n = cur.resolution.with_target;
+    s.figures.back().target = k_target_resolution_sla;
+    s.figures.back().in_summary = true;
     add("response_mean", tr(lang, "fig.response_mean"), Unit::hours, mean_hours(cur.response),
         mean_hours(prev.response));
     add("response_p90", tr(lang, "fig.response_p90"), Unit::hours, hours(cur.response.p90),
@@ -232,16 +253,34 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, std:
         hours(prev.resolution.p90));
     add("satisfaction", tr(lang, "fig.satisfaction"), Unit::score, cur.satisfaction, prev.satisfaction);
     add("complaints", tr(lang, "fig.complaints"), Unit::count, count(cur.complaints), count(prev.complaints));
+    add("top_priority_resolution_sla", fmt::format("{} ({})", tr(lang, "fig.top_resolution_sla"), kinds.top_priority),
+        Unit::percent, share(cur_top.met, cur_top.with_target), share(prev_top.met, prev_top.with_target));
+    s.figures.back().n = cur_top.with_target;
+    s.figures.back().target = k_target_top_priority_sla;
+    s.figures.back().in_summary = true;
+    for (auto& f : s.figures) {
+        f.in_summary = f.in_summary || f.key == "opened" || f.key == "closed" || f.key == "backlog";
+    }
 
     auto shown = [&](std::size_t i) { return format_value(s.figures[i], s.figures[i].value, lang); };
-    s.sentences.push_back(fill(tr(lang, "sentence.tickets"), {{"opened", shown(0)}, {"closed", shown(1)},
-                                                              {"backlog", shown(2)}}));
+    s.sentences.push_back(fill(tr(lang, "sentence.tickets"), {{"opened", shown(0)},
+                                                              {"closed", shown(1)},
+                                                              {"backlog", shown(2)},
+                                                              {"w_opened", plural(lang, "noun.ticket_was", cur.opened)}}));
     if (cur.response.with_target > 0 && cur.resolution.with_target > 0) {
-        s.sentences.push_back(fill(tr(lang, "sentence.sla"), {{"response", shown(4)}, {"resolution", shown(5)}}));
+        s.sentences.push_back(fill(tr(lang, "sentence.sla"),
+                                   {{"response", shown(4)},
+                                    {"resolution", shown(5)},
+                                    {"response_n", std::to_string(cur.response.with_target)},
+                                    {"resolution_n", std::to_string(cur.resolution.with_target)},
+                                    {"response_tickets", plural(lang, "noun.ticket", cur.response.with_target)},
+                                    {"resolution_tickets", plural(lang, "noun.ticket", cur.resolution.with_target)}}));
     }
     if (cur.satisfaction || cur.complaints > 0) {
         s.sentences.push_back(
-            fill(tr(lang, "sentence.satisfaction"), {{"satisfaction", shown(10)}, {"complaints", shown(11)}}));
+            fill(tr(lang, "sentence.satisfaction"), {{"satisfaction", shown(10)},
+                                                     {"complaints", shown(11)},
+                                                     {"w_complaints", plural(lang, "noun.complaint_was", cur.complaints)}}));
     }
 
     // Tickets by type: the pie and its numbers.
@@ -306,12 +345,17 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, std:
         chart.title = tr(lang, "chart.sla");
         chart.y_label = tr(lang, "axis.percent");
         chart.y_max = 100;
-        chart.series = {{tr(lang, "series.response"), false, {}}, {tr(lang, "series.resolution"), true, {}}};
+        // Priorities are categories: bars side by side, never a line from P1 to P4; the line
+        // is the resolution target, level across them.
+        chart.series = {{tr(lang, "series.response"), false, {}},
+                        {tr(lang, "series.resolution"), false, {}},
+                        {tr(lang, "series.target"), true, {}}};
         for (const auto& row : sla.table.rows) {
             chart.labels.push_back(row[0].text);
             // A priority with no targeted ticket in the month draws as 0 but reads empty in the table.
             chart.series[0].values.push_back(row[3].text.empty() ? 0.0 : std::stod(row[3].text));
             chart.series[1].values.push_back(row[6].text.empty() ? 0.0 : std::stod(row[6].text));
+            chart.series[2].values.push_back(k_target_resolution_sla);
         }
         if (!chart.labels.empty()) {
             s.charts.push_back(std::move(chart));
@@ -331,11 +375,12 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, std:
     {
         ReviewTable top{"top_assets", tr(lang, "tbl.top_assets"), {}};
         top.table.add_column("asset", tr(lang, "col.asset"))
+            .add_column("name", tr(lang, "col.asset_name"))
             .add_column("incidents", tr(lang, "col.incidents"))
             .add_column("open", tr(lang, "col.open"));
         for (const auto& a : store::top_incident_assets(ctx.db, in.current, kinds.incident,
                                                         ctx.policy.report.top_assets)) {
-            top.table.add_row({a.name, Cell::integer(a.count), Cell::integer(a.open)});
+            top.table.add_row({a.name, a.label, Cell::integer(a.count), Cell::integer(a.open)});
         }
         s.tables.push_back(std::move(top));
     }
@@ -364,24 +409,38 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, std:
         }
         s.tables.push_back(std::move(c));
     }
-    const auto limit = static_cast<std::int64_t>(ctx.policy.report.list_limit);
-    const auto breached = store::breached_tickets(ctx.db, in.current, limit);
-    s.tables.push_back({"breached_tickets", with_count(tr(lang, "tbl.breached"), breached, lang),
-                        ticket_list(ctx, breached, lang)});
+    // The tickets that breached in the month: every one in the CSV file, the first in Markdown.
+    const auto breached = store::breached_tickets(ctx.db, in.current, in.until, rows_to_read(in, in.list_rows));
+    {
+        ReviewTable list{"breached_tickets", tr(lang, "tbl.breached"), ticket_list(ctx, breached, lang)};
+        list.md_rows = in.list_rows;
+        list.total = breached.empty() ? 0 : breached.front().total;
+        s.tables.push_back(std::move(list));
+    }
 
-    const auto problems = store::open_tickets_of_types(ctx.db, kinds.problem, limit);
-    for (const auto& t : problems) {
-        actions.push_back({tr(lang, "action.open_problem"), fmt::format("#{} {}", t.id, t.title), t.assignee,
-                           t.priority + " " + t.status, core::format_time_short(t.created_at, ctx.zone())});
-    }
-    more_actions(problems, tr(lang, "action.open_problem"), lang, actions);
-    const auto open_breached = store::open_breached_tickets(ctx.db, limit);
-    for (const auto& t : open_breached) {
-        actions.push_back({tr(lang, "action.breached_open"), fmt::format("#{} {}", t.id, t.title), t.assignee,
-                           t.priority + " " + t.status + " (" + breach_text(t, lang) + ")",
-                           core::format_time_short(t.created_at, ctx.zone())});
-    }
-    more_actions(open_breached, tr(lang, "action.breached_open"), lang, actions);
+    // Action items as the month ended: problems still open, and open tickets past a deadline.
+    const auto priorities = ctx.policy.tickets.priority_names();
+    const auto at = in.until;
+    const auto rows = rows_to_read(in, k_top_rows);
+    auto add_tickets = [&](const char* code, const std::vector<store::ReportTicket>& list,
+                           const std::vector<store::NamedCount>& owners, bool breach) {
+        const std::string kind = tr(lang, std::string("action.") + code);
+        for (const auto& t : list) {
+            std::string detail = t.priority;
+            if (t.response_breached || t.resolution_breached) {
+                detail += ", " + tr(lang, "word.breached") + ": " + breach_text(t, lang);
+            }
+            actions.items.push_back({code, kind, fmt::format("#{} {}", t.id, t.title), owner_of(t.assignee, in), detail,
+                                     breach ? t.since : t.created_at, severity_of(ctx, t.priority)});
+        }
+        for (const auto& o : owners) {
+            actions.count(code, kind, owner_of(o.name, in), o.count);
+        }
+    };
+    add_tickets("open_problem", store::open_tickets_of_types(ctx.db, kinds.problem, at, priorities, rows),
+                store::open_tickets_by_assignee(ctx.db, at, kinds.problem), false);
+    add_tickets("breached_open", store::open_breached_tickets(ctx.db, at, priorities, rows),
+                store::open_tickets_by_assignee(ctx.db, at, {}), true);
     return s;
 }
 

@@ -15,6 +15,7 @@ const std::vector<Migration>& migrations() {
         {8, "indexes for the monthly review", schema_report()},
         {9, "indexes for the review's asset section", schema_report_assets()},
         {10, "backup runs: values captured from a command job's output", schema_backup_captured()},
+        {11, "indexes for the review read as of a month's end", schema_report_sla()},
     };
     return k_migrations;
 }

@@ -28,5 +28,6 @@ const char* schema_indexes();
 const char* schema_report();
 const char* schema_report_assets();
 const char* schema_backup_captured();
+const char* schema_report_sla();
 
 } // namespace opsctl::store

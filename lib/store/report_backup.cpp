@@ -20,7 +20,8 @@ std::vector<BackupJobCounts> backup_runs_by_job(Database& db, const ReportPeriod
     }
     SQLite::Statement q(db.sql(), R"sql(
 SELECT job, MAX(kind), COUNT(*), SUM(status = 'success'), SUM(status = 'failed'),
-       SUM(status = 'success' AND EXISTS (SELECT 1 FROM backup_verifications v WHERE v.run_id = b.id AND v.ok = 1))
+       SUM(status = 'success' AND EXISTS (SELECT 1 FROM backup_verifications v WHERE v.run_id = b.id AND v.ok = 1
+                                                AND v.at < ?2))
 FROM backup_runs b WHERE started_at >= ?1 AND started_at < ?2 GROUP BY job ORDER BY job)sql");
     bind_period(q, p);
     while (q.executeStep()) {
@@ -105,6 +106,41 @@ std::pair<std::int64_t, std::int64_t> restore_drill_counts(Database& db, const R
     bind_period(q, p);
     q.executeStep();
     return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
+}
+
+BackupJobAt backup_job_at(Database& db, const std::string& job, std::int64_t at) {
+    BackupJobAt out;
+    if (!report_table_exists(db, "backup_runs")) {
+        return out;
+    }
+    SQLite::Statement q(db.sql(), R"sql(
+SELECT (SELECT id FROM backup_runs WHERE job = ?1 AND finished_at < ?2 ORDER BY finished_at DESC, id DESC LIMIT 1),
+       (SELECT MAX(finished_at) FROM backup_runs WHERE job = ?1 AND status = 'success' AND finished_at < ?2),
+       (SELECT v.run_id * (1 - v.ok) FROM backup_verifications v JOIN backup_runs b ON b.id = v.run_id
+         WHERE b.job = ?1 AND v.at < ?2 ORDER BY v.at DESC, v.id DESC LIMIT 1))sql");
+    q.bind(1, job);
+    q.bind(2, static_cast<std::int64_t>(at));
+    if (!q.executeStep()) {
+        return out;
+    }
+    if (!q.getColumn(1).isNull()) {
+        out.last_success_at = q.getColumn(1).getInt64();
+    }
+    if (!q.getColumn(2).isNull() && q.getColumn(2).getInt64() != 0) {
+        out.failed_verification_run = q.getColumn(2).getInt64();
+    }
+    if (q.getColumn(0).isNull()) {
+        return out;
+    }
+    out.last_run_id = q.getColumn(0).getInt64();
+    SQLite::Statement r(db.sql(), "SELECT status, COALESCE(error, ''), finished_at FROM backup_runs WHERE id = ?1");
+    r.bind(1, *out.last_run_id);
+    if (r.executeStep()) {
+        out.last_status = r.getColumn(0).getString();
+        out.last_error = r.getColumn(1).getString();
+        out.last_finished_at = r.getColumn(2).getInt64();
+    }
+    return out;
 }
 
 } // namespace opsctl::store

@@ -42,4 +42,16 @@ std::vector<RestoreDrill> restore_drills(Database& db, const ReportPeriod& p, st
 /// Restore drills made in the period: how many, and how many succeeded.
 std::pair<std::int64_t, std::int64_t> restore_drill_counts(Database& db, const ReportPeriod& p);
 
+/// How a backup job stood at an instant: its last run finished before it, its newest success
+/// finished before it, and whether its last verification before it failed.
+struct BackupJobAt {
+    std::optional<std::int64_t> last_run_id;
+    std::string last_status, last_error;
+    std::optional<std::int64_t> last_finished_at;
+    std::optional<std::int64_t> last_success_at;
+    std::optional<std::int64_t> failed_verification_run; // the run whose last verification failed
+};
+/// The job's state at `at`, from the records made before it.
+BackupJobAt backup_job_at(Database& db, const std::string& job, std::int64_t at);
+
 } // namespace opsctl::store

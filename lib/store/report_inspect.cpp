@@ -14,6 +14,26 @@ void bind_period(SQLite::Statement& q, const ReportPeriod& p) {
 constexpr const char* k_period_results = "inspect_runs u JOIN inspect_results r ON r.run_id = u.id "
                                          "WHERE u.started_at >= ?1 AND u.started_at < ?2";
 
+// The period's runs as they stood at its end (?2): a manual item answered after it leaves
+// its run pending then, and the run's status is the worst of the results answered by then
+// (CRITICAL ranked above UNKNOWN, as inspect_repo ranks them). Only runs with such a late
+// answer are recomputed; the others keep their stored status and pending count. CROSS JOIN
+// keeps the month's runs (inspect_runs_started) outside: the planner otherwise scans every
+// result of every run on a covering index (a quarter of a second on a million results).
+constexpr const char* k_runs_at_end = R"sql(
+WITH late AS (SELECT DISTINCT r.run_id FROM inspect_runs u CROSS JOIN inspect_results r ON r.run_id = u.id
+              WHERE u.started_at >= ?1 AND u.started_at < ?2 AND r.kind = 'manual' AND r.recorded_at >= ?2),
+     runs AS (SELECT u.checklist,
+                     CASE WHEN u.id IN late THEN
+                       (SELECT CASE m WHEN 3 THEN 2 WHEN 2 THEN 3 ELSE m END FROM
+                          (SELECT COALESCE(MAX(CASE x.status WHEN 2 THEN 3 WHEN 3 THEN 2 ELSE x.status END), 0) AS m
+                           FROM inspect_results x WHERE x.run_id = u.id
+                             AND (x.kind <> 'manual' OR x.recorded_at < ?2)))
+                     ELSE u.status END AS status,
+                     (u.pending_count > 0 OR u.id IN late) AS pending
+              FROM inspect_runs u WHERE u.started_at >= ?1 AND u.started_at < ?2)
+)sql";
+
 } // namespace
 
 bool report_has_inspections(Database& db) { return report_table_has_rows(db, "inspect_runs"); }
@@ -23,9 +43,10 @@ std::vector<ChecklistRunCounts> inspect_runs_by_checklist(Database& db, const Re
     if (!report_table_exists(db, "inspect_runs")) {
         return out;
     }
-    SQLite::Statement q(db.sql(), "SELECT checklist, COUNT(*), SUM(status = 0 AND pending_count = 0), SUM(status = 1), "
-                                  "SUM(status = 2), SUM(status = 3), SUM(pending_count > 0) FROM inspect_runs WHERE started_at >= ?1 AND started_at < ?2 "
-                                  "GROUP BY checklist ORDER BY checklist");
+    SQLite::Statement q(db.sql(), std::string(k_runs_at_end) +
+                                      "SELECT checklist, COUNT(*), SUM(status = 0 AND NOT pending), SUM(status = 1), "
+                                      "SUM(status = 2), SUM(status = 3), SUM(pending) FROM runs "
+                                      "GROUP BY checklist ORDER BY checklist");
     bind_period(q, p);
     while (q.executeStep()) {
         ChecklistRunCounts c;
@@ -47,8 +68,8 @@ InspectTotals inspect_totals(Database& db, const ReportPeriod& p) {
         return t;
     }
     {
-        SQLite::Statement q(db.sql(), "SELECT COUNT(*), COALESCE(SUM(status = 0 AND pending_count = 0), 0) FROM inspect_runs "
-                                      "WHERE started_at >= ?1 AND started_at < ?2");
+        SQLite::Statement q(db.sql(), std::string(k_runs_at_end) +
+                                          "SELECT COUNT(*), COALESCE(SUM(status = 0 AND NOT pending), 0) FROM runs");
         bind_period(q, p);
         q.executeStep();
         t.runs = q.getColumn(0).getInt64();
@@ -136,6 +157,74 @@ std::map<std::string, std::int64_t> last_inspect_run_before(Database& db, std::i
     q.bind(1, static_cast<std::int64_t>(end));
     while (q.executeStep()) {
         out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    }
+    return out;
+}
+
+std::vector<FailingResult> failing_results_at(Database& db, std::int64_t at, std::int64_t limit) {
+    std::vector<FailingResult> out;
+    if (!report_table_exists(db, "inspect_runs")) {
+        return out;
+    }
+    // As inspect_repo's failing_inspect_results() reads "now", bounded by the newest run
+    // started before `at` (run ids grow with time): the candidates from the status index, the
+    // latest result of each one seek on inspect_results_item.
+    SQLite::Statement q(db.sql(), R"sql(
+WITH lim AS (SELECT COALESCE(MAX(id), 0) AS r FROM inspect_runs WHERE started_at < ?1),
+     c AS (SELECT checklist, item, target FROM inspect_results WHERE status = 1 AND run_id <= (SELECT r FROM lim)
+           UNION SELECT checklist, item, target FROM inspect_results WHERE status = 2
+                 AND run_id <= (SELECT r FROM lim)),
+     l AS (SELECT c.checklist, c.item, c.target,
+                  (SELECT MAX(x.run_id) FROM inspect_results x WHERE x.checklist = c.checklist AND x.item = c.item
+                     AND x.target = c.target AND x.run_id <= (SELECT r FROM lim)) AS run_id FROM c)
+SELECT r.run_id, r.checklist, r.item, r.target, r.status, COALESCE(r.message, ''), u.started_at, COUNT(*) OVER ()
+FROM l JOIN inspect_results r ON r.run_id = l.run_id AND r.item = l.item AND r.target = l.target
+JOIN inspect_runs u ON u.id = r.run_id
+WHERE r.status IN (1, 2) AND (r.kind <> 'manual' OR r.recorded_at < ?1)
+ORDER BY r.status DESC, u.started_at, r.checklist, r.item, r.target LIMIT ?2)sql");
+    q.bind(1, static_cast<std::int64_t>(at));
+    q.bind(2, limit < 0 ? std::int64_t{-1} : limit);
+    while (q.executeStep()) {
+        FailingResult f;
+        f.run_id = q.getColumn(0).getInt64();
+        f.checklist = q.getColumn(1).getString();
+        f.item = q.getColumn(2).getString();
+        f.target = q.getColumn(3).getString();
+        f.status = q.getColumn(4).getInt();
+        f.message = q.getColumn(5).getString();
+        f.started_at = q.getColumn(6).getInt64();
+        f.total = q.getColumn(7).getInt64();
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+std::vector<PendingResult> pending_results_at(Database& db, std::int64_t at, std::int64_t limit) {
+    std::vector<PendingResult> out;
+    if (!report_table_exists(db, "inspect_runs")) {
+        return out;
+    }
+    // Unanswered now (inspect_results_status) or answered at or after `at`
+    // (inspect_results_recorded): two index ranges instead of a scan of every result.
+    SQLite::Statement q(db.sql(), R"sql(
+WITH lim AS (SELECT COALESCE(MAX(id), 0) AS r FROM inspect_runs WHERE started_at < ?1),
+     p AS (SELECT id FROM inspect_results WHERE status IS NULL AND kind = 'manual'
+           UNION ALL SELECT id FROM inspect_results WHERE recorded_at >= ?1 AND kind = 'manual')
+SELECT r.run_id, r.checklist, r.item, r.target, u.started_at, COUNT(*) OVER ()
+FROM p CROSS JOIN inspect_results r ON r.id = p.id CROSS JOIN inspect_runs u ON u.id = r.run_id
+WHERE r.run_id <= (SELECT r FROM lim)
+ORDER BY u.started_at, r.run_id, r.item, r.target LIMIT ?2)sql");
+    q.bind(1, static_cast<std::int64_t>(at));
+    q.bind(2, limit < 0 ? std::int64_t{-1} : limit);
+    while (q.executeStep()) {
+        PendingResult r;
+        r.run_id = q.getColumn(0).getInt64();
+        r.checklist = q.getColumn(1).getString();
+        r.item = q.getColumn(2).getString();
+        r.target = q.getColumn(3).getString();
+        r.started_at = q.getColumn(4).getInt64();
+        r.total = q.getColumn(5).getInt64();
+        out.push_back(std::move(r));
     }
     return out;
 }

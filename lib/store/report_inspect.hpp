@@ -59,4 +59,21 @@ std::vector<PendingResult> pending_results(Database& db, const ReportPeriod& p, 
 /// The start of each checklist's newest run that started before `end`.
 std::map<std::string, std::int64_t> last_inspect_run_before(Database& db, std::int64_t end);
 
+/// A check whose latest result at an instant was WARNING or CRITICAL; `total` counts all
+/// before the limit.
+struct FailingResult {
+    std::int64_t total = 0;
+    std::int64_t run_id = 0;
+    std::string checklist, item, target, message;
+    int status = 2;
+    std::int64_t started_at = 0;
+};
+/// The checks failing at `at` (their latest result in a run started before it, a manual one
+/// answered before it, is WARNING or CRITICAL): CRITICAL first, then the oldest run; at most
+/// `limit` (< 0: all).
+std::vector<FailingResult> failing_results_at(Database& db, std::int64_t at, std::int64_t limit);
+/// The manual results pending at `at` (in a run started before it, not answered before it),
+/// oldest run first; at most `limit` (< 0: all).
+std::vector<PendingResult> pending_results_at(Database& db, std::int64_t at, std::int64_t limit);
+
 } // namespace opsctl::store

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace opsctl::store {
 
@@ -64,23 +66,72 @@ std::vector<ReportTicket> read_tickets(SQLite::Statement& q) {
         t.created_at = q.getColumn(6).getInt64();
         t.response_breached = q.getColumn(7).getInt() != 0;
         t.resolution_breached = q.getColumn(8).getInt() != 0;
-        t.total = q.getColumn(9).getInt64();
+        t.open_at_end = q.getColumn(9).getInt() != 0;
+        t.since = q.getColumn(10).getInt64();
+        t.total = q.getColumn(11).getInt64();
         out.push_back(std::move(t));
     }
     return out;
 }
 
-// The window count is taken before LIMIT, so one query gives both the first rows and how
-// many there are in all.
-constexpr const char* k_ticket_columns = "id, type, priority, status, title, assignee, created_at, "
-                                         "response_breached, resolution_breached, COUNT(*) OVER ()";
+// A clock missed its deadline by an instant when the deadline passed before it and the
+// clock had not stopped by then (the response, or the resolution or closing). The deadline
+// is the stored one (sla.cpp: the instant the target was used up, or, for a clock that
+// stopped in time, the instant it would have been), so a breach is decided from the
+// record itself, whether or not `ticket sla` or a later change set the *_breached flags.
+std::string response_missed(const std::string& from, const std::string& until) {
+    return fmt::format("COALESCE(response_due_at >= {} AND response_due_at < {} AND (responded_at IS NULL OR "
+                       "responded_at > response_due_at), 0)",
+                       from, until);
+}
+std::string resolution_missed(const std::string& from, const std::string& until) {
+    return fmt::format("COALESCE(resolution_due_at >= {} AND resolution_due_at < {} AND "
+                       "(COALESCE(resolved_at, closed_at) IS NULL OR COALESCE(resolved_at, closed_at) > "
+                       "resolution_due_at), 0)",
+                       from, until);
+}
+
+// The ticket columns of a list, the two breaches, open at `open_at`, the breach instant (the
+// earlier missed deadline, else the creation), and how many rows in all (the window count is
+// taken before LIMIT).
+std::string list_columns(const std::string& rb, const std::string& sb, const std::string& open_at) {
+    return fmt::format("SELECT id, type, priority, status, title, assignee, created_at, rb, sb, "
+                       "(closed_at IS NULL OR closed_at >= {0}), "
+                       "CASE WHEN rb AND (NOT sb OR response_due_at <= resolution_due_at) THEN response_due_at "
+                       "WHEN sb THEN resolution_due_at ELSE created_at END AS since, COUNT(*) OVER () "
+                       "FROM (SELECT *, {1} AS rb, {2} AS sb FROM tickets WHERE id IN ",
+                       open_at, rb, sb);
+}
+
+// The ids of the tickets open at ?N: created before it and not closed by it, as two index
+// ranges on tickets_closed instead of one OR.
+std::string open_ids(int n) {
+    return fmt::format("(SELECT id FROM tickets WHERE closed_at IS NULL AND +created_at < ?{0} UNION ALL "
+                       "SELECT id FROM tickets WHERE closed_at >= ?{0} AND +created_at < ?{0})",
+                       n);
+}
+
+// The rank of a ticket's priority in the policy's order (most urgent first) from the names
+// bound at ?first..; names the policy does not know come last.
+std::string priority_rank(int first, std::size_t count) {
+    if (count == 0) {
+        return "0";
+    }
+    std::string out = "CASE priority";
+    for (std::size_t i = 0; i < count; ++i) {
+        out += fmt::format(" WHEN ?{} THEN {}", first + static_cast<int>(i), i);
+    }
+    return out + fmt::format(" ELSE {} END", count);
+}
+
+void bind_limit(SQLite::Statement& q, int n, std::int64_t limit) { q.bind(n, limit < 0 ? std::int64_t{-1} : limit); }
 
 } // namespace
 
 bool report_has_tickets(Database& db) { return report_table_has_rows(db, "tickets"); }
 
-TicketFigures ticket_figures(Database& db, const ReportPeriod& p, const ReportTicketKinds& kinds) {
-    return ticket_figures(db, p, kinds, ticket_sla_by_priority(db, p));
+TicketFigures ticket_figures(Database& db, const ReportPeriod& p, std::int64_t until, const ReportTicketKinds& kinds) {
+    return ticket_figures(db, p, kinds, ticket_sla_by_priority(db, p, until));
 }
 
 TicketFigures ticket_figures(Database& db, const ReportPeriod& p, const ReportTicketKinds& kinds,
@@ -132,30 +183,51 @@ TicketFigures ticket_figures(Database& db, const ReportPeriod& p, const ReportTi
     return f;
 }
 
-std::vector<PrioritySla> ticket_sla_by_priority(Database& db, const ReportPeriod& p) {
-    SQLite::Statement q(db.sql(), fmt::format(R"sql(
-SELECT priority,
-       SUM(r), SUM(r * (response_target_secs IS NOT NULL)),
-       SUM(r * (response_target_secs IS NOT NULL) * (response_breached = 0)), SUM(r * response_business_secs),
-       SUM(s), SUM(s * (resolution_target_secs IS NOT NULL)),
-       SUM(s * (resolution_target_secs IS NOT NULL) * (resolution_breached = 0)), SUM(s * resolution_business_secs)
-FROM (SELECT priority, response_target_secs, response_breached, response_business_secs,
-             resolution_target_secs, resolution_breached, resolution_business_secs,
+std::vector<PrioritySla> ticket_sla_by_priority(Database& db, const ReportPeriod& p, std::int64_t until) {
+    std::map<std::string, PrioritySla> rows;
+    {
+        // Attainment: every deadline that fell in [start, until), each read from its own index.
+        SQLite::Statement q(db.sql(), R"sql(
+SELECT priority, SUM(clock = 0), SUM(clock = 0 AND met), SUM(clock = 1), SUM(clock = 1 AND met)
+FROM (SELECT priority, 0 AS clock, COALESCE(responded_at <= response_due_at, 0) AS met FROM tickets
+      WHERE response_due_at >= ?1 AND response_due_at < ?2
+      UNION ALL
+      SELECT priority, 1, COALESCE(COALESCE(resolved_at, closed_at) <= resolution_due_at, 0) FROM tickets
+      WHERE resolution_due_at >= ?1 AND resolution_due_at < ?2)
+GROUP BY priority)sql");
+        q.bind(1, static_cast<std::int64_t>(p.start));
+        q.bind(2, static_cast<std::int64_t>(std::min(until, p.end)));
+        while (q.executeStep()) {
+            auto& row = rows[q.getColumn(0).getString()];
+            row.response.with_target = q.getColumn(1).getInt64();
+            row.response.met = q.getColumn(2).getInt64();
+            row.resolution.with_target = q.getColumn(3).getInt64();
+            row.resolution.met = q.getColumn(4).getInt64();
+        }
+    }
+    {
+        // Times: the clocks that stopped in the period.
+        SQLite::Statement q(db.sql(), fmt::format(R"sql(
+SELECT priority, SUM(r), SUM(r * response_business_secs), SUM(s), SUM(s * resolution_business_secs)
+FROM (SELECT priority, response_business_secs, resolution_business_secs,
              COALESCE(responded_at >= ?1 AND responded_at < ?2, 0) AS r,
              COALESCE(resolved_at >= ?1 AND resolved_at < ?2, 0) AS s
       FROM tickets WHERE {})
 WHERE r = 1 OR s = 1
-GROUP BY priority ORDER BY priority)sql",
-                                              k_active));
-    bind_period(q, p);
+GROUP BY priority)sql",
+                                                  k_active));
+        bind_period(q, p);
+        while (q.executeStep()) {
+            auto& row = rows[q.getColumn(0).getString()];
+            row.response.measured = q.getColumn(1).getInt64();
+            row.response.total_secs = q.getColumn(2).getInt64();
+            row.resolution.measured = q.getColumn(3).getInt64();
+            row.resolution.total_secs = q.getColumn(4).getInt64();
+        }
+    }
     std::vector<PrioritySla> out;
-    while (q.executeStep()) {
-        PrioritySla row;
-        row.priority = q.getColumn(0).getString();
-        row.response = {q.getColumn(1).getInt64(), q.getColumn(2).getInt64(), q.getColumn(3).getInt64(),
-                        q.getColumn(4).getInt64(), std::nullopt};
-        row.resolution = {q.getColumn(5).getInt64(), q.getColumn(6).getInt64(), q.getColumn(7).getInt64(),
-                          q.getColumn(8).getInt64(), std::nullopt};
+    for (auto& [priority, row] : rows) {
+        row.priority = priority;
         out.push_back(std::move(row));
     }
     return out;
@@ -217,17 +289,20 @@ GROUP BY bucket)sql");
 
 std::vector<NamedCount> top_incident_assets(Database& db, const ReportPeriod& p, const std::vector<std::string>& types,
                                             std::size_t limit) {
-    SQLite::Statement q(db.sql(), "SELECT asset, COUNT(*) AS n, SUM(is_open) FROM tickets "
-                                  "WHERE created_at >= ?1 AND created_at < ?2 AND asset IS NOT NULL AND asset <> '' "
-                                  "AND type IN (" +
+    // "Still open" means open at the period's end, so that a past month does not change.
+    SQLite::Statement q(db.sql(), "SELECT t.asset, COUNT(*) AS n, SUM(t.closed_at IS NULL OR t.closed_at >= ?2), "
+                                  "(SELECT a.name FROM assets a WHERE a.tag = t.asset) FROM tickets t "
+                                  "WHERE t.created_at >= ?1 AND t.created_at < ?2 AND t.asset IS NOT NULL "
+                                  "AND t.asset <> '' AND t.type IN (" +
                                       report_placeholders(types.size(), 4) +
-                                      ") GROUP BY asset ORDER BY n DESC, asset LIMIT ?3");
+                                      ") GROUP BY t.asset ORDER BY n DESC, t.asset LIMIT ?3");
     bind_period(q, p);
     q.bind(3, static_cast<std::int64_t>(limit));
     bind_list(q, 4, types);
     std::vector<NamedCount> out;
     while (q.executeStep()) {
-        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64()});
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
+                       text_or_empty(q, 3)});
     }
     return out;
 }
@@ -245,7 +320,8 @@ KindFlow ticket_kind_flow(Database& db, const ReportPeriod& p, const std::vector
 }
 
 std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, const std::vector<std::string>& types) {
-    SQLite::Statement q(db.sql(), "SELECT COALESCE(complaint_type, ''), COUNT(*), SUM(is_open) FROM tickets "
+    SQLite::Statement q(db.sql(), "SELECT COALESCE(complaint_type, ''), COUNT(*), "
+                                  "SUM(closed_at IS NULL OR closed_at >= ?2) FROM tickets "
                                   "WHERE created_at >= ?1 AND created_at < ?2 AND (complaint_type IS NOT NULL "
                                   "OR type IN (" +
                                       report_placeholders(types.size(), 3) +
@@ -259,35 +335,57 @@ std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, 
     return out;
 }
 
-std::vector<ReportTicket> breached_tickets(Database& db, const ReportPeriod& p, std::int64_t limit) {
-    SQLite::Statement q(db.sql(), fmt::format(R"sql(SELECT {} FROM tickets WHERE {}
-  AND (response_breached = 1 OR resolution_breached = 1)
-  AND ((response_breached = 1 AND responded_at >= ?1 AND responded_at < ?2)
-       OR (resolution_breached = 1 AND resolved_at >= ?1 AND resolved_at < ?2)
-       OR is_open = 1)
-ORDER BY created_at, id LIMIT ?3)sql",
-                                              k_ticket_columns, k_active));
-    bind_period(q, p);
-    q.bind(3, static_cast<std::int64_t>(limit));
+std::vector<ReportTicket> breached_tickets(Database& db, const ReportPeriod& p, std::int64_t until,
+                                           std::int64_t limit) {
+    SQLite::Statement q(db.sql(), list_columns(response_missed("?1", "?2"), resolution_missed("?1", "?2"), "?3") +
+                                      "(SELECT id FROM tickets WHERE response_due_at >= ?1 AND response_due_at < ?2 "
+                                      "UNION SELECT id FROM tickets WHERE resolution_due_at >= ?1 AND "
+                                      "resolution_due_at < ?2)) WHERE rb OR sb ORDER BY since, id LIMIT ?4");
+    q.bind(1, static_cast<std::int64_t>(p.start));
+    q.bind(2, static_cast<std::int64_t>(std::min(until, p.end)));
+    q.bind(3, static_cast<std::int64_t>(p.end));
+    bind_limit(q, 4, limit);
     return read_tickets(q);
 }
 
-std::vector<ReportTicket> open_tickets_of_types(Database& db, const std::vector<std::string>& types,
-                                                std::int64_t limit) {
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM tickets WHERE is_open = 1 AND type IN ({}) "
-                                              "ORDER BY created_at, id LIMIT ?1",
-                                              k_ticket_columns, report_placeholders(types.size(), 2)));
-    q.bind(1, static_cast<std::int64_t>(limit));
+std::vector<ReportTicket> open_tickets_of_types(Database& db, const std::vector<std::string>& types, std::int64_t at,
+                                                const std::vector<std::string>& priority_order, std::int64_t limit) {
+    const int first_type = 3 + static_cast<int>(priority_order.size());
+    SQLite::Statement q(db.sql(), list_columns(response_missed("0", "?1"), resolution_missed("0", "?1"), "?1") +
+                                      open_ids(1) + " AND type IN (" + report_placeholders(types.size(), first_type) +
+                                      ")) ORDER BY " + priority_rank(3, priority_order.size()) +
+                                      ", created_at, id LIMIT ?2");
+    q.bind(1, static_cast<std::int64_t>(at));
+    bind_limit(q, 2, limit);
+    bind_list(q, 3, priority_order);
+    bind_list(q, first_type, types);
+    return read_tickets(q);
+}
+
+std::vector<ReportTicket> open_breached_tickets(Database& db, std::int64_t at,
+                                                const std::vector<std::string>& priority_order, std::int64_t limit) {
+    SQLite::Statement q(db.sql(), list_columns(response_missed("0", "?1"), resolution_missed("0", "?1"), "?1") +
+                                      open_ids(1) + ") WHERE rb OR sb ORDER BY " +
+                                      priority_rank(3, priority_order.size()) + ", since, id LIMIT ?2");
+    q.bind(1, static_cast<std::int64_t>(at));
+    bind_limit(q, 2, limit);
+    bind_list(q, 3, priority_order);
+    return read_tickets(q);
+}
+
+std::vector<NamedCount> open_tickets_by_assignee(Database& db, std::int64_t at, const std::vector<std::string>& types) {
+    const std::string filter = types.empty()
+                                   ? fmt::format("({} OR {})", response_missed("0", "?1"), resolution_missed("0", "?1"))
+                                   : "type IN (" + report_placeholders(types.size(), 2) + ")";
+    SQLite::Statement q(db.sql(), "SELECT COALESCE(assignee, ''), COUNT(*) FROM tickets WHERE id IN " + open_ids(1) +
+                                      " AND " + filter + " GROUP BY 1 ORDER BY 2 DESC, 1");
+    q.bind(1, static_cast<std::int64_t>(at));
     bind_list(q, 2, types);
-    return read_tickets(q);
-}
-
-std::vector<ReportTicket> open_breached_tickets(Database& db, std::int64_t limit) {
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM tickets WHERE is_open = 1 AND (response_breached = 1 "
-                                              "OR resolution_breached = 1) ORDER BY created_at, id LIMIT ?1",
-                                              k_ticket_columns));
-    q.bind(1, static_cast<std::int64_t>(limit));
-    return read_tickets(q);
+    std::vector<NamedCount> out;
+    while (q.executeStep()) {
+        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(1).getInt64()});
+    }
+    return out;
 }
 
 } // namespace opsctl::store

@@ -4,9 +4,14 @@
 //   opened        created_at in the period
 //   closed        closed_at in the period (entry into a final state, cancelled included)
 //   backlog       created before the period's end and not closed by then
-//   response_*    tickets whose first response falls in the period; attainment only over
-//                 those with a response target
-//   resolution_*  tickets whose resolution falls in the period; the same for targets
+//   response_*    attainment (met / due): tickets whose response deadline (response_due_at)
+//                 fell in the period, met when answered by it, breached otherwise (answered
+//                 late or not at all), decided from the stored deadline and answer time, not
+//                 from the response_breached flag that only a change or `ticket sla` sets;
+//                 mean and P90 over the tickets answered in the period
+//   resolution_*  the same with resolution_due_at and the resolution (or closing) time
+// A deadline counts only once it has passed (`until`: the period's end, or now in the month
+// in progress), so a past month reads the same whenever it is generated.
 //   satisfaction  the average score of tickets closed in the period
 //   complaints    tickets opened in the period with a complaint type or of a complaint type
 
@@ -27,8 +32,8 @@ struct ReportTicketKinds {
 /// One SLA clock's outcome over a set of tickets.
 struct SlaOutcome {
     std::int64_t measured = 0;        // tickets whose clock ended in the period
-    std::int64_t with_target = 0;     // of those, with a target
-    std::int64_t met = 0;             // of those, not breached
+    std::int64_t with_target = 0;     // tickets whose deadline fell in the period (answered or not)
+    std::int64_t met = 0;             // of those, stopped by the deadline
     std::int64_t total_secs = 0;      // business seconds summed over `measured`
     std::optional<std::int64_t> p90;  // nearest-rank 90th percentile of business seconds
 };
@@ -50,7 +55,8 @@ struct PrioritySla {
 struct NamedCount {
     std::string name;
     std::int64_t count = 0;
-    std::int64_t open = 0; // where it applies: how many of them are still open
+    std::int64_t open = 0;     // where it applies: how many of them were open at the period's end
+    std::string label = {};    // where it applies: the asset's name
 };
 
 /// Tickets opened of one type and priority.
@@ -77,37 +83,49 @@ struct ReportTicket {
     std::string type, priority, status, title, assignee;
     std::int64_t created_at = 0;
     bool response_breached = false, resolution_breached = false;
+    bool open_at_end = false;         // not closed at the period's end
+    std::int64_t since = 0;           // the breach instant (the earlier missed deadline), else created_at
 };
 
 /// True when the tickets table holds any ticket.
 bool report_has_tickets(Database& db);
-/// Headline figures of the period.
-TicketFigures ticket_figures(Database& db, const ReportPeriod& p, const ReportTicketKinds& kinds);
+/// Headline figures of the period; deadlines count up to `until` (<= p.end).
+TicketFigures ticket_figures(Database& db, const ReportPeriod& p, std::int64_t until, const ReportTicketKinds& kinds);
 /// The same, from the period's ticket_sla_by_priority() rows when the caller has them already.
 TicketFigures ticket_figures(Database& db, const ReportPeriod& p, const ReportTicketKinds& kinds,
                              const std::vector<PrioritySla>& sla);
-/// Response and resolution outcome per priority (only priorities with a measured clock).
-std::vector<PrioritySla> ticket_sla_by_priority(Database& db, const ReportPeriod& p);
+/// Response and resolution outcome per priority (priorities with a deadline or a stopped clock
+/// in the period); deadlines count up to `until` (<= p.end).
+std::vector<PrioritySla> ticket_sla_by_priority(Database& db, const ReportPeriod& p, std::int64_t until);
 /// Tickets opened per type and priority.
 std::vector<TypePriorityCount> tickets_by_type_priority(Database& db, const ReportPeriod& p);
 /// Opened and closed per day; `day_starts` holds each day's first instant plus the period end.
 std::vector<DayCount> tickets_per_day(Database& db, const std::vector<std::int64_t>& day_starts);
 /// Backlog at the period's end by age: names "1d", "3d", "7d", "30d", "more" (all five, in order).
 std::vector<NamedCount> backlog_by_age(Database& db, const ReportPeriod& p);
-/// Assets with the most incident tickets opened in the period, at most `limit`.
+/// Assets with the most incident tickets opened in the period (with the asset's name), at
+/// most `limit`.
 std::vector<NamedCount> top_incident_assets(Database& db, const ReportPeriod& p, const std::vector<std::string>& types,
                                             std::size_t limit);
 /// Opened, closed and open at the end of the period for tickets of these types.
 KindFlow ticket_kind_flow(Database& db, const ReportPeriod& p, const std::vector<std::string>& types);
 /// Complaints opened in the period by complaint type ("" when a complaint ticket has none).
 std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, const std::vector<std::string>& types);
-/// Tickets whose breach counts in the period (response or resolution in it and breached),
-/// and open tickets created before its end that are breached; oldest first, at most `limit`.
-std::vector<ReportTicket> breached_tickets(Database& db, const ReportPeriod& p, std::int64_t limit);
-/// Open tickets of these types, oldest first (open problems), at most `limit`.
-std::vector<ReportTicket> open_tickets_of_types(Database& db, const std::vector<std::string>& types,
-                                                std::int64_t limit);
-/// Open tickets with a breached clock, oldest first, at most `limit`.
-std::vector<ReportTicket> open_breached_tickets(Database& db, std::int64_t limit);
+/// Tickets that breached in [p.start, until): a response or resolution deadline in it that
+/// was missed; oldest breach first, at most `limit` (< 0: all).
+std::vector<ReportTicket> breached_tickets(Database& db, const ReportPeriod& p, std::int64_t until,
+                                           std::int64_t limit);
+/// Tickets of these types open at `at` (created before it, not closed by it), most urgent
+/// priority first, then oldest,
+/// at most `limit` (< 0: all).
+std::vector<ReportTicket> open_tickets_of_types(Database& db, const std::vector<std::string>& types, std::int64_t at,
+                                                const std::vector<std::string>& priority_order, std::int64_t limit);
+/// Tickets open at `at` with a deadline missed before it, most urgent priority (in
+/// `priority_order`) first, then oldest breach, at most `limit` (< 0: all).
+std::vector<ReportTicket> open_breached_tickets(Database& db, std::int64_t at,
+                                                const std::vector<std::string>& priority_order, std::int64_t limit);
+/// How many tickets open at `at` each assignee holds ("" for none): of these types, or (no
+/// types) those with a deadline missed before `at`.
+std::vector<NamedCount> open_tickets_by_assignee(Database& db, std::int64_t at, const std::vector<std::string>& types);
 
 } // namespace opsctl::store

@@ -115,17 +115,25 @@ at 2026-10-12T09:05:00+08:00 --as liuyang roster handover --rotation ops-oncall 
 #
 # October by hand:
 #   opened 5 (T3-T7), closed 4 (T2-T5), backlog at month end 2 (T6, T7), P1 1 (T5)
-#   response: 5 answered in October (T2, T3, T4, T5, T7), 3 met -> 60.0%
-#     business hours 1.5, 2, 1, 0, 3: mean 7.5 / 5 = 1.50 h; p90 = 5th of 5 sorted = 3.00 h
-#   resolution: 4 resolved in October (T2-T5), all met -> 100.0%
-#     business hours 9.5, 5.5, 3.5, 0: mean 18.5 / 4 = 4.625 -> 4.63 h; p90 = 4th of 4 = 9.50 h
+#   response SLA: every ticket whose response deadline fell in October, answered or not:
+#     T2 (10-08 10:00), T3 (10-12 17:00), T4 (10-12 11:00) met; T5 (10-15 20:30), T6 (10-20
+#     11:00, never answered: breached by the clock alone), T7 (10-21 11:00) missed -> 3 of 6
+#     = 50.0%
+#     answered in October (T2, T3, T4, T5, T7): business hours 1.5, 2, 1, 0, 3: mean 7.5 / 5
+#     = 1.50 h; p90 = 5th of 5 sorted = 3.00 h
+#   resolution SLA: every ticket whose resolution deadline fell in October, resolved or not:
+#     T1 (09-30 10:00 + the 15 h left = 10-09 10:00), T2 (10-10 17:00), T3, T4 (10-13
+#     18:00), T5 (10-16 00:00) met; T6 (10-22 18:00) and T7 (10-21 18:00) unresolved -> 5 of
+#     7 = 71.4%
+#     resolved in October (T2-T5): business hours 9.5, 5.5, 3.5, 0: mean 18.5 / 4 = 4.625 ->
+#     4.63 h; p90 = 4th of 4 = 9.50 h
 #   satisfaction (5 + 3 + 5 + 2) / 4 = 3.75; complaints 1 (T7)
 # September by hand: opened 2 (T1, T2), closed 1, backlog 1 (T2), P1 0, response 100.0%
-#   (T1), resolution 100.0%, response mean/p90 1.00 h, resolution mean/p90 7.50 h,
-#   satisfaction 4.00, complaints 0.
-# Changes: opened +3, closed +3, backlog +1, P1 +1, response -40.0 pp, resolution 0.0 pp,
-#   response mean +0.50 h, p90 +2.00 h, resolution mean -2.88 h (4.625 - 7.5 = -2.875,
-#   rounded half away from zero), p90 +2.00 h, satisfaction -0.25, complaints +1.
+#   (T1, due 09-29 12:00), resolution: no deadline in September (none), response mean/p90
+#   1.00 h, resolution mean/p90 7.50 h, satisfaction 4.00, complaints 0.
+# Changes (between the values as shown): opened +3, closed +3, backlog +1, P1 +1, response
+#   -50.0 pp, resolution none, response mean +0.50 h, p90 +2.00 h, resolution mean -2.87 h
+#   (4.63 - 7.50), p90 +2.00 h, satisfaction -0.25, complaints +1.
 
 NOW=2026-11-05T10:00:00+08:00
 
@@ -149,11 +157,11 @@ check_figure opened 5 2 3
 check_figure closed 4 1 3
 check_figure backlog 2 1 1
 check_figure top_priority 1 0 1
-check_figure response_sla 60.0 100.0 -40.0
-check_figure resolution_sla 100.0 100.0 0.0
+check_figure response_sla 50.0 100.0 -50.0
+check_figure resolution_sla 71.4 "" ""
 check_figure response_mean 1.50 1.00 0.50
 check_figure response_p90 3.00 1.00 2.00
-check_figure resolution_mean 4.63 7.50 -2.88
+check_figure resolution_mean 4.63 7.50 -2.87
 check_figure resolution_p90 9.50 7.50 2.00
 check_figure satisfaction 3.75 4.00 -0.25
 check_figure complaints 1 0 1
@@ -181,7 +189,7 @@ printf '%s\n' "$OUT" >"$WORK/review-en.md"
 expect_out "5 tickets were opened and 4 closed; 2 remained open at month end." "headline sentence"
 expect_out "| Response SLA met" "figure label"
 expect_out '```mermaid' "mermaid charts"
-expect_out "pie title Tickets opened by type" "pie of tickets by type"
+expect_out "pie showData title Tickets opened by type" "pie of tickets by type"
 expect_out "xychart-beta" "xychart of tickets per day"
 expect_out "| 2026-10-12 | " "per-day table"
 expect_out "| srv-01 | " "top assets table"
@@ -197,7 +205,7 @@ printf '%s\n' "$OUT" >"$WORK/review-zh.md"
 expect_out "# 月度运维例会报告 — 2026-10" "Chinese title"
 expect_out "本月新建工单 5 个，关闭 4 个，月末仍有 2 个未关闭。" "Chinese headline sentence"
 expect_out "| 响应时限达标率" "Chinese figure label"
-expect_out "-40.0 个百分点" "Chinese change in percentage points"
+expect_out "-50.0 个百分点" "Chinese change in percentage points"
 
 # report.language in the policy is the default language (the sample says zh).
 OPSCTL_NOW=$NOW run report monthly
@@ -208,7 +216,7 @@ OPSCTL_NOW=$NOW run --format csv report sla --lang en
 expect_rc 0 "report sla"
 expect_out "priority,response_met,response_breached,response_rate,resolution_met,resolution_breached,resolution_rate" "sla columns"
 expect_out "P1,0,1,0.0,1,0,100.0" "P1: response breached, resolution met"
-expect_out "P2,1,1,50.0,1,0,100.0" "P2: T4 met, T7 breached"
+expect_out "P2,1,1,50.0,1,1,50.0" "P2: T4 met, T7 breached (its resolution unresolved)"
 OPSCTL_NOW=$NOW run --format csv report tickets --from 2026-10-01 --to 2026-10-31
 expect_out "incident,事件,1,1,0,0,2" "incidents by priority"
 expect_out "total,合计,1,2,1,1,5" "totals"
@@ -228,11 +236,12 @@ expect_rc 0 "monthly json"
 expect_true "json parses with figures" python3 -c '
 import json, sys
 doc = json.loads(sys.argv[1])
-figs = {f["key"]: f for f in doc["sections"][0]["figures"]}
+tickets = [s for s in doc["sections"] if s["key"] == "tickets"][0]
+figs = {f["key"]: f for f in tickets["figures"]}
 assert doc["month"] == "2026-10", doc["month"]
 assert figs["opened"]["value"] == 5 and figs["opened"]["previous"] == 2
 assert abs(figs["satisfaction"]["value"] - 3.75) < 1e-9
-assert doc["sections"][-1]["key"] == "actions"
+assert [s["key"] for s in doc["sections"]][:2] == ["summary", "actions"]
 ' "$OUT"
 
 # --out-dir: review.md and one CSV per table, every CSV readable by python's csv module.

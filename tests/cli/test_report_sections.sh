@@ -204,14 +204,15 @@ expect_out "## Assets" "assets section"
 expect_out "| server | 服务器 | 2 | 1 | 1 | 0 |" "servers: in service, added, retired"
 expect_out "| pc | 电脑 | 1 | 1 | 0 | 0 |" "pcs"
 expect_out "| server | check | 1w | 2 | 2 | 0 | 100.0 |" "server checks due and done"
-expect_out "| SRV-0001 | db-01 | server | zhangwei | warranty | 2026-11-15 |" "warranty ending next month"
-expect_out "| PC-0001 | 李娜的电脑 | pc | lina | service life | 2026-11-20 |" "service life ending next month"
-# Action items as of 11-05: web still failing; svc and hw overdue; cables pending; the
-# backup is 8 days old (past 2d); SRV-0001's check is overdue (10-20 + 1w = 10-27), and so
-# is SRV-0003's (10-09 + 1w = 10-16).
+expect_out "| SRV-0001 | db-01 | server | zhangwei | warranty | warranty | 2026-11-15 |" "warranty ending next month"
+expect_out "| PC-0001 | 李娜的电脑 | pc | lina | service_life | service life | 2026-11-20 |" "service life ending next month"
+# Action items as they stood at the month's end (11-01 00:00), whenever the review is made:
+# web still failing; svc overdue (hw is not: 10-25 09:00 + 1w = 11-01 09:00); cables
+# pending; the backup was past max_age (10-28 10:00 + 2d); SRV-0001's check was overdue
+# (10-20 + 1w = 10-27), and so was SRV-0003's (10-09 + 1w = 10-16).
 expect_out "| check still failing | svc/web @ " "failing check is an action item"
 expect_out "| checklist overdue | svc |" "overdue checklist is an action item"
-expect_out "| checklist overdue | hw |" "overdue weekly checklist is an action item"
+expect_no_out "| checklist overdue | hw |" "the weekly checklist was not overdue at the month's end"
 expect_out "| manual check pending | hw/cables @ " "pending manual item is an action item"
 expect_out "| backup critical | files |" "stale backup is an action item"
 expect_out "| overdue maintenance | SRV-0001 db-01 | zhangwei | check" "overdue maintenance is an action item"
@@ -266,12 +267,12 @@ awk '/^cat >"\$WORK\/mdlint.py" <<.PY.$/ {on = 1; next} on && /^PY$/ {exit} on' 
 expect_true "the lint was found" grep -q "def lint" "$WORK/mdlint.py"
 expect_true "markdown lint (en, zh, out-dir)" python3 "$WORK/mdlint.py" "$WORK/review-en.md" "$WORK/review-zh.md" "$WORK/review/review.md"
 
-# JSON carries the new sections in order, before the action items.
+# JSON carries the key figures and the action items first, then the sections in order.
 OPSCTL_NOW=$NOW run --format json report monthly --month 2026-10
 expect_true "json sections in order" python3 -c '
 import json, sys
 keys = [s["key"] for s in json.loads(sys.argv[1])["sections"]]
-assert keys == ["inspections", "backups", "assets", "roster", "actions"], keys
+assert keys == ["summary", "actions", "inspections", "backups", "assets", "roster"], keys
 ' "$OUT"
 
 finish

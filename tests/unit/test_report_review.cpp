@@ -29,10 +29,36 @@ TEST_CASE("report figures format values and changes") {
         Figure tiny{"h", "H", Unit::hours, 1.0, 1.001};
         CHECK(format_change(tiny, Language::en) == "0.00 h");
     }
-    SUBCASE("hours round half away from zero") {
+    SUBCASE("hours round half away from zero; the change is between the shown values") {
         Figure f{"mean", "Mean", Unit::hours, 4.625, 7.5};
         CHECK(format_value(f, f.value, Language::en) == "4.63 h");
-        CHECK(format_change(f, Language::en) == "-2.88 h");
+        CHECK(format_change(f, Language::en) == "-2.87 h");
+    }
+    SUBCASE("a change is the difference of the rounded values as shown") {
+        // 95.34% -> 95.55% reads 95.3% -> 95.6%: +0.3 pp, not the +0.2 of the raw numbers.
+        Figure share{"sla", "SLA", Unit::percent, 95.55, 95.34};
+        CHECK(format_value(share, share.previous, Language::en) == "95.3%");
+        CHECK(format_value(share, share.value, Language::en) == "95.6%");
+        CHECK(format_change(share, Language::en) == "+0.3 pp");
+        // 0.944 h -> 0.936 h reads 0.94 h twice: no change, not -0.01 h.
+        Figure hours{"mean", "Mean", Unit::hours, 0.936, 0.944};
+        CHECK(format_change(hours, Language::en) == "0.00 h");
+        CHECK(*change_of(hours) == 0.0);
+    }
+    SUBCASE("a figure is met or missed against its target as shown") {
+        Figure f{"sla", "SLA", Unit::percent, 94.96, std::nullopt};
+        f.target = 95.0;
+        CHECK(target_state(f) == "met"); // shown as 95.0%
+        f.value = 94.94;
+        CHECK(target_state(f) == "missed");
+        Figure gaps{"gap_hours", "Gaps", Unit::hours, 0.0, std::nullopt};
+        gaps.target = 0.0;
+        gaps.lower_is_better = true;
+        CHECK(target_state(gaps) == "met");
+        gaps.value = 0.5;
+        CHECK(target_state(gaps) == "missed");
+        Figure none{"opened", "Opened", Unit::count, 3.0, 2.0};
+        CHECK(target_state(none).empty());
     }
     SUBCASE("a missing value shows a dash and no change") {
         Figure f{"sat", "Satisfaction", Unit::score, std::nullopt, 4.0};
@@ -71,7 +97,9 @@ TEST_CASE("report mermaid charts") {
         c.title = "Tickets";
         c.labels = {"事件", "say \"hi\""};
         c.series = {{"count", false, {3, 1}}};
-        CHECK(mermaid(c) == "pie title Tickets\n    \"事件\" : 3\n    \"say 'hi'\" : 1\n");
+        const auto text = mermaid(c);
+        CHECK(text.rfind("%%{init: {\"theme\": \"base\"", 0) == 0);
+        CHECK(text.substr(text.find("}}%%\n") + 5) == "pie showData title Tickets\n    \"事件\" : 3\n    \"say 'hi'\" : 1\n");
     }
     SUBCASE("an xychart has bars, lines and a y-axis that is never 0 to 0") {
         Chart c;
@@ -81,7 +109,7 @@ TEST_CASE("report mermaid charts") {
         c.labels = {"1", "2"};
         c.series = {{"opened", false, {0, 0}}, {"closed", true, {0, 0}}};
         const auto text = mermaid(c);
-        CHECK(text.rfind("xychart-beta\n", 0) == 0);
+        CHECK(text.find("}}%%\nxychart-beta\n") != std::string::npos);
         CHECK(text.find("x-axis [\"1\", \"2\"]") != std::string::npos);
         CHECK(text.find("y-axis \"Tickets\" 0 --> 1") != std::string::npos);
         CHECK(text.find("bar [0, 0]") != std::string::npos);
@@ -98,6 +126,12 @@ TEST_CASE("report text") {
         }
     }
     SUBCASE("an unknown key is a bug, not silent") { CHECK_THROWS(tr(Language::en, "no.such.key")); }
+    SUBCASE("English counts take the singular for one") {
+        CHECK(plural(Language::en, "noun.manual_item", 1) == "manual item");
+        CHECK(plural(Language::en, "noun.manual_item", 0) == "manual items");
+        CHECK(plural(Language::en, "noun.manual_item", 2) == "manual items");
+        CHECK(plural(Language::zh, "noun.ticket", 1) == "个");
+    }
     SUBCASE("placeholders are filled") {
         CHECK(fill("{a} and {b}, {a}", {{"a", "1"}, {"b", "2"}}) == "1 and 2, 1");
     }
@@ -133,8 +167,10 @@ TEST_CASE("report markdown") {
         std::ostringstream out;
         render_markdown(r, out);
         const auto text = out.str();
-        const auto heading = text.find("### By type\n\n```mermaid\npie title By type\n");
+        // The fence opens with the projector theme (Mermaid's init directive), then the pie.
+        const auto heading = text.find("### By type\n\n```mermaid\n%%{init: ");
         REQUIRE(heading != std::string::npos);
+        CHECK(text.find("}}%%\npie showData title By type\n", heading) != std::string::npos);
         CHECK(text.find("| incident |", heading) != std::string::npos);
     }
 }
