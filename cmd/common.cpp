@@ -75,6 +75,7 @@ store::Database& Globals::database(unsigned sections) {
         std::error_code ec;
         if (m_policy || fs::is_regular_file(policy::find_policy_dir(config) / "opsctl.yaml", ec)) {
             options.group = policy(sections).site.database_group;
+            options.group_writes = policy(sections).site.database_group_writes;
         }
         m_db = store::Database::open(choice.path, options);
     }

@@ -6,7 +6,7 @@
 namespace opsctl::policy {
 
 void parse_site(Reader& r, const Node& node, Policy& p) {
-    if (!r.map(node, "section 'site'", {"name", "timezone", "database", "database_group"})) {
+    if (!r.map(node, "section 'site'", {"name", "timezone", "database", "database_group", "database_group_writes"})) {
         return;
     }
     p.site.origin = r.origin(node);
@@ -26,6 +26,12 @@ void parse_site(Reader& r, const Node& node, Policy& p) {
     }
     if (auto group = r.string(node, "database_group")) {
         p.site.database_group = *group;
+    }
+    if (auto writes = r.boolean(node, "database_group_writes")) {
+        p.site.database_group_writes = *writes;
+        if (*writes && p.site.database_group.empty()) {
+            r.error(node["database_group_writes"], "'database_group_writes' needs 'database_group' (the group that may write)");
+        }
     }
 }
 

@@ -16,6 +16,7 @@ struct Site {
     core::Zone zone;                      // the zone named by `timezone`
     std::optional<std::string> database;  // path; relative paths are relative to the policy directory
     std::string database_group;           // when set, database files are group-readable by this group
+    bool database_group_writes = false;   // and, when true, group-writable too
     Origin origin;
 };
 

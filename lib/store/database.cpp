@@ -54,13 +54,16 @@ void create_file(const fs::path& path, const OpenOptions& options) {
         // A folder made for the database: the group must be able to reach the file (and
         // SQLite's -wal and -shm beside it), nobody else.
         if (!dir_existed && gid) {
-            if (::chown(dir.c_str(), static_cast<uid_t>(-1), *gid) != 0 || ::chmod(dir.c_str(), 0750) != 0) {
+            // Writing members also make SQLite's side files there (a rollback journal while
+            // recovering): the folder is theirs to write in too.
+            const mode_t dir_mode = options.group_writes ? 02770 : 0750; // setgid: files made there keep the group
+            if (::chown(dir.c_str(), static_cast<uid_t>(-1), *gid) != 0 || ::chmod(dir.c_str(), dir_mode) != 0) {
                 throw Failure(fmt::format("cannot give directory '{}' to group '{}': {}", dir.string(), options.group,
                                           std::strerror(errno)));
             }
         }
     }
-    const mode_t mode = gid ? 0640 : 0600;
+    const mode_t mode = gid ? (options.group_writes ? 0660 : 0640) : 0600;
     const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode);
     if (fd < 0 && errno != EEXIST) {
         throw Failure(fmt::format("cannot create database '{}': {}", path.string(), std::strerror(errno)));
@@ -82,11 +85,14 @@ void create_file(const fs::path& path, const OpenOptions& options) {
 // exist: the owner's connections keep them (SQLITE_FCNTL_PERSIST_WAL) instead of removing
 // them on close, and they carry the database's group and mode 0640 (SQLite copies the
 // database's owner and mode only when root creates them). Readers then map -shm read-only
-// and never write it.
-void share_with_group(SQLite::Database& sql, const fs::path& path, const std::string& group_name) {
+// and never write it. With site.database_group_writes the three files are 0660 instead, and
+// members write as the owner does. The owner's connections keep the database file itself at
+// the mode the policy asks for too, so that changing the policy changes who may write.
+void share_with_group(SQLite::Database& sql, const fs::path& path, const std::string& group_name, bool writes) {
     if (group_name.empty()) {
         return;
     }
+    const mode_t mode = writes ? 0660 : 0640;
     int persist = 1;
     sqlite3_file_control(sql.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     struct stat db_st {};
@@ -94,7 +100,7 @@ void share_with_group(SQLite::Database& sql, const fs::path& path, const std::st
         return; // a reader: nothing of ours to adjust
     }
     const gid_t gid = group_id(group_name);
-    for (const char* suffix : {"-wal", "-shm"}) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
         const std::string side = path.string() + suffix;
         const int fd = ::open(side.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
@@ -105,8 +111,8 @@ void share_with_group(SQLite::Database& sql, const fs::path& path, const std::st
             if (st.st_gid != gid && ::fchown(fd, static_cast<uid_t>(-1), gid) != 0) {
                 // Not fatal for the owner: members then fail to read, with a clear error.
             }
-            if ((st.st_mode & 07777) != 0640) {
-                ::fchmod(fd, 0640);
+            if ((st.st_mode & 07777) != mode) {
+                ::fchmod(fd, mode);
             }
         }
         ::close(fd);
@@ -180,7 +186,7 @@ std::unique_ptr<Database> Database::open(const fs::path& path, const OpenOptions
             }
             db->migrate();
         }
-        share_with_group(sql, path, options.group);
+        share_with_group(sql, path, options.group, options.group_writes);
     } catch (const SQLite::Exception& e) {
         rethrow_sqlite(e, path);
     }

@@ -16,6 +16,7 @@ struct OpenOptions {
     bool migrate = true;          // bring an older schema up to date
     int busy_timeout_ms = 10000;  // how long a writer waits for the lock ($OPSCTL_BUSY_TIMEOUT overrides)
     std::string group;            // when set, files are made group-readable (0640) by this group
+    bool group_writes = false;    // with `group`: group-writable too (0660, its folder 0770)
 };
 
 /// An open opsctl database: WAL, foreign keys, busy timeout, schema checked.

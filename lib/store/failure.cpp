@@ -18,7 +18,8 @@ std::optional<Error> database_failure(const std::exception& error, const std::st
     }
     if (code == SQLITE_READONLY) {
         return Failure(subject + " is read-only for this user",
-                       "its owner writes it; site.database_group lets the group only read");
+                       "its owner writes it; site.database_group lets the group read, and "
+                       "site.database_group_writes: true lets it write");
     }
     if (code == SQLITE_FULL) {
         return Failure(subject + ": disk is full");

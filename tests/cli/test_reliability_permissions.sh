@@ -166,6 +166,45 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && command -v groupadd 
     run db check
     expect_rc 0 "db check passes after members read"
     expect_eq "640 $team" "$(stat -c '%a %G' "$WORK/teamdb/ops.db-shm")" "-shm is still 0640 and the group's"
+
+    # site.database_group_writes: true lets the members write too; the owner's next command
+    # puts the existing files at 0660, and taking the key away puts them back at 0640.
+    sed -i "s|^  database_group: $team|  database_group: $team\n  database_group_writes: true|" "$WORK/team/opsctl.yaml"
+    run ticket list -q
+    for side in "" -wal -shm; do
+        expect_eq "660 $team" "$(stat -c '%a %G' "$WORK/teamdb/ops.db$side" 2>&1)" \
+            "with database_group_writes the database$side is 0660 and the group's"
+    done
+    OUT=$(as_member ticket new --title '组员写入' -q 2>"$WORK/.stderr")
+    RC=$?
+    ERR=$(cat "$WORK/.stderr")
+    expect_rc 0 "with database_group_writes a member writes"
+    member_ticket=$OUT
+    OUT=$(as_member ticket comment "$id" '组员评论' -q 2>"$WORK/.stderr")
+    RC=$?
+    ERR=$(cat "$WORK/.stderr")
+    expect_rc 0 "a member comments on the owner's ticket"
+    run ticket show "$member_ticket"
+    expect_out "组员写入" "the owner reads the member's ticket"
+    run db check
+    expect_rc 0 "db check passes after a member wrote (chain and permissions)"
+    OUT=$(as_outsider ticket new --title 'outsider' -q 2>"$WORK/.stderr")
+    RC=$?
+    expect_rc 1 "a user outside the group still writes nothing"
+    expect_eq "660 $team" "$(stat -c '%a %G' "$WORK/teamdb/ops.db-wal")" "-wal is still 0660 and the group's after a member wrote"
+    sed -i "/^  database_group_writes: true/d" "$WORK/team/opsctl.yaml"
+    run ticket list -q
+    expect_eq "640 $team" "$(stat -c '%a %G' "$WORK/teamdb/ops.db")" "without the key the database is 0640 again"
+    OUT=$(as_member ticket new --title 'no longer' -q 2>"$WORK/.stderr")
+    RC=$?
+    ERR=$(cat "$WORK/.stderr")
+    expect_rc 1 "without the key a member cannot write again"
+    # a new folder made for a writable database: the group's, setgid, so files made there keep it
+    sed -i "s|^  database_group: $team|  database_group: $team\n  database_group_writes: true|" "$WORK/team/opsctl.yaml"
+    OPSCTL_DB="$WORK/teamdb2/ops.db" run init -q
+    expect_rc 0 "init of a group-writable database in a new folder"
+    expect_eq "2770 $team" "$(stat -c '%a %G' "$WORK/teamdb2")" "its folder is 2770 and the group's"
+    expect_eq "660 $team" "$(stat -c '%a %G' "$WORK/teamdb2/ops.db")" "the database is 0660 and the group's"
     chmod 0700 "$WORK"
 fi
 
