@@ -30,6 +30,9 @@ add_custom_command(
 add_custom_target(opsctl_man ALL DEPENDS ${CMAKE_BINARY_DIR}/man/opsctl-policy.5)
 
 # Installed compressed (gzip -9n: reproducible), as Debian's policy asks; man reads them.
+# Their folder exists from configure on: the gzip commands run in it, and nothing orders them
+# after the command that assembles opsctl-policy(5) there (a parallel build raced it).
+file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/man)
 file(GLOB OPSCTL_MAN1_PAGES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/man/*.1)
 set(OPSCTL_MAN1_GZ)
 foreach(page ${OPSCTL_MAN1_PAGES})
