@@ -36,10 +36,10 @@ for w in 1 2 3; do
 done
 # The writers are writing before the copy starts.
 for _ in $(seq 1 3000); do
-    [ "$(sqlite3 "$OPSCTL_DB" "select count(*) from tickets where title like 'writer %'" 2>/dev/null)" -ge 6 ] && break
+    [ "$(sqlite3 -cmd ".timeout 10000" "$OPSCTL_DB" "select count(*) from tickets where title like 'writer %'" 2>/dev/null)" -ge 6 ] && break
     sleep 0.01
 done
-BEFORE=$(sqlite3 "$OPSCTL_DB" "select count(*) from tickets")
+BEFORE=$(sqlite3 -cmd ".timeout 10000" "$OPSCTL_DB" "select count(*) from tickets")
 expect_true "the writers are writing when the copy starts" test "$BEFORE" -gt "$N"
 
 # Bounded by `timeout` only so that a copy that never ends fails the test instead of hanging it.
