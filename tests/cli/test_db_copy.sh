@@ -17,10 +17,11 @@ with open(sys.argv[2], 'w') as f:
 run -q ticket import "$WORK/load.csv"
 expect_rc 0 "$N tickets are imported"
 
-# Three writer loops, each bounded, all killed when the test ends however it ends.
+# Three writer loops, each bounded, all stopped when the test ends however it ends: told to
+# stop and waited for, so that no opsctl they started is still writing into $WORK as it goes.
 PIDS=()
 cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    touch "$WORK/stop" 2>/dev/null
     wait 2>/dev/null
     rm -rf "$WORK"
 }
