@@ -5,6 +5,7 @@
 #include "lib/report/sections.hpp"
 #include "lib/report/text.hpp"
 #include "lib/roster/duty.hpp"
+#include "lib/store/database.hpp"
 
 #include <fmt/format.h>
 
@@ -221,7 +222,7 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
     std::vector<Section> sections;
     // One read transaction, so that every figure comes from the same snapshot even while
     // other commands write.
-    SQLite::Transaction snapshot(ctx.db.sql(), SQLite::TransactionBehavior::DEFERRED);
+    store::ReadTransaction snapshot(ctx.db);
     for (auto* builder : {&ticket_section, &inspect_section, &backup_section, &asset_section, &roster_section}) {
         if (auto section = builder(ctx, in, actions)) {
             sections.push_back(std::move(*section));

@@ -438,6 +438,11 @@ std::int64_t AssetWriter::next_number(const std::string& prefix, int digits) {
     }
 }
 
+void AssetWriter::begin_bulk_load() {
+    m_db.sql().exec("PRAGMA defer_foreign_keys = ON");
+    m_db.sql().exec("PRAGMA ignore_check_constraints = ON");
+}
+
 void AssetWriter::note_number(const std::string& prefix, std::int64_t number) {
     auto& s = m_s->set_seq;
     s.reset();

@@ -84,6 +84,11 @@ public:
     std::int64_t next_number(const std::string& prefix, int digits);
     /// Records that `number` was used under `prefix`, so that generated tags stay above it.
     void note_number(const std::string& prefix, std::int64_t number);
+    /// For a bulk import, inside its write transaction: references are checked at commit (a
+    /// parent may come after its children), and the status CHECK is skipped, because it builds
+    /// a temporary table on every INSERT (an IN list in SQLite 3.40), the largest single cost
+    /// per row; the caller must have refused any status outside the same list itself.
+    void begin_bulk_load();
 
 private:
     struct Statements;

@@ -213,6 +213,16 @@ void Database::begin_read_snapshot() {
     m_db.execAndGet("SELECT count(*) FROM sqlite_master");
 }
 
+ReadTransaction::ReadTransaction(Database& db) : m_db(db) { m_db.begin_read_snapshot(); }
+
+ReadTransaction::~ReadTransaction() {
+    try {
+        m_db.sql().exec("ROLLBACK");
+    } catch (...) {
+        // Nothing was written; a failed end leaves nothing to undo.
+    }
+}
+
 int Database::schema_version() { return m_db.execAndGet("PRAGMA user_version").getInt(); }
 
 void Database::migrate() {

@@ -70,6 +70,20 @@ private:
     bool m_done = false;
 };
 
+/// A read transaction for the life of the object, its snapshot taken at once
+/// (Database::begin_read_snapshot): every query in it sees the database as it was then, even
+/// while other processes write. Ended when destroyed (it writes nothing).
+class ReadTransaction {
+public:
+    explicit ReadTransaction(Database& db);
+    ~ReadTransaction();
+    ReadTransaction(const ReadTransaction&) = delete;
+    ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+private:
+    Database& m_db;
+};
+
 /// The schema version this binary writes.
 int current_schema_version();
 
