@@ -5,6 +5,7 @@
 #include "lib/asset/maintenance.hpp"
 #include "lib/core/duration.hpp"
 #include "lib/core/time.hpp"
+#include "lib/report/asset_register.hpp"
 #include "lib/report/sections.hpp"
 #include "lib/report/targets.hpp"
 #include "lib/report/text.hpp"
@@ -38,24 +39,40 @@ std::string class_title(const Context& ctx, const std::string& cls) {
 struct DueLine {
     std::string cls, kind;
     core::Duration every;
-    store::MaintenanceDue due;
+    std::int64_t cutoff = 0;
+    MaintenanceDue due;
 };
 
-std::vector<DueLine> due_lines(Context& ctx, const store::ReportPeriod& p) {
-    // In the month in progress, what fell due by now.
-    const store::ReportPeriod until{p.start, end_or_now(ctx, p)};
+// Due when the last maintenance (or the registration) plus the cadence is at or before the
+// end: at or before the end less the cadence, on the local calendar.
+std::int64_t due_cutoff(const Context& ctx, std::int64_t end, const core::Duration& every) {
+    const auto end_day = ctx.zone().date_of(end);
+    const auto since_midnight = end - ctx.zone().start_of(end_day);
+    return ctx.zone().start_of(minus(end_day, every)) + since_midnight - every.seconds % 86400;
+}
+
+// In the month in progress, what fell due by now.
+store::ReportPeriod due_period(const Context& ctx, const store::ReportPeriod& p) {
+    return {p.start, end_or_now(ctx, p)};
+}
+
+// Each class's cadences in a period, with their cutoffs; counted by due_counts().
+std::vector<DueLine> due_lines(const Context& ctx, const store::ReportPeriod& p) {
+    const auto until = due_period(ctx, p);
     std::vector<DueLine> out;
     for (const auto& cls : ctx.policy.assets.classes) {
         for (const auto& [kind, every] : cls.cadences) {
-            // Due when the last maintenance (or the registration) plus the cadence is at or
-            // before the end: at or before the end less the cadence, on the local calendar.
-            const auto end_day = ctx.zone().date_of(until.end);
-            const auto since_midnight = until.end - ctx.zone().start_of(end_day);
-            const auto cutoff = ctx.zone().start_of(minus(end_day, every)) + since_midnight - every.seconds % 86400;
-            out.push_back({cls.id, kind, every, store::maintenance_due(ctx.db, cls.id, kind, until, cutoff)});
+            out.push_back({cls.id, kind, every, due_cutoff(ctx, until.end, every), {}});
         }
     }
     return out;
+}
+
+void due_counts(const Context& ctx, AssetRegister& reg, const store::ReportPeriod& p, std::vector<DueLine>& lines) {
+    const auto until = due_period(ctx, p);
+    for (auto& line : lines) {
+        line.due = reg.due(line.cls, line.kind, until, line.cutoff);
+    }
 }
 
 // Warranties and service lives ending in the month after the period.
@@ -91,16 +108,16 @@ std::vector<Ending> endings_after(Context& ctx, const store::ReportPeriod& p) {
 }
 
 struct AssetMonth {
-    std::vector<store::AssetClassCounts> classes;
+    std::vector<AssetClassCounts> classes;
     std::vector<DueLine> due;
     std::vector<Ending> ending;
     std::int64_t in_service = 0, added = 0, retired = 0, records = 0, due_count = 0, done = 0;
     std::int64_t warranties = 0, service_lives = 0;
 };
 
-AssetMonth asset_month(Context& ctx, const store::ReportPeriod& p) {
+AssetMonth asset_month(Context& ctx, AssetRegister& reg, const store::ReportPeriod& p, std::vector<DueLine> due) {
     AssetMonth m;
-    m.classes = store::assets_by_class(ctx.db, p);
+    m.classes = reg.by_class(p);
     for (const auto& c : m.classes) {
         m.in_service += c.in_service;
         m.added += c.added;
@@ -109,7 +126,8 @@ AssetMonth asset_month(Context& ctx, const store::ReportPeriod& p) {
     for (const auto& [kind, n] : store::maintenance_by_kind(ctx.db, p)) {
         m.records += n;
     }
-    m.due = due_lines(ctx, p);
+    due_counts(ctx, reg, p, due);
+    m.due = std::move(due);
     for (const auto& d : m.due) {
         m.due_count += d.due.due;
         m.done += d.due.done;
@@ -150,12 +168,12 @@ constexpr std::int64_t k_slack = 2 * 86400;
 
 // Maintenance overdue at `at`: the first `limit` items in `asset due` order (due time, tag, kind)
 // and how many there are. The same items as asset::due_items() with its warranties and
-// service lives left out. Each class and kind is counted from the assets maintained (or
-// registered) after the bound, which grows with the cadence, not with the register; only the
-// oldest items are read one by one, until the first `limit` cannot change. Reading every
-// asset's newest maintenance (a seek per asset) took 0.4 s on 100,000 assets.
-std::pair<std::vector<asset::DueItem>, std::int64_t> overdue_maintenance(Context& ctx, std::int64_t at,
-                                                                         std::size_t limit) {
+// service lives left out. Each class and kind is counted from the register (its records
+// since the bound, read once); only the oldest items are read one by one, until the first
+// `limit` cannot change. Reading every asset's newest maintenance (a seek per asset) took
+// 0.4 s on 100,000 assets.
+std::pair<std::vector<asset::DueItem>, std::int64_t> overdue_maintenance(Context& ctx, AssetRegister& reg,
+                                                                         std::int64_t at, std::size_t limit) {
     auto later = [](const asset::DueItem& x, const asset::DueItem& y) {
         return std::tie(x.due_at, x.tag, x.what) < std::tie(y.due_at, y.tag, y.what);
     };
@@ -169,24 +187,14 @@ std::pair<std::vector<asset::DueItem>, std::int64_t> overdue_maintenance(Context
         std::int64_t bound = 0, overdue = 0;
     };
     std::vector<Cadence> cadences;
-    std::map<std::string, std::vector<std::size_t>> by_kind;
     for (const auto& cls : ctx.policy.assets.classes) {
         for (const auto& [kind, every] : cls.cadences) {
-            by_kind[kind].push_back(cadences.size());
             cadences.push_back({&cls, kind, every, latest_due_by(at, every, ctx.zone()), 0});
         }
     }
-    // Counted well before each bound per kind (classes sharing a kind read its records once),
-    // then near the bound asset by asset.
-    for (const auto& [kind, members] : by_kind) {
-        std::vector<std::pair<std::string, std::int64_t>> bounds;
-        for (const auto i : members) {
-            bounds.emplace_back(cadences[i].cls->id, cadences[i].bound - k_slack);
-        }
-        const auto counts = store::count_maintained_by(ctx.db, kind, bounds);
-        for (std::size_t j = 0; j < members.size(); ++j) {
-            cadences[members[j]].overdue = counts[j];
-        }
+    // Counted well before each bound from the register, then near the bound asset by asset.
+    for (auto& c : cadences) {
+        c.overdue = reg.maintained_by(c.cls->id, c.kind, c.bound - k_slack);
     }
     for (auto& c : cadences) {
         // Never maintained: the cadence runs from when the asset was registered.
@@ -236,7 +244,7 @@ std::pair<std::vector<asset::DueItem>, std::int64_t> overdue_maintenance(Context
     return {std::move(first), total};
 }
 
-Table class_table(const Context& ctx, const std::vector<store::AssetClassCounts>& classes, Language lang) {
+Table class_table(const Context& ctx, const std::vector<AssetClassCounts>& classes, Language lang) {
     Table t;
     t.add_column("class", tr(lang, "col.class"))
         .add_column("title", tr(lang, "col.title"))
@@ -254,7 +262,7 @@ Table class_table(const Context& ctx, const std::vector<store::AssetClassCounts>
 } // namespace
 
 Table assets_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
-    return class_table(ctx, store::assets_by_class(ctx.db, p), lang);
+    return class_table(ctx, AssetRegister(ctx.db).by_class(p), lang);
 }
 
 std::optional<Section> asset_section(Context& ctx, const SectionInput& in, ActionList& actions) {
@@ -262,8 +270,31 @@ std::optional<Section> asset_section(Context& ctx, const SectionInput& in, Actio
         return std::nullopt;
     }
     const Language lang = in.lang;
-    const auto cur = asset_month(ctx, in.current);
-    const auto prev = asset_month(ctx, in.previous);
+    // The register once, and each maintenance kind's records once from the earliest instant
+    // any count below asks about.
+    AssetRegister reg(ctx.db);
+    auto cur_due = due_lines(ctx, in.current);
+    auto prev_due = due_lines(ctx, in.previous);
+    std::map<std::string, std::int64_t> earliest;
+    auto need = [&](const std::string& kind, std::int64_t t) {
+        const auto [it, fresh] = earliest.try_emplace(kind, t);
+        it->second = std::min(it->second, t);
+    };
+    for (const auto* lines : {&cur_due, &prev_due}) {
+        for (const auto& d : *lines) {
+            need(d.kind, std::min(d.cutoff, (lines == &cur_due ? in.current : in.previous).start - 1));
+        }
+    }
+    for (const auto& cls : ctx.policy.assets.classes) {
+        for (const auto& [kind, every] : cls.cadences) {
+            need(kind, latest_due_by(in.until, every, ctx.zone()) - k_slack);
+        }
+    }
+    for (const auto& [kind, t] : earliest) {
+        reg.load(kind, t);
+    }
+    const auto cur = asset_month(ctx, reg, in.current, std::move(cur_due));
+    const auto prev = asset_month(ctx, reg, in.previous, std::move(prev_due));
 
     Section s;
     s.key = "assets";
@@ -353,7 +384,7 @@ std::optional<Section> asset_section(Context& ctx, const SectionInput& in, Actio
     // Maintenance overdue at the month's end, as `asset due` lists it; owned by the asset's
     // owner (counted together under "asset owners": the first rows are all that is read).
     const std::size_t limit = in.full_lists ? std::numeric_limits<std::size_t>::max() / 2 : k_top_rows;
-    const auto overdue = overdue_maintenance(ctx, in.until, limit);
+    const auto overdue = overdue_maintenance(ctx, reg, in.until, limit);
     const std::string kind = tr(lang, "action.overdue_maintenance");
     for (const auto& d : overdue.first) {
         actions.items.push_back({"overdue_maintenance", kind, fmt::format("{} {}", d.tag, d.name),

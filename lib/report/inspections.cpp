@@ -74,8 +74,10 @@ const char* status_word(int status) {
 
 } // namespace
 
-Table inspections_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
-    const auto runs = store::inspect_runs_by_checklist(ctx.db, p);
+namespace {
+
+Table checklist_table(Context& ctx, const store::ReportPeriod& p, const std::vector<store::ChecklistRunCounts>& runs,
+                      Language lang) {
     const auto states = checklist_states(ctx, p);
     std::set<std::string> names;
     for (const auto& [name, c] : ctx.policy.checklists.checklists) {
@@ -127,13 +129,20 @@ Table inspections_table(Context& ctx, const store::ReportPeriod& p, Language lan
     return t;
 }
 
+} // namespace
+
+Table inspections_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
+    return checklist_table(ctx, p, store::inspect_period(ctx.db, p).by_checklist, lang);
+}
+
 std::optional<Section> inspect_section(Context& ctx, const SectionInput& in, ActionList& actions) {
     if (ctx.policy.checklists.checklists.empty() && !store::report_has_inspections(ctx.db)) {
         return std::nullopt;
     }
     const Language lang = in.lang;
-    const auto cur = store::inspect_totals(ctx.db, in.current);
-    const auto prev = store::inspect_totals(ctx.db, in.previous);
+    const auto cur_period = store::inspect_period(ctx.db, in.current);
+    const auto& cur = cur_period.totals;
+    const auto prev = store::inspect_period(ctx.db, in.previous).totals;
     const auto cur_overdue = overdue_count(checklist_states(ctx, in.current));
     const auto prev_overdue = overdue_count(checklist_states(ctx, in.previous));
 
@@ -163,7 +172,7 @@ std::optional<Section> inspect_section(Context& ctx, const SectionInput& in, Act
                                                                   {"pending", shown(3)},
                                                                   {"overdue", shown(4)}}));
 
-    s.tables.push_back({"inspections_by_checklist", tr(lang, "tbl.inspections"), inspections_table(ctx, in.current, lang)});
+    s.tables.push_back({"inspections_by_checklist", tr(lang, "tbl.inspections"), checklist_table(ctx, in.current, cur_period.by_checklist, lang)});
 
     ReviewTable failed{"inspection_failed_items", tr(lang, "tbl.failed_items"), {}};
     failed.table.add_column("checklist", tr(lang, "col.checklist"))

@@ -196,7 +196,8 @@ Table sla_table_of(const Context& ctx, const std::vector<store::PrioritySla>& ro
 } // namespace
 
 Table sla_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
-    return sla_table_of(ctx, store::ticket_sla_by_priority(ctx.db, p, std::min(p.end, ctx.now)), lang);
+    const auto figures = store::ticket_figures(ctx.db, {{p, std::min(p.end, ctx.now)}}, kinds_of(ctx));
+    return sla_table_of(ctx, figures.front().sla, lang);
 }
 
 std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, ActionList& actions) {
@@ -205,11 +206,12 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, Acti
     }
     const Language lang = in.lang;
     const auto kinds = kinds_of(ctx);
-    // The SLA rows feed both the headline figures and the per-priority table: read once.
-    const auto cur_sla = store::ticket_sla_by_priority(ctx.db, in.current, in.until);
-    const auto prev_sla = store::ticket_sla_by_priority(ctx.db, in.previous, in.previous.end);
-    const auto cur = store::ticket_figures(ctx.db, in.current, kinds, cur_sla);
-    const auto prev = store::ticket_figures(ctx.db, in.previous, kinds, prev_sla);
+    // Both months' figures and SLA rows from one read of their tickets.
+    const auto both = store::ticket_figures(ctx.db, {{in.current, in.until}, {in.previous, in.previous.end}}, kinds);
+    const auto& cur = both[0].figures;
+    const auto& prev = both[1].figures;
+    const auto& cur_sla = both[0].sla;
+    const auto& prev_sla = both[1].sla;
     auto top_resolution = [&](const std::vector<store::PrioritySla>& rows) {
         for (const auto& r : rows) {
             if (r.priority == kinds.top_priority) {

@@ -11,10 +11,18 @@ void bind_period(SQLite::Statement& q, const ReportPeriod& p) {
     q.bind(2, static_cast<std::int64_t>(p.end));
 }
 
-// retired_at is set on retirement and kept on disposal; disposed_at alone covers a row
-// that skipped it.
-constexpr const char* k_in_service_at_end = "created_at < ?2 AND (retired_at IS NULL OR retired_at >= ?2) "
-                                            "AND (disposed_at IS NULL OR disposed_at >= ?2)";
+// A text column as a view, valid until the statement steps again (the bytes are asked for
+// after the pointer, as SQLite wants).
+std::string_view column_view(SQLite::Statement& q, int i) {
+    const auto c = q.getColumn(i);
+    const auto* text = static_cast<const char*>(c.getBlob());
+    return {text, static_cast<std::size_t>(c.getBytes())};
+}
+
+std::optional<std::int64_t> optional_int(SQLite::Statement& q, int i) {
+    const auto c = q.getColumn(i);
+    return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
+}
 
 std::vector<AssetEnding> read_endings(SQLite::Statement& q) {
     std::vector<AssetEnding> out;
@@ -34,27 +42,48 @@ std::vector<AssetEnding> read_endings(SQLite::Statement& q) {
 
 bool report_has_assets(Database& db) { return report_table_has_rows(db, "assets"); }
 
-std::vector<AssetClassCounts> assets_by_class(Database& db, const ReportPeriod& p) {
-    std::vector<AssetClassCounts> out;
+void visit_asset_lives(Database& db, const std::function<void(const AssetLife&)>& visit) {
     if (!report_table_exists(db, "assets")) {
-        return out;
+        return;
     }
-    SQLite::Statement q(db.sql(), std::string("SELECT class, COALESCE(SUM(") + k_in_service_at_end +
-                                      "), 0), COALESCE(SUM(created_at >= ?1), 0), "
-                                      "COALESCE(SUM(retired_at >= ?1 AND retired_at < ?2), 0), "
-                                      "COALESCE(SUM(disposed_at >= ?1 AND disposed_at < ?2), 0) "
-                                      "FROM assets WHERE created_at < ?2 GROUP BY class ORDER BY class");
-    bind_period(q, p);
+    SQLite::Statement q(db.sql(),
+                        "SELECT rowid, class, status, created_at, retired_at, disposed_at FROM assets ORDER BY rowid");
+    AssetLife a;
     while (q.executeStep()) {
-        AssetClassCounts c;
-        c.cls = q.getColumn(0).getString();
-        c.in_service = q.getColumn(1).getInt64();
-        c.added = q.getColumn(2).getInt64();
-        c.retired = q.getColumn(3).getInt64();
-        c.disposed = q.getColumn(4).getInt64();
-        out.push_back(std::move(c));
+        a.row = q.getColumn(0).getInt64();
+        a.cls = column_view(q, 1);
+        a.status = column_view(q, 2);
+        a.created_at = q.getColumn(3).getInt64();
+        a.retired_at = optional_int(q, 4);
+        a.disposed_at = optional_int(q, 5);
+        visit(a);
     }
-    return out;
+}
+
+void visit_maintenance_after(Database& db, const std::string& kind, std::int64_t after,
+                             const std::function<void(std::int64_t row, std::int64_t at)>& visit) {
+    if (!report_table_exists(db, "asset_maintenance")) {
+        return;
+    }
+    // CROSS JOIN keeps the kind's range as the outer loop.
+    SQLite::Statement q(db.sql(), "SELECT a.rowid, m.at FROM asset_maintenance m CROSS JOIN assets a ON a.tag = m.tag "
+                                  "WHERE m.kind = ?1 AND m.at > ?2 ORDER BY m.at");
+    q.bind(1, kind);
+    q.bind(2, static_cast<std::int64_t>(after));
+    while (q.executeStep()) {
+        visit(q.getColumn(0).getInt64(), q.getColumn(1).getInt64());
+    }
+}
+
+bool has_maintenance_by(Database& db, std::int64_t row, const std::string& kind, std::int64_t at) {
+    auto& q = db.cached("SELECT 1 FROM asset_maintenance WHERE tag = (SELECT tag FROM assets WHERE rowid = ?1) "
+                        "AND kind = ?2 AND at <= ?3 LIMIT 1");
+    q.bind(1, static_cast<std::int64_t>(row));
+    q.bind(2, kind);
+    q.bind(3, static_cast<std::int64_t>(at));
+    const bool found = q.executeStep();
+    q.reset();
+    return found;
 }
 
 std::vector<std::pair<std::string, std::int64_t>> maintenance_by_kind(Database& db, const ReportPeriod& p) {
@@ -71,100 +100,6 @@ std::vector<std::pair<std::string, std::int64_t>> maintenance_by_kind(Database& 
     bind_period(q, p);
     while (q.executeStep()) {
         out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
-    }
-    return out;
-}
-
-MaintenanceDue maintenance_due(Database& db, const std::string& cls, const std::string& kind, const ReportPeriod& p,
-                               std::int64_t cutoff) {
-    MaintenanceDue d;
-    if (!report_table_exists(db, "asset_maintenance")) {
-        return d;
-    }
-    // An asset in service is due unless its last maintenance before the period is after the
-    // cutoff, or it has none before the period and was registered after the cutoff. Counted
-    // as all in service less those two (disjoint) groups, each read from a range that grows
-    // with the cadence or with recent registrations (assets_class_created,
-    // asset_maintenance_kind_at), not with the register: a seek per asset of the class took
-    // over a second for a review of 100,000 assets. Done: due and maintained in the period,
-    // from the period's records. CROSS JOIN keeps the range of records as the outer loop (one
-    // seek per maintained asset) where the planner would walk every asset of the class.
-    const std::string in_service = k_in_service_at_end;
-    SQLite::Statement q(db.sql(), fmt::format(R"sql(
-SELECT (SELECT COUNT(*) FROM assets WHERE class = ?3 AND {0})
-       - (SELECT COUNT(*) FROM (SELECT DISTINCT tag FROM asset_maintenance WHERE kind = ?4 AND at > ?5 AND at < ?1) x
-            CROSS JOIN assets a ON a.tag = x.tag WHERE a.class = ?3 AND {0})
-       - (SELECT COUNT(*) FROM assets a WHERE class = ?3 AND {0} AND created_at > ?5
-            AND NOT EXISTS (SELECT 1 FROM asset_maintenance m WHERE m.tag = a.tag AND m.kind = ?4 AND m.at < ?1)),
-       (SELECT COUNT(*) FROM (SELECT DISTINCT tag FROM asset_maintenance WHERE kind = ?4 AND at >= ?1 AND at < ?2) x
-          CROSS JOIN assets a ON a.tag = x.tag WHERE a.class = ?3 AND {0}
-          AND COALESCE((SELECT MAX(m.at) FROM asset_maintenance m WHERE m.tag = a.tag AND m.kind = ?4 AND m.at < ?1),
-                       a.created_at) <= ?5))sql",
-                                              in_service));
-    bind_period(q, p);
-    q.bind(3, cls);
-    q.bind(4, kind);
-    q.bind(5, static_cast<std::int64_t>(cutoff));
-    q.executeStep();
-    d.due = q.getColumn(0).getInt64();
-    d.done = q.getColumn(1).getInt64();
-    return d;
-}
-
-std::vector<std::int64_t>
-count_maintained_by(Database& db, const std::string& kind,
-                    const std::vector<std::pair<std::string, std::int64_t>>& bounds) {
-    std::vector<std::int64_t> out(bounds.size(), 0);
-    if (bounds.empty() || !report_table_exists(db, "asset_maintenance")) {
-        return out;
-    }
-    // Each class's assets in use, less those maintained (this kind) after its bound, less
-    // those registered after it and never maintained: ranges that grow with the cadence
-    // (asset_maintenance_kind_at, assets_class_created), not a seek per asset of the class.
-    // The statuses in use are listed (the CHECK on assets.status allows no others) so that the
-    // first count reads from assets_class_status alone.
-    SQLite::Statement in_use(db.sql(), R"sql(
-SELECT (SELECT COUNT(*) FROM assets WHERE class = ?1 AND status IN ('in_stock', 'in_use', 'maintenance'))
-       - (SELECT COUNT(*) FROM assets a WHERE a.class = ?1 AND a.created_at > ?3
-            AND a.status IN ('in_stock', 'in_use', 'maintenance')
-            AND NOT EXISTS (SELECT 1 FROM asset_maintenance m WHERE m.tag = a.tag AND m.kind = ?2)))sql");
-    std::int64_t earliest = bounds.front().second;
-    for (std::size_t i = 0; i < bounds.size(); ++i) {
-        in_use.reset();
-        in_use.bind(1, bounds[i].first);
-        in_use.bind(2, kind);
-        in_use.bind(3, static_cast<std::int64_t>(bounds[i].second));
-        in_use.executeStep();
-        out[i] = in_use.getColumn(0).getInt64();
-        earliest = std::min(earliest, bounds[i].second);
-    }
-    // The assets maintained after their class's bound, for every class at once: the kind's
-    // records after the earliest bound are read once, and each asset looked up once, however
-    // many classes share the kind.
-    std::string values;
-    for (std::size_t i = 0; i < bounds.size(); ++i) {
-        values += fmt::format("{}(?{}, ?{})", i == 0 ? "" : ", ", 3 + 2 * i, 4 + 2 * i);
-    }
-    SQLite::Statement recent(db.sql(), fmt::format(R"sql(
-WITH b(class, bound) AS (VALUES {})
-SELECT b.class, COUNT(*) FROM (SELECT tag, MAX(at) AS last_at FROM asset_maintenance WHERE kind = ?1 AND at > ?2
-                                GROUP BY tag) x
-CROSS JOIN assets a ON a.tag = x.tag CROSS JOIN b ON b.class = a.class
-WHERE x.last_at > b.bound AND a.status IN ('in_stock', 'in_use', 'maintenance') GROUP BY b.class)sql",
-                                                   values));
-    recent.bind(1, kind);
-    recent.bind(2, static_cast<std::int64_t>(earliest));
-    for (std::size_t i = 0; i < bounds.size(); ++i) {
-        recent.bind(3 + 2 * static_cast<int>(i), bounds[i].first);
-        recent.bind(4 + 2 * static_cast<int>(i), static_cast<std::int64_t>(bounds[i].second));
-    }
-    while (recent.executeStep()) {
-        const auto cls = recent.getColumn(0).getString();
-        for (std::size_t i = 0; i < bounds.size(); ++i) {
-            if (bounds[i].first == cls) {
-                out[i] -= recent.getColumn(1).getInt64();
-            }
-        }
     }
     return out;
 }
@@ -196,16 +131,10 @@ ORDER BY a.created_at, a.tag)sql");
         q->bind(3, static_cast<std::int64_t>(from));
         q->bind(4, static_cast<std::int64_t>(to));
     }
-    auto view = [](SQLite::Statement& q, int i) {
-        // The bytes are asked for after the pointer, as SQLite wants.
-        const auto c = q.getColumn(i);
-        const auto* text = static_cast<const char*>(c.getBlob());
-        return std::string_view(text, static_cast<std::size_t>(c.getBytes()));
-    };
     auto read = [&](SQLite::Statement& q, AssetLastMaintenance& row) {
-        row.tag = view(q, 0);
-        row.name = view(q, 1);
-        row.owner = view(q, 2);
+        row.tag = column_view(q, 0);
+        row.name = column_view(q, 1);
+        row.owner = column_view(q, 2);
         row.created_at = q.getColumn(3).getInt64();
         row.last_at =
             &q == &kept ? std::optional<std::int64_t>(q.getColumn(4).getInt64()) : std::nullopt;

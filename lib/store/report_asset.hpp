@@ -1,7 +1,7 @@
 #pragma once
-// The review's asset aggregates over assets and asset_maintenance (see schema_assets.cpp).
-// An asset is "in service" at an instant when it was registered before it and not retired
-// (or disposed) by then.
+// What the review reads of assets and asset_maintenance (see schema_assets.cpp): the register
+// and the recent records one row at a time, for lib/report to count in service, due and
+// overdue; warranties and service lives ending.
 
 #include "lib/store/report_common.hpp"
 
@@ -12,19 +12,6 @@
 #include <vector>
 
 namespace opsctl::store {
-
-/// Assets of one class in a period.
-struct AssetClassCounts {
-    std::string cls;
-    std::int64_t in_service = 0; // at the period's end
-    std::int64_t added = 0, retired = 0, disposed = 0;
-};
-
-/// Maintenance of one class and kind in a period against what its cadence asked for.
-struct MaintenanceDue {
-    std::int64_t due = 0;  // assets in service whose maintenance fell due before the period's end
-    std::int64_t done = 0; // of those, maintained (this kind) in the period
-};
 
 /// An asset whose warranty or service life ends in a span.
 struct AssetEnding {
@@ -42,21 +29,25 @@ struct AssetLastMaintenance {
 
 /// True when the register holds any asset.
 bool report_has_assets(Database& db);
-/// Counts per class for the period (classes with any asset registered before its end).
-std::vector<AssetClassCounts> assets_by_class(Database& db, const ReportPeriod& p);
+/// One asset's class, status and life, for counting in service, due and overdue one asset at
+/// a time; `row` is its row number in the register, the views are valid only during the visit.
+struct AssetLife {
+    std::int64_t row = 0;
+    std::string_view cls, status;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> retired_at, disposed_at;
+};
+/// Visits every asset of the register, in ascending order of `row`.
+void visit_asset_lives(Database& db, const std::function<void(const AssetLife&)>& visit);
+/// Visits the maintenance records of `kind` made after `after` (the asset's `row` and the
+/// instant) in ascending order of the instant: the kind's range of asset_maintenance_kind_at
+/// and a seek each in the tags' index, never a row of either table.
+void visit_maintenance_after(Database& db, const std::string& kind, std::int64_t after,
+                             const std::function<void(std::int64_t row, std::int64_t at)>& visit);
+/// True when the asset of `row` has a maintenance record of `kind` at or before `at`.
+bool has_maintenance_by(Database& db, std::int64_t row, const std::string& kind, std::int64_t at);
 /// Maintenance records made in the period per kind.
 std::vector<std::pair<std::string, std::int64_t>> maintenance_by_kind(Database& db, const ReportPeriod& p);
-/// Due and done for one class and kind: an asset is due when its last maintenance of `kind`
-/// before the period (or its registration) is at or before `cutoff` (the period's end less
-/// the cadence).
-MaintenanceDue maintenance_due(Database& db, const std::string& cls, const std::string& kind, const ReportPeriod& p,
-                               std::int64_t cutoff);
-/// For each (class, bound) given, in that order: how many assets of the class not retired or
-/// disposed have their newest maintenance of `kind` (their registration when they have none)
-/// at or before the bound.
-std::vector<std::int64_t>
-count_maintained_by(Database& db, const std::string& kind,
-                    const std::vector<std::pair<std::string, std::int64_t>>& bounds);
 /// Visits the assets of `cls` not retired or disposed whose newest maintenance of `kind` (or
 /// registration) is in [from, to], in ascending order of that instant, then tag; the views are
 /// valid only during the call, and `visit` returns false to stop.

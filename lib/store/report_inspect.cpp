@@ -1,5 +1,7 @@
 #include "lib/store/report_inspect.hpp"
 
+#include <algorithm>
+
 namespace opsctl::store {
 
 namespace {
@@ -14,80 +16,94 @@ void bind_period(SQLite::Statement& q, const ReportPeriod& p) {
 constexpr const char* k_period_results = "inspect_runs u JOIN inspect_results r ON r.run_id = u.id "
                                          "WHERE u.started_at >= ?1 AND u.started_at < ?2";
 
-// The period's runs as they stood at its end (?2): a manual item answered after it leaves
-// its run pending then, and the run's status is the worst of the results answered by then
-// (CRITICAL ranked above UNKNOWN, as inspect_repo ranks them). Only runs with such a late
-// answer are recomputed; the others keep their stored status and pending count. CROSS JOIN
-// keeps the month's runs (inspect_runs_started) outside: the planner otherwise scans every
-// result of every run on a covering index (a quarter of a second on a million results).
-constexpr const char* k_runs_at_end = R"sql(
-WITH late AS (SELECT DISTINCT r.run_id FROM inspect_runs u CROSS JOIN inspect_results r ON r.run_id = u.id
-              WHERE u.started_at >= ?1 AND u.started_at < ?2 AND r.kind = 'manual' AND r.recorded_at >= ?2),
-     runs AS (SELECT u.checklist,
-                     CASE WHEN u.id IN late THEN
-                       (SELECT CASE m WHEN 3 THEN 2 WHEN 2 THEN 3 ELSE m END FROM
-                          (SELECT COALESCE(MAX(CASE x.status WHEN 2 THEN 3 WHEN 3 THEN 2 ELSE x.status END), 0) AS m
-                           FROM inspect_results x WHERE x.run_id = u.id
-                             AND (x.kind <> 'manual' OR x.recorded_at < ?2)))
-                     ELSE u.status END AS status,
-                     (u.pending_count > 0 OR u.id IN late) AS pending
-              FROM inspect_runs u WHERE u.started_at >= ?1 AND u.started_at < ?2)
-)sql";
-
 } // namespace
 
 bool report_has_inspections(Database& db) { return report_table_has_rows(db, "inspect_runs"); }
 
-std::vector<ChecklistRunCounts> inspect_runs_by_checklist(Database& db, const ReportPeriod& p) {
-    std::vector<ChecklistRunCounts> out;
+InspectPeriod inspect_period(Database& db, const ReportPeriod& p) {
+    InspectPeriod out;
     if (!report_table_exists(db, "inspect_runs")) {
         return out;
     }
-    SQLite::Statement q(db.sql(), std::string(k_runs_at_end) +
-                                      "SELECT checklist, COUNT(*), SUM(status = 0 AND NOT pending), SUM(status = 1), "
-                                      "SUM(status = 2), SUM(status = 3), SUM(pending) FROM runs "
-                                      "GROUP BY checklist ORDER BY checklist");
-    bind_period(q, p);
-    while (q.executeStep()) {
-        ChecklistRunCounts c;
-        c.checklist = q.getColumn(0).getString();
-        c.runs = q.getColumn(1).getInt64();
-        c.ok = q.getColumn(2).getInt64();
-        c.warning = q.getColumn(3).getInt64();
-        c.critical = q.getColumn(4).getInt64();
-        c.unknown = q.getColumn(5).getInt64();
-        c.pending = q.getColumn(6).getInt64();
-        out.push_back(std::move(c));
+    // Each run as it stood at the period's end: a manual item answered after it leaves the
+    // run pending then, and such a run's status is the worst of the results answered by then
+    // (CRITICAL ranked above UNKNOWN, as inspect_repo ranks them); the other runs keep their
+    // stored status and pending count.
+    struct Run {
+        std::int64_t id = 0;
+        std::string checklist;
+        int status = 0;
+        bool pending = false, late = false;
+        int worst = 0; // the rank of the worst result answered by the end
+    };
+    std::vector<Run> runs;
+    {
+        SQLite::Statement q(db.sql(), "SELECT id, checklist, status, pending_count > 0 FROM inspect_runs "
+                                      "WHERE started_at >= ?1 AND started_at < ?2 ORDER BY id");
+        bind_period(q, p);
+        while (q.executeStep()) {
+            runs.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getInt(),
+                            q.getColumn(3).getInt() != 0, false, 0});
+        }
+    }
+    auto rank = [](int status) { return status == 2 ? 3 : status == 3 ? 2 : status; };
+    {
+        // Every result of the period's runs once, from the covering index
+        // inspect_results_run_status; CROSS JOIN keeps the runs (inspect_runs_started) outside.
+        SQLite::Statement q(db.sql(), "SELECT r.run_id, r.status, r.kind = 'manual', r.recorded_at "
+                                      "FROM inspect_runs u CROSS JOIN inspect_results r ON r.run_id = u.id "
+                                      "WHERE u.started_at >= ?1 AND u.started_at < ?2");
+        bind_period(q, p);
+        Run* run = nullptr;
+        while (q.executeStep()) {
+            const auto id = q.getColumn(0).getInt64();
+            if (!run || run->id != id) {
+                const auto it = std::lower_bound(runs.begin(), runs.end(), id,
+                                                 [](const Run& r, std::int64_t v) { return r.id < v; });
+                if (it == runs.end() || it->id != id) {
+                    continue;
+                }
+                run = &*it;
+            }
+            const auto status = q.getColumn(1);
+            const bool manual = q.getColumn(2).getInt() != 0;
+            const auto recorded = q.getColumn(3);
+            const bool answered_late = !recorded.isNull() && recorded.getInt64() >= p.end;
+            if (!status.isNull()) {
+                const int v = status.getInt();
+                out.totals.failed_results += v == 1 || v == 2 ? 1 : 0;
+                if (!manual || (!recorded.isNull() && recorded.getInt64() < p.end)) {
+                    run->worst = std::max(run->worst, rank(v));
+                }
+            }
+            if (manual) {
+                out.totals.pending += status.isNull() || answered_late ? 1 : 0;
+                run->late = run->late || answered_late;
+            }
+        }
+    }
+    std::map<std::string, ChecklistRunCounts> by_checklist;
+    for (auto& r : runs) {
+        if (r.late) {
+            r.status = rank(r.worst); // the ranking is its own inverse
+            r.pending = true;
+        }
+        auto& c = by_checklist[r.checklist];
+        c.checklist = r.checklist;
+        ++c.runs;
+        const bool ok = r.status == 0 && !r.pending;
+        c.ok += ok ? 1 : 0;
+        c.warning += r.status == 1 ? 1 : 0;
+        c.critical += r.status == 2 ? 1 : 0;
+        c.unknown += r.status == 3 ? 1 : 0;
+        c.pending += r.pending ? 1 : 0;
+        ++out.totals.runs;
+        out.totals.passed += ok ? 1 : 0;
+    }
+    for (auto& [name, c] : by_checklist) {
+        out.by_checklist.push_back(std::move(c));
     }
     return out;
-}
-
-InspectTotals inspect_totals(Database& db, const ReportPeriod& p) {
-    InspectTotals t;
-    if (!report_table_exists(db, "inspect_runs")) {
-        return t;
-    }
-    {
-        SQLite::Statement q(db.sql(), std::string(k_runs_at_end) +
-                                          "SELECT COUNT(*), COALESCE(SUM(status = 0 AND NOT pending), 0) FROM runs");
-        bind_period(q, p);
-        q.executeStep();
-        t.runs = q.getColumn(0).getInt64();
-        t.passed = q.getColumn(1).getInt64();
-    }
-    {
-        // An answer recorded after the period's end still counts as pending in it, so that
-        // the review of a past month reads the same whenever it is made.
-        SQLite::Statement q(db.sql(), std::string("SELECT COALESCE(SUM(r.status IN (1, 2)), 0), "
-                                                  "COALESCE(SUM(r.kind = 'manual' AND (r.status IS NULL OR "
-                                                  "r.recorded_at >= ?2)), 0) FROM ") +
-                                          k_period_results);
-        bind_period(q, p);
-        q.executeStep();
-        t.failed_results = q.getColumn(0).getInt64();
-        t.pending = q.getColumn(1).getInt64();
-    }
-    return t;
 }
 
 std::vector<FailedItem> most_failed_items(Database& db, const ReportPeriod& p, std::int64_t limit) {

@@ -46,10 +46,13 @@ struct PendingResult {
 
 /// True when any inspection run is recorded.
 bool report_has_inspections(Database& db);
-/// Runs per checklist in the period, by checklist name.
-std::vector<ChecklistRunCounts> inspect_runs_by_checklist(Database& db, const ReportPeriod& p);
-/// The totals of the period.
-InspectTotals inspect_totals(Database& db, const ReportPeriod& p);
+/// A period's runs as they stood at its end: the totals, and the runs per checklist (by name).
+struct InspectPeriod {
+    InspectTotals totals;
+    std::vector<ChecklistRunCounts> by_checklist;
+};
+/// The totals and runs per checklist of the period, from one read of its runs' results.
+InspectPeriod inspect_period(Database& db, const ReportPeriod& p);
 /// The items with the most failing results in the period, most first, at most `limit`.
 std::vector<FailedItem> most_failed_items(Database& db, const ReportPeriod& p, std::int64_t limit);
 /// Manual results of the period's runs unanswered at its end, oldest first, at most `limit`.

@@ -33,26 +33,6 @@ std::string text_or_empty(SQLite::Statement& q, int i) {
     return q.getColumn(i).isNull() ? std::string() : q.getColumn(i).getString();
 }
 
-// The business seconds at the nearest-rank 90th percentile: sorted ascending, the value
-// at position ceil(0.9 n). SQLite sorts and skips; only one value comes back.
-std::optional<std::int64_t> p90(Database& db, const ReportPeriod& p, const char* at, const char* secs,
-                                std::int64_t n) {
-    if (n <= 0) {
-        return std::nullopt;
-    }
-    const std::string sql =
-        fmt::format("SELECT {0} FROM tickets WHERE {2} AND {1} >= ?1 AND {1} < ?2 ORDER BY {0} LIMIT 1 OFFSET ?3",
-                    secs, at, k_active);
-    SQLite::Statement q(db.sql(), sql);
-    bind_period(q, p);
-    const auto rank = static_cast<std::int64_t>(std::ceil(0.9 * static_cast<double>(n)));
-    q.bind(3, static_cast<std::int64_t>(rank - 1));
-    if (!q.executeStep()) {
-        return std::nullopt;
-    }
-    return q.getColumn(0).getInt64();
-}
-
 std::vector<ReportTicket> read_tickets(SQLite::Statement& q) {
     std::vector<ReportTicket> out;
     while (q.executeStep()) {
@@ -130,105 +110,167 @@ void bind_limit(SQLite::Statement& q, int n, std::int64_t limit) { q.bind(n, lim
 
 bool report_has_tickets(Database& db) { return report_table_has_rows(db, "tickets"); }
 
-TicketFigures ticket_figures(Database& db, const ReportPeriod& p, std::int64_t until, const ReportTicketKinds& kinds) {
-    return ticket_figures(db, p, kinds, ticket_sla_by_priority(db, p, until));
+namespace {
+
+// The columns every headline figure and SLA outcome is computed from, one ticket per row.
+struct FigureRow {
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> closed_at, satisfaction;
+    std::optional<std::int64_t> response_due_at, responded_at, resolution_due_at, resolved_at;
+    std::optional<std::int64_t> response_secs, resolution_secs;
+    std::string priority;
+    bool top = false, complaint = false;
+};
+
+std::optional<std::int64_t> optional_int(SQLite::Statement& q, int i) {
+    const auto c = q.getColumn(i);
+    return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
 }
 
-TicketFigures ticket_figures(Database& db, const ReportPeriod& p, const ReportTicketKinds& kinds,
-                             const std::vector<PrioritySla>& sla) {
-    TicketFigures f;
-    {
-        SQLite::Statement q(db.sql(),
-                            "SELECT COUNT(*), COALESCE(SUM(priority = ?3), 0), "
-                            "COALESCE(SUM(complaint_type IS NOT NULL OR type IN (" +
-                                report_placeholders(kinds.complaint.size(), 4) +
-                                ")), 0) FROM tickets WHERE created_at >= ?1 AND created_at < ?2");
-        bind_period(q, p);
-        q.bind(3, kinds.top_priority);
-        bind_list(q, 4, kinds.complaint);
-        q.executeStep();
-        f.opened = q.getColumn(0).getInt64();
-        f.top_priority = q.getColumn(1).getInt64();
-        f.complaints = q.getColumn(2).getInt64();
+bool in(const std::optional<std::int64_t>& t, std::int64_t from, std::int64_t to) {
+    return t && *t >= from && *t < to;
+}
+
+// The nearest-rank 90th percentile: sorted ascending, the value at position ceil(0.9 n);
+// a clock without business seconds sorts first and reads as 0.
+std::optional<std::int64_t> p90(std::vector<std::optional<std::int64_t>> secs) {
+    if (secs.empty()) {
+        return std::nullopt;
     }
-    {
-        SQLite::Statement q(db.sql(), "SELECT COUNT(*), AVG(satisfaction) FROM tickets "
-                                      "WHERE closed_at >= ?1 AND closed_at < ?2");
-        bind_period(q, p);
-        q.executeStep();
-        f.closed = q.getColumn(0).getInt64();
-        if (!q.getColumn(1).isNull()) {
-            f.satisfaction = q.getColumn(1).getDouble();
+    const auto rank = static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(secs.size())));
+    const auto nth = secs.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+    std::nth_element(secs.begin(), nth, secs.end());
+    return nth->value_or(0);
+}
+
+TicketPeriodFigures figures_of(const std::vector<FigureRow>& rows, const TicketPeriod& period) {
+    const auto s = period.p.start, e = period.p.end;
+    const auto until = std::min(period.until, e);
+    TicketPeriodFigures out;
+    auto& f = out.figures;
+    std::map<std::string, PrioritySla> by_priority;
+    std::vector<std::optional<std::int64_t>> response_secs, resolution_secs;
+    double satisfaction = 0;
+    std::int64_t rated = 0;
+    for (const auto& t : rows) {
+        if (t.created_at >= s && t.created_at < e) {
+            ++f.opened;
+            f.top_priority += t.top ? 1 : 0;
+            f.complaints += t.complaint ? 1 : 0;
+        }
+        if (in(t.closed_at, s, e)) {
+            ++f.closed;
+            if (t.satisfaction) {
+                satisfaction += static_cast<double>(*t.satisfaction);
+                ++rated;
+            }
+        }
+        if (t.created_at < e && (!t.closed_at || *t.closed_at >= e)) {
+            ++f.backlog;
+        }
+        // Attainment: every deadline that fell in [start, until); met when the clock stopped
+        // by it (the answer; the resolution, else the closing).
+        PrioritySla* row = nullptr;
+        auto sla = [&]() -> PrioritySla& {
+            if (!row) {
+                row = &by_priority[t.priority];
+            }
+            return *row;
+        };
+        if (in(t.response_due_at, s, until)) {
+            auto& o = sla().response;
+            ++o.with_target;
+            o.met += t.responded_at && *t.responded_at <= *t.response_due_at ? 1 : 0;
+        }
+        if (in(t.resolution_due_at, s, until)) {
+            auto& o = sla().resolution;
+            ++o.with_target;
+            const auto stopped = t.resolved_at ? t.resolved_at : t.closed_at;
+            o.met += stopped && *stopped <= *t.resolution_due_at ? 1 : 0;
+        }
+        // Times: the clocks that stopped in the period, of the tickets active in it (open at
+        // its start or later, created before its end).
+        if ((t.closed_at && *t.closed_at < s) || t.created_at >= e) {
+            continue;
+        }
+        if (in(t.responded_at, s, e)) {
+            auto& o = sla().response;
+            ++o.measured;
+            o.total_secs += t.response_secs.value_or(0);
+            response_secs.push_back(t.response_secs);
+        }
+        if (in(t.resolved_at, s, e)) {
+            auto& o = sla().resolution;
+            ++o.measured;
+            o.total_secs += t.resolution_secs.value_or(0);
+            resolution_secs.push_back(t.resolution_secs);
         }
     }
-    {
-        // Two index ranges instead of one OR: open now, or closed after the period's end.
-        SQLite::Statement q(db.sql(),
-                            "SELECT (SELECT COUNT(*) FROM tickets WHERE closed_at IS NULL AND +created_at < ?1) + "
-                            "(SELECT COUNT(*) FROM tickets WHERE closed_at >= ?1 AND +created_at < ?1)");
-        q.bind(1, static_cast<std::int64_t>(p.end));
-        q.executeStep();
-        f.backlog = q.getColumn(0).getInt64();
+    if (rated > 0) {
+        f.satisfaction = satisfaction / static_cast<double>(rated);
     }
-    for (const auto& row : sla) {
+    for (auto& [priority, row] : by_priority) {
+        row.priority = priority;
         for (auto [total, part] : {std::pair{&f.response, &row.response}, std::pair{&f.resolution, &row.resolution}}) {
             total->measured += part->measured;
             total->with_target += part->with_target;
             total->met += part->met;
             total->total_secs += part->total_secs;
         }
+        out.sla.push_back(std::move(row));
     }
-    f.response.p90 = p90(db, p, "responded_at", "response_business_secs", f.response.measured);
-    f.resolution.p90 = p90(db, p, "resolved_at", "resolution_business_secs", f.resolution.measured);
-    return f;
+    f.response.p90 = p90(std::move(response_secs));
+    f.resolution.p90 = p90(std::move(resolution_secs));
+    return out;
 }
 
-std::vector<PrioritySla> ticket_sla_by_priority(Database& db, const ReportPeriod& p, std::int64_t until) {
-    std::map<std::string, PrioritySla> rows;
-    {
-        // Attainment: every deadline that fell in [start, until), each read from its own index.
-        SQLite::Statement q(db.sql(), R"sql(
-SELECT priority, SUM(clock = 0), SUM(clock = 0 AND met), SUM(clock = 1), SUM(clock = 1 AND met)
-FROM (SELECT priority, 0 AS clock, COALESCE(responded_at <= response_due_at, 0) AS met FROM tickets
-      WHERE response_due_at >= ?1 AND response_due_at < ?2
-      UNION ALL
-      SELECT priority, 1, COALESCE(COALESCE(resolved_at, closed_at) <= resolution_due_at, 0) FROM tickets
-      WHERE resolution_due_at >= ?1 AND resolution_due_at < ?2)
-GROUP BY priority)sql");
-        q.bind(1, static_cast<std::int64_t>(p.start));
-        q.bind(2, static_cast<std::int64_t>(std::min(until, p.end)));
-        while (q.executeStep()) {
-            auto& row = rows[q.getColumn(0).getString()];
-            row.response.with_target = q.getColumn(1).getInt64();
-            row.response.met = q.getColumn(2).getInt64();
-            row.resolution.with_target = q.getColumn(3).getInt64();
-            row.resolution.met = q.getColumn(4).getInt64();
-        }
+} // namespace
+
+std::vector<TicketPeriodFigures> ticket_figures(Database& db, const std::vector<TicketPeriod>& periods,
+                                                const ReportTicketKinds& kinds) {
+    std::vector<TicketPeriodFigures> out;
+    if (periods.empty()) {
+        return out;
     }
-    {
-        // Times: the clocks that stopped in the period.
-        SQLite::Statement q(db.sql(), fmt::format(R"sql(
-SELECT priority, SUM(r), SUM(r * response_business_secs), SUM(s), SUM(s * resolution_business_secs)
-FROM (SELECT priority, response_business_secs, resolution_business_secs,
-             COALESCE(responded_at >= ?1 AND responded_at < ?2, 0) AS r,
-             COALESCE(resolved_at >= ?1 AND resolved_at < ?2, 0) AS s
-      FROM tickets WHERE {})
-WHERE r = 1 OR s = 1
-GROUP BY priority)sql",
-                                                  k_active));
-        bind_period(q, p);
-        while (q.executeStep()) {
-            auto& row = rows[q.getColumn(0).getString()];
-            row.response.measured = q.getColumn(1).getInt64();
-            row.response.total_secs = q.getColumn(2).getInt64();
-            row.resolution.measured = q.getColumn(3).getInt64();
-            row.resolution.total_secs = q.getColumn(4).getInt64();
-        }
+    std::int64_t lo = periods.front().p.start, hi = periods.front().p.end;
+    for (const auto& t : periods) {
+        lo = std::min(lo, t.p.start);
+        hi = std::max(hi, t.p.end);
     }
-    std::vector<PrioritySla> out;
-    for (auto& [priority, row] : rows) {
-        row.priority = priority;
-        out.push_back(std::move(row));
+    // Created or closed in the span, still open or closed after it (the backlog at each end),
+    // or with a deadline in it: each a range of its own index, each ticket read once.
+    SQLite::Statement q(db.sql(), R"sql(
+SELECT created_at, closed_at, satisfaction, response_due_at, responded_at,
+       resolution_due_at, resolved_at, response_business_secs, resolution_business_secs, priority,
+       priority = ?3, complaint_type IS NOT NULL OR type IN ()sql" + report_placeholders(kinds.complaint.size(), 4) + R"sql()
+FROM tickets WHERE id IN (SELECT id FROM tickets WHERE created_at >= ?1 AND created_at < ?2
+                          UNION SELECT id FROM tickets WHERE closed_at >= ?1
+                          UNION SELECT id FROM tickets WHERE closed_at IS NULL AND +created_at < ?2
+                          UNION SELECT id FROM tickets WHERE response_due_at >= ?1 AND response_due_at < ?2
+                          UNION SELECT id FROM tickets WHERE resolution_due_at >= ?1 AND resolution_due_at < ?2))sql");
+    q.bind(1, static_cast<std::int64_t>(lo));
+    q.bind(2, static_cast<std::int64_t>(hi));
+    q.bind(3, kinds.top_priority);
+    bind_list(q, 4, kinds.complaint);
+    std::vector<FigureRow> rows;
+    while (q.executeStep()) {
+        FigureRow t;
+        t.created_at = q.getColumn(0).getInt64();
+        t.closed_at = optional_int(q, 1);
+        t.satisfaction = optional_int(q, 2);
+        t.response_due_at = optional_int(q, 3);
+        t.responded_at = optional_int(q, 4);
+        t.resolution_due_at = optional_int(q, 5);
+        t.resolved_at = optional_int(q, 6);
+        t.response_secs = optional_int(q, 7);
+        t.resolution_secs = optional_int(q, 8);
+        t.priority = q.getColumn(9).getString();
+        t.top = q.getColumn(10).getInt() != 0;
+        t.complaint = q.getColumn(11).getInt() != 0;
+        rows.push_back(std::move(t));
+    }
+    for (const auto& period : periods) {
+        out.push_back(figures_of(rows, period));
     }
     return out;
 }

@@ -1,6 +1,6 @@
 #pragma once
-// The review's ticket aggregates, all computed in SQL over the denormalised SLA columns of
-// `tickets` (see schema_tickets.cpp). Which tickets each figure counts:
+// The review's ticket aggregates over the denormalised SLA columns of `tickets` (see
+// schema_tickets.cpp). Which tickets each figure counts:
 //   opened        created_at in the period
 //   closed        closed_at in the period (entry into a final state, cancelled included)
 //   backlog       created before the period's end and not closed by then
@@ -89,14 +89,22 @@ struct ReportTicket {
 
 /// True when the tickets table holds any ticket.
 bool report_has_tickets(Database& db);
-/// Headline figures of the period; deadlines count up to `until` (<= p.end).
-TicketFigures ticket_figures(Database& db, const ReportPeriod& p, std::int64_t until, const ReportTicketKinds& kinds);
-/// The same, from the period's ticket_sla_by_priority() rows when the caller has them already.
-TicketFigures ticket_figures(Database& db, const ReportPeriod& p, const ReportTicketKinds& kinds,
-                             const std::vector<PrioritySla>& sla);
-/// Response and resolution outcome per priority (priorities with a deadline or a stopped clock
-/// in the period); deadlines count up to `until` (<= p.end).
-std::vector<PrioritySla> ticket_sla_by_priority(Database& db, const ReportPeriod& p, std::int64_t until);
+/// A period whose figures are wanted, and up to when its deadlines count (<= p.end).
+struct TicketPeriod {
+    ReportPeriod p;
+    std::int64_t until = 0;
+};
+/// A period's headline figures and its SLA outcome per priority (priorities with a deadline
+/// or a stopped clock in the period, in order of name).
+struct TicketPeriodFigures {
+    TicketFigures figures;
+    std::vector<PrioritySla> sla;
+};
+/// The figures of each period, in the order given: every ticket any of them counts is read
+/// once, whatever the number of periods and figures (the union of the periods' index ranges
+/// of creation, closing and both deadlines, and the tickets still open).
+std::vector<TicketPeriodFigures> ticket_figures(Database& db, const std::vector<TicketPeriod>& periods,
+                                                const ReportTicketKinds& kinds);
 /// Tickets opened per type and priority.
 std::vector<TypePriorityCount> tickets_by_type_priority(Database& db, const ReportPeriod& p);
 /// Opened and closed per day; `day_starts` holds each day's first instant plus the period end.

@@ -1,3 +1,4 @@
+#include "lib/report/asset_register.hpp"
 #include "lib/store/database.hpp"
 #include "lib/store/report_asset.hpp"
 
@@ -26,10 +27,10 @@ struct TempDb {
     }
 };
 
-// The definition maintenance_due() counts by, one asset at a time: in service at the end,
+// The definition AssetRegister::due() counts by, one asset at a time: in service at the end,
 // and its last maintenance of the kind before the start (else its registration) at or before
 // the cutoff; done when also maintained in the period.
-store::MaintenanceDue by_definition(store::Database& db, const std::string& cls, const std::string& kind,
+report::MaintenanceDue by_definition(store::Database& db, const std::string& cls, const std::string& kind,
                                     const store::ReportPeriod& p, std::int64_t cutoff) {
     SQLite::Statement q(db.sql(), R"sql(
 SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM asset_maintenance m WHERE m.tag = a.tag AND m.kind = ?4
@@ -109,22 +110,29 @@ TEST_CASE("maintenance due and done count what the per-asset definition counts")
     add_asset(db, "P-01", "pc", 10 * day);                        // another class
 
     const store::ReportPeriod p{start, end};
+    report::AssetRegister reg(db);
     for (const std::string kind : {"check", "clean"}) {
         for (const std::int64_t cutoff : {0 * day, 50 * day, 93 * day, 96 * day, 99 * day, 100 * day, 123 * day,
                                           130 * day}) {
             CAPTURE(kind);
             CAPTURE(cutoff / day);
             const auto want = by_definition(db, "server", kind, p, cutoff);
-            const auto got = store::maintenance_due(db, "server", kind, p, cutoff);
+            const auto got = reg.due("server", kind, p, cutoff);
+            // The same with the kind's records read from an earlier instant.
+            report::AssetRegister early(db);
+            early.load(kind, -1000 * day);
+            const auto from_early = early.due("server", kind, p, cutoff);
             CHECK(got.due == want.due);
             CHECK(got.done == want.done);
+            CHECK(from_early.due == want.due);
+            CHECK(from_early.done == want.done);
         }
     }
     // Worked by hand for a cutoff of day 123: due are S-01, S-02, S-03, S-04, S-05, S-06,
     // S-07 (last before the period, else registration, at or before day 123), S-10 and S-11
     // (never checked before the period, registered day 10) and S-12 (day 93); not S-08
     // (registered day 125), S-09 (retired day 120) or P-01 (a pc).
-    const auto week = store::maintenance_due(db, "server", "check", p, 123 * day);
+    const auto week = report::AssetRegister(db).due("server", "check", p, 123 * day);
     CHECK(week.due == 10);
     // Checked in the period among them: S-04 (day 110), S-05 (105), S-10 (115), S-12 (100).
     CHECK(week.done == 4);
@@ -172,9 +180,9 @@ TEST_CASE("maintenance overdue now is counted and listed as the per-asset defini
                 want += x <= bound ? 1 : 0;
             }
             // Another class sharing the kind, with its own bound, does not change the count.
-            const auto counts =
-                store::count_maintained_by(db, kind, {{"server", bound}, {"pc", 5 * day}});
-            CHECK(counts == std::vector<std::int64_t>{want, 0});
+            report::AssetRegister reg(db);
+            CHECK(reg.maintained_by("server", kind, bound) == want);
+            CHECK(reg.maintained_by("pc", kind, 5 * day) == 0);
             std::vector<std::pair<std::int64_t, std::string>> seen;
             store::visit_maintained_between(
                 db, "server", kind, 10 * day, bound, [&](const store::AssetLastMaintenance& a) {
@@ -192,8 +200,9 @@ TEST_CASE("maintenance overdue now is counted and listed as the per-asset defini
     }
     // By hand, checks: S-03 at day 40 (once, not twice), S-02 at 60, S-06 at 95; S-01 and S-04
     // from their registration on day 10; S-05 retired, P-01 a pc.
-    CHECK(store::count_maintained_by(db, "check", {{"pc", 10 * day}, {"server", 50 * day}}) ==
-          std::vector<std::int64_t>{1, 3});
+    report::AssetRegister reg(db);
+    CHECK(reg.maintained_by("pc", "check", 10 * day) == 1);
+    CHECK(reg.maintained_by("server", "check", 50 * day) == 3);
     std::vector<std::string> first_two;
     store::visit_maintained_between(db, "server", "check", 0, 200 * day,
                                     [&](const store::AssetLastMaintenance& a) {
