@@ -1,5 +1,8 @@
 #include "lib/store/database.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include "lib/core/error.hpp"
 #include "lib/store/failure.hpp"
 #include "lib/store/migrations.hpp"
@@ -213,15 +216,68 @@ void Database::begin_read_snapshot() {
     m_db.execAndGet("SELECT count(*) FROM sqlite_master");
 }
 
-ReadTransaction::ReadTransaction(Database& db) : m_db(db) { m_db.begin_read_snapshot(); }
+namespace {
 
-ReadTransaction::~ReadTransaction() {
+void end_read(SQLite::Database& db) noexcept {
     try {
-        m_db.sql().exec("ROLLBACK");
+        db.exec("ROLLBACK");
     } catch (...) {
         // Nothing was written; a failed end leaves nothing to undo.
     }
 }
+
+std::int64_t data_version(SQLite::Database& db) { return db.execAndGet("PRAGMA data_version").getInt64(); }
+
+} // namespace
+
+ReadTransaction::ReadTransaction(Database& db) : m_db(db) { m_db.begin_read_snapshot(); }
+
+ReadTransaction::~ReadTransaction() { end_read(m_db.sql()); }
+
+std::unique_ptr<Database> Database::open_twin() const {
+    OpenOptions options;
+    options.create = false;
+    options.migrate = false;
+    auto twin = open(m_path, options);
+    if (twin->schema_version() != current_schema_version()) {
+        throw Failure(fmt::format("database '{}' changed its schema while being read", m_path.string()));
+    }
+    return twin;
+}
+
+SharedReadTransaction::SharedReadTransaction(Database& db, Database& twin) : m_db(db), m_twin(twin) {
+    // A writer that commits between the two snapshots shows as a changed data_version on the
+    // twin; then both start again. Commits are short: a few tries see a quiet moment.
+    for (int attempt = 0;; ++attempt) {
+        try {
+            m_twin.begin_read_snapshot();
+            const auto before = data_version(m_twin.sql());
+            m_db.begin_read_snapshot();
+            m_twin.sql().exec("ROLLBACK");
+            m_twin.begin_read_snapshot();
+            if (data_version(m_twin.sql()) == before) {
+                return;
+            }
+        } catch (const SQLite::Exception& e) {
+            end_read(m_db.sql());
+            end_read(m_twin.sql());
+            rethrow_sqlite(e, m_db.path());
+        }
+        end_read(m_db.sql());
+        end_read(m_twin.sql());
+        std::this_thread::sleep_for(std::chrono::milliseconds(1 + attempt));
+        if (attempt == 50) {
+            throw Busy(fmt::format("database '{}' is being written to without pause", m_db.path().string()),
+                       "try again in a moment");
+        }
+    }
+}
+
+SharedReadTransaction::~SharedReadTransaction() {
+    end_read(m_db.sql());
+    end_read(m_twin.sql());
+}
+
 
 int Database::schema_version() { return m_db.execAndGet("PRAGMA user_version").getInt(); }
 

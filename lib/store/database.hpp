@@ -39,6 +39,9 @@ public:
     /// Begins a read transaction and takes its snapshot now, not at its first query: the
     /// connection then sees the database as it is at this call (WAL) until it is closed.
     void begin_read_snapshot();
+    /// Opens another connection on the same file (never creating or migrating it), for a
+    /// reader on another thread: each connection is used by one thread only.
+    std::unique_ptr<Database> open_twin() const;
     /// A statement prepared once per connection for `sql`, reset with its bindings cleared
     /// (for statements run once per change, such as the events INSERT).
     SQLite::Statement& cached(const std::string& sql);
@@ -82,6 +85,23 @@ public:
 
 private:
     Database& m_db;
+};
+
+/// Two read transactions, on a connection and on a twin of it (Database::open_twin), that see
+/// the same snapshot: the twin's snapshot is taken before and again after the first one's, and
+/// kept only when no other connection committed in between (PRAGMA data_version unchanged).
+/// For a report that reads on two threads what it would read in one transaction. Both end
+/// when destroyed.
+class SharedReadTransaction {
+public:
+    SharedReadTransaction(Database& db, Database& twin);
+    ~SharedReadTransaction();
+    SharedReadTransaction(const SharedReadTransaction&) = delete;
+    SharedReadTransaction& operator=(const SharedReadTransaction&) = delete;
+
+private:
+    Database& m_db;
+    Database& m_twin;
 };
 
 /// The schema version this binary writes.

@@ -92,6 +92,35 @@ TEST_CASE("a write transaction rolls back unless committed") {
     CHECK(db->sql().execAndGet("SELECT count(*) FROM events").getInt() == 1);
 }
 
+TEST_CASE("a shared read transaction shows a connection and its twin the same snapshot") {
+    TempDb t;
+    auto db = store::Database::open(t.path);
+    auto writer = store::Database::open(t.path);
+    auto twin = db->open_twin();
+    auto count = [](store::Database& d) { return d.sql().execAndGet("SELECT count(*) FROM events").getInt(); };
+    auto write = [&](const std::string& id) {
+        store::WriteTransaction tx(*writer);
+        store::record_event(*writer, sample_event(id, "created"));
+        tx.commit();
+    };
+    write("1");
+    {
+        store::SharedReadTransaction snapshot(*db, *twin);
+        // Written after the snapshot: neither connection sees it until the transaction ends.
+        write("2");
+        CHECK(count(*db) == 1);
+        CHECK(count(*twin) == 1);
+    }
+    CHECK(count(*db) == 2);
+    CHECK(count(*twin) == 2);
+    // A twin is never a way to create or migrate a file.
+    TempDb other;
+    auto gone = store::Database::open(other.path);
+    const auto path = other.path;
+    fs::remove(path);
+    CHECK_THROWS_AS(gone->open_twin(), NotFound);
+}
+
 TEST_CASE("events are hash-chained and tampering is found") {
     TempDb t;
     auto db = store::Database::open(t.path);
