@@ -28,64 +28,58 @@ InspectPeriod inspect_period(Database& db, const ReportPeriod& p) {
     // Each run as it stood at the period's end: a manual item answered after it leaves the
     // run pending then, and such a run's status is the worst of the results answered by then
     // (CRITICAL ranked above UNKNOWN, as inspect_repo ranks them); the other runs keep their
-    // stored status and pending count.
+    // stored status and pending count. Read by seeks on inspect_results_run_status (the
+    // failing and the unanswered results of each run) and inspect_results_recorded (answers
+    // given after the end), never every result of the month.
     struct Run {
         std::int64_t id = 0;
         std::string checklist;
         int status = 0;
         bool pending = false, late = false;
-        int worst = 0; // the rank of the worst result answered by the end
     };
     std::vector<Run> runs;
     {
-        SQLite::Statement q(db.sql(), "SELECT id, checklist, status, pending_count > 0 FROM inspect_runs "
-                                      "WHERE started_at >= ?1 AND started_at < ?2 ORDER BY id");
+        SQLite::Statement q(db.sql(), R"sql(
+SELECT u.id, u.checklist, u.status, u.pending_count > 0,
+       (SELECT COUNT(*) FROM inspect_results r WHERE r.run_id = u.id AND r.status IN (1, 2)),
+       (SELECT COUNT(*) FROM inspect_results r WHERE r.run_id = u.id AND r.status IS NULL AND r.kind = 'manual')
+FROM inspect_runs u WHERE u.started_at >= ?1 AND u.started_at < ?2 ORDER BY u.id)sql");
         bind_period(q, p);
         while (q.executeStep()) {
             runs.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getInt(),
-                            q.getColumn(3).getInt() != 0, false, 0});
+                            q.getColumn(3).getInt() != 0, false});
+            out.totals.failed_results += q.getColumn(4).getInt64();
+            out.totals.pending += q.getColumn(5).getInt64();
+        }
+    }
+    auto run_of = [&](std::int64_t id) -> Run* {
+        const auto it =
+            std::lower_bound(runs.begin(), runs.end(), id, [](const Run& r, std::int64_t v) { return r.id < v; });
+        return it == runs.end() || it->id != id ? nullptr : &*it;
+    };
+    {
+        // Answered after the end: pending then, and their runs recomputed below.
+        SQLite::Statement q(db.sql(), "SELECT run_id, status IS NOT NULL FROM inspect_results "
+                                      "WHERE recorded_at >= ?1 AND kind = 'manual'");
+        q.bind(1, static_cast<std::int64_t>(p.end));
+        while (q.executeStep()) {
+            if (auto* run = run_of(q.getColumn(0).getInt64())) {
+                run->late = true;
+                out.totals.pending += q.getColumn(1).getInt(); // the unanswered are counted above
+            }
         }
     }
     auto rank = [](int status) { return status == 2 ? 3 : status == 3 ? 2 : status; };
-    {
-        // Every result of the period's runs once, from the covering index
-        // inspect_results_run_status; CROSS JOIN keeps the runs (inspect_runs_started) outside.
-        SQLite::Statement q(db.sql(), "SELECT r.run_id, r.status, r.kind = 'manual', r.recorded_at "
-                                      "FROM inspect_runs u CROSS JOIN inspect_results r ON r.run_id = u.id "
-                                      "WHERE u.started_at >= ?1 AND u.started_at < ?2");
-        bind_period(q, p);
-        Run* run = nullptr;
-        while (q.executeStep()) {
-            const auto id = q.getColumn(0).getInt64();
-            if (!run || run->id != id) {
-                const auto it = std::lower_bound(runs.begin(), runs.end(), id,
-                                                 [](const Run& r, std::int64_t v) { return r.id < v; });
-                if (it == runs.end() || it->id != id) {
-                    continue;
-                }
-                run = &*it;
-            }
-            const auto status = q.getColumn(1);
-            const bool manual = q.getColumn(2).getInt() != 0;
-            const auto recorded = q.getColumn(3);
-            const bool answered_late = !recorded.isNull() && recorded.getInt64() >= p.end;
-            if (!status.isNull()) {
-                const int v = status.getInt();
-                out.totals.failed_results += v == 1 || v == 2 ? 1 : 0;
-                if (!manual || (!recorded.isNull() && recorded.getInt64() < p.end)) {
-                    run->worst = std::max(run->worst, rank(v));
-                }
-            }
-            if (manual) {
-                out.totals.pending += status.isNull() || answered_late ? 1 : 0;
-                run->late = run->late || answered_late;
-            }
-        }
-    }
+    SQLite::Statement worst(db.sql(), "SELECT COALESCE(MAX(CASE status WHEN 2 THEN 3 WHEN 3 THEN 2 ELSE status END), 0) "
+                                      "FROM inspect_results WHERE run_id = ?1 AND (kind <> 'manual' OR recorded_at < ?2)");
     std::map<std::string, ChecklistRunCounts> by_checklist;
     for (auto& r : runs) {
         if (r.late) {
-            r.status = rank(r.worst); // the ranking is its own inverse
+            worst.reset();
+            worst.bind(1, static_cast<std::int64_t>(r.id));
+            worst.bind(2, static_cast<std::int64_t>(p.end));
+            worst.executeStep();
+            r.status = rank(worst.getColumn(0).getInt()); // the ranking is its own inverse
             r.pending = true;
         }
         auto& c = by_checklist[r.checklist];
