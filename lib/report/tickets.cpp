@@ -393,8 +393,7 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, Acti
             .add_column("opened", tr(lang, "col.opened"))
             .add_column("closed", tr(lang, "col.closed"))
             .add_column("open_at_end", tr(lang, "col.open_at_end"));
-        for (auto [key, types] : {std::pair{"problem", &kinds.problem}, std::pair{"change", &kinds.change}}) {
-            const auto f = store::ticket_kind_flow(ctx.db, in.current, *types);
+        for (auto [key, f] : {std::pair{"problem", cur.problems}, std::pair{"change", cur.changes}}) {
             flow.table.add_row({tr(lang, std::string("kind.") + key), Cell::integer(f.opened), Cell::integer(f.closed),
                                 Cell::integer(f.open_at_end)});
         }

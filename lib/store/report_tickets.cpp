@@ -119,7 +119,7 @@ struct FigureRow {
     std::optional<std::int64_t> response_due_at, responded_at, resolution_due_at, resolved_at;
     std::optional<std::int64_t> response_secs, resolution_secs;
     std::string priority;
-    bool top = false, complaint = false;
+    bool top = false, complaint = false, problem = false, change = false;
 };
 
 std::optional<std::int64_t> optional_int(SQLite::Statement& q, int i) {
@@ -153,6 +153,13 @@ TicketPeriodFigures figures_of(const std::vector<FigureRow>& rows, const TicketP
     double satisfaction = 0;
     std::int64_t rated = 0;
     for (const auto& t : rows) {
+        // Problems and changes: opened and closed in the period, open at its end.
+        for (auto [member, flow] : {std::pair{t.problem, &f.problems}, std::pair{t.change, &f.changes}}) {
+            const bool active = member && (!t.closed_at || *t.closed_at >= s) && t.created_at < e;
+            flow->opened += active && t.created_at >= s ? 1 : 0;
+            flow->closed += active && in(t.closed_at, s, e) ? 1 : 0;
+            flow->open_at_end += active && (!t.closed_at || *t.closed_at >= e) ? 1 : 0;
+        }
         if (t.created_at >= s && t.created_at < e) {
             ++f.opened;
             f.top_priority += t.top ? 1 : 0;
@@ -239,10 +246,14 @@ std::vector<TicketPeriodFigures> ticket_figures(Database& db, const std::vector<
     }
     // Created or closed in the span, still open or closed after it (the backlog at each end),
     // or with a deadline in it: each a range of its own index, each ticket read once.
+    const int problems_at = 4 + static_cast<int>(kinds.complaint.size());
+    const int changes_at = problems_at + static_cast<int>(kinds.problem.size());
     SQLite::Statement q(db.sql(), R"sql(
 SELECT created_at, closed_at, satisfaction, response_due_at, responded_at,
        resolution_due_at, resolved_at, response_business_secs, resolution_business_secs, priority,
-       priority = ?3, complaint_type IS NOT NULL OR type IN ()sql" + report_placeholders(kinds.complaint.size(), 4) + R"sql()
+       priority = ?3, complaint_type IS NOT NULL OR type IN ()sql" + report_placeholders(kinds.complaint.size(), 4) + R"sql(),
+       type IN ()sql" + report_placeholders(kinds.problem.size(), problems_at) + R"sql(),
+       type IN ()sql" + report_placeholders(kinds.change.size(), changes_at) + R"sql()
 FROM tickets WHERE id IN (SELECT id FROM tickets WHERE created_at >= ?1 AND created_at < ?2
                           UNION SELECT id FROM tickets WHERE closed_at >= ?1
                           UNION SELECT id FROM tickets WHERE closed_at IS NULL AND +created_at < ?2
@@ -252,6 +263,8 @@ FROM tickets WHERE id IN (SELECT id FROM tickets WHERE created_at >= ?1 AND crea
     q.bind(2, static_cast<std::int64_t>(hi));
     q.bind(3, kinds.top_priority);
     bind_list(q, 4, kinds.complaint);
+    bind_list(q, problems_at, kinds.problem);
+    bind_list(q, changes_at, kinds.change);
     std::vector<FigureRow> rows;
     while (q.executeStep()) {
         FigureRow t;
@@ -267,6 +280,8 @@ FROM tickets WHERE id IN (SELECT id FROM tickets WHERE created_at >= ?1 AND crea
         t.priority = q.getColumn(9).getString();
         t.top = q.getColumn(10).getInt() != 0;
         t.complaint = q.getColumn(11).getInt() != 0;
+        t.problem = q.getColumn(12).getInt() != 0;
+        t.change = q.getColumn(13).getInt() != 0;
         rows.push_back(std::move(t));
     }
     for (const auto& period : periods) {
@@ -347,18 +362,6 @@ std::vector<NamedCount> top_incident_assets(Database& db, const ReportPeriod& p,
                        text_or_empty(q, 3)});
     }
     return out;
-}
-
-KindFlow ticket_kind_flow(Database& db, const ReportPeriod& p, const std::vector<std::string>& types) {
-    SQLite::Statement q(db.sql(), fmt::format("SELECT COALESCE(SUM(created_at >= ?1), 0), "
-                                              "COALESCE(SUM(closed_at >= ?1 AND closed_at < ?2), 0), "
-                                              "COALESCE(SUM(closed_at IS NULL OR closed_at >= ?2), 0) "
-                                              "FROM tickets WHERE {} AND type IN ({})",
-                                              k_active, report_placeholders(types.size(), 3)));
-    bind_period(q, p);
-    bind_list(q, 3, types);
-    q.executeStep();
-    return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64()};
 }
 
 std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, const std::vector<std::string>& types) {

@@ -38,9 +38,15 @@ struct SlaOutcome {
     std::optional<std::int64_t> p90;  // nearest-rank 90th percentile of business seconds
 };
 
+/// Opened, closed and open-at-end of a group of ticket types.
+struct KindFlow {
+    std::int64_t opened = 0, closed = 0, open_at_end = 0;
+};
+
 /// The headline ticket figures of a period.
 struct TicketFigures {
     std::int64_t opened = 0, closed = 0, backlog = 0, top_priority = 0, complaints = 0;
+    KindFlow problems, changes; // tickets of the problem and of the change types
     SlaOutcome response, resolution;
     std::optional<double> satisfaction;
 };
@@ -69,11 +75,6 @@ struct TypePriorityCount {
 struct DayCount {
     std::int64_t day_start = 0;
     std::int64_t opened = 0, closed = 0;
-};
-
-/// Opened, closed and open-at-end of a group of ticket types.
-struct KindFlow {
-    std::int64_t opened = 0, closed = 0, open_at_end = 0;
 };
 
 /// A ticket as the review lists it; `total` is how many matched before the limit.
@@ -115,8 +116,6 @@ std::vector<NamedCount> backlog_by_age(Database& db, const ReportPeriod& p);
 /// most `limit`.
 std::vector<NamedCount> top_incident_assets(Database& db, const ReportPeriod& p, const std::vector<std::string>& types,
                                             std::size_t limit);
-/// Opened, closed and open at the end of the period for tickets of these types.
-KindFlow ticket_kind_flow(Database& db, const ReportPeriod& p, const std::vector<std::string>& types);
 /// Complaints opened in the period by complaint type ("" when a complaint ticket has none).
 std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, const std::vector<std::string>& types);
 /// Tickets that breached in [p.start, until): a response or resolution deadline in it that
