@@ -105,15 +105,22 @@ std::vector<FailedItem> most_failed_items(Database& db, const ReportPeriod& p, s
     if (!report_table_exists(db, "inspect_runs")) {
         return out;
     }
-    // The last result of each target that failed, before the period's end, is one seek on
-    // inspect_results_item (checklist, item, target, run_id) per target; run ids grow with
-    // time, as the inspect_latest_results view assumes.
-    SQLite::Statement q(db.sql(), std::string(R"sql(
-WITH f AS (SELECT r.checklist, r.item, r.target, COUNT(*) AS n FROM )sql") + k_period_results + R"sql(
-             AND r.status IN (1, 2) GROUP BY r.checklist, r.item, r.target),
-     last AS (SELECT f.*, (SELECT l.status FROM inspect_results l JOIN inspect_runs lu ON lu.id = l.run_id
+    // The period's failing results come from its runs (inspect_runs_started, then a seek per
+    // run and status on inspect_results_run_status: CROSS JOIN keeps the runs outside, where
+    // the planner read every failing result ever through inspect_results_status). The last
+    // result of each target that failed, before the period's end, is one seek on
+    // inspect_results_item (checklist, item, target, run_id) per target, bounded by the newest
+    // run started before the end: run ids grow with time, as the inspect_latest_results view
+    // assumes.
+    SQLite::Statement q(db.sql(), R"sql(
+WITH lim AS (SELECT COALESCE(MAX(id), 0) AS r FROM inspect_runs WHERE started_at < ?2),
+     f AS (SELECT r.checklist, r.item, r.target, COUNT(*) AS n
+           FROM inspect_runs u CROSS JOIN inspect_results r ON r.run_id = u.id
+           WHERE u.started_at >= ?1 AND u.started_at < ?2 AND r.status IN (1, 2)
+           GROUP BY r.checklist, r.item, r.target),
+     last AS (SELECT f.*, (SELECT l.status FROM inspect_results l
                            WHERE l.checklist = f.checklist AND l.item = f.item AND l.target = f.target
-                             AND lu.started_at < ?2
+                             AND l.run_id <= (SELECT r FROM lim)
                            ORDER BY l.run_id DESC LIMIT 1) AS last_status FROM f)
 SELECT checklist, item, SUM(n) AS failures, COUNT(*), COALESCE(SUM(last_status IN (1, 2)), 0) FROM last
 GROUP BY checklist, item ORDER BY failures DESC, checklist, item LIMIT ?3)sql");
