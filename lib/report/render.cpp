@@ -194,6 +194,9 @@ void render_json(const Review& review, std::ostream& out) {
             j["previous"] = f.previous ? json(*f.previous) : json(nullptr);
             const auto change = change_of(f);
             j["change"] = change ? json(*change) : json(nullptr);
+            if (f.unit == Unit::business) {
+                j["workday_seconds"] = f.workday_secs; // the length of "1d" in this unit
+            }
             s["figures"].push_back(std::move(j));
         }
         s["tables"] = json::array();

@@ -37,18 +37,18 @@ std::optional<double> share(std::int64_t part, std::int64_t whole) {
     return 100.0 * static_cast<double>(part) / static_cast<double>(whole);
 }
 
-std::optional<double> mean_hours(const store::SlaOutcome& o) {
+std::optional<double> mean_secs(const store::SlaOutcome& o) {
     if (o.measured <= 0) {
         return std::nullopt;
     }
-    return static_cast<double>(o.total_secs) / static_cast<double>(o.measured) / 3600.0;
+    return static_cast<double>(o.total_secs) / static_cast<double>(o.measured);
 }
 
-std::optional<double> hours(const std::optional<std::int64_t>& secs) {
-    if (!secs) {
+std::optional<double> secs(const std::optional<std::int64_t>& value) {
+    if (!value) {
         return std::nullopt;
     }
-    return static_cast<double>(*secs) / 3600.0;
+    return static_cast<double>(*value);
 }
 
 Cell share_cell(std::int64_t part, std::int64_t whole) {
@@ -243,14 +243,18 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, Acti
     s.figures.back().n = cur.resolution.with_target;
     s.figures.back().target = k_target_resolution_sla;
     s.figures.back().in_summary = true;
-    add("response_mean", tr(lang, "fig.response_mean"), Unit::hours, mean_hours(cur.response),
-        mean_hours(prev.response));
-    add("response_p90", tr(lang, "fig.response_p90"), Unit::hours, hours(cur.response.p90),
-        hours(prev.response.p90));
-    add("resolution_mean", tr(lang, "fig.resolution_mean"), Unit::hours, mean_hours(cur.resolution),
-        mean_hours(prev.resolution));
-    add("resolution_p90", tr(lang, "fig.resolution_p90"), Unit::hours, hours(cur.resolution.p90),
-        hours(prev.resolution.p90));
+    // Business time in the policy's unit: "1d 2h" is one working day and two hours.
+    const std::int64_t workday = ctx.policy.business_calendar().workday_seconds();
+    auto add_business = [&](std::string key, std::string label, std::optional<double> v, std::optional<double> p) {
+        add(std::move(key), std::move(label), Unit::business, v, p);
+        s.figures.back().workday_secs = workday;
+    };
+    add_business("response_mean", tr(lang, "fig.response_mean"), mean_secs(cur.response), mean_secs(prev.response));
+    add_business("response_p90", tr(lang, "fig.response_p90"), secs(cur.response.p90), secs(prev.response.p90));
+    add_business("resolution_mean", tr(lang, "fig.resolution_mean"), mean_secs(cur.resolution),
+                 mean_secs(prev.resolution));
+    add_business("resolution_p90", tr(lang, "fig.resolution_p90"), secs(cur.resolution.p90),
+                 secs(prev.resolution.p90));
     add("satisfaction", tr(lang, "fig.satisfaction"), Unit::score, cur.satisfaction, prev.satisfaction);
     add("complaints", tr(lang, "fig.complaints"), Unit::count, count(cur.complaints), count(prev.complaints));
     add("top_priority_resolution_sla", fmt::format("{} ({})", tr(lang, "fig.top_resolution_sla"), kinds.top_priority),
