@@ -217,13 +217,25 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
     in.full_lists = request.full_lists;
     in.list_rows = ctx.policy.report.list_limit;
     in.duty_owner = duty_owner(ctx, in.until - 1);
+    // The trend's months: the 11 before this one and this one, bounded by local midnights
+    // (months are not all the same length, nor, with DST, their days).
+    Month m = request.month;
+    for (int i = 0; i < 11; ++i) {
+        m = previous_month(m);
+    }
+    for (int i = 0; i < 12; ++i, m = m.month == 12 ? Month{m.year + 1, 1} : Month{m.year, m.month + 1}) {
+        in.trend_bounds.push_back(month_period(m, zone).start);
+        in.trend_labels.push_back(format_month(m));
+    }
+    in.trend_bounds.push_back(in.until);
 
     ActionList actions;
     std::vector<Section> sections;
     // One read transaction, so that every figure comes from the same snapshot even while
     // other commands write.
     store::ReadTransaction snapshot(ctx.db);
-    for (auto* builder : {&ticket_section, &inspect_section, &backup_section, &asset_section, &roster_section}) {
+    for (auto* builder : {&ticket_section, &incident_section, &workload_section, &trend_section, &inspect_section,
+                          &backup_section, &asset_section, &roster_section}) {
         if (auto section = builder(ctx, in, actions)) {
             sections.push_back(std::move(*section));
         }

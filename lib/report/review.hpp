@@ -65,6 +65,7 @@ struct ReviewTable {
     output::Table table;
     std::size_t md_rows = 0;   // Markdown shows the first md_rows rows (0: all); the CSV holds all
     std::int64_t total = -1;   // rows in all, when the table itself holds only the first ones
+    std::vector<std::string> md_hidden = {}; // columns for the CSV only (seconds beside a shown duration)
 };
 
 /// One section of the review (tickets, inspections, backups, ...).

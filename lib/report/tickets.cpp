@@ -287,7 +287,8 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, Acti
                                                      {"w_complaints", plural(lang, "noun.complaint_was", cur.complaints)}}));
     }
 
-    // Tickets by type: the pie and its numbers.
+    // Tickets by type, most frequent first: categories, so bars (a pie hides close ranks),
+    // and the table of the same numbers.
     {
         const auto matrix = tickets_table(ctx, in.current, lang);
         ReviewTable by_type{"tickets_by_type", tr(lang, "tbl.by_type"), {}};
@@ -295,23 +296,27 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, Acti
             .add_column("title", tr(lang, "col.title"))
             .add_column("count", tr(lang, "col.count"))
             .add_column("share", tr(lang, "col.share"));
-        Chart pie;
-        pie.kind = Chart::Kind::pie;
-        pie.table = by_type.key;
-        pie.title = tr(lang, "chart.by_type");
-        pie.series.push_back({tr(lang, "col.count"), false, {}});
+        Chart bars;
+        bars.kind = Chart::Kind::bar_line;
+        bars.table = by_type.key;
+        bars.title = tr(lang, "chart.by_type");
+        bars.y_label = tr(lang, "axis.tickets");
+        bars.series.push_back({tr(lang, "series.opened"), false, {}});
         const std::int64_t total = cur.opened;
+        std::vector<std::pair<std::int64_t, const std::vector<Cell>*>> ranked;
         for (const auto& row : matrix.rows) {
-            if (row.front().text == "total") {
-                continue;
+            if (row.front().text != "total") {
+                ranked.emplace_back(std::stoll(row.back().text), &row);
             }
-            const std::int64_t n = std::stoll(row.back().text);
-            by_type.table.add_row({row[0], row[1], Cell::integer(n), share_cell(n, total)});
-            pie.labels.push_back(row[1].text);
-            pie.series.front().values.push_back(static_cast<double>(n));
+        }
+        std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        for (const auto& [n, row] : ranked) {
+            by_type.table.add_row({(*row)[0], (*row)[1], Cell::integer(n), share_cell(n, total)});
+            bars.labels.push_back((*row)[1].text);
+            bars.series.front().values.push_back(static_cast<double>(n));
         }
         if (total > 0) {
-            s.charts.push_back(std::move(pie));
+            s.charts.push_back(std::move(bars));
         }
         s.tables.push_back(std::move(by_type));
         s.tables.push_back({"tickets_by_type_priority", tr(lang, "tbl.by_type_priority"), matrix});
