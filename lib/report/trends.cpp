@@ -133,13 +133,10 @@ std::optional<Section> trend_section(Context& ctx, const SectionInput& in, Actio
     flow.table = by_month.key;
     flow.title = tr(lang, "chart.trend_flow");
     flow.y_label = tr(lang, "axis.tickets");
-    flow.series = {{tr(lang, "series.opened"), false, {}}, {tr(lang, "series.closed"), true, {}}};
-    Chart backlog;
-    backlog.kind = Chart::Kind::bar_line;
-    backlog.table = by_month.key;
-    backlog.title = tr(lang, "chart.trend_backlog");
-    backlog.y_label = tr(lang, "axis.tickets");
-    backlog.series = {{tr(lang, "series.backlog"), false, {}}};
+    // One chart for the flow and the backlog it leaves: the review stays short.
+    flow.series = {{tr(lang, "series.opened"), false, {}},
+                   {tr(lang, "series.closed"), true, {}},
+                   {tr(lang, "series.backlog"), true, {}}};
     Chart sla;
     sla.kind = Chart::Kind::bar_line;
     sla.table = by_month.key;
@@ -155,12 +152,12 @@ std::optional<Section> trend_section(Context& ctx, const SectionInput& in, Actio
         std::vector<Cell> cells{labels[i], Cell::integer(m.opened), Cell::integer(m.closed), Cell::integer(m.backlog)};
         add_sla_cells(cells, m.response_met, m.response_due, m.resolution_met, m.resolution_due);
         by_month.table.add_row(std::move(cells));
-        for (auto* c : {&flow, &backlog, &sla}) {
+        for (auto* c : {&flow, &sla}) {
             c->labels.push_back(labels[i]);
         }
         flow.series[0].values.push_back(static_cast<double>(m.opened));
         flow.series[1].values.push_back(static_cast<double>(m.closed));
-        backlog.series[0].values.push_back(static_cast<double>(m.backlog));
+        flow.series[2].values.push_back(static_cast<double>(m.backlog));
         sla.series[0].values.push_back(chart_share(m.response_met, m.response_due));
         sla.series[1].values.push_back(chart_share(m.resolution_met, m.resolution_due));
         sla.series[2].values.push_back(k_target_response_sla);
@@ -168,7 +165,6 @@ std::optional<Section> trend_section(Context& ctx, const SectionInput& in, Actio
     }
     if (shown_months > 0) {
         s.charts.push_back(std::move(flow));
-        s.charts.push_back(std::move(backlog));
         s.charts.push_back(std::move(sla));
     }
     s.tables.push_back(std::move(spans));
