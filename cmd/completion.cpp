@@ -45,7 +45,7 @@ struct Answer {
 };
 
 // Formats that single commands add; offered where the verb's help text names them.
-constexpr std::array<std::string_view, 5> k_extra_formats = {"prometheus", "nagios", "junit", "ics", "markdown"};
+constexpr std::array<std::string_view, 6> k_extra_formats = {"prometheus", "nagios", "junit", "ics", "markdown", "html"};
 
 bool starts_with(std::string_view text, std::string_view prefix) {
     return text.substr(0, prefix.size()) == prefix;

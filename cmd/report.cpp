@@ -41,12 +41,13 @@ report::Language language(const std::string& option, const Context& ctx) {
 }
 
 void run_report_monthly(const MonthlyOptions& o, Globals& g) {
-    // The review's own formats: md (also for the default "table"), json, and csv or excel
-    // (the headline figures; --out-dir writes every table, in the spreadsheet form with excel).
+    // The review's own formats: md (also for the default "table"), html (one page), json, and
+    // csv or excel (the headline figures; --out-dir writes every table, in the spreadsheet
+    // form with excel).
     std::string format = g.format == "table" ? "md" : g.format;
-    if (format != "md" && format != "json" && format != "csv" && format != "excel") {
+    if (format != "md" && format != "html" && format != "json" && format != "csv" && format != "excel") {
         throw UsageError(fmt::format("report monthly cannot write format '{}'", g.format),
-                         "use md, csv, excel or json");
+                         "use md, html, csv, excel or json");
     }
     const auto csv_format = format == "excel" ? output::Format::excel : output::Format::csv;
     if (!o.out.empty() && !o.out_dir.empty()) {
@@ -74,6 +75,8 @@ void run_report_monthly(const MonthlyOptions& o, Globals& g) {
     std::ostringstream text;
     if (format == "md") {
         report::render_markdown(review, text);
+    } else if (format == "html") {
+        report::render_html(review, text);
     } else if (format == "json") {
         report::render_json(review, text);
     } else {
@@ -129,7 +132,7 @@ void register_report(CLI::App& app, Globals& g) {
     {
         auto o = std::make_shared<MonthlyOptions>();
         auto* sub =
-            group->add_subcommand("monthly", "The review of a month in Markdown (default), json, "
+            group->add_subcommand("monthly", "The review of a month in Markdown (default), html, json, "
                                              "csv or excel (--format), for the monthly meeting");
         sub->add_option("--month", o->month, "YYYY-MM (default: the last full month in the site's time zone)");
         sub->add_option("--out", o->out, "Write to FILE instead of stdout");

@@ -10,10 +10,13 @@ for p in $packages; do
         missing="$missing $p"
     fi
 done
-# The npm checkers of tools/package.json (markdownlint-cli for the review's Markdown), into
-# tools/node_modules, only when missing; the tests skip what is not there.
+# The npm checkers of tools/package.json (markdownlint-cli for the review's Markdown, mermaid
+# and jsdom for its charts, html-validate for its HTML page), into tools/node_modules, only
+# when one is missing; the tests skip what is not there.
 npm_tools() {
-    if command -v npm >/dev/null 2>&1 && [ ! -x "$here/node_modules/.bin/markdownlint" ]; then
+    if command -v npm >/dev/null 2>&1 && { [ ! -x "$here/node_modules/.bin/markdownlint" ] ||
+        [ ! -x "$here/node_modules/.bin/html-validate" ] || [ ! -d "$here/node_modules/mermaid" ] ||
+        [ ! -d "$here/node_modules/jsdom" ]; }; then
         (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
             echo "tools/deps.sh: npm could not install tools/package.json (the tests skip those checks)" >&2
     fi

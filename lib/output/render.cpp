@@ -114,16 +114,6 @@ struct Shown {
     int width = 0;
 };
 
-// A cell as people read it (table, md): a time without its seconds and offset.
-std::string human_text(const Cell& cell) {
-    if (cell.kind == CellKind::time && cell.text.size() >= 16 && cell.text[10] == 'T') {
-        std::string s = cell.text.substr(0, 16);
-        s[10] = ' ';
-        return s;
-    }
-    return cell.text;
-}
-
 Shown for_terminal(std::string_view text, int max_width) {
     Shown shown{util::sanitize_for_terminal(text), 0};
     shown.width = util::display_width(shown.text);
@@ -705,6 +695,15 @@ void render_record(const Record& record, const RenderOptions& options, std::ostr
     }
     table.rows.push_back(std::move(row));
     render(table, options, out);
+}
+
+std::string human_text(const Cell& cell) {
+    if (cell.kind == CellKind::time && cell.text.size() >= 16 && cell.text[10] == 'T') {
+        std::string s = cell.text.substr(0, 16);
+        s[10] = ' ';
+        return s;
+    }
+    return cell.text;
 }
 
 } // namespace opsctl::output

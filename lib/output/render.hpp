@@ -65,6 +65,9 @@ struct Cell {
     static Cell json(std::string text);
 };
 
+/// A cell as people read it (table, md, html): a time without its seconds and offset.
+std::string human_text(const Cell& cell);
+
 /// One column: `key` is the stable machine name (csv/tsv header, JSON key, --columns),
 /// `title` the human heading for table and md (may be Chinese; the key when empty).
 struct Column {

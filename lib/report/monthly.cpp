@@ -222,15 +222,26 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
     in.full_lists = request.full_lists;
     in.list_rows = ctx.policy.report.list_limit;
     in.duty_owner = duty_owner(ctx, in.until - 1);
+    // The trend's months: the 11 before this one and this one, bounded by local midnights
+    // (months are not all the same length, nor, with DST, their days).
+    Month m = request.month;
+    for (int i = 0; i < 11; ++i) {
+        m = previous_month(m);
+    }
+    for (int i = 0; i < 12; ++i, m = m.month == 12 ? Month{m.year + 1, 1} : Month{m.year, m.month + 1}) {
+        in.trend_bounds.push_back(month_period(m, zone).start);
+        in.trend_labels.push_back(format_month(m));
+    }
+    in.trend_bounds.push_back(in.until);
 
     // The sections in their order, each with the action items it adds. The inspection and
     // asset sections read on a second connection and thread, in the same snapshot (one read
     // transaction on each, so that every figure comes from the same instant even while other
     // commands write): on 2 cores the review takes the time of its longer half.
     using Builder = std::optional<Section> (*)(Context&, const SectionInput&, ActionList&);
-    const std::vector<Builder> builders = {&ticket_section, &inspect_section, &backup_section, &asset_section,
-                                           &roster_section};
-    const std::vector<bool> on_side = {false, true, false, true, false};
+    const std::vector<Builder> builders = {&ticket_section, &incident_section, &workload_section, &trend_section,
+                                           &inspect_section, &backup_section, &asset_section, &roster_section};
+    const std::vector<bool> on_side = {false, false, false, true, true, false, true, false};
     std::vector<std::optional<Section>> built(builders.size());
     std::vector<ActionList> added(builders.size());
     {

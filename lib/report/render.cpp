@@ -45,6 +45,29 @@ std::string number_text(double value) {
     return fmt::format("{:.1f}", value);
 }
 
+// The table without the columns meant for the CSV file only.
+output::Table shown_columns(const ReviewTable& t) {
+    if (t.md_hidden.empty()) {
+        return t.table;
+    }
+    output::Table out;
+    std::vector<std::size_t> keep;
+    for (std::size_t i = 0; i < t.table.columns.size(); ++i) {
+        if (std::find(t.md_hidden.begin(), t.md_hidden.end(), t.table.columns[i].key) == t.md_hidden.end()) {
+            keep.push_back(i);
+            out.columns.push_back(t.table.columns[i]);
+        }
+    }
+    for (const auto& row : t.table.rows) {
+        std::vector<output::Cell> cells;
+        for (auto i : keep) {
+            cells.push_back(row[i]);
+        }
+        out.rows.push_back(std::move(cells));
+    }
+    return out;
+}
+
 std::string render_table(const output::Table& table, output::Format format) {
     output::RenderOptions options;
     options.format = format;
@@ -56,9 +79,10 @@ std::string render_table(const output::Table& table, output::Format format) {
 } // namespace
 
 // Black on white with saturated, distinct series colours that survive a projector: the
-// "base" theme with its variables set, as Mermaid's init directive allows.
+// "base" theme with its variables set, as Mermaid's init directive allows; xy charts show
+// a legend of their named series.
 constexpr const char* k_mermaid_init =
-    "%%{init: {\"theme\": \"base\", \"themeVariables\": {\"background\": \"#ffffff\", "
+    "%%{init: {\"theme\": \"base\", \"xyChart\": {\"showLegend\": true}, \"themeVariables\": {\"background\": \"#ffffff\", "
     "\"primaryColor\": \"#ffffff\", \"primaryTextColor\": \"#000000\", \"lineColor\": \"#000000\", "
     "\"fontSize\": \"18px\", \"pie1\": \"#0b3d91\", \"pie2\": \"#e66100\", \"pie3\": \"#1a7f37\", "
     "\"pie4\": \"#8b0000\", \"pie5\": \"#5d3a9b\", \"pie6\": \"#000000\", \"pie7\": \"#b8860b\", "
@@ -91,14 +115,16 @@ std::string mermaid(const Chart& chart) {
         }
     }
     // An axis from 0 to 0 draws nothing; a fixed top (100 for shares) keeps months comparable.
-    top = chart.y_max ? *chart.y_max : std::max(1.0, std::ceil(top));
+    // Counts get a top of at least 10, so that the axis ticks (steps of 1, 2 or 5 times a
+    // power of ten, about ten of them) are whole numbers.
+    top = chart.y_max ? *chart.y_max : std::max(10.0, std::ceil(top));
     out += fmt::format("    y-axis {} 0 --> {}\n", quoted(chart.y_label), number_text(top));
     for (const auto& s : chart.series) {
         std::vector<std::string> values;
         for (double v : s.values) {
             values.push_back(number_text(v));
         }
-        out += fmt::format("    {} [{}]\n", s.line ? "line" : "bar", fmt::join(values, ", "));
+        out += fmt::format("    {} {} [{}]\n", s.line ? "line" : "bar", quoted(s.name), fmt::join(values, ", "));
     }
     return out;
 }
@@ -153,10 +179,10 @@ void render_markdown(const Review& review, std::ostream& out) {
             // A long list shows its first rows; the CSV file of --out-dir holds every one.
             const auto total = t.total >= 0 ? static_cast<std::size_t>(t.total) : t.table.rows.size();
             if (t.md_rows == 0 || total <= t.md_rows) {
-                out << "\n" << render_table(t.table, output::Format::md);
+                out << "\n" << render_table(shown_columns(t), output::Format::md);
                 continue;
             }
-            output::Table first = t.table;
+            output::Table first = shown_columns(t);
             first.rows.resize(std::min(first.rows.size(), t.md_rows));
             out << "\n" << render_table(first, output::Format::md);
             out << "\n"
@@ -194,6 +220,9 @@ void render_json(const Review& review, std::ostream& out) {
             j["previous"] = f.previous ? json(*f.previous) : json(nullptr);
             const auto change = change_of(f);
             j["change"] = change ? json(*change) : json(nullptr);
+            if (f.unit == Unit::business) {
+                j["workday_seconds"] = f.workday_secs; // the length of "1d" in this unit
+            }
             s["figures"].push_back(std::move(j));
         }
         s["tables"] = json::array();

@@ -14,6 +14,10 @@ namespace opsctl::report {
 /// Writes the review as Markdown: one H1, an H2 per section, H3 per table; charts as
 /// ```mermaid blocks, each followed by the table of its numbers.
 void render_markdown(const Review& review, std::ostream& out);
+/// Writes the review as one self-contained HTML page: inline CSS (screen and A4 print), the
+/// charts as inline SVG with their tables after them, every text escaped; no script, nothing
+/// fetched.
+void render_html(const Review& review, std::ostream& out);
 /// Writes the review as one JSON object: metadata, then sections with figures and tables
 /// (rows as objects keyed by column key, typed as in `--format json`).
 void render_json(const Review& review, std::ostream& out);

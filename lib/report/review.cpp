@@ -1,5 +1,6 @@
 #include "lib/report/review.hpp"
 
+#include "lib/core/business_time.hpp"
 #include "lib/core/error.hpp"
 #include "lib/report/text.hpp"
 
@@ -33,6 +34,8 @@ const char* to_string(Unit unit) {
         return "days";
     case Unit::score:
         return "score";
+    case Unit::business:
+        return "business_seconds";
     }
     return "count";
 }
@@ -42,6 +45,7 @@ namespace {
 int precision_of(Unit unit) {
     switch (unit) {
     case Unit::count:
+    case Unit::business:
         return 0;
     case Unit::percent:
     case Unit::days:
@@ -69,11 +73,23 @@ std::string fill_title(const std::string& what, const std::string& section, Lang
     return fmt::format("{}{}{}", section, lang == Language::zh ? "：" : ": ", what);
 }
 
+// Business time is shown to the minute, so it is compared to the minute too.
+double shown(const Figure& figure, double value) {
+    if (figure.unit == Unit::business) {
+        return std::round(value / 60.0) * 60.0;
+    }
+    const double scale = std::pow(10.0, precision_of(figure.unit));
+    return std::round(value * scale) / scale;
+}
+
 } // namespace
 
 std::string format_value(const Figure& figure, const std::optional<double>& value, Language lang) {
     if (!value) {
         return "-";
+    }
+    if (figure.unit == Unit::business) {
+        return core::format_business_seconds(std::llround(shown(figure, *value)), figure.workday_secs);
     }
     const std::string number = plain(*value, precision_of(figure.unit));
     switch (figure.unit) {
@@ -88,27 +104,21 @@ std::string format_value(const Figure& figure, const std::optional<double>& valu
     }
 }
 
-double rounded_to(double value, int precision) {
-    const double scale = std::pow(10.0, precision);
-    return std::round(value * scale) / scale;
-}
-
 // The change between the values as shown: 95.3% and 95.6% differ by 0.3 pp, whatever the
 // digits behind them, so the review never says "+0.2 pp" beside two figures 0.3 apart.
 std::optional<double> change_of(const Figure& figure) {
     if (!figure.value || !figure.previous) {
         return std::nullopt;
     }
-    const int precision = precision_of(figure.unit);
-    return rounded_to(rounded_to(*figure.value, precision) - rounded_to(*figure.previous, precision), precision);
+    return shown(figure, shown(figure, *figure.value) - shown(figure, *figure.previous));
 }
 
 std::string target_state(const Figure& figure) {
     if (!figure.target || !figure.value) {
         return "";
     }
-    const double shown = rounded_to(*figure.value, precision_of(figure.unit));
-    const bool met = figure.lower_is_better ? shown <= *figure.target : shown >= *figure.target;
+    const double value = shown(figure, *figure.value);
+    const bool met = figure.lower_is_better ? value <= *figure.target : value >= *figure.target;
     return met ? "met" : "missed";
 }
 
@@ -116,6 +126,11 @@ std::string format_change(const Figure& figure, Language lang) {
     const auto change = change_of(figure);
     if (!change) {
         return "";
+    }
+    if (figure.unit == Unit::business) {
+        const auto secs = std::llround(*change);
+        const std::string magnitude = core::format_business_seconds(secs < 0 ? -secs : secs, figure.workday_secs);
+        return secs == 0 ? "0" : fmt::format("{}{}", secs < 0 ? "-" : "+", magnitude);
     }
     std::string number = plain(*change, precision_of(figure.unit));
     if (number.find_first_not_of("0.") != std::string::npos && number.front() != '-') {

@@ -20,7 +20,9 @@ const char* to_string(Language lang);
 Language parse_language(const std::string& text, const std::string& what);
 
 /// How a figure's value reads and how its change is written.
-enum class Unit { count, percent, hours, days, score };
+/// `business`: seconds of business time, shown in the policy's unit ("1d 2h 30m", a day being
+/// one working day of the calendar, Figure::workday_secs long).
+enum class Unit { count, percent, hours, days, score, business };
 
 /// One headline figure: this month's value, the previous month's, and the change.
 struct Figure {
@@ -33,6 +35,7 @@ struct Figure {
     std::optional<double> target = std::nullopt; // the figure's target, when it has one
     bool lower_is_better = false;   // the target is a ceiling (gap hours), else a floor
     bool in_summary = false;        // one of the key figures on the review's first screen
+    std::int64_t workday_secs = 0;  // Unit::business: one working day of the calendar
 };
 
 /// "met" or "missed" against the target (as shown, rounded); empty without a target or value.
@@ -62,6 +65,7 @@ struct ReviewTable {
     output::Table table;
     std::size_t md_rows = 0;   // Markdown shows the first md_rows rows (0: all); the CSV holds all
     std::int64_t total = -1;   // rows in all, when the table itself holds only the first ones
+    std::vector<std::string> md_hidden = {}; // columns for the CSV only (seconds beside a shown duration)
 };
 
 /// One section of the review (tickets, inspections, backups, ...).
@@ -96,13 +100,13 @@ ReviewTable summary_table(const Review& review, bool formatted);
 /// Every table of the review in output order, the figures tables included.
 std::vector<ReviewTable> all_tables(const Review& review);
 
-/// A figure's value as shown: "12", "87.5%", "3.25 h", "1.5 d", "4.20"; "-" when absent.
+/// A figure's value as shown: "12", "87.5%", "3.25 h", "1.5 d", "4.20", "1d 2h 30m"; "-" when absent.
 std::string format_value(const Figure& figure, const std::optional<double>& value, Language lang);
 /// The change against the previous month: "+3", "-2.5 pp", "+0.75 h"; empty when either is absent.
 std::string format_change(const Figure& figure, Language lang);
 /// The change as a number (value - previous), nullopt when either is absent.
 std::optional<double> change_of(const Figure& figure);
-/// The key word of a unit: count, percent, hours, days, score.
+/// The key word of a unit: count, percent, hours, days, score, business_seconds.
 const char* to_string(Unit unit);
 
 } // namespace opsctl::report

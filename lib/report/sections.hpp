@@ -22,6 +22,8 @@ struct SectionInput {
     bool full_lists = false;   // every row of every list (the CSV files), not only the first
     std::size_t list_rows = 10; // rows of each long list Markdown shows (report.list_limit)
     std::string duty_owner;    // who was on duty at the month's end: the owner of items nobody holds
+    std::vector<std::int64_t> trend_bounds; // the starts of the last 12 months up to this one, then `until`
+    std::vector<std::string> trend_labels;  // those months as YYYY-MM
 };
 
 /// How many action items the review's first screen shows; the CSV file holds them all.
@@ -56,6 +58,12 @@ std::optional<Section> roster_section(Context& ctx, const SectionInput& in, Acti
 std::optional<Section> inspect_section(Context& ctx, const SectionInput& in, ActionList& actions);
 std::optional<Section> backup_section(Context& ctx, const SectionInput& in, ActionList& actions);
 std::optional<Section> asset_section(Context& ctx, const SectionInput& in, ActionList& actions);
+/// Opened, closed, backlog and SLA attainment per month over the last 12 months, and the last 6 and 12 added up.
+std::optional<Section> trend_section(Context& ctx, const SectionInput& in, ActionList& actions);
+/// Opened, closed, open at the end and SLA attainment per team and per assignee.
+std::optional<Section> workload_section(Context& ctx, const SectionInput& in, ActionList& actions);
+/// The month's top-priority tickets and second-priority incidents with their durations.
+std::optional<Section> incident_section(Context& ctx, const SectionInput& in, ActionList& actions);
 
 /// How many rows of a long list to read: every one for the CSV files, else the first.
 inline std::int64_t rows_to_read(const SectionInput& in, std::size_t shown) {

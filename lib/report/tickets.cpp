@@ -37,18 +37,18 @@ std::optional<double> share(std::int64_t part, std::int64_t whole) {
     return 100.0 * static_cast<double>(part) / static_cast<double>(whole);
 }
 
-std::optional<double> mean_hours(const store::SlaOutcome& o) {
+std::optional<double> mean_secs(const store::SlaOutcome& o) {
     if (o.measured <= 0) {
         return std::nullopt;
     }
-    return static_cast<double>(o.total_secs) / static_cast<double>(o.measured) / 3600.0;
+    return static_cast<double>(o.total_secs) / static_cast<double>(o.measured);
 }
 
-std::optional<double> hours(const std::optional<std::int64_t>& secs) {
-    if (!secs) {
+std::optional<double> secs(const std::optional<std::int64_t>& value) {
+    if (!value) {
         return std::nullopt;
     }
-    return static_cast<double>(*secs) / 3600.0;
+    return static_cast<double>(*value);
 }
 
 Cell share_cell(std::int64_t part, std::int64_t whole) {
@@ -245,14 +245,18 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, Acti
     s.figures.back().n = cur.resolution.with_target;
     s.figures.back().target = k_target_resolution_sla;
     s.figures.back().in_summary = true;
-    add("response_mean", tr(lang, "fig.response_mean"), Unit::hours, mean_hours(cur.response),
-        mean_hours(prev.response));
-    add("response_p90", tr(lang, "fig.response_p90"), Unit::hours, hours(cur.response.p90),
-        hours(prev.response.p90));
-    add("resolution_mean", tr(lang, "fig.resolution_mean"), Unit::hours, mean_hours(cur.resolution),
-        mean_hours(prev.resolution));
-    add("resolution_p90", tr(lang, "fig.resolution_p90"), Unit::hours, hours(cur.resolution.p90),
-        hours(prev.resolution.p90));
+    // Business time in the policy's unit: "1d 2h" is one working day and two hours.
+    const std::int64_t workday = ctx.policy.business_calendar().workday_seconds();
+    auto add_business = [&](std::string key, std::string label, std::optional<double> v, std::optional<double> p) {
+        add(std::move(key), std::move(label), Unit::business, v, p);
+        s.figures.back().workday_secs = workday;
+    };
+    add_business("response_mean", tr(lang, "fig.response_mean"), mean_secs(cur.response), mean_secs(prev.response));
+    add_business("response_p90", tr(lang, "fig.response_p90"), secs(cur.response.p90), secs(prev.response.p90));
+    add_business("resolution_mean", tr(lang, "fig.resolution_mean"), mean_secs(cur.resolution),
+                 mean_secs(prev.resolution));
+    add_business("resolution_p90", tr(lang, "fig.resolution_p90"), secs(cur.resolution.p90),
+                 secs(prev.resolution.p90));
     add("satisfaction", tr(lang, "fig.satisfaction"), Unit::score, cur.satisfaction, prev.satisfaction);
     add("complaints", tr(lang, "fig.complaints"), Unit::count, count(cur.complaints), count(prev.complaints));
     add("top_priority_resolution_sla", fmt::format("{} ({})", tr(lang, "fig.top_resolution_sla"), kinds.top_priority),
@@ -285,7 +289,8 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, Acti
                                                      {"w_complaints", plural(lang, "noun.complaint_was", cur.complaints)}}));
     }
 
-    // Tickets by type: the pie and its numbers.
+    // Tickets by type, most frequent first: categories, so bars (a pie hides close ranks),
+    // and the table of the same numbers.
     {
         const auto matrix = tickets_table(ctx, in.current, lang);
         ReviewTable by_type{"tickets_by_type", tr(lang, "tbl.by_type"), {}};
@@ -293,23 +298,27 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, Acti
             .add_column("title", tr(lang, "col.title"))
             .add_column("count", tr(lang, "col.count"))
             .add_column("share", tr(lang, "col.share"));
-        Chart pie;
-        pie.kind = Chart::Kind::pie;
-        pie.table = by_type.key;
-        pie.title = tr(lang, "chart.by_type");
-        pie.series.push_back({tr(lang, "col.count"), false, {}});
+        Chart bars;
+        bars.kind = Chart::Kind::bar_line;
+        bars.table = by_type.key;
+        bars.title = tr(lang, "chart.by_type");
+        bars.y_label = tr(lang, "axis.tickets");
+        bars.series.push_back({tr(lang, "series.opened"), false, {}});
         const std::int64_t total = cur.opened;
+        std::vector<std::pair<std::int64_t, const std::vector<Cell>*>> ranked;
         for (const auto& row : matrix.rows) {
-            if (row.front().text == "total") {
-                continue;
+            if (row.front().text != "total") {
+                ranked.emplace_back(std::stoll(row.back().text), &row);
             }
-            const std::int64_t n = std::stoll(row.back().text);
-            by_type.table.add_row({row[0], row[1], Cell::integer(n), share_cell(n, total)});
-            pie.labels.push_back(row[1].text);
-            pie.series.front().values.push_back(static_cast<double>(n));
+        }
+        std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        for (const auto& [n, row] : ranked) {
+            by_type.table.add_row({(*row)[0], (*row)[1], Cell::integer(n), share_cell(n, total)});
+            bars.labels.push_back((*row)[1].text);
+            bars.series.front().values.push_back(static_cast<double>(n));
         }
         if (total > 0) {
-            s.charts.push_back(std::move(pie));
+            s.charts.push_back(std::move(bars));
         }
         s.tables.push_back(std::move(by_type));
         s.tables.push_back({"tickets_by_type_priority", tr(lang, "tbl.by_type_priority"), matrix});

@@ -46,6 +46,10 @@ expect_value "--no-header" "options include the global flags"
 run __complete -- --format ""
 expect_value "json" "--format offers the formats"
 expect_value "md" "--format offers md"
+run __complete -- report monthly --format ""
+expect_value "html" "report monthly offers its html page"
+run __complete -- ticket list --format ""
+expect_no_value "html" "a list has no html format"
 run __complete -- policy check --format=c
 expect_eq "--format=csv" "$(printf '%s\n' "$OUT" | cut -f1)" "--format=VALUE completes within the word"
 

@@ -159,11 +159,21 @@ check_figure backlog 2 1 1
 check_figure top_priority 1 0 1
 check_figure response_sla 50.0 100.0 -50.0
 check_figure resolution_sla 71.4 "" ""
-check_figure response_mean 1.50 1.00 0.50
-check_figure response_p90 3.00 1.00 2.00
-check_figure resolution_mean 4.63 7.50 -2.87
-check_figure resolution_p90 9.50 7.50 2.00
+# Business time in seconds (the Markdown writes it in working days of the calendar); the
+# change is taken between the values as shown, to the minute.
+check_figure response_mean 5400 3600 1800
+check_figure response_p90 10800 3600 7200
+check_figure resolution_mean 16650 27000 -10320
+check_figure resolution_p90 34200 27000 7200
 check_figure satisfaction 3.75 4.00 -0.25
+# Issue 20: business time reads in working days of the calendar (7h 30m each), never 24-hour
+# days: a P90 of 9.5 business hours is "1d 2h", a mean of 4.625 h "4h 38m".
+OPSCTL_NOW=$NOW run report monthly --lang en
+md_row() { printf '%s\n' "$OUT" | grep -F "| $1 " | head -1 | tr -s ' '; }
+expect_eq "| 90th percentile time to resolve (business) | 1d 2h | 1d | +2h 00m |" \
+    "$(md_row '90th percentile time to resolve (business)')" "P90 resolution in working days"
+expect_eq "| Mean time to resolve (business) | 4h 38m | 1d | -2h 52m |" \
+    "$(md_row 'Mean time to resolve (business)')" "mean resolution with its change"
 check_figure complaints 1 0 1
 check_figure() {
     local section=$1 key=$2 value=$3 previous=$4 change=$5
@@ -189,7 +199,8 @@ printf '%s\n' "$OUT" >"$WORK/review-en.md"
 expect_out "5 tickets were opened and 4 closed; 2 remained open at month end." "headline sentence"
 expect_out "| Response SLA met" "figure label"
 expect_out '```mermaid' "mermaid charts"
-expect_out "pie showData title Tickets opened by type" "pie of tickets by type"
+expect_out "title \"Tickets opened by type, most frequent first\"" "bars of tickets by type"
+expect_no_out "pie showData" "no pie for categories"
 expect_out "xychart-beta" "xychart of tickets per day"
 expect_out "| 2026-10-12 | " "per-day table"
 expect_out "| srv-01 | " "top assets table"

@@ -60,6 +60,18 @@ TEST_CASE("report figures format values and changes") {
         Figure none{"opened", "Opened", Unit::count, 3.0, 2.0};
         CHECK(target_state(none).empty());
     }
+    SUBCASE("business time reads in working days of the calendar, changes to the minute") {
+        Figure f{"mean", "Mean", Unit::business, 34200.0, 27000.0};
+        f.workday_secs = 27000; // 7h 30m
+        CHECK(format_value(f, f.value, Language::en) == "1d 2h");
+        CHECK(format_value(f, f.previous, Language::en) == "1d");
+        CHECK(format_change(f, Language::en) == "+2h 00m");
+        Figure down{"mean", "Mean", Unit::business, 16650.0, 27000.0};
+        down.workday_secs = 27000;
+        CHECK(format_value(down, down.value, Language::en) == "4h 38m");
+        CHECK(format_change(down, Language::en) == "-2h 52m");
+        CHECK(std::string(to_string(Unit::business)) == "business_seconds");
+    }
     SUBCASE("a missing value shows a dash and no change") {
         Figure f{"sat", "Satisfaction", Unit::score, std::nullopt, 4.0};
         CHECK(format_value(f, f.value, Language::en) == "-");
@@ -101,7 +113,7 @@ TEST_CASE("report mermaid charts") {
         CHECK(text.rfind("%%{init: {\"theme\": \"base\"", 0) == 0);
         CHECK(text.substr(text.find("}}%%\n") + 5) == "pie showData title Tickets\n    \"事件\" : 3\n    \"say 'hi'\" : 1\n");
     }
-    SUBCASE("an xychart has bars, lines and a y-axis that is never 0 to 0") {
+    SUBCASE("an xychart has named bars and lines, a legend, and a count axis of whole numbers") {
         Chart c;
         c.kind = Chart::Kind::bar_line;
         c.title = "Per day";
@@ -111,9 +123,19 @@ TEST_CASE("report mermaid charts") {
         const auto text = mermaid(c);
         CHECK(text.find("}}%%\nxychart-beta\n") != std::string::npos);
         CHECK(text.find("x-axis [\"1\", \"2\"]") != std::string::npos);
-        CHECK(text.find("y-axis \"Tickets\" 0 --> 1") != std::string::npos);
-        CHECK(text.find("bar [0, 0]") != std::string::npos);
-        CHECK(text.find("line [0, 0]") != std::string::npos);
+        // Never 0 to 0, and at least 10 so that Mermaid's ticks are whole numbers.
+        CHECK(text.find("y-axis \"Tickets\" 0 --> 10\n") != std::string::npos);
+        CHECK(text.find("bar \"opened\" [0, 0]") != std::string::npos);
+        CHECK(text.find("line \"closed\" [0, 0]") != std::string::npos);
+        CHECK(text.find("\"xyChart\": {\"showLegend\": true}") != std::string::npos);
+    }
+    SUBCASE("shares keep their fixed axis") {
+        Chart c;
+        c.kind = Chart::Kind::bar_line;
+        c.labels = {"P1"};
+        c.series = {{"response", false, {50}}};
+        c.y_max = 100;
+        CHECK(mermaid(c).find("0 --> 100\n") != std::string::npos);
     }
 }
 
@@ -134,6 +156,56 @@ TEST_CASE("report text") {
     }
     SUBCASE("placeholders are filled") {
         CHECK(fill("{a} and {b}, {a}", {{"a", "1"}, {"b", "2"}}) == "1 and 2, 1");
+    }
+}
+
+TEST_CASE("report html") {
+    Review r;
+    r.title = "Review";
+    r.month = "2026-10";
+    r.previous_month = "2026-09";
+    Section s;
+    s.key = "tickets";
+    s.title = "Tickets";
+    s.sentences = {"5 <b>tickets</b> & more"};
+    ReviewTable t{"list", "List", {}};
+    t.table.add_column("title", "Title").add_column("secs", "Seconds");
+    t.table.add_row({"<script>alert('x')</script> \"数据库\"", output::Cell::integer(7)});
+    t.table.add_row({"second", output::Cell::integer(8)});
+    t.md_rows = 1;
+    t.md_hidden = {"secs"};
+    Chart c;
+    c.kind = Chart::Kind::bar_line;
+    c.table = "list";
+    c.title = "Per <day>";
+    c.labels = {"1", "2"};
+    c.series = {{"opened", false, {3, 12}}, {"target", true, {5, 5}}};
+    s.charts.push_back(c);
+    s.tables.push_back(t);
+    r.sections.push_back(s);
+    std::ostringstream out;
+    render_html(r, out);
+    const auto html = out.str();
+    CHECK(html.rfind("<!DOCTYPE html>\n<html lang=\"en\">", 0) == 0);
+    SUBCASE("every text is escaped, nothing runs") {
+        CHECK(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &quot;数据库&quot;") != std::string::npos);
+        CHECK(html.find("5 &lt;b&gt;tickets&lt;/b&gt; &amp; more") != std::string::npos);
+        CHECK(html.find("<script") == std::string::npos);
+        CHECK(html.find("Per &lt;day&gt;") != std::string::npos);
+    }
+    SUBCASE("the chart is inline SVG with a legend and whole-number ticks, before its table") {
+        const auto svg = html.find("<svg xmlns=\"http://www.w3.org/2000/svg\"");
+        REQUIRE(svg != std::string::npos);
+        CHECK(svg < html.find("<table>", html.find("<h3 id=\"list\">")));
+        CHECK(html.find(">opened</text>") != std::string::npos);
+        CHECK(html.find("text-anchor=\"end\">2.5<") == std::string::npos);
+        CHECK(html.find("text-anchor=\"end\">12<") != std::string::npos);
+        CHECK(html.find("stroke-dasharray") != std::string::npos); // the level target line
+    }
+    SUBCASE("capped like the Markdown, without the CSV-only columns") {
+        CHECK(html.find("<td>second</td>") == std::string::npos);
+        CHECK(html.find("Seconds") == std::string::npos);
+        CHECK(html.find("@media print") != std::string::npos);
     }
 }
 
@@ -167,7 +239,7 @@ TEST_CASE("report markdown") {
         std::ostringstream out;
         render_markdown(r, out);
         const auto text = out.str();
-        // The fence opens with the projector theme (Mermaid's init directive), then the pie.
+        // The fence opens with the projector theme (Mermaid's init directive), then the chart.
         const auto heading = text.find("### By type\n\n```mermaid\n%%{init: ");
         REQUIRE(heading != std::string::npos);
         CHECK(text.find("}}%%\npie showData title By type\n", heading) != std::string::npos);

@@ -1,0 +1,59 @@
+#pragma once
+// The review's views across months and people: ticket trends over the last months, workload
+// and SLA per team and assignee, and the month's most urgent incidents. Each figure is one
+// grouped query over the whole span; the month bounds (local midnights in the site's zone)
+// are bound as parameters, so no query runs once per month.
+
+#include "lib/store/report_common.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace opsctl::store {
+
+/// One month of the ticket trend. Counts as in report_tickets.hpp: opened by created_at,
+/// closed by closed_at, backlog = created before the month's end and not closed by then;
+/// attainment over the deadlines that fell in the month (met = the clock stopped by it).
+struct TrendMonth {
+    std::int64_t start = 0, end = 0;
+    std::int64_t opened = 0, closed = 0, backlog = 0;
+    std::int64_t response_due = 0, response_met = 0;
+    std::int64_t resolution_due = 0, resolution_met = 0;
+};
+
+/// The months between consecutive `bounds` (month starts, then the last month's end, which
+/// may be "now" in the month in progress): at most 24 months, each with every figure.
+std::vector<TrendMonth> ticket_trend(Database& db, const std::vector<std::int64_t>& bounds);
+
+/// Work of one team and assignee in a period ("" for none).
+struct Workload {
+    std::string team, assignee;
+    std::int64_t opened = 0, closed = 0, open_at_end = 0;
+    std::int64_t response_due = 0, response_met = 0;
+    std::int64_t resolution_due = 0, resolution_met = 0;
+};
+
+/// Opened and closed in [p.start, p.end), open at p.end, and SLA attainment over the deadlines
+/// in [p.start, until), per (team, assignee), most open at the end first.
+std::vector<Workload> workload(Database& db, const ReportPeriod& p, std::int64_t until);
+
+/// An urgent ticket of the period, with what its durations need.
+struct UrgentTicket {
+    std::int64_t total = 0; // how many matched before the limit
+    std::int64_t id = 0;
+    std::string type, priority, title, assignee, asset, asset_name;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> resolved_at; // resolved (or closed) by `until`, else nullopt
+    std::int64_t business_secs = 0;          // creation to resolution, pauses excluded (when resolved)
+    bool paused = false;                     // the clock was paused on the way (paused_secs > 0)
+};
+
+/// Tickets opened in the period of priority `top`, or of one of `types` with priority
+/// `second`: most urgent first, then oldest; at most `limit` (< 0: all).
+std::vector<UrgentTicket> urgent_tickets(Database& db, const ReportPeriod& p, std::int64_t until,
+                                         const std::string& top, const std::string& second,
+                                         const std::vector<std::string>& types, std::int64_t limit);
+
+} // namespace opsctl::store
