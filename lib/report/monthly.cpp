@@ -263,9 +263,15 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
         });
         std::exception_ptr main_error;
         try {
+            // The ticket and workload sections share one read of the two months' tickets.
+            SectionInput main_in = in;
+            std::vector<store::TicketPeriodFigures> figures;
+            if (store::report_has_tickets(ctx.db)) {
+                main_in.ticket_figures = &ticket_month_figures(ctx, in, figures);
+            }
             for (std::size_t i = 0; i < builders.size(); ++i) {
                 if (!on_side[i]) {
-                    built[i] = builders[i](ctx, in, added[i]);
+                    built[i] = builders[i](ctx, main_in, added[i]);
                 }
             }
         } catch (...) {

@@ -5,6 +5,7 @@
 #include "lib/context/context.hpp"
 #include "lib/report/review.hpp"
 #include "lib/store/report_common.hpp"
+#include "lib/store/report_tickets.hpp"
 
 #include <optional>
 #include <string>
@@ -24,6 +25,9 @@ struct SectionInput {
     std::string duty_owner;    // who was on duty at the month's end: the owner of items nobody holds
     std::vector<std::int64_t> trend_bounds; // the starts of the last 12 months up to this one, then `until`
     std::vector<std::string> trend_labels;  // those months as YYYY-MM
+    // The ticket figures of the month and of the one before (in that order), read once for the
+    // ticket and workload sections (ticket_month_figures()).
+    const std::vector<store::TicketPeriodFigures>* ticket_figures = nullptr;
 };
 
 /// How many action items the review's first screen shows; the CSV file holds them all.
@@ -52,6 +56,11 @@ struct ActionList {
     /// Adds the kind's per-owner counts.
     void count(const std::string& kind_code, const std::string& kind, const std::string& owner, std::int64_t n);
 };
+
+/// The ticket figures of the month and of the one before it: `in.ticket_figures` when set,
+/// else read now into `storage`.
+const std::vector<store::TicketPeriodFigures>& ticket_month_figures(Context& ctx, const SectionInput& in,
+                                                                    std::vector<store::TicketPeriodFigures>& storage);
 
 std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, ActionList& actions);
 std::optional<Section> roster_section(Context& ctx, const SectionInput& in, ActionList& actions);

@@ -200,6 +200,15 @@ Table sla_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
     return sla_table_of(ctx, figures.front().sla, lang);
 }
 
+const std::vector<store::TicketPeriodFigures>& ticket_month_figures(Context& ctx, const SectionInput& in,
+                                                                    std::vector<store::TicketPeriodFigures>& storage) {
+    if (in.ticket_figures) {
+        return *in.ticket_figures;
+    }
+    storage = store::ticket_figures(ctx.db, {{in.current, in.until}, {in.previous, in.previous.end}}, kinds_of(ctx));
+    return storage;
+}
+
 std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, ActionList& actions) {
     if (!store::report_has_tickets(ctx.db)) {
         return std::nullopt;
@@ -207,7 +216,8 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, Acti
     const Language lang = in.lang;
     const auto kinds = kinds_of(ctx);
     // Both months' figures and SLA rows from one read of their tickets.
-    const auto both = store::ticket_figures(ctx.db, {{in.current, in.until}, {in.previous, in.previous.end}}, kinds);
+    std::vector<store::TicketPeriodFigures> storage;
+    const auto& both = ticket_month_figures(ctx, in, storage);
     const auto& cur = both[0].figures;
     const auto& prev = both[1].figures;
     const auto& cur_sla = both[0].sla;

@@ -177,7 +177,8 @@ std::optional<Section> workload_section(Context& ctx, const SectionInput& in, Ac
         return std::nullopt;
     }
     const Language lang = in.lang;
-    const auto rows = store::workload(ctx.db, in.current, in.until);
+    std::vector<store::TicketPeriodFigures> storage;
+    const auto& rows = ticket_month_figures(ctx, in, storage).front().workload;
     Section s;
     s.key = "workload";
     s.title = tr(lang, "workload.title");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 namespace opsctl::store {
 
@@ -118,7 +119,7 @@ struct FigureRow {
     std::optional<std::int64_t> closed_at, satisfaction;
     std::optional<std::int64_t> response_due_at, responded_at, resolution_due_at, resolved_at;
     std::optional<std::int64_t> response_secs, resolution_secs;
-    std::string priority;
+    std::string priority, team, assignee;
     bool top = false, complaint = false, problem = false, change = false;
 };
 
@@ -149,6 +150,7 @@ TicketPeriodFigures figures_of(const std::vector<FigureRow>& rows, const TicketP
     TicketPeriodFigures out;
     auto& f = out.figures;
     std::map<std::string, PrioritySla> by_priority;
+    std::map<std::pair<std::string, std::string>, Workload> work;
     std::vector<std::optional<std::int64_t>> response_secs, resolution_secs;
     double satisfaction = 0;
     std::int64_t rated = 0;
@@ -175,6 +177,24 @@ TicketPeriodFigures figures_of(const std::vector<FigureRow>& rows, const TicketP
         if (t.created_at < e && (!t.closed_at || *t.closed_at >= e)) {
             ++f.backlog;
         }
+        const bool opened = t.created_at >= s && t.created_at < e;
+        const bool closed = in(t.closed_at, s, e);
+        const bool open_at_end = t.created_at < e && (!t.closed_at || *t.closed_at >= e);
+        const bool response_due = in(t.response_due_at, s, until);
+        const bool resolution_due = in(t.resolution_due_at, s, until);
+        const bool response_met = response_due && t.responded_at && *t.responded_at <= *t.response_due_at;
+        const auto stopped = t.resolved_at ? t.resolved_at : t.closed_at;
+        const bool resolution_met = resolution_due && stopped && *stopped <= *t.resolution_due_at;
+        if (opened || closed || open_at_end || response_due || resolution_due) {
+            auto& w = work[{t.team, t.assignee}];
+            w.opened += opened ? 1 : 0;
+            w.closed += closed ? 1 : 0;
+            w.open_at_end += open_at_end ? 1 : 0;
+            w.response_due += response_due ? 1 : 0;
+            w.response_met += response_met ? 1 : 0;
+            w.resolution_due += resolution_due ? 1 : 0;
+            w.resolution_met += resolution_met ? 1 : 0;
+        }
         // Attainment: every deadline that fell in [start, until); met when the clock stopped
         // by it (the answer; the resolution, else the closing).
         PrioritySla* row = nullptr;
@@ -184,16 +204,15 @@ TicketPeriodFigures figures_of(const std::vector<FigureRow>& rows, const TicketP
             }
             return *row;
         };
-        if (in(t.response_due_at, s, until)) {
+        if (response_due) {
             auto& o = sla().response;
             ++o.with_target;
-            o.met += t.responded_at && *t.responded_at <= *t.response_due_at ? 1 : 0;
+            o.met += response_met ? 1 : 0;
         }
-        if (in(t.resolution_due_at, s, until)) {
+        if (resolution_due) {
             auto& o = sla().resolution;
             ++o.with_target;
-            const auto stopped = t.resolved_at ? t.resolved_at : t.closed_at;
-            o.met += stopped && *stopped <= *t.resolution_due_at ? 1 : 0;
+            o.met += resolution_met ? 1 : 0;
         }
         // Times: the clocks that stopped in the period, of the tickets active in it (open at
         // its start or later, created before its end).
@@ -226,6 +245,14 @@ TicketPeriodFigures figures_of(const std::vector<FigureRow>& rows, const TicketP
         }
         out.sla.push_back(std::move(row));
     }
+    for (auto& [key, w] : work) {
+        w.team = key.first;
+        w.assignee = key.second;
+        out.workload.push_back(std::move(w));
+    }
+    std::stable_sort(out.workload.begin(), out.workload.end(), [](const Workload& a, const Workload& b) {
+        return std::tie(b.open_at_end, b.opened, a.team, a.assignee) < std::tie(a.open_at_end, a.opened, b.team, b.assignee);
+    });
     f.response.p90 = p90(std::move(response_secs));
     f.resolution.p90 = p90(std::move(resolution_secs));
     return out;
@@ -251,6 +278,7 @@ std::vector<TicketPeriodFigures> ticket_figures(Database& db, const std::vector<
     SQLite::Statement q(db.sql(), R"sql(
 SELECT created_at, closed_at, satisfaction, response_due_at, responded_at,
        resolution_due_at, resolved_at, response_business_secs, resolution_business_secs, priority,
+       COALESCE(team, ''), COALESCE(assignee, ''),
        priority = ?3, complaint_type IS NOT NULL OR type IN ()sql" + report_placeholders(kinds.complaint.size(), 4) + R"sql(),
        type IN ()sql" + report_placeholders(kinds.problem.size(), problems_at) + R"sql(),
        type IN ()sql" + report_placeholders(kinds.change.size(), changes_at) + R"sql()
@@ -278,10 +306,12 @@ FROM tickets WHERE id IN (SELECT id FROM tickets WHERE created_at >= ?1 AND crea
         t.response_secs = optional_int(q, 7);
         t.resolution_secs = optional_int(q, 8);
         t.priority = q.getColumn(9).getString();
-        t.top = q.getColumn(10).getInt() != 0;
-        t.complaint = q.getColumn(11).getInt() != 0;
-        t.problem = q.getColumn(12).getInt() != 0;
-        t.change = q.getColumn(13).getInt() != 0;
+        t.team = q.getColumn(10).getString();
+        t.assignee = q.getColumn(11).getString();
+        t.top = q.getColumn(12).getInt() != 0;
+        t.complaint = q.getColumn(13).getInt() != 0;
+        t.problem = q.getColumn(14).getInt() != 0;
+        t.change = q.getColumn(15).getInt() != 0;
         rows.push_back(std::move(t));
     }
     for (const auto& period : periods) {

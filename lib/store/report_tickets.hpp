@@ -90,16 +90,27 @@ struct ReportTicket {
 
 /// True when the tickets table holds any ticket.
 bool report_has_tickets(Database& db);
+/// Work of one team and assignee in a period ("" for none).
+struct Workload {
+    std::string team, assignee;
+    std::int64_t opened = 0, closed = 0, open_at_end = 0;
+    std::int64_t response_due = 0, response_met = 0;
+    std::int64_t resolution_due = 0, resolution_met = 0;
+};
+
 /// A period whose figures are wanted, and up to when its deadlines count (<= p.end).
 struct TicketPeriod {
     ReportPeriod p;
     std::int64_t until = 0;
 };
-/// A period's headline figures and its SLA outcome per priority (priorities with a deadline
-/// or a stopped clock in the period, in order of name).
+/// A period's headline figures, its SLA outcome per priority (priorities with a deadline or a
+/// stopped clock in the period, in order of name) and its workload per (team, assignee):
+/// opened and closed in the period, open at its end, SLA attainment over its deadlines up to
+/// `until`; pairs with any such ticket, most open at the end first, then most opened.
 struct TicketPeriodFigures {
     TicketFigures figures;
     std::vector<PrioritySla> sla;
+    std::vector<Workload> workload;
 };
 /// The figures of each period, in the order given: every ticket any of them counts is read
 /// once, whatever the number of periods and figures (the union of the periods' index ranges

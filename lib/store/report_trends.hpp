@@ -1,6 +1,6 @@
 #pragma once
-// The review's views across months and people: ticket trends over the last months, workload
-// and SLA per team and assignee, and the month's most urgent incidents. Each figure is one
+// The review's views across months: ticket trends over the last months and the month's most
+// urgent incidents (workload per team and assignee comes with store::ticket_figures). Each figure is one
 // grouped query over the whole span; the month bounds (local midnights in the site's zone)
 // are bound as parameters, so no query runs once per month.
 
@@ -26,18 +26,6 @@ struct TrendMonth {
 /// The months between consecutive `bounds` (month starts, then the last month's end, which
 /// may be "now" in the month in progress): at most 24 months, each with every figure.
 std::vector<TrendMonth> ticket_trend(Database& db, const std::vector<std::int64_t>& bounds);
-
-/// Work of one team and assignee in a period ("" for none).
-struct Workload {
-    std::string team, assignee;
-    std::int64_t opened = 0, closed = 0, open_at_end = 0;
-    std::int64_t response_due = 0, response_met = 0;
-    std::int64_t resolution_due = 0, resolution_met = 0;
-};
-
-/// Opened and closed in [p.start, p.end), open at p.end, and SLA attainment over the deadlines
-/// in [p.start, until), per (team, assignee), most open at the end first.
-std::vector<Workload> workload(Database& db, const ReportPeriod& p, std::int64_t until);
 
 /// An urgent ticket of the period, with what its durations need.
 struct UrgentTicket {
