@@ -241,7 +241,7 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
     using Builder = std::optional<Section> (*)(Context&, const SectionInput&, ActionList&);
     const std::vector<Builder> builders = {&ticket_section, &incident_section, &workload_section, &trend_section,
                                            &inspect_section, &backup_section, &asset_section, &roster_section};
-    const std::vector<bool> on_side = {false, false, false, true, true, false, true, false};
+    const std::vector<bool> on_side = {false, false, false, false, true, false, true, false};
     std::vector<std::optional<Section>> built(builders.size());
     std::vector<ActionList> added(builders.size());
     {
