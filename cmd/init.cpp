@@ -21,6 +21,13 @@ void run_init(const InitOptions& opt, Globals& g) {
     // by anyone but root failed there); reading finds it there afterwards.
     const auto choice = policy::choose_policy_dir(g.config, true);
     const auto& dir = choice.dir;
+    // Over an existing policy that binds logins, only those allowed may reinstall it or
+    // create and migrate its database.
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(dir / "opsctl.yaml", ec)) {
+        const auto existing = policy::load_policy(dir, policy::section::k_access);
+        access::require(existing, access::resolve_actor(existing, g.as), "policy.init");
+    }
     if (!opt.force && setup::has_own_main_file(dir)) {
         // The sample's policies/ files name the sample's people, teams and rotations: added
         // beside a hand-written opsctl.yaml they would not check. Keep the policy as it is.

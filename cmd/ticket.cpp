@@ -184,7 +184,7 @@ std::string sla_flag(const Context& ctx, const store::TicketRow& r) {
 }
 
 void run_new(const NewOptions& o, Globals& g) {
-    auto ctx = g.context(o.auto_assign ? ticket::k_assign_sections : k_sections);
+    auto ctx = g.context(o.auto_assign ? ticket::k_assign_sections : k_sections, "ticket.create");
     ticket::NewTicket t;
     t.type = o.type;
     t.priority = o.priority;
@@ -355,10 +355,15 @@ void run_show(const ShowOptions& o, Globals& g) {
         }
         j["history"] = nlohmann::json::array();
         for (const auto& e : d.history) {
-            j["history"].push_back({{"at", core::format_time(e.at, ctx.zone())},
-                                    {"actor", e.actor},
-                                    {"action", e.action},
-                                    {"fields", output::iso_times(e.fields, ctx.zone())}});
+            nlohmann::json h = {{"at", core::format_time(e.at, ctx.zone())},
+                                {"actor", e.actor},
+                                {"action", e.action},
+                                {"fields", output::iso_times(e.fields, ctx.zone())}};
+            // Only where the policy binds logins: an open policy's output stays as it was.
+            if (!e.account.empty()) {
+                h["account"] = e.account;
+            }
+            j["history"].push_back(std::move(h));
         }
         std::cout << j.dump(2) << '\n';
         return;
@@ -415,7 +420,10 @@ void run_show(const ShowOptions& o, Globals& g) {
                 changes += fmt::format("{}: {}", it.key(), v.is_string() ? v.get<std::string>() : v.dump());
             }
         }
-        history.add_row({when(g, ctx, e.at), e.actor, e.action, changes});
+        // The OS account beside the person, when it is not the person's own name.
+        const std::string who = e.account.empty() || e.account == e.actor ? e.actor
+                                                                          : fmt::format("{} ({})", e.actor, e.account);
+        history.add_row({when(g, ctx, e.at), who, e.action, changes});
     }
     section("History", history);
 }
@@ -426,7 +434,7 @@ void run_update(const UpdateOptions& o, Globals& g) {
         throw UsageError("stdin cannot give both the ids and --body", "name the ids on the command line");
     }
     const auto ids = read_ids(o.words);
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.update");
     if (c.body) {
         c.body = text_or_stdin(*c.body);
     }
@@ -444,7 +452,7 @@ void run_assign(const AssignOptions& o, Globals& g) {
         person = std::move(last);
     }
     const auto ids = read_ids(words);
-    auto ctx = g.context(ticket::k_assign_sections);
+    auto ctx = g.context(ticket::k_assign_sections, "ticket.assign");
     const auto who = ticket::assign_tickets(ctx, ids, person, o.auto_assign);
     for (std::size_t i = 0; i < ids.size(); ++i) {
         done(g, fmt::format("assigned ticket {} to {}", ids[i], who[i]));
@@ -457,7 +465,7 @@ void run_comment(const CommentOptions& o, Globals& g) {
         throw UsageError("stdin cannot give both the ids and the text", "name the ids on the command line");
     }
     const auto ids = read_ids(words);
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.comment");
     std::int64_t spent = 0;
     if (!o.spent.empty()) {
         const auto d = core::parse_duration_or_throw(o.spent, "--spent");
@@ -475,7 +483,7 @@ void run_comment(const CommentOptions& o, Globals& g) {
 void run_move(const MoveOptions& o, Globals& g) {
     const auto [words, state] = ids_and_last(o.words, "state");
     const auto ids = read_ids(words);
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.move");
     ticket::move_tickets(ctx, ids, state, o.note);
     done_each(g, ids, "moved", " to " + state);
 }
@@ -485,33 +493,33 @@ void run_resolve(const ResolveOptions& o, Globals& g) {
         throw UsageError("stdin cannot give both the ids and --resolution", "name the ids on the command line");
     }
     const auto ids = read_ids(o.words);
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.resolve");
     ticket::resolve_tickets(ctx, ids, text_or_stdin(o.resolution));
     done_each(g, ids, "resolved");
 }
 
 void run_close(const CloseOptions& o, Globals& g) {
     const auto ids = read_ids(o.words);
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.close");
     ticket::close_tickets(ctx, ids, o.satisfaction);
     done_each(g, ids, "closed");
 }
 
 void run_reopen(const ReopenOptions& o, Globals& g) {
     const auto ids = read_ids(o.words);
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.reopen");
     ticket::reopen_tickets(ctx, ids, o.note);
     done_each(g, ids, "reopened");
 }
 
 void run_link(const LinkOptions& o, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.update");
     ticket::link_tickets(ctx, o.id, o.to, o.kind);
     done(g, fmt::format("linked ticket {} ({}) to {}", o.id, o.kind, o.to));
 }
 
 void run_unlink(const UnlinkOptions& o, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.update");
     const auto kinds = ticket::unlink_tickets(ctx, o.id, o.to, o.kind);
     done(g, fmt::format("unlinked ticket {} ({}) from {}", o.id, util::join(kinds, ", "), o.to));
 }
@@ -526,7 +534,7 @@ void run_sla(const SlaOptions& o, Globals& g) {
     if (text.empty() || *end != '\0' || pct <= 0 || pct > 1000) {
         throw UsageError(fmt::format("--at-risk '{}' is not a percentage", o.at_risk), "e.g. --at-risk 75%");
     }
-    auto ctx = g.context(ticket::k_assign_sections);
+    auto ctx = g.context(ticket::k_assign_sections, "ticket.escalate");
     const auto sweep = ticket::sla_sweep(ctx, pct / 100.0);
     output::Table t;
     t.add_column("id", "ID").add_column("priority", "Pri").add_column("assignee", "Assignee").add_column("title", "Title");
@@ -576,7 +584,7 @@ void run_export(const ExportOptions& o, Globals& g) {
 }
 
 void run_import(const ImportOptions& o, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.import");
     ticket::ImportResult r;
     ProgressLine line(fmt::format("importing '{}'", o.file == "-" ? "stdin" : o.file), std::chrono::seconds(1));
     const auto progress = row_progress(line, o.file);

@@ -22,17 +22,24 @@ Event read_event(SQLite::Statement& q) {
     }
     e.prev_hash = q.getColumn(7).getString();
     e.hash = q.getColumn(8).getString();
+    e.account = q.getColumn(9).getString();
     return e;
 }
 
-constexpr const char* k_columns = "id, at, actor, entity, entity_id, action, fields, prev_hash, hash";
+constexpr const char* k_columns = "id, at, actor, entity, entity_id, action, fields, prev_hash, hash, account";
 
 } // namespace
 
 std::string event_hash(const Event& e, const std::string& prev_hash, const std::string& fields_text) {
     // Fields joined with a separator that cannot occur unescaped in JSON text.
-    const std::string content = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", prev_hash, e.at, e.actor,
-                                            e.entity, e.entity_id, e.action, fields_text);
+    std::string content = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", prev_hash, e.at, e.actor,
+                                      e.entity, e.entity_id, e.action, fields_text);
+    // Appended only when set, so that the events written before accounts were recorded (and
+    // those of an open policy) hash as they always did.
+    if (!e.account.empty()) {
+        content += '\x1f';
+        content += e.account;
+    }
     return util::sha256_hex(content);
 }
 
@@ -53,6 +60,12 @@ const std::string& last_event_hash(Database& db) {
 }
 
 std::int64_t record_event(Database& db, const Event& event, const std::string& fields_text) {
+    if (event.account.empty() && !db.account().empty()) {
+        Event with_account = event;
+        with_account.account = db.account();
+        return record_hashed_event(db, with_account, fields_text,
+                                   event_hash(with_account, last_event_hash(db), fields_text));
+    }
     return record_hashed_event(db, event, fields_text, event_hash(event, last_event_hash(db), fields_text));
 }
 
@@ -60,8 +73,8 @@ std::int64_t record_hashed_event(Database& db, const Event& event, const std::st
                                  std::string hash) {
     const std::string& prev = last_event_hash(db);
     // Prepared once per connection: a bulk change records one event per row.
-    auto& insert = db.cached("INSERT INTO events (at, actor, entity, entity_id, action, fields, prev_hash, hash) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    auto& insert = db.cached("INSERT INTO events (at, actor, entity, entity_id, action, fields, prev_hash, hash, "
+                             "account) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     // Not copied: every bound string outlives exec().
     insert.bind(1, static_cast<std::int64_t>(event.at));
     insert.bindNoCopy(2, event.actor);
@@ -71,6 +84,7 @@ std::int64_t record_hashed_event(Database& db, const Event& event, const std::st
     insert.bindNoCopy(6, fields_text);
     insert.bindNoCopy(7, prev);
     insert.bindNoCopy(8, hash);
+    insert.bindNoCopy(9, event.account);
     insert.exec();
     insert.reset();
     db.last_event_hash_cache() = std::move(hash);

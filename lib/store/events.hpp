@@ -16,7 +16,8 @@ namespace opsctl::store {
 struct Event {
     std::int64_t id = 0;
     std::int64_t at = 0;
-    std::string actor;
+    std::string actor;      // the person acted for (or the service's actor name)
+    std::string account;    // the OS account that ran opsctl, when the policy binds logins
     std::string entity;     // "ticket", "asset", "checklist", "backup", "roster", ...
     std::string entity_id;  // the record's id or tag
     std::string action;     // "created", "updated", "moved", "assigned", ...
@@ -25,7 +26,8 @@ struct Event {
     std::string hash;
 };
 
-/// Appends an event (must run inside a WriteTransaction); returns its id.
+/// Appends an event (must run inside a WriteTransaction); returns its id. The event records
+/// the connection's account (Database::set_account) when its own is empty.
 std::int64_t record_event(Database& db, const Event& event);
 /// Appends an event whose fields are already JSON text, stored and hashed as given
 /// (`event.fields` is not read); for bulk writers that build the text directly.
