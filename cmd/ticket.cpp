@@ -8,6 +8,7 @@
 #include "lib/core/error.hpp"
 #include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
+#include "lib/ticket/approval.hpp"
 #include "lib/ticket/service.hpp"
 #include "lib/ticket/transfer.hpp"
 #include "lib/util/file.hpp"
@@ -40,6 +41,8 @@ struct ListOptions {
     bool open = false, closed = false, all = false, breached = false;
     std::string since, until, search, sort = "due";
     std::int64_t limit = 0;
+    bool awaiting_approval = false;
+    std::string by; // with awaiting_approval: only those this person may still approve
 };
 struct ShowOptions {
     std::int64_t id = 0;
@@ -62,6 +65,12 @@ struct CommentOptions {
 struct MoveOptions {
     std::vector<std::string> words; // ids, then the state
     std::string note;
+    std::optional<std::string> emergency; // the reason to pass an approval now
+};
+struct DecideOptions {
+    std::vector<std::string> words;
+    std::string reason;
+    std::string state;
 };
 struct ResolveOptions {
     std::vector<std::string> words;
@@ -213,8 +222,9 @@ void run_list(const ListOptions& o, Globals& g) {
     // A listing reads stored columns only: the ticket section is needed just to check --type,
     // --priority and --status, and the calendar and SLA rules not at all (parsing their
     // YAML was most of the start-up cost). People live in opsctl.yaml, which is read anyway.
-    auto ctx = g.context(o.type.empty() && o.priority.empty() && o.status.empty() ? ps::k_people
-                                                                                  : ps::k_people | ps::k_tickets);
+    auto ctx = g.context(o.type.empty() && o.priority.empty() && o.status.empty() && !o.awaiting_approval
+                             ? ps::k_people
+                             : ps::k_people | ps::k_tickets);
     store::TicketQuery q;
     q.statuses = o.status;
     q.types = o.type;
@@ -244,7 +254,14 @@ void run_list(const ListOptions& o, Globals& g) {
     if (!o.until.empty()) {
         q.until = core::parse_time_option(o.until, ctx.zone(), ctx.now, core::Bound::end, "--until");
     }
-    const auto rows = ticket::list_tickets(ctx, q);
+    if (!o.by.empty() && !o.awaiting_approval) {
+        throw UsageError("--by goes with --awaiting-approval", "opsctl ticket list --awaiting-approval --by me");
+    }
+    std::string by = o.by == "me" ? ctx.actor : o.by;
+    if (!by.empty() && !ctx.policy.person(by)) {
+        throw DataError(fmt::format("--by '{}' is no person of the policy", by));
+    }
+    const auto rows = o.awaiting_approval ? ticket::awaiting_approval(ctx, by) : ticket::list_tickets(ctx, q);
     output::Table t;
     t.add_column("id", "ID").add_column("priority", "Pri").add_column("type", "Type").add_column("status", "Status");
     t.add_column("assignee", "Assignee").add_column("team", "Team").add_column("asset", "Asset");
@@ -330,6 +347,18 @@ void run_show(const ShowOptions& o, Globals& g) {
     rec.add("resolution_sla", "Resolution SLA", describe_clock(d.resolution));
     rec.add("resolution_due", "Resolution due", when_cell(g, ctx, d.resolution.due_at));
     rec.add("body", "Body", r.body);
+    // Approvals appear only where the workflow asks for them: other tickets show as before.
+    const auto pending = ticket::pending_approval(ctx, r);
+    const auto decisions = ticket::approvals_of(ctx, r.id);
+    if (pending) {
+        rec.add("approval", "Approval",
+                fmt::format("{}{} of {} to enter '{}'{}{}", pending->emergency ? "retrospective: " : "",
+                            pending->approved_by.size(), pending->needed, pending->state,
+                            pending->rejections.empty() ? "" : ", rejected by " + pending->rejections.front().person,
+                            pending->may_approve.empty()
+                                ? std::string()
+                                : "; may approve: " + util::join(pending->may_approve, ", ")));
+    }
 
     if (g.format == "json" && !g.quiet) {
         nlohmann::json j = nlohmann::json::object();
@@ -348,6 +377,18 @@ void run_show(const ShowOptions& o, Globals& g) {
                                      {"internal", c.internal},
                                      {"spent_secs", c.spent_secs},
                                      {"text", c.body}});
+        }
+        if (!decisions.empty()) {
+            j["approvals"] = nlohmann::json::array();
+            for (const auto& a : decisions) {
+                j["approvals"].push_back({{"at", core::format_time(a.at, ctx.zone())},
+                                          {"person", a.person},
+                                          {"decision", a.decision},
+                                          {"state", a.state},
+                                          {"reason", a.reason},
+                                          {"retrospective", a.retrospective},
+                                          {"counts", a.open}});
+            }
         }
         j["links"] = nlohmann::json::array();
         for (const auto& l : d.links) {
@@ -404,6 +445,17 @@ void run_show(const ShowOptions& o, Globals& g) {
         links.add_row({"asset", *r.asset, ""});
     }
     section("Links", links);
+    if (!decisions.empty()) {
+        output::Table approvals;
+        approvals.add_column("at", "At").add_column("person", "Who").add_column("decision", "Decision");
+        approvals.add_column("state", "For").add_column("reason", "Reason");
+        for (const auto& a : decisions) {
+            approvals.add_row({when(g, ctx, a.at), a.person,
+                               a.decision + (a.retrospective ? " (afterwards)" : "") + (a.open ? "" : " (done)"),
+                               a.state, a.reason});
+        }
+        section("Approvals", approvals);
+    }
     output::Table history;
     history.add_column("at", "At").add_column("actor", "Who").add_column("action", "Action").add_column("fields", "Changes");
     for (const auto& e : d.history) {
@@ -484,8 +536,15 @@ void run_move(const MoveOptions& o, Globals& g) {
     const auto [words, state] = ids_and_last(o.words, "state");
     const auto ids = read_ids(words);
     auto ctx = g.context(k_sections, "ticket.move");
-    ticket::move_tickets(ctx, ids, state, o.note);
+    ticket::move_tickets(ctx, ids, state, o.note, o.emergency);
     done_each(g, ids, "moved", " to " + state);
+}
+
+void run_decide(const DecideOptions& o, Globals& g, bool reject) {
+    const auto ids = read_ids(o.words);
+    auto ctx = g.context(k_sections, "ticket.approve");
+    ticket::decide(ctx, ids, reject, o.reason, o.state);
+    done_each(g, ids, reject ? "rejected" : "approved");
 }
 
 void run_resolve(const ResolveOptions& o, Globals& g) {
@@ -623,7 +682,7 @@ void register_ticket(CLI::App& app, Globals& g) {
     group->footer("Exit status: 0 ok; 64 usage; 65 bad data or a transition the workflow does not allow;\n"
                   "66 no such ticket; 78 bad policy. 'ticket sla': 0 none at risk, 1 at risk, 2 breached.");
     const VerbFilter want(g,
-                          {"new", "list", "show", "update", "assign", "comment", "move", "resolve",
+                          {"new", "list", "show", "update", "assign", "comment", "move", "approve", "reject", "resolve",
                            "close", "reopen", "link", "unlink", "sla", "clock", "export", "import"});
 
     if (want("new")) {
@@ -659,6 +718,9 @@ void register_ticket(CLI::App& app, Globals& g) {
         sub->add_option("--search", o->search, "Text in title, body or comments (searches all tickets)");
         sub->add_option("--sort", o->sort, "due (default), id, created, updated, priority");
         sub->add_option("--limit", o->limit, "At most N tickets");
+        sub->add_flag("--awaiting-approval", o->awaiting_approval,
+                      "Only tickets waiting for an approval (or a retrospective one after an emergency)");
+        sub->add_option("--by", o->by, "With --awaiting-approval: only those PERSON ('me') may still approve");
         sub->callback([o, &g] { run_list(*o, g); });
     }
     if (want("show")) {
@@ -700,7 +762,25 @@ void register_ticket(CLI::App& app, Globals& g) {
         auto* sub = group->add_subcommand("move", "Move to a state the workflow allows (exit 65 names the allowed)");
         ids_arg(sub, o->words, "state", "the target state");
         sub->add_option("--note", o->note, "Why (kept as an internal comment)");
+        sub->add_option("--emergency", o->emergency,
+                        "Enter a state that needs approval now, for this reason; approved afterwards");
         sub->callback([o, &g] { run_move(*o, g); });
+    }
+    if (want("approve")) {
+        auto o = std::make_shared<DecideOptions>();
+        auto* sub = group->add_subcommand("approve", "Approve a ticket's move into a state that needs approval");
+        ids_arg(sub, o->words);
+        sub->add_option("--reason", o->reason, "A note kept with the approval");
+        sub->add_option("--state", o->state, "The guarded state, when several are reachable");
+        sub->callback([o, &g] { run_decide(*o, g, false); });
+    }
+    if (want("reject")) {
+        auto o = std::make_shared<DecideOptions>();
+        auto* sub = group->add_subcommand("reject", "Reject a ticket's move into a state that needs approval");
+        ids_arg(sub, o->words);
+        sub->add_option("--reason", o->reason, "Why (required)")->required();
+        sub->add_option("--state", o->state, "The guarded state, when several are reachable");
+        sub->callback([o, &g] { run_decide(*o, g, true); });
     }
     if (want("resolve")) {
         auto o = std::make_shared<ResolveOptions>();

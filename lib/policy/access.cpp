@@ -153,10 +153,26 @@ void parse_service_accounts(Reader& r, const Node& node, Policy& p) {
 
 void finish_roles(Diagnostics& d, Policy& p) {
     // Without roles, a person's `roles:` are labels, as they were before roles granted anything.
-    if (p.access.roles.empty() || !(p.loaded & section::k_people)) {
+    if (p.access.roles.empty()) {
         return;
     }
     const auto names = p.access.role_names();
+    if (p.loaded & section::k_tickets) {
+        for (const auto& [wname, w] : p.tickets.workflows) {
+            for (const auto& s : w.states) {
+                for (const auto& role : s.approval ? s.approval->roles : std::vector<std::string>{}) {
+                    if (!p.access.role(role)) {
+                        d.error(s.approval->origin,
+                                fmt::format("approval of state '{}' (workflow '{}') names no role '{}' ({})", s.name,
+                                            wname, role, util::suggest(role, names)));
+                    }
+                }
+            }
+        }
+    }
+    if (!(p.loaded & section::k_people)) {
+        return;
+    }
     for (const auto& [id, person] : p.people) {
         for (const auto& role : person.roles) {
             if (!p.access.role(role)) {

@@ -16,7 +16,7 @@ const std::vector<Migration>& migrations() {
         {9, "indexes for the review's asset section", schema_report_assets()},
         {10, "backup runs: values captured from a command job's output", schema_backup_captured()},
         {11, "indexes for the review read as of a month's end", schema_report_sla()},
-        {12, "who acts: the OS account of each event", schema_access()},
+        {12, "who acts: events record the OS account; ticket approvals", schema_access()},
     };
     return k_migrations;
 }

@@ -160,6 +160,27 @@ expect_rc 0 "under sudo the person is \$SUDO_USER"
 run --format json ticket show "$change"
 expect_out '"actor": "zhangwei"' "sudo by the manager's account is zhangwei"
 
+# Approvals as the accounts meet them: chenjing asks, cannot approve or force it through.
+as "$dba_uid" ticket new --type change --title '数据库参数调整' -q
+cr=$OUT
+as "$dba_uid" ticket move "$cr" planning
+as "$dba_uid" ticket move "$cr" approval
+as "$dba_uid" ticket move "$cr" approved
+expect_rc 77 "the change waits for its approval"
+expect_err "may still approve: lina, zhangwei" "the approvers are named"
+as "$dba_uid" ticket approve "$cr"
+expect_rc 77 "chenjing lacks ticket.approve"
+expect_err "'ticket.approve'" "the missing permission is named"
+as "$dba_uid" ticket move "$cr" approved --emergency '线上故障'
+expect_rc 77 "an emergency move needs ticket.emergency"
+expect_err "'ticket.emergency'" "and says so"
+as "$manager_uid" ticket approve "$cr"
+expect_rc 0 "the manager's account approves as zhangwei"
+as "$dba_uid" ticket move "$cr" approved
+expect_rc 0 "with the approval the change moves on"
+run --format json ticket show "$cr"
+expect_out '"person": "zhangwei"' "the approval names the person behind the account"
+
 # The audit chain holds the accounts: db check passes, and an altered account is found.
 run db check
 expect_rc 0 "db check passes over events with accounts"
