@@ -24,6 +24,7 @@ struct Event {
     nlohmann::json fields = nlohmann::json::object(); // changed fields, e.g. {"status": ["new", "open"]}
     std::string prev_hash;
     std::string hash;
+    std::string digest; // the record's state after the change (record_digest.hpp); empty before digests
 };
 
 /// Appends an event (must run inside a WriteTransaction); returns its id. The event records

@@ -8,6 +8,10 @@ const char* schema_access() {
 -- The OS account that ran opsctl when the policy binds people to logins (empty before, and
 -- with an open policy); `actor` stays the person acted for. Hashed into the chain when set.
 ALTER TABLE events ADD COLUMN account TEXT NOT NULL DEFAULT '';
+-- SHA-256 of the record's state as the change committed it, on the newest event of each
+-- record a transaction changed (lib/store/record_digest.cpp); hashed into the chain when set.
+-- Empty on older events, on the bulk importers' events and for kinds of record not covered.
+ALTER TABLE events ADD COLUMN digest TEXT NOT NULL DEFAULT '';
 
 -- Decisions on a ticket's entry into a workflow state that needs approval.
 --   state          the guarded state the decision is about
