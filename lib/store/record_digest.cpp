@@ -3,6 +3,7 @@
 #include "lib/store/events.hpp"
 #include "lib/util/sha256.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include <map>
@@ -121,13 +122,16 @@ void seal_events(Database& db, std::int64_t first_id) {
     if (newest.empty()) {
         return;
     }
+    std::size_t from = events.size();
     for (const auto& [record, i] : newest) {
         events[i].digest = record_digest(db, record.first, record.second);
+        from = std::min(from, i);
     }
-    // Rehash from the first event that changed; those before keep their hash.
-    std::string prev = events.front().prev_hash;
+    // Rehash from the first event that got a digest; those before keep their hash (an
+    // inspection run's hundreds of result events, say, are not rewritten).
+    std::string prev = events[from].prev_hash;
     auto& update = db.cached("UPDATE events SET digest = ?, prev_hash = ?, hash = ? WHERE id = ?");
-    for (std::size_t i = 0; i < events.size(); ++i) {
+    for (std::size_t i = from; i < events.size(); ++i) {
         auto& e = events[i];
         const std::string hash = event_hash(e, prev, fields[i]);
         update.bind(1, e.digest);
