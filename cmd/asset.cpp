@@ -167,7 +167,7 @@ void add_input_options(CLI::App* sub, asset::AssetInput& in, bool with_status) {
 }
 
 void run_asset_add(const AssetAddOptions& opt, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "asset.create");
     const auto a = asset::add_asset(ctx, opt.cls, opt.tag, opt.input);
     std::cout << a.tag << '\n';
 }
@@ -276,7 +276,7 @@ void run_asset_show(const AssetShowOptions& opt, Globals& g) {
 
 
 void run_asset_update(const AssetUpdateOptions& opt, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "asset.update");
     const auto changes = asset::update_asset(ctx, opt.tag, opt.input);
     output::Table t;
     t.add_column("field", "Field").add_column("before", "Before").add_column("after", "After");
@@ -291,7 +291,7 @@ void run_asset_update(const AssetUpdateOptions& opt, Globals& g) {
 }
 
 void run_asset_retire(const AssetRetireOptions& opt, Globals& g) {
-    auto ctx = g.context(k_sections | policy::section::k_notify);
+    auto ctx = g.context(k_sections | policy::section::k_notify, "asset.retire");
     const auto a = asset::retire_asset(ctx, opt.tag, opt.reason);
     if (!g.quiet) {
         std::cout << fmt::format("{} retired\n", a.tag);
@@ -299,7 +299,7 @@ void run_asset_retire(const AssetRetireOptions& opt, Globals& g) {
 }
 
 void run_asset_dispose(const AssetDisposeOptions& opt, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "asset.dispose");
     const auto a = asset::dispose_asset(ctx, opt.tag);
     if (!g.quiet) {
         std::cout << fmt::format("{} disposed\n", a.tag);
@@ -307,7 +307,7 @@ void run_asset_dispose(const AssetDisposeOptions& opt, Globals& g) {
 }
 
 void run_asset_transfer(const AssetTransferOptions& opt, Globals& g) {
-    auto ctx = g.context(k_sections | policy::section::k_notify);
+    auto ctx = g.context(k_sections | policy::section::k_notify, "asset.transfer");
     const auto moved = asset::transfer_assets(ctx, opt.from, opt.to, opt.cls, opt.dry_run);
     output::Table t;
     t.add_column("tag", "Tag").add_column("class", "Class").add_column("name", "Name").add_column("from", "From").add_column("to", "To");
@@ -322,7 +322,7 @@ void run_asset_transfer(const AssetTransferOptions& opt, Globals& g) {
 }
 
 void run_asset_maint_add(const AssetMaintAddOptions& opt, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "asset.maintain");
     asset::MaintenanceInput in;
     in.tag = opt.tag;
     in.kind = opt.kind;
@@ -405,7 +405,7 @@ void run_asset_export(const AssetExportOptions& opt, Globals& g) {
 }
 
 void run_asset_import(const AssetImportOptions& opt, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "asset.import");
     // The import reads its input twice (tags first): a file is read from disk each time,
     // standard input is first copied to a temporary file, so that memory stays bounded.
     std::ifstream file;

@@ -131,7 +131,7 @@ void run_backup_run(const BackupRunOptions& opt, Globals& g) {
     if (opt.all && !opt.jobs.empty()) {
         throw UsageError("name jobs or give --all, not both", "see 'opsctl backup run --help'");
     }
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "backup.run");
     backup::RunRequest req;
     req.jobs = opt.jobs;
     // A bare `backup run`, as cron and systemd timers call it, runs every job that is due.
@@ -228,7 +228,7 @@ void run_backup_show(const BackupShowOptions& opt, Globals& g) {
 }
 
 void run_backup_verify(const BackupVerifyOptions& opt, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "backup.verify");
     ProgressLine line("verifying");
     const auto outcomes = backup::verify(ctx, opt.targets, opt.deep, progress_of(line));
     output::Table t;
@@ -249,7 +249,7 @@ void run_backup_verify(const BackupVerifyOptions& opt, Globals& g) {
 }
 
 void run_backup_prune(const BackupPruneOptions& opt, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "backup.prune");
     const auto decisions = backup::prune(ctx, opt.job.empty() ? std::nullopt : std::optional(opt.job), opt.dry_run);
     output::Table t;
     t.add_column("run", "Run").add_column("job", "Job").add_column("started", "Started");
@@ -308,7 +308,7 @@ void run_backup_status(const BackupStatusOptions& opt, Globals& g) {
 }
 
 void run_backup_restore(const BackupRestoreOptions& opt, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "backup.restore");
     backup::RestoreRequest req;
     req.run_id = opt.run;
     req.target = opt.to;

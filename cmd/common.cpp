@@ -1,7 +1,6 @@
 #include "cmd/common.hpp"
 
 #include "lib/core/error.hpp"
-#include "lib/core/identity.hpp"
 #include "lib/core/time.hpp"
 #include "lib/policy/loader.hpp"
 #include "lib/util/text.hpp"
@@ -82,13 +81,29 @@ store::Database& Globals::database(unsigned sections) {
     return *m_db;
 }
 
-Context Globals::context(unsigned sections) {
-    const auto& p = policy(sections);
+access::Actor Globals::actor(std::string_view permission) {
+    const auto& p = policy(policy::section::k_access);
+    if (!m_actor) {
+        m_actor = access::resolve_actor(p, as);
+    }
+    if (!permission.empty()) {
+        access::require(p, *m_actor, permission);
+    }
+    return *m_actor;
+}
+
+Context Globals::context(unsigned sections) { return context(sections, {}); }
+
+Context Globals::context(unsigned sections, std::string_view permission) {
+    const auto& p = policy(sections | policy::section::k_access);
+    // Refused before the database is opened: a refused command changes nothing, not even the schema.
+    access::Actor who = actor(permission);
     auto& d = database(sections);
+    d.set_account(who.account);
     if (!m_now) {
         m_now = core::now();
     }
-    return Context{p, d, *m_now, core::acting_user(as)};
+    return Context{p, d, *m_now, who.name, std::move(who)};
 }
 
 bool Globals::common_format() const { return output::parse_format(format).has_value(); }

@@ -41,8 +41,13 @@ struct Globals {
     const policy::Policy& policy(unsigned sections);
     /// Opens (migrating as needed) the database; creates it only when may_create_database.
     store::Database& database(unsigned sections = 0);
-    /// Policy, database, now and actor for a domain call.
+    /// Policy, database, now and actor for a domain call that only reads.
     Context context(unsigned sections);
+    /// The same for a change: exits 77 (NotPermitted) unless the actor holds `permission`.
+    Context context(unsigned sections, std::string_view permission);
+    /// Who acts (loads the people, roles and service accounts); exits 77 unless they hold
+    /// `permission` (when not empty). For commands that write without a Context.
+    access::Actor actor(std::string_view permission = {});
     /// A database path and the rule that chose it.
     struct DatabaseChoice {
         std::string path;
@@ -70,6 +75,7 @@ private:
     unsigned m_loaded = 0;
     std::unique_ptr<store::Database> m_db;
     std::optional<std::int64_t> m_now;
+    std::optional<access::Actor> m_actor;
 };
 
 /// Which verbs of a command group to build: only the one named on the command line when the

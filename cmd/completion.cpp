@@ -134,6 +134,7 @@ const std::vector<ValueRule>& value_rules() {
         {"inspect run", {"out"}, "files"},
         {"roster show", {"out"}, "files"},
         {"report", {"out-dir"}, "dirs"},
+        {"", {"permission"}, "permissions"},
         {"", {"format"}, "formats"},
         {"", {"type", "ticket-type"}, "ticket-types"},
         {"", {"state", "states"}, "ticket-states"},
@@ -193,6 +194,13 @@ std::vector<std::string> fixed_values(const std::string& kind) {
     }
     if (kind == "languages") {
         return {"en", "zh"};
+    }
+    if (kind == "permissions") {
+        std::vector<std::string> out;
+        for (const auto& k : policy::permission_kinds()) {
+            out.emplace_back(k.name);
+        }
+        return out;
     }
     return {};
 }

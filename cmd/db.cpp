@@ -57,6 +57,7 @@ void run_db_check(const DbCheckOptions&, Globals& g) {
 }
 
 void run_db_backup(const DbBackupOptions& opt, Globals& g) {
+    g.actor("db.backup");
     auto& db = g.database();
     const int pages = store::backup_database(db, opt.file);
     if (!g.quiet) {

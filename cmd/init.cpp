@@ -1,6 +1,7 @@
 // opsctl init
 #include "cmd/common.hpp"
 
+#include "lib/core/error.hpp"
 #include "lib/policy/loader.hpp"
 #include "lib/setup/sample.hpp"
 
@@ -21,6 +22,20 @@ void run_init(const InitOptions& opt, Globals& g) {
     // by anyone but root failed there); reading finds it there afterwards.
     const auto choice = policy::choose_policy_dir(g.config, true);
     const auto& dir = choice.dir;
+    // Over an existing policy that binds logins, only those allowed may reinstall it or
+    // create and migrate its database. A policy that does not load binds nobody (whoever can
+    // break the files can edit them anyway): `init --force` is how it is repaired.
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(dir / "opsctl.yaml", ec)) {
+        std::optional<policy::Policy> existing;
+        try {
+            existing = policy::load_policy(dir, policy::section::k_access);
+        } catch (const ConfigError&) {
+        }
+        if (existing) {
+            access::require(*existing, access::resolve_actor(*existing, g.as), "policy.init");
+        }
+    }
     if (!opt.force && setup::has_own_main_file(dir)) {
         // The sample's policies/ files name the sample's people, teams and rotations: added
         // beside a hand-written opsctl.yaml they would not check. Keep the policy as it is.

@@ -107,7 +107,7 @@ void run_inspect_run(const InspectRunOptions& opt, Globals& g) {
     if (opt.jobs < 1) {
         throw UsageError("--jobs must be at least 1");
     }
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "inspect.run");
     inspect::RunOptions ro;
     ro.checklists = opt.checklists;
     ro.target = opt.target;
@@ -191,7 +191,7 @@ void run_inspect_record(const InspectRecordOptions& opt, Globals& g) {
     if (!status) {
         throw UsageError(fmt::format("unknown status '{}'", opt.status), "use ok, warn or fail");
     }
-    auto ctx = g.context(sec::k_checklists);
+    auto ctx = g.context(sec::k_checklists, "inspect.record");
     const auto r = inspect::record_answer(ctx, opt.run, opt.item, opt.target, *status, opt.note);
     // "fail" is stored as the probes' CRITICAL (and "warn" as WARNING): the table names the
     // level it became, with the word that was typed; machine formats keep the stored word.

@@ -24,7 +24,8 @@ namespace {
 
 constexpr const char* k_exit_status_help =
     "Exit status: 0 success; 1 operation failed; 64 usage error; 65 bad input data;\n"
-    "66 no such record; 75 database busy, try again; 78 bad configuration.\n"
+    "66 no such record; 75 database busy, try again; 77 not permitted (no person, or a\n"
+    "permission missing); 78 bad configuration.\n"
     "'inspect run', 'backup status' and 'ticket sla' exit as monitoring plugins do:\n"
     "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
     "See opsctl(1) and, for the policy files, opsctl-policy(5).";
@@ -137,7 +138,7 @@ int main(int argc, char** argv) {
     app.add_option("--columns", g.columns, "Only these columns, in this order (comma-separated keys)")->group(global);
     app.add_flag("--no-header", g.no_header, "Leave out the header row")->group(global);
     app.add_flag("-q,--quiet", g.quiet, "Print only ids, one per line")->group(global);
-    app.add_option("--as", g.as, "Act as USER (default: $OPSCTL_USER, $SUDO_USER, login name)")->group(global);
+    app.add_option("--as", g.as, "Act as USER (default: $OPSCTL_USER, $SUDO_USER, login name; with logins in the policy: act for a person)")->group(global);
     app.add_flag("--no-color", g.no_color, "Never colour the output (also: NO_COLOR)")->group(global);
 
     // A command needs only its own group: building the whole tree (every group, verb and

@@ -1,11 +1,13 @@
-// opsctl policy check|path|show
+// opsctl policy check|path|show|who-can|can
 #include "cmd/common.hpp"
 
+#include "lib/access/identity.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/log.hpp"
 #include "lib/policy/loader.hpp"
 #include "lib/policy/secrets.hpp"
 #include "lib/util/permissions.hpp"
+#include "lib/util/text.hpp"
 
 #include <fmt/format.h>
 
@@ -98,6 +100,77 @@ void run_policy_show(const PolicyShowOptions& opt, Globals& g) {
     std::cout << policy::effective_policy_yaml(dir, opt.section);
 }
 
+struct PolicyWhoCanOptions {
+    std::string permission;
+};
+
+struct PolicyCanOptions {
+    std::string person;
+    std::string permission;
+};
+
+// What grants `permission` to a person, for the auditor's answer.
+std::string granted_by(const policy::Policy& p, const policy::Person& person, const std::string& permission) {
+    if (p.access.roles.empty()) {
+        return "no roles in the policy: everyone may";
+    }
+    return util::join(access::granting_roles(p, person, permission), ", ");
+}
+
+void run_policy_who_can(const PolicyWhoCanOptions& opt, Globals& g) {
+    access::check_permission_name(opt.permission);
+    const auto& p = g.policy(policy::section::k_access);
+    output::Table t;
+    t.columns = {{"id", "Who"}, {"name", "Name"}, {"kind", "Kind"}, {"roles", "Through"}};
+    for (const auto& id : access::who_can(p, opt.permission)) {
+        const auto& person = *p.person(id);
+        t.rows.push_back({output::Cell{id}, output::Cell{person.name}, output::Cell{"person"},
+                          output::Cell{granted_by(p, person, opt.permission)}});
+    }
+    for (const auto& [account, service] : p.access.service_accounts) {
+        access::Actor a;
+        a.bound = true;
+        a.account = account;
+        a.service = account;
+        a.name = service.actor;
+        if (access::permits(p, a, opt.permission)) {
+            t.rows.push_back({output::Cell{account}, output::Cell{service.actor}, output::Cell{"service account"},
+                              output::Cell{service.roles.empty() ? std::string("every permission")
+                                                                 : util::join(service.roles, ", ")}});
+        }
+    }
+    g.print(t);
+}
+
+void run_policy_can(const PolicyCanOptions& opt, Globals& g) {
+    access::check_permission_name(opt.permission);
+    const auto& p = g.policy(policy::section::k_access);
+    const auto* person = p.person(opt.person);
+    if (!person) {
+        std::vector<std::string> ids;
+        for (const auto& [id, x] : p.people) {
+            ids.push_back(id);
+        }
+        throw NotFound(fmt::format("no person '{}'", opt.person), util::suggest(opt.person, ids));
+    }
+    const bool yes = person->active && access::person_can(p, *person, opt.permission);
+    if (!g.quiet) {
+        if (yes) {
+            std::cout << fmt::format("yes: '{}' ({}) may {} ({})\n", person->id, person->name, opt.permission,
+                                     granted_by(p, *person, opt.permission));
+        } else if (!person->active) {
+            std::cout << fmt::format("no: '{}' ({}) has left (active: false)\n", person->id, person->name);
+        } else {
+            std::cout << fmt::format("no: '{}' ({}) holds no role that grants {} (roles: {})\n", person->id,
+                                     person->name, opt.permission,
+                                     person->roles.empty() ? std::string("none") : util::join(person->roles, ", "));
+        }
+    }
+    if (!yes) {
+        g.exit_status = exit_code::k_failed;
+    }
+}
+
 } // namespace
 
 void register_policy(CLI::App& app, Globals& g) {
@@ -117,6 +190,18 @@ void register_policy(CLI::App& app, Globals& g) {
     auto* show = group->add_subcommand("show", "Print the merged, effective policy as YAML");
     show->add_option("section", show_opt->section, "Only this section (site, calendar, people, tickets, ...)");
     show->callback([show_opt, &g] { run_policy_show(*show_opt, g); });
+
+    auto who_opt = std::make_shared<PolicyWhoCanOptions>();
+    auto* who = group->add_subcommand("who-can", "Who holds a permission, and through which roles");
+    who->add_option("permission", who_opt->permission, "A permission, such as ticket.approve (see opsctl-policy(5))")
+        ->required();
+    who->callback([who_opt, &g] { run_policy_who_can(*who_opt, g); });
+
+    auto can_opt = std::make_shared<PolicyCanOptions>();
+    auto* can = group->add_subcommand("can", "Whether a person holds a permission (exit 0 yes, 1 no)");
+    can->add_option("person", can_opt->person, "A person of the policy")->required();
+    can->add_option("permission", can_opt->permission, "A permission, such as ticket.approve")->required();
+    can->callback([can_opt, &g] { run_policy_can(*can_opt, g); });
 }
 
 } // namespace opsctl::cmd

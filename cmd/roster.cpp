@@ -269,7 +269,7 @@ void run_roster_show(const RosterShowOptions& opt, Globals& g) {
 }
 
 void run_roster_override_add(const RosterOverrideAddOptions& opt, Globals& g) {
-    const Context ctx = g.context(k_sections | policy::section::k_notify);
+    const Context ctx = g.context(k_sections | policy::section::k_notify, "roster.override");
     roster::OverrideRequest req;
     req.rotation = opt.rotation;
     req.person = opt.person;
@@ -314,7 +314,7 @@ void run_roster_override_list(const RosterOverrideListOptions& opt, Globals& g) 
 }
 
 void run_roster_override_remove(const RosterOverrideRemoveOptions& opt, Globals& g) {
-    const Context ctx = g.context(k_sections);
+    const Context ctx = g.context(k_sections, "roster.override");
     const auto o = roster::remove_override(ctx, opt.id);
     if (!g.quiet) {
         std::cout << fmt::format("removed override {} ({} on '{}')\n", o.id, o.person, o.rotation);
@@ -324,7 +324,7 @@ void run_roster_override_remove(const RosterOverrideRemoveOptions& opt, Globals&
 void run_roster_handover(const RosterHandoverOptions& opt, Globals& g) {
     const Context ctx = g.context(k_sections | policy::section::k_notify |
                                   policy::section::k_tickets | policy::section::k_sla |
-                                  policy::section::k_checklists | policy::section::k_backups);
+                                  policy::section::k_checklists | policy::section::k_backups, "roster.handover");
     roster::HandoverRequest req;
     if (!opt.to.empty()) {
         req.to = opt.to;
@@ -419,7 +419,7 @@ void run_roster_handovers(const RosterHandoversOptions& opt, Globals& g) {
 }
 
 void run_roster_checkin(const RosterCheckinOptions& opt, Globals& g) {
-    const Context ctx = g.context(k_sections);
+    const Context ctx = g.context(k_sections, "roster.attend");
     const auto a = roster::check_in(ctx, opt.note);
     if (!g.quiet) {
         std::cout << fmt::format("{} checked in at {}\n", a.person,
@@ -428,7 +428,7 @@ void run_roster_checkin(const RosterCheckinOptions& opt, Globals& g) {
 }
 
 void run_roster_checkout(const RosterCheckoutOptions&, Globals& g) {
-    const Context ctx = g.context(k_sections);
+    const Context ctx = g.context(k_sections, "roster.attend");
     const auto a = roster::check_out(ctx);
     if (!g.quiet) {
         std::cout << fmt::format("{} checked out at {} ({})\n", a.person,

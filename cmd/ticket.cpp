@@ -8,6 +8,7 @@
 #include "lib/core/error.hpp"
 #include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
+#include "lib/ticket/approval.hpp"
 #include "lib/ticket/service.hpp"
 #include "lib/ticket/transfer.hpp"
 #include "lib/util/file.hpp"
@@ -40,6 +41,8 @@ struct ListOptions {
     bool open = false, closed = false, all = false, breached = false;
     std::string since, until, search, sort = "due";
     std::int64_t limit = 0;
+    bool awaiting_approval = false;
+    std::string by; // with awaiting_approval: only those this person may still approve
 };
 struct ShowOptions {
     std::int64_t id = 0;
@@ -62,6 +65,12 @@ struct CommentOptions {
 struct MoveOptions {
     std::vector<std::string> words; // ids, then the state
     std::string note;
+    std::optional<std::string> emergency; // the reason to pass an approval now
+};
+struct DecideOptions {
+    std::vector<std::string> words;
+    std::string reason;
+    std::string state;
 };
 struct ResolveOptions {
     std::vector<std::string> words;
@@ -184,7 +193,7 @@ std::string sla_flag(const Context& ctx, const store::TicketRow& r) {
 }
 
 void run_new(const NewOptions& o, Globals& g) {
-    auto ctx = g.context(o.auto_assign ? ticket::k_assign_sections : k_sections);
+    auto ctx = g.context(o.auto_assign ? ticket::k_assign_sections : k_sections, "ticket.create");
     ticket::NewTicket t;
     t.type = o.type;
     t.priority = o.priority;
@@ -213,8 +222,9 @@ void run_list(const ListOptions& o, Globals& g) {
     // A listing reads stored columns only: the ticket section is needed just to check --type,
     // --priority and --status, and the calendar and SLA rules not at all (parsing their
     // YAML was most of the start-up cost). People live in opsctl.yaml, which is read anyway.
-    auto ctx = g.context(o.type.empty() && o.priority.empty() && o.status.empty() ? ps::k_people
-                                                                                  : ps::k_people | ps::k_tickets);
+    auto ctx = g.context(o.type.empty() && o.priority.empty() && o.status.empty() && !o.awaiting_approval
+                             ? ps::k_people
+                             : ps::k_people | ps::k_tickets);
     store::TicketQuery q;
     q.statuses = o.status;
     q.types = o.type;
@@ -244,7 +254,14 @@ void run_list(const ListOptions& o, Globals& g) {
     if (!o.until.empty()) {
         q.until = core::parse_time_option(o.until, ctx.zone(), ctx.now, core::Bound::end, "--until");
     }
-    const auto rows = ticket::list_tickets(ctx, q);
+    if (!o.by.empty() && !o.awaiting_approval) {
+        throw UsageError("--by goes with --awaiting-approval", "opsctl ticket list --awaiting-approval --by me");
+    }
+    std::string by = o.by == "me" ? ctx.actor : o.by;
+    if (!by.empty() && !ctx.policy.person(by)) {
+        throw DataError(fmt::format("--by '{}' is no person of the policy", by));
+    }
+    const auto rows = o.awaiting_approval ? ticket::awaiting_approval(ctx, by) : ticket::list_tickets(ctx, q);
     output::Table t;
     t.add_column("id", "ID").add_column("priority", "Pri").add_column("type", "Type").add_column("status", "Status");
     t.add_column("assignee", "Assignee").add_column("team", "Team").add_column("asset", "Asset");
@@ -330,6 +347,18 @@ void run_show(const ShowOptions& o, Globals& g) {
     rec.add("resolution_sla", "Resolution SLA", describe_clock(d.resolution));
     rec.add("resolution_due", "Resolution due", when_cell(g, ctx, d.resolution.due_at));
     rec.add("body", "Body", r.body);
+    // Approvals appear only where the workflow asks for them: other tickets show as before.
+    const auto pending = ticket::pending_approval(ctx, r);
+    const auto decisions = ticket::approvals_of(ctx, r.id);
+    if (pending) {
+        rec.add("approval", "Approval",
+                fmt::format("{}{} of {} to enter '{}'{}{}", pending->emergency ? "retrospective: " : "",
+                            pending->approved_by.size(), pending->needed, pending->state,
+                            pending->rejections.empty() ? "" : ", rejected by " + pending->rejections.front().person,
+                            pending->may_approve.empty()
+                                ? std::string()
+                                : "; may approve: " + util::join(pending->may_approve, ", ")));
+    }
 
     if (g.format == "json" && !g.quiet) {
         nlohmann::json j = nlohmann::json::object();
@@ -349,16 +378,33 @@ void run_show(const ShowOptions& o, Globals& g) {
                                      {"spent_secs", c.spent_secs},
                                      {"text", c.body}});
         }
+        if (!decisions.empty()) {
+            j["approvals"] = nlohmann::json::array();
+            for (const auto& a : decisions) {
+                j["approvals"].push_back({{"at", core::format_time(a.at, ctx.zone())},
+                                          {"person", a.person},
+                                          {"decision", a.decision},
+                                          {"state", a.state},
+                                          {"reason", a.reason},
+                                          {"retrospective", a.retrospective},
+                                          {"counts", a.open}});
+            }
+        }
         j["links"] = nlohmann::json::array();
         for (const auto& l : d.links) {
             j["links"].push_back({{"from", l.ticket_id}, {"kind", l.kind}, {"to", l.target_id}});
         }
         j["history"] = nlohmann::json::array();
         for (const auto& e : d.history) {
-            j["history"].push_back({{"at", core::format_time(e.at, ctx.zone())},
-                                    {"actor", e.actor},
-                                    {"action", e.action},
-                                    {"fields", output::iso_times(e.fields, ctx.zone())}});
+            nlohmann::json h = {{"at", core::format_time(e.at, ctx.zone())},
+                                {"actor", e.actor},
+                                {"action", e.action},
+                                {"fields", output::iso_times(e.fields, ctx.zone())}};
+            // Only where the policy binds logins: an open policy's output stays as it was.
+            if (!e.account.empty()) {
+                h["account"] = e.account;
+            }
+            j["history"].push_back(std::move(h));
         }
         std::cout << j.dump(2) << '\n';
         return;
@@ -399,6 +445,17 @@ void run_show(const ShowOptions& o, Globals& g) {
         links.add_row({"asset", *r.asset, ""});
     }
     section("Links", links);
+    if (!decisions.empty()) {
+        output::Table approvals;
+        approvals.add_column("at", "At").add_column("person", "Who").add_column("decision", "Decision");
+        approvals.add_column("state", "For").add_column("reason", "Reason");
+        for (const auto& a : decisions) {
+            approvals.add_row({when(g, ctx, a.at), a.person,
+                               a.decision + (a.retrospective ? " (afterwards)" : "") + (a.open ? "" : " (done)"),
+                               a.state, a.reason});
+        }
+        section("Approvals", approvals);
+    }
     output::Table history;
     history.add_column("at", "At").add_column("actor", "Who").add_column("action", "Action").add_column("fields", "Changes");
     for (const auto& e : d.history) {
@@ -415,7 +472,10 @@ void run_show(const ShowOptions& o, Globals& g) {
                 changes += fmt::format("{}: {}", it.key(), v.is_string() ? v.get<std::string>() : v.dump());
             }
         }
-        history.add_row({when(g, ctx, e.at), e.actor, e.action, changes});
+        // The OS account beside the person, when it is not the person's own name.
+        const std::string who = e.account.empty() || e.account == e.actor ? e.actor
+                                                                          : fmt::format("{} ({})", e.actor, e.account);
+        history.add_row({when(g, ctx, e.at), who, e.action, changes});
     }
     section("History", history);
 }
@@ -426,7 +486,7 @@ void run_update(const UpdateOptions& o, Globals& g) {
         throw UsageError("stdin cannot give both the ids and --body", "name the ids on the command line");
     }
     const auto ids = read_ids(o.words);
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.update");
     if (c.body) {
         c.body = text_or_stdin(*c.body);
     }
@@ -444,7 +504,7 @@ void run_assign(const AssignOptions& o, Globals& g) {
         person = std::move(last);
     }
     const auto ids = read_ids(words);
-    auto ctx = g.context(ticket::k_assign_sections);
+    auto ctx = g.context(ticket::k_assign_sections, "ticket.assign");
     const auto who = ticket::assign_tickets(ctx, ids, person, o.auto_assign);
     for (std::size_t i = 0; i < ids.size(); ++i) {
         done(g, fmt::format("assigned ticket {} to {}", ids[i], who[i]));
@@ -457,7 +517,7 @@ void run_comment(const CommentOptions& o, Globals& g) {
         throw UsageError("stdin cannot give both the ids and the text", "name the ids on the command line");
     }
     const auto ids = read_ids(words);
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.comment");
     std::int64_t spent = 0;
     if (!o.spent.empty()) {
         const auto d = core::parse_duration_or_throw(o.spent, "--spent");
@@ -475,9 +535,16 @@ void run_comment(const CommentOptions& o, Globals& g) {
 void run_move(const MoveOptions& o, Globals& g) {
     const auto [words, state] = ids_and_last(o.words, "state");
     const auto ids = read_ids(words);
-    auto ctx = g.context(k_sections);
-    ticket::move_tickets(ctx, ids, state, o.note);
+    auto ctx = g.context(k_sections, "ticket.move");
+    ticket::move_tickets(ctx, ids, state, o.note, o.emergency);
     done_each(g, ids, "moved", " to " + state);
+}
+
+void run_decide(const DecideOptions& o, Globals& g, bool reject) {
+    const auto ids = read_ids(o.words);
+    auto ctx = g.context(k_sections, "ticket.approve");
+    ticket::decide(ctx, ids, reject, o.reason, o.state);
+    done_each(g, ids, reject ? "rejected" : "approved");
 }
 
 void run_resolve(const ResolveOptions& o, Globals& g) {
@@ -485,33 +552,33 @@ void run_resolve(const ResolveOptions& o, Globals& g) {
         throw UsageError("stdin cannot give both the ids and --resolution", "name the ids on the command line");
     }
     const auto ids = read_ids(o.words);
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.resolve");
     ticket::resolve_tickets(ctx, ids, text_or_stdin(o.resolution));
     done_each(g, ids, "resolved");
 }
 
 void run_close(const CloseOptions& o, Globals& g) {
     const auto ids = read_ids(o.words);
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.close");
     ticket::close_tickets(ctx, ids, o.satisfaction);
     done_each(g, ids, "closed");
 }
 
 void run_reopen(const ReopenOptions& o, Globals& g) {
     const auto ids = read_ids(o.words);
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.reopen");
     ticket::reopen_tickets(ctx, ids, o.note);
     done_each(g, ids, "reopened");
 }
 
 void run_link(const LinkOptions& o, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.update");
     ticket::link_tickets(ctx, o.id, o.to, o.kind);
     done(g, fmt::format("linked ticket {} ({}) to {}", o.id, o.kind, o.to));
 }
 
 void run_unlink(const UnlinkOptions& o, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.update");
     const auto kinds = ticket::unlink_tickets(ctx, o.id, o.to, o.kind);
     done(g, fmt::format("unlinked ticket {} ({}) from {}", o.id, util::join(kinds, ", "), o.to));
 }
@@ -526,7 +593,7 @@ void run_sla(const SlaOptions& o, Globals& g) {
     if (text.empty() || *end != '\0' || pct <= 0 || pct > 1000) {
         throw UsageError(fmt::format("--at-risk '{}' is not a percentage", o.at_risk), "e.g. --at-risk 75%");
     }
-    auto ctx = g.context(ticket::k_assign_sections);
+    auto ctx = g.context(ticket::k_assign_sections, "ticket.escalate");
     const auto sweep = ticket::sla_sweep(ctx, pct / 100.0);
     output::Table t;
     t.add_column("id", "ID").add_column("priority", "Pri").add_column("assignee", "Assignee").add_column("title", "Title");
@@ -576,7 +643,7 @@ void run_export(const ExportOptions& o, Globals& g) {
 }
 
 void run_import(const ImportOptions& o, Globals& g) {
-    auto ctx = g.context(k_sections);
+    auto ctx = g.context(k_sections, "ticket.import");
     ticket::ImportResult r;
     ProgressLine line(fmt::format("importing '{}'", o.file == "-" ? "stdin" : o.file), std::chrono::seconds(1));
     const auto progress = row_progress(line, o.file);
@@ -615,7 +682,7 @@ void register_ticket(CLI::App& app, Globals& g) {
     group->footer("Exit status: 0 ok; 64 usage; 65 bad data or a transition the workflow does not allow;\n"
                   "66 no such ticket; 78 bad policy. 'ticket sla': 0 none at risk, 1 at risk, 2 breached.");
     const VerbFilter want(g,
-                          {"new", "list", "show", "update", "assign", "comment", "move", "resolve",
+                          {"new", "list", "show", "update", "assign", "comment", "move", "approve", "reject", "resolve",
                            "close", "reopen", "link", "unlink", "sla", "clock", "export", "import"});
 
     if (want("new")) {
@@ -651,6 +718,9 @@ void register_ticket(CLI::App& app, Globals& g) {
         sub->add_option("--search", o->search, "Text in title, body or comments (searches all tickets)");
         sub->add_option("--sort", o->sort, "due (default), id, created, updated, priority");
         sub->add_option("--limit", o->limit, "At most N tickets");
+        sub->add_flag("--awaiting-approval", o->awaiting_approval,
+                      "Only tickets waiting for an approval (or a retrospective one after an emergency)");
+        sub->add_option("--by", o->by, "With --awaiting-approval: only those PERSON ('me') may still approve");
         sub->callback([o, &g] { run_list(*o, g); });
     }
     if (want("show")) {
@@ -692,7 +762,25 @@ void register_ticket(CLI::App& app, Globals& g) {
         auto* sub = group->add_subcommand("move", "Move to a state the workflow allows (exit 65 names the allowed)");
         ids_arg(sub, o->words, "state", "the target state");
         sub->add_option("--note", o->note, "Why (kept as an internal comment)");
+        sub->add_option("--emergency", o->emergency,
+                        "Enter a state that needs approval now, for this reason; approved afterwards");
         sub->callback([o, &g] { run_move(*o, g); });
+    }
+    if (want("approve")) {
+        auto o = std::make_shared<DecideOptions>();
+        auto* sub = group->add_subcommand("approve", "Approve a ticket's move into a state that needs approval");
+        ids_arg(sub, o->words);
+        sub->add_option("--reason", o->reason, "A note kept with the approval");
+        sub->add_option("--state", o->state, "The guarded state, when several are reachable");
+        sub->callback([o, &g] { run_decide(*o, g, false); });
+    }
+    if (want("reject")) {
+        auto o = std::make_shared<DecideOptions>();
+        auto* sub = group->add_subcommand("reject", "Reject a ticket's move into a state that needs approval");
+        ids_arg(sub, o->words);
+        sub->add_option("--reason", o->reason, "Why (required)")->required();
+        sub->add_option("--state", o->state, "The guarded state, when several are reachable");
+        sub->callback([o, &g] { run_decide(*o, g, true); });
     }
     if (want("resolve")) {
         auto o = std::make_shared<ResolveOptions>();

@@ -316,6 +316,7 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
         store::Event e;
         e.at = ctx.now;
         e.actor = ctx.actor;
+        e.account = ctx.db.account();
         e.entity = "asset";
         std::string prev_hash = first_prev_hash;
         std::vector<WriteRow> batch;
@@ -549,6 +550,7 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
         store::Event e;
         e.at = ctx.now;
         e.actor = ctx.actor;
+        e.account = ctx.db.account();
         e.entity = "asset";
         std::vector<WriteRow> batch;
         while (pipe.pop(batch)) {

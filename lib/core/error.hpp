@@ -15,6 +15,7 @@ inline constexpr int k_usage = 64;
 inline constexpr int k_data = 65;
 inline constexpr int k_not_found = 66;
 inline constexpr int k_busy = 75;
+inline constexpr int k_no_permission = 77;
 inline constexpr int k_config = 78;
 } // namespace exit_code
 
@@ -57,6 +58,11 @@ struct NotFound : Error {
 /// The database stayed locked past the busy timeout (exit 75).
 struct Busy : Error {
     explicit Busy(const std::string& m, std::string h = {}) : Error(exit_code::k_busy, m, std::move(h)) {}
+};
+/// The actor may not do this: no person, no permission, an approval missing (exit 77, EX_NOPERM).
+struct NotPermitted : Error {
+    explicit NotPermitted(const std::string& m, std::string h = {})
+        : Error(exit_code::k_no_permission, m, std::move(h)) {}
 };
 /// The policy is invalid (exit 78).
 struct ConfigError : Error {

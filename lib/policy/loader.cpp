@@ -59,6 +59,8 @@ const SectionTable k_sections[] = {
     {"roster", parse_roster, finish_roster},
     {"report", parse_report, finish_report},
     {"notify", parse_notify, finish_notify},
+    {"roles", parse_roles, finish_roles},
+    {"service_accounts", parse_service_accounts, finish_service_accounts},
 };
 
 

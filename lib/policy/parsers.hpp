@@ -18,6 +18,8 @@ void parse_backups(Reader& r, const Node& node, Policy& p);
 void parse_roster(Reader& r, const Node& node, Policy& p);
 void parse_report(Reader& r, const Node& node, Policy& p);
 void parse_notify(Reader& r, const Node& node, Policy& p);
+void parse_roles(Reader& r, const Node& node, Policy& p);
+void parse_service_accounts(Reader& r, const Node& node, Policy& p);
 
 void finish_site(Diagnostics& d, Policy& p);
 void finish_calendar(Diagnostics& d, Policy& p);
@@ -30,5 +32,7 @@ void finish_backups(Diagnostics& d, Policy& p);
 void finish_roster(Diagnostics& d, Policy& p);
 void finish_report(Diagnostics& d, Policy& p);
 void finish_notify(Diagnostics& d, Policy& p);
+void finish_roles(Diagnostics& d, Policy& p);
+void finish_service_accounts(Diagnostics& d, Policy& p);
 
 } // namespace opsctl::policy

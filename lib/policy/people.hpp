@@ -16,7 +16,8 @@ struct Person {
     std::string email;
     std::string phone;
     std::vector<std::string> teams;
-    std::vector<std::string> roles;
+    std::vector<std::string> roles;  // names of roles in the `roles` section (labels when it is empty)
+    std::vector<std::string> logins; // OS accounts that are this person
     bool active = true; // false for people who left: kept for history, not assignable
     Origin origin;
 };

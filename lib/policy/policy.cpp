@@ -33,7 +33,7 @@ core::BusinessCalendar Policy::business_calendar() const { return core::Business
 const std::vector<std::string>& section_names() {
     static const std::vector<std::string> k_names = {"site",       "calendar", "people", "tickets",
                                                      "sla",        "assets",   "checklists", "backups",
-                                                     "roster",     "report",   "notify"};
+                                                     "roster",     "report",   "notify", "roles", "service_accounts"};
     return k_names;
 }
 
@@ -64,6 +64,8 @@ std::vector<std::pair<std::string, std::size_t>> section_counts(const Policy& p)
     add("roster", p.roster.count());
     add("report", p.report.count());
     add("notify", p.notify.count());
+    add("roles", p.access.roles.size());
+    add("service_accounts", p.access.service_accounts.size());
     return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The whole policy: every section, validated, as plain data.
 
+#include "lib/policy/access.hpp"
 #include "lib/policy/assets.hpp"
 #include "lib/policy/backups.hpp"
 #include "lib/policy/calendar_section.hpp"
@@ -33,7 +34,11 @@ inline constexpr unsigned k_backups = 1u << 7;
 inline constexpr unsigned k_roster = 1u << 8;
 inline constexpr unsigned k_report = 1u << 9;
 inline constexpr unsigned k_notify = 1u << 10;
-inline constexpr unsigned k_all = (1u << 11) - 1;
+inline constexpr unsigned k_roles = 1u << 11;
+inline constexpr unsigned k_service_accounts = 1u << 12;
+inline constexpr unsigned k_all = (1u << 13) - 1;
+/// What deciding who acts and what they may do reads.
+inline constexpr unsigned k_access = k_people | k_roles | k_service_accounts;
 } // namespace section
 
 /// The merged, validated policy of one policy directory.
@@ -53,6 +58,7 @@ struct Policy {
     RosterPolicy roster;
     ReportPolicy report;
     NotifyPolicy notify;
+    AccessPolicy access;
 
     /// The person with this id, or nullptr.
     const Person* person(const std::string& id) const;

@@ -93,7 +93,7 @@ void parse_workflow(Reader& r, const std::string& name, const Node& key, const N
                   s.origin = r.origin(skey);
                   if (!svalue.is_null()) {
                       if (!r.map(svalue, fmt::format("state '{}'", sname),
-                                 {"title", "next", "final", "pause", "resolved"})) {
+                                 {"title", "next", "final", "pause", "resolved", "approval"})) {
                           return;
                       }
                       s.title = r.string(svalue, "title").value_or(sname);
@@ -101,6 +101,23 @@ void parse_workflow(Reader& r, const std::string& name, const Node& key, const N
                       s.final = r.boolean(svalue, "final").value_or(false);
                       s.pause = r.boolean(svalue, "pause").value_or(false);
                       s.resolved = r.boolean(svalue, "resolved").value_or(false);
+                      if (const Node a = svalue["approval"]; a.is_defined() && !a.is_null()) {
+                          if (r.map(a, fmt::format("approval of state '{}'", sname), {"roles", "people", "quorum"})) {
+                              Approval approval;
+                              approval.origin = r.origin(a);
+                              approval.roles = r.strings(a, "roles").value_or(std::vector<std::string>{});
+                              approval.people = r.strings(a, "people").value_or(std::vector<std::string>{});
+                              if (const Node q = a["quorum"]; q.is_scalar() && q.scalar() == "all") {
+                                  approval.quorum = 0;
+                              } else {
+                                  approval.quorum = static_cast<int>(r.integer(a, "quorum", false, 1, 100).value_or(1));
+                              }
+                              if (approval.roles.empty() && approval.people.empty()) {
+                                  r.error(a, fmt::format("approval of state '{}' names no roles and no people", sname));
+                              }
+                              s.approval = std::move(approval);
+                          }
+                      }
                   }
                   w.states.push_back(std::move(s));
               });
@@ -209,6 +226,26 @@ void finish_tickets(Diagnostics& d, Policy& p) {
     const auto priority_names = t.priority_names();
     const bool people = p.loaded & section::k_people;
     const auto teams = p.teams();
+    if (people) {
+        std::vector<std::string> ids;
+        for (const auto& [id, person] : p.people) {
+            ids.push_back(id);
+        }
+        for (const auto& [wname, w] : t.workflows) {
+            for (const auto& s : w.states) {
+                if (!s.approval) {
+                    continue;
+                }
+                for (const auto& who : s.approval->people) {
+                    if (!p.person(who)) {
+                        d.error(s.approval->origin, fmt::format("approval of state '{}' (workflow '{}') names no person "
+                                                                "'{}' ({})",
+                                                                s.name, wname, who, util::suggest(who, ids)));
+                    }
+                }
+            }
+        }
+    }
     for (auto& [name, type] : t.types) {
         if (!t.workflows.count(type.workflow)) {
             d.error(type.origin, fmt::format("ticket type '{}' names no workflow '{}' ({})", name, type.workflow,

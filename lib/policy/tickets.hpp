@@ -5,10 +5,19 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace opsctl::policy {
+
+/// Who must approve before a ticket may enter a state (a change's "approved", say).
+struct Approval {
+    std::vector<std::string> roles;  // people holding one of these roles may approve
+    std::vector<std::string> people; // and these people
+    int quorum = 1;                  // approvals needed; 0: every eligible person
+    Origin origin;
+};
 
 /// One state of a workflow and where a ticket may go from it.
 struct WorkflowState {
@@ -18,6 +27,7 @@ struct WorkflowState {
     bool final = false;            // the ticket is closed (not open) in this state
     bool pause = false;            // SLA clocks stop while the ticket waits here
     bool resolved = false;         // the resolution clock stops here (the work is delivered)
+    std::optional<Approval> approval; // entering this state needs approvals
     Origin origin;
 };
 

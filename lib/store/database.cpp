@@ -1,5 +1,7 @@
 #include "lib/store/database.hpp"
 
+#include "lib/store/record_digest.hpp"
+
 #include <chrono>
 #include <thread>
 
@@ -304,6 +306,7 @@ WriteTransaction::WriteTransaction(Database& db) : m_db(db) {
         rethrow_sqlite(e, m_db.path());
     }
     m_db.last_event_hash_known() = false;
+    m_db.first_unsealed_event() = 0;
 }
 
 WriteTransaction::~WriteTransaction() {
@@ -314,11 +317,16 @@ WriteTransaction::~WriteTransaction() {
             // Nothing more can be done: SQLite rolls back when the connection closes.
         }
         m_db.last_event_hash_known() = false;
+        m_db.first_unsealed_event() = 0;
     }
 }
 
 void WriteTransaction::commit() {
     try {
+        if (const std::int64_t first = m_db.first_unsealed_event(); first > 0) {
+            seal_events(m_db, first);
+            m_db.first_unsealed_event() = 0;
+        }
         if (m_db.last_event_hash_known()) {
             // Events were written: the newest is also kept outside the chain (meta
             // 'events_head'), so that rows removed from the end of the chain are noticed.

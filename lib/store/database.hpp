@@ -33,6 +33,11 @@ public:
     /// The hash of the newest event, cached for the life of a write transaction.
     std::string& last_event_hash_cache() { return m_last_hash; }
     bool& last_event_hash_known() { return m_last_hash_known; }
+    /// The OS account that every event written through this connection records (empty: none).
+    void set_account(std::string account) { m_account = std::move(account); }
+    const std::string& account() const { return m_account; }
+    /// The first event of this write transaction still to be sealed with record digests (0: none).
+    std::int64_t& first_unsealed_event() { return m_first_unsealed; }
     /// Lets this connection keep up to `mib` MiB of pages (SQLite's default is 2 MiB), for a
     /// command that reads or writes much of the file: a bulk import, the monthly review.
     void set_page_cache_mib(int mib);
@@ -54,6 +59,8 @@ private:
     SQLite::Database m_db;
     std::string m_last_hash;
     bool m_last_hash_known = false;
+    std::string m_account;
+    std::int64_t m_first_unsealed = 0;
     // Declared after m_db so that the statements are finalized before the connection closes.
     std::map<std::string, std::unique_ptr<SQLite::Statement>> m_statements;
 };

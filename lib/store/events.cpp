@@ -8,7 +8,7 @@ namespace opsctl::store {
 
 namespace {
 
-Event read_event(SQLite::Statement& q) {
+Event read_event(SQLite::Statement& q, bool parse_fields = true) {
     Event e;
     e.id = q.getColumn(0).getInt64();
     e.at = q.getColumn(1).getInt64();
@@ -16,23 +16,37 @@ Event read_event(SQLite::Statement& q) {
     e.entity = q.getColumn(3).getString();
     e.entity_id = q.getColumn(4).getString();
     e.action = q.getColumn(5).getString();
-    e.fields = nlohmann::json::parse(q.getColumn(6).getString(), nullptr, false);
-    if (e.fields.is_discarded()) {
-        e.fields = nlohmann::json::object();
+    if (parse_fields) {
+        e.fields = nlohmann::json::parse(q.getColumn(6).getString(), nullptr, false);
+        if (e.fields.is_discarded()) {
+            e.fields = nlohmann::json::object();
+        }
     }
     e.prev_hash = q.getColumn(7).getString();
     e.hash = q.getColumn(8).getString();
+    e.account = q.getColumn(9).getString();
+    e.digest = q.getColumn(10).getString();
     return e;
 }
 
-constexpr const char* k_columns = "id, at, actor, entity, entity_id, action, fields, prev_hash, hash";
+constexpr const char* k_columns = "id, at, actor, entity, entity_id, action, fields, prev_hash, hash, account, digest";
 
 } // namespace
 
 std::string event_hash(const Event& e, const std::string& prev_hash, const std::string& fields_text) {
     // Fields joined with a separator that cannot occur unescaped in JSON text.
-    const std::string content = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", prev_hash, e.at, e.actor,
-                                            e.entity, e.entity_id, e.action, fields_text);
+    std::string content = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", prev_hash, e.at, e.actor,
+                                      e.entity, e.entity_id, e.action, fields_text);
+    // Appended only when set, so that the events written before accounts were recorded (and
+    // those of an open policy) hash as they always did.
+    if (!e.account.empty() || !e.digest.empty()) {
+        content += '\x1f';
+        content += e.account;
+    }
+    if (!e.digest.empty()) {
+        content += '\x1f';
+        content += e.digest;
+    }
     return util::sha256_hex(content);
 }
 
@@ -53,15 +67,28 @@ const std::string& last_event_hash(Database& db) {
 }
 
 std::int64_t record_event(Database& db, const Event& event, const std::string& fields_text) {
-    return record_hashed_event(db, event, fields_text, event_hash(event, last_event_hash(db), fields_text));
+    std::int64_t id = 0;
+    if (event.account.empty() && !db.account().empty()) {
+        Event with_account = event;
+        with_account.account = db.account();
+        id = record_hashed_event(db, with_account, fields_text,
+                                 event_hash(with_account, last_event_hash(db), fields_text));
+    } else {
+        id = record_hashed_event(db, event, fields_text, event_hash(event, last_event_hash(db), fields_text));
+    }
+    // Sealed with the records' digests when the transaction commits (record_digest.hpp).
+    if (db.first_unsealed_event() == 0) {
+        db.first_unsealed_event() = id;
+    }
+    return id;
 }
 
 std::int64_t record_hashed_event(Database& db, const Event& event, const std::string& fields_text,
                                  std::string hash) {
     const std::string& prev = last_event_hash(db);
     // Prepared once per connection: a bulk change records one event per row.
-    auto& insert = db.cached("INSERT INTO events (at, actor, entity, entity_id, action, fields, prev_hash, hash) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    auto& insert = db.cached("INSERT INTO events (at, actor, entity, entity_id, action, fields, prev_hash, hash, "
+                             "account, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     // Not copied: every bound string outlives exec().
     insert.bind(1, static_cast<std::int64_t>(event.at));
     insert.bindNoCopy(2, event.actor);
@@ -71,6 +98,8 @@ std::int64_t record_hashed_event(Database& db, const Event& event, const std::st
     insert.bindNoCopy(6, fields_text);
     insert.bindNoCopy(7, prev);
     insert.bindNoCopy(8, hash);
+    insert.bindNoCopy(9, event.account);
+    insert.bindNoCopy(10, event.digest);
     insert.exec();
     insert.reset();
     db.last_event_hash_cache() = std::move(hash);
@@ -114,7 +143,8 @@ ChainCheck verify_event_chain(Database& db) {
     std::string prev;
     std::int64_t last_id = 0;
     while (q.executeStep()) {
-        const Event e = read_event(q);
+        // The hash covers the stored text: parsing it (millions of rows) is not needed.
+        const Event e = read_event(q, false);
         const std::string fields_text = q.getColumn(6).getString();
         ++check.rows;
         if (e.prev_hash != prev) {

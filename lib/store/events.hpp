@@ -16,16 +16,19 @@ namespace opsctl::store {
 struct Event {
     std::int64_t id = 0;
     std::int64_t at = 0;
-    std::string actor;
+    std::string actor;      // the person acted for (or the service's actor name)
+    std::string account;    // the OS account that ran opsctl, when the policy binds logins
     std::string entity;     // "ticket", "asset", "checklist", "backup", "roster", ...
     std::string entity_id;  // the record's id or tag
     std::string action;     // "created", "updated", "moved", "assigned", ...
     nlohmann::json fields = nlohmann::json::object(); // changed fields, e.g. {"status": ["new", "open"]}
     std::string prev_hash;
     std::string hash;
+    std::string digest; // the record's state after the change (record_digest.hpp); empty before digests
 };
 
-/// Appends an event (must run inside a WriteTransaction); returns its id.
+/// Appends an event (must run inside a WriteTransaction); returns its id. The event records
+/// the connection's account (Database::set_account) when its own is empty.
 std::int64_t record_event(Database& db, const Event& event);
 /// Appends an event whose fields are already JSON text, stored and hashed as given
 /// (`event.fields` is not read); for bulk writers that build the text directly.

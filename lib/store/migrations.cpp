@@ -17,6 +17,7 @@ const std::vector<Migration>& migrations() {
         {10, "backup runs: values captured from a command job's output", schema_backup_captured()},
         {11, "indexes for the review read as of a month's end", schema_report_sla()},
         {12, "the deadline indexes cover the review's SLA trend", schema_report_trend()},
+        {13, "who acts: events record the OS account; ticket approvals", schema_access()},
     };
     return k_migrations;
 }

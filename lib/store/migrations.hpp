@@ -30,5 +30,6 @@ const char* schema_report_assets();
 const char* schema_backup_captured();
 const char* schema_report_sla();
 const char* schema_report_trend();
+const char* schema_access();
 
 } // namespace opsctl::store

@@ -1,6 +1,7 @@
 #include "lib/ticket/service.hpp"
 
 #include "lib/asset/service.hpp"
+#include "lib/ticket/approval.hpp"
 #include "lib/core/error.hpp"
 #include "lib/notify/notify.hpp"
 #include "lib/policy/lookup.hpp"
@@ -225,8 +226,10 @@ void for_each_ticket(Context& ctx, const std::vector<std::int64_t>& ids, Apply a
 }
 
 void do_move(Context& ctx, store::TicketRow& row, const std::string& state, const std::string& action,
-             nlohmann::json fields, const std::string& note) {
+             nlohmann::json fields, const std::string& note,
+             const std::optional<std::string>& emergency = std::nullopt) {
     const std::string from = row.status;
+    guard_entry(ctx, row, state, emergency, fields);
     enter_state(ctx, row, state);
     fields["status"] = {from, state};
     if (!note.empty()) {
@@ -556,11 +559,11 @@ std::vector<std::string> assign_tickets(Context& ctx, const std::vector<std::int
 }
 
 void move_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& state,
-                  const std::string& note) {
+                  const std::string& note, const std::optional<std::string>& emergency) {
     for_each_ticket(ctx, ids, [&](std::int64_t id, std::vector<Notice>& notices) {
         auto row = load(ctx, id);
         require_allowed(workflow_for(ctx, row.type), row, state);
-        do_move(ctx, row, state, "moved", nlohmann::json::object(), note);
+        do_move(ctx, row, state, "moved", nlohmann::json::object(), note, emergency);
         notices.push_back({"ticket.moved", row, {}});
     });
 }

@@ -83,9 +83,11 @@ std::vector<std::string> assign_tickets(Context& ctx, const std::vector<std::int
 void comment_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& text, bool internal,
                      std::int64_t spent);
 /// Moves tickets to a state the workflow allows from their current one (DataError naming the
-/// allowed states otherwise); a note becomes an internal comment.
+/// allowed states otherwise); a note becomes an internal comment. A state that needs
+/// approval is entered only once its quorum approved (NotPermitted naming who may still
+/// approve), or with an `emergency` reason, approved afterwards (ticket/approval.hpp).
 void move_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& state,
-                  const std::string& note);
+                  const std::string& note, const std::optional<std::string>& emergency = std::nullopt);
 /// Moves to the workflow's first resolved state reachable from here, recording the resolution.
 void resolve_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& resolution);
 /// Moves to the first final state reachable from here, recording a 1-5 satisfaction score.

@@ -307,6 +307,7 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const 
         store::Event& e = events.front();
         e.at = ctx.now;
         e.actor = ctx.actor;
+        e.account = ctx.db.account();
         e.entity = "ticket";
         e.action = "imported";
         std::string prev_hash = first_prev_hash;
@@ -556,6 +557,7 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const 
     store::Event e;
     e.at = ctx.now;
     e.actor = ctx.actor;
+    e.account = ctx.db.account();
     e.entity = "ticket";
     e.action = "imported";
     try {

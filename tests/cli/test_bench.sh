@@ -19,7 +19,7 @@ expect_out "generated 2000 tickets" "the generator reports what it wrote"
 for scenario in "opsctl --version" "ticket list --limit 50" "ticket list --assignee lina --open" "ticket show 1000" \
     "ticket list --search" "ticket new" "ticket import (500 rows)" "asset list --class server" "asset show" \
     "asset import" "report monthly" "roster show --month" "roster now" "inspect run: 40 built-in items" \
-    "backup run (2 MiB)" "backup verify (2 MiB)" "db backup under 3 writers"; do
+    "backup run (2 MiB)" "backup verify (2 MiB)" "db backup under 3 writers" "db check (chain and records)"; do
     expect_out "| $scenario" "the table has a row for $scenario"
 done
 expect_out "| ticket import (500 rows)             | " "the ticket import has its row"
