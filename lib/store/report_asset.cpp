@@ -19,11 +19,6 @@ std::string_view column_view(SQLite::Statement& q, int i) {
     return {text, static_cast<std::size_t>(c.getBytes())};
 }
 
-std::optional<std::int64_t> optional_int(SQLite::Statement& q, int i) {
-    const auto c = q.getColumn(i);
-    return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
-}
-
 std::vector<AssetEnding> read_endings(SQLite::Statement& q) {
     std::vector<AssetEnding> out;
     while (q.executeStep()) {
@@ -54,8 +49,8 @@ void visit_asset_lives(Database& db, const std::function<void(const AssetLife&)>
         a.cls = column_view(q, 1);
         a.status = column_view(q, 2);
         a.created_at = q.getColumn(3).getInt64();
-        a.retired_at = optional_int(q, 4);
-        a.disposed_at = optional_int(q, 5);
+        a.retired_at = column_int(q, 4);
+        a.disposed_at = column_int(q, 5);
         visit(a);
     }
 }

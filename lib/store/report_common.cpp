@@ -28,4 +28,14 @@ std::string report_placeholders(std::size_t count, int first) {
     return out;
 }
 
+std::optional<std::int64_t> column_int(SQLite::Statement& q, int i) {
+    const auto c = q.getColumn(i);
+    return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
+}
+
+std::string column_text(SQLite::Statement& q, int i) {
+    const auto c = q.getColumn(i);
+    return c.isNull() ? std::string() : c.getString();
+}
+
 } // namespace opsctl::store

@@ -4,6 +4,7 @@
 #include "lib/store/database.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,5 +23,9 @@ bool report_table_has_rows(Database& db, const std::string& table);
 /// "?4,?5,?6": `count` numbered placeholders from `first` ("NULL" for an empty list, which
 /// matches nothing). Numbered, so they never collide with ?1..?3 written elsewhere in a query.
 std::string report_placeholders(std::size_t count, int first);
+/// A column's integer, nullopt when NULL.
+std::optional<std::int64_t> column_int(SQLite::Statement& q, int i);
+/// A column's text, "" when NULL.
+std::string column_text(SQLite::Statement& q, int i);
 
 } // namespace opsctl::store

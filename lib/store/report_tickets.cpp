@@ -11,14 +11,6 @@ namespace opsctl::store {
 
 namespace {
 
-// Every ticket whose response, resolution or closure can fall in [start, end) is still
-// open or was closed at or after `start` (a ticket is answered and resolved no later than
-// it is closed), and was created before `end`. Filtering on closed_at first lets SQLite
-// use the tickets_closed index instead of scanning the whole table; the unary + keeps the
-// planner off tickets_created, whose range (everything before the period's end) is nearly
-// the whole table when the period is the last month.
-constexpr const char* k_active = "(closed_at IS NULL OR closed_at >= ?1) AND +created_at < ?2";
-
 void bind_period(SQLite::Statement& q, const ReportPeriod& p) {
     q.bind(1, static_cast<std::int64_t>(p.start));
     q.bind(2, static_cast<std::int64_t>(p.end));
@@ -30,10 +22,6 @@ void bind_list(SQLite::Statement& q, int first, const std::vector<std::string>& 
     }
 }
 
-std::string text_or_empty(SQLite::Statement& q, int i) {
-    return q.getColumn(i).isNull() ? std::string() : q.getColumn(i).getString();
-}
-
 std::vector<ReportTicket> read_tickets(SQLite::Statement& q) {
     std::vector<ReportTicket> out;
     while (q.executeStep()) {
@@ -43,7 +31,7 @@ std::vector<ReportTicket> read_tickets(SQLite::Statement& q) {
         t.priority = q.getColumn(2).getString();
         t.status = q.getColumn(3).getString();
         t.title = q.getColumn(4).getString();
-        t.assignee = text_or_empty(q, 5);
+        t.assignee = column_text(q, 5);
         t.created_at = q.getColumn(6).getInt64();
         t.response_breached = q.getColumn(7).getInt() != 0;
         t.resolution_breached = q.getColumn(8).getInt() != 0;
@@ -122,11 +110,6 @@ struct FigureRow {
     std::string priority, team, assignee;
     bool top = false, complaint = false, problem = false, change = false;
 };
-
-std::optional<std::int64_t> optional_int(SQLite::Statement& q, int i) {
-    const auto c = q.getColumn(i);
-    return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
-}
 
 bool in(const std::optional<std::int64_t>& t, std::int64_t from, std::int64_t to) {
     return t && *t >= from && *t < to;
@@ -297,14 +280,14 @@ FROM tickets WHERE id IN (SELECT id FROM tickets WHERE created_at >= ?1 AND crea
     while (q.executeStep()) {
         FigureRow t;
         t.created_at = q.getColumn(0).getInt64();
-        t.closed_at = optional_int(q, 1);
-        t.satisfaction = optional_int(q, 2);
-        t.response_due_at = optional_int(q, 3);
-        t.responded_at = optional_int(q, 4);
-        t.resolution_due_at = optional_int(q, 5);
-        t.resolved_at = optional_int(q, 6);
-        t.response_secs = optional_int(q, 7);
-        t.resolution_secs = optional_int(q, 8);
+        t.closed_at = column_int(q, 1);
+        t.satisfaction = column_int(q, 2);
+        t.response_due_at = column_int(q, 3);
+        t.responded_at = column_int(q, 4);
+        t.resolution_due_at = column_int(q, 5);
+        t.resolved_at = column_int(q, 6);
+        t.response_secs = column_int(q, 7);
+        t.resolution_secs = column_int(q, 8);
         t.priority = q.getColumn(9).getString();
         t.team = q.getColumn(10).getString();
         t.assignee = q.getColumn(11).getString();
@@ -389,7 +372,7 @@ std::vector<NamedCount> top_incident_assets(Database& db, const ReportPeriod& p,
     std::vector<NamedCount> out;
     while (q.executeStep()) {
         out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
-                       text_or_empty(q, 3)});
+                       column_text(q, 3)});
     }
     return out;
 }

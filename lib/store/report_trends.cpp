@@ -28,10 +28,6 @@ void bind_bounds(SQLite::Statement& q, const std::vector<std::int64_t>& bounds) 
     }
 }
 
-std::string text_or_empty(SQLite::Statement& q, int i) {
-    return q.getColumn(i).isNull() ? std::string() : q.getColumn(i).getString();
-}
-
 } // namespace
 
 std::vector<TrendMonth> ticket_trend(Database& db, const std::vector<std::int64_t>& bounds) {
@@ -130,7 +126,7 @@ std::vector<UrgentTicket> urgent_tickets(Database& db, const ReportPeriod& p, st
         t.title = q.getColumn(3).getString();
         t.assignee = q.getColumn(4).getString();
         t.asset = q.getColumn(5).getString();
-        t.asset_name = text_or_empty(q, 6);
+        t.asset_name = column_text(q, 6);
         t.created_at = q.getColumn(7).getInt64();
         if (!q.getColumn(8).isNull()) {
             t.resolved_at = q.getColumn(8).getInt64();
