@@ -15,6 +15,8 @@ constexpr std::int64_t k_never = std::numeric_limits<std::int64_t>::max();
 
 AssetRegister::AssetRegister(store::Database& db) : m_db(db) {
     store::visit_asset_lives(db, [&](const store::AssetLife& a) {
+        m_tags += a.tag;
+        m_tag_ends.push_back(static_cast<std::uint32_t>(m_tags.size()));
         auto cls = std::find(m_classes.begin(), m_classes.end(), a.cls);
         if (cls == m_classes.end()) {
             cls = m_classes.emplace(m_classes.end(), a.cls);
@@ -25,6 +27,11 @@ AssetRegister::AssetRegister(store::Database& db) : m_db(db) {
         m_assets.push_back({a.row, a.created_at, a.retired_at.value_or(k_never), a.disposed_at.value_or(k_never), c,
                             a.status != "retired" && a.status != "disposed"});
     });
+    // The views once m_tags has stopped growing.
+    m_by_tag.reserve(m_tag_ends.size());
+    for (std::uint32_t i = 0; i < m_tag_ends.size(); ++i) {
+        m_by_tag.emplace(tag_of(i), i);
+    }
 }
 
 std::vector<AssetClassCounts> AssetRegister::by_class(const store::ReportPeriod& p) const {
@@ -61,8 +68,8 @@ void AssetRegister::load(const std::string& kind, std::int64_t after) {
     // Counted per asset, then placed: the records arrive in time order, so each asset's
     // stay in time order.
     std::vector<std::pair<std::uint32_t, std::int64_t>> rows;
-    store::visit_maintenance_after(m_db, kind, after, [&](std::int64_t row, std::int64_t at) {
-        if (const auto asset = asset_of(row)) {
+    store::visit_maintenance_after(m_db, kind, after, [&](std::string_view tag, std::int64_t at) {
+        if (const auto asset = asset_of(tag)) {
             rows.emplace_back(*asset, at);
         }
     });
@@ -93,17 +100,21 @@ const std::vector<std::uint32_t>* AssetRegister::members(const std::string& cls)
     return it == m_classes.end() ? nullptr : &m_by_class[static_cast<std::size_t>(it - m_classes.begin())];
 }
 
-std::optional<std::uint32_t> AssetRegister::asset_of(std::int64_t row) const {
-    const auto it = std::lower_bound(m_assets.begin(), m_assets.end(), row,
-                                     [](const Asset& a, std::int64_t r) { return a.row < r; });
-    if (it == m_assets.end() || it->row != row) {
+std::optional<std::uint32_t> AssetRegister::asset_of(std::string_view tag) const {
+    const auto it = m_by_tag.find(tag);
+    if (it == m_by_tag.end()) {
         return std::nullopt; // registered after the register was read
     }
-    return static_cast<std::uint32_t>(it - m_assets.begin());
+    return it->second;
+}
+
+std::string_view AssetRegister::tag_of(std::uint32_t asset) const {
+    const std::uint32_t begin = asset == 0 ? 0 : m_tag_ends[asset - 1];
+    return std::string_view(m_tags).substr(begin, m_tag_ends[asset] - begin);
 }
 
 bool AssetRegister::has_record_by(const std::string& kind, std::uint32_t asset, std::int64_t at) {
-    return store::has_maintenance_by(m_db, m_assets[asset].row, kind, at);
+    return store::has_maintenance_by(m_db, tag_of(asset), kind, at);
 }
 
 MaintenanceDue AssetRegister::due(const std::string& cls, const std::string& kind, const store::ReportPeriod& p,

@@ -10,8 +10,10 @@
 
 #include <cstdint>
 #include <map>
-#include <string>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace opsctl::report {
@@ -34,6 +36,9 @@ struct MaintenanceDue {
 class AssetRegister {
 public:
     explicit AssetRegister(store::Database& db);
+    // m_by_tag views m_tags, whose buffer a copy or a move (of a short string) would not keep.
+    AssetRegister(const AssetRegister&) = delete;
+    AssetRegister& operator=(const AssetRegister&) = delete;
 
     /// Counts per class for the period (classes with any asset registered before its end),
     /// in order of the class id.
@@ -72,11 +77,15 @@ private:
 
     const Records& records(const std::string& kind, std::int64_t from);
     const std::vector<std::uint32_t>* members(const std::string& cls) const;
-    std::optional<std::uint32_t> asset_of(std::int64_t row) const;
+    std::optional<std::uint32_t> asset_of(std::string_view tag) const;
+    std::string_view tag_of(std::uint32_t asset) const;
     bool has_record_by(const std::string& kind, std::uint32_t asset, std::int64_t at);
 
     store::Database& m_db;
     std::vector<Asset> m_assets; // in order of row
+    std::string m_tags;          // every tag, one after the other
+    std::vector<std::uint32_t> m_tag_ends; // where each asset's tag ends in m_tags
+    std::unordered_map<std::string_view, std::uint32_t> m_by_tag; // views into m_tags
     std::vector<std::string> m_classes;                    // class id by number
     std::vector<std::vector<std::uint32_t>> m_by_class;    // assets by class number
     std::map<std::string, Records> m_records;              // by kind

@@ -430,7 +430,7 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, Acti
         s.tables.push_back(std::move(c));
     }
     // The tickets that breached in the month: every one in the CSV file, the first in Markdown.
-    const auto breached = store::breached_tickets(ctx.db, in.current, in.until, rows_to_read(in, in.list_rows));
+    const auto breached = store::breached_tickets(ctx.db, both[0], rows_to_read(in, in.list_rows));
     {
         ReviewTable list{"breached_tickets", tr(lang, "tbl.breached"), ticket_list(ctx, breached, lang)};
         list.md_rows = in.list_rows;
@@ -457,10 +457,9 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, Acti
             actions.count(code, kind, owner_of(o.name, in), o.count);
         }
     };
-    add_tickets("open_problem", store::open_tickets_of_types(ctx.db, kinds.problem, at, priorities, rows),
-                store::open_tickets_by_assignee(ctx.db, at, kinds.problem), false);
-    add_tickets("breached_open", store::open_breached_tickets(ctx.db, at, priorities, rows),
-                store::open_tickets_by_assignee(ctx.db, at, {}), true);
+    const auto open = store::open_ticket_actions(ctx.db, at, kinds.problem, priorities, rows);
+    add_tickets("open_problem", open.problems, open.problem_owners, false);
+    add_tickets("breached_open", open.breached, open.breached_owners, true);
     return s;
 }
 

@@ -33,19 +33,19 @@ bool report_has_assets(Database& db);
 /// a time; `row` is its row number in the register, the views are valid only during the visit.
 struct AssetLife {
     std::int64_t row = 0;
-    std::string_view cls, status;
+    std::string_view tag, cls, status;
     std::int64_t created_at = 0;
     std::optional<std::int64_t> retired_at, disposed_at;
 };
 /// Visits every asset of the register, in ascending order of `row`.
 void visit_asset_lives(Database& db, const std::function<void(const AssetLife&)>& visit);
-/// Visits the maintenance records of `kind` made after `after` (the asset's `row` and the
+/// Visits the maintenance records of `kind` made after `after` (the asset's tag and the
 /// instant) in ascending order of the instant: the kind's range of asset_maintenance_kind_at
-/// and a seek each in the tags' index, never a row of either table.
+/// alone, never a row of the table.
 void visit_maintenance_after(Database& db, const std::string& kind, std::int64_t after,
-                             const std::function<void(std::int64_t row, std::int64_t at)>& visit);
-/// True when the asset of `row` has a maintenance record of `kind` at or before `at`.
-bool has_maintenance_by(Database& db, std::int64_t row, const std::string& kind, std::int64_t at);
+                             const std::function<void(std::string_view tag, std::int64_t at)>& visit);
+/// True when the asset `tag` has a maintenance record of `kind` at or before `at`.
+bool has_maintenance_by(Database& db, std::string_view tag, const std::string& kind, std::int64_t at);
 /// Maintenance records made in the period per kind.
 std::vector<std::pair<std::string, std::int64_t>> maintenance_by_kind(Database& db, const ReportPeriod& p);
 /// Visits the assets of `cls` not retired or disposed whose newest maintenance of `kind` (or

@@ -22,27 +22,6 @@ void bind_list(SQLite::Statement& q, int first, const std::vector<std::string>& 
     }
 }
 
-std::vector<ReportTicket> read_tickets(SQLite::Statement& q) {
-    std::vector<ReportTicket> out;
-    while (q.executeStep()) {
-        ReportTicket t;
-        t.id = q.getColumn(0).getInt64();
-        t.type = q.getColumn(1).getString();
-        t.priority = q.getColumn(2).getString();
-        t.status = q.getColumn(3).getString();
-        t.title = q.getColumn(4).getString();
-        t.assignee = column_text(q, 5);
-        t.created_at = q.getColumn(6).getInt64();
-        t.response_breached = q.getColumn(7).getInt() != 0;
-        t.resolution_breached = q.getColumn(8).getInt() != 0;
-        t.open_at_end = q.getColumn(9).getInt() != 0;
-        t.since = q.getColumn(10).getInt64();
-        t.total = q.getColumn(11).getInt64();
-        out.push_back(std::move(t));
-    }
-    return out;
-}
-
 // A clock missed its deadline by an instant when the deadline passed before it and the
 // clock had not stopped by then (the response, or the resolution or closing). The deadline
 // is the stored one (sla.cpp: the instant the target was used up, or, for a clock that
@@ -60,18 +39,6 @@ std::string resolution_missed(const std::string& from, const std::string& until)
                        from, until);
 }
 
-// The ticket columns of a list, the two breaches, open at `open_at`, the breach instant (the
-// earlier missed deadline, else the creation), and how many rows in all (the window count is
-// taken before LIMIT).
-std::string list_columns(const std::string& rb, const std::string& sb, const std::string& open_at) {
-    return fmt::format("SELECT id, type, priority, status, title, assignee, created_at, rb, sb, "
-                       "(closed_at IS NULL OR closed_at >= {0}), "
-                       "CASE WHEN rb AND (NOT sb OR response_due_at <= resolution_due_at) THEN response_due_at "
-                       "WHEN sb THEN resolution_due_at ELSE created_at END AS since, COUNT(*) OVER () "
-                       "FROM (SELECT *, {1} AS rb, {2} AS sb FROM tickets WHERE id IN ",
-                       open_at, rb, sb);
-}
-
 // The ids of the tickets open at ?N: created before it and not closed by it, as two index
 // ranges on tickets_closed instead of one OR.
 std::string open_ids(int n) {
@@ -79,21 +46,6 @@ std::string open_ids(int n) {
                        "SELECT id FROM tickets WHERE closed_at >= ?{0} AND +created_at < ?{0})",
                        n);
 }
-
-// The rank of a ticket's priority in the policy's order (most urgent first) from the names
-// bound at ?first..; names the policy does not know come last.
-std::string priority_rank(int first, std::size_t count) {
-    if (count == 0) {
-        return "0";
-    }
-    std::string out = "CASE priority";
-    for (std::size_t i = 0; i < count; ++i) {
-        out += fmt::format(" WHEN ?{} THEN {}", first + static_cast<int>(i), i);
-    }
-    return out + fmt::format(" ELSE {} END", count);
-}
-
-void bind_limit(SQLite::Statement& q, int n, std::int64_t limit) { q.bind(n, limit < 0 ? std::int64_t{-1} : limit); }
 
 } // namespace
 
@@ -103,6 +55,7 @@ namespace {
 
 // The columns every headline figure and SLA outcome is computed from, one ticket per row.
 struct FigureRow {
+    std::int64_t id = 0;
     std::int64_t created_at = 0;
     std::optional<std::int64_t> closed_at, satisfaction;
     std::optional<std::int64_t> response_due_at, responded_at, resolution_due_at, resolved_at;
@@ -187,6 +140,17 @@ TicketPeriodFigures figures_of(const std::vector<FigureRow>& rows, const TicketP
             }
             return *row;
         };
+        if ((response_due && !response_met) || (resolution_due && !resolution_met)) {
+            TicketPeriodFigures::Breach b;
+            b.id = t.id;
+            b.response = response_due && !response_met;
+            b.resolution = resolution_due && !resolution_met;
+            b.since = b.response && (!b.resolution || *t.response_due_at <= *t.resolution_due_at) ? *t.response_due_at
+                      : b.resolution                                                            ? *t.resolution_due_at
+                                                                                                : t.created_at;
+            b.open_at_end = !t.closed_at || *t.closed_at >= e;
+            out.breached.push_back(b);
+        }
         if (response_due) {
             auto& o = sla().response;
             ++o.with_target;
@@ -236,6 +200,9 @@ TicketPeriodFigures figures_of(const std::vector<FigureRow>& rows, const TicketP
     std::stable_sort(out.workload.begin(), out.workload.end(), [](const Workload& a, const Workload& b) {
         return std::tie(b.open_at_end, b.opened, a.team, a.assignee) < std::tie(a.open_at_end, a.opened, b.team, b.assignee);
     });
+    std::sort(out.breached.begin(), out.breached.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.since, a.id) < std::tie(b.since, b.id);
+    });
     f.response.p90 = p90(std::move(response_secs));
     f.resolution.p90 = p90(std::move(resolution_secs));
     return out;
@@ -259,7 +226,7 @@ std::vector<TicketPeriodFigures> ticket_figures(Database& db, const std::vector<
     const int problems_at = 4 + static_cast<int>(kinds.complaint.size());
     const int changes_at = problems_at + static_cast<int>(kinds.problem.size());
     SQLite::Statement q(db.sql(), R"sql(
-SELECT created_at, closed_at, satisfaction, response_due_at, responded_at,
+SELECT id, created_at, closed_at, satisfaction, response_due_at, responded_at,
        resolution_due_at, resolved_at, response_business_secs, resolution_business_secs, priority,
        COALESCE(team, ''), COALESCE(assignee, ''),
        priority = ?3, complaint_type IS NOT NULL OR type IN ()sql" + report_placeholders(kinds.complaint.size(), 4) + R"sql(),
@@ -279,22 +246,23 @@ FROM tickets WHERE id IN (SELECT id FROM tickets WHERE created_at >= ?1 AND crea
     std::vector<FigureRow> rows;
     while (q.executeStep()) {
         FigureRow t;
-        t.created_at = q.getColumn(0).getInt64();
-        t.closed_at = column_int(q, 1);
-        t.satisfaction = column_int(q, 2);
-        t.response_due_at = column_int(q, 3);
-        t.responded_at = column_int(q, 4);
-        t.resolution_due_at = column_int(q, 5);
-        t.resolved_at = column_int(q, 6);
-        t.response_secs = column_int(q, 7);
-        t.resolution_secs = column_int(q, 8);
-        t.priority = q.getColumn(9).getString();
-        t.team = q.getColumn(10).getString();
-        t.assignee = q.getColumn(11).getString();
-        t.top = q.getColumn(12).getInt() != 0;
-        t.complaint = q.getColumn(13).getInt() != 0;
-        t.problem = q.getColumn(14).getInt() != 0;
-        t.change = q.getColumn(15).getInt() != 0;
+        t.id = q.getColumn(0).getInt64();
+        t.created_at = q.getColumn(1).getInt64();
+        t.closed_at = column_int(q, 2);
+        t.satisfaction = column_int(q, 3);
+        t.response_due_at = column_int(q, 4);
+        t.responded_at = column_int(q, 5);
+        t.resolution_due_at = column_int(q, 6);
+        t.resolved_at = column_int(q, 7);
+        t.response_secs = column_int(q, 8);
+        t.resolution_secs = column_int(q, 9);
+        t.priority = q.getColumn(10).getString();
+        t.team = q.getColumn(11).getString();
+        t.assignee = q.getColumn(12).getString();
+        t.top = q.getColumn(13).getInt() != 0;
+        t.complaint = q.getColumn(14).getInt() != 0;
+        t.problem = q.getColumn(15).getInt() != 0;
+        t.change = q.getColumn(16).getInt() != 0;
         rows.push_back(std::move(t));
     }
     for (const auto& period : periods) {
@@ -393,56 +361,114 @@ std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, 
     return out;
 }
 
-std::vector<ReportTicket> breached_tickets(Database& db, const ReportPeriod& p, std::int64_t until,
-                                           std::int64_t limit) {
-    SQLite::Statement q(db.sql(), list_columns(response_missed("?1", "?2"), resolution_missed("?1", "?2"), "?3") +
-                                      "(SELECT id FROM tickets WHERE response_due_at >= ?1 AND response_due_at < ?2 "
-                                      "UNION SELECT id FROM tickets WHERE resolution_due_at >= ?1 AND "
-                                      "resolution_due_at < ?2)) WHERE rb OR sb ORDER BY since, id LIMIT ?4");
-    q.bind(1, static_cast<std::int64_t>(p.start));
-    q.bind(2, static_cast<std::int64_t>(std::min(until, p.end)));
-    q.bind(3, static_cast<std::int64_t>(p.end));
-    bind_limit(q, 4, limit);
-    return read_tickets(q);
-}
-
-std::vector<ReportTicket> open_tickets_of_types(Database& db, const std::vector<std::string>& types, std::int64_t at,
-                                                const std::vector<std::string>& priority_order, std::int64_t limit) {
-    const int first_type = 3 + static_cast<int>(priority_order.size());
-    SQLite::Statement q(db.sql(), list_columns(response_missed("0", "?1"), resolution_missed("0", "?1"), "?1") +
-                                      open_ids(1) + " AND type IN (" + report_placeholders(types.size(), first_type) +
-                                      ")) ORDER BY " + priority_rank(3, priority_order.size()) +
-                                      ", created_at, id LIMIT ?2");
-    q.bind(1, static_cast<std::int64_t>(at));
-    bind_limit(q, 2, limit);
-    bind_list(q, 3, priority_order);
-    bind_list(q, first_type, types);
-    return read_tickets(q);
-}
-
-std::vector<ReportTicket> open_breached_tickets(Database& db, std::int64_t at,
-                                                const std::vector<std::string>& priority_order, std::int64_t limit) {
-    SQLite::Statement q(db.sql(), list_columns(response_missed("0", "?1"), resolution_missed("0", "?1"), "?1") +
-                                      open_ids(1) + ") WHERE rb OR sb ORDER BY " +
-                                      priority_rank(3, priority_order.size()) + ", since, id LIMIT ?2");
-    q.bind(1, static_cast<std::int64_t>(at));
-    bind_limit(q, 2, limit);
-    bind_list(q, 3, priority_order);
-    return read_tickets(q);
-}
-
-std::vector<NamedCount> open_tickets_by_assignee(Database& db, std::int64_t at, const std::vector<std::string>& types) {
-    const std::string filter = types.empty()
-                                   ? fmt::format("({} OR {})", response_missed("0", "?1"), resolution_missed("0", "?1"))
-                                   : "type IN (" + report_placeholders(types.size(), 2) + ")";
-    SQLite::Statement q(db.sql(), "SELECT COALESCE(assignee, ''), COUNT(*) FROM tickets WHERE id IN " + open_ids(1) +
-                                      " AND " + filter + " GROUP BY 1 ORDER BY 2 DESC, 1");
-    q.bind(1, static_cast<std::int64_t>(at));
-    bind_list(q, 2, types);
-    std::vector<NamedCount> out;
-    while (q.executeStep()) {
-        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(1).getInt64()});
+std::vector<ReportTicket> breached_tickets(Database& db, const TicketPeriodFigures& figures, std::int64_t limit) {
+    std::vector<ReportTicket> out;
+    SQLite::Statement q(db.sql(), "SELECT type, priority, status, title, assignee, created_at FROM tickets WHERE id = ?1");
+    for (const auto& b : figures.breached) {
+        if (limit >= 0 && static_cast<std::int64_t>(out.size()) >= limit) {
+            break;
+        }
+        q.reset();
+        q.bind(1, static_cast<std::int64_t>(b.id));
+        if (!q.executeStep()) {
+            continue; // not possible inside the read transaction that found it
+        }
+        ReportTicket t;
+        t.total = static_cast<std::int64_t>(figures.breached.size());
+        t.id = b.id;
+        t.type = q.getColumn(0).getString();
+        t.priority = q.getColumn(1).getString();
+        t.status = q.getColumn(2).getString();
+        t.title = q.getColumn(3).getString();
+        t.assignee = column_text(q, 4);
+        t.created_at = q.getColumn(5).getInt64();
+        t.response_breached = b.response;
+        t.resolution_breached = b.resolution;
+        t.open_at_end = b.open_at_end;
+        t.since = b.since;
+        out.push_back(std::move(t));
     }
+    return out;
+}
+
+OpenTicketActions open_ticket_actions(Database& db, std::int64_t at, const std::vector<std::string>& problem_types,
+                                      const std::vector<std::string>& priority_order, std::int64_t limit) {
+    // One read of the tickets open at `at` (two ranges of tickets_closed), where four queries
+    // (a list and a count per assignee of each kind) read them four times.
+    SQLite::Statement q(db.sql(), fmt::format(R"sql(
+SELECT id, type, priority, status, title, COALESCE(assignee, ''), created_at, rb, sb,
+       CASE WHEN rb AND (NOT sb OR response_due_at <= resolution_due_at) THEN response_due_at
+            WHEN sb THEN resolution_due_at ELSE created_at END, type IN ({2})
+FROM (SELECT id, type, priority, status, title, assignee, created_at, response_due_at, resolution_due_at,
+             {0} AS rb, {1} AS sb FROM tickets WHERE id IN {3})
+WHERE rb OR sb OR type IN ({2}))sql",
+                                              response_missed("0", "?1"), resolution_missed("0", "?1"),
+                                              report_placeholders(problem_types.size(), 2), open_ids(1)));
+    q.bind(1, static_cast<std::int64_t>(at));
+    bind_list(q, 2, problem_types);
+    struct Ranked {
+        std::size_t rank = 0;
+        ReportTicket t;
+    };
+    std::vector<Ranked> problems, breached;
+    std::map<std::string, std::int64_t> problem_owners, breached_owners;
+    while (q.executeStep()) {
+        Ranked r;
+        r.t.id = q.getColumn(0).getInt64();
+        r.t.type = q.getColumn(1).getString();
+        r.t.priority = q.getColumn(2).getString();
+        r.t.status = q.getColumn(3).getString();
+        r.t.title = q.getColumn(4).getString();
+        r.t.assignee = q.getColumn(5).getString();
+        r.t.created_at = q.getColumn(6).getInt64();
+        r.t.response_breached = q.getColumn(7).getInt() != 0;
+        r.t.resolution_breached = q.getColumn(8).getInt() != 0;
+        r.t.open_at_end = true;
+        r.t.since = q.getColumn(9).getInt64();
+        r.rank = static_cast<std::size_t>(std::find(priority_order.begin(), priority_order.end(), r.t.priority) -
+                                          priority_order.begin());
+        const bool problem = q.getColumn(10).getInt() != 0;
+        if (r.t.response_breached || r.t.resolution_breached) {
+            ++breached_owners[r.t.assignee];
+            if (problem) {
+                ++problem_owners[r.t.assignee];
+                problems.push_back(r);
+            }
+            breached.push_back(std::move(r));
+        } else {
+            ++problem_owners[r.t.assignee];
+            problems.push_back(std::move(r));
+        }
+    }
+    auto listed = [&](std::vector<Ranked>& rows, bool by_breach) {
+        std::sort(rows.begin(), rows.end(), [&](const Ranked& a, const Ranked& b) {
+            const auto ka = by_breach ? a.t.since : a.t.created_at, kb = by_breach ? b.t.since : b.t.created_at;
+            return std::tie(a.rank, ka, a.t.id) < std::tie(b.rank, kb, b.t.id);
+        });
+        std::vector<ReportTicket> out;
+        const auto total = static_cast<std::int64_t>(rows.size());
+        for (auto& r : rows) {
+            if (limit >= 0 && static_cast<std::int64_t>(out.size()) >= limit) {
+                break;
+            }
+            r.t.total = total;
+            out.push_back(std::move(r.t));
+        }
+        return out;
+    };
+    auto counted = [](const std::map<std::string, std::int64_t>& owners) {
+        std::vector<NamedCount> out;
+        for (const auto& [name, n] : owners) {
+            out.push_back({name, n, n});
+        }
+        std::stable_sort(out.begin(), out.end(), [](const NamedCount& a, const NamedCount& b) { return a.count > b.count; });
+        return out;
+    };
+    OpenTicketActions out;
+    out.problems = listed(problems, false);
+    out.breached = listed(breached, true);
+    out.problem_owners = counted(problem_owners);
+    out.breached_owners = counted(breached_owners);
     return out;
 }
 

@@ -111,6 +111,14 @@ struct TicketPeriodFigures {
     TicketFigures figures;
     std::vector<PrioritySla> sla;
     std::vector<Workload> workload;
+    /// The tickets that breached in [p.start, until): a response or resolution deadline in
+    /// it that was missed; `since` is the earlier missed deadline, oldest first (then by id).
+    /// Read with breached_tickets() for the list.
+    struct Breach {
+        std::int64_t id = 0, since = 0;
+        bool response = false, resolution = false, open_at_end = false;
+    };
+    std::vector<Breach> breached;
 };
 /// The figures of each period, in the order given: every ticket any of them counts is read
 /// once, whatever the number of periods and figures (the union of the periods' index ranges
@@ -129,21 +137,23 @@ std::vector<NamedCount> top_incident_assets(Database& db, const ReportPeriod& p,
                                             std::size_t limit);
 /// Complaints opened in the period by complaint type ("" when a complaint ticket has none).
 std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, const std::vector<std::string>& types);
-/// Tickets that breached in [p.start, until): a response or resolution deadline in it that
-/// was missed; oldest breach first, at most `limit` (< 0: all).
-std::vector<ReportTicket> breached_tickets(Database& db, const ReportPeriod& p, std::int64_t until,
-                                           std::int64_t limit);
-/// Tickets of these types open at `at` (created before it, not closed by it), most urgent
-/// priority first, then oldest,
-/// at most `limit` (< 0: all).
-std::vector<ReportTicket> open_tickets_of_types(Database& db, const std::vector<std::string>& types, std::int64_t at,
-                                                const std::vector<std::string>& priority_order, std::int64_t limit);
-/// Tickets open at `at` with a deadline missed before it, most urgent priority (in
-/// `priority_order`) first, then oldest breach, at most `limit` (< 0: all).
-std::vector<ReportTicket> open_breached_tickets(Database& db, std::int64_t at,
-                                                const std::vector<std::string>& priority_order, std::int64_t limit);
-/// How many tickets open at `at` each assignee holds ("" for none): of these types, or (no
-/// types) those with a deadline missed before `at`.
-std::vector<NamedCount> open_tickets_by_assignee(Database& db, std::int64_t at, const std::vector<std::string>& types);
+/// The first `limit` (< 0: all) of a period's breached tickets (TicketPeriodFigures::breached,
+/// in that order), each with `total` the number breached.
+std::vector<ReportTicket> breached_tickets(Database& db, const TicketPeriodFigures& figures, std::int64_t limit);
+/// The open tickets the review's action items name, as they stood at `at`.
+struct OpenTicketActions {
+    /// Tickets of the problem types open at `at` (created before it, not closed by it), most
+    /// urgent priority (in `priority_order`; names it lacks come last) first, then oldest.
+    std::vector<ReportTicket> problems;
+    /// Tickets open at `at` with a deadline missed before it, most urgent priority first,
+    /// then oldest breach.
+    std::vector<ReportTicket> breached;
+    /// How many of each each assignee holds ("" for none), most first, then by name.
+    std::vector<NamedCount> problem_owners, breached_owners;
+};
+/// The open problems and the open breached tickets at `at`, each list at most `limit`
+/// (< 0: all) with its `total`: the tickets open at `at` are read once for all four.
+OpenTicketActions open_ticket_actions(Database& db, std::int64_t at, const std::vector<std::string>& problem_types,
+                                      const std::vector<std::string>& priority_order, std::int64_t limit);
 
 } // namespace opsctl::store

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <tuple>
 #include <utility>
 
 namespace opsctl::store {
@@ -73,23 +74,23 @@ SELECT m.i, (SELECT COUNT(*) FROM tickets t WHERE t.created_at >= m.s AND t.crea
     }
     {
         // Attainment: the deadlines of each month, each a range of its deadline index, which
-        // carries the answer and resolution times (migration 12): no ticket row is read.
-        SQLite::Statement q(db.sql(), with + R"sql(
-SELECT m.i,
-  (SELECT COUNT(*) FROM tickets t WHERE t.response_due_at >= m.s AND t.response_due_at < m.e),
-  (SELECT COUNT(*) FROM tickets t WHERE t.response_due_at >= m.s AND t.response_due_at < m.e
-     AND t.responded_at <= t.response_due_at),
-  (SELECT COUNT(*) FROM tickets t WHERE t.resolution_due_at >= m.s AND t.resolution_due_at < m.e),
-  (SELECT COUNT(*) FROM tickets t WHERE t.resolution_due_at >= m.s AND t.resolution_due_at < m.e
-     AND COALESCE(t.resolved_at, t.closed_at) <= t.resolution_due_at)
-FROM m)sql");
-        bind_bounds(q, bounds);
-        while (q.executeStep()) {
-            auto& m = out.at(static_cast<std::size_t>(q.getColumn(0).getInt64()));
-            m.response_due = q.getColumn(1).getInt64();
-            m.response_met = q.getColumn(2).getInt64();
-            m.resolution_due = q.getColumn(3).getInt64();
-            m.resolution_met = q.getColumn(4).getInt64();
+        // carries the answer and resolution times (migration 12): no ticket row is read, and
+        // each range once for both the deadlines and those met.
+        SQLite::Statement response(db.sql(), "SELECT COUNT(*), TOTAL(responded_at <= response_due_at) FROM tickets "
+                                             "WHERE response_due_at >= ?1 AND response_due_at < ?2");
+        SQLite::Statement resolution(db.sql(),
+                                     "SELECT COUNT(*), TOTAL(COALESCE(resolved_at, closed_at) <= resolution_due_at) "
+                                     "FROM tickets WHERE resolution_due_at >= ?1 AND resolution_due_at < ?2");
+        for (auto& m : out) {
+            for (auto [q, due, met] : {std::tuple{&response, &m.response_due, &m.response_met},
+                                       std::tuple{&resolution, &m.resolution_due, &m.resolution_met}}) {
+                q->reset();
+                q->bind(1, static_cast<std::int64_t>(m.start));
+                q->bind(2, static_cast<std::int64_t>(m.end));
+                q->executeStep();
+                *due = q->getColumn(0).getInt64();
+                *met = static_cast<std::int64_t>(q->getColumn(1).getDouble());
+            }
         }
     }
     return out;
