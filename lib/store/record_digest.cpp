@@ -289,22 +289,6 @@ RecordCheck verify_records(Database& db) {
         while (rows.executeStep()) {
             const std::string id = rows.getColumn(0).getString();
             ++check.checked;
-            text.clear();
-            append_row(text, rows, 1);
-            if (!parts.empty()) {
-                const std::int64_t key = rows.getColumn(0).getInt64();
-                for (auto& part : parts) {
-                    begin_part(text);
-                    // Rows of records that are gone are skipped (their record is reported below).
-                    while (part->has_row && part->key() < key) {
-                        part->next();
-                    }
-                    while (part->has_row && part->key() == key) {
-                        append_row(text, part->rows, 1);
-                        part->next();
-                    }
-                }
-            }
             const auto it = sealed.find(id);
             if (it == sealed.end()) {
                 return bad(t, id,
@@ -312,6 +296,7 @@ RecordCheck verify_records(Database& db) {
                                        id, rows_of(t, id)));
             }
             if (it->second.empty()) {
+                // Its parts' rows are passed over with the next compared record's.
                 ++check.unsealed;
                 sealed.erase(it);
                 continue;
@@ -322,6 +307,22 @@ RecordCheck verify_records(Database& db) {
                                        "outside opsctl",
                                        t.noun, id, rows_of(t, id)));
             }
+            text.clear();
+            append_row(text, rows, 1);
+            if (!parts.empty()) {
+                const std::int64_t key = rows.getColumn(0).getInt64();
+                for (auto& part : parts) {
+                    begin_part(text);
+                    // Rows of records gone or not compared are passed over.
+                    while (part->has_row && part->key() < key) {
+                        part->next();
+                    }
+                    while (part->has_row && part->key() == key) {
+                        append_row(text, part->rows, 1);
+                        part->next();
+                    }
+                }
+            }
             if (util::sha256_hex(text) != it->second) {
                 return bad(t, id,
                            fmt::format("{} {} does not match its newest event: {} was changed "
@@ -330,13 +331,19 @@ RecordCheck verify_records(Database& db) {
             }
             sealed.erase(it);
         }
+        // What is left had events but no row: the first of them by id is named.
+        const std::string* gone = nullptr;
         for (const auto& [id, digest] : sealed) {
-            if (!digest.empty() && digest != k_removed) {
-                return bad(t, id,
-                           fmt::format("{} {} was removed outside opsctl: '{}' has no row {} (its "
-                                       "events remain)",
-                                       t.noun, id, t.table, id));
+            if (!digest.empty() && digest != k_removed &&
+                (!gone || std::pair(id.size(), id) < std::pair(gone->size(), *gone))) {
+                gone = &id;
             }
+        }
+        if (gone) {
+            return bad(t, *gone,
+                       fmt::format("{} {} was removed outside opsctl: '{}' has no row {} (its "
+                                   "events remain)",
+                                   t.noun, *gone, t.table, *gone));
         }
     }
     return check;
