@@ -17,6 +17,22 @@ run backup verify
 expect_rc 0 "the backups verify"
 run backup restore "$PR" --to "$WORK/drill"
 expect_rc 0 "a restore drill"
+# Retention: runs pruned, their files deleted and the prunes recorded.
+cat >"$WORK/cfg/policies/test-jobs.yaml" <<YAML
+backups:
+  keepers:
+    kind: archive
+    paths: [policies]
+    dest: backups/keepers
+    keep: {daily: 1}
+YAML
+for day in 01 02 03; do
+    OPSCTL_NOW=2026-10-${day}T10:00:00+08:00 run -q backup run keepers
+done
+run backup prune keepers
+expect_rc 0 "a prune"
+PRUNED=$(sqlite3 "$WORK/ops.db" "SELECT min(run_id) FROM backup_prunes")
+expect_true "the prune is recorded" test -n "$PRUNED"
 
 run inspect run daily
 expect_rc 0 "the daily checklist runs"
@@ -65,6 +81,10 @@ expect_out "backup run $PR does not match" "the run the verification belongs to 
 tamper backup-drill "DELETE FROM backup_restores"
 expect_rc 1 "a restore drill deleted in the sqlite3 shell fails db check"
 expect_out "backup run $PR does not match" "the run of the drill is named"
+
+tamper backup-prune "UPDATE backup_prunes SET size_bytes = 0 WHERE run_id = $PRUNED"
+expect_rc 1 "a prune record edited in the sqlite3 shell fails db check"
+expect_out "backup run $PRUNED does not match" "the pruned run is named"
 
 tamper backup-insert "INSERT INTO backup_runs (id, job, kind, started_at, finished_at, status, actor) \
     VALUES (99, 'policy', 'archive', 0, 1, 'success', 'root')"
