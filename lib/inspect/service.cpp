@@ -121,10 +121,12 @@ ResultRecord record_answer(Context& ctx, std::int64_t run_id, const std::string&
     store::Event e;
     e.at = ctx.now;
     e.actor = ctx.actor;
-    e.entity = "inspect_result";
-    e.entity_id = std::to_string(r.id);
+    // An event of the run: the answer changes the run's status too, and the run with its
+    // results is the record whose digest the event carries (lib/store/record_digest.hpp).
+    e.entity = "inspect_run";
+    e.entity_id = std::to_string(run_id);
     e.action = "answered";
-    e.fields = {{"run", run_id},
+    e.fields = {{"result", r.id},
                 {"checklist", r.checklist},
                 {"item", r.item},
                 {"target", r.target},

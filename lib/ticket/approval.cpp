@@ -2,6 +2,7 @@
 
 #include "lib/core/error.hpp"
 #include "lib/store/events.hpp"
+#include "lib/ticket/service.hpp"
 #include "lib/util/text.hpp"
 
 #include <algorithm>
@@ -117,6 +118,37 @@ std::string who_may(const ApprovalStatus& st) {
                : "may still approve: " + util::join(st.may_approve, ", ");
 }
 
+// The request to enter the first guarded state (or `state`) reachable from the ticket's
+// current one, open emergencies aside.
+std::optional<ApprovalStatus> next_request(Context& ctx, const store::TicketRow& row,
+                                           const std::string& state,
+                                           const std::vector<store::ApprovalRow>& decisions) {
+    const auto* wf = workflow_of(ctx, row);
+    if (!wf || !row.is_open) {
+        return std::nullopt;
+    }
+    const auto* current = wf->state(row.status);
+    if (!current) {
+        return std::nullopt;
+    }
+    for (const auto& next : current->next) {
+        const auto* s = wf->state(next);
+        if (s && s->approval && (state.empty() || state == next)) {
+            return status_for(ctx, row, next, *s->approval, false, decisions);
+        }
+    }
+    return std::nullopt;
+}
+
+// What a hook is told about a request: which state, how many must approve, who has and who
+// still may.
+nlohmann::json request_data(const ApprovalStatus& st) {
+    return {{"state", st.state},
+            {"needed", st.needed},
+            {"approved_by", st.approved_by},
+            {"may_approve", st.may_approve}};
+}
+
 } // namespace
 
 std::optional<ApprovalStatus> pending_approval(Context& ctx, const store::TicketRow& row,
@@ -134,20 +166,7 @@ std::optional<ApprovalStatus> pending_approval(Context& ctx, const store::Ticket
             }
         }
     }
-    if (!row.is_open) {
-        return std::nullopt;
-    }
-    const auto* current = wf->state(row.status);
-    if (!current) {
-        return std::nullopt;
-    }
-    for (const auto& next : current->next) {
-        const auto* s = wf->state(next);
-        if (s && s->approval && (state.empty() || state == next)) {
-            return status_for(ctx, row, next, *s->approval, false, decisions);
-        }
-    }
-    return std::nullopt;
+    return next_request(ctx, row, state, decisions);
 }
 
 void guard_entry(Context& ctx, const store::TicketRow& row, const std::string& state,
@@ -182,6 +201,30 @@ void guard_entry(Context& ctx, const store::TicketRow& row, const std::string& s
     }
 }
 
+std::vector<std::pair<std::string, nlohmann::json>>
+approval_notices(Context& ctx, const store::TicketRow& row, const std::optional<std::string>& emergency) {
+    std::vector<std::pair<std::string, nlohmann::json>> out;
+    if (ctx.policy.notify.hooks.empty()) {
+        return out; // the requesters and decisions are read only for a hook
+    }
+    const auto decisions = store::approvals_of(ctx.db, row.id);
+    if (emergency) {
+        // The emergency the move just recorded: its state is the one the ticket entered.
+        const auto* wf = workflow_of(ctx, row);
+        const auto* s = wf ? wf->state(row.status) : nullptr;
+        if (s && s->approval) {
+            auto data = request_data(status_for(ctx, row, row.status, *s->approval, true, decisions));
+            data["by"] = ctx.actor;
+            data["reason"] = *emergency;
+            out.emplace_back("approval.emergency", std::move(data));
+        }
+    }
+    if (const auto st = next_request(ctx, row, {}, decisions)) {
+        out.emplace_back("approval.requested", request_data(*st));
+    }
+    return out;
+}
+
 void decide(Context& ctx, const std::vector<std::int64_t>& ids, bool reject,
             const std::string& reason, const std::string& state) {
     if (ids.empty()) {
@@ -190,6 +233,7 @@ void decide(Context& ctx, const std::vector<std::int64_t>& ids, bool reject,
     if (reject && util::trim(reason).empty()) {
         throw UsageError("a rejection needs a reason", "pass --reason TEXT");
     }
+    std::vector<std::pair<store::TicketRow, nlohmann::json>> notices;
     store::WriteTransaction tx(ctx.db);
     for (const auto id : ids) {
         auto row = store::find_ticket(ctx.db, id);
@@ -251,8 +295,23 @@ void decide(Context& ctx, const std::vector<std::int64_t>& ids, bool reject,
         }
         row->updated_at = ctx.now;
         store::save_ticket(ctx.db, *row);
+        auto data = request_data(*st);
+        data["by"] = ctx.actor;
+        data["reason"] = reason;
+        data["retrospective"] = st->emergency;
+        if (!reject) {
+            data["approved_by"].push_back(ctx.actor);
+            data["met"] = st->rejections.empty() &&
+                          static_cast<int>(st->approved_by.size()) + 1 >= st->needed;
+        }
+        auto& may = data["may_approve"];
+        may.erase(std::remove(may.begin(), may.end(), nlohmann::json(ctx.actor)), may.end());
+        notices.emplace_back(*row, std::move(data));
     }
     tx.commit();
+    for (const auto& [row, data] : notices) {
+        announce(ctx, reject ? "approval.rejected" : "approval.granted", row, data);
+    }
 }
 
 std::vector<store::ApprovalRow> approvals_of(Context& ctx, std::int64_t id) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace opsctl::ticket {
@@ -41,8 +42,16 @@ std::optional<ApprovalStatus> pending_approval(Context& ctx, const store::Ticket
 /// what was decided to the move's event `fields`.
 void guard_entry(Context& ctx, const store::TicketRow& row, const std::string& state,
                  const std::optional<std::string>& emergency, nlohmann::json& fields);
+/// The approval notify events that a ticket's creation or move (already written, in the
+/// transaction or committed) calls for, as kind and data to add to the ticket's:
+/// "approval.emergency" when the move passed a guarded state by `emergency` (its
+/// retrospective approval now due), "approval.requested" when the ticket now awaits an
+/// approval to enter a guarded state. None when no notify hook is configured.
+std::vector<std::pair<std::string, nlohmann::json>>
+approval_notices(Context& ctx, const store::TicketRow& row, const std::optional<std::string>& emergency);
 /// Records the actor's approval (or, with `reject`, rejection) of each ticket's pending
-/// request, in one transaction; NotPermitted when the actor may not decide on it.
+/// request, in one transaction; NotPermitted when the actor may not decide on it. Once
+/// committed, sends "approval.granted" or "approval.rejected" for each.
 void decide(Context& ctx, const std::vector<std::int64_t>& ids, bool reject,
             const std::string& reason, const std::string& state);
 /// Every approval decision on a ticket, oldest first (ticket show).

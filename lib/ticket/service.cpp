@@ -179,19 +179,6 @@ TicketSummary summarize(const store::TicketRow& r) {
                          r.response_breached, r.resolution_breached, r.response_due_at, r.resolution_due_at};
 }
 
-void emit(Context& ctx, const std::string& kind, const store::TicketRow& row, nlohmann::json extra = {}) {
-    if (ctx.policy.notify.hooks.empty()) {
-        return;
-    }
-    nlohmann::json data = {{"id", row.id},         {"type", row.type},         {"priority", row.priority},
-                           {"status", row.status}, {"title", row.title},       {"assignee", opt_json(row.assignee)},
-                           {"team", opt_json(row.team)}, {"asset", opt_json(row.asset)}};
-    if (extra.is_object()) {
-        data.update(extra);
-    }
-    notify::emit(ctx.policy.notify, ctx.policy.site.name, kind, data, ctx.now);
-}
-
 // The shared tail of every change: event, clocks, save (the caller commits).
 void finish_change(Context& ctx, store::TicketRow& row, const std::string& action, nlohmann::json fields) {
     row.updated_at = ctx.now;
@@ -221,12 +208,14 @@ void for_each_ticket(Context& ctx, const std::vector<std::int64_t>& ids, Apply a
     }
     tx.commit();
     for (auto& n : notices) {
-        emit(ctx, n.kind, n.row, n.extra);
+        announce(ctx, n.kind, n.row, n.extra);
     }
 }
 
+// Moves the ticket and adds the approval notices the move calls for (a request it now
+// awaits, an emergency pass) to `notices`, after the caller's own.
 void do_move(Context& ctx, store::TicketRow& row, const std::string& state, const std::string& action,
-             nlohmann::json fields, const std::string& note,
+             nlohmann::json fields, const std::string& note, std::vector<Notice>& notices,
              const std::optional<std::string>& emergency = std::nullopt) {
     const std::string from = row.status;
     guard_entry(ctx, row, state, emergency, fields);
@@ -236,10 +225,14 @@ void do_move(Context& ctx, store::TicketRow& row, const std::string& state, cons
         fields["note"] = note;
         store::insert_comment(ctx.db, store::CommentRow{0, row.id, ctx.now, ctx.actor, note, true, 0});
     }
+    const bool passed_by_emergency = fields.contains("emergency");
     row.updated_at = ctx.now;
     record(ctx, row.id, action, std::move(fields));
     refresh_sla(ctx, row);
     store::save_ticket(ctx.db, row);
+    for (auto& [kind, extra] : approval_notices(ctx, row, passed_by_emergency ? emergency : std::nullopt)) {
+        notices.push_back({std::move(kind), row, std::move(extra)});
+    }
 }
 
 void require_allowed(const policy::Workflow& wf, const store::TicketRow& row, const std::string& state) {
@@ -320,6 +313,19 @@ int priority_rank(const Context& ctx, const std::string& priority) {
     return static_cast<int>(ps.size());
 }
 
+void announce(Context& ctx, const std::string& kind, const store::TicketRow& row, const nlohmann::json& extra) {
+    if (ctx.policy.notify.hooks.empty()) {
+        return;
+    }
+    nlohmann::json data = {{"id", row.id},         {"type", row.type},         {"priority", row.priority},
+                           {"status", row.status}, {"title", row.title},       {"assignee", opt_json(row.assignee)},
+                           {"team", opt_json(row.team)}, {"asset", opt_json(row.asset)}};
+    if (extra.is_object()) {
+        data.update(extra);
+    }
+    notify::emit(ctx.policy.notify, ctx.policy.site.name, kind, data, ctx.now);
+}
+
 std::int64_t create_ticket(Context& ctx, const NewTicket& t) {
     const auto& tp = ctx.policy.tickets;
     const std::string type = t.type.empty() ? tp.default_type : t.type;
@@ -387,9 +393,12 @@ std::int64_t create_ticket(Context& ctx, const NewTicket& t) {
     refresh_sla(ctx, row);
     store::save_ticket(ctx.db, row);
     tx.commit();
-    emit(ctx, "ticket.created", row);
+    announce(ctx, "ticket.created", row);
     if (row.assignee) {
-        emit(ctx, "ticket.assigned", row);
+        announce(ctx, "ticket.assigned", row);
+    }
+    for (const auto& [kind, extra] : approval_notices(ctx, row, std::nullopt)) {
+        announce(ctx, kind, row, extra);
     }
     return row.id;
 }
@@ -563,8 +572,10 @@ void move_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std:
     for_each_ticket(ctx, ids, [&](std::int64_t id, std::vector<Notice>& notices) {
         auto row = load(ctx, id);
         require_allowed(workflow_for(ctx, row.type), row, state);
-        do_move(ctx, row, state, "moved", nlohmann::json::object(), note, emergency);
+        std::vector<Notice> approvals;
+        do_move(ctx, row, state, "moved", nlohmann::json::object(), note, approvals, emergency);
         notices.push_back({"ticket.moved", row, {}});
+        notices.insert(notices.end(), approvals.begin(), approvals.end());
     });
 }
 
@@ -579,8 +590,10 @@ void resolve_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const s
             wf, row, [](const policy::WorkflowState& s) { return s.resolved || s.final; }, "resolved");
         nlohmann::json fields = {{"resolution", {opt_json(row.resolution), resolution}}};
         row.resolution = resolution;
-        do_move(ctx, row, state, "resolved", std::move(fields), "");
+        std::vector<Notice> approvals;
+        do_move(ctx, row, state, "resolved", std::move(fields), "", approvals);
         notices.push_back({"ticket.resolved", row, {}});
+        notices.insert(notices.end(), approvals.begin(), approvals.end());
     });
 }
 
@@ -600,8 +613,10 @@ void close_tickets(Context& ctx, const std::vector<std::int64_t>& ids, std::opti
                                       *satisfaction};
             row.satisfaction = *satisfaction;
         }
-        do_move(ctx, row, state, "closed", std::move(fields), "");
+        std::vector<Notice> approvals;
+        do_move(ctx, row, state, "closed", std::move(fields), "", approvals);
         notices.push_back({"ticket.closed", row, {}});
+        notices.insert(notices.end(), approvals.begin(), approvals.end());
     });
 }
 
@@ -620,8 +635,10 @@ void reopen_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const st
                 throw DataError(fmt::format("ticket {} is already open for source '{}'", *other, *row.source));
             }
         }
-        do_move(ctx, row, target, "reopened", nlohmann::json::object(), note);
+        std::vector<Notice> approvals;
+        do_move(ctx, row, target, "reopened", nlohmann::json::object(), note, approvals);
         notices.push_back({"ticket.reopened", row, {}});
+        notices.insert(notices.end(), approvals.begin(), approvals.end());
     });
 }
 
@@ -787,7 +804,7 @@ SlaSweep sla_sweep(Context& ctx, double share) {
     }
     tx.commit();
     for (auto& n : notices) {
-        emit(ctx, n.kind, n.row, n.extra);
+        announce(ctx, n.kind, n.row, n.extra);
     }
     return sweep;
 }

@@ -38,6 +38,12 @@ struct NewTicket {
     std::string complaint_type;
 };
 
+/// Sends notify event `kind` about ticket `row` to the hooks that want it: the ticket's id,
+/// type, priority, status, title, assignee, team and asset, with `extra` merged in. Call it
+/// after the change has committed.
+void announce(Context& ctx, const std::string& kind, const store::TicketRow& row,
+              const nlohmann::json& extra = nlohmann::json::object());
+
 /// Creates a ticket in its own write transaction, records events and emits "ticket.created";
 /// returns the id. DataError for an unknown type, priority, person or asset tag, or a source
 /// already open.

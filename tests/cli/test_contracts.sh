@@ -26,8 +26,8 @@ YAML
 }
 
 # Notify event kinds: every kind that lib/ sends, found in the code itself.
-mapfile -t KINDS < <(grep -rhE 'emit\(|notices\.push_back' "$SRC/lib" --include='*.cpp' |
-    grep -oE '"(ticket|asset|inspect|backup|roster)\.[a-z_]+"' | tr -d '"' | sort -u)
+mapfile -t KINDS < <(grep -rhE 'emit\(|announce\(|notices\.push_back|emplace_back\("' "$SRC/lib" --include='*.cpp' |
+    grep -oE '"(ticket|approval|asset|inspect|backup|roster)\.[a-z_]+"' | tr -d '"' | sort -u)
 if [ "${#KINDS[@]}" -ge 10 ]; then pass; else fail "found only ${#KINDS[@]} event kinds in lib/: ${KINDS[*]}"; fi
 for kind in "${KINDS[@]}"; do
     if grep -q "^\.It Ql $kind\$" "$WORK/opsctl-policy.5"; then pass; else fail "opsctl-policy(5) does not list the event kind '$kind'"; fi
