@@ -15,6 +15,10 @@ constexpr std::int64_t k_never = std::numeric_limits<std::int64_t>::max();
 
 AssetRegister::AssetRegister(store::Database& db) : m_db(db) {
     store::visit_asset_lives(db, [&](const store::AssetLife& a) {
+        const bool active = a.status != "retired" && a.status != "disposed";
+        if (active && !a.warranty_until.empty()) {
+            m_warranties.emplace_back(std::string(a.warranty_until), static_cast<std::uint32_t>(m_assets.size()));
+        }
         m_tags += a.tag;
         m_tag_ends.push_back(static_cast<std::uint32_t>(m_tags.size()));
         auto cls = std::find(m_classes.begin(), m_classes.end(), a.cls);
@@ -25,7 +29,7 @@ AssetRegister::AssetRegister(store::Database& db) : m_db(db) {
         const auto c = static_cast<std::uint32_t>(cls - m_classes.begin());
         m_by_class[c].push_back(static_cast<std::uint32_t>(m_assets.size()));
         m_assets.push_back({a.row, a.created_at, a.retired_at.value_or(k_never), a.disposed_at.value_or(k_never), c,
-                            a.status != "retired" && a.status != "disposed"});
+                            active});
     });
     // The views once m_tags has stopped growing.
     m_by_tag.reserve(m_tag_ends.size());
@@ -58,6 +62,16 @@ std::vector<AssetClassCounts> AssetRegister::by_class(const store::ReportPeriod&
     std::sort(out.begin(), out.end(),
               [](const AssetClassCounts& x, const AssetClassCounts& y) { return x.cls < y.cls; });
     return out;
+}
+
+std::vector<std::int64_t> AssetRegister::warranties_ending(const std::string& from, const std::string& to) const {
+    std::vector<std::int64_t> rows;
+    for (const auto& [date, asset] : m_warranties) {
+        if (date >= from && date <= to) {
+            rows.push_back(m_assets[asset].row);
+        }
+    }
+    return rows;
 }
 
 void AssetRegister::load(const std::string& kind, std::int64_t after) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace opsctl::report {
@@ -55,6 +56,11 @@ public:
     MaintenanceDue due(const std::string& cls, const std::string& kind, const store::ReportPeriod& p,
                        std::int64_t cutoff);
 
+    /// The register rows of the assets in service (not retired or disposed) whose warranty's
+    /// last day is in [from, to] (YYYY-MM-DD): the register's scan reads them, where a query
+    /// was a scan of the table of its own (no index on the date), twice per review.
+    std::vector<std::int64_t> warranties_ending(const std::string& from, const std::string& to) const;
+
     /// How many active assets of `cls` have their newest maintenance of `kind` (their
     /// registration when they have none) at or before `bound`.
     std::int64_t maintained_by(const std::string& cls, const std::string& kind, std::int64_t bound);
@@ -85,6 +91,7 @@ private:
     std::vector<Asset> m_assets; // in order of row
     std::string m_tags;          // every tag, one after the other
     std::vector<std::uint32_t> m_tag_ends; // where each asset's tag ends in m_tags
+    std::vector<std::pair<std::string, std::uint32_t>> m_warranties; // active assets' last days
     std::unordered_map<std::string_view, std::uint32_t> m_by_tag; // views into m_tags
     std::vector<std::string> m_classes;                    // class id by number
     std::vector<std::vector<std::uint32_t>> m_by_class;    // assets by class number

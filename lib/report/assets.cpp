@@ -80,13 +80,13 @@ struct Ending {
     std::string tag, cls, name, owner, what, date;
 };
 
-std::vector<Ending> endings_after(Context& ctx, const store::ReportPeriod& p) {
+std::vector<Ending> endings_after(Context& ctx, const AssetRegister& reg, const store::ReportPeriod& p) {
     const auto first = ctx.zone().date_of(p.end);
     const core::Date next_first{first.year, first.month, 1};
     const auto next_last = core::add_days(core::add_months(next_first, 1), -1);
     std::vector<Ending> out;
-    for (const auto& a : store::warranties_ending_between(ctx.db, core::format_date(next_first),
-                                                          core::format_date(next_last))) {
+    for (const auto& a : store::warranties_of(
+             ctx.db, reg.warranties_ending(core::format_date(next_first), core::format_date(next_last)))) {
         out.push_back({a.tag, a.cls, a.name, a.owner, "warranty", a.date});
     }
     for (const auto& cls : ctx.policy.assets.classes) {
@@ -132,7 +132,7 @@ AssetMonth asset_month(Context& ctx, AssetRegister& reg, const store::ReportPeri
         m.due_count += d.due.due;
         m.done += d.due.done;
     }
-    m.ending = endings_after(ctx, p);
+    m.ending = endings_after(ctx, reg, p);
     for (const auto& e : m.ending) {
         (e.what == "warranty" ? m.warranties : m.service_lives) += 1;
     }

@@ -123,8 +123,9 @@ std::string owner_of(const std::string& assignee, const SectionInput& in) {
 
 } // namespace
 
-Table tickets_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
-    const auto counts = store::tickets_by_type_priority(ctx.db, p);
+namespace {
+
+Table tickets_table_of(const Context& ctx, const std::vector<store::TypePriorityCount>& counts, Language lang) {
     std::vector<std::string> seen_priorities;
     std::map<std::string, std::map<std::string, std::int64_t>> by_type;
     for (const auto& c : counts) {
@@ -163,6 +164,12 @@ Table tickets_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
         t.add_row(std::move(cells));
     }
     return t;
+}
+
+} // namespace
+
+Table tickets_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
+    return tickets_table_of(ctx, store::tickets_by_type_priority(ctx.db, p), lang);
 }
 
 namespace {
@@ -302,7 +309,7 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, Acti
     // Tickets by type, most frequent first: categories, so bars (a pie hides close ranks),
     // and the table of the same numbers.
     {
-        const auto matrix = tickets_table(ctx, in.current, lang);
+        const auto matrix = tickets_table_of(ctx, both[0].opened_by_type, lang);
         ReviewTable by_type{"tickets_by_type", tr(lang, "tbl.by_type"), {}};
         by_type.table.add_column("type", tr(lang, "col.type"))
             .add_column("title", tr(lang, "col.title"))

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+
 namespace opsctl::store {
 
 namespace {
@@ -42,7 +44,8 @@ void visit_asset_lives(Database& db, const std::function<void(const AssetLife&)>
         return;
     }
     SQLite::Statement q(db.sql(),
-                        "SELECT rowid, class, status, created_at, retired_at, disposed_at, tag FROM assets ORDER BY rowid");
+                        "SELECT rowid, class, status, created_at, retired_at, disposed_at, tag, warranty_until FROM assets "
+                        "ORDER BY rowid");
     AssetLife a;
     while (q.executeStep()) {
         a.row = q.getColumn(0).getInt64();
@@ -52,6 +55,7 @@ void visit_asset_lives(Database& db, const std::function<void(const AssetLife&)>
         a.retired_at = column_int(q, 4);
         a.disposed_at = column_int(q, 5);
         a.tag = column_view(q, 6);
+        a.warranty_until = column_view(q, 7);
         visit(a);
     }
 }
@@ -158,18 +162,20 @@ ORDER BY a.created_at, a.tag)sql");
     }
 }
 
-std::vector<AssetEnding> warranties_ending_between(Database& db, const std::string& from, const std::string& to) {
-    if (!report_table_exists(db, "assets")) {
+std::vector<AssetEnding> warranties_of(Database& db, const std::vector<std::int64_t>& rows) {
+    if (rows.empty()) {
         return {};
     }
+    std::string list = "[";
+    for (const auto row : rows) {
+        fmt::format_to(std::back_inserter(list), "{}{}", list.size() > 1 ? "," : "", row);
+    }
+    list += ']';
     SQLite::Statement q(db.sql(), "SELECT tag, class, name, owner, warranty_until FROM assets "
-                                  "WHERE warranty_until >= ?1 AND warranty_until <= ?2 "
-                                  "AND status NOT IN ('retired', 'disposed') ORDER BY warranty_until, tag");
-    q.bind(1, from);
-    q.bind(2, to);
+                                  "WHERE rowid IN (SELECT value FROM json_each(?1)) ORDER BY warranty_until, tag");
+    q.bind(1, list);
     return read_endings(q);
 }
-
 std::vector<AssetEnding> purchased_between(Database& db, const std::string& cls, const std::string& from,
                                            const std::string& to) {
     if (!report_table_exists(db, "assets")) {

@@ -34,6 +34,7 @@ bool report_has_assets(Database& db);
 struct AssetLife {
     std::int64_t row = 0;
     std::string_view tag, cls, status;
+    std::string_view warranty_until; // YYYY-MM-DD, or empty
     std::int64_t created_at = 0;
     std::optional<std::int64_t> retired_at, disposed_at;
 };
@@ -54,8 +55,8 @@ std::vector<std::pair<std::string, std::int64_t>> maintenance_by_kind(Database& 
 void visit_maintained_between(Database& db, const std::string& cls, const std::string& kind,
                               std::int64_t from, std::int64_t to,
                               const std::function<bool(const AssetLastMaintenance&)>& visit);
-/// Assets in service whose warranty's last day is in [from, to] (YYYY-MM-DD), by date and tag.
-std::vector<AssetEnding> warranties_ending_between(Database& db, const std::string& from, const std::string& to);
+/// The warranties of the assets of these register rows (AssetLife::row), by date and tag.
+std::vector<AssetEnding> warranties_of(Database& db, const std::vector<std::int64_t>& rows);
 /// Assets of a class in service purchased in [from, to] (YYYY-MM-DD), by date and tag.
 std::vector<AssetEnding> purchased_between(Database& db, const std::string& cls, const std::string& from,
                                            const std::string& to);

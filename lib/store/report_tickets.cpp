@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <tuple>
+#include <unordered_set>
 
 namespace opsctl::store {
 
@@ -60,7 +62,7 @@ struct FigureRow {
     std::optional<std::int64_t> closed_at, satisfaction;
     std::optional<std::int64_t> response_due_at, responded_at, resolution_due_at, resolved_at;
     std::optional<std::int64_t> response_secs, resolution_secs;
-    std::string priority, team, assignee;
+    std::string type, priority, team, assignee;
     bool top = false, complaint = false, problem = false, change = false;
 };
 
@@ -88,6 +90,7 @@ TicketPeriodFigures figures_of(const std::vector<FigureRow>& rows, const TicketP
     std::map<std::string, PrioritySla> by_priority;
     std::map<std::pair<std::string, std::string>, Workload> work;
     std::vector<std::optional<std::int64_t>> response_secs, resolution_secs;
+    std::map<std::pair<std::string, std::string>, std::int64_t> opened_by_type;
     double satisfaction = 0;
     std::int64_t rated = 0;
     for (const auto& t : rows) {
@@ -100,6 +103,7 @@ TicketPeriodFigures figures_of(const std::vector<FigureRow>& rows, const TicketP
         }
         if (t.created_at >= s && t.created_at < e) {
             ++f.opened;
+            ++opened_by_type[{t.type, t.priority}];
             f.top_priority += t.top ? 1 : 0;
             f.complaints += t.complaint ? 1 : 0;
         }
@@ -200,6 +204,9 @@ TicketPeriodFigures figures_of(const std::vector<FigureRow>& rows, const TicketP
     std::stable_sort(out.workload.begin(), out.workload.end(), [](const Workload& a, const Workload& b) {
         return std::tie(b.open_at_end, b.opened, a.team, a.assignee) < std::tie(a.open_at_end, a.opened, b.team, b.assignee);
     });
+    for (const auto& [key, n] : opened_by_type) {
+        out.opened_by_type.push_back({key.first, key.second, n});
+    }
     std::sort(out.breached.begin(), out.breached.end(), [](const auto& a, const auto& b) {
         return std::tie(a.since, a.id) < std::tie(b.since, b.id);
     });
@@ -221,49 +228,88 @@ std::vector<TicketPeriodFigures> ticket_figures(Database& db, const std::vector<
         lo = std::min(lo, t.p.start);
         hi = std::max(hi, t.p.end);
     }
-    // Created or closed in the span, still open or closed after it (the backlog at each end),
-    // or with a deadline in it: each a range of its own index, each ticket read once.
+    // Every ticket a figure of the span can count: created in it; created before it and not
+    // closed before it (closed in it or after, or still open); or with a deadline in it. The
+    // tickets created in the span are read in one range of tickets_created; the ids of the
+    // others come from index ranges alone (closed since the span's start, open, either
+    // deadline in it), and only those not read already are then read by id. A UNION of the
+    // five ranges put 135,000 ids through a temporary b-tree for 40,000 tickets on the bench
+    // database, a third of the time. The ranges also yield tickets created after the span
+    // (closed after its start): no figure counts them.
     const int problems_at = 4 + static_cast<int>(kinds.complaint.size());
     const int changes_at = problems_at + static_cast<int>(kinds.problem.size());
-    SQLite::Statement q(db.sql(), R"sql(
+    const std::string columns = R"sql(
 SELECT id, created_at, closed_at, satisfaction, response_due_at, responded_at,
        resolution_due_at, resolved_at, response_business_secs, resolution_business_secs, priority,
-       COALESCE(team, ''), COALESCE(assignee, ''),
+       COALESCE(team, ''), COALESCE(assignee, ''), type,
        priority = ?3, complaint_type IS NOT NULL OR type IN ()sql" + report_placeholders(kinds.complaint.size(), 4) + R"sql(),
        type IN ()sql" + report_placeholders(kinds.problem.size(), problems_at) + R"sql(),
        type IN ()sql" + report_placeholders(kinds.change.size(), changes_at) + R"sql()
-FROM tickets WHERE id IN (SELECT id FROM tickets WHERE created_at >= ?1 AND created_at < ?2
-                          UNION SELECT id FROM tickets WHERE closed_at >= ?1
-                          UNION SELECT id FROM tickets WHERE closed_at IS NULL AND +created_at < ?2
-                          UNION SELECT id FROM tickets WHERE response_due_at >= ?1 AND response_due_at < ?2
-                          UNION SELECT id FROM tickets WHERE resolution_due_at >= ?1 AND resolution_due_at < ?2))sql");
-    q.bind(1, static_cast<std::int64_t>(lo));
-    q.bind(2, static_cast<std::int64_t>(hi));
-    q.bind(3, kinds.top_priority);
-    bind_list(q, 4, kinds.complaint);
-    bind_list(q, problems_at, kinds.problem);
-    bind_list(q, changes_at, kinds.change);
+FROM tickets WHERE )sql";
+    SQLite::Statement created(db.sql(), columns + "created_at >= ?1 AND created_at < ?2");
+    SQLite::Statement by_id(db.sql(), columns + "id IN (SELECT value FROM json_each(?1))");
+    SQLite::Statement others(db.sql(), R"sql(
+SELECT id FROM tickets WHERE closed_at >= ?1
+UNION ALL SELECT id FROM tickets WHERE closed_at IS NULL
+UNION ALL SELECT id FROM tickets WHERE response_due_at >= ?1 AND response_due_at < ?2
+UNION ALL SELECT id FROM tickets WHERE resolution_due_at >= ?1 AND resolution_due_at < ?2)sql");
+    for (auto* q : {&created, &by_id}) {
+        q->bind(3, kinds.top_priority);
+        bind_list(*q, 4, kinds.complaint);
+        bind_list(*q, problems_at, kinds.problem);
+        bind_list(*q, changes_at, kinds.change);
+    }
     std::vector<FigureRow> rows;
-    while (q.executeStep()) {
-        FigureRow t;
-        t.id = q.getColumn(0).getInt64();
-        t.created_at = q.getColumn(1).getInt64();
-        t.closed_at = column_int(q, 2);
-        t.satisfaction = column_int(q, 3);
-        t.response_due_at = column_int(q, 4);
-        t.responded_at = column_int(q, 5);
-        t.resolution_due_at = column_int(q, 6);
-        t.resolved_at = column_int(q, 7);
-        t.response_secs = column_int(q, 8);
-        t.resolution_secs = column_int(q, 9);
-        t.priority = q.getColumn(10).getString();
-        t.team = q.getColumn(11).getString();
-        t.assignee = q.getColumn(12).getString();
-        t.top = q.getColumn(13).getInt() != 0;
-        t.complaint = q.getColumn(14).getInt() != 0;
-        t.problem = q.getColumn(15).getInt() != 0;
-        t.change = q.getColumn(16).getInt() != 0;
-        rows.push_back(std::move(t));
+    auto read = [&](SQLite::Statement& q) {
+        while (q.executeStep()) {
+            FigureRow t;
+            t.id = q.getColumn(0).getInt64();
+            t.created_at = q.getColumn(1).getInt64();
+            t.closed_at = column_int(q, 2);
+            t.satisfaction = column_int(q, 3);
+            t.response_due_at = column_int(q, 4);
+            t.responded_at = column_int(q, 5);
+            t.resolution_due_at = column_int(q, 6);
+            t.resolved_at = column_int(q, 7);
+            t.response_secs = column_int(q, 8);
+            t.resolution_secs = column_int(q, 9);
+            t.priority = q.getColumn(10).getString();
+            t.team = q.getColumn(11).getString();
+            t.assignee = q.getColumn(12).getString();
+            t.type = q.getColumn(13).getString();
+            t.top = q.getColumn(14).getInt() != 0;
+            t.complaint = q.getColumn(15).getInt() != 0;
+            t.problem = q.getColumn(16).getInt() != 0;
+            t.change = q.getColumn(17).getInt() != 0;
+            rows.push_back(std::move(t));
+        }
+    };
+    created.bind(1, static_cast<std::int64_t>(lo));
+    created.bind(2, static_cast<std::int64_t>(hi));
+    read(created);
+    std::unordered_set<std::int64_t> seen;
+    seen.reserve(rows.size() * 2);
+    for (const auto& t : rows) {
+        seen.insert(t.id);
+    }
+    others.bind(1, static_cast<std::int64_t>(lo));
+    others.bind(2, static_cast<std::int64_t>(hi));
+    std::vector<std::int64_t> missing;
+    while (others.executeStep()) {
+        const std::int64_t id = others.getColumn(0).getInt64();
+        if (seen.insert(id).second) {
+            missing.push_back(id);
+        }
+    }
+    if (!missing.empty()) {
+        std::sort(missing.begin(), missing.end()); // the table in rowid order
+        std::string list = "[";
+        for (const auto id : missing) {
+            fmt::format_to(std::back_inserter(list), "{}{}", list.size() > 1 ? "," : "", id);
+        }
+        list += ']';
+        by_id.bind(1, list);
+        read(by_id);
     }
     for (const auto& period : periods) {
         out.push_back(figures_of(rows, period));

@@ -119,6 +119,8 @@ struct TicketPeriodFigures {
         bool response = false, resolution = false, open_at_end = false;
     };
     std::vector<Breach> breached;
+    /// Tickets opened in the period per type and priority, in order of type, then priority.
+    std::vector<TypePriorityCount> opened_by_type;
 };
 /// The figures of each period, in the order given: every ticket any of them counts is read
 /// once, whatever the number of periods and figures (the union of the periods' index ranges
