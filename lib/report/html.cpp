@@ -194,6 +194,33 @@ void html_table(const output::Table& table, const std::vector<std::size_t>& colu
     out << "</tbody>\n</table></div>\n";
 }
 
+std::vector<std::size_t> all_columns(const output::Table& t) {
+    std::vector<std::size_t> c(t.columns.size());
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        c[i] = i;
+    }
+    return c;
+}
+
+// A table of the review after its heading: "None." when empty, a long list its first rows
+// and the CSV file that holds every one.
+void table_block(const ReviewTable& t, Language lang, std::ostream& out) {
+    if (t.table.rows.empty()) {
+        out << "<p>" << (lang == Language::zh ? "无。" : "None.") << "</p>\n";
+        return;
+    }
+    const auto total = t.total >= 0 ? static_cast<std::size_t>(t.total) : t.table.rows.size();
+    const std::size_t rows = t.md_rows == 0 ? t.table.rows.size() : std::min(t.md_rows, t.table.rows.size());
+    html_table(t.table, shown_columns(t), rows, out);
+    if (rows < total) {
+        out << "<p class=\"more\">"
+            << esc(fill(tr(lang, "list.shown"), {{"shown", std::to_string(rows)},
+                                                 {"total", std::to_string(total)},
+                                                 {"file", t.key + ".csv"}}))
+            << "</p>\n";
+    }
+}
+
 // Projector first (large type, black on white, thick rules), then A4 paper.
 constexpr const char* k_css = R"css(
 html { background: #ffffff; color: #000000; }
@@ -222,6 +249,7 @@ p.more { font-style: italic; }
   th, td { padding: 1px 4px; }
   th { background: #ffffff; color: #000000; border-bottom: 2px solid #000000; }
   table, figure, tr { break-inside: avoid; }
+  section.appendix { break-before: page; }
   figure { max-width: 100%; }
 }
 )css";
@@ -243,30 +271,25 @@ void render_html(const Review& review, std::ostream& out) {
         return;
     }
     out << "<p>" << esc(tr(lang, "review.compared")) << (lang == Language::zh ? "" : " ") << esc(review.previous_month)
-        << (lang == Language::zh ? "。" : ". ") << esc(tr(lang, "review.chart_note")) << "</p>\n";
+        << (lang == Language::zh ? "。" : ". ") << esc(tr(lang, "review.chart_note"))
+        << (has_appendix(review) ? (lang == Language::zh ? "" : " ") + esc(tr(lang, "appendix.note")) : "") << "</p>\n";
     for (const auto& section : review.sections) {
         out << "<section id=\"" << esc(section.key) << "\">\n<h2>" << esc(section.title) << "</h2>\n";
         for (const auto& s : section.sentences) {
             out << "<p>" << esc(s) << "</p>\n";
         }
-        auto all_columns = [](const output::Table& t) {
-            std::vector<std::size_t> c(t.columns.size());
-            for (std::size_t i = 0; i < c.size(); ++i) {
-                c[i] = i;
-            }
-            return c;
-        };
         if (section.key == "summary") {
             const auto t = summary_table(review, true);
             html_table(t.table, all_columns(t.table), t.table.rows.size(), out);
         }
-        if (!section.figures.empty()) {
-            const auto t = figures_table(section, lang, true);
-            out << "<h3>" << esc(t.title) << "</h3>\n";
-            html_table(t.table, all_columns(t.table), t.table.rows.size(), out);
-        }
         for (const auto& t : section.tables) {
-            out << "<h3 id=\"" << esc(t.key) << "\">" << esc(t.title) << "</h3>\n";
+            const bool charted = std::any_of(section.charts.begin(), section.charts.end(),
+                                             [&](const Chart& c) { return c.table == t.key; });
+            // A detail table waits for the appendix; its chart stays here, linking to its numbers.
+            if (t.appendix && !charted) {
+                continue;
+            }
+            out << "<h3 id=\"" << esc(t.appendix ? "chart_" + t.key : t.key) << "\">" << esc(t.title) << "</h3>\n";
             for (const auto& chart : section.charts) {
                 if (chart.table == t.key) {
                     out << "<figure>\n";
@@ -274,19 +297,31 @@ void render_html(const Review& review, std::ostream& out) {
                     out << "<figcaption>" << esc(chart.title) << "</figcaption>\n</figure>\n";
                 }
             }
-            if (t.table.rows.empty()) {
-                out << "<p>" << (lang == Language::zh ? "无。" : "None.") << "</p>\n";
+            if (t.appendix) {
+                const std::string see = fill(tr(lang, "appendix.see"), {{"title", "\x01"}});
+                const auto at = see.find('\x01');
+                out << "<p class=\"more\">" << esc(see.substr(0, at)) << "<a href=\"#" << esc(t.key) << "\">"
+                    << esc(appendix_title(section, t, lang)) << "</a>" << esc(see.substr(at + 1)) << "</p>\n";
                 continue;
             }
-            const auto total = t.total >= 0 ? static_cast<std::size_t>(t.total) : t.table.rows.size();
-            const std::size_t rows = t.md_rows == 0 ? t.table.rows.size() : std::min(t.md_rows, t.table.rows.size());
-            html_table(t.table, shown_columns(t), rows, out);
-            if (rows < total) {
-                out << "<p class=\"more\">"
-                    << esc(fill(tr(lang, "list.shown"), {{"shown", std::to_string(rows)},
-                                                         {"total", std::to_string(total)},
-                                                         {"file", t.key + ".csv"}}))
-                    << "</p>\n";
+            table_block(t, lang, out);
+        }
+        out << "</section>\n";
+    }
+    if (has_appendix(review)) {
+        out << "<section id=\"appendix\" class=\"appendix\">\n<h2>" << esc(tr(lang, "appendix.title")) << "</h2>\n";
+        out << "<p>" << esc(tr(lang, "appendix.intro")) << "</p>\n";
+        for (const auto& section : review.sections) {
+            if (!section.figures.empty()) {
+                const auto t = figures_table(section, lang, true);
+                out << "<h3 id=\"" << esc(t.key) << "\">" << esc(t.title) << "</h3>\n";
+                html_table(t.table, all_columns(t.table), t.table.rows.size(), out);
+            }
+            for (const auto& t : section.tables) {
+                if (t.appendix) {
+                    out << "<h3 id=\"" << esc(t.key) << "\">" << esc(appendix_title(section, t, lang)) << "</h3>\n";
+                    table_block(t, lang, out);
+                }
             }
         }
         out << "</section>\n";

@@ -189,6 +189,17 @@ Section action_section(const Context& ctx, ActionList& actions, bool full, std::
     return s;
 }
 
+// The detail tables a team lead reads after the meeting rather than in it: long per-day,
+// per-person and per-item lists, and the grids whose sums the main part already shows.
+// Markdown and HTML put them in the appendix; CSV and JSON hold them as before.
+bool in_appendix(const std::string& table_key) {
+    static const std::vector<std::string> k_keys = {
+        "tickets_by_type_priority", "tickets_per_day",  "breached_tickets", "workload_by_assignee", "assets_ending_by_owner",
+        "trend_summary",            "trend_by_month",   "maintenance_due",  "assets_ending",
+        "roster_duty",              "approval_decisions"};
+    return std::find(k_keys.begin(), k_keys.end(), table_key) != k_keys.end();
+}
+
 } // namespace
 
 Review build_monthly(Context& ctx, const MonthlyRequest& request) {
@@ -301,6 +312,9 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
         review.sections.push_back(summary_section(review));
         review.sections.push_back(action_section(ctx, actions, request.full_lists, in.list_rows, lang));
         for (auto& section : sections) {
+            for (auto& t : section.tables) {
+                t.appendix = in_appendix(t.key);
+            }
             review.sections.push_back(std::move(section));
         }
     }

@@ -28,6 +28,15 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"review.headline", {"headline figures", "主要指标"}},
         {"review.chart_note",
          {"Each chart's numbers are in the table that follows it.", "图表的数据见其后的表格。"}},
+        {"appendix.title", {"Appendix: figures against the previous month, detail tables", "附录：主要指标对比与明细表"}},
+        {"appendix.intro",
+         {"The detail tables behind the sections above, to read after the meeting; every row of each is in "
+          "the CSV files of --out-dir.",
+          "以上各部分的明细表，供会后查阅；每张表的全部数据见 --out-dir 生成的 CSV 文件。"}},
+        {"appendix.note",
+         {"Each section's figures against the previous month, and the detail tables, are in the appendix at the end.",
+          "各部分主要指标与上月的对比及明细表见文末附录。"}},
+        {"appendix.see", {"The numbers are in the appendix, under \"{title}\".", "数据见附录「{title}」。"}},
         // Figure table columns.
         {"col.key", {"Key", "键"}},
         {"col.metric", {"Metric", "指标"}},
@@ -355,7 +364,6 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"tbl.actions_by_owner", {"Action items by kind and owner", "按类别和负责人统计的待办事项"}},
         {"list.shown", {"The first {shown} of {total} rows; every row is in {file}.",
                         "列出 {total} 行中的前 {shown} 行；全部见 {file}。"}},
-        {"appendix.title", {"Details", "明细"}},
         {"word.no", {"no", "否"}},
         {"word.ok", {"ok", "成功"}},
         {"word.failed", {"failed", "失败"}},
