@@ -250,9 +250,10 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
     // transaction on each, so that every figure comes from the same instant even while other
     // commands write): on 2 cores the review takes the time of its longer half.
     using Builder = std::optional<Section> (*)(Context&, const SectionInput&, ActionList&);
-    const std::vector<Builder> builders = {&ticket_section, &incident_section, &workload_section, &trend_section,
-                                           &inspect_section, &backup_section, &asset_section, &roster_section};
-    const std::vector<bool> on_side = {false, false, false, false, true, false, true, false};
+    const std::vector<Builder> builders = {&ticket_section,  &incident_section, &approval_section,
+                                           &workload_section, &trend_section,   &inspect_section,
+                                           &backup_section,  &asset_section,    &roster_section};
+    const std::vector<bool> on_side = {false, false, false, false, false, true, false, true, false};
     std::vector<std::optional<Section>> built(builders.size());
     std::vector<ActionList> added(builders.size());
     {
