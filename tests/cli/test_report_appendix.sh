@@ -102,6 +102,17 @@ after_appendix "the per-day table" '^<h3 id="tickets_per_day">'
 after_appendix "per assignee" '^<h3 id="workload_by_assignee">'
 after_appendix "headline figures" '^<h3 id="tickets_headline">'
 expect_out "section.appendix { break-before: page; }" "the appendix starts a new printed page"
+# What a browser showed (1920x1080 and A4): a caption under a chart read as the title of the
+# next one, dates and durations broke over two lines in print, a dashed target line had a
+# solid legend swatch, and the figures' values sat on the left.
+expect_eq "$(grep -c '^<figure>$' <<<"$OUT")" "$(grep -A1 '^<figure>$' <<<"$OUT" | grep -c '^<figcaption>')" \
+    "every chart's caption is above its drawing"
+expect_out '<td class="nw">2026-08-03</td>' "dates never wrap"
+expect_out 'td.nw, th.nw { white-space: nowrap; }' "the no-wrap rule"
+expect_out 'table { font-size: 8pt; }' "tables in a smaller print size, to fit A4"
+expect_out 'p.more { break-before: avoid; }' "a capped list's note stays with its table on paper"
+expect_true "a target line's legend swatch is dashed" grep -Eq '<line x1="[0-9.]+" y1="20" x2="[0-9.]+" y2="20" stroke="[^"]+" stroke-width="4" stroke-dasharray="8 4"/>' <<<"$OUT"
+expect_true "the key figures' values are aligned as numbers" grep -Eq '<tr><td( class="nw")?>Tickets opened</td><td class="num">[0-9]+</td>' <<<"$OUT"
 expect_eq "" "$(grep -oE ' id="[^"]*"' <<<"$OUT" | sort | uniq -d)" "no repeated id"
 if command -v tidy >/dev/null; then
     printf '%s\n' "$OUT" >"$WORK/aug.html"
