@@ -97,13 +97,16 @@ void svg_chart(const Chart& chart, std::ostream& out) {
         const auto* colour = k_palette[i % std::size(k_palette)];
         const auto& s = chart.series[i];
         if (s.line) {
-            out << fmt::format("<line x1=\"{}\" y1=\"20\" x2=\"{}\" y2=\"20\" stroke=\"{}\" stroke-width=\"4\"/>\n",
-                               num(lx), num(lx + 24), colour);
+            // A level line (a target) is dashed in the plot, so in the legend too.
+            const bool level = !s.values.empty() && std::all_of(s.values.begin(), s.values.end(),
+                                                                 [&](double v) { return v == s.values[0]; });
+            out << fmt::format("<line x1=\"{}\" y1=\"20\" x2=\"{}\" y2=\"20\" stroke=\"{}\" stroke-width=\"4\"{}/>\n",
+                               num(lx), num(lx + 28), colour, level ? " stroke-dasharray=\"8 4\"" : "");
         } else {
             out << fmt::format("<rect x=\"{}\" y=\"12\" width=\"24\" height=\"16\" fill=\"{}\"/>\n", num(lx), colour);
         }
-        out << fmt::format("<text x=\"{}\" y=\"26\" font-size=\"16\">{}</text>\n", num(lx + 30), esc(s.name));
-        lx += 30 + 9.0 * static_cast<double>(util::display_width(s.name)) + 24;
+        out << fmt::format("<text x=\"{}\" y=\"26\" font-size=\"16\">{}</text>\n", num(lx + 36), esc(s.name));
+        lx += 36 + 9.0 * static_cast<double>(util::display_width(s.name)) + 24;
     }
     // Axes and horizontal grid lines with their values.
     for (double v = 0; v <= y_top + 1e-9; v += step) {
@@ -174,24 +177,65 @@ std::vector<std::size_t> shown_columns(const ReviewTable& t) {
     return keep;
 }
 
+// Cells this wide or narrower (codes, dates, durations, tags, short names) never wrap: a
+// date broken over two lines, or "SRV-\n5581", reads badly on a projector and on A4.
+constexpr int k_nowrap_width = 18;
+
+// `right`: columns of numbers written as text ("97.8%", "+0.2 pp"), aligned as numbers are.
 void html_table(const output::Table& table, const std::vector<std::size_t>& columns, std::size_t rows,
-                std::ostream& out) {
+                std::ostream& out, const std::vector<std::string>& right = {}) {
     out << "<div class=\"wide\"><table>\n<thead><tr>";
     for (auto c : columns) {
         const auto& col = table.columns[c];
-        out << "<th scope=\"col\">" << esc(col.title.empty() ? col.key : col.title) << "</th>";
+        const std::string title = col.title.empty() ? col.key : col.title;
+        out << (util::display_width(title) <= 12 ? "<th scope=\"col\" class=\"nw\">" : "<th scope=\"col\">")
+            << esc(title) << "</th>";
     }
     out << "</tr></thead>\n<tbody>\n";
     for (std::size_t r = 0; r < rows && r < table.rows.size(); ++r) {
         out << "<tr>";
         for (auto c : columns) {
             const auto& cell = c < table.rows[r].size() ? table.rows[r][c] : output::Cell();
-            const bool number = cell.kind == output::CellKind::integer || cell.kind == output::CellKind::number;
-            out << (number ? "<td class=\"num\">" : "<td>") << esc(output::human_text(cell)) << "</td>";
+            const bool number = cell.kind == output::CellKind::integer || cell.kind == output::CellKind::number ||
+                                std::find(right.begin(), right.end(), table.columns[c].key) != right.end();
+            const std::string text = output::human_text(cell);
+            const bool short_text = util::display_width(text) <= k_nowrap_width;
+            out << (number ? "<td class=\"num\">" : short_text && !text.empty() ? "<td class=\"nw\">" : "<td>")
+                << esc(text) << "</td>";
         }
         out << "</tr>\n";
     }
     out << "</tbody>\n</table></div>\n";
+}
+
+// The columns of the figures and key figures tables that hold numbers as text.
+const std::vector<std::string> k_figure_numbers = {"value", "n", "target", "previous", "change"};
+
+std::vector<std::size_t> all_columns(const output::Table& t) {
+    std::vector<std::size_t> c(t.columns.size());
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        c[i] = i;
+    }
+    return c;
+}
+
+// A table of the review after its heading: "None." when empty, a long list its first rows
+// and the CSV file that holds every one.
+void table_block(const ReviewTable& t, Language lang, std::ostream& out) {
+    if (t.table.rows.empty()) {
+        out << "<p>" << (lang == Language::zh ? "无。" : "None.") << "</p>\n";
+        return;
+    }
+    const auto total = t.total >= 0 ? static_cast<std::size_t>(t.total) : t.table.rows.size();
+    const std::size_t rows = t.md_rows == 0 ? t.table.rows.size() : std::min(t.md_rows, t.table.rows.size());
+    html_table(t.table, shown_columns(t), rows, out);
+    if (rows < total) {
+        out << "<p class=\"more\">"
+            << esc(fill(tr(lang, "list.shown"), {{"shown", std::to_string(rows)},
+                                                 {"total", std::to_string(total)},
+                                                 {"file", t.key + ".csv"}}))
+            << "</p>\n";
+    }
 }
 
 // Projector first (large type, black on white, thick rules), then A4 paper.
@@ -207,7 +251,8 @@ ul.meta { list-style: none; padding: 0; margin: 0 0 12px; }
 table { border-collapse: collapse; margin: 8px 0 16px; }
 th, td { border: 1px solid #000000; padding: 4px 10px; text-align: left; vertical-align: top; }
 th { background: #000000; color: #ffffff; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.nw, th.nw { white-space: nowrap; }
 tbody tr:nth-child(even) { background: #eeeeee; }
 figure { margin: 12px 0; max-width: 1200px; }
 figure svg { width: 100%; height: auto; display: block; }
@@ -218,10 +263,14 @@ p.more { font-style: italic; }
   @page { size: A4; margin: 12mm; }
   body { font-size: 9.5pt; padding: 0; max-width: none; }
   h1 { font-size: 18pt; } h2 { font-size: 14pt; break-after: avoid; } h3 { font-size: 11pt; break-after: avoid; }
+  h2 + p, figcaption { break-after: avoid; }
+  p.more { break-before: avoid; }
+  table { font-size: 8pt; }
   .wide { overflow: visible; }
   th, td { padding: 1px 4px; }
   th { background: #ffffff; color: #000000; border-bottom: 2px solid #000000; }
   table, figure, tr { break-inside: avoid; }
+  section.appendix { break-before: page; }
   figure { max-width: 100%; }
 }
 )css";
@@ -243,50 +292,58 @@ void render_html(const Review& review, std::ostream& out) {
         return;
     }
     out << "<p>" << esc(tr(lang, "review.compared")) << (lang == Language::zh ? "" : " ") << esc(review.previous_month)
-        << (lang == Language::zh ? "。" : ". ") << esc(tr(lang, "review.chart_note")) << "</p>\n";
+        << (lang == Language::zh ? "。" : ". ") << esc(tr(lang, "review.chart_note"))
+        << (has_appendix(review) ? (lang == Language::zh ? "" : " ") + esc(tr(lang, "appendix.note")) : "") << "</p>\n";
     for (const auto& section : review.sections) {
         out << "<section id=\"" << esc(section.key) << "\">\n<h2>" << esc(section.title) << "</h2>\n";
         for (const auto& s : section.sentences) {
             out << "<p>" << esc(s) << "</p>\n";
         }
-        auto all_columns = [](const output::Table& t) {
-            std::vector<std::size_t> c(t.columns.size());
-            for (std::size_t i = 0; i < c.size(); ++i) {
-                c[i] = i;
-            }
-            return c;
-        };
         if (section.key == "summary") {
             const auto t = summary_table(review, true);
-            html_table(t.table, all_columns(t.table), t.table.rows.size(), out);
-        }
-        if (!section.figures.empty()) {
-            const auto t = figures_table(section, lang, true);
-            out << "<h3>" << esc(t.title) << "</h3>\n";
-            html_table(t.table, all_columns(t.table), t.table.rows.size(), out);
+            html_table(t.table, all_columns(t.table), t.table.rows.size(), out, k_figure_numbers);
         }
         for (const auto& t : section.tables) {
-            out << "<h3 id=\"" << esc(t.key) << "\">" << esc(t.title) << "</h3>\n";
-            for (const auto& chart : section.charts) {
-                if (chart.table == t.key) {
-                    out << "<figure>\n";
-                    svg_chart(chart, out);
-                    out << "<figcaption>" << esc(chart.title) << "</figcaption>\n</figure>\n";
-                }
-            }
-            if (t.table.rows.empty()) {
-                out << "<p>" << (lang == Language::zh ? "无。" : "None.") << "</p>\n";
+            const bool charted = std::any_of(section.charts.begin(), section.charts.end(),
+                                             [&](const Chart& c) { return c.table == t.key; });
+            // A detail table waits for the appendix; its chart stays here, linking to its numbers.
+            if (t.appendix && !charted) {
                 continue;
             }
-            const auto total = t.total >= 0 ? static_cast<std::size_t>(t.total) : t.table.rows.size();
-            const std::size_t rows = t.md_rows == 0 ? t.table.rows.size() : std::min(t.md_rows, t.table.rows.size());
-            html_table(t.table, shown_columns(t), rows, out);
-            if (rows < total) {
-                out << "<p class=\"more\">"
-                    << esc(fill(tr(lang, "list.shown"), {{"shown", std::to_string(rows)},
-                                                         {"total", std::to_string(total)},
-                                                         {"file", t.key + ".csv"}}))
-                    << "</p>\n";
+            out << "<h3 id=\"" << esc(t.appendix ? "chart_" + t.key : t.key) << "\">" << esc(t.title) << "</h3>\n";
+            for (const auto& chart : section.charts) {
+                if (chart.table == t.key) {
+                    // The caption above its chart: below it, it read as the title of what follows.
+                    out << "<figure>\n<figcaption>" << esc(chart.title) << "</figcaption>\n";
+                    svg_chart(chart, out);
+                    out << "</figure>\n";
+                }
+            }
+            if (t.appendix) {
+                const std::string see = fill(tr(lang, "appendix.see"), {{"title", "\x01"}});
+                const auto at = see.find('\x01');
+                out << "<p class=\"more\">" << esc(see.substr(0, at)) << "<a href=\"#" << esc(t.key) << "\">"
+                    << esc(appendix_title(section, t, lang)) << "</a>" << esc(see.substr(at + 1)) << "</p>\n";
+                continue;
+            }
+            table_block(t, lang, out);
+        }
+        out << "</section>\n";
+    }
+    if (has_appendix(review)) {
+        out << "<section id=\"appendix\" class=\"appendix\">\n<h2>" << esc(tr(lang, "appendix.title")) << "</h2>\n";
+        out << "<p>" << esc(tr(lang, "appendix.intro")) << "</p>\n";
+        for (const auto& section : review.sections) {
+            if (!section.figures.empty()) {
+                const auto t = figures_table(section, lang, true);
+                out << "<h3 id=\"" << esc(t.key) << "\">" << esc(t.title) << "</h3>\n";
+                html_table(t.table, all_columns(t.table), t.table.rows.size(), out, k_figure_numbers);
+            }
+            for (const auto& t : section.tables) {
+                if (t.appendix) {
+                    out << "<h3 id=\"" << esc(t.key) << "\">" << esc(appendix_title(section, t, lang)) << "</h3>\n";
+                    table_block(t, lang, out);
+                }
             }
         }
         out << "</section>\n";

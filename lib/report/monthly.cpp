@@ -190,6 +190,17 @@ Section action_section(const Context& ctx, ActionList& actions, bool full, std::
     return s;
 }
 
+// The detail tables a team lead reads after the meeting rather than in it: long per-day,
+// per-person and per-item lists, and the grids whose sums the main part already shows.
+// Markdown and HTML put them in the appendix; CSV and JSON hold them as before.
+bool in_appendix(const std::string& table_key) {
+    static const std::vector<std::string> k_keys = {
+        "tickets_by_type_priority", "tickets_per_day",  "breached_tickets", "workload_by_assignee", "assets_ending_by_owner",
+        "trend_summary",            "trend_by_month",   "maintenance_due",  "assets_ending",
+        "roster_duty",              "approval_decisions"};
+    return std::find(k_keys.begin(), k_keys.end(), table_key) != k_keys.end();
+}
+
 } // namespace
 
 Review build_monthly(Context& ctx, const MonthlyRequest& request) {
@@ -242,10 +253,12 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
     // others, largest first; whichever is free takes the next of those. On 2 cores the review
     // then takes about half its CPU time, whatever the data makes large.
     using Builder = std::optional<Section> (*)(Context&, const SectionInput&, ActionList&);
-    const std::vector<Builder> builders = {&ticket_section, &incident_section, &workload_section, &trend_section,
-                                           &inspect_section, &backup_section, &asset_section, &roster_section};
-    const std::vector<std::size_t> ticket_builders = {0, 1, 2};
-    const std::vector<std::size_t> shared_builders = {6, 3, 4, 7, 5}; // assets, trend, inspections, roster, backups
+    const std::vector<Builder> builders = {&ticket_section,  &incident_section, &approval_section,
+                                           &workload_section, &trend_section,   &inspect_section,
+                                           &backup_section,  &asset_section,    &roster_section};
+    const std::vector<std::size_t> ticket_builders = {0, 1, 3};
+    // assets, trend, inspections, roster, backups, approvals
+    const std::vector<std::size_t> shared_builders = {7, 4, 5, 8, 6, 2};
     std::vector<std::optional<Section>> built(builders.size());
     std::vector<ActionList> added(builders.size());
     {
@@ -309,6 +322,9 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
         review.sections.push_back(summary_section(review));
         review.sections.push_back(action_section(ctx, actions, request.full_lists, in.list_rows, lang));
         for (auto& section : sections) {
+            for (auto& t : section.tables) {
+                t.appendix = in_appendix(t.key);
+            }
             review.sections.push_back(std::move(section));
         }
     }

@@ -76,6 +76,29 @@ std::string render_table(const output::Table& table, output::Format format) {
     return out.str();
 }
 
+// A table of the review after its heading: "None." when empty, a long list its first rows
+// and the CSV file that holds every one.
+void markdown_table(const ReviewTable& t, Language lang, std::ostream& out) {
+    if (t.table.rows.empty()) {
+        out << "\n" << (lang == Language::zh ? "无。" : "None.") << "\n";
+        return;
+    }
+    // A long list shows its first rows; the CSV file of --out-dir holds every one.
+    const auto total = t.total >= 0 ? static_cast<std::size_t>(t.total) : t.table.rows.size();
+    if (t.md_rows == 0 || total <= t.md_rows) {
+        out << "\n" << render_table(shown_columns(t), output::Format::md);
+        return;
+    }
+    output::Table first = shown_columns(t);
+    first.rows.resize(std::min(first.rows.size(), t.md_rows));
+    out << "\n" << render_table(first, output::Format::md);
+    out << "\n"
+        << fill(tr(lang, "list.shown"), {{"shown", std::to_string(first.rows.size())},
+                                              {"total", std::to_string(total)},
+                                              {"file", t.key + ".csv"}})
+        << "\n";
+}
+
 } // namespace
 
 // Black on white with saturated, distinct series colours that survive a projector: the
@@ -143,7 +166,8 @@ void render_markdown(const Review& review, std::ostream& out) {
     }
     out << "\n"
         << tr(lang, "review.compared") << (lang == Language::zh ? "" : " ") << review.previous_month
-        << (lang == Language::zh ? "。" : ". ") << tr(lang, "review.chart_note") << "\n";
+        << (lang == Language::zh ? "。" : ". ") << tr(lang, "review.chart_note")
+        << (has_appendix(review) ? (lang == Language::zh ? "" : " ") + tr(lang, "appendix.note") : "") << "\n";
     for (const auto& section : review.sections) {
         out << "\n## " << section.title << "\n";
         if (!section.sentences.empty()) {
@@ -160,36 +184,41 @@ void render_markdown(const Review& review, std::ostream& out) {
             const auto t = summary_table(review, true);
             out << "\n" << render_table(t.table, output::Format::md);
         }
-        if (!section.figures.empty()) {
-            const auto t = figures_table(section, lang, true);
-            out << "\n### " << t.title << "\n\n";
-            out << render_table(t.table, output::Format::md);
-        }
         for (const auto& t : section.tables) {
+            const bool charted = std::any_of(section.charts.begin(), section.charts.end(),
+                                             [&](const Chart& c) { return c.table == t.key; });
+            // A detail table waits for the appendix; its chart stays here, saying where its numbers are.
+            if (t.appendix && !charted) {
+                continue;
+            }
             out << "\n### " << t.title << "\n";
             for (const auto& chart : section.charts) {
                 if (chart.table == t.key) {
                     out << "\n```mermaid\n" << mermaid(chart) << "```\n";
                 }
             }
-            if (t.table.rows.empty()) {
-                out << "\n" << (lang == Language::zh ? "无。" : "None.") << "\n";
+            if (t.appendix) {
+                out << "\n" << fill(tr(lang, "appendix.see"), {{"title", appendix_title(section, t, lang)}}) << "\n";
                 continue;
             }
-            // A long list shows its first rows; the CSV file of --out-dir holds every one.
-            const auto total = t.total >= 0 ? static_cast<std::size_t>(t.total) : t.table.rows.size();
-            if (t.md_rows == 0 || total <= t.md_rows) {
-                out << "\n" << render_table(shown_columns(t), output::Format::md);
-                continue;
+            markdown_table(t, lang, out);
+        }
+    }
+    if (!has_appendix(review)) {
+        return;
+    }
+    out << "\n## " << tr(lang, "appendix.title") << "\n\n" << tr(lang, "appendix.intro") << "\n";
+    for (const auto& section : review.sections) {
+        if (!section.figures.empty()) {
+            const auto t = figures_table(section, lang, true);
+            out << "\n### " << t.title << "\n\n";
+            out << render_table(t.table, output::Format::md);
+        }
+        for (const auto& t : section.tables) {
+            if (t.appendix) {
+                out << "\n### " << appendix_title(section, t, lang) << "\n";
+                markdown_table(t, lang, out);
             }
-            output::Table first = shown_columns(t);
-            first.rows.resize(std::min(first.rows.size(), t.md_rows));
-            out << "\n" << render_table(first, output::Format::md);
-            out << "\n"
-                << fill(tr(lang, "list.shown"), {{"shown", std::to_string(first.rows.size())},
-                                                      {"total", std::to_string(total)},
-                                                      {"file", t.key + ".csv"}})
-                << "\n";
         }
     }
 }

@@ -240,6 +240,24 @@ ReviewTable summary_table(const Review& review, bool formatted) {
     return t;
 }
 
+bool has_appendix(const Review& review) {
+    for (const auto& section : review.sections) {
+        if (!section.figures.empty()) {
+            return true;
+        }
+        for (const auto& t : section.tables) {
+            if (t.appendix) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+std::string appendix_title(const Section& section, const ReviewTable& table, Language lang) {
+    return fill_title(table.title, section.title, lang);
+}
+
 std::vector<ReviewTable> all_tables(const Review& review) {
     std::vector<ReviewTable> out;
     if (!review.sections.empty()) {

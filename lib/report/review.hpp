@@ -66,6 +66,7 @@ struct ReviewTable {
     std::size_t md_rows = 0;   // Markdown shows the first md_rows rows (0: all); the CSV holds all
     std::int64_t total = -1;   // rows in all, when the table itself holds only the first ones
     std::vector<std::string> md_hidden = {}; // columns for the CSV only (seconds beside a shown duration)
+    bool appendix = false;     // a detail table: Markdown and HTML show it in the appendix, after every section
 };
 
 /// One section of the review (tickets, inspections, backups, ...).
@@ -97,6 +98,11 @@ ReviewTable figures_table(const Section& section, Language lang, bool formatted)
 /// The key figures of every section (Figure::in_summary) against their targets; key
 /// "key_figures". `formatted` as for figures_table, with the met/missed mark in words.
 ReviewTable summary_table(const Review& review, bool formatted);
+/// Whether the review has an appendix: the tables marked for it, and each section's figures
+/// against the previous month (figures_table), which follow the key figures there.
+bool has_appendix(const Review& review);
+/// The heading of a table in the appendix: "<section>: <table>", so that it reads alone.
+std::string appendix_title(const Section& section, const ReviewTable& table, Language lang);
 /// Every table of the review in output order, the figures tables included.
 std::vector<ReviewTable> all_tables(const Review& review);
 

@@ -73,6 +73,9 @@ std::optional<Section> trend_section(Context& ctx, const SectionInput& in, Actio
 std::optional<Section> workload_section(Context& ctx, const SectionInput& in, ActionList& actions);
 /// The month's top-priority tickets and second-priority incidents with their durations.
 std::optional<Section> incident_section(Context& ctx, const SectionInput& in, ActionList& actions);
+/// Approvals, rejections and emergency moves of the month by person, and the emergency moves
+/// awaiting their retrospective approval at the month's end (action items).
+std::optional<Section> approval_section(Context& ctx, const SectionInput& in, ActionList& actions);
 
 /// How many rows of a long list to read: every one for the CSV files, else the first.
 inline std::int64_t rows_to_read(const SectionInput& in, std::size_t shown) {

@@ -28,6 +28,15 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"review.headline", {"headline figures", "主要指标"}},
         {"review.chart_note",
          {"Each chart's numbers are in the table that follows it.", "图表的数据见其后的表格。"}},
+        {"appendix.title", {"Appendix: figures against the previous month, detail tables", "附录：主要指标对比与明细表"}},
+        {"appendix.intro",
+         {"The detail tables behind the sections above, to read after the meeting; every row of each is in "
+          "the CSV files of --out-dir.",
+          "以上各部分的明细表，供会后查阅；每张表的全部数据见 --out-dir 生成的 CSV 文件。"}},
+        {"appendix.note",
+         {"Each section's figures against the previous month, and the detail tables, are in the appendix at the end.",
+          "各部分主要指标与上月的对比及明细表见文末附录。"}},
+        {"appendix.see", {"The numbers are in the appendix, under \"{title}\".", "数据见附录「{title}」。"}},
         // Figure table columns.
         {"col.key", {"Key", "键"}},
         {"col.metric", {"Metric", "指标"}},
@@ -157,6 +166,39 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"word.unassigned", {"(unassigned)", "（未分派）"}},
         // P1 and major incidents.
         {"incidents.title", {"P1 and major incidents", "紧急与重大事件"}},
+        // Approvals (issue 21).
+        {"approvals.title", {"Approvals", "审批"}},
+        {"sentence.approvals",
+         {"{requested} {w_requested} opened under approval rules. Decisions: {approved} approved, {rejected} "
+          "rejected, {retro} approved after an emergency move; {emergency} {w_emergency} moved past an approval "
+          "as an emergency; at month end {awaiting} {w_awaiting} still awaiting retrospective approval.",
+          "本月新建需审批的工单 {requested} 个；审批决定：批准 {approved} 个，驳回 {rejected} 个，紧急变更事后补批 "
+          "{retro} 个；未经审批以紧急方式推进的工单 {emergency} 个；月末仍有 {awaiting} 个紧急变更待事后审批。"}},
+        {"fig.approval_requested", {"Tickets opened under approval rules", "新建需审批的工单"}},
+        {"fig.approvals_given", {"Approvals", "批准"}},
+        {"fig.approvals_rejected", {"Rejections", "驳回"}},
+        {"fig.approvals_retrospective", {"Approvals after an emergency move", "紧急变更事后补批"}},
+        {"fig.emergency_moves", {"Emergency moves (approval skipped)", "紧急变更（未经审批先行）"}},
+        {"fig.emergency_awaiting", {"Emergency moves awaiting approval at month end", "月末待补批的紧急变更"}},
+        {"tbl.approvals_by_person", {"Decisions per person", "各人员审批情况"}},
+        {"tbl.emergencies_awaiting",
+         {"Emergency moves awaiting their retrospective approval at month end", "月末仍待事后审批的紧急变更"}},
+        {"tbl.approval_decisions", {"Approval decisions of the month", "本月审批记录"}},
+        {"col.approved", {"Approved", "批准"}},
+        {"col.rejected", {"Rejected", "驳回"}},
+        {"col.approved_retrospective", {"Approved after emergency", "事后补批"}},
+        {"col.emergency_moves", {"Emergency moves", "紧急变更"}},
+        {"col.approval_state", {"Guarded state", "需审批的状态"}},
+        {"col.moved_by", {"Moved by", "推进人"}},
+        {"col.reason", {"Reason", "理由"}},
+        {"col.moved_at", {"Moved at", "推进时间"}},
+        {"col.decision", {"Decision (code)", "决定（代码）"}},
+        {"col.decision_label", {"Decision", "决定"}},
+        {"decision.approved", {"approved", "批准"}},
+        {"decision.rejected", {"rejected", "驳回"}},
+        {"decision.emergency", {"emergency move", "紧急推进"}},
+        {"decision.approved_retrospective", {"approved after emergency", "事后补批"}},
+        {"decision.rejected_retrospective", {"rejected after emergency", "事后驳回"}},
         {"sentence.incidents",
          {"{total} tickets of priority {top}, or incidents of priority {second}, were opened in the month; "
           "durations run from creation to resolution, in working days of the calendar and on the wall clock.",
@@ -207,6 +249,7 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"noun.record", {"record|records", ""}},
         {"noun.warranty", {"warranty|warranties", ""}},
         {"noun.service_life", {"service life|service lives", ""}},
+        {"noun.emergency_was", {"emergency move was|emergency moves were", ""}},
         {"owner.asset_owners", {"(each asset's owner)", "（各资产责任人）"}},
         {"tbl.assets_ending_by_owner",
          {"Warranties and service lives ending next month, by class and owner", "下月保修到期与达到使用年限的资产（按类别和责任人）"}},
@@ -355,7 +398,6 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"tbl.actions_by_owner", {"Action items by kind and owner", "按类别和负责人统计的待办事项"}},
         {"list.shown", {"The first {shown} of {total} rows; every row is in {file}.",
                         "列出 {total} 行中的前 {shown} 行；全部见 {file}。"}},
-        {"appendix.title", {"Details", "明细"}},
         {"word.no", {"no", "否"}},
         {"word.ok", {"ok", "成功"}},
         {"word.failed", {"failed", "失败"}},
@@ -378,6 +420,7 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"action.coverage_gap", {"duty coverage gap", "值班空档"}},
         {"action.overdue_checklist", {"checklist overdue", "逾期未巡检"}},
         {"action.backup_critical", {"backup critical", "备份异常"}},
+        {"action.emergency_unapproved", {"emergency move awaiting approval", "紧急变更待补批"}},
     };
     return k_texts;
 }
