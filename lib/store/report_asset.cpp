@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <iterator>
-
 namespace opsctl::store {
 
 namespace {
@@ -166,14 +164,9 @@ std::vector<AssetEnding> warranties_of(Database& db, const std::vector<std::int6
     if (rows.empty()) {
         return {};
     }
-    std::string list = "[";
-    for (const auto row : rows) {
-        fmt::format_to(std::back_inserter(list), "{}{}", list.size() > 1 ? "," : "", row);
-    }
-    list += ']';
     SQLite::Statement q(db.sql(), "SELECT tag, class, name, owner, warranty_until FROM assets "
                                   "WHERE rowid IN (SELECT value FROM json_each(?1)) ORDER BY warranty_until, tag");
-    q.bind(1, list);
+    q.bind(1, report_id_list(rows));
     return read_endings(q);
 }
 std::vector<AssetEnding> purchased_between(Database& db, const std::string& cls, const std::string& from,

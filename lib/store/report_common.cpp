@@ -28,6 +28,17 @@ std::string report_placeholders(std::size_t count, int first) {
     return out;
 }
 
+std::string report_id_list(const std::vector<std::int64_t>& ids) {
+    std::string out = "[";
+    for (const auto id : ids) {
+        if (out.size() > 1) {
+            out += ',';
+        }
+        out += std::to_string(id);
+    }
+    return out + ']';
+}
+
 std::optional<std::int64_t> column_int(SQLite::Statement& q, int i) {
     const auto c = q.getColumn(i);
     return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());

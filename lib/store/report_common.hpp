@@ -23,6 +23,9 @@ bool report_table_has_rows(Database& db, const std::string& table);
 /// "?4,?5,?6": `count` numbered placeholders from `first` ("NULL" for an empty list, which
 /// matches nothing). Numbered, so they never collide with ?1..?3 written elsewhere in a query.
 std::string report_placeholders(std::size_t count, int first);
+/// "[3,5,8]": ids as a JSON array, bound to `... IN (SELECT value FROM json_each(?N))` so
+/// that a list of any length is one statement and one parameter.
+std::string report_id_list(const std::vector<std::int64_t>& ids);
 /// A column's integer, nullopt when NULL.
 std::optional<std::int64_t> column_int(SQLite::Statement& q, int i);
 /// A column's text, "" when NULL.

@@ -12,6 +12,22 @@ void bind_period(SQLite::Statement& q, const ReportPeriod& p) {
     q.bind(2, static_cast<std::int64_t>(p.end));
 }
 
+// The rows of a pending-results query: run, checklist, item, target, run start, total.
+std::vector<PendingResult> read_pending(SQLite::Statement& q) {
+    std::vector<PendingResult> out;
+    while (q.executeStep()) {
+        PendingResult r;
+        r.run_id = q.getColumn(0).getInt64();
+        r.checklist = q.getColumn(1).getString();
+        r.item = q.getColumn(2).getString();
+        r.target = q.getColumn(3).getString();
+        r.started_at = q.getColumn(4).getInt64();
+        r.total = q.getColumn(5).getInt64();
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
 } // namespace
 
 bool report_has_inspections(Database& db) { return report_table_has_rows(db, "inspect_runs"); }
@@ -135,9 +151,8 @@ GROUP BY checklist, item ORDER BY failures DESC, checklist, item LIMIT ?3)sql");
 }
 
 std::vector<PendingResult> pending_results(Database& db, const ReportPeriod& p, std::int64_t limit) {
-    std::vector<PendingResult> out;
     if (!report_table_exists(db, "inspect_runs")) {
-        return out;
+        return {};
     }
     // Unanswered now (inspect_results_status) or answered at or after the period's end
     // (inspect_results_recorded), then kept when their run started in the period: two short
@@ -151,17 +166,7 @@ WHERE r.kind = 'manual' AND u.started_at >= ?1 AND u.started_at < ?2
 ORDER BY u.started_at, r.run_id, r.item, r.target LIMIT ?3)sql");
     bind_period(q, p);
     q.bind(3, static_cast<std::int64_t>(limit));
-    while (q.executeStep()) {
-        PendingResult r;
-        r.run_id = q.getColumn(0).getInt64();
-        r.checklist = q.getColumn(1).getString();
-        r.item = q.getColumn(2).getString();
-        r.target = q.getColumn(3).getString();
-        r.started_at = q.getColumn(4).getInt64();
-        r.total = q.getColumn(5).getInt64();
-        out.push_back(std::move(r));
-    }
-    return out;
+    return read_pending(q);
 }
 
 std::map<std::string, std::int64_t> last_inspect_run_before(Database& db, std::int64_t end) {
@@ -276,9 +281,8 @@ WHERE r.checklist = ?1 AND r.item = ?2 AND r.target = ?3 AND r.run_id <= ?4
 }
 
 std::vector<PendingResult> pending_results_at(Database& db, std::int64_t at, std::int64_t limit) {
-    std::vector<PendingResult> out;
     if (!report_table_exists(db, "inspect_runs")) {
-        return out;
+        return {};
     }
     // Unanswered now (inspect_results_status) or answered at or after `at`
     // (inspect_results_recorded): two index ranges instead of a scan of every result.
@@ -292,17 +296,7 @@ WHERE r.run_id <= (SELECT r FROM lim)
 ORDER BY u.started_at, r.run_id, r.item, r.target LIMIT ?2)sql");
     q.bind(1, static_cast<std::int64_t>(at));
     q.bind(2, limit < 0 ? std::int64_t{-1} : limit);
-    while (q.executeStep()) {
-        PendingResult r;
-        r.run_id = q.getColumn(0).getInt64();
-        r.checklist = q.getColumn(1).getString();
-        r.item = q.getColumn(2).getString();
-        r.target = q.getColumn(3).getString();
-        r.started_at = q.getColumn(4).getInt64();
-        r.total = q.getColumn(5).getInt64();
-        out.push_back(std::move(r));
-    }
-    return out;
+    return read_pending(q);
 }
 
 } // namespace opsctl::store

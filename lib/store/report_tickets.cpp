@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <map>
 #include <tuple>
 #include <unordered_set>
@@ -303,12 +302,7 @@ UNION ALL SELECT id FROM tickets WHERE resolution_due_at >= ?1 AND resolution_du
     }
     if (!missing.empty()) {
         std::sort(missing.begin(), missing.end()); // the table in rowid order
-        std::string list = "[";
-        for (const auto id : missing) {
-            fmt::format_to(std::back_inserter(list), "{}{}", list.size() > 1 ? "," : "", id);
-        }
-        list += ']';
-        by_id.bind(1, list);
+        by_id.bind(1, report_id_list(missing));
         read(by_id);
     }
     for (const auto& period : periods) {
