@@ -31,7 +31,7 @@ void bind_bounds(SQLite::Statement& q, const std::vector<std::int64_t>& bounds) 
 
 } // namespace
 
-std::vector<TrendMonth> ticket_trend(Database& db, const std::vector<std::int64_t>& bounds) {
+std::vector<TrendMonth> ticket_trend_months(Database& db, const std::vector<std::int64_t>& bounds) {
     if (bounds.size() < 2 || bounds.size() > k_max_trend_months + 1) {
         throw Failure(fmt::format("a ticket trend spans 1 to {} months, not {}", k_max_trend_months,
                                   bounds.size() < 2 ? 0 : bounds.size() - 1));
@@ -58,21 +58,6 @@ SELECT m.i, (SELECT COUNT(*) FROM tickets t WHERE t.created_at >= m.s AND t.crea
         }
     }
     {
-        // The backlog at the last month's end (few tickets closed after it); each earlier
-        // month's end follows, since a ticket is closed no earlier than it is created:
-        // backlog(start) = backlog(end) - opened + closed in between.
-        SQLite::Statement q(db.sql(),
-                            "SELECT (SELECT COUNT(*) FROM tickets WHERE closed_at IS NULL AND +created_at < ?1) + "
-                            "(SELECT COUNT(*) FROM tickets WHERE closed_at >= ?1 AND +created_at < ?1)");
-        q.bind(1, static_cast<std::int64_t>(bounds.back()));
-        q.executeStep();
-        std::int64_t backlog = q.getColumn(0).getInt64();
-        for (auto it = out.rbegin(); it != out.rend(); ++it) {
-            it->backlog = backlog;
-            backlog -= it->opened - it->closed;
-        }
-    }
-    {
         // Attainment: the deadlines of each month, each a range of its deadline index, which
         // carries the answer and resolution times (migration 12): no ticket row is read, and
         // each range once for both the deadlines and those met.
@@ -94,6 +79,31 @@ SELECT m.i, (SELECT COUNT(*) FROM tickets t WHERE t.created_at >= m.s AND t.crea
         }
     }
     return out;
+}
+
+std::int64_t ticket_backlog_at(Database& db, std::int64_t at) {
+    // Open at `at`: created before it and not closed before it (few tickets closed after it).
+    SQLite::Statement q(db.sql(),
+                        "SELECT (SELECT COUNT(*) FROM tickets WHERE closed_at IS NULL AND +created_at < ?1) + "
+                        "(SELECT COUNT(*) FROM tickets WHERE closed_at >= ?1 AND +created_at < ?1)");
+    q.bind(1, static_cast<std::int64_t>(at));
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+}
+
+void chain_backlog(std::vector<TrendMonth>& months, std::int64_t backlog) {
+    // Each earlier month's end follows from the last one's, since a ticket is closed no
+    // earlier than it is created: backlog(start) = backlog(end) - opened + closed in between.
+    for (auto it = months.rbegin(); it != months.rend(); ++it) {
+        it->backlog = backlog;
+        backlog -= it->opened - it->closed;
+    }
+}
+
+std::vector<TrendMonth> ticket_trend(Database& db, const std::vector<std::int64_t>& bounds) {
+    auto months = ticket_trend_months(db, bounds);
+    chain_backlog(months, ticket_backlog_at(db, bounds.back()));
+    return months;
 }
 
 std::vector<UrgentTicket> urgent_tickets(Database& db, const ReportPeriod& p, std::int64_t until,
