@@ -355,10 +355,13 @@ void render_json(const Table& table, const std::vector<std::size_t>& picked, std
     out << "]\n";
 }
 
-// Cell text is Markdown inline text: only what would break the table is escaped, so a
-// report may still put `code` or **bold** in a cell. Line breaks become <br>; control
-// characters and invalid bytes get the terminal escapes, since Markdown has no use for
-// them and the output is often read on a terminal or committed as a UTF-8 file.
+// Cell text is data (titles, reasons and names come from users): what would break the table
+// (|) and what a Markdown viewer would make live (raw HTML and autolinks behind <, links and
+// images behind [, and the backslash that could undo those escapes) is backslash-escaped,
+// which reads the same on a terminal and renders as the text itself. Emphasis and code spans
+// stay: they change how text looks, not what it does. Line breaks become <br>; control
+// characters and invalid bytes get the terminal escapes, since Markdown has no use for them
+// and the output is often read on a terminal or committed as a UTF-8 file.
 std::string md_field(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -366,7 +369,7 @@ std::string md_field(std::string_view text) {
     while (start <= text.size()) {
         const std::size_t end = std::min(text.find_first_of("\r\n", start), text.size());
         for (char ch : util::sanitize_for_terminal(text.substr(start, end - start))) {
-            if (ch == '|') {
+            if (ch == '|' || ch == '<' || ch == '>' || ch == '[' || ch == ']' || ch == '\\') {
                 out += '\\';
             }
             out += ch;
