@@ -8,7 +8,7 @@
 #include "lib/inspect/status.hpp"
 #include "lib/notify/notify.hpp"
 #include "lib/output/time.hpp"
-#include "lib/roster/audit.hpp"
+#include "lib/context/audit.hpp"
 #include "lib/roster/duty.hpp"
 #include "lib/roster/override.hpp"
 #include "lib/store/roster_repo.hpp"
@@ -244,7 +244,7 @@ Handover record_handover(const Context& ctx, const HandoverRequest& request) {
                           {"stale_backups", h.stale_backups}};
     store::WriteTransaction tx(ctx.db);
     h.id = store::insert_handover(ctx.db, row);
-    record_roster_event(ctx, "roster_handover", h.id, "created", fields);
+    audit::record(ctx, "roster_handover", std::to_string(h.id), "created", fields);
     tx.commit();
     fields["id"] = h.id;
     fields["snapshot"] = h.snapshot;

@@ -1,7 +1,7 @@
 #include "lib/ticket/approval.hpp"
 
+#include "lib/context/audit.hpp"
 #include "lib/core/error.hpp"
-#include "lib/store/events.hpp"
 #include "lib/ticket/service.hpp"
 #include "lib/util/text.hpp"
 
@@ -278,14 +278,7 @@ void decide(Context& ctx, const std::vector<std::int64_t>& ids, bool reject,
         if (st->emergency) {
             fields["retrospective"] = true;
         }
-        store::Event e;
-        e.at = ctx.now;
-        e.actor = ctx.actor;
-        e.entity = "ticket";
-        e.entity_id = std::to_string(id);
-        e.action = reject ? "rejected" : "approved";
-        e.fields = std::move(fields);
-        store::record_event(ctx.db, e);
+        audit::record(ctx, "ticket", std::to_string(id), reject ? "rejected" : "approved", std::move(fields));
         // A retrospective request is settled once its quorum approved.
         if (st->emergency && !reject) {
             if (const auto after = pending_approval(ctx, *row, st->state);

@@ -2,6 +2,7 @@
 
 #include "lib/asset/service.hpp"
 #include "lib/ticket/approval.hpp"
+#include "lib/context/audit.hpp"
 #include "lib/core/error.hpp"
 #include "lib/notify/notify.hpp"
 #include "lib/policy/lookup.hpp"
@@ -84,17 +85,6 @@ store::TicketRow load(Context& ctx, std::int64_t id) {
         throw NotFound(fmt::format("no ticket {}", id));
     }
     return *row;
-}
-
-void record(Context& ctx, std::int64_t id, const std::string& action, nlohmann::json fields) {
-    store::Event e;
-    e.at = ctx.now;
-    e.actor = ctx.actor;
-    e.entity = "ticket";
-    e.entity_id = std::to_string(id);
-    e.action = action;
-    e.fields = std::move(fields);
-    store::record_event(ctx.db, e);
 }
 
 nlohmann::json opt_json(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
@@ -182,7 +172,7 @@ TicketSummary summarize(const store::TicketRow& r) {
 // The shared tail of every change: event, clocks, save (the caller commits).
 void finish_change(Context& ctx, store::TicketRow& row, const std::string& action, nlohmann::json fields) {
     row.updated_at = ctx.now;
-    record(ctx, row.id, action, std::move(fields));
+    audit::record(ctx, "ticket", std::to_string(row.id), action, std::move(fields));
     refresh_sla(ctx, row);
     store::save_ticket(ctx.db, row);
 }
@@ -227,7 +217,7 @@ void do_move(Context& ctx, store::TicketRow& row, const std::string& state, cons
     }
     const bool passed_by_emergency = fields.contains("emergency");
     row.updated_at = ctx.now;
-    record(ctx, row.id, action, std::move(fields));
+    audit::record(ctx, "ticket", std::to_string(row.id), action, std::move(fields));
     refresh_sla(ctx, row);
     store::save_ticket(ctx.db, row);
     for (auto& [kind, extra] : approval_notices(ctx, row, passed_by_emergency ? emergency : std::nullopt)) {
@@ -389,7 +379,7 @@ std::int64_t create_ticket(Context& ctx, const NewTicket& t) {
             fields[key] = **value;
         }
     }
-    record(ctx, row.id, "created", std::move(fields));
+    audit::record(ctx, "ticket", std::to_string(row.id), "created", std::move(fields));
     refresh_sla(ctx, row);
     store::save_ticket(ctx.db, row);
     tx.commit();
@@ -655,7 +645,7 @@ void link_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::str
     if (!store::insert_link(ctx.db, store::LinkRow{id, kind, to, ctx.now})) {
         return;
     }
-    record(ctx, to, "linked", {{"link", {{"from", id}, {"kind", kind}}}});
+    audit::record(ctx, "ticket", std::to_string(to), "linked", {{"link", {{"from", id}, {"kind", kind}}}});
     finish_change(ctx, row, "linked", {{"link", {{"to", to}, {"kind", kind}}}});
     tx.commit();
 }
@@ -687,7 +677,7 @@ std::vector<std::string> unlink_tickets(Context& ctx, std::int64_t id, std::int6
     }
     for (const auto& k : removed) {
         store::delete_link(ctx.db, store::LinkRow{id, k, to, 0});
-        record(ctx, to, "unlinked", {{"link", {{"from", id}, {"kind", k}}}});
+        audit::record(ctx, "ticket", std::to_string(to), "unlinked", {{"link", {{"from", id}, {"kind", k}}}});
     }
     nlohmann::json links = nlohmann::json::array();
     for (const auto& k : removed) {
@@ -783,7 +773,7 @@ SlaSweep sla_sweep(Context& ctx, double share) {
                         row.assignee = to;
                         label += " -> " + to;
                     }
-                    record(ctx, id, "escalated", fields);
+                    audit::record(ctx, "ticket", std::to_string(id), "escalated", fields);
                     alert.fired.push_back(label);
                     notices.push_back({"ticket.escalated", row, {{"clock", c->name}, {"step", pct}}});
                     changed = true;
