@@ -181,13 +181,11 @@ void run_asset_list(const AssetListOptions& opt, Globals& g) {
 
 void run_asset_show(const AssetShowOptions& opt, Globals& g) {
     auto ctx = g.context(k_sections);
-    const auto a = asset::get_asset(ctx, opt.tag);
+    const auto detail = asset::asset_detail(ctx, opt.tag, opt.history);
+    const auto& a = detail.asset;
+    const auto& history = detail.maintenance;
+    const auto& children = detail.children;
     const auto* cls = ctx.policy.assets.find_class(a.cls);
-    store::MaintenanceFilter mf;
-    mf.tag = a.tag;
-    mf.limit = opt.history;
-    const auto history = asset::list_maintenance(ctx, mf);
-    const auto children = store::child_tags(ctx.db, a.tag);
 
     output::Record r;
     r.add("tag", "Tag", a.tag);

@@ -6,7 +6,6 @@
 #include "lib/core/error.hpp"
 #include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
-#include "lib/policy/lookup.hpp"
 #include "lib/roster/attendance.hpp"
 #include "lib/roster/coverage.hpp"
 #include "lib/roster/duty.hpp"
@@ -210,18 +209,7 @@ void run_roster_now(const RosterNowOptions& opt, Globals& g) {
     const Context ctx = g.context(k_sections);
     const std::int64_t at =
         opt.at.empty() ? ctx.now : core::parse_time_option(opt.at, ctx.zone(), ctx.now, core::Bound::start, "--at");
-    std::vector<roster::Duty> duties;
-    if (!opt.team.empty()) {
-        policy::require_name(ctx.policy, "teams", opt.team);
-        for (const auto& d : roster::on_duty(ctx, at, opt.rotation)) {
-            const auto* rot = ctx.policy.roster.rotation(d.rotation);
-            if (rot && rot->team == opt.team) {
-                duties.push_back(d);
-            }
-        }
-    } else {
-        duties = roster::on_duty(ctx, at, opt.rotation);
-    }
+    const auto duties = roster::on_duty(ctx, at, opt.rotation, opt.team);
     if (duties.empty()) {
         std::string scope = !opt.rotation.empty() ? fmt::format(" for rotation '{}'", opt.rotation)
                             : !opt.team.empty()   ? fmt::format(" for team '{}'", opt.team)
@@ -240,13 +228,7 @@ void run_roster_show(const RosterShowOptions& opt, Globals& g) {
     }
     const Context ctx = g.context(k_sections);
     const Range r = read_range(ctx, opt.month, opt.from, opt.to, [&] { return next_week(ctx); });
-    if (!opt.person.empty()) {
-        roster::require_person(ctx, opt.person);
-    }
-    auto duties = roster::schedule(ctx, r.from, r.to, opt.rotation);
-    if (!opt.person.empty()) {
-        std::erase_if(duties, [&](const roster::Duty& d) { return d.person != opt.person; });
-    }
+    const auto duties = roster::schedule(ctx, r.from, r.to, opt.rotation, opt.person);
     if (!opt.out.empty()) {
         // A calendar that others subscribe to (e.g. in a web server's folder): written whole,
         // never through a planted name, and readable by the server: 0644.

@@ -1,5 +1,6 @@
 #include "lib/asset/inventory.hpp"
 
+#include "lib/asset/maintenance.hpp"
 #include "lib/context/audit.hpp"
 #include "lib/core/date.hpp"
 #include "lib/core/error.hpp"
@@ -431,6 +432,17 @@ Asset get_asset(Context& ctx, const std::string& tag) {
         throw NotFound(fmt::format("no asset '{}'", tag));
     }
     return *row;
+}
+
+AssetDetail asset_detail(Context& ctx, const std::string& tag, std::int64_t history) {
+    AssetDetail d;
+    d.asset = get_asset(ctx, tag);
+    store::MaintenanceFilter filter;
+    filter.tag = d.asset.tag;
+    filter.limit = history;
+    d.maintenance = list_maintenance(ctx, filter);
+    d.children = store::child_tags(ctx.db, d.asset.tag);
+    return d;
 }
 
 Asset add_asset(Context& ctx, const std::string& cls_id, const std::string& tag, const AssetInput& input) {

@@ -316,7 +316,7 @@ void announce(Context& ctx, const std::string& kind, const store::TicketRow& row
     notify::emit(ctx.policy.notify, ctx.policy.site.name, kind, data, ctx.now);
 }
 
-std::int64_t create_ticket(Context& ctx, const NewTicket& t) {
+store::TicketRow create_ticket(Context& ctx, const NewTicket& t) {
     const auto& tp = ctx.policy.tickets;
     const std::string type = t.type.empty() ? tp.default_type : t.type;
     check_type(ctx, type);
@@ -390,7 +390,7 @@ std::int64_t create_ticket(Context& ctx, const NewTicket& t) {
     for (const auto& [kind, extra] : approval_notices(ctx, row, std::nullopt)) {
         announce(ctx, kind, row, extra);
     }
-    return row.id;
+    return row;
 }
 
 void add_comment(Context& ctx, std::int64_t id, const std::string& text, bool internal) {
@@ -699,6 +699,16 @@ TicketDetail ticket_detail(Context& ctx, std::int64_t id, bool explain_clocks) {
     d.resolution = std::move(clocks.second);
     d.comments = store::comments_of(ctx.db, id);
     d.links = store::links_of(ctx.db, id);
+    for (const auto& l : d.links) {
+        LinkedTicket t;
+        t.kind = l.kind;
+        t.outgoing = l.ticket_id == id;
+        t.other = t.outgoing ? l.target_id : l.ticket_id;
+        if (const auto other = store::find_ticket(ctx.db, t.other)) {
+            t.title = other->title;
+        }
+        d.linked.push_back(std::move(t));
+    }
     return d;
 }
 
@@ -709,6 +719,27 @@ bool is_paused(const store::TicketRow& row) {
     const bool response = row.response_target_secs && !row.responded_at && !row.response_due_at;
     const bool resolution = row.resolution_target_secs && !row.resolved_at && !row.resolution_due_at;
     return row.is_open && (response || resolution);
+}
+
+std::string sla_flag(const store::TicketRow& row, std::int64_t now) {
+    if (row.response_breached || row.resolution_breached || row.sla_order < now) {
+        return "breached";
+    }
+    if (!row.is_open) {
+        return "";
+    }
+    if (row.sla_order != store::k_no_due) {
+        return "ok";
+    }
+    // No clock running: the ticket waits in a pause state, or no target applies.
+    return is_paused(row) ? "paused" : "-";
+}
+
+std::optional<std::int64_t> listed_due(const store::TicketRow& row) {
+    if (row.sla_order == store::k_no_due || !row.is_open) {
+        return std::nullopt;
+    }
+    return row.sla_order;
 }
 
 std::vector<store::TicketRow> list_tickets(Context& ctx, store::TicketQuery query) {
