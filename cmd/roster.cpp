@@ -6,10 +6,10 @@
 #include "lib/core/error.hpp"
 #include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
+#include "lib/handover/handover.hpp"
 #include "lib/roster/attendance.hpp"
 #include "lib/roster/coverage.hpp"
 #include "lib/roster/duty.hpp"
-#include "lib/roster/handover.hpp"
 #include "lib/roster/ics.hpp"
 #include "lib/roster/override.hpp"
 #include "lib/util/file.hpp"
@@ -307,13 +307,13 @@ void run_roster_handover(const RosterHandoverOptions& opt, Globals& g) {
     const Context ctx = g.context(k_sections | policy::section::k_notify |
                                   policy::section::k_tickets | policy::section::k_sla |
                                   policy::section::k_checklists | policy::section::k_backups, "roster.handover");
-    roster::HandoverRequest req;
+    handover::HandoverRequest req;
     if (!opt.to.empty()) {
         req.to = opt.to;
     }
     req.rotation = opt.rotation;
     req.note = text_or_stdin(opt.note);
-    const auto h = roster::record_handover(ctx, req);
+    const auto h = handover::record_handover(ctx, req);
     if (g.quiet) {
         std::cout << h.id << '\n';
         return;
@@ -331,7 +331,7 @@ void run_roster_handover(const RosterHandoverOptions& opt, Globals& g) {
             output::Cell::integer(h.failed_inspections));
     rec.add("stale_backups", "Stale backups", output::Cell::integer(h.stale_backups));
     if (g.format == "json") {
-        rec.add("snapshot", "Snapshot", output::Cell::json(roster::snapshot_for_output(h.snapshot, ctx.zone()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+        rec.add("snapshot", "Snapshot", output::Cell::json(handover::snapshot_for_output(h.snapshot, ctx.zone()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
     } else {
         // The items themselves, one line each, so the next shift reads them at the desk.
         for (const char* key : {"tickets", "slas", "inspections", "backups"}) {
@@ -381,7 +381,7 @@ void run_roster_handovers(const RosterHandoversOptions& opt, Globals& g) {
     if (json) {
         t.add_column("snapshot", "Snapshot");
     }
-    for (const auto& h : roster::handovers(ctx, from, to)) {
+    for (const auto& h : handover::handovers(ctx, from, to)) {
         std::vector<output::Cell> row{output::Cell::integer(h.id),
                                       time_cell(g, ctx, h.at),
                                       output::Cell::optional_text(h.rotation),
@@ -393,7 +393,7 @@ void run_roster_handovers(const RosterHandoversOptions& opt, Globals& g) {
                                       output::Cell::integer(h.stale_backups),
                                       h.note};
         if (json) {
-            row.push_back(output::Cell::json(roster::snapshot_for_output(h.snapshot, ctx.zone()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+            row.push_back(output::Cell::json(handover::snapshot_for_output(h.snapshot, ctx.zone()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
         }
         t.add_row(std::move(row));
     }

@@ -6,12 +6,8 @@
 #include "lib/core/error.hpp"
 #include "lib/notify/notify.hpp"
 #include "lib/policy/lookup.hpp"
-#include "lib/util/text.hpp"
-
-#if __has_include("lib/roster/duty.hpp")
 #include "lib/roster/duty.hpp"
-#define OPSCTL_TICKET_HAS_ROSTER 1
-#endif
+#include "lib/util/text.hpp"
 
 #include <fmt/format.h>
 
@@ -153,13 +149,11 @@ std::string auto_assignee(Context& ctx, const std::string& team) {
         throw Failure("automatic assignment needs the roster section of the policy",
                       "load ticket::k_assign_sections");
     }
-#ifdef OPSCTL_TICKET_HAS_ROSTER
     if (auto on_duty = roster::on_duty_for_team(ctx, team, ctx.now)) {
         if (const auto* p = ctx.policy.person(*on_duty); p && p->active) {
             return *on_duty;
         }
     }
-#endif
     return least_loaded(ctx, team);
 }
 

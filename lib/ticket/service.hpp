@@ -1,6 +1,6 @@
 #pragma once
 // The ticket domain: what `opsctl ticket` does, and the public API other groups call
-// (inspect opens tickets, roster hands over open ones, asset shows an asset's tickets).
+// (inspect opens tickets, the handover lists open ones, asset shows an asset's tickets).
 
 #include "lib/context/context.hpp"
 #include "lib/store/events.hpp"
@@ -61,7 +61,7 @@ struct TicketSummary {
     bool response_breached, resolution_breached;
     std::optional<std::int64_t> response_due_at, resolution_due_at;
 };
-/// Open tickets of the given priorities (all when empty), most urgent first (roster handover).
+/// Open tickets of the given priorities (all when empty), most urgent first (the shift handover).
 std::vector<TicketSummary> open_tickets(Context& ctx, const std::vector<std::string>& priorities);
 /// The newest tickets of an asset, at most `limit` (asset show).
 std::vector<TicketSummary> tickets_for_asset(Context& ctx, const std::string& tag, int limit);
