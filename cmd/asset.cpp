@@ -119,7 +119,7 @@ output::Table asset_table(const Context& ctx, const std::vector<asset::Asset>& r
     return t;
 }
 
-output::Table maintenance_table(const Context& ctx, const std::vector<store::MaintenanceRow>& rows, bool with_tag) {
+output::Table maintenance_table(const Context& ctx, const std::vector<asset::MaintenanceRecord>& rows, bool with_tag) {
     output::Table t;
     t.add_column("id", "Id");
     if (with_tag) {
@@ -343,7 +343,7 @@ void run_asset_maint_add(const AssetMaintAddOptions& opt, Globals& g) {
 
 void run_asset_maint_list(const AssetMaintListOptions& opt, Globals& g) {
     auto ctx = g.context(k_sections);
-    store::MaintenanceFilter f;
+    asset::MaintenanceFilter f;
     f.tag = opt.tag;
     f.kind = opt.kind;
     f.limit = opt.limit;

@@ -210,7 +210,7 @@ void run_list(const ListOptions& o, Globals& g) {
     auto ctx = g.context(o.type.empty() && o.priority.empty() && o.status.empty() && !o.awaiting_approval
                              ? ps::k_people
                              : ps::k_people | ps::k_tickets);
-    store::TicketQuery q;
+    ticket::TicketQuery q;
     q.statuses = o.status;
     q.types = o.type;
     q.priorities = o.priority;

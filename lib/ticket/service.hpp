@@ -15,6 +15,9 @@
 
 namespace opsctl::ticket {
 
+/// What `ticket list` selects and how it sorts.
+using TicketQuery = store::TicketQuery;
+
 /// The policy sections every ticket operation reads.
 inline constexpr unsigned k_policy_sections = policy::section::k_calendar | policy::section::k_people |
                                               policy::section::k_tickets | policy::section::k_sla |
