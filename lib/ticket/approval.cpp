@@ -311,7 +311,11 @@ std::vector<store::ApprovalRow> approvals_of(Context& ctx, std::int64_t id) {
     return store::approvals_of(ctx.db, id);
 }
 
-std::vector<store::TicketRow> awaiting_approval(Context& ctx, const std::string& by) {
+std::vector<store::TicketRow> awaiting_approval(Context& ctx, const std::string& by_option) {
+    const std::string by = by_option == "me" ? ctx.actor : by_option;
+    if (!by.empty() && !ctx.policy.person(by)) {
+        throw DataError(fmt::format("--by '{}' is no person of the policy", by));
+    }
     // Candidates: open tickets in a state that leads to a guarded one, and open emergencies.
     store::TicketQuery q;
     q.open = true;
