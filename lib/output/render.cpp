@@ -368,12 +368,16 @@ std::string md_field(std::string_view text) {
     std::size_t start = 0;
     while (start <= text.size()) {
         const std::size_t end = std::min(text.find_first_of("\r\n", start), text.size());
-        for (char ch : util::sanitize_for_terminal(text.substr(start, end - start))) {
+        // Escaped first, then made terminal-safe: the escapes that adds (\e, \x07, \u{...})
+        // render as written and are not doubled.
+        std::string escaped;
+        for (const char ch : text.substr(start, end - start)) {
             if (ch == '|' || ch == '<' || ch == '>' || ch == '[' || ch == ']' || ch == '\\') {
-                out += '\\';
+                escaped += '\\';
             }
-            out += ch;
+            escaped += ch;
         }
+        out += util::sanitize_for_terminal(escaped);
         if (end == text.size()) {
             break;
         }
