@@ -134,7 +134,8 @@ void register_report(CLI::App& app, Globals& g) {
         auto* sub =
             group->add_subcommand("monthly", "The review of a month in Markdown (default), html, json, "
                                              "csv or excel (--format), for the monthly meeting");
-        sub->add_option("--month", o->month, "YYYY-MM (default: the last full month in the site's time zone)");
+        sub->add_option("--month", o->month, "YYYY-MM (default: the last full month in the site's time zone)")
+            ->check([](const std::string& v) { return v.empty() ? std::string("an empty month (write YYYY-MM)") : ""; });
         sub->add_option("--out", o->out, "Write to FILE instead of stdout");
         sub->add_option("--out-dir", o->out_dir,
                         "Write review.md and one CSV per table into DIR (with --format excel: for "

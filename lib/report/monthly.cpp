@@ -226,6 +226,12 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
 
     SectionInput in;
     in.current = month_period(request.month, zone);
+    if (in.current.start > ctx.now) {
+        // Nothing of it has happened: every figure would be "as of now" under a future title.
+        throw UsageError(fmt::format("month '{}' has not begun", format_month(request.month)),
+                         fmt::format("the month in progress is {}",
+                                     format_month(Month{zone.date_of(ctx.now).year, zone.date_of(ctx.now).month})));
+    }
     in.previous = month_period(previous_month(request.month), zone);
     in.day_starts = day_starts(request.month, zone);
     in.lang = lang;

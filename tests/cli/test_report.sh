@@ -229,6 +229,18 @@ expect_rc 64 "--to before --from"
 run report monthly --month 2026-13
 expect_rc 64 "bad --month"
 expect_err "bad month '2026-13'" "bad month message"
+# A month that has not begun has no figures to read: refused, naming the month in progress
+# (its review would otherwise be "as of now" under the later month's title).
+OPSCTL_NOW=2026-12-02T10:00:00+08:00 run report monthly --month 2027-01
+expect_rc 64 "a month that has not begun"
+expect_err "month '2027-01' has not begun (the month in progress is 2026-12)" "says which month is in progress"
+OPSCTL_NOW=2026-12-02T10:00:00+08:00 run report monthly --month 9999-12
+expect_rc 64 "a month far ahead"
+OPSCTL_NOW=2026-12-02T10:00:00+08:00 run report monthly --month 2026-12
+expect_rc 0 "the month in progress is read as of now"
+run report monthly --month ""
+expect_rc 64 "an empty --month (an unset variable in a script) is not the default month"
+expect_err "an empty month" "empty month message"
 run report monthly --lang fr
 expect_rc 64 "bad --lang"
 
