@@ -5,7 +5,7 @@ namespace opsctl::store {
 std::int64_t insert_approval(Database& db, const ApprovalRow& row) {
     Statement st(
         db, "INSERT INTO ticket_approvals (ticket_id, state, person, decision, reason, at, "
-                  "retrospective, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            "retrospective, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     st.bind(1, static_cast<std::int64_t>(row.ticket_id));
     st.bind(2, row.state);
     st.bind(3, row.person);
@@ -21,7 +21,7 @@ std::int64_t insert_approval(Database& db, const ApprovalRow& row) {
 std::vector<ApprovalRow> approvals_of(Database& db, std::int64_t ticket_id) {
     Statement q(
         db, "SELECT id, ticket_id, state, person, decision, reason, at, retrospective, open "
-                  "FROM ticket_approvals WHERE ticket_id = ? ORDER BY id");
+            "FROM ticket_approvals WHERE ticket_id = ? ORDER BY id");
     q.bind(1, static_cast<std::int64_t>(ticket_id));
     std::vector<ApprovalRow> out;
     while (q.step()) {
@@ -43,10 +43,10 @@ std::vector<ApprovalRow> approvals_of(Database& db, std::int64_t ticket_id) {
 void close_approvals(Database& db, std::int64_t ticket_id, bool emergency) {
     Statement st(
         db, emergency
-                      ? "UPDATE ticket_approvals SET open = 0 WHERE ticket_id = ? AND open = 1 "
-                        "AND (decision = 'emergency' OR retrospective = 1)"
-                      : "UPDATE ticket_approvals SET open = 0 WHERE ticket_id = ? AND open = 1 "
-                        "AND decision <> 'emergency' AND retrospective = 0");
+                ? "UPDATE ticket_approvals SET open = 0 WHERE ticket_id = ? AND open = 1 "
+                  "AND (decision = 'emergency' OR retrospective = 1)"
+                : "UPDATE ticket_approvals SET open = 0 WHERE ticket_id = ? AND open = 1 "
+                  "AND decision <> 'emergency' AND retrospective = 0");
     st.bind(1, static_cast<std::int64_t>(ticket_id));
     st.exec();
 }
@@ -54,7 +54,7 @@ void close_approvals(Database& db, std::int64_t ticket_id, bool emergency) {
 std::vector<std::int64_t> tickets_with_open_emergency(Database& db) {
     Statement q(
         db, "SELECT DISTINCT ticket_id FROM ticket_approvals WHERE open = 1 AND decision = "
-                  "'emergency' ORDER BY ticket_id");
+            "'emergency' ORDER BY ticket_id");
     std::vector<std::int64_t> out;
     while (q.step()) {
         out.push_back(q.column(0).as_int64());

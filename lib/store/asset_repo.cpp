@@ -452,7 +452,7 @@ void AssetWriter::note_number(const std::string& prefix, std::int64_t number) {
 
 std::int64_t insert_maintenance(Database& db, const MaintenanceRow& row) {
     Statement q(db, "INSERT INTO asset_maintenance (tag, kind, at, note, result, spent_secs, cost, "
-                                  "actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    "actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, row.tag);
     q.bind(2, row.kind);
     q.bind(3, static_cast<std::int64_t>(row.at));
@@ -540,9 +540,9 @@ std::vector<LastMaintenance> last_maintenance(Database& db, const std::string& c
 
 std::vector<AssetRow> warranties_ending(Database& db, const std::string& from, const std::string& until) {
     Statement q(db, fmt::format("SELECT {} FROM assets WHERE warranty_until >= ? AND "
-                                              "warranty_until <= ? AND status NOT IN ('retired', 'disposed') "
-                                              "ORDER BY warranty_until, tag",
-                                              k_columns));
+                                "warranty_until <= ? AND status NOT IN ('retired', 'disposed') "
+                                "ORDER BY warranty_until, tag",
+                                k_columns));
     q.bind(1, from);
     q.bind(2, until);
     std::vector<AssetRow> out;
@@ -554,8 +554,8 @@ std::vector<AssetRow> warranties_ending(Database& db, const std::string& from, c
 
 std::vector<AssetRow> purchased_before(Database& db, const std::string& cls, const std::string& date) {
     Statement q(db, fmt::format("SELECT {} FROM assets WHERE class = ? AND purchased <= ? AND "
-                                              "status NOT IN ('retired', 'disposed') ORDER BY purchased, tag",
-                                              k_columns));
+                                "status NOT IN ('retired', 'disposed') ORDER BY purchased, tag",
+                                k_columns));
     q.bind(1, cls);
     q.bind(2, date);
     std::vector<AssetRow> out;

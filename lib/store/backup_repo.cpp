@@ -104,7 +104,7 @@ std::optional<BackupVerificationRow> one_verification(Database& db, const std::s
 std::int64_t insert_backup_run(Database& db, const std::string& job, const std::string& kind,
                                std::int64_t started_at, const std::string& actor) {
     Statement st(db, "INSERT INTO backup_runs (job, kind, started_at, status, actor) "
-                                   "VALUES (?, ?, ?, 'running', ?)");
+                     "VALUES (?, ?, ?, 'running', ?)");
     st.bind(1, job);
     st.bind(2, kind);
     st.bind(3, started_at);
@@ -122,7 +122,7 @@ std::vector<std::int64_t> fail_running_backup_runs(Database& db, const std::stri
         ids.push_back(sel.column(0).as_int64());
     }
     Statement upd(db, "UPDATE backup_runs SET status = 'failed', finished_at = ?, error = ? "
-                                    "WHERE id = ?");
+                      "WHERE id = ?");
     for (const auto id : ids) {
         upd.bind(1, at);
         upd.bind(2, error);
@@ -160,7 +160,7 @@ void finish_backup_run(Database& db, const BackupRunRow& run) {
 
 void fail_backup_run(Database& db, std::int64_t id, std::int64_t finished_at, const std::string& error) {
     Statement st(db, "UPDATE backup_runs SET status = 'failed', finished_at = ?, error = ? "
-                                   "WHERE id = ?");
+                     "WHERE id = ?");
     st.bind(1, finished_at);
     st.bind(2, error);
     st.bind(3, id);
@@ -196,14 +196,14 @@ std::vector<BackupRunRow> list_backup_runs(Database& db, const std::optional<std
 
 std::vector<BackupRunRow> live_backup_runs(Database& db, const std::string& job) {
     Statement st(db, run_query("WHERE r.job = ? AND r.status = 'success' AND r.pruned_at IS NULL "
-                                             "ORDER BY r.started_at DESC, r.id DESC"));
+                               "ORDER BY r.started_at DESC, r.id DESC"));
     st.bind(1, job);
     return read_runs(st);
 }
 
 std::optional<BackupRunRow> last_finished_backup_run(Database& db, const std::string& job) {
     Statement st(db, run_query("WHERE r.job = ? AND r.status <> 'running' "
-                                             "ORDER BY r.started_at DESC, r.id DESC LIMIT 1"));
+                               "ORDER BY r.started_at DESC, r.id DESC LIMIT 1"));
     st.bind(1, job);
     if (st.step()) {
         return read_run(st);
@@ -213,7 +213,7 @@ std::optional<BackupRunRow> last_finished_backup_run(Database& db, const std::st
 
 std::int64_t insert_backup_verification(Database& db, const BackupVerificationRow& row) {
     Statement st(db, "INSERT INTO backup_verifications (run_id, at, ok, deep, detail) "
-                                   "VALUES (?, ?, ?, ?, ?)");
+                     "VALUES (?, ?, ?, ?, ?)");
     st.bind(1, row.run_id);
     st.bind(2, row.at);
     st.bind(3, row.ok ? 1 : 0);
@@ -225,7 +225,7 @@ std::int64_t insert_backup_verification(Database& db, const BackupVerificationRo
 
 std::vector<BackupVerificationRow> backup_verifications_for(Database& db, std::int64_t run_id) {
     Statement st(db, "SELECT id, run_id, at, ok, deep, detail FROM backup_verifications "
-                                   "WHERE run_id = ? ORDER BY at, id");
+                     "WHERE run_id = ? ORDER BY at, id");
     st.bind(1, run_id);
     std::vector<BackupVerificationRow> rows;
     while (st.step()) {
@@ -244,7 +244,7 @@ std::optional<BackupVerificationRow> last_ok_backup_verification(Database& db, c
 
 std::int64_t insert_backup_restore(Database& db, const BackupRestoreRow& row) {
     Statement st(db, "INSERT INTO backup_restores (run_id, at, duration_ms, ok, target, files, "
-                                   "detail, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                     "detail, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     st.bind(1, row.run_id);
     st.bind(2, row.at);
     st.bind(3, row.duration_ms);
@@ -259,7 +259,7 @@ std::int64_t insert_backup_restore(Database& db, const BackupRestoreRow& row) {
 
 std::vector<BackupRestoreRow> backup_restores_for(Database& db, std::int64_t run_id) {
     Statement st(db, "SELECT id, run_id, at, duration_ms, ok, target, files, detail, actor "
-                                   "FROM backup_restores WHERE run_id = ? ORDER BY at, id");
+                     "FROM backup_restores WHERE run_id = ? ORDER BY at, id");
     st.bind(1, run_id);
     std::vector<BackupRestoreRow> rows;
     while (st.step()) {
@@ -280,7 +280,7 @@ std::vector<BackupRestoreRow> backup_restores_for(Database& db, std::int64_t run
 
 std::int64_t insert_backup_prune(Database& db, const BackupPruneRow& row) {
     Statement st(db, "INSERT INTO backup_prunes (run_id, at, path, size_bytes, actor) "
-                                   "VALUES (?, ?, ?, ?, ?)");
+                     "VALUES (?, ?, ?, ?, ?)");
     st.bind(1, row.run_id);
     st.bind(2, row.at);
     st.bind(3, row.path);

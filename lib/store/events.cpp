@@ -108,7 +108,7 @@ std::int64_t record_hashed_event(Database& db, const Event& event, const std::st
 
 std::vector<Event> events_for(Database& db, const std::string& entity, const std::string& entity_id) {
     Statement q(db, fmt::format("SELECT {} FROM events WHERE entity = ? AND entity_id = ? ORDER BY id",
-                                              k_columns));
+                                k_columns));
     q.bind(1, entity);
     q.bind(2, entity_id);
     std::vector<Event> out;

@@ -121,8 +121,8 @@ std::optional<InspectRunRow> find_inspect_run(Database& db, std::int64_t id) {
 
 std::vector<InspectResultRow> inspect_results_of_run(Database& db, std::int64_t run_id) {
     Statement q(db, fmt::format("SELECT {} FROM inspect_results r JOIN inspect_runs u ON u.id = r.run_id "
-                                              "WHERE r.run_id = ? ORDER BY r.id",
-                                              k_result_columns));
+                                "WHERE r.run_id = ? ORDER BY r.id",
+                                k_result_columns));
     q.bind(1, static_cast<std::int64_t>(run_id));
     std::vector<InspectResultRow> out;
     while (q.step()) {
@@ -206,8 +206,8 @@ std::vector<InspectResultRow> latest_inspect_results(Database& db, const std::st
 
 std::vector<InspectResultRow> inspect_results_for_target(Database& db, const std::string& target, int limit) {
     Statement q(db, fmt::format("SELECT {} FROM inspect_results r JOIN inspect_runs u ON u.id = r.run_id "
-                                              "WHERE r.target = ? ORDER BY r.run_id DESC, r.id LIMIT ?",
-                                              k_result_columns));
+                                "WHERE r.target = ? ORDER BY r.run_id DESC, r.id LIMIT ?",
+                                k_result_columns));
     q.bind(1, target);
     q.bind(2, limit);
     std::vector<InspectResultRow> out;
@@ -293,7 +293,7 @@ void answer_inspect_result(Database& db, std::int64_t result_id, int status, con
 
 std::map<LogPositionKey, LogPosition> load_log_positions(Database& db, const std::string& checklist) {
     Statement q(db, "SELECT item, target, file, inode, byte_offset, size FROM inspect_log_positions "
-                                  "WHERE checklist = ?");
+                    "WHERE checklist = ?");
     q.bind(1, checklist);
     std::map<LogPositionKey, LogPosition> out;
     while (q.step()) {
@@ -305,10 +305,10 @@ std::map<LogPositionKey, LogPosition> load_log_positions(Database& db, const std
 
 void save_log_positions(Database& db, const std::map<LogPositionKey, LogPosition>& positions, std::int64_t at) {
     Statement q(db, "INSERT INTO inspect_log_positions (checklist, item, target, file, inode, byte_offset, "
-                                  "size, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                                  "ON CONFLICT (checklist, item, target, file) DO UPDATE SET inode = excluded.inode, "
-                                  "byte_offset = excluded.byte_offset, size = excluded.size, "
-                                  "updated_at = excluded.updated_at");
+                    "size, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (checklist, item, target, file) DO UPDATE SET inode = excluded.inode, "
+                    "byte_offset = excluded.byte_offset, size = excluded.size, "
+                    "updated_at = excluded.updated_at");
     for (const auto& [key, pos] : positions) {
         q.reset();
         q.bind(1, std::get<0>(key));

@@ -180,7 +180,7 @@ void seal_events(Database& db, std::int64_t first_id) {
     {
         Statement q(
             db, "SELECT id, at, actor, entity, entity_id, action, fields, prev_hash, account "
-                      "FROM events WHERE id >= ? ORDER BY id");
+                "FROM events WHERE id >= ? ORDER BY id");
         q.bind(1, static_cast<std::int64_t>(first_id));
         while (q.step()) {
             Event e;
@@ -262,7 +262,7 @@ RecordCheck verify_records(Database& db) {
             // In the order of the events_entity index (no sort of millions of rows): each
             // record's newest event comes last and overwrites the older ones.
             Statement q(db, "SELECT entity_id, digest FROM events WHERE entity = ? "
-                                          "ORDER BY entity_id, id");
+                            "ORDER BY entity_id, id");
             q.bind(1, std::string(t.entity));
             while (q.step()) {
                 std::string digest = q.column(1).as_string();
@@ -279,7 +279,7 @@ RecordCheck verify_records(Database& db) {
             continue;
         }
         Statement rows(db, fmt::format("SELECT {}, {} FROM {} ORDER BY {}", t.key,
-                                                     t.columns, t.table, t.key));
+                                       t.columns, t.table, t.key));
         // The parts move along with the records (both in id order): one pass over each table.
         std::vector<std::unique_ptr<PartCursor>> parts;
         for (const auto& p : t.parts) {

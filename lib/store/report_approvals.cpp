@@ -106,7 +106,7 @@ std::int64_t tickets_opened_of_types(Database& db, const ReportPeriod& p, const 
         return 0;
     }
     Statement q(db, "SELECT COUNT(*) FROM tickets WHERE created_at >= ?1 AND created_at < ?2 AND type IN (" +
-                                      report_placeholders(types.size(), 3) + ")");
+                        report_placeholders(types.size(), 3) + ")");
     q.bind(1, static_cast<std::int64_t>(p.start));
     q.bind(2, static_cast<std::int64_t>(p.end));
     for (std::size_t i = 0; i < types.size(); ++i) {

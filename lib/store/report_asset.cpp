@@ -86,8 +86,8 @@ std::vector<std::pair<std::string, std::int64_t>> maintenance_by_kind(Database& 
     // asset_maintenance_kind_at counted from the index alone; by time alone, each record of
     // the month was looked up for its kind (10x the CPU).
     Statement q(db, "SELECT kind, COUNT(*) FROM asset_maintenance "
-                                  "WHERE kind IN ('check', 'clean', 'other', 'repair', 'upgrade') "
-                                  "AND at >= ?1 AND at < ?2 GROUP BY kind ORDER BY kind");
+                    "WHERE kind IN ('check', 'clean', 'other', 'repair', 'upgrade') "
+                    "AND at >= ?1 AND at < ?2 GROUP BY kind ORDER BY kind");
     bind_period(q, p);
     while (q.step()) {
         out.emplace_back(q.column(0).as_string(), q.column(1).as_int64());
@@ -159,7 +159,7 @@ std::vector<AssetEnding> warranties_of(Database& db, const std::vector<std::int6
         return {};
     }
     Statement q(db, "SELECT tag, class, name, owner, warranty_until FROM assets "
-                                  "WHERE rowid IN (SELECT value FROM json_each(?1)) ORDER BY warranty_until, tag");
+                    "WHERE rowid IN (SELECT value FROM json_each(?1)) ORDER BY warranty_until, tag");
     q.bind(1, report_id_list(rows));
     return read_endings(q);
 }
@@ -169,8 +169,8 @@ std::vector<AssetEnding> purchased_between(Database& db, const std::string& cls,
         return {};
     }
     Statement q(db, "SELECT tag, class, name, owner, purchased FROM assets "
-                                  "WHERE class = ?1 AND purchased >= ?2 AND purchased <= ?3 "
-                                  "AND status NOT IN ('retired', 'disposed') ORDER BY purchased, tag");
+                    "WHERE class = ?1 AND purchased >= ?2 AND purchased <= ?3 "
+                    "AND status NOT IN ('retired', 'disposed') ORDER BY purchased, tag");
     q.bind(1, cls);
     q.bind(2, from);
     q.bind(3, to);

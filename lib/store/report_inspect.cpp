@@ -72,7 +72,7 @@ FROM inspect_runs u WHERE u.started_at >= ?1 AND u.started_at < ?2 ORDER BY u.id
     {
         // Answered after the end: pending then, and their runs recomputed below.
         Statement q(db, "SELECT run_id, status IS NOT NULL FROM inspect_results "
-                                      "WHERE recorded_at >= ?1 AND kind = 'manual'");
+                        "WHERE recorded_at >= ?1 AND kind = 'manual'");
         q.bind(1, static_cast<std::int64_t>(p.end));
         while (q.step()) {
             if (auto* run = run_of(q.column(0).as_int64())) {
@@ -83,7 +83,7 @@ FROM inspect_runs u WHERE u.started_at >= ?1 AND u.started_at < ?2 ORDER BY u.id
     }
     auto rank = [](int status) { return status == 2 ? 3 : status == 3 ? 2 : status; };
     Statement worst(db, "SELECT COALESCE(MAX(CASE status WHEN 2 THEN 3 WHEN 3 THEN 2 ELSE status END), 0) "
-                                      "FROM inspect_results WHERE run_id = ?1 AND (kind <> 'manual' OR recorded_at < ?2)");
+                        "FROM inspect_results WHERE run_id = ?1 AND (kind <> 'manual' OR recorded_at < ?2)");
     std::map<std::string, ChecklistRunCounts> by_checklist;
     for (auto& r : runs) {
         if (r.late) {
@@ -201,14 +201,14 @@ std::vector<FailingResult> failing_results_at(Database& db, std::int64_t at, std
     // one: a row value comparison `(checklist, item, target) > (...)` is not one seek in
     // SQLite 3.40 (it scanned the index from the checklist on: minutes on the bench database).
     Statement first(db, "SELECT checklist, item, target FROM inspect_results "
-                                      "ORDER BY checklist, item, target LIMIT 1");
+                        "ORDER BY checklist, item, target LIMIT 1");
     Statement next_target(db, "SELECT checklist, item, target FROM inspect_results "
-                                            "WHERE checklist = ?1 AND item = ?2 AND target > ?3 "
-                                            "ORDER BY checklist, item, target LIMIT 1");
+                              "WHERE checklist = ?1 AND item = ?2 AND target > ?3 "
+                              "ORDER BY checklist, item, target LIMIT 1");
     Statement next_item(db, "SELECT checklist, item, target FROM inspect_results "
-                                          "WHERE checklist = ?1 AND item > ?2 ORDER BY checklist, item, target LIMIT 1");
+                            "WHERE checklist = ?1 AND item > ?2 ORDER BY checklist, item, target LIMIT 1");
     Statement next_checklist(db, "SELECT checklist, item, target FROM inspect_results "
-                                               "WHERE checklist > ?1 ORDER BY checklist, item, target LIMIT 1");
+                                 "WHERE checklist > ?1 ORDER BY checklist, item, target LIMIT 1");
     Statement latest(db, R"sql(
 SELECT r.run_id, r.status, COALESCE(r.message, ''), u.started_at
 FROM inspect_results r CROSS JOIN inspect_runs u ON u.id = r.run_id

@@ -26,7 +26,7 @@ std::map<std::string, std::int64_t> handovers_by_person(Database& db, const Repo
         return out;
     }
     Statement q(db, "SELECT from_person, COUNT(*) FROM roster_handovers "
-                                  "WHERE at >= ?1 AND at < ?2 GROUP BY from_person");
+                    "WHERE at >= ?1 AND at < ?2 GROUP BY from_person");
     q.bind(1, static_cast<std::int64_t>(p.start));
     q.bind(2, static_cast<std::int64_t>(p.end));
     while (q.step()) {

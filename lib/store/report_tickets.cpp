@@ -313,7 +313,7 @@ UNION ALL SELECT id FROM tickets WHERE resolution_due_at >= ?1 AND resolution_du
 
 std::vector<TypePriorityCount> tickets_by_type_priority(Database& db, const ReportPeriod& p) {
     Statement q(db, "SELECT type, priority, COUNT(*) FROM tickets "
-                                  "WHERE created_at >= ?1 AND created_at < ?2 GROUP BY type, priority");
+                    "WHERE created_at >= ?1 AND created_at < ?2 GROUP BY type, priority");
     bind_period(q, p);
     std::vector<TypePriorityCount> out;
     while (q.step()) {
@@ -369,11 +369,11 @@ std::vector<NamedCount> top_incident_assets(Database& db, const ReportPeriod& p,
                                             std::size_t limit) {
     // "Still open" means open at the period's end, so that a past month does not change.
     Statement q(db, "SELECT t.asset, COUNT(*) AS n, SUM(t.closed_at IS NULL OR t.closed_at >= ?2), "
-                                  "(SELECT a.name FROM assets a WHERE a.tag = t.asset) FROM tickets t "
-                                  "WHERE t.created_at >= ?1 AND t.created_at < ?2 AND t.asset IS NOT NULL "
-                                  "AND t.asset <> '' AND t.type IN (" +
-                                      report_placeholders(types.size(), 4) +
-                                      ") GROUP BY t.asset ORDER BY n DESC, t.asset LIMIT ?3");
+                    "(SELECT a.name FROM assets a WHERE a.tag = t.asset) FROM tickets t "
+                    "WHERE t.created_at >= ?1 AND t.created_at < ?2 AND t.asset IS NOT NULL "
+                    "AND t.asset <> '' AND t.type IN (" +
+                        report_placeholders(types.size(), 4) +
+                        ") GROUP BY t.asset ORDER BY n DESC, t.asset LIMIT ?3");
     bind_period(q, p);
     q.bind(3, static_cast<std::int64_t>(limit));
     bind_list(q, 4, types);
@@ -387,11 +387,11 @@ std::vector<NamedCount> top_incident_assets(Database& db, const ReportPeriod& p,
 
 std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, const std::vector<std::string>& types) {
     Statement q(db, "SELECT COALESCE(complaint_type, ''), COUNT(*), "
-                                  "SUM(closed_at IS NULL OR closed_at >= ?2) FROM tickets "
-                                  "WHERE created_at >= ?1 AND created_at < ?2 AND (complaint_type IS NOT NULL "
-                                  "OR type IN (" +
-                                      report_placeholders(types.size(), 3) +
-                                      ")) GROUP BY 1 ORDER BY 2 DESC, 1");
+                    "SUM(closed_at IS NULL OR closed_at >= ?2) FROM tickets "
+                    "WHERE created_at >= ?1 AND created_at < ?2 AND (complaint_type IS NOT NULL "
+                    "OR type IN (" +
+                        report_placeholders(types.size(), 3) +
+                        ")) GROUP BY 1 ORDER BY 2 DESC, 1");
     bind_period(q, p);
     bind_list(q, 3, types);
     std::vector<NamedCount> out;

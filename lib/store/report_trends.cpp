@@ -76,7 +76,7 @@ SELECT m.i, (SELECT COUNT(*) FROM tickets t WHERE t.created_at >= m.s AND t.crea
         // carries the answer and resolution times (migration 12): no ticket row is read, and
         // each range once for both the deadlines and those met.
         Statement response(db, "SELECT COUNT(*), TOTAL(responded_at <= response_due_at) FROM tickets "
-                                             "WHERE response_due_at >= ?1 AND response_due_at < ?2");
+                               "WHERE response_due_at >= ?1 AND response_due_at < ?2");
         Statement resolution(db, "SELECT COUNT(*), TOTAL(COALESCE(resolved_at, closed_at) <= resolution_due_at) "
                                      "FROM tickets WHERE resolution_due_at >= ?1 AND resolution_due_at < ?2");
         for (auto& m : out) {

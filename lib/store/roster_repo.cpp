@@ -53,7 +53,7 @@ AttendanceRow read_attendance(Statement& q) {
 std::int64_t insert_override(Database& db, const OverrideRow& row) {
     Statement q(
         db, "INSERT INTO roster_overrides (rotation, person, replaces, starts_at, ends_at, "
-                  "note, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            "note, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, row.rotation);
     q.bind(2, row.person);
     bind_optional(q, 3, row.replaces);
@@ -68,7 +68,7 @@ std::int64_t insert_override(Database& db, const OverrideRow& row) {
 
 std::optional<OverrideRow> find_override(Database& db, std::int64_t id) {
     Statement q(db, std::string("SELECT ") + k_override_columns +
-                                      " FROM roster_overrides WHERE id = ?");
+                        " FROM roster_overrides WHERE id = ?");
     q.bind(1, static_cast<std::int64_t>(id));
     if (!q.step()) {
         return std::nullopt;
@@ -130,8 +130,8 @@ std::int64_t insert_handover(Database& db, const HandoverRow& row) {
 std::vector<HandoverRow> handovers_between(Database& db, std::int64_t from, std::int64_t to) {
     Statement q(
         db, "SELECT id, at, rotation, from_person, to_person, note, snapshot, open_tickets, "
-                  "at_risk_slas, failed_inspections, stale_backups FROM roster_handovers "
-                  "WHERE at >= ? AND at < ? ORDER BY at, id");
+            "at_risk_slas, failed_inspections, stale_backups FROM roster_handovers "
+            "WHERE at >= ? AND at < ? ORDER BY at, id");
     q.bind(1, static_cast<std::int64_t>(from));
     q.bind(2, static_cast<std::int64_t>(to));
     std::vector<HandoverRow> out;

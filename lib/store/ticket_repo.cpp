@@ -398,8 +398,8 @@ std::vector<TicketRow> asset_ticket_summaries(Database& db, const std::string& t
     // `asset show` lists a few tickets: reading and preparing every column (the body among
     // them) cost more than the rest of its queries together. The columns of a listing do.
     Statement q(db, fmt::format("SELECT {} FROM tickets t WHERE t.asset = ? "
-                                              "ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
-                                              k_listing_columns));
+                                "ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
+                                k_listing_columns));
     q.bind(1, tag);
     q.bind(2, static_cast<std::int64_t>(limit > 0 ? limit : -1));
     std::vector<TicketRow> out;
@@ -441,7 +441,7 @@ std::map<std::string, std::int64_t> open_load_by_assignee(Database& db) {
 
 std::int64_t insert_comment(Database& db, const CommentRow& row) {
     Statement st(db, "INSERT INTO ticket_comments (ticket_id, at, author, body, internal, spent_secs) "
-                                   "VALUES (?, ?, ?, ?, ?, ?)");
+                     "VALUES (?, ?, ?, ?, ?, ?)");
     st.bind(1, static_cast<std::int64_t>(row.ticket_id));
     st.bind(2, static_cast<std::int64_t>(row.at));
     st.bind(3, row.author);
@@ -459,7 +459,7 @@ std::int64_t insert_comment(Database& db, const CommentRow& row) {
 
 std::vector<CommentRow> comments_of(Database& db, std::int64_t ticket_id) {
     Statement q(db, "SELECT id, ticket_id, at, author, body, internal, spent_secs FROM ticket_comments "
-                                  "WHERE ticket_id = ? ORDER BY id");
+                    "WHERE ticket_id = ? ORDER BY id");
     q.bind(1, static_cast<std::int64_t>(ticket_id));
     std::vector<CommentRow> out;
     while (q.step()) {
@@ -477,8 +477,8 @@ std::vector<CommentRow> comments_of(Database& db, std::int64_t ticket_id) {
 }
 
 bool insert_link(Database& db, const LinkRow& row) {
-    Statement st(db, "INSERT OR IGNORE INTO ticket_links (ticket_id, kind, target_id, created_at) "
-                                   "VALUES (?, ?, ?, ?)");
+    Statement st(db, "INSERT INTO ticket_links (ticket_id, kind, target_id, created_at) "
+                     "VALUES (?, ?, ?, ?) ON CONFLICT (ticket_id, kind, target_id) DO NOTHING");
     st.bind(1, static_cast<std::int64_t>(row.ticket_id));
     st.bind(2, row.kind);
     st.bind(3, static_cast<std::int64_t>(row.target_id));
@@ -496,7 +496,7 @@ bool delete_link(Database& db, const LinkRow& row) {
 
 std::vector<LinkRow> links_of(Database& db, std::int64_t ticket_id) {
     Statement q(db, "SELECT ticket_id, kind, target_id, created_at FROM ticket_links "
-                                  "WHERE ticket_id = ?1 OR target_id = ?1 ORDER BY created_at, ticket_id");
+                    "WHERE ticket_id = ?1 OR target_id = ?1 ORDER BY created_at, ticket_id");
     q.bind(1, static_cast<std::int64_t>(ticket_id));
     std::vector<LinkRow> out;
     while (q.step()) {
@@ -515,8 +515,8 @@ bool escalation_fired(Database& db, std::int64_t ticket_id, const std::string& c
 }
 
 void mark_escalation(Database& db, std::int64_t ticket_id, const std::string& clock, int step, std::int64_t at) {
-    Statement st(db, "INSERT OR IGNORE INTO ticket_escalations (ticket_id, clock, step, fired_at) "
-                                   "VALUES (?, ?, ?, ?)");
+    Statement st(db, "INSERT INTO ticket_escalations (ticket_id, clock, step, fired_at) "
+                     "VALUES (?, ?, ?, ?) ON CONFLICT (ticket_id, clock, step) DO NOTHING");
     st.bind(1, static_cast<std::int64_t>(ticket_id));
     st.bind(2, clock);
     st.bind(3, step);

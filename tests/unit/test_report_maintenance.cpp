@@ -146,9 +146,9 @@ TEST_CASE("maintenance overdue now is counted and listed as the per-asset defini
     auto newest = [&](const std::string& kind) {
         store::Statement q(
             db, "SELECT a.tag, COALESCE((SELECT MAX(m.at) FROM asset_maintenance m "
-                      "WHERE m.tag = a.tag AND m.kind = ?1), a.created_at) AS x FROM assets a "
-                      "WHERE a.class = 'server' AND a.status NOT IN ('retired', 'disposed') "
-                      "ORDER BY x, a.tag");
+                "WHERE m.tag = a.tag AND m.kind = ?1), a.created_at) AS x FROM assets a "
+                "WHERE a.class = 'server' AND a.status NOT IN ('retired', 'disposed') "
+                "ORDER BY x, a.tag");
         q.bind(1, kind);
         std::vector<std::pair<std::int64_t, std::string>> out;
         while (q.step()) {
