@@ -66,7 +66,7 @@ InspectResultRow read_result(Statement& q) {
 std::int64_t insert_inspect_run(Database& db, const InspectRunRow& run, std::vector<InspectResultRow>& results) {
     auto& sql = db;
     Statement ins(sql, "INSERT INTO inspect_runs (checklist, started_at, finished_at, status, target_count, "
-                               "item_count, pending_count, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                       "item_count, pending_count, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, run.checklist);
     ins.bind(2, static_cast<std::int64_t>(run.started_at));
     if (run.finished_at) {
@@ -81,8 +81,8 @@ std::int64_t insert_inspect_run(Database& db, const InspectRunRow& run, std::vec
     const std::int64_t run_id = sql.last_insert_id();
     // One statement reused for every result.
     Statement res(sql, "INSERT INTO inspect_results (run_id, checklist, item, kind, target, status, message, "
-                               "perfdata, duration_ms, recorded_at, recorded_by, note) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                       "perfdata, duration_ms, recorded_at, recorded_by, note) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (auto& r : results) {
         res.reset();
         res.clear_bindings();
@@ -269,7 +269,7 @@ void answer_inspect_result(Database& db, std::int64_t result_id, int status, con
                            const std::string& note, std::int64_t at, const std::string& by) {
     auto& sql = db;
     Statement up(sql, "UPDATE inspect_results SET status = ?, message = ?, note = ?, recorded_at = ?, "
-                              "recorded_by = ? WHERE id = ?");
+                      "recorded_by = ? WHERE id = ?");
     up.bind(1, status);
     up.bind(2, message);
     up.bind(3, note);
@@ -280,13 +280,13 @@ void answer_inspect_result(Database& db, std::int64_t result_id, int status, con
     // The run's status is its worst answered result, CRITICAL ranked above UNKNOWN: the
     // CASE swaps 2 and 3 so that MAX picks by rank, and swaps them back.
     Statement run(sql,
-                          "UPDATE inspect_runs SET "
-                          "status = (SELECT CASE COALESCE(MAX(CASE x.status WHEN 2 THEN 3 WHEN 3 THEN 2 ELSE x.status END), 0) "
-                          "          WHEN 3 THEN 2 WHEN 2 THEN 3 ELSE COALESCE(MAX(x.status), 0) END "
-                          "          FROM inspect_results x WHERE x.run_id = inspect_runs.id), "
-                          "pending_count = (SELECT COUNT(*) FROM inspect_results x "
-                          "                 WHERE x.run_id = inspect_runs.id AND x.status IS NULL) "
-                          "WHERE id = (SELECT run_id FROM inspect_results WHERE id = ?)");
+                  "UPDATE inspect_runs SET "
+                  "status = (SELECT CASE COALESCE(MAX(CASE x.status WHEN 2 THEN 3 WHEN 3 THEN 2 ELSE x.status END), 0) "
+                  "          WHEN 3 THEN 2 WHEN 2 THEN 3 ELSE COALESCE(MAX(x.status), 0) END "
+                  "          FROM inspect_results x WHERE x.run_id = inspect_runs.id), "
+                  "pending_count = (SELECT COUNT(*) FROM inspect_results x "
+                  "                 WHERE x.run_id = inspect_runs.id AND x.status IS NULL) "
+                  "WHERE id = (SELECT run_id FROM inspect_results WHERE id = ?)");
     run.bind(1, static_cast<std::int64_t>(result_id));
     run.exec();
 }
