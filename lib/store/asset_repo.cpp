@@ -1,4 +1,5 @@
 #include "lib/store/asset_repo.hpp"
+#include "lib/store/driver.hpp"
 
 #include "lib/core/error.hpp"
 

@@ -1,4 +1,5 @@
 #include "lib/store/database.hpp"
+#include "lib/store/driver.hpp"
 
 #include "lib/store/record_digest.hpp"
 
@@ -134,6 +135,17 @@ void rethrow_database_error(const DatabaseError& e, const fs::path& path) {
 
 Database::Database(const fs::path& path, std::unique_ptr<driver::Connection> connection)
     : m_path(path), m_db(std::move(connection)) {}
+
+Database::~Database() {
+    // The statements go before the connection they were prepared on.
+    m_statements.clear();
+}
+
+void Database::exec(const char* sql) { m_db->exec(sql); }
+
+std::int64_t Database::last_insert_id() { return m_db->last_insert_id(); }
+
+std::int64_t Database::changes() { return m_db->changes(); }
 
 std::unique_ptr<Database> Database::open(const fs::path& path, const OpenOptions& options) {
     std::error_code ec;

@@ -2,7 +2,6 @@
 // The one database: opening, locking, transactions and schema migrations, over the driver
 // of lib/store/driver.hpp (SQLite today).
 
-#include "lib/store/driver.hpp"
 #include "lib/store/statement.hpp"
 
 #include <cstdint>
@@ -13,6 +12,10 @@
 #include <string_view>
 
 namespace opsctl::store {
+
+namespace driver {
+class Connection; // lib/store/driver.hpp
+}
 
 /// How to open the database.
 struct OpenOptions {
@@ -29,17 +32,18 @@ public:
     /// Opens the database at `path`; throws Failure, Busy or DataError with a clear message
     /// (not an opsctl database, newer than this binary, cannot create).
     static std::unique_ptr<Database> open(const std::filesystem::path& path, const OpenOptions& options = {});
+    ~Database();
 
-    /// The driver's connection, for its dialect hooks (lib/store only).
+    /// The driver's connection, for its dialect hooks (lib/store only; lib/store/driver.hpp).
     driver::Connection& connection() { return *m_db; }
     /// Runs `sql` (one statement or several), discarding any rows.
-    void exec(const char* sql) { m_db->exec(sql); }
+    void exec(const char* sql);
     /// The first column of the first row of `sql` as an integer (0 when there is no row).
     std::int64_t select_int64(std::string_view sql);
     /// The id given to the row of the last INSERT on this connection.
-    std::int64_t last_insert_id() { return m_db->last_insert_id(); }
+    std::int64_t last_insert_id();
     /// Rows changed by the last INSERT, UPDATE or DELETE on this connection.
-    std::int64_t changes() { return m_db->changes(); }
+    std::int64_t changes();
     const std::filesystem::path& path() const { return m_path; }
     /// The schema version stored in the file (PRAGMA user_version).
     int schema_version();

@@ -11,80 +11,46 @@
 //                    tables(), journal_mode(), data_version()
 //   - integrity:     integrity_check(), foreign_key_check()
 //   - online backup: backup_to()
-//   - search:        search_buffer() / set_search_buffer() (the bulk load's in-memory index
+//   - search:        ticket_search() (how a query finds tickets by text),
+//                    ticket_search_sql() (the statements that keep the index in step),
+//                    search_buffer() / set_search_buffer() (the bulk load's in-memory index
 //                    buffer, FTS5 'hashsize' on SQLite)
 //   - sharing:       keep_side_files() (the files beside the database a group of
 //                    readers needs)
 //   - no-copy binds: PreparedStatement::bind_text(copy = false)
 
-#include <cstddef>
+#include "lib/store/driver_statement.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace opsctl::store {
-
-/// A failure reported by the database engine, classified so that callers never look at an
-/// engine's own codes; store::database_failure turns it into the Error family (Busy, Failure).
-class DatabaseError : public std::runtime_error {
-public:
-    enum class Kind { busy, constraint, read_only, full, corrupt, other };
-    DatabaseError(Kind kind, const std::string& message, int code = 0)
-        : std::runtime_error(message), m_kind(kind), m_code(code) {}
-    Kind kind() const { return m_kind; }
-    /// The engine's own code, for diagnostics only.
-    int code() const { return m_code; }
-
-private:
-    Kind m_kind;
-    int m_code;
-};
-
-/// The type of a column's value in the current row.
-enum class ValueType { null, integer, real, text };
-
-namespace driver {
-
-/// One prepared statement of an engine. Parameters count from 1, columns from 0. A column's
-/// text stays valid until the next step, reset or column call of another type on it.
-class PreparedStatement {
-public:
-    virtual ~PreparedStatement() = default;
-    virtual void bind_null(int index) = 0;
-    virtual void bind_int64(int index, std::int64_t value) = 0;
-    virtual void bind_double(int index, double value) = 0;
-    /// copy = false: the caller keeps `size` bytes at `data` alive until the statement is
-    /// stepped, reset and bound again (SQLite binds them without a copy).
-    virtual void bind_text(int index, const char* data, std::size_t size, bool copy) = 0;
-    /// The index of a named parameter (":name"); 0 when the statement has none of that name.
-    virtual int parameter_index(const char* name) = 0;
-    /// Runs the statement to its next row: true when there is one, false when done.
-    virtual bool step() = 0;
-    /// Rows changed by the last INSERT, UPDATE or DELETE this statement ran.
-    virtual std::int64_t changes() = 0;
-    /// Back to before the first step; the bindings stay.
-    virtual void reset() = 0;
-    virtual void clear_bindings() = 0;
-    virtual int column_count() = 0;
-    virtual bool column_is_null(int column) = 0;
-    /// The value's own type (a blob counts as text).
-    virtual ValueType column_type(int column) = 0;
-    virtual std::int64_t column_int64(int column) = 0;
-    virtual double column_double(int column) = 0;
-    /// The column as text (a number as its decimal text, NULL as empty).
-    virtual std::string_view column_text(int column) = 0;
-};
+namespace opsctl::store::driver {
 
 /// One problem found by foreign_key_check().
 struct ForeignKeyProblem {
     std::string table;
     std::int64_t row = 0;
     std::string parent;
+};
+
+/// How a ticket query finds tickets by text (SQLite: the FTS5 trigram table tickets_fts).
+struct TicketSearch {
+    std::string from;              // replaces "tickets t": the index joined to tickets t
+    std::string condition;         // for the WHERE clause; its parameters are `binds`, in order
+    std::vector<std::string> binds;
+    std::string newest_first;      // the ORDER BY that returns matches newest first cheaply
+};
+
+/// The statements that keep the ticket search index in step with the tickets.
+struct TicketSearchSql {
+    const char* insert;         // (id, title, body, comments)
+    const char* update;         // (title, body, id)
+    const char* append_comment; // (comment text, id)
 };
 
 /// What a database file says it is.
@@ -138,10 +104,13 @@ public:
     /// `target` while others write; returns the pages (or blocks) copied. Throws Busy when
     /// it stays locked, Failure otherwise.
     virtual int backup_to(const std::filesystem::path& target) = 0;
-    /// The search index `index`'s in-memory buffer setting (nullopt: the engine default).
-    virtual std::optional<std::string> search_buffer(const char* index) = 0;
+    /// The search for `text` (never empty), every character of it taken literally.
+    virtual TicketSearch ticket_search(const std::string& text) = 0;
+    virtual const TicketSearchSql& ticket_search_sql() = 0;
+    /// The ticket search index's in-memory buffer setting (nullopt: the engine default).
+    virtual std::optional<std::string> search_buffer() = 0;
     /// Sets it (nullopt: back to the engine default, leaving no trace of the setting).
-    virtual void set_search_buffer(const char* index, const std::optional<std::string>& value) = 0;
+    virtual void set_search_buffer(const std::optional<std::string>& value) = 0;
     /// True when the database holds a table of that name.
     virtual bool has_table(const char* name) = 0;
     /// Keeps the files the engine writes beside the database when this connection closes
@@ -154,6 +123,4 @@ public:
 /// writer waits up to `busy_timeout_ms` for the lock.
 std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& path, int busy_timeout_ms);
 
-} // namespace driver
-
-} // namespace opsctl::store
+} // namespace opsctl::store::driver

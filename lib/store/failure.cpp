@@ -1,6 +1,6 @@
 #include "lib/store/failure.hpp"
 
-#include "lib/store/driver.hpp"
+#include "lib/store/driver_statement.hpp"
 
 #include <fmt/format.h>
 

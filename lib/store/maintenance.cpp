@@ -1,4 +1,5 @@
 #include "lib/store/maintenance.hpp"
+#include "lib/store/driver.hpp"
 
 #include "lib/core/error.hpp"
 #include "lib/store/events.hpp"

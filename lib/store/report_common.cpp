@@ -1,4 +1,5 @@
 #include "lib/store/report_common.hpp"
+#include "lib/store/driver.hpp"
 
 namespace opsctl::store {
 

@@ -107,6 +107,39 @@ private:
     sqlite3_stmt* m_st = nullptr;
 };
 
+// A search phrase for FTS5: the text quoted, inner quotes doubled, so that operators typed
+// by the user are taken literally.
+std::string fts_phrase(const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+        out += c;
+        if (c == '"') {
+            out += '"';
+        }
+    }
+    return out + "\"";
+}
+
+// Code points in a UTF-8 string (continuation bytes are not counted).
+std::size_t code_points(const std::string& text) {
+    std::size_t n = 0;
+    for (unsigned char c : text) {
+        n += (c & 0xC0) != 0x80 ? 1 : 0;
+    }
+    return n;
+}
+
+std::string like_pattern(const std::string& text) {
+    std::string out = "%";
+    for (char c : text) {
+        if (c == '%' || c == '_' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "%";
+}
+
 // Runs before the first connection opens: afterwards sqlite3_config() is refused (and harmless).
 // Without allocation statistics SQLite's malloc takes no global mutex; nothing reads them.
 int configure_sqlite() { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
@@ -220,23 +253,49 @@ public:
         return out;
     }
     int backup_to(const std::filesystem::path& target) override;
-    std::optional<std::string> search_buffer(const char* index) override {
-        SqliteStatement q(m_db, fmt::format("SELECT v FROM {}_config WHERE k = 'hashsize'", index));
+    TicketSearch ticket_search(const std::string& text) override {
+        TicketSearch s;
+        // Three characters or more go through the trigram index; shorter text falls back to
+        // a LIKE scan of the same index table.
+        s.from = "tickets_fts f JOIN tickets t ON t.id = f.rowid";
+        if (code_points(text) >= 3) {
+            s.condition = "tickets_fts MATCH ?";
+            s.binds = {fts_phrase(text)};
+        } else {
+            s.condition = "(f.title LIKE ? ESCAPE '\\' OR f.body LIKE ? ESCAPE '\\' OR f.comments LIKE ? ESCAPE '\\')";
+            const std::string pattern = like_pattern(text);
+            s.binds = {pattern, pattern, pattern};
+        }
+        // Ordering by the index's own rowid lets FTS5 return matches newest first and stop at
+        // the limit, instead of sorting every match (tens of thousands for a common word).
+        s.newest_first = "f.rowid DESC";
+        return s;
+    }
+    const TicketSearchSql& ticket_search_sql() override {
+        static const TicketSearchSql k_sql = {
+            "INSERT INTO tickets_fts (rowid, title, body, comments) VALUES (?, ?, ?, ?)",
+            "UPDATE tickets_fts SET title = ?, body = ? WHERE rowid = ?",
+            "UPDATE tickets_fts SET comments = comments || char(10) || ? WHERE rowid = ?",
+        };
+        return k_sql;
+    }
+    std::optional<std::string> search_buffer() override {
+        SqliteStatement q(m_db, "SELECT v FROM tickets_fts_config WHERE k = 'hashsize'");
         if (q.step()) {
             return std::string(q.column_text(0));
         }
         return std::nullopt;
     }
-    void set_search_buffer(const char* index, const std::optional<std::string>& value) override {
+    void set_search_buffer(const std::optional<std::string>& value) override {
         // Through FTS5 first, so that this connection's cached setting is back too (its
         // pending terms are written at commit either way); then the row is removed again for
         // the default, leaving the table exactly as it was.
-        SqliteStatement st(m_db, fmt::format("INSERT INTO {0} ({0}, rank) VALUES ('hashsize', ?)", index));
+        SqliteStatement st(m_db, "INSERT INTO tickets_fts (tickets_fts, rank) VALUES ('hashsize', ?)");
         const std::string text = value.value_or(std::to_string(k_default_hashsize));
         st.bind_text(1, text.data(), text.size(), false);
         st.step();
         if (!value) {
-            exec(fmt::format("DELETE FROM {}_config WHERE k = 'hashsize'", index).c_str());
+            exec("DELETE FROM tickets_fts_config WHERE k = 'hashsize'");
         }
     }
     std::vector<std::string> keep_side_files() override {

@@ -1,4 +1,5 @@
 #include "lib/store/statement.hpp"
+#include "lib/store/driver.hpp"
 
 #include "lib/store/database.hpp"
 

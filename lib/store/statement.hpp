@@ -3,7 +3,7 @@
 // the Database was opened with (lib/store/driver.hpp). Nothing here allocates per bind or
 // per column read, except as_string() (which returns a string).
 
-#include "lib/store/driver.hpp"
+#include "lib/store/driver_statement.hpp"
 
 #include <cstdint>
 #include <memory>

@@ -1,4 +1,5 @@
 #include "lib/store/ticket_repo.hpp"
+#include "lib/store/driver.hpp"
 
 #include "lib/core/error.hpp"
 
@@ -165,39 +166,6 @@ std::string insert_sql() {
     return fmt::format("INSERT INTO tickets ({}) VALUES ({})", k_columns, marks);
 }
 
-// A search phrase for FTS5: the text quoted, inner quotes doubled, so that operators typed
-// by the user are taken literally.
-std::string fts_phrase(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        out += c;
-        if (c == '"') {
-            out += '"';
-        }
-    }
-    return out + "\"";
-}
-
-// Code points in a UTF-8 string (continuation bytes are not counted).
-std::size_t code_points(const std::string& text) {
-    std::size_t n = 0;
-    for (unsigned char c : text) {
-        n += (c & 0xC0) != 0x80 ? 1 : 0;
-    }
-    return n;
-}
-
-std::string like_pattern(const std::string& text) {
-    std::string out = "%";
-    for (char c : text) {
-        if (c == '%' || c == '_' || c == '\\') {
-            out += '\\';
-        }
-        out += c;
-    }
-    return out + "%";
-}
-
 } // namespace
 
 const std::vector<std::string>& ticket_sort_keys() {
@@ -220,10 +188,11 @@ std::int64_t insert_ticket(Database& db, const TicketRow& row) {
     bind_row(st, row, 2);
     st.exec();
     const std::int64_t id = db.last_insert_id();
-    Statement fts(db, "INSERT INTO tickets_fts (rowid, title, body, comments) VALUES (?, ?, ?, '')");
+    Statement fts(db, db.connection().ticket_search_sql().insert);
     fts.bind(1, static_cast<std::int64_t>(id));
     fts.bind(2, row.title);
     fts.bind(3, row.body);
+    fts.bind(4, "");
     fts.exec();
     return id;
 }
@@ -248,7 +217,7 @@ void save_ticket(Database& db, const TicketRow& row) {
     bind_row(st, row, 1);
     st.bind(k_column_count, static_cast<std::int64_t>(row.id));
     st.exec();
-    Statement fts(db, "UPDATE tickets_fts SET title = ?, body = ? WHERE rowid = ?");
+    Statement fts(db, db.connection().ticket_search_sql().update);
     fts.bind(1, row.title);
     fts.bind(2, row.body);
     fts.bind(3, static_cast<std::int64_t>(row.id));
@@ -293,21 +262,14 @@ std::vector<TicketRow> query_tickets(Database& db, const TicketQuery& q) {
         add(fmt::format("t.{} IN ({})", column, marks));
     };
     std::string from = "tickets t";
+    driver::TicketSearch search;
     if (!q.search.empty()) {
-        // Three characters or more go through the trigram index; shorter text falls back to
-        // a LIKE scan of the same index table.
-        from = "tickets_fts f JOIN tickets t ON t.id = f.rowid";
-        if (code_points(q.search) >= 3) {
-            add("tickets_fts MATCH ?");
-            binds.push_back([s = fts_phrase(q.search)](Statement& st, int& n) { st.bind(n++, s); });
-        } else {
-            add("(f.title LIKE ? ESCAPE '\\' OR f.body LIKE ? ESCAPE '\\' OR f.comments LIKE ? ESCAPE '\\')");
-            binds.push_back([s = like_pattern(q.search)](Statement& st, int& n) {
-                st.bind(n, s);
-                st.bind(n + 1, s);
-                st.bind(n + 2, s);
-                n += 3;
-            });
+        // The engine's own index (a dialect hook): its join, its condition and parameters.
+        search = db.connection().ticket_search(q.search);
+        from = search.from;
+        add(search.condition);
+        for (auto& value : search.binds) {
+            binds.push_back([v = std::move(value)](Statement& st, int& n) { st.bind(n++, v); });
         }
     }
     if (q.open) {
@@ -341,10 +303,8 @@ std::vector<TicketRow> query_tickets(Database& db, const TicketQuery& q) {
     } else if (q.sort == "priority") {
         order = "t.priority, t.sla_order, t.id";
     } else if (!q.search.empty()) {
-        // Search results come newest first unless a sort is asked for. Ordering by the index's
-        // own rowid lets FTS5 return matches newest first and stop at the limit, instead of
-        // sorting every match (tens of thousands for a common word).
-        order = "f.rowid DESC";
+        // Search results come newest first unless a sort is asked for.
+        order = search.newest_first;
     } else {
         order = "t.is_open DESC, t.sla_order, t.id";
         if (q.open && *q.open) {
@@ -450,7 +410,7 @@ std::int64_t insert_comment(Database& db, const CommentRow& row) {
     st.bind(6, static_cast<std::int64_t>(row.spent_secs));
     st.exec();
     const std::int64_t id = db.last_insert_id();
-    Statement fts(db, "UPDATE tickets_fts SET comments = comments || char(10) || ? WHERE rowid = ?");
+    Statement fts(db, db.connection().ticket_search_sql().append_comment);
     fts.bind(1, row.body);
     fts.bind(2, static_cast<std::int64_t>(row.ticket_id));
     fts.exec();
@@ -530,7 +490,7 @@ struct TicketBulkWriter::Statements {
     Statement comment;
     explicit Statements(Database& db)
         : ticket(db, insert_sql()),
-          fts(db, "INSERT INTO tickets_fts (rowid, title, body, comments) VALUES (?, ?, ?, ?)"),
+          fts(db, db.connection().ticket_search_sql().insert),
           comment(db, "INSERT INTO ticket_comments (ticket_id, at, author, body, internal, spent_secs) "
                       "VALUES (?, ?, ?, ?, ?, ?)") {}
 };
@@ -594,8 +554,8 @@ void TicketBulkWriter::add_hashed_event(const Event& event, const std::string& f
 }
 
 SearchIndexBulkLoad::SearchIndexBulkLoad(Database& db, std::int64_t bytes) : m_db(db) {
-    m_before = db.connection().search_buffer("tickets_fts");
-    db.connection().set_search_buffer("tickets_fts", std::to_string(bytes));
+    m_before = db.connection().search_buffer();
+    db.connection().set_search_buffer(std::to_string(bytes));
 }
 
 void SearchIndexBulkLoad::restore() {
@@ -603,7 +563,7 @@ void SearchIndexBulkLoad::restore() {
         return;
     }
     // Back to the setting there was (or none), leaving the index's settings as they were.
-    m_db.connection().set_search_buffer("tickets_fts", m_before);
+    m_db.connection().set_search_buffer(m_before);
     m_restored = true;
 }
 

@@ -1,4 +1,5 @@
 #include "lib/core/error.hpp"
+#include "lib/store/driver.hpp"
 #include "lib/store/database.hpp"
 #include "lib/store/events.hpp"
 #include "lib/store/maintenance.hpp"

@@ -2,6 +2,7 @@
 // engine's integrity and foreign-key checks, a busy database as Busy (exit 75), a
 // constraint failure as a Failure naming the database.
 #include "lib/core/error.hpp"
+#include "lib/store/driver.hpp"
 #include "lib/store/failure.hpp"
 #include "lib/store/maintenance.hpp"
 #include "lib/store/ticket_repo.hpp"

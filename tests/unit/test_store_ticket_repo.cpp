@@ -1,6 +1,7 @@
 // The ticket repository through the driver interface: rows round-trip, queries filter and
 // sort, links and escalations are idempotent, the bulk writer and the search index agree.
 #include "lib/core/error.hpp"
+#include "lib/store/driver.hpp"
 #include "lib/store/ticket_repo.hpp"
 #include "test_store_fixture.hpp"
 
@@ -200,7 +201,7 @@ TEST_CASE("store ticket_repo: the bulk writer, with the search index's bulk-load
     CHECK(rows[0].id == 1007);
     CHECK(store::comments_of(db, 1050).size() == 1);
     // The buffer setting is back to none: the search index's settings are as they were.
-    CHECK_FALSE(db.connection().search_buffer("tickets_fts").has_value());
+    CHECK_FALSE(db.connection().search_buffer().has_value());
 }
 
 TEST_CASE("store ticket_repo: a constraint failure is a DatabaseError of kind constraint") {
