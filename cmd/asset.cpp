@@ -119,7 +119,7 @@ output::Table asset_table(const Context& ctx, const std::vector<asset::Asset>& r
     return t;
 }
 
-output::Table maintenance_table(const Context& ctx, const std::vector<store::MaintenanceRow>& rows, bool with_tag) {
+output::Table maintenance_table(const Context& ctx, const std::vector<asset::MaintenanceRecord>& rows, bool with_tag) {
     output::Table t;
     t.add_column("id", "Id");
     if (with_tag) {
@@ -181,13 +181,11 @@ void run_asset_list(const AssetListOptions& opt, Globals& g) {
 
 void run_asset_show(const AssetShowOptions& opt, Globals& g) {
     auto ctx = g.context(k_sections);
-    const auto a = asset::get_asset(ctx, opt.tag);
+    const auto detail = asset::asset_detail(ctx, opt.tag, opt.history);
+    const auto& a = detail.asset;
+    const auto& history = detail.maintenance;
+    const auto& children = detail.children;
     const auto* cls = ctx.policy.assets.find_class(a.cls);
-    store::MaintenanceFilter mf;
-    mf.tag = a.tag;
-    mf.limit = opt.history;
-    const auto history = asset::list_maintenance(ctx, mf);
-    const auto children = store::child_tags(ctx.db, a.tag);
 
     output::Record r;
     r.add("tag", "Tag", a.tag);
@@ -345,7 +343,7 @@ void run_asset_maint_add(const AssetMaintAddOptions& opt, Globals& g) {
 
 void run_asset_maint_list(const AssetMaintListOptions& opt, Globals& g) {
     auto ctx = g.context(k_sections);
-    store::MaintenanceFilter f;
+    asset::MaintenanceFilter f;
     f.tag = opt.tag;
     f.kind = opt.kind;
     f.limit = opt.limit;

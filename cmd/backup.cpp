@@ -84,7 +84,7 @@ std::string stamp(const Globals& g, const Context& ctx, std::int64_t t) {
     return output::time_text(t, ctx.zone(), output::parse_format(g.format).value_or(output::Format::table));
 }
 
-std::string verification_text(const store::BackupRunRow& r, const Context& ctx, const Globals& g) {
+std::string verification_text(const backup::BackupRun& r, const Context& ctx, const Globals& g) {
     if (!r.verified_at) {
         return "";
     }

@@ -56,7 +56,7 @@ Globals::DatabaseChoice Globals::database_choice(unsigned sections) {
 
 std::string Globals::database_path(unsigned sections) { return database_choice(sections).path; }
 
-store::Database& Globals::database(unsigned sections) {
+setup::Database& Globals::database(unsigned sections) {
     if (!m_db) {
         const DatabaseChoice choice = database_choice(sections);
         struct stat st {};
@@ -67,16 +67,14 @@ store::Database& Globals::database(unsigned sections) {
             }
             throw Failure(fmt::format("cannot reach database '{}': {}", choice.path, std::strerror(errno)));
         }
-        store::OpenOptions options;
-        options.create = may_create_database;
         // site.database_group changes how the files are kept even when --db names the file
         // (db info, db backup): read it whenever there is a policy to read.
         std::error_code ec;
+        const policy::Site* site = nullptr;
         if (m_policy || fs::is_regular_file(policy::find_policy_dir(config) / "opsctl.yaml", ec)) {
-            options.group = policy(sections).site.database_group;
-            options.group_writes = policy(sections).site.database_group_writes;
+            site = &policy(sections).site;
         }
-        m_db = store::Database::open(choice.path, options);
+        m_db = setup::open_database(choice.path, may_create_database, site);
     }
     return *m_db;
 }

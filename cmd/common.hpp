@@ -5,7 +5,7 @@
 #include "lib/context/context.hpp"
 #include "lib/output/render.hpp"
 #include "lib/policy/policy.hpp"
-#include "lib/store/database.hpp"
+#include "lib/setup/database.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -40,7 +40,7 @@ struct Globals {
     /// Loads the policy sections a command needs (once; later calls add sections).
     const policy::Policy& policy(unsigned sections);
     /// Opens (migrating as needed) the database; creates it only when may_create_database.
-    store::Database& database(unsigned sections = 0);
+    setup::Database& database(unsigned sections = 0);
     /// Policy, database, now and actor for a domain call that only reads.
     Context context(unsigned sections);
     /// The same for a change: exits 77 (NotPermitted) unless the actor holds `permission`.
@@ -73,7 +73,7 @@ struct Globals {
 private:
     std::unique_ptr<policy::Policy> m_policy;
     unsigned m_loaded = 0;
-    std::unique_ptr<store::Database> m_db;
+    std::unique_ptr<setup::Database> m_db;
     std::optional<std::int64_t> m_now;
     std::optional<access::Actor> m_actor;
 };

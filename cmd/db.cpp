@@ -2,9 +2,7 @@
 #include "cmd/common.hpp"
 
 #include "lib/core/error.hpp"
-#include "lib/store/maintenance.hpp"
-#include "lib/util/permissions.hpp"
-#include "lib/util/text.hpp"
+#include "lib/setup/database.hpp"
 
 #include <fmt/format.h>
 #include <iostream>
@@ -21,7 +19,7 @@ struct DbBackupOptions {
 
 void run_db_info(const DbInfoOptions&, Globals& g) {
     auto& db = g.database();
-    const auto info = store::database_info(db);
+    const auto info = setup::database_info(db);
     output::Record r;
     r.fields.push_back({{"path", "Path"}, output::Cell{info.path}});
     r.fields.push_back({{"size_bytes", "Size (bytes)"}, output::Cell::integer(static_cast<std::int64_t>(info.size_bytes))});
@@ -36,13 +34,7 @@ void run_db_info(const DbInfoOptions&, Globals& g) {
 
 void run_db_check(const DbCheckOptions&, Globals& g) {
     auto& db = g.database();
-    const auto& policy = g.policy(0);
-    const bool group = !policy.site.database_group.empty();
-    auto findings = store::check_database(db, group);
-    // The policy decides which commands opsctl runs: others must not be able to edit it.
-    const auto policy_problems = util::policy_permission_problems(policy.dir, policy.files);
-    findings.push_back({"policy_permissions", policy_problems.empty(),
-                        policy_problems.empty() ? "not writable by others" : util::join(policy_problems, "; ")});
+    const auto findings = setup::check_database(db, g.policy(0));
     output::Table t;
     t.columns = {{"check", "Check"}, {"status", "Status"}, {"detail", "Detail"}};
     int bad = 0;
@@ -59,7 +51,7 @@ void run_db_check(const DbCheckOptions&, Globals& g) {
 void run_db_backup(const DbBackupOptions& opt, Globals& g) {
     g.actor("db.backup");
     auto& db = g.database();
-    const int pages = store::backup_database(db, opt.file);
+    const int pages = setup::backup_database(db, opt.file);
     if (!g.quiet) {
         std::cout << fmt::format("copied '{}' to '{}' ({} pages)\n", db.path().string(), opt.file, pages);
     }

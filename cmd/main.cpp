@@ -3,7 +3,7 @@
 
 #include "cmd/common.hpp"
 #include "lib/core/error.hpp"
-#include "lib/store/failure.hpp"
+#include "lib/setup/database.hpp"
 #include "lib/util/unicode.hpp"
 #include "version.hpp"
 
@@ -218,7 +218,7 @@ int main(int argc, char** argv) {
         return exit_code::k_failed;
     } catch (const std::exception& e) {
         // A database failure that escaped lib/ still gets its exit status (75 when busy).
-        if (auto error = store::database_failure(e)) {
+        if (auto error = setup::database_failure(e)) {
             return report_error(*error);
         }
         print_error(e.what(), "");

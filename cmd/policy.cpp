@@ -1,6 +1,7 @@
 // opsctl policy check|path|show|who-can|can
 #include "cmd/common.hpp"
 
+#include "lib/access/holders.hpp"
 #include "lib/access/identity.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/log.hpp"
@@ -109,35 +110,14 @@ struct PolicyCanOptions {
     std::string permission;
 };
 
-// What grants `permission` to a person, for the auditor's answer.
-std::string granted_by(const policy::Policy& p, const policy::Person& person, const std::string& permission) {
-    if (p.access.roles.empty()) {
-        return "no roles in the policy: everyone may";
-    }
-    return util::join(access::granting_roles(p, person, permission), ", ");
-}
-
 void run_policy_who_can(const PolicyWhoCanOptions& opt, Globals& g) {
     access::check_permission_name(opt.permission);
     const auto& p = g.policy(policy::section::k_access);
     output::Table t;
     t.columns = {{"id", "Who"}, {"name", "Name"}, {"kind", "Kind"}, {"roles", "Through"}};
-    for (const auto& id : access::who_can(p, opt.permission)) {
-        const auto& person = *p.person(id);
-        t.rows.push_back({output::Cell{id}, output::Cell{person.name}, output::Cell{"person"},
-                          output::Cell{granted_by(p, person, opt.permission)}});
-    }
-    for (const auto& [account, service] : p.access.service_accounts) {
-        access::Actor a;
-        a.bound = true;
-        a.account = account;
-        a.service = account;
-        a.name = service.actor;
-        if (access::permits(p, a, opt.permission)) {
-            t.rows.push_back({output::Cell{account}, output::Cell{service.actor}, output::Cell{"service account"},
-                              output::Cell{service.roles.empty() ? std::string("every permission")
-                                                                 : util::join(service.roles, ", ")}});
-        }
+    for (const auto& h : access::holders(p, opt.permission)) {
+        t.rows.push_back({output::Cell{h.id}, output::Cell{h.name}, output::Cell{h.service ? "service account" : "person"},
+                          output::Cell{h.through}});
     }
     g.print(t);
 }
@@ -145,19 +125,12 @@ void run_policy_who_can(const PolicyWhoCanOptions& opt, Globals& g) {
 void run_policy_can(const PolicyCanOptions& opt, Globals& g) {
     access::check_permission_name(opt.permission);
     const auto& p = g.policy(policy::section::k_access);
-    const auto* person = p.person(opt.person);
-    if (!person) {
-        std::vector<std::string> ids;
-        for (const auto& [id, x] : p.people) {
-            ids.push_back(id);
-        }
-        throw NotFound(fmt::format("no person '{}'", opt.person), util::suggest(opt.person, ids));
-    }
-    const bool yes = person->active && access::person_can(p, *person, opt.permission);
+    const auto* person = &access::require_person(p, opt.person);
+    const bool yes = access::person_may(p, *person, opt.permission);
     if (!g.quiet) {
         if (yes) {
             std::cout << fmt::format("yes: '{}' ({}) may {} ({})\n", person->id, person->name, opt.permission,
-                                     granted_by(p, *person, opt.permission));
+                                     access::granted_by(p, *person, opt.permission));
         } else if (!person->active) {
             std::cout << fmt::format("no: '{}' ({}) has left (active: false)\n", person->id, person->name);
         } else {

@@ -6,11 +6,10 @@
 #include "lib/core/error.hpp"
 #include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
-#include "lib/policy/lookup.hpp"
+#include "lib/handover/handover.hpp"
 #include "lib/roster/attendance.hpp"
 #include "lib/roster/coverage.hpp"
 #include "lib/roster/duty.hpp"
-#include "lib/roster/handover.hpp"
 #include "lib/roster/ics.hpp"
 #include "lib/roster/override.hpp"
 #include "lib/util/file.hpp"
@@ -210,18 +209,7 @@ void run_roster_now(const RosterNowOptions& opt, Globals& g) {
     const Context ctx = g.context(k_sections);
     const std::int64_t at =
         opt.at.empty() ? ctx.now : core::parse_time_option(opt.at, ctx.zone(), ctx.now, core::Bound::start, "--at");
-    std::vector<roster::Duty> duties;
-    if (!opt.team.empty()) {
-        policy::require_name(ctx.policy, "teams", opt.team);
-        for (const auto& d : roster::on_duty(ctx, at, opt.rotation)) {
-            const auto* rot = ctx.policy.roster.rotation(d.rotation);
-            if (rot && rot->team == opt.team) {
-                duties.push_back(d);
-            }
-        }
-    } else {
-        duties = roster::on_duty(ctx, at, opt.rotation);
-    }
+    const auto duties = roster::on_duty(ctx, at, opt.rotation, opt.team);
     if (duties.empty()) {
         std::string scope = !opt.rotation.empty() ? fmt::format(" for rotation '{}'", opt.rotation)
                             : !opt.team.empty()   ? fmt::format(" for team '{}'", opt.team)
@@ -240,13 +228,7 @@ void run_roster_show(const RosterShowOptions& opt, Globals& g) {
     }
     const Context ctx = g.context(k_sections);
     const Range r = read_range(ctx, opt.month, opt.from, opt.to, [&] { return next_week(ctx); });
-    if (!opt.person.empty()) {
-        roster::require_person(ctx, opt.person);
-    }
-    auto duties = roster::schedule(ctx, r.from, r.to, opt.rotation);
-    if (!opt.person.empty()) {
-        std::erase_if(duties, [&](const roster::Duty& d) { return d.person != opt.person; });
-    }
+    const auto duties = roster::schedule(ctx, r.from, r.to, opt.rotation, opt.person);
     if (!opt.out.empty()) {
         // A calendar that others subscribe to (e.g. in a web server's folder): written whole,
         // never through a planted name, and readable by the server: 0644.
@@ -325,13 +307,13 @@ void run_roster_handover(const RosterHandoverOptions& opt, Globals& g) {
     const Context ctx = g.context(k_sections | policy::section::k_notify |
                                   policy::section::k_tickets | policy::section::k_sla |
                                   policy::section::k_checklists | policy::section::k_backups, "roster.handover");
-    roster::HandoverRequest req;
+    handover::HandoverRequest req;
     if (!opt.to.empty()) {
         req.to = opt.to;
     }
     req.rotation = opt.rotation;
     req.note = text_or_stdin(opt.note);
-    const auto h = roster::record_handover(ctx, req);
+    const auto h = handover::record_handover(ctx, req);
     if (g.quiet) {
         std::cout << h.id << '\n';
         return;
@@ -349,7 +331,7 @@ void run_roster_handover(const RosterHandoverOptions& opt, Globals& g) {
             output::Cell::integer(h.failed_inspections));
     rec.add("stale_backups", "Stale backups", output::Cell::integer(h.stale_backups));
     if (g.format == "json") {
-        rec.add("snapshot", "Snapshot", output::Cell::json(roster::snapshot_for_output(h.snapshot, ctx.zone()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+        rec.add("snapshot", "Snapshot", output::Cell::json(handover::snapshot_for_output(h.snapshot, ctx.zone()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
     } else {
         // The items themselves, one line each, so the next shift reads them at the desk.
         for (const char* key : {"tickets", "slas", "inspections", "backups"}) {
@@ -399,7 +381,7 @@ void run_roster_handovers(const RosterHandoversOptions& opt, Globals& g) {
     if (json) {
         t.add_column("snapshot", "Snapshot");
     }
-    for (const auto& h : roster::handovers(ctx, from, to)) {
+    for (const auto& h : handover::handovers(ctx, from, to)) {
         std::vector<output::Cell> row{output::Cell::integer(h.id),
                                       time_cell(g, ctx, h.at),
                                       output::Cell::optional_text(h.rotation),
@@ -411,7 +393,7 @@ void run_roster_handovers(const RosterHandoversOptions& opt, Globals& g) {
                                       output::Cell::integer(h.stale_backups),
                                       h.note};
         if (json) {
-            row.push_back(output::Cell::json(roster::snapshot_for_output(h.snapshot, ctx.zone()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+            row.push_back(output::Cell::json(handover::snapshot_for_output(h.snapshot, ctx.zone()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
         }
         t.add_row(std::move(row));
     }

@@ -178,20 +178,6 @@ void done_each(const Globals& g, const std::vector<std::int64_t>& ids, const std
     }
 }
 
-std::string sla_flag(const Context& ctx, const store::TicketRow& r) {
-    if (r.response_breached || r.resolution_breached || r.sla_order < ctx.now) {
-        return "breached";
-    }
-    if (!r.is_open) {
-        return "";
-    }
-    if (r.sla_order != store::k_no_due) {
-        return "ok";
-    }
-    // No clock running: the ticket waits in a pause state, or no target applies.
-    return ticket::is_paused(r) ? "paused" : "-";
-}
-
 void run_new(const NewOptions& o, Globals& g) {
     auto ctx = g.context(o.auto_assign ? ticket::k_assign_sections : k_sections, "ticket.create");
     ticket::NewTicket t;
@@ -205,15 +191,14 @@ void run_new(const NewOptions& o, Globals& g) {
     t.auto_assign = o.auto_assign;
     t.source = o.source;
     t.complaint_type = o.complaint_type;
-    const auto id = ticket::create_ticket(ctx, t);
+    const auto row = ticket::create_ticket(ctx, t);
     if (g.quiet) {
-        std::cout << id << '\n';
+        std::cout << row.id << '\n';
         return;
     }
-    const auto row = store::find_ticket(ctx.db, id);
-    std::cout << fmt::format("created ticket {}", id);
-    if (row && row->assignee) {
-        std::cout << fmt::format(" (assigned to {})", *row->assignee);
+    std::cout << fmt::format("created ticket {}", row.id);
+    if (row.assignee) {
+        std::cout << fmt::format(" (assigned to {})", *row.assignee);
     }
     std::cout << '\n';
 }
@@ -225,7 +210,7 @@ void run_list(const ListOptions& o, Globals& g) {
     auto ctx = g.context(o.type.empty() && o.priority.empty() && o.status.empty() && !o.awaiting_approval
                              ? ps::k_people
                              : ps::k_people | ps::k_tickets);
-    store::TicketQuery q;
+    ticket::TicketQuery q;
     q.statuses = o.status;
     q.types = o.type;
     q.priorities = o.priority;
@@ -257,11 +242,7 @@ void run_list(const ListOptions& o, Globals& g) {
     if (!o.by.empty() && !o.awaiting_approval) {
         throw UsageError("--by goes with --awaiting-approval", "opsctl ticket list --awaiting-approval --by me");
     }
-    std::string by = o.by == "me" ? ctx.actor : o.by;
-    if (!by.empty() && !ctx.policy.person(by)) {
-        throw DataError(fmt::format("--by '{}' is no person of the policy", by));
-    }
-    const auto rows = o.awaiting_approval ? ticket::awaiting_approval(ctx, by) : ticket::list_tickets(ctx, q);
+    const auto rows = o.awaiting_approval ? ticket::awaiting_approval(ctx, o.by) : ticket::list_tickets(ctx, q);
     output::Table t;
     t.add_column("id", "ID").add_column("priority", "Pri").add_column("type", "Type").add_column("status", "Status");
     t.add_column("assignee", "Assignee").add_column("team", "Team").add_column("asset", "Asset");
@@ -269,9 +250,7 @@ void run_list(const ListOptions& o, Globals& g) {
     for (const auto& r : rows) {
         t.add_row({output::Cell::integer(r.id), r.priority, r.type, r.status, opt_cell(r.assignee), opt_cell(r.team),
                    opt_cell(r.asset), r.title, when(g, ctx, r.created_at),
-                   r.sla_order == store::k_no_due || !r.is_open ? output::Cell::null()
-                                                                : when(g, ctx, r.sla_order),
-                   sla_flag(ctx, r)});
+                   when_cell(g, ctx, ticket::listed_due(r)), ticket::sla_flag(r, ctx.now)});
     }
     g.print(t);
 }
@@ -434,12 +413,8 @@ void run_show(const ShowOptions& o, Globals& g) {
     section("Comments", comments);
     output::Table links;
     links.add_column("link", "Link").add_column("ticket", "Ticket").add_column("title", "Title");
-    for (const auto& l : d.links) {
-        const bool outgoing = l.ticket_id == r.id;
-        const std::int64_t other = outgoing ? l.target_id : l.ticket_id;
-        const auto other_row = store::find_ticket(ctx.db, other);
-        links.add_row({outgoing ? l.kind : "← " + l.kind, output::Cell::integer(other),
-                       other_row ? other_row->title : ""});
+    for (const auto& l : d.linked) {
+        links.add_row({l.outgoing ? l.kind : "← " + l.kind, output::Cell::integer(l.other), l.title});
     }
     if (r.asset) {
         links.add_row({"asset", *r.asset, ""});

@@ -1,12 +1,12 @@
 #include "lib/asset/exchange.hpp"
 
 #include "lib/asset/inventory.hpp"
+#include "lib/context/audit.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/sheet_date.hpp"
 #include "lib/policy/labels.hpp"
 #include "lib/policy/lookup.hpp"
 #include "lib/store/asset_repo.hpp"
-#include "lib/store/events.hpp"
 #include "lib/util/csv.hpp"
 #include "lib/util/json_text.hpp"
 #include "lib/util/key_set.hpp"
@@ -313,11 +313,7 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
         util::KeyLines serial_lines; // with --key serial: each serial's first line
         std::map<std::string, std::int64_t> next_number; // per prefix, for rows without a tag
         std::vector<std::string> cells;
-        store::Event e;
-        e.at = ctx.now;
-        e.actor = ctx.actor;
-        e.account = ctx.db.account();
-        e.entity = "asset";
+        store::Event e = audit::event(ctx, "asset");
         std::string prev_hash = first_prev_hash;
         std::vector<WriteRow> batch;
         batch.reserve(k_batch);
@@ -547,11 +543,7 @@ ImportResult import_assets(Context& ctx, std::istream& in, const ImportOptions& 
     // This thread writes the rows in file order until the file is done or a row is bad (the
     // checking thread then sends no more, and nothing is committed).
     try {
-        store::Event e;
-        e.at = ctx.now;
-        e.actor = ctx.actor;
-        e.account = ctx.db.account();
-        e.entity = "asset";
+        store::Event e = audit::event(ctx, "asset");
         std::vector<WriteRow> batch;
         while (pipe.pop(batch)) {
             for (auto& w : batch) {

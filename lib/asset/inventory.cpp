@@ -1,10 +1,11 @@
 #include "lib/asset/inventory.hpp"
 
+#include "lib/asset/maintenance.hpp"
+#include "lib/context/audit.hpp"
 #include "lib/core/date.hpp"
 #include "lib/core/error.hpp"
 #include "lib/notify/notify.hpp"
 #include "lib/policy/lookup.hpp"
-#include "lib/store/events.hpp"
 #include "lib/util/host.hpp"
 #include "lib/util/text.hpp"
 
@@ -79,17 +80,6 @@ nlohmann::json changes_json(const std::vector<FieldChange>& changes) {
              c.after.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.after)});
     }
     return out;
-}
-
-void record(Context& ctx, const std::string& tag, const std::string& action, nlohmann::json fields) {
-    store::Event e;
-    e.at = ctx.now;
-    e.actor = ctx.actor;
-    e.entity = "asset";
-    e.entity_id = tag;
-    e.action = action;
-    e.fields = std::move(fields);
-    store::record_event(ctx.db, e);
 }
 
 const policy::AssetClass& class_or_throw(const Context& ctx, const std::string& cls) {
@@ -444,6 +434,17 @@ Asset get_asset(Context& ctx, const std::string& tag) {
     return *row;
 }
 
+AssetDetail asset_detail(Context& ctx, const std::string& tag, std::int64_t history) {
+    AssetDetail d;
+    d.asset = get_asset(ctx, tag);
+    store::MaintenanceFilter filter;
+    filter.tag = d.asset.tag;
+    filter.limit = history;
+    d.maintenance = list_maintenance(ctx, filter);
+    d.children = store::child_tags(ctx.db, d.asset.tag);
+    return d;
+}
+
 Asset add_asset(Context& ctx, const std::string& cls_id, const std::string& tag, const AssetInput& input) {
     const auto& cls = class_or_throw(ctx, cls_id);
     Asset a;
@@ -481,7 +482,7 @@ Asset add_asset(Context& ctx, const std::string& cls_id, const std::string& tag,
         writer.note_number(cls.prefix, *n);
     }
     writer.insert(a);
-    record(ctx, a.tag, "created", changes_json(diff_assets(Asset{}, a)));
+    audit::record(ctx, "asset", a.tag, "created", changes_json(diff_assets(Asset{}, a)));
     tx.commit();
     return a;
 }
@@ -525,7 +526,7 @@ std::vector<FieldChange> update_asset(Context& ctx, const std::string& tag, cons
     a.updated_at = ctx.now;
     store::AssetWriter writer(ctx.db);
     writer.update(a);
-    record(ctx, tag, "updated", changes_json(changes));
+    audit::record(ctx, "asset", tag, "updated", changes_json(changes));
     tx.commit();
     return changes;
 }
@@ -545,7 +546,7 @@ Asset retire_asset(Context& ctx, const std::string& tag, const std::string& reas
     a.retired_at = ctx.now;
     a.updated_at = ctx.now;
     store::AssetWriter(ctx.db).update(a);
-    record(ctx, tag, "retired", {{"status", {from, "retired"}}, {"reason", a.retire_reason}});
+    audit::record(ctx, "asset", tag, "retired", {{"status", {from, "retired"}}, {"reason", a.retire_reason}});
     tx.commit();
     notify::emit(ctx.policy.notify, ctx.policy.site.name, "asset.retired",
                  {{"tag", tag}, {"class", a.cls}, {"name", a.name}, {"reason", a.retire_reason}}, ctx.now);
@@ -566,7 +567,7 @@ Asset dispose_asset(Context& ctx, const std::string& tag) {
     a.disposed_at = ctx.now;
     a.updated_at = ctx.now;
     store::AssetWriter(ctx.db).update(a);
-    record(ctx, tag, "disposed", {{"status", {"retired", "disposed"}}});
+    audit::record(ctx, "asset", tag, "disposed", {{"status", {"retired", "disposed"}}});
     tx.commit();
     return a;
 }
@@ -609,7 +610,7 @@ std::vector<Transfer> transfer_assets(Context& ctx, const std::string& from, con
         a.owner = to;
         a.updated_at = ctx.now;
         writer.update(a);
-        record(ctx, a.tag, "transferred", {{"owner", {from, to}}});
+        audit::record(ctx, "asset", a.tag, "transferred", {{"owner", {from, to}}});
     }
     if (dry_run) {
         return out;

@@ -75,6 +75,15 @@ Asset dispose_asset(Context& ctx, const std::string& tag);
 /// The asset with this tag; throws NotFound.
 Asset get_asset(Context& ctx, const std::string& tag);
 
+/// Everything `asset show` presents of the asset itself.
+struct AssetDetail {
+    Asset asset;
+    std::vector<std::string> children;              // tags of the assets it contains
+    std::vector<store::MaintenanceRow> maintenance; // newest first, at most `history`
+};
+/// The asset with its contents and its latest `history` maintenance records; throws NotFound.
+AssetDetail asset_detail(Context& ctx, const std::string& tag, std::int64_t history);
+
 /// One asset handed from one person to another.
 struct Transfer {
     std::string tag, cls, name, from, to;

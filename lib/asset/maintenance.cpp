@@ -1,11 +1,11 @@
 #include "lib/asset/maintenance.hpp"
 
 #include "lib/asset/inventory.hpp"
+#include "lib/context/audit.hpp"
 #include "lib/core/date.hpp"
 #include "lib/core/error.hpp"
 #include "lib/policy/lookup.hpp"
 #include "lib/core/time.hpp"
-#include "lib/store/events.hpp"
 #include "lib/util/text.hpp"
 
 #include <algorithm>
@@ -76,14 +76,7 @@ store::MaintenanceRow add_maintenance(Context& ctx, const MaintenanceInput& in) 
     if (row.cost) {
         fields["cost"] = *row.cost;
     }
-    store::Event e;
-    e.at = ctx.now;
-    e.actor = ctx.actor;
-    e.entity = "asset";
-    e.entity_id = in.tag;
-    e.action = "maintained";
-    e.fields = std::move(fields);
-    store::record_event(ctx.db, e);
+    audit::record(ctx, "asset", in.tag, "maintained", std::move(fields));
     tx.commit();
     return row;
 }

@@ -13,6 +13,11 @@
 
 namespace opsctl::asset {
 
+/// One maintenance record, as stored.
+using MaintenanceRecord = store::MaintenanceRow;
+/// What `asset maint list` selects.
+using MaintenanceFilter = store::MaintenanceFilter;
+
 /// What `asset maint add` records.
 struct MaintenanceInput {
     std::string tag, kind, note, result;

@@ -4,12 +4,12 @@
 #include "lib/backup/hash.hpp"
 #include "lib/backup/placeholder.hpp"
 #include "lib/backup/retention.hpp"
+#include "lib/context/audit.hpp"
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
 #include "lib/policy/lookup.hpp"
 #include "lib/core/time.hpp"
 #include "lib/notify/notify.hpp"
-#include "lib/store/events.hpp"
 #include "lib/store/failure.hpp"
 #include "lib/store/maintenance.hpp"
 #include "lib/util/file.hpp"
@@ -59,17 +59,6 @@ const policy::BackupJob& find_job(const Context& ctx, const std::string& name) {
     }
     policy::require_one_of("backup job", name, known);
     throw DataError(fmt::format("no backup job '{}'", name));
-}
-
-void record(Context& ctx, std::int64_t run_id, const std::string& action, nlohmann::json fields) {
-    store::Event e;
-    e.at = ctx.now;
-    e.actor = ctx.actor;
-    e.entity = "backup";
-    e.entity_id = std::to_string(run_id);
-    e.action = action;
-    e.fields = std::move(fields);
-    store::record_event(ctx.db, e);
 }
 
 // fsync of a file or a folder; a failure here means the data may not be on disk.
@@ -253,7 +242,7 @@ void adopt_stranded(Context& ctx, const policy::BackupJob& job, std::int64_t id,
     with_retries([&] {
         store::WriteTransaction tx(ctx.db);
         store::finish_backup_run(ctx.db, row);
-        record(ctx, id, "recovered", {{"job", job.name}, {"path", row.path}, {"size_bytes", d.size}, {"sha256", d.sha256}});
+        audit::record(ctx, "backup", std::to_string(id), "recovered", {{"job", job.name}, {"path", row.path}, {"size_bytes", d.size}, {"sha256", d.sha256}});
         tx.commit();
     });
 }
@@ -281,14 +270,14 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
         // We hold the job's lock, so a run still marked 'running' belongs to a dead process.
         interrupted = store::fail_running_backup_runs(ctx.db, job.name, ctx.now, "interrupted: the run did not finish");
         for (const auto stale : interrupted) {
-            record(ctx, stale, "interrupted", nlohmann::json::object());
+            audit::record(ctx, "backup", std::to_string(stale), "interrupted", nlohmann::json::object());
         }
         const auto live = store::live_backup_runs(ctx.db, job.name);
         if (!live.empty()) {
             previous_size = live.front().size_bytes;
         }
         id = store::insert_backup_run(ctx.db, job.name, policy::kind_name(job.kind), ctx.now, ctx.actor);
-        record(ctx, id, "started", {{"job", job.name}});
+        audit::record(ctx, "backup", std::to_string(id), "started", {{"job", job.name}});
         tx.commit();
     }
     out.run_id = id;
@@ -410,7 +399,7 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
             with_retries([&] {
                 store::WriteTransaction tx(ctx.db);
                 store::finish_backup_run(ctx.db, row);
-                record(ctx, id, "succeeded",
+                audit::record(ctx, "backup", std::to_string(id), "succeeded",
                        {{"job", job.name}, {"path", out.path}, {"size_bytes", p.size_bytes}, {"sha256", p.sha256}});
                 tx.commit();
             });
@@ -441,7 +430,7 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
         with_retries([&] {
             store::WriteTransaction tx(ctx.db);
             store::fail_backup_run(ctx.db, id, ctx.now + out.duration_ms / 1000, out.error);
-            record(ctx, id, "failed", {{"job", job.name}, {"error", out.error}});
+            audit::record(ctx, "backup", std::to_string(id), "failed", {{"job", job.name}, {"error", out.error}});
             tx.commit();
         });
         notify::emit(ctx.policy.notify, ctx.policy.site.name, "backup.failed",
@@ -597,7 +586,7 @@ VerifyOutcome verify_run(Context& ctx, const store::BackupRunRow& run, bool deep
     row.deep = v.deep;
     row.detail = v.detail;
     store::insert_backup_verification(ctx.db, row);
-    record(ctx, run.id, v.ok ? "verified" : "verification_failed", {{"deep", v.deep}, {"detail", v.detail}});
+    audit::record(ctx, "backup", std::to_string(run.id), v.ok ? "verified" : "verification_failed", {{"deep", v.deep}, {"detail", v.detail}});
     tx.commit();
     if (!v.ok) {
         notify::emit(ctx.policy.notify, ctx.policy.site.name, "backup.verification_failed",
@@ -808,7 +797,7 @@ std::vector<PruneDecision> prune(Context& ctx, const std::optional<std::string>&
                 row.actor = ctx.actor;
                 store::insert_backup_prune(ctx.db, row);
                 store::mark_backup_run_pruned(ctx.db, p.run.id, ctx.now);
-                record(ctx, p.run.id, "pruned", {{"job", job->name}, {"path", p.run.path}});
+                audit::record(ctx, "backup", std::to_string(p.run.id), "pruned", {{"job", job->name}, {"path", p.run.path}});
             }
             tx.commit();
         }
@@ -978,7 +967,7 @@ RestoreOutcome restore(Context& ctx, const RestoreRequest& request) {
         row.detail = out.detail;
         row.actor = ctx.actor;
         store::insert_backup_restore(ctx.db, row);
-        record(ctx, run->id, out.ok ? "restored" : "restore_failed",
+        audit::record(ctx, "backup", std::to_string(run->id), out.ok ? "restored" : "restore_failed",
                {{"target", out.target}, {"duration_ms", out.duration_ms}, {"detail", out.detail}});
         tx.commit();
     };

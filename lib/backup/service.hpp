@@ -15,6 +15,9 @@
 
 namespace opsctl::backup {
 
+/// One backup run, as stored.
+using BackupRun = store::BackupRunRow;
+
 /// Monitoring-plugin states, as `backup status` exits.
 namespace state {
 inline constexpr int k_ok = 0;

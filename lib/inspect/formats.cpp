@@ -2,6 +2,7 @@
 
 #include "lib/core/time.hpp"
 #include "lib/inspect/status.hpp"
+#include "lib/util/markup.hpp"
 
 #include <fmt/format.h>
 
@@ -30,36 +31,7 @@ void family(std::ostream& out, const std::string& name, const std::string& help,
     }
 }
 
-std::string xml(const std::string& text) {
-    std::string out;
-    for (const char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&apos;";
-            break;
-        default:
-            // Control characters other than tab and newline are not allowed in XML 1.0.
-            if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-                out += ' ';
-            } else {
-                out += c;
-            }
-        }
-    }
-    return out;
-}
+std::string xml(const std::string& text) { return util::markup_escape(text); }
 
 } // namespace
 

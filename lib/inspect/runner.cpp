@@ -1,12 +1,12 @@
 #include "lib/inspect/runner.hpp"
 
+#include "lib/context/audit.hpp"
 #include "lib/core/error.hpp"
 #include "lib/policy/lookup.hpp"
 #include "lib/inspect/probes.hpp"
 #include "lib/inspect/status.hpp"
 #include "lib/inspect/tickets.hpp"
 #include "lib/notify/notify.hpp"
-#include "lib/store/events.hpp"
 #include "lib/store/inspect_repo.hpp"
 #include "lib/util/text.hpp"
 
@@ -331,18 +331,12 @@ RunReport run_checklists(Context& ctx, const RunOptions& options) {
                     transitions.push_back(Transition{i, k, prev});
                 }
             }
-            store::Event e;
-            e.at = ctx.now;
-            e.actor = ctx.actor;
-            e.entity = "inspect_run";
-            e.entity_id = std::to_string(run.run_id);
-            e.action = "ran";
-            e.fields = {{"checklist", run.checklist},
-                        {"status", status_word(run.status)},
-                        {"items", run.results.size()},
-                        {"pending", run.pending()},
-                        {"targets", run.targets}};
-            store::record_event(ctx.db, e);
+            audit::record(ctx, "inspect_run", std::to_string(run.run_id), "ran",
+                          {{"checklist", run.checklist},
+                           {"status", status_word(run.status)},
+                           {"items", run.results.size()},
+                           {"pending", run.pending()},
+                           {"targets", run.targets}});
         }
         // Where each log_scan stopped, so that the next run reads only new lines.
         std::map<store::LogPositionKey, store::LogPosition> moved;

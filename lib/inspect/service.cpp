@@ -1,9 +1,9 @@
 #include "lib/inspect/service.hpp"
 
+#include "lib/context/audit.hpp"
 #include "lib/core/error.hpp"
 #include "lib/policy/lookup.hpp"
 #include "lib/inspect/status.hpp"
-#include "lib/store/events.hpp"
 #include "lib/util/text.hpp"
 
 #include <fmt/format.h>
@@ -118,23 +118,17 @@ ResultRecord record_answer(Context& ctx, std::int64_t run_id, const std::string&
     store::WriteTransaction tx(ctx.db);
     const std::string message = note.empty() ? "answered by " + ctx.actor : note;
     store::answer_inspect_result(ctx.db, r.id, status, message, note, ctx.now, ctx.actor);
-    store::Event e;
-    e.at = ctx.now;
-    e.actor = ctx.actor;
+    nlohmann::json fields = {{"result", r.id},
+                             {"checklist", r.checklist},
+                             {"item", r.item},
+                             {"target", r.target},
+                             {"status", {status_word(r.status), status_word(status)}}};
+    if (!note.empty()) {
+        fields["note"] = note;
+    }
     // An event of the run: the answer changes the run's status too, and the run with its
     // results is the record whose digest the event carries (lib/store/record_digest.hpp).
-    e.entity = "inspect_run";
-    e.entity_id = std::to_string(run_id);
-    e.action = "answered";
-    e.fields = {{"result", r.id},
-                {"checklist", r.checklist},
-                {"item", r.item},
-                {"target", r.target},
-                {"status", {status_word(r.status), status_word(status)}}};
-    if (!note.empty()) {
-        e.fields["note"] = note;
-    }
-    store::record_event(ctx.db, e);
+    audit::record(ctx, "inspect_run", std::to_string(run_id), "answered", std::move(fields));
     tx.commit();
     r.status = status;
     r.message = message;

@@ -94,14 +94,14 @@ void follow_up_tickets(Context& ctx, const std::vector<const policy::Checklist*>
                     t.source = source;
                     std::int64_t id = 0;
                     try {
-                        id = ticket::create_ticket(ctx, t);
+                        id = ticket::create_ticket(ctx, t).id;
                     } catch (const DataError&) {
                         if (!t.auto_assign) {
                             throw;
                         }
                         // Nobody to pick automatically: open it unassigned rather than not at all.
                         t.auto_assign = false;
-                        id = ticket::create_ticket(ctx, t);
+                        id = ticket::create_ticket(ctx, t).id;
                     }
                     r.ticket = fmt::format("opened {}", id);
                 } else if (open) {

@@ -355,22 +355,29 @@ void render_json(const Table& table, const std::vector<std::size_t>& picked, std
     out << "]\n";
 }
 
-// Cell text is Markdown inline text: only what would break the table is escaped, so a
-// report may still put `code` or **bold** in a cell. Line breaks become <br>; control
-// characters and invalid bytes get the terminal escapes, since Markdown has no use for
-// them and the output is often read on a terminal or committed as a UTF-8 file.
+// Cell text is data (titles, reasons and names come from users): what would break the table
+// (|) and what a Markdown viewer would make live (raw HTML and autolinks behind <, links and
+// images behind [, and the backslash that could undo those escapes) is backslash-escaped,
+// which reads the same on a terminal and renders as the text itself. Emphasis and code spans
+// stay: they change how text looks, not what it does. Line breaks become <br>; control
+// characters and invalid bytes get the terminal escapes, since Markdown has no use for them
+// and the output is often read on a terminal or committed as a UTF-8 file.
 std::string md_field(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     std::size_t start = 0;
     while (start <= text.size()) {
         const std::size_t end = std::min(text.find_first_of("\r\n", start), text.size());
-        for (char ch : util::sanitize_for_terminal(text.substr(start, end - start))) {
-            if (ch == '|') {
-                out += '\\';
+        // Escaped first, then made terminal-safe: the escapes that adds (\e, \x07, \u{...})
+        // render as written and are not doubled.
+        std::string escaped;
+        for (const char ch : text.substr(start, end - start)) {
+            if (ch == '|' || ch == '<' || ch == '>' || ch == '[' || ch == ']' || ch == '\\') {
+                escaped += '\\';
             }
-            out += ch;
+            escaped += ch;
         }
+        out += util::sanitize_for_terminal(escaped);
         if (end == text.size()) {
             break;
         }

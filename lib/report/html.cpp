@@ -5,6 +5,7 @@
 
 #include "lib/report/sections.hpp"
 #include "lib/report/text.hpp"
+#include "lib/util/markup.hpp"
 #include "lib/util/unicode.hpp"
 
 #include <fmt/format.h>
@@ -20,35 +21,8 @@ namespace {
 // then dark red and purple, each distinct on a projector and in greyscale print.
 constexpr const char* k_palette[] = {"#0b3d91", "#e66100", "#000000", "#1a7f37", "#8b0000", "#5d3a9b"};
 
-// Text as HTML: markup characters escaped (titles come from users), control characters
-// other than tab and newline, which HTML does not allow, shown as spaces.
-std::string esc(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char ch : text) {
-        const auto u = static_cast<unsigned char>(ch);
-        switch (ch) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += (u < 0x20 && ch != '\t' && ch != '\n') || u == 0x7f ? ' ' : ch;
-        }
-    }
-    return out;
-}
+// Text as HTML: titles come from users.
+std::string esc(std::string_view text) { return util::markup_escape(text); }
 
 std::string num(double v) {
     if (std::fabs(v - std::round(v)) < 1e-9) {

@@ -6,6 +6,7 @@
 #include "lib/report/review.hpp"
 #include "lib/store/report_common.hpp"
 #include "lib/store/report_tickets.hpp"
+#include "lib/store/report_trends.hpp"
 
 #include <optional>
 #include <string>
@@ -28,6 +29,9 @@ struct SectionInput {
     // The ticket figures of the month and of the one before (in that order), read once for the
     // ticket and workload sections (ticket_month_figures()).
     const std::vector<store::TicketPeriodFigures>* ticket_figures = nullptr;
+    // The trend's months (store::ticket_trend()), counted in parts by both of the review's
+    // threads; the trend section reads them itself when unset.
+    const std::vector<store::TrendMonth>* trend = nullptr;
 };
 
 /// How many action items the review's first screen shows; the CSV file holds them all.

@@ -78,7 +78,7 @@ std::optional<Section> trend_section(Context& ctx, const SectionInput& in, Actio
         return std::nullopt;
     }
     const Language lang = in.lang;
-    auto trend = store::ticket_trend(ctx.db, in.trend_bounds);
+    auto trend = in.trend ? *in.trend : store::ticket_trend(ctx.db, in.trend_bounds);
     std::vector<std::string> labels = in.trend_labels;
     // Months before the first record show nothing: start at the first month with any.
     std::size_t first = 0;

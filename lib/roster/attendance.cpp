@@ -2,7 +2,7 @@
 
 #include "lib/core/error.hpp"
 #include "lib/core/time.hpp"
-#include "lib/roster/audit.hpp"
+#include "lib/context/audit.hpp"
 #include "lib/roster/duty.hpp"
 #include "lib/roster/override.hpp"
 
@@ -26,8 +26,8 @@ Attendance check_in(const Context& ctx, const std::string& note) {
     a.checkin_at = ctx.now;
     a.note = note;
     a.id = store::insert_checkin(ctx.db, a.person, a.checkin_at, note);
-    record_roster_event(ctx, "roster_attendance", a.id, "checked_in",
-                        {{"person", a.person}, {"at", a.checkin_at}});
+    audit::record(ctx, "roster_attendance", std::to_string(a.id), "checked_in",
+                  {{"person", a.person}, {"at", a.checkin_at}});
     tx.commit();
     return a;
 }
@@ -47,8 +47,8 @@ Attendance check_out(const Context& ctx) {
     }
     store::close_checkin(ctx.db, open->id, ctx.now);
     open->checkout_at = ctx.now;
-    record_roster_event(ctx, "roster_attendance", open->id, "checked_out",
-                        {{"person", open->person}, {"at", ctx.now}});
+    audit::record(ctx, "roster_attendance", std::to_string(open->id), "checked_out",
+                  {{"person", open->person}, {"at", ctx.now}});
     tx.commit();
     return *open;
 }

@@ -3,6 +3,7 @@
 #include "lib/core/calendar.hpp"
 #include "lib/core/error.hpp"
 #include "lib/policy/lookup.hpp"
+#include "lib/roster/override.hpp"
 #include "lib/store/roster_repo.hpp"
 #include "lib/util/text.hpp"
 
@@ -278,7 +279,10 @@ void require_rotation(const Context& ctx, const std::string& rotation) {
 }
 
 std::vector<Duty> schedule(const Context& ctx, std::int64_t from, std::int64_t to,
-                           const std::string& rotation) {
+                           const std::string& rotation, const std::string& person) {
+    if (!person.empty()) {
+        require_person(ctx, person);
+    }
     if (!rotation.empty()) {
         require_rotation(ctx, rotation);
     }
@@ -313,11 +317,24 @@ std::vector<Duty> schedule(const Context& ctx, std::int64_t from, std::int64_t t
     }
     std::stable_sort(out.begin(), out.end(),
                      [](const Duty& a, const Duty& b) { return a.start < b.start; });
+    if (!person.empty()) {
+        std::erase_if(out, [&](const Duty& d) { return d.person != person; });
+    }
     return out;
 }
 
-std::vector<Duty> on_duty(const Context& ctx, std::int64_t at, const std::string& rotation) {
+std::vector<Duty> on_duty(const Context& ctx, std::int64_t at, const std::string& rotation,
+                          const std::string& team) {
+    if (!team.empty()) {
+        policy::require_name(ctx.policy, "teams", team);
+    }
     auto duties = schedule(ctx, at, at + 1, rotation);
+    if (!team.empty()) {
+        std::erase_if(duties, [&](const Duty& d) {
+            const auto* rot = ctx.policy.roster.rotation(d.rotation);
+            return !rot || rot->team != team;
+        });
+    }
     const auto& rotations = ctx.policy.roster.rotations;
     auto rank = [&](const Duty& d) {
         return std::find_if(rotations.begin(), rotations.end(),

@@ -27,8 +27,10 @@ struct Duty {
 };
 
 /// Everyone on duty at `at`, in rotation policy order; only `rotation` when given (throws
-/// NotFound for an unknown rotation).
-std::vector<Duty> on_duty(const Context& ctx, std::int64_t at, const std::string& rotation = {});
+/// NotFound for an unknown rotation), only the rotations of `team` when given (throws for a
+/// team the policy does not define).
+std::vector<Duty> on_duty(const Context& ctx, std::int64_t at, const std::string& rotation = {},
+                          const std::string& team = {});
 
 /// The person on duty for `team` at `at`: the first rotation of that team (policy order) with
 /// someone on duty; nullopt when the team has no rotation or nobody is on duty.
@@ -41,9 +43,10 @@ inline constexpr std::int64_t k_max_schedule_days = 1096;
 
 /// The final schedule (rotations plus overrides): every duty that overlaps [from, to), whole
 /// (not clipped), ordered by start and then rotation policy order; only `rotation` when given
-/// (throws NotFound for an unknown rotation).
+/// (throws NotFound for an unknown rotation), only the duties of `person` when given (throws
+/// NotFound for someone the policy does not know).
 std::vector<Duty> schedule(const Context& ctx, std::int64_t from, std::int64_t to,
-                           const std::string& rotation = {});
+                           const std::string& rotation = {}, const std::string& person = {});
 
 /// Throws NotFound naming the known rotations when `rotation` is not in the policy.
 void require_rotation(const Context& ctx, const std::string& rotation);

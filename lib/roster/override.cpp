@@ -4,7 +4,7 @@
 #include "lib/policy/lookup.hpp"
 #include "lib/core/time.hpp"
 #include "lib/notify/notify.hpp"
-#include "lib/roster/audit.hpp"
+#include "lib/context/audit.hpp"
 #include "lib/roster/duty.hpp"
 #include "lib/util/text.hpp"
 
@@ -78,7 +78,7 @@ Override add_override(const Context& ctx, const OverrideRequest& request) {
     o.created_by = ctx.actor;
     store::WriteTransaction tx(ctx.db);
     o.id = store::insert_override(ctx.db, o);
-    record_roster_event(ctx, "roster_override", o.id, "created", to_json(o));
+    audit::record(ctx, "roster_override", std::to_string(o.id), "created", to_json(o));
     tx.commit();
     notify::emit(ctx.policy.notify, ctx.policy.site.name, "roster.override", to_json(o), ctx.now);
     return o;
@@ -99,7 +99,7 @@ Override remove_override(const Context& ctx, std::int64_t id) {
         throw NotFound(fmt::format("no override {}", id), "see opsctl roster override list");
     }
     store::delete_override(ctx.db, id);
-    record_roster_event(ctx, "roster_override", id, "removed", to_json(*o));
+    audit::record(ctx, "roster_override", std::to_string(id), "removed", to_json(*o));
     tx.commit();
     return *o;
 }

@@ -37,7 +37,7 @@ void visit_asset_lives(Database& db, const std::function<void(const AssetLife&)>
         return;
     }
     Statement q(db, "SELECT rowid, class, status, created_at, retired_at, disposed_at, tag, warranty_until FROM assets "
-                        "ORDER BY rowid");
+                    "ORDER BY rowid");
     AssetLife a;
     while (q.step()) {
         a.row = q.column(0).as_int64();

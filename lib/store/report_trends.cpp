@@ -31,7 +31,7 @@ void bind_bounds(Statement& q, const std::vector<std::int64_t>& bounds) {
 
 } // namespace
 
-std::vector<TrendMonth> ticket_trend(Database& db, const std::vector<std::int64_t>& bounds) {
+std::vector<TrendMonth> ticket_trend_months(Database& db, const std::vector<std::int64_t>& bounds) {
     if (bounds.size() < 2 || bounds.size() > k_max_trend_months + 1) {
         throw Failure(fmt::format("a ticket trend spans 1 to {} months, not {}", k_max_trend_months,
                                   bounds.size() < 2 ? 0 : bounds.size() - 1));
@@ -58,27 +58,13 @@ SELECT m.i, (SELECT COUNT(*) FROM tickets t WHERE t.created_at >= m.s AND t.crea
         }
     }
     {
-        // The backlog at the last month's end (few tickets closed after it); each earlier
-        // month's end follows, since a ticket is closed no earlier than it is created:
-        // backlog(start) = backlog(end) - opened + closed in between.
-        Statement q(db, "SELECT (SELECT COUNT(*) FROM tickets WHERE closed_at IS NULL AND +created_at < ?1) + "
-                            "(SELECT COUNT(*) FROM tickets WHERE closed_at >= ?1 AND +created_at < ?1)");
-        q.bind(1, static_cast<std::int64_t>(bounds.back()));
-        q.step();
-        std::int64_t backlog = q.column(0).as_int64();
-        for (auto it = out.rbegin(); it != out.rend(); ++it) {
-            it->backlog = backlog;
-            backlog -= it->opened - it->closed;
-        }
-    }
-    {
         // Attainment: the deadlines of each month, each a range of its deadline index, which
         // carries the answer and resolution times (migration 12): no ticket row is read, and
         // each range once for both the deadlines and those met.
         Statement response(db, "SELECT COUNT(*), TOTAL(responded_at <= response_due_at) FROM tickets "
                                "WHERE response_due_at >= ?1 AND response_due_at < ?2");
         Statement resolution(db, "SELECT COUNT(*), TOTAL(COALESCE(resolved_at, closed_at) <= resolution_due_at) "
-                                     "FROM tickets WHERE resolution_due_at >= ?1 AND resolution_due_at < ?2");
+                                 "FROM tickets WHERE resolution_due_at >= ?1 AND resolution_due_at < ?2");
         for (auto& m : out) {
             for (auto [q, due, met] : {std::tuple{&response, &m.response_due, &m.response_met},
                                        std::tuple{&resolution, &m.resolution_due, &m.resolution_met}}) {
@@ -94,16 +80,40 @@ SELECT m.i, (SELECT COUNT(*) FROM tickets t WHERE t.created_at >= m.s AND t.crea
     return out;
 }
 
+std::int64_t ticket_backlog_at(Database& db, std::int64_t at) {
+    // Open at `at`: created before it and not closed before it (few tickets closed after it).
+    Statement q(db, "SELECT (SELECT COUNT(*) FROM tickets WHERE closed_at IS NULL AND +created_at < ?1) + "
+                    "(SELECT COUNT(*) FROM tickets WHERE closed_at >= ?1 AND +created_at < ?1)");
+    q.bind(1, static_cast<std::int64_t>(at));
+    q.step();
+    return q.column(0).as_int64();
+}
+
+void chain_backlog(std::vector<TrendMonth>& months, std::int64_t backlog) {
+    // Each earlier month's end follows from the last one's, since a ticket is closed no
+    // earlier than it is created: backlog(start) = backlog(end) - opened + closed in between.
+    for (auto it = months.rbegin(); it != months.rend(); ++it) {
+        it->backlog = backlog;
+        backlog -= it->opened - it->closed;
+    }
+}
+
+std::vector<TrendMonth> ticket_trend(Database& db, const std::vector<std::int64_t>& bounds) {
+    auto months = ticket_trend_months(db, bounds);
+    chain_backlog(months, ticket_backlog_at(db, bounds.back()));
+    return months;
+}
+
 std::vector<UrgentTicket> urgent_tickets(Database& db, const ReportPeriod& p, std::int64_t until,
                                          const std::string& top, const std::string& second,
                                          const std::vector<std::string>& types, std::int64_t limit) {
     // Resolved means resolved (or closed) before `until`: a past month reads the same later.
     Statement q(db, "SELECT id, type, priority, title, COALESCE(assignee, ''), COALESCE(asset, ''), "
-                        "(SELECT a.name FROM assets a WHERE a.tag = t.asset), created_at, "
-                        "CASE WHEN COALESCE(resolved_at, closed_at) < ?3 THEN COALESCE(resolved_at, closed_at) END, "
-                        "resolution_business_secs, paused_secs, COUNT(*) OVER () "
-                        "FROM tickets t WHERE created_at >= ?1 AND created_at < ?2 "
-                        "AND (priority = ?4 OR (priority = ?5 AND type IN (" +
+                    "(SELECT a.name FROM assets a WHERE a.tag = t.asset), created_at, "
+                    "CASE WHEN COALESCE(resolved_at, closed_at) < ?3 THEN COALESCE(resolved_at, closed_at) END, "
+                    "resolution_business_secs, paused_secs, COUNT(*) OVER () "
+                    "FROM tickets t WHERE created_at >= ?1 AND created_at < ?2 "
+                    "AND (priority = ?4 OR (priority = ?5 AND type IN (" +
                             report_placeholders(types.size(), 7) +
                             "))) ORDER BY priority <> ?4, created_at, id LIMIT ?6");
     q.bind(1, static_cast<std::int64_t>(p.start));

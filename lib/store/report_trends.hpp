@@ -27,6 +27,14 @@ struct TrendMonth {
 /// may be "now" in the month in progress): at most 24 months, each with every figure.
 std::vector<TrendMonth> ticket_trend(Database& db, const std::vector<std::int64_t>& bounds);
 
+/// ticket_trend() in steps, so that the months can be counted in parts (on two connections
+/// in one snapshot) and joined: every figure but the backlog...
+std::vector<TrendMonth> ticket_trend_months(Database& db, const std::vector<std::int64_t>& bounds);
+/// ...the tickets open at `at` (the last month's end)...
+std::int64_t ticket_backlog_at(Database& db, std::int64_t at);
+/// ...and from it the backlog at each month's end, from the last month back.
+void chain_backlog(std::vector<TrendMonth>& months, std::int64_t backlog_at_end);
+
 /// An urgent ticket of the period, with what its durations need.
 struct UrgentTicket {
     std::int64_t total = 0; // how many matched before the limit

@@ -155,7 +155,7 @@ std::vector<HandoverRow> handovers_between(Database& db, std::int64_t from, std:
 
 std::optional<AttendanceRow> open_checkin(Database& db, const std::string& person) {
     Statement q(db, "SELECT id, person, checkin_at, checkout_at, note FROM roster_attendance "
-                        "WHERE person = ? AND checkout_at IS NULL");
+                    "WHERE person = ? AND checkout_at IS NULL");
     q.bind(1, person);
     if (!q.step()) {
         return std::nullopt;
@@ -183,8 +183,8 @@ void close_checkin(Database& db, std::int64_t id, std::int64_t at) {
 
 std::vector<AttendanceRow> attendance_between(Database& db, std::int64_t from, std::int64_t to) {
     Statement q(db, "SELECT id, person, checkin_at, checkout_at, note FROM roster_attendance "
-                        "WHERE checkin_at < ? AND (checkout_at IS NULL OR checkout_at > ?) "
-                        "ORDER BY person, checkin_at");
+                    "WHERE checkin_at < ? AND (checkout_at IS NULL OR checkout_at > ?) "
+                    "ORDER BY person, checkin_at");
     q.bind(1, static_cast<std::int64_t>(to));
     q.bind(2, static_cast<std::int64_t>(from));
     std::vector<AttendanceRow> out;

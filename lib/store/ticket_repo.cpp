@@ -391,7 +391,7 @@ std::optional<std::int64_t> open_ticket_by_source(Database& db, const std::strin
 
 std::map<std::string, std::int64_t> open_load_by_assignee(Database& db) {
     Statement q(db, "SELECT assignee, count(*) FROM tickets WHERE is_open = 1 AND assignee IS NOT NULL "
-                        "GROUP BY assignee");
+                    "GROUP BY assignee");
     std::map<std::string, std::int64_t> out;
     while (q.step()) {
         out[q.column(0).as_string()] = q.column(1).as_int64();

@@ -1,7 +1,7 @@
 #include "lib/ticket/approval.hpp"
 
+#include "lib/context/audit.hpp"
 #include "lib/core/error.hpp"
-#include "lib/store/events.hpp"
 #include "lib/ticket/service.hpp"
 #include "lib/util/text.hpp"
 
@@ -278,14 +278,7 @@ void decide(Context& ctx, const std::vector<std::int64_t>& ids, bool reject,
         if (st->emergency) {
             fields["retrospective"] = true;
         }
-        store::Event e;
-        e.at = ctx.now;
-        e.actor = ctx.actor;
-        e.entity = "ticket";
-        e.entity_id = std::to_string(id);
-        e.action = reject ? "rejected" : "approved";
-        e.fields = std::move(fields);
-        store::record_event(ctx.db, e);
+        audit::record(ctx, "ticket", std::to_string(id), reject ? "rejected" : "approved", std::move(fields));
         // A retrospective request is settled once its quorum approved.
         if (st->emergency && !reject) {
             if (const auto after = pending_approval(ctx, *row, st->state);
@@ -318,7 +311,11 @@ std::vector<store::ApprovalRow> approvals_of(Context& ctx, std::int64_t id) {
     return store::approvals_of(ctx.db, id);
 }
 
-std::vector<store::TicketRow> awaiting_approval(Context& ctx, const std::string& by) {
+std::vector<store::TicketRow> awaiting_approval(Context& ctx, const std::string& by_option) {
+    const std::string by = by_option == "me" ? ctx.actor : by_option;
+    if (!by.empty() && !ctx.policy.person(by)) {
+        throw DataError(fmt::format("--by '{}' is no person of the policy", by));
+    }
     // Candidates: open tickets in a state that leads to a guarded one, and open emergencies.
     store::TicketQuery q;
     q.open = true;

@@ -57,7 +57,8 @@ void decide(Context& ctx, const std::vector<std::int64_t>& ids, bool reject,
 /// Every approval decision on a ticket, oldest first (ticket show).
 std::vector<store::ApprovalRow> approvals_of(Context& ctx, std::int64_t id);
 /// Open tickets awaiting an approval (or a retrospective one), optionally only those that
-/// `by` may still approve, most urgent first.
+/// `by` may still approve ("me": ctx.actor; DataError when no person of the policy), most
+/// urgent first.
 std::vector<store::TicketRow> awaiting_approval(Context& ctx, const std::string& by);
 
 } // namespace opsctl::ticket

@@ -2,15 +2,12 @@
 
 #include "lib/asset/service.hpp"
 #include "lib/ticket/approval.hpp"
+#include "lib/context/audit.hpp"
 #include "lib/core/error.hpp"
 #include "lib/notify/notify.hpp"
 #include "lib/policy/lookup.hpp"
-#include "lib/util/text.hpp"
-
-#if __has_include("lib/roster/duty.hpp")
 #include "lib/roster/duty.hpp"
-#define OPSCTL_TICKET_HAS_ROSTER 1
-#endif
+#include "lib/util/text.hpp"
 
 #include <fmt/format.h>
 
@@ -86,17 +83,6 @@ store::TicketRow load(Context& ctx, std::int64_t id) {
     return *row;
 }
 
-void record(Context& ctx, std::int64_t id, const std::string& action, nlohmann::json fields) {
-    store::Event e;
-    e.at = ctx.now;
-    e.actor = ctx.actor;
-    e.entity = "ticket";
-    e.entity_id = std::to_string(id);
-    e.action = action;
-    e.fields = std::move(fields);
-    store::record_event(ctx.db, e);
-}
-
 nlohmann::json opt_json(const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
 // Recomputes both SLA clocks from the events (already including this change) and stores
@@ -163,13 +149,11 @@ std::string auto_assignee(Context& ctx, const std::string& team) {
         throw Failure("automatic assignment needs the roster section of the policy",
                       "load ticket::k_assign_sections");
     }
-#ifdef OPSCTL_TICKET_HAS_ROSTER
     if (auto on_duty = roster::on_duty_for_team(ctx, team, ctx.now)) {
         if (const auto* p = ctx.policy.person(*on_duty); p && p->active) {
             return *on_duty;
         }
     }
-#endif
     return least_loaded(ctx, team);
 }
 
@@ -182,7 +166,7 @@ TicketSummary summarize(const store::TicketRow& r) {
 // The shared tail of every change: event, clocks, save (the caller commits).
 void finish_change(Context& ctx, store::TicketRow& row, const std::string& action, nlohmann::json fields) {
     row.updated_at = ctx.now;
-    record(ctx, row.id, action, std::move(fields));
+    audit::record(ctx, "ticket", std::to_string(row.id), action, std::move(fields));
     refresh_sla(ctx, row);
     store::save_ticket(ctx.db, row);
 }
@@ -227,7 +211,7 @@ void do_move(Context& ctx, store::TicketRow& row, const std::string& state, cons
     }
     const bool passed_by_emergency = fields.contains("emergency");
     row.updated_at = ctx.now;
-    record(ctx, row.id, action, std::move(fields));
+    audit::record(ctx, "ticket", std::to_string(row.id), action, std::move(fields));
     refresh_sla(ctx, row);
     store::save_ticket(ctx.db, row);
     for (auto& [kind, extra] : approval_notices(ctx, row, passed_by_emergency ? emergency : std::nullopt)) {
@@ -326,7 +310,7 @@ void announce(Context& ctx, const std::string& kind, const store::TicketRow& row
     notify::emit(ctx.policy.notify, ctx.policy.site.name, kind, data, ctx.now);
 }
 
-std::int64_t create_ticket(Context& ctx, const NewTicket& t) {
+store::TicketRow create_ticket(Context& ctx, const NewTicket& t) {
     const auto& tp = ctx.policy.tickets;
     const std::string type = t.type.empty() ? tp.default_type : t.type;
     check_type(ctx, type);
@@ -389,7 +373,7 @@ std::int64_t create_ticket(Context& ctx, const NewTicket& t) {
             fields[key] = **value;
         }
     }
-    record(ctx, row.id, "created", std::move(fields));
+    audit::record(ctx, "ticket", std::to_string(row.id), "created", std::move(fields));
     refresh_sla(ctx, row);
     store::save_ticket(ctx.db, row);
     tx.commit();
@@ -400,7 +384,7 @@ std::int64_t create_ticket(Context& ctx, const NewTicket& t) {
     for (const auto& [kind, extra] : approval_notices(ctx, row, std::nullopt)) {
         announce(ctx, kind, row, extra);
     }
-    return row.id;
+    return row;
 }
 
 void add_comment(Context& ctx, std::int64_t id, const std::string& text, bool internal) {
@@ -655,7 +639,7 @@ void link_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::str
     if (!store::insert_link(ctx.db, store::LinkRow{id, kind, to, ctx.now})) {
         return;
     }
-    record(ctx, to, "linked", {{"link", {{"from", id}, {"kind", kind}}}});
+    audit::record(ctx, "ticket", std::to_string(to), "linked", {{"link", {{"from", id}, {"kind", kind}}}});
     finish_change(ctx, row, "linked", {{"link", {{"to", to}, {"kind", kind}}}});
     tx.commit();
 }
@@ -687,7 +671,7 @@ std::vector<std::string> unlink_tickets(Context& ctx, std::int64_t id, std::int6
     }
     for (const auto& k : removed) {
         store::delete_link(ctx.db, store::LinkRow{id, k, to, 0});
-        record(ctx, to, "unlinked", {{"link", {{"from", id}, {"kind", k}}}});
+        audit::record(ctx, "ticket", std::to_string(to), "unlinked", {{"link", {{"from", id}, {"kind", k}}}});
     }
     nlohmann::json links = nlohmann::json::array();
     for (const auto& k : removed) {
@@ -709,6 +693,16 @@ TicketDetail ticket_detail(Context& ctx, std::int64_t id, bool explain_clocks) {
     d.resolution = std::move(clocks.second);
     d.comments = store::comments_of(ctx.db, id);
     d.links = store::links_of(ctx.db, id);
+    for (const auto& l : d.links) {
+        LinkedTicket t;
+        t.kind = l.kind;
+        t.outgoing = l.ticket_id == id;
+        t.other = t.outgoing ? l.target_id : l.ticket_id;
+        if (const auto other = store::find_ticket(ctx.db, t.other)) {
+            t.title = other->title;
+        }
+        d.linked.push_back(std::move(t));
+    }
     return d;
 }
 
@@ -719,6 +713,27 @@ bool is_paused(const store::TicketRow& row) {
     const bool response = row.response_target_secs && !row.responded_at && !row.response_due_at;
     const bool resolution = row.resolution_target_secs && !row.resolved_at && !row.resolution_due_at;
     return row.is_open && (response || resolution);
+}
+
+std::string sla_flag(const store::TicketRow& row, std::int64_t now) {
+    if (row.response_breached || row.resolution_breached || row.sla_order < now) {
+        return "breached";
+    }
+    if (!row.is_open) {
+        return "";
+    }
+    if (row.sla_order != store::k_no_due) {
+        return "ok";
+    }
+    // No clock running: the ticket waits in a pause state, or no target applies.
+    return is_paused(row) ? "paused" : "-";
+}
+
+std::optional<std::int64_t> listed_due(const store::TicketRow& row) {
+    if (row.sla_order == store::k_no_due || !row.is_open) {
+        return std::nullopt;
+    }
+    return row.sla_order;
 }
 
 std::vector<store::TicketRow> list_tickets(Context& ctx, store::TicketQuery query) {
@@ -783,7 +798,7 @@ SlaSweep sla_sweep(Context& ctx, double share) {
                         row.assignee = to;
                         label += " -> " + to;
                     }
-                    record(ctx, id, "escalated", fields);
+                    audit::record(ctx, "ticket", std::to_string(id), "escalated", fields);
                     alert.fired.push_back(label);
                     notices.push_back({"ticket.escalated", row, {{"clock", c->name}, {"step", pct}}});
                     changed = true;

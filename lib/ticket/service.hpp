@@ -1,6 +1,6 @@
 #pragma once
 // The ticket domain: what `opsctl ticket` does, and the public API other groups call
-// (inspect opens tickets, roster hands over open ones, asset shows an asset's tickets).
+// (inspect opens tickets, the handover lists open ones, asset shows an asset's tickets).
 
 #include "lib/context/context.hpp"
 #include "lib/store/events.hpp"
@@ -14,6 +14,9 @@
 #include <vector>
 
 namespace opsctl::ticket {
+
+/// What `ticket list` selects and how it sorts.
+using TicketQuery = store::TicketQuery;
 
 /// The policy sections every ticket operation reads.
 inline constexpr unsigned k_policy_sections = policy::section::k_calendar | policy::section::k_people |
@@ -47,7 +50,7 @@ void announce(Context& ctx, const std::string& kind, const store::TicketRow& row
 /// Creates a ticket in its own write transaction, records events and emits "ticket.created";
 /// returns the id. DataError for an unknown type, priority, person or asset tag, or a source
 /// already open.
-std::int64_t create_ticket(Context& ctx, const NewTicket& t);
+store::TicketRow create_ticket(Context& ctx, const NewTicket& t);
 /// Adds a comment (internal ones are not a response to the customer) in its own transaction.
 void add_comment(Context& ctx, std::int64_t id, const std::string& text, bool internal);
 /// The open ticket opened for this source key, if any.
@@ -61,7 +64,7 @@ struct TicketSummary {
     bool response_breached, resolution_breached;
     std::optional<std::int64_t> response_due_at, resolution_due_at;
 };
-/// Open tickets of the given priorities (all when empty), most urgent first (roster handover).
+/// Open tickets of the given priorities (all when empty), most urgent first (the shift handover).
 std::vector<TicketSummary> open_tickets(Context& ctx, const std::vector<std::string>& priorities);
 /// The newest tickets of an asset, at most `limit` (asset show).
 std::vector<TicketSummary> tickets_for_asset(Context& ctx, const std::string& tag, int limit);
@@ -106,6 +109,14 @@ void link_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::str
 /// is none. Returns the kinds removed.
 std::vector<std::string> unlink_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::string& kind);
 
+/// A link as `ticket show` lists it, seen from the ticket shown.
+struct LinkedTicket {
+    std::string kind;       // caused-by, duplicate-of, related
+    bool outgoing = true;   // the ticket shown links to the other one (false: linked from it)
+    std::int64_t other = 0; // the other ticket's id
+    std::string title;      // the other ticket's title; empty when it is gone
+};
+
 /// Everything `ticket show` and `ticket clock` present.
 struct TicketDetail {
     store::TicketRow row;
@@ -113,6 +124,7 @@ struct TicketDetail {
     SlaClock resolution;
     std::vector<store::CommentRow> comments;
     std::vector<store::LinkRow> links;
+    std::vector<LinkedTicket> linked; // the links again, each with the other ticket's title
     std::vector<store::Event> history;
 };
 /// One ticket with its clocks recomputed from events as of ctx.now; NotFound when absent.
@@ -122,6 +134,11 @@ std::vector<store::TicketRow> list_tickets(Context& ctx, store::TicketQuery quer
 /// True when a clock of the ticket has a target but, neither stopped nor running, no due time:
 /// it stands still in a pause state. Reads stored columns only (a listing row will do).
 bool is_paused(const store::TicketRow& row);
+/// The SLA word a listing shows for a ticket at `now`: "breached" (a clock breached or the
+/// next due time past), "ok" (a clock running), "paused", "-" (no clock), or "" when closed.
+std::string sla_flag(const store::TicketRow& row, std::int64_t now);
+/// The due time a listing shows: the next one of an open ticket's running clocks.
+std::optional<std::int64_t> listed_due(const store::TicketRow& row);
 
 /// One clock that is past or near its target, found by sla_sweep.
 struct SlaAlert {

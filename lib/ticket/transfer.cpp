@@ -1,6 +1,7 @@
 #include "lib/ticket/transfer.hpp"
 
 #include "lib/asset/service.hpp"
+#include "lib/context/audit.hpp"
 #include "lib/core/error.hpp"
 #include "lib/core/limits.hpp"
 #include "lib/core/sheet_date.hpp"
@@ -303,13 +304,8 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const 
             cal.emplace(ctx.policy.business_calendar());
         }
         // The clocks are computed from the same event that is stored: one vector, reused.
-        std::vector<store::Event> events(1);
+        std::vector<store::Event> events{audit::event(ctx, "ticket", "imported")};
         store::Event& e = events.front();
-        e.at = ctx.now;
-        e.actor = ctx.actor;
-        e.account = ctx.db.account();
-        e.entity = "ticket";
-        e.action = "imported";
         std::string prev_hash = first_prev_hash;
         // The event's fields as JSON text, written directly: building an nlohmann::json object
         // per row (a map node per key) and dumping it cost as much as writing the ticket.
@@ -554,12 +550,7 @@ ImportResult import_tickets(Context& ctx, std::istream& in, bool dry_run, const 
 
     // This thread: the database checks, then the writes, batch by batch in file order.
     Problems db_problems;
-    store::Event e;
-    e.at = ctx.now;
-    e.actor = ctx.actor;
-    e.account = ctx.db.account();
-    e.entity = "ticket";
-    e.action = "imported";
+    store::Event e = audit::event(ctx, "ticket", "imported");
     try {
         std::vector<CheckedRow> batch;
         while (pipe.pop(batch)) {

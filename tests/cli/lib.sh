@@ -25,6 +25,17 @@ run() {
     ERR=$(cat "$WORK/.stderr")
 }
 
+# at TIME ARGS...: runs opsctl at a fixed instant (OPSCTL_NOW=TIME), nothing on stdin; sets
+# OUT, ERR and RC as run does, and fails the test (with the error) when opsctl fails.
+at() {
+    local when=$1
+    shift
+    OUT=$(OPSCTL_NOW="$when" "$BIN" "$@" 2>"$WORK/.stderr" </dev/null)
+    RC=$?
+    ERR=$(cat "$WORK/.stderr")
+    [ "$RC" -eq 0 ] || fail "at $when: opsctl $* ($ERR)"
+}
+
 # run_in TEXT ARGS...: like run, with TEXT on stdin.
 run_in() {
     local input=$1

@@ -245,4 +245,39 @@ for line in open(sys.argv[1]):
     assert json.loads(r["stdin"])["kind"].startswith("ticket."), r["stdin"]
 EOF
 
+# Markdown is data too: a title and an emergency reason written as HTML, links, images and
+# autolinks (what a Markdown viewer would fetch or run in the meeting) come out of every
+# Markdown table escaped, read the same on a terminal, and render as the text itself.
+md_evil='<img src=x onerror=alert(1)> [click](javascript:alert(1)) ![t](http://127.0.0.1:9/t.png) <http://127.0.0.1:9/> \<b>bold</b> | ok'
+OPSCTL_NOW=2026-11-03T10:00:00+08:00 run ticket new --type change --priority P3 --title "$md_evil" -q
+expect_rc 0 "a change titled with Markdown and HTML"
+MDID=$OUT
+for state in planning approval; do
+    OPSCTL_NOW=2026-11-03T10:00:00+08:00 run ticket move "$MDID" "$state"
+    expect_rc 0 "move to $state"
+done
+OPSCTL_NOW=2026-11-03T10:00:00+08:00 run ticket move "$MDID" approved --emergency '[reason](http://127.0.0.1:9/r) <script>alert(2)</script>'
+expect_rc 0 "an emergency move with a Markdown reason"
+OPSCTL_NOW=2026-12-02T10:00:00+08:00 run report monthly --month 2026-11 --lang en
+expect_rc 0 "the review of the month"
+printf '%s\n' "$OUT" >"$WORK/review-md.md"
+expect_out '\<img src=x onerror=alert(1)\> \[click\](javascript:alert(1)) !\[t\](http://127.0.0.1:9/t.png) \<http://127.0.0.1:9/\> \\\<b\>bold\</b\> \| ok' \
+    "the review escapes the title's markup"
+expect_out '\[reason\](http://127.0.0.1:9/r) \<script\>alert(2)\</script\>' "the review escapes the reason's markup"
+OPSCTL_NOW=2026-12-02T10:00:00+08:00 run ticket list --format md
+expect_rc 0 "ticket list as Markdown"
+printf '%s\n' "$OUT" >"$WORK/list-md.md"
+expect_out '\<img src=x' "ticket list --format md escapes it too"
+MDIT="$SRC/tools/node_modules/markdown-it"
+if command -v node >/dev/null 2>&1 && [ -d "$MDIT" ]; then
+    if OUT=$(node "$REL/md_inert.js" "$MDIT" "$WORK/review-md.md" "$WORK/list-md.md" 2>&1); then pass; else
+        fail "rendered Markdown holds an element from user data: $OUT"
+    fi
+    # The checker itself: the same text without the escapes renders an image, a link and a script.
+    printf '| t |\n| - |\n| %s |\n' "${md_evil//|/\\|}" >"$WORK/raw.md"
+    expect_true "the checker sees unescaped markup" bash -c '! node "$1" "$2" "$3" 2>/dev/null' _ "$REL/md_inert.js" "$MDIT" "$WORK/raw.md"
+else
+    echo "note: markdown-it (tools/node_modules) or node missing: the rendered-Markdown check is skipped" >&2
+fi
+
 finish

@@ -22,15 +22,6 @@ OPSCTL_NOW=2026-11-05T10:00:00+08:00 run --config "$WORK/bare" --db "$WORK/bare.
 expect_rc 0 "monthly with a bare policy"
 expect_out "Nothing was recorded for this month." "an empty review says so"
 
-# at TIME ARGS...: runs opsctl at a fixed instant (site time +08:00) and fails the test on error.
-at() {
-    local when=$1
-    shift
-    OUT=$(OPSCTL_NOW="$when" "$BIN" "$@" 2>"$WORK/.stderr")
-    RC=$?
-    ERR=$(cat "$WORK/.stderr")
-    [ "$RC" -eq 0 ] || fail "at $when: opsctl $*"
-}
 # new TIME ARGS...: opens a ticket and sets ID.
 new() {
     local when=$1

@@ -12,15 +12,6 @@ source "$(dirname "$0")/lib.sh"
 
 init_sample
 
-# at TIME ARGS...: runs opsctl at a fixed instant (site time +08:00) and fails the test on error.
-at() {
-    local when=$1
-    shift
-    OUT=$(OPSCTL_NOW="$when" "$BIN" "$@" 2>"$WORK/.stderr" </dev/null)
-    RC=$?
-    ERR=$(cat "$WORK/.stderr")
-    [ "$RC" -eq 0 ] || fail "at $when: opsctl $*"
-}
 
 # Test checklists and two backup jobs instead of the sample's (which probe this machine).
 mkdir -p "$WORK/flags" "$WORK/data"

@@ -8,15 +8,6 @@ source "$(dirname "$0")/lib.sh"
 
 init_sample
 
-# at TIME ARGS...: runs opsctl at a fixed instant and fails the test on error.
-at() {
-    local when=$1
-    shift
-    OUT=$(OPSCTL_NOW="$when" "$BIN" "$@" 2>"$WORK/.stderr" </dev/null)
-    RC=$?
-    ERR=$(cat "$WORK/.stderr")
-    [ "$RC" -eq 0 ] || fail "at $when: opsctl $*"
-}
 
 # Test checklists and backup jobs instead of the sample's (which probe this machine).
 # svc: two command items whose state follows flag files; hw: one manual question.

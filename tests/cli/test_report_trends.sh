@@ -10,15 +10,6 @@ source "$(dirname "$0")/lib.sh"
 
 init_sample
 
-# at TIME ARGS...: runs opsctl at a fixed instant (site time +08:00) and fails the test on error.
-at() {
-    local when=$1
-    shift
-    OUT=$(OPSCTL_NOW="$when" "$BIN" "$@" 2>"$WORK/.stderr" </dev/null)
-    RC=$?
-    ERR=$(cat "$WORK/.stderr")
-    [ "$RC" -eq 0 ] || fail "at $when: opsctl $* ($ERR)"
-}
 new() {
     local when=$1
     shift

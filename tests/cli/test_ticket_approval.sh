@@ -41,6 +41,9 @@ as lina ticket list --awaiting-approval --by me -q
 expect_eq "$id" "$OUT" "--by me lists what lina may approve"
 as zhangwei ticket list --awaiting-approval --by me -q
 expect_eq "" "$OUT" "the requester has nothing to approve"
+run ticket list --awaiting-approval --by nosuch
+expect_rc 65 "--by names no person: bad input"
+expect_err "--by 'nosuch' is no person of the policy" "--by names the unknown person"
 
 as lina ticket reject "$id"
 expect_rc 64 "a rejection needs --reason"

@@ -322,11 +322,11 @@ TEST_CASE("render md") {
         t.add_row({"ps | grep x"});
         t.add_row({"a\nb\r\nc"});
         t.add_row({"tab\there\x1b[0m"});
-        CHECK(rendered(t, Format::md) == "| 命令           |\n"
-                                         "| -------------- |\n"
-                                         "| ps \\| grep x   |\n"
-                                         "| a<br>b<br>c    |\n"
-                                         "| tab\\there\\e[0m |\n");
+        CHECK(rendered(t, Format::md) == "| 命令            |\n"
+                                         "| --------------- |\n"
+                                         "| ps \\| grep x    |\n"
+                                         "| a<br>b<br>c     |\n"
+                                         "| tab\\there\\e\\[0m |\n");
     }
 }
 
@@ -399,12 +399,12 @@ TEST_CASE("render_record") {
               "id\towner\thours\tnotes\nT-7\t张伟\t3\tline one\\nline two\x1b[2J\n");
     }
     SUBCASE("md: field/value table") {
-        CHECK(rendered_record(r, Format::md) == "| Field  | Value                     |\n"
-                                                "| ------ | ------------------------- |\n"
-                                                "| ID     | T-7                       |\n"
-                                                "| 负责人 | 张伟                      |\n"
-                                                "| Hours  | 3                         |\n"
-                                                "| Notes  | line one<br>line two\\e[2J |\n");
+        CHECK(rendered_record(r, Format::md) == "| Field  | Value                      |\n"
+                                                "| ------ | -------------------------- |\n"
+                                                "| ID     | T-7                        |\n"
+                                                "| 负责人 | 张伟                       |\n"
+                                                "| Hours  | 3                          |\n"
+                                                "| Notes  | line one<br>line two\\e\\[2J |\n");
     }
     SUBCASE("--columns applies to records too") {
         RenderOptions options;

@@ -1,4 +1,4 @@
-#include "lib/roster/handover.hpp"
+#include "lib/handover/handover.hpp"
 
 #include "lib/backup/service.hpp"
 #include "lib/core/duration.hpp"
@@ -8,7 +8,7 @@
 #include "lib/inspect/status.hpp"
 #include "lib/notify/notify.hpp"
 #include "lib/output/time.hpp"
-#include "lib/roster/audit.hpp"
+#include "lib/context/audit.hpp"
 #include "lib/roster/duty.hpp"
 #include "lib/roster/override.hpp"
 #include "lib/store/roster_repo.hpp"
@@ -16,7 +16,7 @@
 
 #include <fmt/format.h>
 
-namespace opsctl::roster {
+namespace opsctl::handover {
 
 namespace {
 
@@ -165,12 +165,12 @@ nlohmann::json handover_snapshot(const Context& ctx) {
 }
 
 Handover record_handover(const Context& ctx, const HandoverRequest& request) {
-    require_person(ctx, ctx.actor);
+    roster::require_person(ctx, ctx.actor);
     if (request.to) {
-        require_person(ctx, *request.to);
+        roster::require_person(ctx, *request.to);
     }
     if (!request.rotation.empty()) {
-        require_rotation(ctx, request.rotation);
+        roster::require_rotation(ctx, request.rotation);
     }
     Handover h;
     h.at = ctx.now;
@@ -182,9 +182,9 @@ Handover record_handover(const Context& ctx, const HandoverRequest& request) {
     }
     // Without --rotation, the handover is for the rotation the actor is on duty for now (or
     // was on duty for until a moment ago: handovers happen at the end of a shift).
-    std::optional<Duty> mine;
+    std::optional<roster::Duty> mine;
     for (std::int64_t at : {ctx.now, ctx.now - 1}) {
-        for (const auto& d : on_duty(ctx, at, request.rotation)) {
+        for (const auto& d : roster::on_duty(ctx, at, request.rotation)) {
             if (d.person == ctx.actor) {
                 mine = d;
                 break;
@@ -202,14 +202,14 @@ Handover record_handover(const Context& ctx, const HandoverRequest& request) {
         // day shift hands over to the night shift), else the next other person of the rotation.
         const std::int64_t when = mine ? std::max(mine->end, ctx.now) : ctx.now;
         const std::string team = ctx.policy.roster.rotation(*h.rotation)->team;
-        for (const auto& d : on_duty(ctx, when)) {
+        for (const auto& d : roster::on_duty(ctx, when)) {
             if (d.person != ctx.actor && ctx.policy.roster.rotation(d.rotation)->team == team) {
                 h.to = d.person;
                 break;
             }
         }
         if (!h.to) {
-            for (const auto& d : schedule(ctx, when, when + 15 * 86400, *h.rotation)) {
+            for (const auto& d : roster::schedule(ctx, when, when + 15 * 86400, *h.rotation)) {
                 if (d.person != ctx.actor && d.start >= when) {
                     h.to = d.person;
                     break;
@@ -244,7 +244,7 @@ Handover record_handover(const Context& ctx, const HandoverRequest& request) {
                           {"stale_backups", h.stale_backups}};
     store::WriteTransaction tx(ctx.db);
     h.id = store::insert_handover(ctx.db, row);
-    record_roster_event(ctx, "roster_handover", h.id, "created", fields);
+    audit::record(ctx, "roster_handover", std::to_string(h.id), "created", fields);
     tx.commit();
     fields["id"] = h.id;
     fields["snapshot"] = h.snapshot;
@@ -260,4 +260,4 @@ std::vector<Handover> handovers(const Context& ctx, std::int64_t from, std::int6
     return out;
 }
 
-} // namespace opsctl::roster
+} // namespace opsctl::handover

@@ -1,5 +1,6 @@
 #pragma once
-// Shift handovers: who hands over to whom, a note, and a snapshot of what was open.
+// Shift handovers: who hands over to whom, a note, and a snapshot of what was open. A layer
+// above the domains it reads (roster, ticket, inspect, backup), beside lib/report/.
 
 #include "lib/context/context.hpp"
 
@@ -10,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace opsctl::roster {
+namespace opsctl::handover {
 
 /// What `roster handover` asks for.
 struct HandoverRequest {
@@ -52,4 +53,4 @@ nlohmann::json snapshot_for_output(const nlohmann::json& snapshot, const core::Z
 /// Handovers with from <= at < to, oldest first.
 std::vector<Handover> handovers(const Context& ctx, std::int64_t from, std::int64_t to);
 
-} // namespace opsctl::roster
+} // namespace opsctl::handover

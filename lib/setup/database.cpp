@@ -1,0 +1,34 @@
+#include "lib/setup/database.hpp"
+
+#include "lib/store/failure.hpp"
+#include "lib/util/permissions.hpp"
+#include "lib/util/text.hpp"
+
+namespace opsctl::setup {
+
+std::unique_ptr<Database> open_database(const std::string& path, bool create, const policy::Site* site) {
+    store::OpenOptions options;
+    options.create = create;
+    if (site) {
+        options.group = site->database_group;
+        options.group_writes = site->database_group_writes;
+    }
+    return store::Database::open(path, options);
+}
+
+store::DatabaseInfo database_info(Database& db) { return store::database_info(db); }
+
+std::vector<store::CheckFinding> check_database(Database& db, const policy::Policy& policy) {
+    auto findings = store::check_database(db, !policy.site.database_group.empty());
+    // The policy decides which commands opsctl runs: others must not be able to edit it.
+    const auto problems = util::policy_permission_problems(policy.dir, policy.files);
+    findings.push_back({"policy_permissions", problems.empty(),
+                        problems.empty() ? "not writable by others" : util::join(problems, "; ")});
+    return findings;
+}
+
+int backup_database(Database& db, const std::filesystem::path& target) { return store::backup_database(db, target); }
+
+std::optional<Error> database_failure(const std::exception& e) { return store::database_failure(e); }
+
+} // namespace opsctl::setup

@@ -1,0 +1,38 @@
+#pragma once
+// The database as a whole, for `opsctl db` and for every command that opens it: opening it
+// the way the policy keeps its files, its facts, its checks and online copies.
+
+#include "lib/core/error.hpp"
+#include "lib/policy/policy.hpp"
+#include "lib/store/database.hpp"
+#include "lib/store/maintenance.hpp"
+
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace opsctl::setup {
+
+/// The database a command works on.
+using Database = store::Database;
+
+/// Opens (migrating as needed) the database at `path`, creating a missing file only when
+/// `create`. With `site`, the files keep its group (site.database_group, _writes).
+std::unique_ptr<Database> open_database(const std::string& path, bool create, const policy::Site* site);
+
+/// Facts about the database for `db info`.
+store::DatabaseInfo database_info(Database& db);
+/// Every check of `db check`: the store's (integrity, foreign keys, the event chain, file
+/// modes, with the policy's database group allowed), and that no one else may write the policy.
+std::vector<store::CheckFinding> check_database(Database& db, const policy::Policy& policy);
+/// Copies the database online into `target`; returns the number of pages copied.
+int backup_database(Database& db, const std::filesystem::path& target);
+
+/// The Error (with its exit status: busy is 75) for a database failure that escaped lib/;
+/// nullopt when `e` is none.
+std::optional<Error> database_failure(const std::exception& e);
+
+} // namespace opsctl::setup
