@@ -154,7 +154,7 @@ std::vector<std::string> child_tags(Database& db, const std::string& tag) {
 }
 
 std::vector<AssetRow> select_asset_rows(Database& db, const AssetFilter& filter) {
-    std::string sql = fmt::format("SELECT {} FROM assets WHERE 1", k_columns);
+    std::string sql = fmt::format("SELECT {} FROM assets WHERE TRUE", k_columns);
     std::vector<std::string> binds;
     auto equal = [&](const char* column, const std::string& value) {
         if (!value.empty()) {
@@ -345,7 +345,7 @@ struct AssetWriter::Statements {
           delete_fields(db, "DELETE FROM asset_fields WHERE tag = ?"),
           get_seq(db, "SELECT last FROM asset_tag_seq WHERE prefix = ?"),
           set_seq(db, "INSERT INTO asset_tag_seq (prefix, last) VALUES (?1, ?2) "
-                      "ON CONFLICT (prefix) DO UPDATE SET last = max(last, ?2)"),
+                      "ON CONFLICT (prefix) DO UPDATE SET last = CASE WHEN ?2 > last THEN ?2 ELSE last END"),
           exists(db, "SELECT 1 FROM assets WHERE tag = ?") {}
 };
 
@@ -447,7 +447,7 @@ std::int64_t insert_maintenance(Database& db, const MaintenanceRow& row) {
 
 std::vector<MaintenanceRow> select_maintenance(Database& db, const MaintenanceFilter& filter) {
     std::string sql = "SELECT id, tag, kind, at, note, result, spent_secs, cost, actor, created_at "
-                      "FROM asset_maintenance WHERE 1";
+                      "FROM asset_maintenance WHERE TRUE";
     if (!filter.tag.empty()) {
         sql += " AND tag = :tag";
     }

@@ -19,9 +19,10 @@ std::vector<BackupJobCounts> backup_runs_by_job(Database& db, const ReportPeriod
         return out;
     }
     Statement q(db, R"sql(
-SELECT job, MAX(kind), COUNT(*), SUM(status = 'success'), SUM(status = 'failed'),
-       SUM(status = 'success' AND EXISTS (SELECT 1 FROM backup_verifications v WHERE v.run_id = b.id AND v.ok = 1
-                                                AND v.at < ?2))
+SELECT job, MAX(kind), COUNT(*), COUNT(*) FILTER (WHERE status = 'success'),
+       COUNT(*) FILTER (WHERE status = 'failed'),
+       COUNT(*) FILTER (WHERE status = 'success' AND EXISTS (SELECT 1 FROM backup_verifications v
+                                                             WHERE v.run_id = b.id AND v.ok = 1 AND v.at < ?2))
 FROM backup_runs b WHERE started_at >= ?1 AND started_at < ?2 GROUP BY job ORDER BY job)sql");
     bind_period(q, p);
     while (q.step()) {

@@ -134,7 +134,7 @@ WITH lim AS (SELECT COALESCE(MAX(id), 0) AS r FROM inspect_runs WHERE started_at
                            WHERE l.checklist = f.checklist AND l.item = f.item AND l.target = f.target
                              AND l.run_id <= (SELECT r FROM lim)
                            ORDER BY l.run_id DESC LIMIT 1) AS last_status FROM f)
-SELECT checklist, item, SUM(n) AS failures, COUNT(*), COALESCE(SUM(last_status IN (1, 2)), 0) FROM last
+SELECT checklist, item, SUM(n) AS failures, COUNT(*), COUNT(*) FILTER (WHERE last_status IN (1, 2)) FROM last
 GROUP BY checklist, item ORDER BY failures DESC, checklist, item LIMIT ?3)sql");
     bind_period(q, p);
     q.bind(3, static_cast<std::int64_t>(limit));

@@ -355,7 +355,7 @@ SELECT CASE WHEN ?1 - created_at < 86400 THEN 0
             ELSE 4 END AS bucket, COUNT(*)
 FROM (SELECT created_at FROM tickets WHERE closed_at IS NULL AND +created_at < ?1
       UNION ALL
-      SELECT created_at FROM tickets WHERE closed_at >= ?1 AND +created_at < ?1)
+      SELECT created_at FROM tickets WHERE closed_at >= ?1 AND +created_at < ?1) AS open_then
 GROUP BY bucket)sql");
     q.bind(1, static_cast<std::int64_t>(p.end));
     std::vector<NamedCount> out{{"1d", 0, 0}, {"3d", 0, 0}, {"7d", 0, 0}, {"30d", 0, 0}, {"more", 0, 0}};
@@ -368,7 +368,7 @@ GROUP BY bucket)sql");
 std::vector<NamedCount> top_incident_assets(Database& db, const ReportPeriod& p, const std::vector<std::string>& types,
                                             std::size_t limit) {
     // "Still open" means open at the period's end, so that a past month does not change.
-    Statement q(db, "SELECT t.asset, COUNT(*) AS n, SUM(t.closed_at IS NULL OR t.closed_at >= ?2), "
+    Statement q(db, "SELECT t.asset, COUNT(*) AS n, COUNT(*) FILTER (WHERE t.closed_at IS NULL OR t.closed_at >= ?2), "
                     "(SELECT a.name FROM assets a WHERE a.tag = t.asset) FROM tickets t "
                     "WHERE t.created_at >= ?1 AND t.created_at < ?2 AND t.asset IS NOT NULL "
                     "AND t.asset <> '' AND t.type IN (" +
@@ -387,7 +387,7 @@ std::vector<NamedCount> top_incident_assets(Database& db, const ReportPeriod& p,
 
 std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, const std::vector<std::string>& types) {
     Statement q(db, "SELECT COALESCE(complaint_type, ''), COUNT(*), "
-                    "SUM(closed_at IS NULL OR closed_at >= ?2) FROM tickets "
+                    "COUNT(*) FILTER (WHERE closed_at IS NULL OR closed_at >= ?2) FROM tickets "
                     "WHERE created_at >= ?1 AND created_at < ?2 AND (complaint_type IS NOT NULL "
                     "OR type IN (" +
                         report_placeholders(types.size(), 3) +
@@ -440,7 +440,7 @@ SELECT id, type, priority, status, title, COALESCE(assignee, ''), created_at, rb
        CASE WHEN rb AND (NOT sb OR response_due_at <= resolution_due_at) THEN response_due_at
             WHEN sb THEN resolution_due_at ELSE created_at END, type IN ({2})
 FROM (SELECT id, type, priority, status, title, assignee, created_at, response_due_at, resolution_due_at,
-             {0} AS rb, {1} AS sb FROM tickets WHERE id IN {3})
+             {0} AS rb, {1} AS sb FROM tickets WHERE id IN {3}) AS candidates
 WHERE rb OR sb OR type IN ({2}))sql",
                                               response_missed("0", "?1"), resolution_missed("0", "?1"),
                                               report_placeholders(problem_types.size(), 2), open_ids(1)));

@@ -61,9 +61,9 @@ SELECT m.i, (SELECT COUNT(*) FROM tickets t WHERE t.created_at >= m.s AND t.crea
         // Attainment: the deadlines of each month, each a range of its deadline index, which
         // carries the answer and resolution times (migration 12): no ticket row is read, and
         // each range once for both the deadlines and those met.
-        Statement response(db, "SELECT COUNT(*), TOTAL(responded_at <= response_due_at) FROM tickets "
+        Statement response(db, "SELECT COUNT(*), COUNT(*) FILTER (WHERE responded_at <= response_due_at) FROM tickets "
                                "WHERE response_due_at >= ?1 AND response_due_at < ?2");
-        Statement resolution(db, "SELECT COUNT(*), TOTAL(COALESCE(resolved_at, closed_at) <= resolution_due_at) "
+        Statement resolution(db, "SELECT COUNT(*), COUNT(*) FILTER (WHERE COALESCE(resolved_at, closed_at) <= resolution_due_at) "
                                  "FROM tickets WHERE resolution_due_at >= ?1 AND resolution_due_at < ?2");
         for (auto& m : out) {
             for (auto [q, due, met] : {std::tuple{&response, &m.response_due, &m.response_met},
@@ -73,7 +73,7 @@ SELECT m.i, (SELECT COUNT(*) FROM tickets t WHERE t.created_at >= m.s AND t.crea
                 q->bind(2, static_cast<std::int64_t>(m.end));
                 q->step();
                 *due = q->column(0).as_int64();
-                *met = static_cast<std::int64_t>(q->column(1).as_double());
+                *met = q->column(1).as_int64();
             }
         }
     }
