@@ -34,6 +34,7 @@
 #include "lib/store/ticket_repo.hpp"
 #include "lib/util/sha256.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
 
@@ -207,8 +208,10 @@ void step(const char* what, F&& fn) {
 }
 
 // A bulk load into a throwaway file: no rollback journal, no fsync, a big page cache (which
-// also lets CREATE INDEX sort in memory), one lock held throughout.
-void bulk_pragmas(SQLite::Database& db) {
+// also lets CREATE INDEX sort in memory), one lock held throughout. For DB's own connection
+// and for the side file's opsctl connection alike.
+template <typename Connection>
+void bulk_pragmas(Connection& db) {
     db.exec("PRAGMA journal_mode = OFF");
     db.exec("PRAGMA synchronous = OFF");
     db.exec("PRAGMA locking_mode = EXCLUSIVE");
@@ -420,7 +423,7 @@ struct SideBatch {
 // Writes inspection runs and their results as `opsctl inspect run` stores them.
 class InspectWriter {
 public:
-    explicit InspectWriter(SQLite::Database& sql)
+    explicit InspectWriter(store::Database& sql)
         : m_run(sql, "INSERT INTO inspect_runs (id, checklist, started_at, finished_at, status, target_count, "
                      "item_count, pending_count, actor) VALUES (?, 'daily', ?, ?, ?, 25, 200, 0, 'cron')"),
           m_result(sql, "INSERT INTO inspect_results (run_id, checklist, item, kind, target, status, message, "
@@ -444,12 +447,12 @@ public:
             perfdata.clear();
             fmt::format_to(std::back_inserter(perfdata), "used={}%;90;97", pct);
             m_result.bind(1, static_cast<std::int64_t>(r.id));
-            m_result.bindNoCopy(2, item);
-            m_result.bindNoCopy(3, i % 8 == 5 ? "tcp" : i % 8 == 6 ? "cert" : i % 8 == 7 ? "log" : "disk");
-            m_result.bindNoCopy(4, target);
+            m_result.bind_no_copy(2, item);
+            m_result.bind_no_copy(3, i % 8 == 5 ? "tcp" : i % 8 == 6 ? "cert" : i % 8 == 7 ? "log" : "disk");
+            m_result.bind_no_copy(4, target);
             m_result.bind(5, static_cast<int>(r.status[i]));
-            m_result.bindNoCopy(6, message);
-            m_result.bindNoCopy(7, perfdata);
+            m_result.bind_no_copy(6, message);
+            m_result.bind_no_copy(7, perfdata);
             m_result.bind(8, static_cast<int>(r.duration_ms[i]));
             m_result.exec();
             m_result.reset();
@@ -457,14 +460,17 @@ public:
     }
 
 private:
-    SQLite::Statement m_run, m_result;
+    store::Statement m_run, m_result;
 };
 
 // The side thread: tickets, comments, the search index and the inspection results into the
 // side file, then their indexes there.
 class SideWriter {
 public:
-    explicit SideWriter(store::Database& side) : m_side(side) { m_thread = std::thread([this] { run(); }); }
+    // `indexes`: the CREATE statements of the side file's indexes, dropped for the load.
+    SideWriter(store::Database& side, std::vector<std::string> indexes) : m_side(side), m_indexes(std::move(indexes)) {
+        m_thread = std::thread([this] { run(); });
+    }
     ~SideWriter() {
         if (m_thread.joinable()) {
             close();
@@ -504,10 +510,9 @@ private:
 
     void run() {
         try {
-            auto& sql = m_side.sql();
+            auto& sql = m_side;
             bulk_pragmas(sql);
-            const std::vector<std::string> indexes =
-                drop_indexes(sql, {"tickets", "inspect_runs", "inspect_results"});
+            const std::vector<std::string>& indexes = m_indexes;
             // FTS5 gathers terms in memory and writes a segment when this much is pending
             // (1 MB by default): fewer, larger segments mean far less merging. The setting is
             // left behind in this file only.
@@ -518,7 +523,7 @@ private:
             {
                 // The search entries go in per batch, after the batch's rows.
                 store::TicketBulkWriter writer(m_side, false);
-                SQLite::Statement fts(sql, "INSERT INTO tickets_fts (rowid, title, body, comments) VALUES (?, ?, ?, ?)");
+                store::Statement fts(sql, "INSERT INTO tickets_fts (rowid, title, body, comments) VALUES (?, ?, ?, ?)");
                 InspectWriter inspect(sql);
                 for (;;) {
                     SideBatch b;
@@ -539,9 +544,9 @@ private:
                     rows_cpu += thread_cpu_seconds() - r0;
                     for (std::size_t i = 0; i < b.tickets.size(); ++i) {
                         fts.bind(1, static_cast<std::int64_t>(b.tickets[i].id));
-                        fts.bindNoCopy(2, b.tickets[i].title);
-                        fts.bindNoCopy(3, b.tickets[i].body);
-                        fts.bindNoCopy(4, b.comment_texts[i]);
+                        fts.bind_no_copy(2, b.tickets[i].title);
+                        fts.bind_no_copy(3, b.tickets[i].body);
+                        fts.bind_no_copy(4, b.comment_texts[i]);
                         fts.exec();
                         fts.reset();
                     }
@@ -556,7 +561,7 @@ private:
             const double c1 = thread_cpu_seconds();
             sql.exec("BEGIN");
             for (const auto& s : indexes) {
-                sql.exec(s);
+                sql.exec(s.c_str());
             }
             sql.exec("COMMIT");
             m_cpu = thread_cpu_seconds();
@@ -573,6 +578,7 @@ private:
     }
 
     store::Database& m_side;
+    std::vector<std::string> m_indexes;
     std::deque<SideBatch> m_queue;
     std::mutex m_mutex;
     std::condition_variable m_ready, m_space;
@@ -924,6 +930,13 @@ int main(int argc, char** argv) {
         SQLite::Database sql(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX);
         bulk_pragmas(sql);
         auto side = store::Database::open(side_path);
+        // The side file's secondary indexes go before its load (sorted once at its end), through
+        // a connection of their own: the opsctl one only runs statements.
+        std::vector<std::string> side_indexes;
+        {
+            SQLite::Database side_sql(side_path, SQLite::OPEN_READWRITE);
+            side_indexes = drop_indexes(side_sql, {"tickets", "inspect_runs", "inspect_results"});
+        }
         const std::vector<std::string> tables = {"assets", "asset_fields", "asset_maintenance", "asset_tag_seq",
                                                  "backup_runs", "ticket_comments",
                                                  "roster_overrides", "roster_handovers", "events"};
@@ -932,7 +945,7 @@ int main(int argc, char** argv) {
         const std::vector<std::string> indexes = drop_indexes(sql, tables, {"events_at"});
         Rng rng(seed);
         Counts n;
-        SideWriter writer(*side);
+        SideWriter writer(*side, std::move(side_indexes));
         {
             EventChain chain(sql);
             CommentWriter comments(sql);

@@ -47,8 +47,8 @@ int main(int argc, char** argv) {
         const auto started = std::chrono::steady_clock::now();
         auto db = store::Database::open(argv[1]);
         // A bulk load: big page cache, no fsync until the end (the file is a throwaway bench database).
-        db->sql().exec("PRAGMA synchronous = OFF");
-        db->sql().exec("PRAGMA cache_size = -400000");
+        db->exec("PRAGMA synchronous = OFF");
+        db->exec("PRAGMA cache_size = -400000");
         std::mt19937_64 rng(42);
         auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
         std::int64_t comments = 0, events = 0;

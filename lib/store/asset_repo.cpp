@@ -1,4 +1,5 @@
 #include "lib/store/asset_repo.hpp"
+#include "lib/store/driver.hpp"
 
 #include "lib/core/error.hpp"
 
@@ -14,35 +15,35 @@ constexpr const char* k_columns =
     "tag, class, name, model, serial, owner, location, address, status, purchased, warranty_until, parent, "
     "retire_reason, created_at, updated_at, retired_at, disposed_at";
 
-std::string text_or_empty(const SQLite::Column& c) { return c.isNull() ? std::string{} : c.getString(); }
+std::string text_or_empty(const Column& c) { return c.is_null() ? std::string{} : c.as_string(); }
 
-std::optional<std::int64_t> int_or_null(const SQLite::Column& c) {
-    return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
+std::optional<std::int64_t> int_or_null(const Column& c) {
+    return c.is_null() ? std::nullopt : std::optional<std::int64_t>(c.as_int64());
 }
 
-AssetRow read_row(SQLite::Statement& q) {
+AssetRow read_row(Statement& q) {
     AssetRow r;
-    r.tag = q.getColumn(0).getString();
-    r.cls = q.getColumn(1).getString();
-    r.name = q.getColumn(2).getString();
-    r.model = q.getColumn(3).getString();
-    r.serial = q.getColumn(4).getString();
-    r.owner = q.getColumn(5).getString();
-    r.location = q.getColumn(6).getString();
-    r.address = q.getColumn(7).getString();
-    r.status = q.getColumn(8).getString();
-    r.purchased = text_or_empty(q.getColumn(9));
-    r.warranty_until = text_or_empty(q.getColumn(10));
-    r.parent = text_or_empty(q.getColumn(11));
-    r.retire_reason = q.getColumn(12).getString();
-    r.created_at = q.getColumn(13).getInt64();
-    r.updated_at = q.getColumn(14).getInt64();
-    r.retired_at = int_or_null(q.getColumn(15));
-    r.disposed_at = int_or_null(q.getColumn(16));
+    r.tag = q.column(0).as_string();
+    r.cls = q.column(1).as_string();
+    r.name = q.column(2).as_string();
+    r.model = q.column(3).as_string();
+    r.serial = q.column(4).as_string();
+    r.owner = q.column(5).as_string();
+    r.location = q.column(6).as_string();
+    r.address = q.column(7).as_string();
+    r.status = q.column(8).as_string();
+    r.purchased = text_or_empty(q.column(9));
+    r.warranty_until = text_or_empty(q.column(10));
+    r.parent = text_or_empty(q.column(11));
+    r.retire_reason = q.column(12).as_string();
+    r.created_at = q.column(13).as_int64();
+    r.updated_at = q.column(14).as_int64();
+    r.retired_at = int_or_null(q.column(15));
+    r.disposed_at = int_or_null(q.column(16));
     return r;
 }
 
-void bind_int_or_null(SQLite::Statement& q, int index, const std::optional<std::int64_t>& value) {
+void bind_int_or_null(Statement& q, int index, const std::optional<std::int64_t>& value) {
     if (value) {
         q.bind(index, static_cast<std::int64_t>(*value));
     } else {
@@ -52,40 +53,40 @@ void bind_int_or_null(SQLite::Statement& q, int index, const std::optional<std::
 
 // Binds without a copy: for rows bound and stepped while the row is alive (every caller of
 // bind_row steps before returning, and binds every parameter again on the next use).
-void bind_text_or_null_ref(SQLite::Statement& q, int index, const std::string& value) {
+void bind_text_or_null_ref(Statement& q, int index, const std::string& value) {
     if (value.empty()) {
         q.bind(index);
     } else {
-        q.bindNoCopy(index, value);
+        q.bind_no_copy(index, value);
     }
 }
 
 // Binds the 17 columns in k_columns order starting at 1.
-void bind_row(SQLite::Statement& q, const AssetRow& r) {
-    q.bindNoCopy(1, r.tag);
-    q.bindNoCopy(2, r.cls);
-    q.bindNoCopy(3, r.name);
-    q.bindNoCopy(4, r.model);
-    q.bindNoCopy(5, r.serial);
-    q.bindNoCopy(6, r.owner);
-    q.bindNoCopy(7, r.location);
-    q.bindNoCopy(8, r.address);
-    q.bindNoCopy(9, r.status);
+void bind_row(Statement& q, const AssetRow& r) {
+    q.bind_no_copy(1, r.tag);
+    q.bind_no_copy(2, r.cls);
+    q.bind_no_copy(3, r.name);
+    q.bind_no_copy(4, r.model);
+    q.bind_no_copy(5, r.serial);
+    q.bind_no_copy(6, r.owner);
+    q.bind_no_copy(7, r.location);
+    q.bind_no_copy(8, r.address);
+    q.bind_no_copy(9, r.status);
     bind_text_or_null_ref(q, 10, r.purchased);
     bind_text_or_null_ref(q, 11, r.warranty_until);
     bind_text_or_null_ref(q, 12, r.parent);
-    q.bindNoCopy(13, r.retire_reason);
+    q.bind_no_copy(13, r.retire_reason);
     q.bind(14, static_cast<std::int64_t>(r.created_at));
     q.bind(15, static_cast<std::int64_t>(r.updated_at));
     bind_int_or_null(q, 16, r.retired_at);
     bind_int_or_null(q, 17, r.disposed_at);
 }
 
-void load_fields(SQLite::Statement& q, AssetRow& row) {
+void load_fields(Statement& q, AssetRow& row) {
     q.reset();
     q.bind(1, row.tag);
-    while (q.executeStep()) {
-        row.fields.emplace(q.getColumn(0).getString(), q.getColumn(1).getString());
+    while (q.step()) {
+        row.fields.emplace(q.column(0).as_string(), q.column(1).as_string());
     }
 }
 
@@ -106,54 +107,54 @@ bool is_column(const std::string& c) {
 } // namespace
 
 std::optional<AssetRow> find_asset_row(Database& db, const std::string& tag) {
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM assets WHERE tag = ?", k_columns));
+    Statement q(db, fmt::format("SELECT {} FROM assets WHERE tag = ?", k_columns));
     q.bind(1, tag);
-    if (!q.executeStep()) {
+    if (!q.step()) {
         return std::nullopt;
     }
     AssetRow row = read_row(q);
-    SQLite::Statement f(db.sql(), k_fields_of);
+    Statement f(db, k_fields_of);
     load_fields(f, row);
     return row;
 }
 
 std::vector<std::string> tags_with_serial(Database& db, const std::string& serial) {
-    SQLite::Statement q(db.sql(), "SELECT tag FROM assets WHERE serial = ? AND serial <> '' ORDER BY tag");
+    Statement q(db, "SELECT tag FROM assets WHERE serial = ? AND serial <> '' ORDER BY tag");
     q.bind(1, serial);
     std::vector<std::string> out;
-    while (q.executeStep()) {
-        out.push_back(q.getColumn(0).getString());
+    while (q.step()) {
+        out.push_back(q.column(0).as_string());
     }
     return out;
 }
 
 bool asset_exists(Database& db, const std::string& tag) {
-    SQLite::Statement q(db.sql(), "SELECT 1 FROM assets WHERE tag = ?");
+    Statement q(db, "SELECT 1 FROM assets WHERE tag = ?");
     q.bind(1, tag);
-    return q.executeStep();
+    return q.step();
 }
 
 std::vector<std::string> all_asset_tags(Database& db) {
-    SQLite::Statement q(db.sql(), "SELECT tag FROM assets ORDER BY tag");
+    Statement q(db, "SELECT tag FROM assets ORDER BY tag");
     std::vector<std::string> out;
-    while (q.executeStep()) {
-        out.push_back(q.getColumn(0).getString());
+    while (q.step()) {
+        out.push_back(q.column(0).as_string());
     }
     return out;
 }
 
 std::vector<std::string> child_tags(Database& db, const std::string& tag) {
-    SQLite::Statement q(db.sql(), "SELECT tag FROM assets WHERE parent = ? ORDER BY tag");
+    Statement q(db, "SELECT tag FROM assets WHERE parent = ? ORDER BY tag");
     q.bind(1, tag);
     std::vector<std::string> out;
-    while (q.executeStep()) {
-        out.push_back(q.getColumn(0).getString());
+    while (q.step()) {
+        out.push_back(q.column(0).as_string());
     }
     return out;
 }
 
 std::vector<AssetRow> select_asset_rows(Database& db, const AssetFilter& filter) {
-    std::string sql = fmt::format("SELECT {} FROM assets WHERE 1", k_columns);
+    std::string sql = fmt::format("SELECT {} FROM assets WHERE TRUE", k_columns);
     std::vector<std::string> binds;
     auto equal = [&](const char* column, const std::string& value) {
         if (!value.empty()) {
@@ -199,7 +200,7 @@ std::vector<AssetRow> select_asset_rows(Database& db, const AssetFilter& filter)
     if (filter.limit > 0) {
         sql += fmt::format(" LIMIT {}", filter.limit);
     }
-    SQLite::Statement q(db.sql(), sql);
+    Statement q(db, sql);
     int i = 1;
     for (const auto& b : binds) {
         q.bind(i++, b);
@@ -208,11 +209,11 @@ std::vector<AssetRow> select_asset_rows(Database& db, const AssetFilter& filter)
         q.bind(":s", filter.search);
     }
     std::vector<AssetRow> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         out.push_back(read_row(q));
     }
     if (filter.with_fields) {
-        SQLite::Statement f(db.sql(), k_fields_of);
+        Statement f(db, k_fields_of);
         for (auto& row : out) {
             load_fields(f, row);
         }
@@ -230,21 +231,21 @@ void each_asset_row(Database& db, const std::string& cls, const std::function<vo
     }
     sql += " ORDER BY tag";
     fsql += " ORDER BY f.tag";
-    SQLite::Statement q(db.sql(), sql);
-    SQLite::Statement f(db.sql(), fsql);
+    Statement q(db, sql);
+    Statement f(db, fsql);
     if (!cls.empty()) {
         q.bind(1, cls);
         f.bind(1, cls);
     }
-    bool have_field = f.executeStep();
-    while (q.executeStep()) {
+    bool have_field = f.step();
+    while (q.step()) {
         AssetRow row = read_row(q);
-        while (have_field && f.getColumn(0).getString() < row.tag) {
-            have_field = f.executeStep();
+        while (have_field && f.column(0).as_string() < row.tag) {
+            have_field = f.step();
         }
-        while (have_field && f.getColumn(0).getString() == row.tag) {
-            row.fields.emplace(f.getColumn(1).getString(), f.getColumn(2).getString());
-            have_field = f.executeStep();
+        while (have_field && f.column(0).as_string() == row.tag) {
+            row.fields.emplace(f.column(1).as_string(), f.column(2).as_string());
+            have_field = f.step();
         }
         fn(row);
     }
@@ -254,36 +255,36 @@ std::vector<std::pair<std::string, std::int64_t>> count_assets_by(Database& db, 
     if (column != "class" && column != "status" && column != "owner" && column != "location") {
         throw Failure(fmt::format("cannot count assets by '{}'", column));
     }
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {0}, count(*) FROM assets GROUP BY {0} ORDER BY {0}", column));
+    Statement q(db, fmt::format("SELECT {0}, count(*) FROM assets GROUP BY {0} ORDER BY {0}", column));
     std::vector<std::pair<std::string, std::int64_t>> out;
-    while (q.executeStep()) {
-        out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
+    while (q.step()) {
+        out.emplace_back(q.column(0).as_string(), q.column(1).as_int64());
     }
     return out;
 }
 
 struct AssetLookup::Statements {
-    SQLite::Statement find;
-    SQLite::Statement fields;
-    SQLite::Statement exists;
-    SQLite::Statement serial;
-    SQLite::Statement get_seq;
+    Statement find;
+    Statement fields;
+    Statement exists;
+    Statement serial;
+    Statement get_seq;
 
-    explicit Statements(SQLite::Database& db)
+    explicit Statements(Database& db)
         : find(db, fmt::format("SELECT {} FROM assets WHERE tag = ?", k_columns)), fields(db, k_fields_of),
           exists(db, "SELECT 1 FROM assets WHERE tag = ?"),
           serial(db, "SELECT tag FROM assets WHERE serial = ? AND serial <> '' ORDER BY tag"),
           get_seq(db, "SELECT last FROM asset_tag_seq WHERE prefix = ?") {}
 };
 
-AssetLookup::AssetLookup(Database& db) : m_s(std::make_unique<Statements>(db.sql())) {}
+AssetLookup::AssetLookup(Database& db) : m_s(std::make_unique<Statements>(db)) {}
 AssetLookup::~AssetLookup() = default;
 
 std::optional<AssetRow> AssetLookup::find(const std::string& tag) {
     auto& q = m_s->find;
     q.reset();
     q.bind(1, tag);
-    if (!q.executeStep()) {
+    if (!q.step()) {
         return std::nullopt;
     }
     AssetRow row = read_row(q);
@@ -296,7 +297,7 @@ bool AssetLookup::exists(const std::string& tag) {
     auto& q = m_s->exists;
     q.reset();
     q.bind(1, tag);
-    const bool found = q.executeStep();
+    const bool found = q.step();
     q.reset();
     return found;
 }
@@ -306,8 +307,8 @@ std::vector<std::string> AssetLookup::tags_with_serial(const std::string& serial
     q.reset();
     q.bind(1, serial);
     std::vector<std::string> out;
-    while (q.executeStep()) {
-        out.push_back(q.getColumn(0).getString());
+    while (q.step()) {
+        out.push_back(q.column(0).as_string());
     }
     return out;
 }
@@ -316,7 +317,7 @@ std::int64_t AssetLookup::next_number(const std::string& prefix, int digits) {
     auto& g = m_s->get_seq;
     g.reset();
     g.bind(1, prefix);
-    std::int64_t n = g.executeStep() ? g.getColumn(0).getInt64() : 0;
+    std::int64_t n = g.step() ? g.column(0).as_int64() : 0;
     g.reset();
     // A tag typed by hand may already hold the next number: skip past it.
     while (exists(fmt::format("{}-{:0{}}", prefix, n + 1, digits))) {
@@ -326,15 +327,15 @@ std::int64_t AssetLookup::next_number(const std::string& prefix, int digits) {
 }
 
 struct AssetWriter::Statements {
-    SQLite::Statement insert;
-    SQLite::Statement update;
-    SQLite::Statement insert_field;
-    SQLite::Statement delete_fields;
-    SQLite::Statement get_seq;
-    SQLite::Statement set_seq;
-    SQLite::Statement exists;
+    Statement insert;
+    Statement update;
+    Statement insert_field;
+    Statement delete_fields;
+    Statement get_seq;
+    Statement set_seq;
+    Statement exists;
 
-    explicit Statements(SQLite::Database& db)
+    explicit Statements(Database& db)
         : insert(db, fmt::format("INSERT INTO assets ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", k_columns)),
           update(db, "UPDATE assets SET class = ?2, name = ?3, model = ?4, serial = ?5, owner = ?6, location = ?7, "
                      "address = ?8, status = ?9, purchased = ?10, warranty_until = ?11, parent = ?12, "
@@ -344,11 +345,11 @@ struct AssetWriter::Statements {
           delete_fields(db, "DELETE FROM asset_fields WHERE tag = ?"),
           get_seq(db, "SELECT last FROM asset_tag_seq WHERE prefix = ?"),
           set_seq(db, "INSERT INTO asset_tag_seq (prefix, last) VALUES (?1, ?2) "
-                      "ON CONFLICT (prefix) DO UPDATE SET last = max(last, ?2)"),
+                      "ON CONFLICT (prefix) DO UPDATE SET last = CASE WHEN ?2 > last THEN ?2 ELSE last END"),
           exists(db, "SELECT 1 FROM assets WHERE tag = ?") {}
 };
 
-AssetWriter::AssetWriter(Database& db) : m_db(db), m_s(std::make_unique<Statements>(db.sql())) {}
+AssetWriter::AssetWriter(Database& db) : m_db(db), m_s(std::make_unique<Statements>(db)) {}
 AssetWriter::~AssetWriter() = default;
 
 void AssetWriter::insert(const AssetRow& row) {
@@ -364,9 +365,9 @@ void AssetWriter::insert(const AssetRow& row) {
     auto& f = m_s->insert_field;
     for (const auto& [key, value] : row.fields) {
         f.reset();
-        f.bindNoCopy(1, row.tag);
-        f.bindNoCopy(2, key);
-        f.bindNoCopy(3, value);
+        f.bind_no_copy(1, row.tag);
+        f.bind_no_copy(2, key);
+        f.bind_no_copy(3, value);
         f.exec();
     }
 }
@@ -396,7 +397,7 @@ std::int64_t AssetWriter::next_number(const std::string& prefix, int digits) {
     auto& g = m_s->get_seq;
     g.reset();
     g.bind(1, prefix);
-    std::int64_t n = g.executeStep() ? g.getColumn(0).getInt64() : 0;
+    std::int64_t n = g.step() ? g.column(0).as_int64() : 0;
     g.reset();
     // A tag typed by hand may already hold the next number: skip past it.
     auto& e = m_s->exists;
@@ -404,7 +405,7 @@ std::int64_t AssetWriter::next_number(const std::string& prefix, int digits) {
         ++n;
         e.reset();
         e.bind(1, fmt::format("{}-{:0{}}", prefix, n, digits));
-        const bool taken = e.executeStep();
+        const bool taken = e.step();
         e.reset();
         if (!taken) {
             return n;
@@ -413,8 +414,7 @@ std::int64_t AssetWriter::next_number(const std::string& prefix, int digits) {
 }
 
 void AssetWriter::begin_bulk_load() {
-    m_db.sql().exec("PRAGMA defer_foreign_keys = ON");
-    m_db.sql().exec("PRAGMA ignore_check_constraints = ON");
+    m_db.connection().relax_checks_for_bulk_load();
 }
 
 void AssetWriter::note_number(const std::string& prefix, std::int64_t number) {
@@ -426,8 +426,8 @@ void AssetWriter::note_number(const std::string& prefix, std::int64_t number) {
 }
 
 std::int64_t insert_maintenance(Database& db, const MaintenanceRow& row) {
-    SQLite::Statement q(db.sql(), "INSERT INTO asset_maintenance (tag, kind, at, note, result, spent_secs, cost, "
-                                  "actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Statement q(db, "INSERT INTO asset_maintenance (tag, kind, at, note, result, spent_secs, cost, "
+                    "actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, row.tag);
     q.bind(2, row.kind);
     q.bind(3, static_cast<std::int64_t>(row.at));
@@ -442,12 +442,12 @@ std::int64_t insert_maintenance(Database& db, const MaintenanceRow& row) {
     q.bind(8, row.actor);
     q.bind(9, static_cast<std::int64_t>(row.created_at));
     q.exec();
-    return db.sql().getLastInsertRowid();
+    return db.last_insert_id();
 }
 
 std::vector<MaintenanceRow> select_maintenance(Database& db, const MaintenanceFilter& filter) {
     std::string sql = "SELECT id, tag, kind, at, note, result, spent_secs, cost, actor, created_at "
-                      "FROM asset_maintenance WHERE 1";
+                      "FROM asset_maintenance WHERE TRUE";
     if (!filter.tag.empty()) {
         sql += " AND tag = :tag";
     }
@@ -461,7 +461,7 @@ std::vector<MaintenanceRow> select_maintenance(Database& db, const MaintenanceFi
     if (filter.limit > 0) {
         sql += fmt::format(" LIMIT {}", filter.limit);
     }
-    SQLite::Statement q(db.sql(), sql);
+    Statement q(db, sql);
     if (!filter.tag.empty()) {
         q.bind(":tag", filter.tag);
     }
@@ -472,70 +472,69 @@ std::vector<MaintenanceRow> select_maintenance(Database& db, const MaintenanceFi
         q.bind(":since", static_cast<std::int64_t>(*filter.since));
     }
     std::vector<MaintenanceRow> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         MaintenanceRow m;
-        m.id = q.getColumn(0).getInt64();
-        m.tag = q.getColumn(1).getString();
-        m.kind = q.getColumn(2).getString();
-        m.at = q.getColumn(3).getInt64();
-        m.note = q.getColumn(4).getString();
-        m.result = q.getColumn(5).getString();
-        m.spent_secs = int_or_null(q.getColumn(6));
-        if (!q.getColumn(7).isNull()) {
-            m.cost = q.getColumn(7).getDouble();
+        m.id = q.column(0).as_int64();
+        m.tag = q.column(1).as_string();
+        m.kind = q.column(2).as_string();
+        m.at = q.column(3).as_int64();
+        m.note = q.column(4).as_string();
+        m.result = q.column(5).as_string();
+        m.spent_secs = int_or_null(q.column(6));
+        if (!q.column(7).is_null()) {
+            m.cost = q.column(7).as_double();
         }
-        m.actor = q.getColumn(8).getString();
-        m.created_at = q.getColumn(9).getInt64();
+        m.actor = q.column(8).as_string();
+        m.created_at = q.column(9).as_int64();
         out.push_back(std::move(m));
     }
     return out;
 }
 
 std::vector<LastMaintenance> last_maintenance(Database& db, const std::string& cls, const std::string& kind) {
-    SQLite::Statement q(db.sql(),
-                        "SELECT a.tag, a.name, a.owner, a.status, a.created_at, coalesce(a.purchased, ''), "
-                        "(SELECT max(m.at) FROM asset_maintenance m WHERE m.tag = a.tag AND m.kind = ?2) "
-                        "FROM assets a WHERE a.class = ?1 AND a.status NOT IN ('retired', 'disposed') "
-                        "ORDER BY a.tag");
+    Statement q(db, "SELECT a.tag, a.name, a.owner, a.status, a.created_at, coalesce(a.purchased, ''), "
+                    "(SELECT max(m.at) FROM asset_maintenance m WHERE m.tag = a.tag AND m.kind = ?2) "
+                    "FROM assets a WHERE a.class = ?1 AND a.status NOT IN ('retired', 'disposed') "
+                    "ORDER BY a.tag");
     q.bind(1, cls);
     q.bind(2, kind);
     std::vector<LastMaintenance> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         LastMaintenance l;
-        l.tag = q.getColumn(0).getString();
-        l.name = q.getColumn(1).getString();
-        l.owner = q.getColumn(2).getString();
-        l.status = q.getColumn(3).getString();
-        l.created_at = q.getColumn(4).getInt64();
-        l.purchased = q.getColumn(5).getString();
-        l.last_at = int_or_null(q.getColumn(6));
+        l.tag = q.column(0).as_string();
+        l.name = q.column(1).as_string();
+        l.owner = q.column(2).as_string();
+        l.status = q.column(3).as_string();
+        l.created_at = q.column(4).as_int64();
+        l.purchased = q.column(5).as_string();
+        l.last_at = int_or_null(q.column(6));
         out.push_back(std::move(l));
     }
     return out;
 }
 
 std::vector<AssetRow> warranties_ending(Database& db, const std::string& from, const std::string& until) {
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM assets WHERE warranty_until >= ? AND "
-                                              "warranty_until <= ? AND status NOT IN ('retired', 'disposed') "
-                                              "ORDER BY warranty_until, tag",
-                                              k_columns));
+    Statement q(db, fmt::format("SELECT {} FROM assets WHERE warranty_until >= ? AND "
+                                "warranty_until <= ? AND status NOT IN ('retired', 'disposed') "
+                                "ORDER BY warranty_until, tag",
+                                k_columns));
     q.bind(1, from);
     q.bind(2, until);
     std::vector<AssetRow> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         out.push_back(read_row(q));
     }
     return out;
 }
 
 std::vector<AssetRow> purchased_before(Database& db, const std::string& cls, const std::string& date) {
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM assets WHERE class = ? AND purchased <= ? AND "
-                                              "status NOT IN ('retired', 'disposed') ORDER BY purchased, tag",
-                                              k_columns));
+    Statement q(db, fmt::format("SELECT {} FROM assets WHERE class = ? AND purchased <= ? AND "
+                                "status NOT IN ('retired', 'disposed') ORDER BY purchased, tag",
+                                k_columns));
     q.bind(1, cls);
     q.bind(2, date);
     std::vector<AssetRow> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         out.push_back(read_row(q));
     }
     return out;

@@ -1,4 +1,5 @@
 #include "lib/store/database.hpp"
+#include "lib/store/driver.hpp"
 
 #include "lib/store/record_digest.hpp"
 
@@ -14,7 +15,6 @@
 #include <fmt/format.h>
 #include <grp.h>
 #include <optional>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -87,25 +87,26 @@ void create_file(const fs::path& path, const OpenOptions& options) {
 
 // With site.database_group, members read the database without write access to it or its
 // folder. SQLite (3.22+) reads a WAL database read-only only when its -wal and -shm files
-// exist: the owner's connections keep them (SQLITE_FCNTL_PERSIST_WAL) instead of removing
-// them on close, and they carry the database's group and mode 0640 (SQLite copies the
-// database's owner and mode only when root creates them). Readers then map -shm read-only
-// and never write it. With site.database_group_writes the three files are 0660 instead, and
-// members write as the owner does. The owner's connections keep the database file itself at
-// the mode the policy asks for too, so that changing the policy changes who may write.
-void share_with_group(SQLite::Database& sql, const fs::path& path, const std::string& group_name, bool writes) {
+// exist: the owner's connections keep them (the driver's keep_side_files()) instead of
+// removing them on close, and they carry the database's group and mode 0640 (SQLite copies
+// the database's owner and mode only when root creates them). Readers then map -shm
+// read-only and never write it. With site.database_group_writes the three files are 0660
+// instead, and members write as the owner does. The owner's connections keep the database
+// file itself at the mode the policy asks for too, so that changing the policy changes who
+// may write.
+void share_with_group(driver::Connection& connection, const fs::path& path, const std::string& group_name,
+                      bool writes) {
     if (group_name.empty()) {
         return;
     }
     const mode_t mode = writes ? 0660 : 0640;
-    int persist = 1;
-    sqlite3_file_control(sql.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    const std::vector<std::string> suffixes = connection.keep_side_files();
     struct stat db_st {};
     if (::stat(path.c_str(), &db_st) != 0 || db_st.st_uid != ::geteuid()) {
         return; // a reader: nothing of ours to adjust
     }
     const gid_t gid = group_id(group_name);
-    for (const char* suffix : {"", "-wal", "-shm"}) {
+    for (const std::string& suffix : suffixes) {
         const std::string side = path.string() + suffix;
         const int fd = ::open(side.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
@@ -128,21 +129,23 @@ void share_with_group(SQLite::Database& sql, const fs::path& path, const std::st
 
 int current_schema_version() { return migrations().back().version; }
 
-void rethrow_sqlite(const SQLite::Exception& e, const fs::path& path) {
+void rethrow_database_error(const DatabaseError& e, const fs::path& path) {
     throw *database_failure(e, path.string());
 }
 
-namespace {
+Database::Database(const fs::path& path, std::unique_ptr<driver::Connection> connection)
+    : m_path(path), m_db(std::move(connection)) {}
 
-// Runs before the first connection opens: afterwards sqlite3_config() is refused (and harmless).
-// Without allocation statistics SQLite's malloc takes no global mutex; nothing reads them.
-int configure_sqlite() {
-    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+Database::~Database() {
+    // The statements go before the connection they were prepared on.
+    m_statements.clear();
 }
 
-} // namespace
+void Database::exec(const char* sql) { m_db->exec(sql); }
 
-Database::Database(const fs::path& path, int flags) : m_path(path), m_db(path.string(), flags) {}
+std::int64_t Database::last_insert_id() { return m_db->last_insert_id(); }
+
+std::int64_t Database::changes() { return m_db->changes(); }
 
 std::unique_ptr<Database> Database::open(const fs::path& path, const OpenOptions& options) {
     std::error_code ec;
@@ -155,34 +158,22 @@ std::unique_ptr<Database> Database::open(const fs::path& path, const OpenOptions
     }
     std::unique_ptr<Database> db;
     try {
-        static const int configured = configure_sqlite();
-        (void)configured;
-        // Each connection is used by the one thread that opened it (worker threads of inspect
-        // and backup never touch the database), so SQLite's per-call connection mutex is
-        // pure cost: about 4% of the instructions of an import.
-        db.reset(new Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX));
-        db->m_db.setBusyTimeout(busy_timeout(options));
-        auto& sql = db->m_db;
-        const int app_id = sql.execAndGet("PRAGMA application_id").getInt();
-        const int version = sql.execAndGet("PRAGMA user_version").getInt();
-        if (app_id != 0 && app_id != k_application_id) {
+        db.reset(new Database(path, driver::open_sqlite(path, busy_timeout(options))));
+        auto& connection = *db->m_db;
+        const driver::Stamp stamp = connection.stamp();
+        if (stamp.application_id != 0 && stamp.application_id != k_application_id) {
             throw DataError(fmt::format("'{}' is not an opsctl database", path.string()));
         }
-        if (app_id == 0 && version == 0 &&
-            sql.execAndGet("SELECT count(*) FROM sqlite_master").getInt() > 0) {
+        if (stamp.application_id == 0 && stamp.schema_version == 0 && !stamp.empty) {
             throw DataError(fmt::format("'{}' is not an opsctl database", path.string()));
         }
+        const int version = stamp.schema_version;
         if (version > current_schema_version()) {
             throw Failure(fmt::format("database '{}' has schema version {}, newer than this opsctl ({})",
                                       path.string(), version, current_schema_version()),
                           "upgrade opsctl");
         }
-        sql.exec("PRAGMA foreign_keys = ON");
-        // WAL lets readers (reports) run while cron jobs write; NORMAL sync is safe in WAL.
-        if (sql.execAndGet("PRAGMA journal_mode").getString() != "wal") {
-            sql.exec("PRAGMA journal_mode = WAL");
-        }
-        sql.exec("PRAGMA synchronous = NORMAL");
+        connection.configure();
         if (version < current_schema_version()) {
             if (!options.migrate) {
                 throw Failure(fmt::format("database '{}' has schema version {}, this opsctl needs {}",
@@ -191,50 +182,44 @@ std::unique_ptr<Database> Database::open(const fs::path& path, const OpenOptions
             }
             db->migrate();
         }
-        share_with_group(sql, path, options.group, options.group_writes);
-    } catch (const SQLite::Exception& e) {
-        rethrow_sqlite(e, path);
+        share_with_group(connection, path, options.group, options.group_writes);
+    } catch (const DatabaseError& e) {
+        rethrow_database_error(e, path);
     }
     return db;
 }
 
-SQLite::Statement& Database::cached(const std::string& sql) {
+Statement& Database::cached(std::string_view sql) {
     auto it = m_statements.find(sql);
     if (it == m_statements.end()) {
-        it = m_statements.emplace(sql, std::make_unique<SQLite::Statement>(m_db, sql)).first;
+        it = m_statements.emplace(std::string(sql), std::make_unique<Statement>(*this, sql)).first;
     } else {
         it->second->reset();
-        it->second->clearBindings();
+        it->second->clear_bindings();
     }
     return *it->second;
 }
 
-void Database::set_page_cache_mib(int mib) { m_db.exec(fmt::format("PRAGMA cache_size = -{}", mib * 1024)); }
-
-void Database::begin_read_snapshot() {
-    m_db.exec("BEGIN");
-    // A deferred transaction reads nothing until its first statement; reading a table is what
-    // fixes its snapshot.
-    m_db.execAndGet("SELECT count(*) FROM sqlite_master");
+std::int64_t Database::select_int64(std::string_view sql) {
+    Statement q(*this, sql);
+    return q.step() ? q.column(0).as_int64() : 0;
 }
+
+void Database::set_page_cache_mib(int mib) { m_db->set_page_cache_mib(mib); }
+
+void Database::begin_read_snapshot() { m_db->begin_read(); }
 
 namespace {
 
-void end_read(SQLite::Database& db) noexcept {
-    try {
-        db.exec("ROLLBACK");
-    } catch (...) {
-        // Nothing was written; a failed end leaves nothing to undo.
-    }
-}
+void end_read(Database& db) noexcept { db.connection().rollback(); }
 
-std::int64_t data_version(SQLite::Database& db) { return db.execAndGet("PRAGMA data_version").getInt64(); }
+std::int64_t data_version(Database& db) { return db.connection().data_version(); }
 
 } // namespace
 
 ReadTransaction::ReadTransaction(Database& db) : m_db(db) { m_db.begin_read_snapshot(); }
 
-ReadTransaction::~ReadTransaction() { end_read(m_db.sql()); }
+ReadTransaction::~ReadTransaction() { end_read(m_db); }
 
 std::unique_ptr<Database> Database::open_twin() const {
     OpenOptions options;
@@ -253,20 +238,20 @@ SharedReadTransaction::SharedReadTransaction(Database& db, Database& twin) : m_d
     for (int attempt = 0;; ++attempt) {
         try {
             m_twin.begin_read_snapshot();
-            const auto before = data_version(m_twin.sql());
+            const auto before = data_version(m_twin);
             m_db.begin_read_snapshot();
-            m_twin.sql().exec("ROLLBACK");
+            m_twin.connection().rollback();
             m_twin.begin_read_snapshot();
-            if (data_version(m_twin.sql()) == before) {
+            if (data_version(m_twin) == before) {
                 return;
             }
-        } catch (const SQLite::Exception& e) {
-            end_read(m_db.sql());
-            end_read(m_twin.sql());
-            rethrow_sqlite(e, m_db.path());
+        } catch (const DatabaseError& e) {
+            end_read(m_db);
+            end_read(m_twin);
+            rethrow_database_error(e, m_db.path());
         }
-        end_read(m_db.sql());
-        end_read(m_twin.sql());
+        end_read(m_db);
+        end_read(m_twin);
         std::this_thread::sleep_for(std::chrono::milliseconds(1 + attempt));
         if (attempt == 50) {
             throw Busy(fmt::format("database '{}' is being written to without pause", m_db.path().string()),
@@ -276,12 +261,12 @@ SharedReadTransaction::SharedReadTransaction(Database& db, Database& twin) : m_d
 }
 
 SharedReadTransaction::~SharedReadTransaction() {
-    end_read(m_db.sql());
-    end_read(m_twin.sql());
+    end_read(m_db);
+    end_read(m_twin);
 }
 
 
-int Database::schema_version() { return m_db.execAndGet("PRAGMA user_version").getInt(); }
+int Database::schema_version() { return m_db->schema_version(); }
 
 void Database::migrate() {
     for (const auto& m : migrations()) {
@@ -290,20 +275,17 @@ void Database::migrate() {
         if (schema_version() >= m.version) {
             continue;
         }
-        if (m.version == 1) {
-            m_db.exec(fmt::format("PRAGMA application_id = {}", k_application_id));
-        }
-        m_db.exec(m.sql);
-        m_db.exec(fmt::format("PRAGMA user_version = {}", m.version));
+        m_db->exec(m.sql);
+        m_db->set_stamp(k_application_id, m.version);
         tx.commit();
     }
 }
 
 WriteTransaction::WriteTransaction(Database& db) : m_db(db) {
     try {
-        m_db.sql().exec("BEGIN IMMEDIATE");
-    } catch (const SQLite::Exception& e) {
-        rethrow_sqlite(e, m_db.path());
+        m_db.connection().begin_write();
+    } catch (const DatabaseError& e) {
+        rethrow_database_error(e, m_db.path());
     }
     m_db.last_event_hash_known() = false;
     m_db.first_unsealed_event() = 0;
@@ -311,11 +293,9 @@ WriteTransaction::WriteTransaction(Database& db) : m_db(db) {
 
 WriteTransaction::~WriteTransaction() {
     if (!m_done) {
-        try {
-            m_db.sql().exec("ROLLBACK");
-        } catch (...) {
-            // Nothing more can be done: SQLite rolls back when the connection closes.
-        }
+        // A failed rollback leaves nothing more to do: the engine rolls back when the
+        // connection closes.
+        m_db.connection().rollback();
         m_db.last_event_hash_known() = false;
         m_db.first_unsealed_event() = 0;
     }
@@ -330,13 +310,13 @@ void WriteTransaction::commit() {
         if (m_db.last_event_hash_known()) {
             // Events were written: the newest is also kept outside the chain (meta
             // 'events_head'), so that rows removed from the end of the chain are noticed.
-            m_db.sql().exec("INSERT INTO meta (key, value) "
+            m_db.exec("INSERT INTO meta (key, value) "
                             "SELECT 'events_head', id || ' ' || hash FROM events WHERE true ORDER BY id DESC LIMIT 1 "
                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
         }
-        m_db.sql().exec("COMMIT");
-    } catch (const SQLite::Exception& e) {
-        rethrow_sqlite(e, m_db.path());
+        m_db.connection().commit();
+    } catch (const DatabaseError& e) {
+        rethrow_database_error(e, m_db.path());
     }
     m_done = true;
 }

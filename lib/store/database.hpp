@@ -1,14 +1,21 @@
 #pragma once
-// The one SQLite database: opening, locking, transactions and schema migrations.
+// The one database: opening, locking, transactions and schema migrations, over the driver
+// of lib/store/driver.hpp (SQLite today).
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "lib/store/statement.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace opsctl::store {
+
+namespace driver {
+class Connection; // lib/store/driver.hpp
+}
 
 /// How to open the database.
 struct OpenOptions {
@@ -25,8 +32,18 @@ public:
     /// Opens the database at `path`; throws Failure, Busy or DataError with a clear message
     /// (not an opsctl database, newer than this binary, cannot create).
     static std::unique_ptr<Database> open(const std::filesystem::path& path, const OpenOptions& options = {});
+    ~Database();
 
-    SQLite::Database& sql() { return m_db; }
+    /// The driver's connection, for its dialect hooks (lib/store only; lib/store/driver.hpp).
+    driver::Connection& connection() { return *m_db; }
+    /// Runs `sql` (one statement or several), discarding any rows.
+    void exec(const char* sql);
+    /// The first column of the first row of `sql` as an integer (0 when there is no row).
+    std::int64_t select_int64(std::string_view sql);
+    /// The id given to the row of the last INSERT on this connection.
+    std::int64_t last_insert_id();
+    /// Rows changed by the last INSERT, UPDATE or DELETE on this connection.
+    std::int64_t changes();
     const std::filesystem::path& path() const { return m_path; }
     /// The schema version stored in the file (PRAGMA user_version).
     int schema_version();
@@ -49,20 +66,20 @@ public:
     std::unique_ptr<Database> open_twin() const;
     /// A statement prepared once per connection for `sql`, reset with its bindings cleared
     /// (for statements run once per change, such as the events INSERT).
-    SQLite::Statement& cached(const std::string& sql);
+    Statement& cached(std::string_view sql);
 
 private:
-    Database(const std::filesystem::path& path, int flags);
+    Database(const std::filesystem::path& path, std::unique_ptr<driver::Connection> connection);
     void migrate();
 
     std::filesystem::path m_path;
-    SQLite::Database m_db;
+    std::unique_ptr<driver::Connection> m_db;
     std::string m_last_hash;
     bool m_last_hash_known = false;
     std::string m_account;
     std::int64_t m_first_unsealed = 0;
     // Declared after m_db so that the statements are finalized before the connection closes.
-    std::map<std::string, std::unique_ptr<SQLite::Statement>> m_statements;
+    std::map<std::string, std::unique_ptr<Statement>, std::less<>> m_statements;
 };
 
 /// A write transaction begun with BEGIN IMMEDIATE, so that the lock is taken (or the busy
@@ -114,7 +131,7 @@ private:
 /// The schema version this binary writes.
 int current_schema_version();
 
-/// Turns a SQLite "busy" or "locked" failure into the Busy error (exit 75); rethrows others.
-[[noreturn]] void rethrow_sqlite(const SQLite::Exception& e, const std::filesystem::path& path);
+/// Turns a driver's "busy" failure into the Busy error (exit 75), others into Failure.
+[[noreturn]] void rethrow_database_error(const DatabaseError& e, const std::filesystem::path& path);
 
 } // namespace opsctl::store

@@ -8,24 +8,24 @@ namespace opsctl::store {
 
 namespace {
 
-Event read_event(SQLite::Statement& q, bool parse_fields = true) {
+Event read_event(Statement& q, bool parse_fields = true) {
     Event e;
-    e.id = q.getColumn(0).getInt64();
-    e.at = q.getColumn(1).getInt64();
-    e.actor = q.getColumn(2).getString();
-    e.entity = q.getColumn(3).getString();
-    e.entity_id = q.getColumn(4).getString();
-    e.action = q.getColumn(5).getString();
+    e.id = q.column(0).as_int64();
+    e.at = q.column(1).as_int64();
+    e.actor = q.column(2).as_string();
+    e.entity = q.column(3).as_string();
+    e.entity_id = q.column(4).as_string();
+    e.action = q.column(5).as_string();
     if (parse_fields) {
-        e.fields = nlohmann::json::parse(q.getColumn(6).getString(), nullptr, false);
+        e.fields = nlohmann::json::parse(q.column(6).as_string(), nullptr, false);
         if (e.fields.is_discarded()) {
             e.fields = nlohmann::json::object();
         }
     }
-    e.prev_hash = q.getColumn(7).getString();
-    e.hash = q.getColumn(8).getString();
-    e.account = q.getColumn(9).getString();
-    e.digest = q.getColumn(10).getString();
+    e.prev_hash = q.column(7).as_string();
+    e.hash = q.column(8).as_string();
+    e.account = q.column(9).as_string();
+    e.digest = q.column(10).as_string();
     return e;
 }
 
@@ -59,7 +59,7 @@ std::int64_t record_event(Database& db, const Event& event) {
 const std::string& last_event_hash(Database& db) {
     if (!db.last_event_hash_known()) {
         auto& last = db.cached("SELECT hash FROM events ORDER BY id DESC LIMIT 1");
-        db.last_event_hash_cache() = last.executeStep() ? last.getColumn(0).getString() : std::string{};
+        db.last_event_hash_cache() = last.step() ? last.column(0).as_string() : std::string{};
         last.reset();
         db.last_event_hash_known() = true;
     }
@@ -91,28 +91,28 @@ std::int64_t record_hashed_event(Database& db, const Event& event, const std::st
                              "account, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     // Not copied: every bound string outlives exec().
     insert.bind(1, static_cast<std::int64_t>(event.at));
-    insert.bindNoCopy(2, event.actor);
-    insert.bindNoCopy(3, event.entity);
-    insert.bindNoCopy(4, event.entity_id);
-    insert.bindNoCopy(5, event.action);
-    insert.bindNoCopy(6, fields_text);
-    insert.bindNoCopy(7, prev);
-    insert.bindNoCopy(8, hash);
-    insert.bindNoCopy(9, event.account);
-    insert.bindNoCopy(10, event.digest);
+    insert.bind_no_copy(2, event.actor);
+    insert.bind_no_copy(3, event.entity);
+    insert.bind_no_copy(4, event.entity_id);
+    insert.bind_no_copy(5, event.action);
+    insert.bind_no_copy(6, fields_text);
+    insert.bind_no_copy(7, prev);
+    insert.bind_no_copy(8, hash);
+    insert.bind_no_copy(9, event.account);
+    insert.bind_no_copy(10, event.digest);
     insert.exec();
     insert.reset();
     db.last_event_hash_cache() = std::move(hash);
-    return db.sql().getLastInsertRowid();
+    return db.last_insert_id();
 }
 
 std::vector<Event> events_for(Database& db, const std::string& entity, const std::string& entity_id) {
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM events WHERE entity = ? AND entity_id = ? ORDER BY id",
-                                              k_columns));
+    Statement q(db, fmt::format("SELECT {} FROM events WHERE entity = ? AND entity_id = ? ORDER BY id",
+                                k_columns));
     q.bind(1, entity);
     q.bind(2, entity_id);
     std::vector<Event> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         out.push_back(read_event(q));
     }
     return out;
@@ -124,14 +124,14 @@ std::vector<Event> events_between(Database& db, std::int64_t from, std::int64_t 
         sql += " AND entity = ?";
     }
     sql += " ORDER BY id";
-    SQLite::Statement q(db.sql(), sql);
+    Statement q(db, sql);
     q.bind(1, static_cast<std::int64_t>(from));
     q.bind(2, static_cast<std::int64_t>(to));
     if (!entity.empty()) {
         q.bind(3, entity);
     }
     std::vector<Event> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         out.push_back(read_event(q));
     }
     return out;
@@ -139,13 +139,13 @@ std::vector<Event> events_between(Database& db, std::int64_t from, std::int64_t 
 
 ChainCheck verify_event_chain(Database& db) {
     ChainCheck check;
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM events ORDER BY id", k_columns));
+    Statement q(db, fmt::format("SELECT {} FROM events ORDER BY id", k_columns));
     std::string prev;
     std::int64_t last_id = 0;
-    while (q.executeStep()) {
+    while (q.step()) {
         // The hash covers the stored text: parsing it (millions of rows) is not needed.
         const Event e = read_event(q, false);
-        const std::string fields_text = q.getColumn(6).getString();
+        const std::string fields_text = q.column(6).as_string();
         ++check.rows;
         if (e.prev_hash != prev) {
             check.first_bad_id = e.id;
@@ -160,9 +160,9 @@ ChainCheck verify_event_chain(Database& db) {
         prev = e.hash;
         last_id = e.id;
     }
-    SQLite::Statement head(db.sql(), "SELECT value FROM meta WHERE key = 'events_head'");
-    if (head.executeStep()) {
-        const std::string value = head.getColumn(0).getString();
+    Statement head(db, "SELECT value FROM meta WHERE key = 'events_head'");
+    if (head.step()) {
+        const std::string value = head.column(0).as_string();
         const auto space = value.find(' ');
         std::int64_t head_id = 0;
         try {

@@ -1,31 +1,31 @@
 #include "lib/store/failure.hpp"
 
-#include <SQLiteCpp/Exception.h>
+#include "lib/store/driver_statement.hpp"
+
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 namespace opsctl::store {
 
 std::optional<Error> database_failure(const std::exception& error, const std::string& database) {
-    const auto* e = dynamic_cast<const SQLite::Exception*>(&error);
+    const auto* e = dynamic_cast<const DatabaseError*>(&error);
     if (!e) {
         return std::nullopt;
     }
     const std::string subject = database.empty() ? "the database" : fmt::format("database '{}'", database);
-    const int code = e->getErrorCode() & 0xff;
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    switch (e->kind()) {
+    case DatabaseError::Kind::busy:
         return Busy(subject + " is locked by another process", "the busy timeout ran out; try again");
-    }
-    if (code == SQLITE_READONLY) {
+    case DatabaseError::Kind::read_only:
         return Failure(subject + " is read-only for this user",
                        "its owner writes it; site.database_group lets the group read, and "
                        "site.database_group_writes: true lets it write");
-    }
-    if (code == SQLITE_FULL) {
+    case DatabaseError::Kind::full:
         return Failure(subject + ": disk is full");
-    }
-    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+    case DatabaseError::Kind::corrupt:
         return Failure(subject + " is damaged or not a database", e->what());
+    case DatabaseError::Kind::constraint:
+    case DatabaseError::Kind::other:
+        break;
     }
     return Failure(fmt::format("{}: {}", subject, e->what()));
 }

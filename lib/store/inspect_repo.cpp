@@ -18,55 +18,55 @@ constexpr const char* k_result_columns =
     "r.id, r.run_id, r.checklist, r.item, r.kind, r.target, r.status, r.message, r.perfdata, r.duration_ms, "
     "r.recorded_at, r.recorded_by, r.note, u.started_at";
 
-InspectRunRow read_run(SQLite::Statement& q) {
+InspectRunRow read_run(Statement& q) {
     InspectRunRow r;
-    r.id = q.getColumn(0).getInt64();
-    r.checklist = q.getColumn(1).getString();
-    r.started_at = q.getColumn(2).getInt64();
-    if (!q.getColumn(3).isNull()) {
-        r.finished_at = q.getColumn(3).getInt64();
+    r.id = q.column(0).as_int64();
+    r.checklist = q.column(1).as_string();
+    r.started_at = q.column(2).as_int64();
+    if (!q.column(3).is_null()) {
+        r.finished_at = q.column(3).as_int64();
     }
-    r.status = q.getColumn(4).getInt();
-    r.target_count = q.getColumn(5).getInt64();
-    r.item_count = q.getColumn(6).getInt64();
-    r.pending_count = q.getColumn(7).getInt64();
-    r.actor = q.getColumn(8).getString();
-    r.ok = q.getColumn(9).getInt64();
-    r.warning = q.getColumn(10).getInt64();
-    r.critical = q.getColumn(11).getInt64();
-    r.unknown = q.getColumn(12).getInt64();
+    r.status = q.column(4).as_int();
+    r.target_count = q.column(5).as_int64();
+    r.item_count = q.column(6).as_int64();
+    r.pending_count = q.column(7).as_int64();
+    r.actor = q.column(8).as_string();
+    r.ok = q.column(9).as_int64();
+    r.warning = q.column(10).as_int64();
+    r.critical = q.column(11).as_int64();
+    r.unknown = q.column(12).as_int64();
     return r;
 }
 
-InspectResultRow read_result(SQLite::Statement& q) {
+InspectResultRow read_result(Statement& q) {
     InspectResultRow r;
-    r.id = q.getColumn(0).getInt64();
-    r.run_id = q.getColumn(1).getInt64();
-    r.checklist = q.getColumn(2).getString();
-    r.item = q.getColumn(3).getString();
-    r.kind = q.getColumn(4).getString();
-    r.target = q.getColumn(5).getString();
-    if (!q.getColumn(6).isNull()) {
-        r.status = q.getColumn(6).getInt();
+    r.id = q.column(0).as_int64();
+    r.run_id = q.column(1).as_int64();
+    r.checklist = q.column(2).as_string();
+    r.item = q.column(3).as_string();
+    r.kind = q.column(4).as_string();
+    r.target = q.column(5).as_string();
+    if (!q.column(6).is_null()) {
+        r.status = q.column(6).as_int();
     }
-    r.message = q.getColumn(7).getString();
-    r.perfdata = q.getColumn(8).getString();
-    r.duration_ms = q.getColumn(9).getInt64();
-    if (!q.getColumn(10).isNull()) {
-        r.recorded_at = q.getColumn(10).getInt64();
+    r.message = q.column(7).as_string();
+    r.perfdata = q.column(8).as_string();
+    r.duration_ms = q.column(9).as_int64();
+    if (!q.column(10).is_null()) {
+        r.recorded_at = q.column(10).as_int64();
     }
-    r.recorded_by = q.getColumn(11).getString();
-    r.note = q.getColumn(12).getString();
-    r.run_started_at = q.getColumn(13).getInt64();
+    r.recorded_by = q.column(11).as_string();
+    r.note = q.column(12).as_string();
+    r.run_started_at = q.column(13).as_int64();
     return r;
 }
 
 } // namespace
 
 std::int64_t insert_inspect_run(Database& db, const InspectRunRow& run, std::vector<InspectResultRow>& results) {
-    auto& sql = db.sql();
-    SQLite::Statement ins(sql, "INSERT INTO inspect_runs (checklist, started_at, finished_at, status, target_count, "
-                               "item_count, pending_count, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    auto& sql = db;
+    Statement ins(sql, "INSERT INTO inspect_runs (checklist, started_at, finished_at, status, target_count, "
+                       "item_count, pending_count, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, run.checklist);
     ins.bind(2, static_cast<std::int64_t>(run.started_at));
     if (run.finished_at) {
@@ -78,14 +78,14 @@ std::int64_t insert_inspect_run(Database& db, const InspectRunRow& run, std::vec
     ins.bind(7, static_cast<std::int64_t>(run.pending_count));
     ins.bind(8, run.actor);
     ins.exec();
-    const std::int64_t run_id = sql.getLastInsertRowid();
+    const std::int64_t run_id = sql.last_insert_id();
     // One statement reused for every result.
-    SQLite::Statement res(sql, "INSERT INTO inspect_results (run_id, checklist, item, kind, target, status, message, "
-                               "perfdata, duration_ms, recorded_at, recorded_by, note) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Statement res(sql, "INSERT INTO inspect_results (run_id, checklist, item, kind, target, status, message, "
+                       "perfdata, duration_ms, recorded_at, recorded_by, note) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (auto& r : results) {
         res.reset();
-        res.clearBindings();
+        res.clear_bindings();
         res.bind(1, static_cast<std::int64_t>(run_id));
         res.bind(2, run.checklist);
         res.bind(3, r.item);
@@ -105,27 +105,27 @@ std::int64_t insert_inspect_run(Database& db, const InspectRunRow& run, std::vec
         res.exec();
         r.run_id = run_id;
         r.checklist = run.checklist;
-        r.id = sql.getLastInsertRowid();
+        r.id = sql.last_insert_id();
     }
     return run_id;
 }
 
 std::optional<InspectRunRow> find_inspect_run(Database& db, std::int64_t id) {
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM inspect_runs u WHERE u.id = ?", k_run_columns));
+    Statement q(db, fmt::format("SELECT {} FROM inspect_runs u WHERE u.id = ?", k_run_columns));
     q.bind(1, static_cast<std::int64_t>(id));
-    if (q.executeStep()) {
+    if (q.step()) {
         return read_run(q);
     }
     return std::nullopt;
 }
 
 std::vector<InspectResultRow> inspect_results_of_run(Database& db, std::int64_t run_id) {
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM inspect_results r JOIN inspect_runs u ON u.id = r.run_id "
-                                              "WHERE r.run_id = ? ORDER BY r.id",
-                                              k_result_columns));
+    Statement q(db, fmt::format("SELECT {} FROM inspect_results r JOIN inspect_runs u ON u.id = r.run_id "
+                                "WHERE r.run_id = ? ORDER BY r.id",
+                                k_result_columns));
     q.bind(1, static_cast<std::int64_t>(run_id));
     std::vector<InspectResultRow> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         out.push_back(read_result(q));
     }
     return out;
@@ -143,7 +143,7 @@ std::vector<InspectRunRow> list_inspect_runs(Database& db, const InspectRunFilte
         sql += " AND u.status <> 0";
     }
     sql += " ORDER BY u.started_at DESC, u.id DESC LIMIT :limit";
-    SQLite::Statement q(db.sql(), sql);
+    Statement q(db, sql);
     if (!f.checklist.empty()) {
         q.bind(":checklist", f.checklist);
     }
@@ -152,16 +152,16 @@ std::vector<InspectRunRow> list_inspect_runs(Database& db, const InspectRunFilte
     }
     q.bind(":limit", f.limit);
     std::vector<InspectRunRow> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         out.push_back(read_run(q));
     }
     return out;
 }
 
 std::map<std::string, InspectRunRow> last_inspect_runs(Database& db) {
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM inspect_last_runs u", k_run_columns));
+    Statement q(db, fmt::format("SELECT {} FROM inspect_last_runs u", k_run_columns));
     std::map<std::string, InspectRunRow> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         auto r = read_run(q);
         out.emplace(r.checklist, std::move(r));
     }
@@ -187,7 +187,7 @@ std::vector<InspectResultRow> latest_inspect_results(Database& db, const std::st
         sql += " WHERE r.status >= :min_status";
     }
     sql += " ORDER BY r.checklist, r.target, r.id";
-    SQLite::Statement q(db.sql(), sql);
+    Statement q(db, sql);
     if (!checklist.empty()) {
         q.bind(":checklist", checklist);
     }
@@ -198,20 +198,20 @@ std::vector<InspectResultRow> latest_inspect_results(Database& db, const std::st
         q.bind(":min_status", *min_status);
     }
     std::vector<InspectResultRow> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         out.push_back(read_result(q));
     }
     return out;
 }
 
 std::vector<InspectResultRow> inspect_results_for_target(Database& db, const std::string& target, int limit) {
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM inspect_results r JOIN inspect_runs u ON u.id = r.run_id "
-                                              "WHERE r.target = ? ORDER BY r.run_id DESC, r.id LIMIT ?",
-                                              k_result_columns));
+    Statement q(db, fmt::format("SELECT {} FROM inspect_results r JOIN inspect_runs u ON u.id = r.run_id "
+                                "WHERE r.target = ? ORDER BY r.run_id DESC, r.id LIMIT ?",
+                                k_result_columns));
     q.bind(1, target);
     q.bind(2, limit);
     std::vector<InspectResultRow> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         out.push_back(read_result(q));
     }
     return out;
@@ -219,12 +219,12 @@ std::vector<InspectResultRow> inspect_results_for_target(Database& db, const std
 
 namespace {
 
-InspectResultPage read_page(SQLite::Statement& q) {
+InspectResultPage read_page(Statement& q) {
     // The window count (before LIMIT) follows the result columns.
     InspectResultPage page;
-    while (q.executeStep()) {
+    while (q.step()) {
         page.rows.push_back(read_result(q));
-        page.total = q.getColumn(14).getInt64();
+        page.total = q.column(14).as_int64();
     }
     return page;
 }
@@ -237,7 +237,7 @@ InspectResultPage failing_inspect_results(Database& db, std::int64_t limit) {
     // equality ranges, which the planner keeps to) and each latest run is one seek on
     // inspect_results_item. Grouping every result instead (latest_inspect_results) reads the
     // whole table: 0.3-0.45 s on a million results.
-    SQLite::Statement q(db.sql(), fmt::format(R"sql(
+    Statement q(db, fmt::format(R"sql(
 WITH c AS (SELECT checklist, item, target FROM inspect_results WHERE status = 1
            UNION SELECT checklist, item, target FROM inspect_results WHERE status = 2),
      l AS (SELECT c.checklist, c.item, c.target,
@@ -256,7 +256,7 @@ InspectResultPage pending_inspect_results(Database& db, std::int64_t limit) {
     // The run's start as a scalar subquery rather than a join: with a join the planner walks
     // every run and all its results; this way it reads the few pending rows from the status
     // index.
-    SQLite::Statement q(db.sql(), R"sql(
+    Statement q(db, R"sql(
 SELECT r.id, r.run_id, r.checklist, r.item, r.kind, r.target, r.status, r.message, r.perfdata, r.duration_ms,
        r.recorded_at, r.recorded_by, r.note, (SELECT u.started_at FROM inspect_runs u WHERE u.id = r.run_id),
        COUNT(*) OVER ()
@@ -267,9 +267,9 @@ FROM inspect_results r WHERE r.status IS NULL ORDER BY r.run_id, r.item, r.targe
 
 void answer_inspect_result(Database& db, std::int64_t result_id, int status, const std::string& message,
                            const std::string& note, std::int64_t at, const std::string& by) {
-    auto& sql = db.sql();
-    SQLite::Statement up(sql, "UPDATE inspect_results SET status = ?, message = ?, note = ?, recorded_at = ?, "
-                              "recorded_by = ? WHERE id = ?");
+    auto& sql = db;
+    Statement up(sql, "UPDATE inspect_results SET status = ?, message = ?, note = ?, recorded_at = ?, "
+                      "recorded_by = ? WHERE id = ?");
     up.bind(1, status);
     up.bind(2, message);
     up.bind(3, note);
@@ -279,36 +279,36 @@ void answer_inspect_result(Database& db, std::int64_t result_id, int status, con
     up.exec();
     // The run's status is its worst answered result, CRITICAL ranked above UNKNOWN: the
     // CASE swaps 2 and 3 so that MAX picks by rank, and swaps them back.
-    SQLite::Statement run(sql,
-                          "UPDATE inspect_runs SET "
-                          "status = (SELECT CASE COALESCE(MAX(CASE x.status WHEN 2 THEN 3 WHEN 3 THEN 2 ELSE x.status END), 0) "
-                          "          WHEN 3 THEN 2 WHEN 2 THEN 3 ELSE COALESCE(MAX(x.status), 0) END "
-                          "          FROM inspect_results x WHERE x.run_id = inspect_runs.id), "
-                          "pending_count = (SELECT COUNT(*) FROM inspect_results x "
-                          "                 WHERE x.run_id = inspect_runs.id AND x.status IS NULL) "
-                          "WHERE id = (SELECT run_id FROM inspect_results WHERE id = ?)");
+    Statement run(sql,
+                  "UPDATE inspect_runs SET "
+                  "status = (SELECT CASE COALESCE(MAX(CASE x.status WHEN 2 THEN 3 WHEN 3 THEN 2 ELSE x.status END), 0) "
+                  "          WHEN 3 THEN 2 WHEN 2 THEN 3 ELSE COALESCE(MAX(x.status), 0) END "
+                  "          FROM inspect_results x WHERE x.run_id = inspect_runs.id), "
+                  "pending_count = (SELECT COUNT(*) FROM inspect_results x "
+                  "                 WHERE x.run_id = inspect_runs.id AND x.status IS NULL) "
+                  "WHERE id = (SELECT run_id FROM inspect_results WHERE id = ?)");
     run.bind(1, static_cast<std::int64_t>(result_id));
     run.exec();
 }
 
 std::map<LogPositionKey, LogPosition> load_log_positions(Database& db, const std::string& checklist) {
-    SQLite::Statement q(db.sql(), "SELECT item, target, file, inode, byte_offset, size FROM inspect_log_positions "
-                                  "WHERE checklist = ?");
+    Statement q(db, "SELECT item, target, file, inode, byte_offset, size FROM inspect_log_positions "
+                    "WHERE checklist = ?");
     q.bind(1, checklist);
     std::map<LogPositionKey, LogPosition> out;
-    while (q.executeStep()) {
-        out[{checklist, q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()}] =
-            LogPosition{q.getColumn(3).getInt64(), q.getColumn(4).getInt64(), q.getColumn(5).getInt64()};
+    while (q.step()) {
+        out[{checklist, q.column(0).as_string(), q.column(1).as_string(), q.column(2).as_string()}] =
+            LogPosition{q.column(3).as_int64(), q.column(4).as_int64(), q.column(5).as_int64()};
     }
     return out;
 }
 
 void save_log_positions(Database& db, const std::map<LogPositionKey, LogPosition>& positions, std::int64_t at) {
-    SQLite::Statement q(db.sql(), "INSERT INTO inspect_log_positions (checklist, item, target, file, inode, byte_offset, "
-                                  "size, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                                  "ON CONFLICT (checklist, item, target, file) DO UPDATE SET inode = excluded.inode, "
-                                  "byte_offset = excluded.byte_offset, size = excluded.size, "
-                                  "updated_at = excluded.updated_at");
+    Statement q(db, "INSERT INTO inspect_log_positions (checklist, item, target, file, inode, byte_offset, "
+                    "size, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (checklist, item, target, file) DO UPDATE SET inode = excluded.inode, "
+                    "byte_offset = excluded.byte_offset, size = excluded.size, "
+                    "updated_at = excluded.updated_at");
     for (const auto& [key, pos] : positions) {
         q.reset();
         q.bind(1, std::get<0>(key));

@@ -1,14 +1,15 @@
 #include "lib/store/maintenance.hpp"
+#include "lib/store/driver.hpp"
 
 #include "lib/core/error.hpp"
 #include "lib/store/events.hpp"
 #include "lib/store/record_digest.hpp"
 #include "lib/util/file.hpp"
 
-#include <SQLiteCpp/Backup.h>
+#include "lib/store/failure.hpp"
+
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,19 +28,10 @@ DatabaseInfo database_info(Database& db) {
     }
     info.schema_version = db.schema_version();
     info.binary_schema_version = current_schema_version();
-    info.journal_mode = db.sql().execAndGet("PRAGMA journal_mode").getString();
-    std::vector<std::string> tables;
-    SQLite::Statement q(db.sql(), "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                  "AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' "
-                                  "AND name NOT LIKE '%_fts_%' ORDER BY name");
-    while (q.executeStep()) {
-        tables.push_back(q.getColumn(0).getString());
-    }
-    for (const auto& t : tables) {
-        // Table names come from sqlite_master, not from the user; quoted all the same.
-        SQLite::Statement count(db.sql(), fmt::format("SELECT count(*) FROM \"{}\"", t));
-        count.executeStep();
-        info.row_counts.emplace_back(t, count.getColumn(0).getInt64());
+    info.journal_mode = db.connection().journal_mode();
+    for (const auto& t : db.connection().tables()) {
+        // Table names come from the schema, not from the user; quoted all the same.
+        info.row_counts.emplace_back(t, db.select_int64(fmt::format("SELECT count(*) FROM \"{}\"", t)));
     }
     return info;
 }
@@ -48,11 +40,7 @@ std::vector<CheckFinding> check_database(Database& db, bool group_allowed) {
     std::vector<CheckFinding> out;
     {
         CheckFinding f{"integrity", true, "ok"};
-        SQLite::Statement q(db.sql(), "PRAGMA integrity_check");
-        std::vector<std::string> lines;
-        while (q.executeStep()) {
-            lines.push_back(q.getColumn(0).getString());
-        }
+        const std::vector<std::string> lines = db.connection().integrity_check();
         if (!(lines.size() == 1 && lines[0] == "ok")) {
             f.ok = false;
             f.detail = lines.empty() ? "no answer" : lines.front();
@@ -64,14 +52,12 @@ std::vector<CheckFinding> check_database(Database& db, bool group_allowed) {
     }
     {
         CheckFinding f{"foreign_keys", true, "ok"};
-        SQLite::Statement q(db.sql(), "PRAGMA foreign_key_check");
-        int n = 0;
+        const auto problems = db.connection().foreign_key_check();
+        const auto n = problems.size();
         std::string first;
-        while (q.executeStep()) {
-            if (n++ == 0) {
-                first = fmt::format("row {} of '{}' points to a missing row of '{}'", q.getColumn(1).getInt64(),
-                                    q.getColumn(0).getString(), q.getColumn(2).getString());
-            }
+        if (n > 0) {
+            first = fmt::format("row {} of '{}' points to a missing row of '{}'", problems[0].row, problems[0].table,
+                                problems[0].parent);
         }
         if (n > 0) {
             f.ok = false;
@@ -141,31 +127,12 @@ int backup_database(Database& db, const fs::path& target) {
     util::AtomicFile out(target, 0600);
     int pages = 0;
     try {
-        SQLite::Database dest(out.temp_path().string(), SQLite::OPEN_READWRITE);
-        // The copy is flushed once, by commit(), after SQLite is done with it.
-        dest.exec("PRAGMA journal_mode = OFF");
-        dest.exec("PRAGMA synchronous = OFF");
-        SQLite::Backup backup(dest, db.sql());
-        // All pages in one step: one read transaction on the source, a snapshot of one
-        // moment. In WAL mode that reader never blocks a writer, and no write by another
-        // connection can restart the copy, as it did between the steps of step(1024)
-        // (which never finished while three writers were busy).
-        for (int attempt = 0;; ++attempt) {
-            const int rc = backup.executeStep(-1);
-            if (rc == SQLITE_DONE) {
-                break;
-            }
-            if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && attempt < 500) {
-                ::usleep(20000);
-                continue;
-            }
+        pages = db.connection().backup_to(out.temp_path());
+    } catch (const DatabaseError& e) {
+        if (e.kind() == DatabaseError::Kind::busy) {
             throw Busy(fmt::format("cannot copy the database to '{}': it stayed locked", target.string()),
                        "try again");
         }
-        pages = backup.getTotalPageCount();
-        // The copied header says WAL; a backup file stands alone, without -wal and -shm.
-        dest.exec("PRAGMA journal_mode = DELETE");
-    } catch (const SQLite::Exception& e) {
         throw Failure(fmt::format("cannot back up the database to '{}': {}", target.string(), e.what()));
     }
     out.commit();

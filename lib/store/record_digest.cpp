@@ -92,20 +92,21 @@ const RecordTable* table_of(std::string_view entity) {
 }
 
 // Appends the row as text: each value with its type, so that 1, '1' and NULL differ.
-void append_row(std::string& text, SQLite::Statement& q, int first = 0) {
-    for (int i = first; i < q.getColumnCount(); ++i) {
-        const auto c = q.getColumn(i);
-        if (c.isNull()) {
+void append_row(std::string& text, Statement& q, int first = 0) {
+    for (int i = first; i < q.column_count(); ++i) {
+        const auto c = q.column(i);
+        const ValueType type = c.type();
+        if (type == ValueType::null) {
             text += "n";
-        } else if (c.isInteger()) {
+        } else if (type == ValueType::integer) {
             text += 'i';
-            text += std::to_string(c.getInt64());
-        } else if (c.isFloat()) {
-            text += fmt::format("f{}", c.getDouble());
+            text += std::to_string(c.as_int64());
+        } else if (type == ValueType::real) {
+            text += fmt::format("f{}", c.as_double());
         } else {
-            text += fmt::format("t{}:", c.getBytes());
-            text.append(static_cast<const char*>(c.getBlob()),
-                        static_cast<std::size_t>(c.getBytes()));
+            const std::string_view bytes = c.as_text();
+            text += fmt::format("t{}:", bytes.size());
+            text.append(bytes);
         }
         text += '\x1f';
     }
@@ -150,7 +151,7 @@ std::string record_digest(Database& db, const std::string& entity, const std::st
         q.bind(1, entity_id);
     }
     std::string text;
-    const bool found = q.executeStep();
+    const bool found = q.step();
     if (found) {
         append_row(text, q);
     }
@@ -164,7 +165,7 @@ std::string record_digest(Database& db, const std::string& entity, const std::st
         begin_part(text);
         auto& rows = db.cached(part_sql(p, fmt::format("WHERE {} = ?1", p.key)));
         rows.bind(1, static_cast<std::int64_t>(std::stoll(entity_id)));
-        while (rows.executeStep()) {
+        while (rows.step()) {
             append_row(text, rows, 1);
         }
         rows.reset();
@@ -177,21 +178,21 @@ void seal_events(Database& db, std::int64_t first_id) {
     std::vector<Event> events;
     std::vector<std::string> fields;
     {
-        SQLite::Statement q(
-            db.sql(), "SELECT id, at, actor, entity, entity_id, action, fields, prev_hash, account "
-                      "FROM events WHERE id >= ? ORDER BY id");
+        Statement q(
+            db, "SELECT id, at, actor, entity, entity_id, action, fields, prev_hash, account "
+                "FROM events WHERE id >= ? ORDER BY id");
         q.bind(1, static_cast<std::int64_t>(first_id));
-        while (q.executeStep()) {
+        while (q.step()) {
             Event e;
-            e.id = q.getColumn(0).getInt64();
-            e.at = q.getColumn(1).getInt64();
-            e.actor = q.getColumn(2).getString();
-            e.entity = q.getColumn(3).getString();
-            e.entity_id = q.getColumn(4).getString();
-            e.action = q.getColumn(5).getString();
-            fields.push_back(q.getColumn(6).getString());
-            e.prev_hash = q.getColumn(7).getString();
-            e.account = q.getColumn(8).getString();
+            e.id = q.column(0).as_int64();
+            e.at = q.column(1).as_int64();
+            e.actor = q.column(2).as_string();
+            e.entity = q.column(3).as_string();
+            e.entity_id = q.column(4).as_string();
+            e.action = q.column(5).as_string();
+            fields.push_back(q.column(6).as_string());
+            e.prev_hash = q.column(7).as_string();
+            e.account = q.column(8).as_string();
             events.push_back(std::move(e));
         }
     }
@@ -225,7 +226,7 @@ void seal_events(Database& db, std::int64_t first_id) {
         update.bind(4, static_cast<std::int64_t>(e.id));
         update.exec();
         update.reset();
-        update.clearBindings();
+        update.clear_bindings();
         prev = hash;
     }
     db.last_event_hash_cache() = prev;
@@ -236,12 +237,12 @@ namespace {
 // One part's rows in the order of the records: a cursor that the pass over the records moves
 // along, so that each table is read once.
 struct PartCursor {
-    SQLite::Statement rows;
+    Statement rows;
     bool has_row = false;
 
-    PartCursor(Database& db, const RecordPart& p) : rows(db.sql(), part_sql(p, "")) { next(); }
-    void next() { has_row = rows.executeStep(); }
-    std::int64_t key() { return rows.getColumn(0).getInt64(); }
+    PartCursor(Database& db, const RecordPart& p) : rows(db, part_sql(p, "")) { next(); }
+    void next() { has_row = rows.step(); }
+    std::int64_t key() { return rows.column(0).as_int64(); }
 };
 
 } // namespace
@@ -260,25 +261,25 @@ RecordCheck verify_records(Database& db) {
         {
             // In the order of the events_entity index (no sort of millions of rows): each
             // record's newest event comes last and overwrites the older ones.
-            SQLite::Statement q(db.sql(), "SELECT entity_id, digest FROM events WHERE entity = ? "
-                                          "ORDER BY entity_id, id");
+            Statement q(db, "SELECT entity_id, digest FROM events WHERE entity = ? "
+                            "ORDER BY entity_id, id");
             q.bind(1, std::string(t.entity));
-            while (q.executeStep()) {
-                std::string digest = q.getColumn(1).getString();
+            while (q.step()) {
+                std::string digest = q.column(1).as_string();
                 any_sealed = any_sealed || !digest.empty();
-                sealed[q.getColumn(0).getString()] = std::move(digest);
+                sealed[q.column(0).as_string()] = std::move(digest);
             }
         }
         if (!any_sealed) {
             // A database written before digests (or by the bench generator): nothing to compare.
             const std::int64_t n =
-                db.sql().execAndGet(fmt::format("SELECT count(*) FROM {}", t.table)).getInt64();
+                db.select_int64(fmt::format("SELECT count(*) FROM {}", t.table));
             check.checked += n;
             check.unsealed += n;
             continue;
         }
-        SQLite::Statement rows(db.sql(), fmt::format("SELECT {}, {} FROM {} ORDER BY {}", t.key,
-                                                     t.columns, t.table, t.key));
+        Statement rows(db, fmt::format("SELECT {}, {} FROM {} ORDER BY {}", t.key,
+                                       t.columns, t.table, t.key));
         // The parts move along with the records (both in id order): one pass over each table.
         std::vector<std::unique_ptr<PartCursor>> parts;
         for (const auto& p : t.parts) {
@@ -286,8 +287,8 @@ RecordCheck verify_records(Database& db) {
         }
         std::string text;
         // The key first, then the columns the digest covers.
-        while (rows.executeStep()) {
-            const std::string id = rows.getColumn(0).getString();
+        while (rows.step()) {
+            const std::string id = rows.column(0).as_string();
             ++check.checked;
             const auto it = sealed.find(id);
             if (it == sealed.end()) {
@@ -310,7 +311,7 @@ RecordCheck verify_records(Database& db) {
             text.clear();
             append_row(text, rows, 1);
             if (!parts.empty()) {
-                const std::int64_t key = rows.getColumn(0).getInt64();
+                const std::int64_t key = rows.column(0).as_int64();
                 for (auto& part : parts) {
                     begin_part(text);
                     // Rows of records gone or not compared are passed over.

@@ -11,12 +11,12 @@ constexpr const char* k_decision_columns =
     "a.id, a.ticket_id, COALESCE(t.type, ''), COALESCE(t.priority, ''), COALESCE(t.title, ''), a.state, a.person, "
     "a.decision, a.reason, a.retrospective, a.at, COUNT(*) OVER ()";
 
-std::vector<ApprovalDecisionRow> read_decisions(SQLite::Statement& q) {
+std::vector<ApprovalDecisionRow> read_decisions(Statement& q) {
     std::vector<ApprovalDecisionRow> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         ApprovalDecisionRow r;
-        r.id = q.getColumn(0).getInt64();
-        r.ticket_id = q.getColumn(1).getInt64();
+        r.id = q.column(0).as_int64();
+        r.ticket_id = q.column(1).as_int64();
         r.type = column_text(q, 2);
         r.priority = column_text(q, 3);
         r.title = column_text(q, 4);
@@ -24,9 +24,9 @@ std::vector<ApprovalDecisionRow> read_decisions(SQLite::Statement& q) {
         r.person = column_text(q, 6);
         r.decision = column_text(q, 7);
         r.reason = column_text(q, 8);
-        r.retrospective = q.getColumn(9).getInt64() != 0;
-        r.at = q.getColumn(10).getInt64();
-        r.total = q.getColumn(11).getInt64();
+        r.retrospective = q.column(9).as_int64() != 0;
+        r.at = q.column(10).as_int64();
+        r.total = q.column(11).as_int64();
         out.push_back(std::move(r));
     }
     return out;
@@ -38,9 +38,9 @@ bool report_has_approvals(Database& db, std::int64_t until) {
     if (!report_table_exists(db, "ticket_approvals")) {
         return false;
     }
-    SQLite::Statement q(db.sql(), "SELECT EXISTS (SELECT 1 FROM ticket_approvals WHERE at < ?1)");
+    Statement q(db, "SELECT EXISTS (SELECT 1 FROM ticket_approvals WHERE at < ?1)");
     q.bind(1, static_cast<std::int64_t>(until));
-    return q.executeStep() && q.getColumn(0).getInt64() != 0;
+    return q.step() && q.column(0).as_int64() != 0;
 }
 
 std::vector<ApprovalCounts> approval_counts(Database& db, const ReportPeriod& p) {
@@ -48,7 +48,7 @@ std::vector<ApprovalCounts> approval_counts(Database& db, const ReportPeriod& p)
     if (!report_table_exists(db, "ticket_approvals")) {
         return out;
     }
-    SQLite::Statement q(db.sql(), R"sql(
+    Statement q(db, R"sql(
 SELECT person,
        COUNT(*) FILTER (WHERE decision = 'approved' AND retrospective = 0),
        COUNT(*) FILTER (WHERE decision = 'rejected'),
@@ -57,9 +57,9 @@ SELECT person,
 FROM ticket_approvals WHERE at >= ?1 AND at < ?2 GROUP BY person ORDER BY person)sql");
     q.bind(1, static_cast<std::int64_t>(p.start));
     q.bind(2, static_cast<std::int64_t>(p.end));
-    while (q.executeStep()) {
-        out.push_back({column_text(q, 0), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
-                       q.getColumn(3).getInt64(), q.getColumn(4).getInt64()});
+    while (q.step()) {
+        out.push_back({column_text(q, 0), q.column(1).as_int64(), q.column(2).as_int64(),
+                       q.column(3).as_int64(), q.column(4).as_int64()});
     }
     return out;
 }
@@ -68,7 +68,7 @@ std::vector<ApprovalDecisionRow> approval_decisions(Database& db, const ReportPe
     if (!report_table_exists(db, "ticket_approvals")) {
         return {};
     }
-    SQLite::Statement q(db.sql(), std::string("SELECT ") + k_decision_columns + R"sql(
+    Statement q(db, std::string("SELECT ") + k_decision_columns + R"sql(
 FROM ticket_approvals a LEFT JOIN tickets t ON t.id = a.ticket_id
 WHERE a.at >= ?1 AND a.at < ?2 ORDER BY a.at, a.id LIMIT ?3)sql");
     q.bind(1, static_cast<std::int64_t>(p.start));
@@ -85,7 +85,7 @@ std::vector<ApprovalDecisionRow> emergencies_awaiting(Database& db, std::int64_t
     // before the ticket's next emergency. Closed (open = 0) means its quorum was met, at the
     // latest of those approvals; open means it still waits today, so it waited at `at` too.
     // (A closed one without such an approval, which opsctl never writes, counts as settled.)
-    SQLite::Statement q(db.sql(), std::string("SELECT ") + k_decision_columns + R"sql(
+    Statement q(db, std::string("SELECT ") + k_decision_columns + R"sql(
 FROM ticket_approvals a LEFT JOIN tickets t ON t.id = a.ticket_id
 WHERE a.decision = 'emergency' AND a.at < ?1
   AND (a.open = 1 OR COALESCE((
@@ -105,14 +105,14 @@ std::int64_t tickets_opened_of_types(Database& db, const ReportPeriod& p, const 
     if (types.empty()) {
         return 0;
     }
-    SQLite::Statement q(db.sql(), "SELECT COUNT(*) FROM tickets WHERE created_at >= ?1 AND created_at < ?2 AND type IN (" +
-                                      report_placeholders(types.size(), 3) + ")");
+    Statement q(db, "SELECT COUNT(*) FROM tickets WHERE created_at >= ?1 AND created_at < ?2 AND type IN (" +
+                        report_placeholders(types.size(), 3) + ")");
     q.bind(1, static_cast<std::int64_t>(p.start));
     q.bind(2, static_cast<std::int64_t>(p.end));
     for (std::size_t i = 0; i < types.size(); ++i) {
         q.bind(static_cast<int>(i) + 3, types[i]);
     }
-    return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+    return q.step() ? q.column(0).as_int64() : 0;
 }
 
 } // namespace opsctl::store

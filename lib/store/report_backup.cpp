@@ -4,7 +4,7 @@ namespace opsctl::store {
 
 namespace {
 
-void bind_period(SQLite::Statement& q, const ReportPeriod& p) {
+void bind_period(Statement& q, const ReportPeriod& p) {
     q.bind(1, static_cast<std::int64_t>(p.start));
     q.bind(2, static_cast<std::int64_t>(p.end));
 }
@@ -18,20 +18,21 @@ std::vector<BackupJobCounts> backup_runs_by_job(Database& db, const ReportPeriod
     if (!report_table_exists(db, "backup_runs")) {
         return out;
     }
-    SQLite::Statement q(db.sql(), R"sql(
-SELECT job, MAX(kind), COUNT(*), SUM(status = 'success'), SUM(status = 'failed'),
-       SUM(status = 'success' AND EXISTS (SELECT 1 FROM backup_verifications v WHERE v.run_id = b.id AND v.ok = 1
-                                                AND v.at < ?2))
+    Statement q(db, R"sql(
+SELECT job, MAX(kind), COUNT(*), COUNT(*) FILTER (WHERE status = 'success'),
+       COUNT(*) FILTER (WHERE status = 'failed'),
+       COUNT(*) FILTER (WHERE status = 'success' AND EXISTS (SELECT 1 FROM backup_verifications v
+                                                             WHERE v.run_id = b.id AND v.ok = 1 AND v.at < ?2))
 FROM backup_runs b WHERE started_at >= ?1 AND started_at < ?2 GROUP BY job ORDER BY job)sql");
     bind_period(q, p);
-    while (q.executeStep()) {
+    while (q.step()) {
         BackupJobCounts c;
-        c.job = q.getColumn(0).getString();
-        c.kind = q.getColumn(1).getString();
-        c.runs = q.getColumn(2).getInt64();
-        c.success = q.getColumn(3).getInt64();
-        c.failed = q.getColumn(4).getInt64();
-        c.verified = q.getColumn(5).getInt64();
+        c.job = q.column(0).as_string();
+        c.kind = q.column(1).as_string();
+        c.runs = q.column(2).as_int64();
+        c.success = q.column(3).as_int64();
+        c.failed = q.column(4).as_int64();
+        c.verified = q.column(5).as_int64();
         out.push_back(std::move(c));
     }
     return out;
@@ -45,7 +46,7 @@ std::optional<std::int64_t> backup_stale_seconds(Database& db, const std::string
     // The instants a fresh backup appeared: the newest success before the period (or the
     // job's first run, when it had none), every success in it, and the period's end as a
     // sentinel. Between two of them the backup is stale from `previous + max_age` on.
-    SQLite::Statement q(db.sql(), R"sql(
+    Statement q(db, R"sql(
 WITH base AS (SELECT COALESCE(
                   (SELECT MAX(finished_at) FROM backup_runs WHERE job = ?3 AND status = 'success'
                      AND finished_at < ?1),
@@ -62,10 +63,10 @@ SELECT (SELECT COUNT(*) FROM points),
     bind_period(q, p);
     q.bind(3, job);
     q.bind(4, static_cast<std::int64_t>(max_age));
-    if (!q.executeStep() || q.getColumn(0).getInt64() == 0) {
+    if (!q.step() || q.column(0).as_int64() == 0) {
         return std::nullopt;
     }
-    return q.getColumn(1).getInt64();
+    return q.column(1).as_int64();
 }
 
 std::vector<RestoreDrill> restore_drills(Database& db, const ReportPeriod& p, std::int64_t limit) {
@@ -73,25 +74,25 @@ std::vector<RestoreDrill> restore_drills(Database& db, const ReportPeriod& p, st
     if (!report_table_exists(db, "backup_restores")) {
         return out;
     }
-    SQLite::Statement q(db.sql(), R"sql(
+    Statement q(db, R"sql(
 SELECT x.id, x.run_id, b.job, x.at, x.duration_ms, x.files, x.ok, x.target, x.detail, x.actor, COUNT(*) OVER ()
 FROM backup_restores x JOIN backup_runs b ON b.id = x.run_id
 WHERE x.at >= ?1 AND x.at < ?2 ORDER BY x.at, x.id LIMIT ?3)sql");
     bind_period(q, p);
     q.bind(3, static_cast<std::int64_t>(limit));
-    while (q.executeStep()) {
+    while (q.step()) {
         RestoreDrill d;
-        d.id = q.getColumn(0).getInt64();
-        d.run_id = q.getColumn(1).getInt64();
-        d.job = q.getColumn(2).getString();
-        d.at = q.getColumn(3).getInt64();
-        d.duration_ms = q.getColumn(4).getInt64();
-        d.files = q.getColumn(5).getInt64();
-        d.ok = q.getColumn(6).getInt() != 0;
-        d.target = q.getColumn(7).getString();
-        d.detail = q.getColumn(8).getString();
-        d.actor = q.getColumn(9).getString();
-        d.total = q.getColumn(10).getInt64();
+        d.id = q.column(0).as_int64();
+        d.run_id = q.column(1).as_int64();
+        d.job = q.column(2).as_string();
+        d.at = q.column(3).as_int64();
+        d.duration_ms = q.column(4).as_int64();
+        d.files = q.column(5).as_int64();
+        d.ok = q.column(6).as_int() != 0;
+        d.target = q.column(7).as_string();
+        d.detail = q.column(8).as_string();
+        d.actor = q.column(9).as_string();
+        d.total = q.column(10).as_int64();
         out.push_back(std::move(d));
     }
     return out;
@@ -101,11 +102,10 @@ std::pair<std::int64_t, std::int64_t> restore_drill_counts(Database& db, const R
     if (!report_table_exists(db, "backup_restores")) {
         return {0, 0};
     }
-    SQLite::Statement q(db.sql(),
-                        "SELECT COUNT(*), COALESCE(SUM(ok), 0) FROM backup_restores WHERE at >= ?1 AND at < ?2");
+    Statement q(db, "SELECT COUNT(*), COALESCE(SUM(ok), 0) FROM backup_restores WHERE at >= ?1 AND at < ?2");
     bind_period(q, p);
-    q.executeStep();
-    return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
+    q.step();
+    return {q.column(0).as_int64(), q.column(1).as_int64()};
 }
 
 BackupJobAt backup_job_at(Database& db, const std::string& job, std::int64_t at) {
@@ -113,32 +113,32 @@ BackupJobAt backup_job_at(Database& db, const std::string& job, std::int64_t at)
     if (!report_table_exists(db, "backup_runs")) {
         return out;
     }
-    SQLite::Statement q(db.sql(), R"sql(
+    Statement q(db, R"sql(
 SELECT (SELECT id FROM backup_runs WHERE job = ?1 AND finished_at < ?2 ORDER BY finished_at DESC, id DESC LIMIT 1),
        (SELECT MAX(finished_at) FROM backup_runs WHERE job = ?1 AND status = 'success' AND finished_at < ?2),
        (SELECT v.run_id * (1 - v.ok) FROM backup_verifications v JOIN backup_runs b ON b.id = v.run_id
          WHERE b.job = ?1 AND v.at < ?2 ORDER BY v.at DESC, v.id DESC LIMIT 1))sql");
     q.bind(1, job);
     q.bind(2, static_cast<std::int64_t>(at));
-    if (!q.executeStep()) {
+    if (!q.step()) {
         return out;
     }
-    if (!q.getColumn(1).isNull()) {
-        out.last_success_at = q.getColumn(1).getInt64();
+    if (!q.column(1).is_null()) {
+        out.last_success_at = q.column(1).as_int64();
     }
-    if (!q.getColumn(2).isNull() && q.getColumn(2).getInt64() != 0) {
-        out.failed_verification_run = q.getColumn(2).getInt64();
+    if (!q.column(2).is_null() && q.column(2).as_int64() != 0) {
+        out.failed_verification_run = q.column(2).as_int64();
     }
-    if (q.getColumn(0).isNull()) {
+    if (q.column(0).is_null()) {
         return out;
     }
-    out.last_run_id = q.getColumn(0).getInt64();
-    SQLite::Statement r(db.sql(), "SELECT status, COALESCE(error, ''), finished_at FROM backup_runs WHERE id = ?1");
+    out.last_run_id = q.column(0).as_int64();
+    Statement r(db, "SELECT status, COALESCE(error, ''), finished_at FROM backup_runs WHERE id = ?1");
     r.bind(1, *out.last_run_id);
-    if (r.executeStep()) {
-        out.last_status = r.getColumn(0).getString();
-        out.last_error = r.getColumn(1).getString();
-        out.last_finished_at = r.getColumn(2).getInt64();
+    if (r.step()) {
+        out.last_status = r.column(0).as_string();
+        out.last_error = r.column(1).as_string();
+        out.last_finished_at = r.column(2).as_int64();
     }
     return out;
 }

@@ -1,11 +1,10 @@
 #include "lib/store/report_common.hpp"
+#include "lib/store/driver.hpp"
 
 namespace opsctl::store {
 
 bool report_table_exists(Database& db, const std::string& table) {
-    SQLite::Statement q(db.sql(), "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
-    q.bind(1, table);
-    return q.executeStep();
+    return db.connection().has_table(table.c_str());
 }
 
 bool report_table_has_rows(Database& db, const std::string& table) {
@@ -13,8 +12,8 @@ bool report_table_has_rows(Database& db, const std::string& table) {
         return false;
     }
     // The name comes from our own code (never from input) and was just checked to exist.
-    SQLite::Statement q(db.sql(), "SELECT EXISTS (SELECT 1 FROM \"" + table + "\")");
-    return q.executeStep() && q.getColumn(0).getInt() != 0;
+    Statement q(db, "SELECT EXISTS (SELECT 1 FROM \"" + table + "\")");
+    return q.step() && q.column(0).as_int() != 0;
 }
 
 std::string report_placeholders(std::size_t count, int first) {
@@ -39,14 +38,14 @@ std::string report_id_list(const std::vector<std::int64_t>& ids) {
     return out + ']';
 }
 
-std::optional<std::int64_t> column_int(SQLite::Statement& q, int i) {
-    const auto c = q.getColumn(i);
-    return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
+std::optional<std::int64_t> column_int(Statement& q, int i) {
+    const auto c = q.column(i);
+    return c.is_null() ? std::nullopt : std::optional<std::int64_t>(c.as_int64());
 }
 
-std::string column_text(SQLite::Statement& q, int i) {
-    const auto c = q.getColumn(i);
-    return c.isNull() ? std::string() : c.getString();
+std::string column_text(Statement& q, int i) {
+    const auto c = q.column(i);
+    return c.is_null() ? std::string() : c.as_string();
 }
 
 } // namespace opsctl::store

@@ -27,8 +27,8 @@ std::string report_placeholders(std::size_t count, int first);
 /// that a list of any length is one statement and one parameter.
 std::string report_id_list(const std::vector<std::int64_t>& ids);
 /// A column's integer, nullopt when NULL.
-std::optional<std::int64_t> column_int(SQLite::Statement& q, int i);
+std::optional<std::int64_t> column_int(Statement& q, int i);
 /// A column's text, "" when NULL.
-std::string column_text(SQLite::Statement& q, int i);
+std::string column_text(Statement& q, int i);
 
 } // namespace opsctl::store

@@ -7,22 +7,22 @@ namespace opsctl::store {
 
 namespace {
 
-void bind_period(SQLite::Statement& q, const ReportPeriod& p) {
+void bind_period(Statement& q, const ReportPeriod& p) {
     q.bind(1, static_cast<std::int64_t>(p.start));
     q.bind(2, static_cast<std::int64_t>(p.end));
 }
 
 // The rows of a pending-results query: run, checklist, item, target, run start, total.
-std::vector<PendingResult> read_pending(SQLite::Statement& q) {
+std::vector<PendingResult> read_pending(Statement& q) {
     std::vector<PendingResult> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         PendingResult r;
-        r.run_id = q.getColumn(0).getInt64();
-        r.checklist = q.getColumn(1).getString();
-        r.item = q.getColumn(2).getString();
-        r.target = q.getColumn(3).getString();
-        r.started_at = q.getColumn(4).getInt64();
-        r.total = q.getColumn(5).getInt64();
+        r.run_id = q.column(0).as_int64();
+        r.checklist = q.column(1).as_string();
+        r.item = q.column(2).as_string();
+        r.target = q.column(3).as_string();
+        r.started_at = q.column(4).as_int64();
+        r.total = q.column(5).as_int64();
         out.push_back(std::move(r));
     }
     return out;
@@ -51,17 +51,17 @@ InspectPeriod inspect_period(Database& db, const ReportPeriod& p) {
     };
     std::vector<Run> runs;
     {
-        SQLite::Statement q(db.sql(), R"sql(
+        Statement q(db, R"sql(
 SELECT u.id, u.checklist, u.status, u.pending_count > 0,
        (SELECT COUNT(*) FROM inspect_results r WHERE r.run_id = u.id AND r.status IN (1, 2)),
        (SELECT COUNT(*) FROM inspect_results r WHERE r.run_id = u.id AND r.status IS NULL AND r.kind = 'manual')
 FROM inspect_runs u WHERE u.started_at >= ?1 AND u.started_at < ?2 ORDER BY u.id)sql");
         bind_period(q, p);
-        while (q.executeStep()) {
-            runs.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getInt(),
-                            q.getColumn(3).getInt() != 0, false});
-            out.totals.failed_results += q.getColumn(4).getInt64();
-            out.totals.pending += q.getColumn(5).getInt64();
+        while (q.step()) {
+            runs.push_back({q.column(0).as_int64(), q.column(1).as_string(), q.column(2).as_int(),
+                            q.column(3).as_int() != 0, false});
+            out.totals.failed_results += q.column(4).as_int64();
+            out.totals.pending += q.column(5).as_int64();
         }
     }
     auto run_of = [&](std::int64_t id) -> Run* {
@@ -71,27 +71,27 @@ FROM inspect_runs u WHERE u.started_at >= ?1 AND u.started_at < ?2 ORDER BY u.id
     };
     {
         // Answered after the end: pending then, and their runs recomputed below.
-        SQLite::Statement q(db.sql(), "SELECT run_id, status IS NOT NULL FROM inspect_results "
-                                      "WHERE recorded_at >= ?1 AND kind = 'manual'");
+        Statement q(db, "SELECT run_id, status IS NOT NULL FROM inspect_results "
+                        "WHERE recorded_at >= ?1 AND kind = 'manual'");
         q.bind(1, static_cast<std::int64_t>(p.end));
-        while (q.executeStep()) {
-            if (auto* run = run_of(q.getColumn(0).getInt64())) {
+        while (q.step()) {
+            if (auto* run = run_of(q.column(0).as_int64())) {
                 run->late = true;
-                out.totals.pending += q.getColumn(1).getInt(); // the unanswered are counted above
+                out.totals.pending += q.column(1).as_int(); // the unanswered are counted above
             }
         }
     }
     auto rank = [](int status) { return status == 2 ? 3 : status == 3 ? 2 : status; };
-    SQLite::Statement worst(db.sql(), "SELECT COALESCE(MAX(CASE status WHEN 2 THEN 3 WHEN 3 THEN 2 ELSE status END), 0) "
-                                      "FROM inspect_results WHERE run_id = ?1 AND (kind <> 'manual' OR recorded_at < ?2)");
+    Statement worst(db, "SELECT COALESCE(MAX(CASE status WHEN 2 THEN 3 WHEN 3 THEN 2 ELSE status END), 0) "
+                        "FROM inspect_results WHERE run_id = ?1 AND (kind <> 'manual' OR recorded_at < ?2)");
     std::map<std::string, ChecklistRunCounts> by_checklist;
     for (auto& r : runs) {
         if (r.late) {
             worst.reset();
             worst.bind(1, static_cast<std::int64_t>(r.id));
             worst.bind(2, static_cast<std::int64_t>(p.end));
-            worst.executeStep();
-            r.status = rank(worst.getColumn(0).getInt()); // the ranking is its own inverse
+            worst.step();
+            r.status = rank(worst.column(0).as_int()); // the ranking is its own inverse
             r.pending = true;
         }
         auto& c = by_checklist[r.checklist];
@@ -124,7 +124,7 @@ std::vector<FailedItem> most_failed_items(Database& db, const ReportPeriod& p, s
     // inspect_results_item (checklist, item, target, run_id) per target, bounded by the newest
     // run started before the end: run ids grow with time, as the inspect_latest_results view
     // assumes.
-    SQLite::Statement q(db.sql(), R"sql(
+    Statement q(db, R"sql(
 WITH lim AS (SELECT COALESCE(MAX(id), 0) AS r FROM inspect_runs WHERE started_at < ?2),
      f AS (SELECT r.checklist, r.item, r.target, COUNT(*) AS n
            FROM inspect_runs u CROSS JOIN inspect_results r ON r.run_id = u.id
@@ -134,17 +134,17 @@ WITH lim AS (SELECT COALESCE(MAX(id), 0) AS r FROM inspect_runs WHERE started_at
                            WHERE l.checklist = f.checklist AND l.item = f.item AND l.target = f.target
                              AND l.run_id <= (SELECT r FROM lim)
                            ORDER BY l.run_id DESC LIMIT 1) AS last_status FROM f)
-SELECT checklist, item, SUM(n) AS failures, COUNT(*), COALESCE(SUM(last_status IN (1, 2)), 0) FROM last
+SELECT checklist, item, SUM(n) AS failures, COUNT(*), COUNT(*) FILTER (WHERE last_status IN (1, 2)) FROM last
 GROUP BY checklist, item ORDER BY failures DESC, checklist, item LIMIT ?3)sql");
     bind_period(q, p);
     q.bind(3, static_cast<std::int64_t>(limit));
-    while (q.executeStep()) {
+    while (q.step()) {
         FailedItem f;
-        f.checklist = q.getColumn(0).getString();
-        f.item = q.getColumn(1).getString();
-        f.failures = q.getColumn(2).getInt64();
-        f.targets = q.getColumn(3).getInt64();
-        f.still_failing = q.getColumn(4).getInt64();
+        f.checklist = q.column(0).as_string();
+        f.item = q.column(1).as_string();
+        f.failures = q.column(2).as_int64();
+        f.targets = q.column(3).as_int64();
+        f.still_failing = q.column(4).as_int64();
         out.push_back(std::move(f));
     }
     return out;
@@ -157,7 +157,7 @@ std::vector<PendingResult> pending_results(Database& db, const ReportPeriod& p, 
     // Unanswered now (inspect_results_status) or answered at or after the period's end
     // (inspect_results_recorded), then kept when their run started in the period: two short
     // index ranges, where the period's runs held 144,000 results on the bench database.
-    SQLite::Statement q(db.sql(), R"sql(
+    Statement q(db, R"sql(
 WITH p AS (SELECT id FROM inspect_results WHERE status IS NULL
            UNION ALL SELECT id FROM inspect_results WHERE recorded_at >= ?2 AND status IS NOT NULL)
 SELECT r.run_id, r.checklist, r.item, r.target, u.started_at, COUNT(*) OVER ()
@@ -175,11 +175,10 @@ std::map<std::string, std::int64_t> last_inspect_run_before(Database& db, std::i
         return out;
     }
     // MAX per group is one seek per checklist on inspect_runs_checklist_started.
-    SQLite::Statement q(db.sql(),
-                        "SELECT checklist, MAX(started_at) FROM inspect_runs WHERE started_at < ?1 GROUP BY checklist");
+    Statement q(db, "SELECT checklist, MAX(started_at) FROM inspect_runs WHERE started_at < ?1 GROUP BY checklist");
     q.bind(1, static_cast<std::int64_t>(end));
-    while (q.executeStep()) {
-        out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    while (q.step()) {
+        out[q.column(0).as_string()] = q.column(1).as_int64();
     }
     return out;
 }
@@ -194,23 +193,23 @@ std::vector<FailingResult> failing_results_at(Database& db, std::int64_t at, std
     // key of inspect_results_item: the keys are walked one seek each, and each key's latest
     // result is one more. Taking the candidates from the failing statuses instead read every
     // failing result ever kept (22,000 rows on the bench database, for 200 keys).
-    SQLite::Statement lim(db.sql(), "SELECT COALESCE(MAX(id), 0) FROM inspect_runs WHERE started_at < ?1");
+    Statement lim(db, "SELECT COALESCE(MAX(id), 0) FROM inspect_runs WHERE started_at < ?1");
     lim.bind(1, static_cast<std::int64_t>(at));
-    lim.executeStep();
-    const std::int64_t last_run = lim.getColumn(0).getInt64();
+    lim.step();
+    const std::int64_t last_run = lim.column(0).as_int64();
     // The next key after (c, i, t) is the first entry past it at the deepest level that has
     // one: a row value comparison `(checklist, item, target) > (...)` is not one seek in
     // SQLite 3.40 (it scanned the index from the checklist on: minutes on the bench database).
-    SQLite::Statement first(db.sql(), "SELECT checklist, item, target FROM inspect_results "
-                                      "ORDER BY checklist, item, target LIMIT 1");
-    SQLite::Statement next_target(db.sql(), "SELECT checklist, item, target FROM inspect_results "
-                                            "WHERE checklist = ?1 AND item = ?2 AND target > ?3 "
-                                            "ORDER BY checklist, item, target LIMIT 1");
-    SQLite::Statement next_item(db.sql(), "SELECT checklist, item, target FROM inspect_results "
-                                          "WHERE checklist = ?1 AND item > ?2 ORDER BY checklist, item, target LIMIT 1");
-    SQLite::Statement next_checklist(db.sql(), "SELECT checklist, item, target FROM inspect_results "
-                                               "WHERE checklist > ?1 ORDER BY checklist, item, target LIMIT 1");
-    SQLite::Statement latest(db.sql(), R"sql(
+    Statement first(db, "SELECT checklist, item, target FROM inspect_results "
+                        "ORDER BY checklist, item, target LIMIT 1");
+    Statement next_target(db, "SELECT checklist, item, target FROM inspect_results "
+                              "WHERE checklist = ?1 AND item = ?2 AND target > ?3 "
+                              "ORDER BY checklist, item, target LIMIT 1");
+    Statement next_item(db, "SELECT checklist, item, target FROM inspect_results "
+                            "WHERE checklist = ?1 AND item > ?2 ORDER BY checklist, item, target LIMIT 1");
+    Statement next_checklist(db, "SELECT checklist, item, target FROM inspect_results "
+                                 "WHERE checklist > ?1 ORDER BY checklist, item, target LIMIT 1");
+    Statement latest(db, R"sql(
 SELECT r.run_id, r.status, COALESCE(r.message, ''), u.started_at
 FROM inspect_results r CROSS JOIN inspect_runs u ON u.id = r.run_id
 WHERE r.checklist = ?1 AND r.item = ?2 AND r.target = ?3 AND r.run_id <= ?4
@@ -223,12 +222,12 @@ WHERE r.checklist = ?1 AND r.item = ?2 AND r.target = ?3 AND r.run_id <= ?4
     // The key after the current one, or false past the last.
     auto advance = [&](bool initial) {
         if (initial) {
-            if (!first.executeStep()) {
+            if (!first.step()) {
                 return false;
             }
-            checklist = first.getColumn(0).getString();
-            item = first.getColumn(1).getString();
-            target = first.getColumn(2).getString();
+            checklist = first.column(0).as_string();
+            item = first.column(1).as_string();
+            target = first.column(2).as_string();
             return true;
         }
         for (auto* q : {&next_target, &next_item, &next_checklist}) {
@@ -240,10 +239,10 @@ WHERE r.checklist = ?1 AND r.item = ?2 AND r.target = ?3 AND r.run_id <= ?4
             if (q == &next_target) {
                 q->bind(3, target);
             }
-            if (q->executeStep()) {
-                checklist = q->getColumn(0).getString();
-                item = q->getColumn(1).getString();
-                target = q->getColumn(2).getString();
+            if (q->step()) {
+                checklist = q->column(0).as_string();
+                item = q->column(1).as_string();
+                target = q->column(2).as_string();
                 return true;
             }
         }
@@ -254,15 +253,15 @@ WHERE r.checklist = ?1 AND r.item = ?2 AND r.target = ?3 AND r.run_id <= ?4
         latest.bind(1, checklist);
         latest.bind(2, item);
         latest.bind(3, target);
-        if (latest.executeStep()) {
+        if (latest.step()) {
             FailingResult f;
-            f.run_id = latest.getColumn(0).getInt64();
+            f.run_id = latest.column(0).as_int64();
             f.checklist = checklist;
             f.item = item;
             f.target = target;
-            f.status = latest.getColumn(1).getInt();
-            f.message = latest.getColumn(2).getString();
-            f.started_at = latest.getColumn(3).getInt64();
+            f.status = latest.column(1).as_int();
+            f.message = latest.column(2).as_string();
+            f.started_at = latest.column(3).as_int64();
             out.push_back(std::move(f));
         }
     }
@@ -286,7 +285,7 @@ std::vector<PendingResult> pending_results_at(Database& db, std::int64_t at, std
     }
     // Unanswered now (inspect_results_status) or answered at or after `at`
     // (inspect_results_recorded): two index ranges instead of a scan of every result.
-    SQLite::Statement q(db.sql(), R"sql(
+    Statement q(db, R"sql(
 WITH lim AS (SELECT COALESCE(MAX(id), 0) AS r FROM inspect_runs WHERE started_at < ?1),
      p AS (SELECT id FROM inspect_results WHERE status IS NULL AND kind = 'manual'
            UNION ALL SELECT id FROM inspect_results WHERE recorded_at >= ?1 AND kind = 'manual')

@@ -7,16 +7,16 @@ RosterCounts roster_counts(Database& db, const ReportPeriod& p) {
     if (!report_table_exists(db, "roster_handovers")) {
         return c;
     }
-    SQLite::Statement q(db.sql(), R"sql(
+    Statement q(db, R"sql(
 SELECT (SELECT COUNT(*) FROM roster_handovers WHERE at >= ?1 AND at < ?2),
        (SELECT COUNT(*) FROM roster_overrides WHERE starts_at >= ?1 AND starts_at < ?2),
        (SELECT COUNT(*) FROM roster_attendance WHERE checkin_at >= ?1 AND checkin_at < ?2))sql");
     q.bind(1, static_cast<std::int64_t>(p.start));
     q.bind(2, static_cast<std::int64_t>(p.end));
-    q.executeStep();
-    c.handovers = q.getColumn(0).getInt64();
-    c.overrides = q.getColumn(1).getInt64();
-    c.checkins = q.getColumn(2).getInt64();
+    q.step();
+    c.handovers = q.column(0).as_int64();
+    c.overrides = q.column(1).as_int64();
+    c.checkins = q.column(2).as_int64();
     return c;
 }
 
@@ -25,12 +25,12 @@ std::map<std::string, std::int64_t> handovers_by_person(Database& db, const Repo
     if (!report_table_exists(db, "roster_handovers")) {
         return out;
     }
-    SQLite::Statement q(db.sql(), "SELECT from_person, COUNT(*) FROM roster_handovers "
-                                  "WHERE at >= ?1 AND at < ?2 GROUP BY from_person");
+    Statement q(db, "SELECT from_person, COUNT(*) FROM roster_handovers "
+                    "WHERE at >= ?1 AND at < ?2 GROUP BY from_person");
     q.bind(1, static_cast<std::int64_t>(p.start));
     q.bind(2, static_cast<std::int64_t>(p.end));
-    while (q.executeStep()) {
-        out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    while (q.step()) {
+        out[q.column(0).as_string()] = q.column(1).as_int64();
     }
     return out;
 }

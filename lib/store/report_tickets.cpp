@@ -12,12 +12,12 @@ namespace opsctl::store {
 
 namespace {
 
-void bind_period(SQLite::Statement& q, const ReportPeriod& p) {
+void bind_period(Statement& q, const ReportPeriod& p) {
     q.bind(1, static_cast<std::int64_t>(p.start));
     q.bind(2, static_cast<std::int64_t>(p.end));
 }
 
-void bind_list(SQLite::Statement& q, int first, const std::vector<std::string>& items) {
+void bind_list(Statement& q, int first, const std::vector<std::string>& items) {
     for (std::size_t i = 0; i < items.size(); ++i) {
         q.bind(first + static_cast<int>(i), items[i]);
     }
@@ -245,9 +245,9 @@ SELECT id, created_at, closed_at, satisfaction, response_due_at, responded_at,
        type IN ()sql" + report_placeholders(kinds.problem.size(), problems_at) + R"sql(),
        type IN ()sql" + report_placeholders(kinds.change.size(), changes_at) + R"sql()
 FROM tickets WHERE )sql";
-    SQLite::Statement created(db.sql(), columns + "created_at >= ?1 AND created_at < ?2");
-    SQLite::Statement by_id(db.sql(), columns + "id IN (SELECT value FROM json_each(?1))");
-    SQLite::Statement others(db.sql(), R"sql(
+    Statement created(db, columns + "created_at >= ?1 AND created_at < ?2");
+    Statement by_id(db, columns + "id IN (SELECT value FROM json_each(?1))");
+    Statement others(db, R"sql(
 SELECT id FROM tickets WHERE closed_at >= ?1
 UNION ALL SELECT id FROM tickets WHERE closed_at IS NULL
 UNION ALL SELECT id FROM tickets WHERE response_due_at >= ?1 AND response_due_at < ?2
@@ -259,11 +259,11 @@ UNION ALL SELECT id FROM tickets WHERE resolution_due_at >= ?1 AND resolution_du
         bind_list(*q, changes_at, kinds.change);
     }
     std::vector<FigureRow> rows;
-    auto read = [&](SQLite::Statement& q) {
-        while (q.executeStep()) {
+    auto read = [&](Statement& q) {
+        while (q.step()) {
             FigureRow t;
-            t.id = q.getColumn(0).getInt64();
-            t.created_at = q.getColumn(1).getInt64();
+            t.id = q.column(0).as_int64();
+            t.created_at = q.column(1).as_int64();
             t.closed_at = column_int(q, 2);
             t.satisfaction = column_int(q, 3);
             t.response_due_at = column_int(q, 4);
@@ -272,14 +272,14 @@ UNION ALL SELECT id FROM tickets WHERE resolution_due_at >= ?1 AND resolution_du
             t.resolved_at = column_int(q, 7);
             t.response_secs = column_int(q, 8);
             t.resolution_secs = column_int(q, 9);
-            t.priority = q.getColumn(10).getString();
-            t.team = q.getColumn(11).getString();
-            t.assignee = q.getColumn(12).getString();
-            t.type = q.getColumn(13).getString();
-            t.top = q.getColumn(14).getInt() != 0;
-            t.complaint = q.getColumn(15).getInt() != 0;
-            t.problem = q.getColumn(16).getInt() != 0;
-            t.change = q.getColumn(17).getInt() != 0;
+            t.priority = q.column(10).as_string();
+            t.team = q.column(11).as_string();
+            t.assignee = q.column(12).as_string();
+            t.type = q.column(13).as_string();
+            t.top = q.column(14).as_int() != 0;
+            t.complaint = q.column(15).as_int() != 0;
+            t.problem = q.column(16).as_int() != 0;
+            t.change = q.column(17).as_int() != 0;
             rows.push_back(std::move(t));
         }
     };
@@ -294,8 +294,8 @@ UNION ALL SELECT id FROM tickets WHERE resolution_due_at >= ?1 AND resolution_du
     others.bind(1, static_cast<std::int64_t>(lo));
     others.bind(2, static_cast<std::int64_t>(hi));
     std::vector<std::int64_t> missing;
-    while (others.executeStep()) {
-        const std::int64_t id = others.getColumn(0).getInt64();
+    while (others.step()) {
+        const std::int64_t id = others.column(0).as_int64();
         if (seen.insert(id).second) {
             missing.push_back(id);
         }
@@ -312,12 +312,12 @@ UNION ALL SELECT id FROM tickets WHERE resolution_due_at >= ?1 AND resolution_du
 }
 
 std::vector<TypePriorityCount> tickets_by_type_priority(Database& db, const ReportPeriod& p) {
-    SQLite::Statement q(db.sql(), "SELECT type, priority, COUNT(*) FROM tickets "
-                                  "WHERE created_at >= ?1 AND created_at < ?2 GROUP BY type, priority");
+    Statement q(db, "SELECT type, priority, COUNT(*) FROM tickets "
+                    "WHERE created_at >= ?1 AND created_at < ?2 GROUP BY type, priority");
     bind_period(q, p);
     std::vector<TypePriorityCount> out;
-    while (q.executeStep()) {
-        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt64()});
+    while (q.step()) {
+        out.push_back({q.column(0).as_string(), q.column(1).as_string(), q.column(2).as_int64()});
     }
     return out;
 }
@@ -329,8 +329,8 @@ std::vector<DayCount> tickets_per_day(Database& db, const std::vector<std::int64
     }
     // Local days are not all 86,400 s long where the zone has DST, so each day's bounds are
     // bound explicitly; every count is then one index range.
-    SQLite::Statement opened(db.sql(), "SELECT COUNT(*) FROM tickets WHERE created_at >= ?1 AND created_at < ?2");
-    SQLite::Statement closed(db.sql(), "SELECT COUNT(*) FROM tickets WHERE closed_at >= ?1 AND closed_at < ?2");
+    Statement opened(db, "SELECT COUNT(*) FROM tickets WHERE created_at >= ?1 AND created_at < ?2");
+    Statement closed(db, "SELECT COUNT(*) FROM tickets WHERE closed_at >= ?1 AND closed_at < ?2");
     for (std::size_t i = 0; i + 1 < day_starts.size(); ++i) {
         DayCount d;
         d.day_start = day_starts[i];
@@ -338,8 +338,8 @@ std::vector<DayCount> tickets_per_day(Database& db, const std::vector<std::int64
             q->reset();
             q->bind(1, static_cast<std::int64_t>(day_starts[i]));
             q->bind(2, static_cast<std::int64_t>(day_starts[i + 1]));
-            q->executeStep();
-            *target = q->getColumn(0).getInt64();
+            q->step();
+            *target = q->column(0).as_int64();
         }
         out.push_back(d);
     }
@@ -347,7 +347,7 @@ std::vector<DayCount> tickets_per_day(Database& db, const std::vector<std::int64
 }
 
 std::vector<NamedCount> backlog_by_age(Database& db, const ReportPeriod& p) {
-    SQLite::Statement q(db.sql(), R"sql(
+    Statement q(db, R"sql(
 SELECT CASE WHEN ?1 - created_at < 86400 THEN 0
             WHEN ?1 - created_at < 3 * 86400 THEN 1
             WHEN ?1 - created_at < 7 * 86400 THEN 2
@@ -355,12 +355,12 @@ SELECT CASE WHEN ?1 - created_at < 86400 THEN 0
             ELSE 4 END AS bucket, COUNT(*)
 FROM (SELECT created_at FROM tickets WHERE closed_at IS NULL AND +created_at < ?1
       UNION ALL
-      SELECT created_at FROM tickets WHERE closed_at >= ?1 AND +created_at < ?1)
+      SELECT created_at FROM tickets WHERE closed_at >= ?1 AND +created_at < ?1) AS open_then
 GROUP BY bucket)sql");
     q.bind(1, static_cast<std::int64_t>(p.end));
     std::vector<NamedCount> out{{"1d", 0, 0}, {"3d", 0, 0}, {"7d", 0, 0}, {"30d", 0, 0}, {"more", 0, 0}};
-    while (q.executeStep()) {
-        out.at(static_cast<std::size_t>(q.getColumn(0).getInt())).count = q.getColumn(1).getInt64();
+    while (q.step()) {
+        out.at(static_cast<std::size_t>(q.column(0).as_int())).count = q.column(1).as_int64();
     }
     return out;
 }
@@ -368,60 +368,60 @@ GROUP BY bucket)sql");
 std::vector<NamedCount> top_incident_assets(Database& db, const ReportPeriod& p, const std::vector<std::string>& types,
                                             std::size_t limit) {
     // "Still open" means open at the period's end, so that a past month does not change.
-    SQLite::Statement q(db.sql(), "SELECT t.asset, COUNT(*) AS n, SUM(t.closed_at IS NULL OR t.closed_at >= ?2), "
-                                  "(SELECT a.name FROM assets a WHERE a.tag = t.asset) FROM tickets t "
-                                  "WHERE t.created_at >= ?1 AND t.created_at < ?2 AND t.asset IS NOT NULL "
-                                  "AND t.asset <> '' AND t.type IN (" +
-                                      report_placeholders(types.size(), 4) +
-                                      ") GROUP BY t.asset ORDER BY n DESC, t.asset LIMIT ?3");
+    Statement q(db, "SELECT t.asset, COUNT(*) AS n, COUNT(*) FILTER (WHERE t.closed_at IS NULL OR t.closed_at >= ?2), "
+                    "(SELECT a.name FROM assets a WHERE a.tag = t.asset) FROM tickets t "
+                    "WHERE t.created_at >= ?1 AND t.created_at < ?2 AND t.asset IS NOT NULL "
+                    "AND t.asset <> '' AND t.type IN (" +
+                        report_placeholders(types.size(), 4) +
+                        ") GROUP BY t.asset ORDER BY n DESC, t.asset LIMIT ?3");
     bind_period(q, p);
     q.bind(3, static_cast<std::int64_t>(limit));
     bind_list(q, 4, types);
     std::vector<NamedCount> out;
-    while (q.executeStep()) {
-        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64(),
+    while (q.step()) {
+        out.push_back({q.column(0).as_string(), q.column(1).as_int64(), q.column(2).as_int64(),
                        column_text(q, 3)});
     }
     return out;
 }
 
 std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, const std::vector<std::string>& types) {
-    SQLite::Statement q(db.sql(), "SELECT COALESCE(complaint_type, ''), COUNT(*), "
-                                  "SUM(closed_at IS NULL OR closed_at >= ?2) FROM tickets "
-                                  "WHERE created_at >= ?1 AND created_at < ?2 AND (complaint_type IS NOT NULL "
-                                  "OR type IN (" +
-                                      report_placeholders(types.size(), 3) +
-                                      ")) GROUP BY 1 ORDER BY 2 DESC, 1");
+    Statement q(db, "SELECT COALESCE(complaint_type, ''), COUNT(*), "
+                    "COUNT(*) FILTER (WHERE closed_at IS NULL OR closed_at >= ?2) FROM tickets "
+                    "WHERE created_at >= ?1 AND created_at < ?2 AND (complaint_type IS NOT NULL "
+                    "OR type IN (" +
+                        report_placeholders(types.size(), 3) +
+                        ")) GROUP BY 1 ORDER BY 2 DESC, 1");
     bind_period(q, p);
     bind_list(q, 3, types);
     std::vector<NamedCount> out;
-    while (q.executeStep()) {
-        out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64()});
+    while (q.step()) {
+        out.push_back({q.column(0).as_string(), q.column(1).as_int64(), q.column(2).as_int64()});
     }
     return out;
 }
 
 std::vector<ReportTicket> breached_tickets(Database& db, const TicketPeriodFigures& figures, std::int64_t limit) {
     std::vector<ReportTicket> out;
-    SQLite::Statement q(db.sql(), "SELECT type, priority, status, title, assignee, created_at FROM tickets WHERE id = ?1");
+    Statement q(db, "SELECT type, priority, status, title, assignee, created_at FROM tickets WHERE id = ?1");
     for (const auto& b : figures.breached) {
         if (limit >= 0 && static_cast<std::int64_t>(out.size()) >= limit) {
             break;
         }
         q.reset();
         q.bind(1, static_cast<std::int64_t>(b.id));
-        if (!q.executeStep()) {
+        if (!q.step()) {
             continue; // not possible inside the read transaction that found it
         }
         ReportTicket t;
         t.total = static_cast<std::int64_t>(figures.breached.size());
         t.id = b.id;
-        t.type = q.getColumn(0).getString();
-        t.priority = q.getColumn(1).getString();
-        t.status = q.getColumn(2).getString();
-        t.title = q.getColumn(3).getString();
+        t.type = q.column(0).as_string();
+        t.priority = q.column(1).as_string();
+        t.status = q.column(2).as_string();
+        t.title = q.column(3).as_string();
         t.assignee = column_text(q, 4);
-        t.created_at = q.getColumn(5).getInt64();
+        t.created_at = q.column(5).as_int64();
         t.response_breached = b.response;
         t.resolution_breached = b.resolution;
         t.open_at_end = b.open_at_end;
@@ -435,12 +435,12 @@ OpenTicketActions open_ticket_actions(Database& db, std::int64_t at, const std::
                                       const std::vector<std::string>& priority_order, std::int64_t limit) {
     // One read of the tickets open at `at` (two ranges of tickets_closed), where four queries
     // (a list and a count per assignee of each kind) read them four times.
-    SQLite::Statement q(db.sql(), fmt::format(R"sql(
+    Statement q(db, fmt::format(R"sql(
 SELECT id, type, priority, status, title, COALESCE(assignee, ''), created_at, rb, sb,
        CASE WHEN rb AND (NOT sb OR response_due_at <= resolution_due_at) THEN response_due_at
             WHEN sb THEN resolution_due_at ELSE created_at END, type IN ({2})
 FROM (SELECT id, type, priority, status, title, assignee, created_at, response_due_at, resolution_due_at,
-             {0} AS rb, {1} AS sb FROM tickets WHERE id IN {3})
+             {0} AS rb, {1} AS sb FROM tickets WHERE id IN {3}) AS candidates
 WHERE rb OR sb OR type IN ({2}))sql",
                                               response_missed("0", "?1"), resolution_missed("0", "?1"),
                                               report_placeholders(problem_types.size(), 2), open_ids(1)));
@@ -452,22 +452,22 @@ WHERE rb OR sb OR type IN ({2}))sql",
     };
     std::vector<Ranked> problems, breached;
     std::map<std::string, std::int64_t> problem_owners, breached_owners;
-    while (q.executeStep()) {
+    while (q.step()) {
         Ranked r;
-        r.t.id = q.getColumn(0).getInt64();
-        r.t.type = q.getColumn(1).getString();
-        r.t.priority = q.getColumn(2).getString();
-        r.t.status = q.getColumn(3).getString();
-        r.t.title = q.getColumn(4).getString();
-        r.t.assignee = q.getColumn(5).getString();
-        r.t.created_at = q.getColumn(6).getInt64();
-        r.t.response_breached = q.getColumn(7).getInt() != 0;
-        r.t.resolution_breached = q.getColumn(8).getInt() != 0;
+        r.t.id = q.column(0).as_int64();
+        r.t.type = q.column(1).as_string();
+        r.t.priority = q.column(2).as_string();
+        r.t.status = q.column(3).as_string();
+        r.t.title = q.column(4).as_string();
+        r.t.assignee = q.column(5).as_string();
+        r.t.created_at = q.column(6).as_int64();
+        r.t.response_breached = q.column(7).as_int() != 0;
+        r.t.resolution_breached = q.column(8).as_int() != 0;
         r.t.open_at_end = true;
-        r.t.since = q.getColumn(9).getInt64();
+        r.t.since = q.column(9).as_int64();
         r.rank = static_cast<std::size_t>(std::find(priority_order.begin(), priority_order.end(), r.t.priority) -
                                           priority_order.begin());
-        const bool problem = q.getColumn(10).getInt() != 0;
+        const bool problem = q.column(10).as_int() != 0;
         if (r.t.response_breached || r.t.resolution_breached) {
             ++breached_owners[r.t.assignee];
             if (problem) {

@@ -23,7 +23,7 @@ std::string month_values(std::size_t months) {
     return out + ") ";
 }
 
-void bind_bounds(SQLite::Statement& q, const std::vector<std::int64_t>& bounds) {
+void bind_bounds(Statement& q, const std::vector<std::int64_t>& bounds) {
     for (std::size_t i = 0; i < bounds.size(); ++i) {
         q.bind(static_cast<int>(i + 1), static_cast<std::int64_t>(bounds[i]));
     }
@@ -47,34 +47,33 @@ std::vector<TrendMonth> ticket_trend_months(Database& db, const std::vector<std:
         // Opened and closed: each month a count over one range of a covering index
         // (tickets_created, tickets_closed). Counted per month by a subquery each: joined to
         // the months and grouped, every entry went through a sorter (6x the CPU).
-        SQLite::Statement q(db.sql(), with + R"sql(
+        Statement q(db, with + R"sql(
 SELECT m.i, (SELECT COUNT(*) FROM tickets t WHERE t.created_at >= m.s AND t.created_at < m.e),
        (SELECT COUNT(*) FROM tickets t WHERE t.closed_at >= m.s AND t.closed_at < m.e) FROM m)sql");
         bind_bounds(q, bounds);
-        while (q.executeStep()) {
-            auto& m = out.at(static_cast<std::size_t>(q.getColumn(0).getInt64()));
-            m.opened = q.getColumn(1).getInt64();
-            m.closed = q.getColumn(2).getInt64();
+        while (q.step()) {
+            auto& m = out.at(static_cast<std::size_t>(q.column(0).as_int64()));
+            m.opened = q.column(1).as_int64();
+            m.closed = q.column(2).as_int64();
         }
     }
     {
         // Attainment: the deadlines of each month, each a range of its deadline index, which
         // carries the answer and resolution times (migration 12): no ticket row is read, and
         // each range once for both the deadlines and those met.
-        SQLite::Statement response(db.sql(), "SELECT COUNT(*), TOTAL(responded_at <= response_due_at) FROM tickets "
-                                             "WHERE response_due_at >= ?1 AND response_due_at < ?2");
-        SQLite::Statement resolution(db.sql(),
-                                     "SELECT COUNT(*), TOTAL(COALESCE(resolved_at, closed_at) <= resolution_due_at) "
-                                     "FROM tickets WHERE resolution_due_at >= ?1 AND resolution_due_at < ?2");
+        Statement response(db, "SELECT COUNT(*), COUNT(*) FILTER (WHERE responded_at <= response_due_at) FROM tickets "
+                               "WHERE response_due_at >= ?1 AND response_due_at < ?2");
+        Statement resolution(db, "SELECT COUNT(*), COUNT(*) FILTER (WHERE COALESCE(resolved_at, closed_at) <= resolution_due_at) "
+                                 "FROM tickets WHERE resolution_due_at >= ?1 AND resolution_due_at < ?2");
         for (auto& m : out) {
             for (auto [q, due, met] : {std::tuple{&response, &m.response_due, &m.response_met},
                                        std::tuple{&resolution, &m.resolution_due, &m.resolution_met}}) {
                 q->reset();
                 q->bind(1, static_cast<std::int64_t>(m.start));
                 q->bind(2, static_cast<std::int64_t>(m.end));
-                q->executeStep();
-                *due = q->getColumn(0).getInt64();
-                *met = static_cast<std::int64_t>(q->getColumn(1).getDouble());
+                q->step();
+                *due = q->column(0).as_int64();
+                *met = q->column(1).as_int64();
             }
         }
     }
@@ -83,12 +82,11 @@ SELECT m.i, (SELECT COUNT(*) FROM tickets t WHERE t.created_at >= m.s AND t.crea
 
 std::int64_t ticket_backlog_at(Database& db, std::int64_t at) {
     // Open at `at`: created before it and not closed before it (few tickets closed after it).
-    SQLite::Statement q(db.sql(),
-                        "SELECT (SELECT COUNT(*) FROM tickets WHERE closed_at IS NULL AND +created_at < ?1) + "
-                        "(SELECT COUNT(*) FROM tickets WHERE closed_at >= ?1 AND +created_at < ?1)");
+    Statement q(db, "SELECT (SELECT COUNT(*) FROM tickets WHERE closed_at IS NULL AND +created_at < ?1) + "
+                    "(SELECT COUNT(*) FROM tickets WHERE closed_at >= ?1 AND +created_at < ?1)");
     q.bind(1, static_cast<std::int64_t>(at));
-    q.executeStep();
-    return q.getColumn(0).getInt64();
+    q.step();
+    return q.column(0).as_int64();
 }
 
 void chain_backlog(std::vector<TrendMonth>& months, std::int64_t backlog) {
@@ -110,13 +108,12 @@ std::vector<UrgentTicket> urgent_tickets(Database& db, const ReportPeriod& p, st
                                          const std::string& top, const std::string& second,
                                          const std::vector<std::string>& types, std::int64_t limit) {
     // Resolved means resolved (or closed) before `until`: a past month reads the same later.
-    SQLite::Statement q(db.sql(),
-                        "SELECT id, type, priority, title, COALESCE(assignee, ''), COALESCE(asset, ''), "
-                        "(SELECT a.name FROM assets a WHERE a.tag = t.asset), created_at, "
-                        "CASE WHEN COALESCE(resolved_at, closed_at) < ?3 THEN COALESCE(resolved_at, closed_at) END, "
-                        "resolution_business_secs, paused_secs, COUNT(*) OVER () "
-                        "FROM tickets t WHERE created_at >= ?1 AND created_at < ?2 "
-                        "AND (priority = ?4 OR (priority = ?5 AND type IN (" +
+    Statement q(db, "SELECT id, type, priority, title, COALESCE(assignee, ''), COALESCE(asset, ''), "
+                    "(SELECT a.name FROM assets a WHERE a.tag = t.asset), created_at, "
+                    "CASE WHEN COALESCE(resolved_at, closed_at) < ?3 THEN COALESCE(resolved_at, closed_at) END, "
+                    "resolution_business_secs, paused_secs, COUNT(*) OVER () "
+                    "FROM tickets t WHERE created_at >= ?1 AND created_at < ?2 "
+                    "AND (priority = ?4 OR (priority = ?5 AND type IN (" +
                             report_placeholders(types.size(), 7) +
                             "))) ORDER BY priority <> ?4, created_at, id LIMIT ?6");
     q.bind(1, static_cast<std::int64_t>(p.start));
@@ -129,22 +126,22 @@ std::vector<UrgentTicket> urgent_tickets(Database& db, const ReportPeriod& p, st
         q.bind(7 + static_cast<int>(i), types[i]);
     }
     std::vector<UrgentTicket> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         UrgentTicket t;
-        t.id = q.getColumn(0).getInt64();
-        t.type = q.getColumn(1).getString();
-        t.priority = q.getColumn(2).getString();
-        t.title = q.getColumn(3).getString();
-        t.assignee = q.getColumn(4).getString();
-        t.asset = q.getColumn(5).getString();
+        t.id = q.column(0).as_int64();
+        t.type = q.column(1).as_string();
+        t.priority = q.column(2).as_string();
+        t.title = q.column(3).as_string();
+        t.assignee = q.column(4).as_string();
+        t.asset = q.column(5).as_string();
         t.asset_name = column_text(q, 6);
-        t.created_at = q.getColumn(7).getInt64();
-        if (!q.getColumn(8).isNull()) {
-            t.resolved_at = q.getColumn(8).getInt64();
+        t.created_at = q.column(7).as_int64();
+        if (!q.column(8).is_null()) {
+            t.resolved_at = q.column(8).as_int64();
         }
-        t.business_secs = q.getColumn(9).getInt64();
-        t.paused = q.getColumn(10).getInt64() > 0;
-        t.total = q.getColumn(11).getInt64();
+        t.business_secs = q.column(9).as_int64();
+        t.paused = q.column(10).as_int64() > 0;
+        t.total = q.column(11).as_int64();
         out.push_back(std::move(t));
     }
     return out;

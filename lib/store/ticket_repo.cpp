@@ -1,4 +1,5 @@
 #include "lib/store/ticket_repo.hpp"
+#include "lib/store/driver.hpp"
 
 #include "lib/core/error.hpp"
 
@@ -19,7 +20,7 @@ constexpr const char* k_columns =
     "complaint_type";
 constexpr int k_column_count = 35;
 
-void bind_opt(SQLite::Statement& st, int i, const std::optional<std::int64_t>& v) {
+void bind_opt(Statement& st, int i, const std::optional<std::int64_t>& v) {
     if (v) {
         st.bind(i, static_cast<std::int64_t>(*v));
     } else {
@@ -29,23 +30,23 @@ void bind_opt(SQLite::Statement& st, int i, const std::optional<std::int64_t>& v
 
 // Binds without a copy: for rows bound and stepped while the row is alive (every caller of
 // bind_row steps before returning, and binds every parameter again on the next use).
-void bind_opt_ref(SQLite::Statement& st, int i, const std::optional<std::string>& v) {
+void bind_opt_ref(Statement& st, int i, const std::optional<std::string>& v) {
     if (v) {
-        st.bindNoCopy(i, *v);
+        st.bind_no_copy(i, *v);
     } else {
         st.bind(i);
     }
 }
 
 // Binds the columns after id, starting at parameter `first`.
-void bind_row(SQLite::Statement& st, const TicketRow& r, int first) {
+void bind_row(Statement& st, const TicketRow& r, int first) {
     int i = first;
-    st.bindNoCopy(i++, r.type);
-    st.bindNoCopy(i++, r.priority);
-    st.bindNoCopy(i++, r.status);
+    st.bind_no_copy(i++, r.type);
+    st.bind_no_copy(i++, r.priority);
+    st.bind_no_copy(i++, r.status);
     st.bind(i++, r.is_open ? 1 : 0);
-    st.bindNoCopy(i++, r.title);
-    st.bindNoCopy(i++, r.body);
+    st.bind_no_copy(i++, r.title);
+    st.bind_no_copy(i++, r.body);
     bind_opt_ref(st, i++, r.team);
     bind_opt_ref(st, i++, r.assignee);
     bind_opt_ref(st, i++, r.asset);
@@ -76,34 +77,34 @@ void bind_row(SQLite::Statement& st, const TicketRow& r, int first) {
     bind_opt_ref(st, i++, r.complaint_type);
 }
 
-std::optional<std::string> opt_text(SQLite::Statement& q, int i) {
-    auto c = q.getColumn(i);
-    return c.isNull() ? std::nullopt : std::optional<std::string>(c.getString());
+std::optional<std::string> opt_text(Statement& q, int i) {
+    auto c = q.column(i);
+    return c.is_null() ? std::nullopt : std::optional<std::string>(c.as_string());
 }
 
-std::optional<std::int64_t> opt_int(SQLite::Statement& q, int i) {
-    auto c = q.getColumn(i);
-    return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
+std::optional<std::int64_t> opt_int(Statement& q, int i) {
+    auto c = q.column(i);
+    return c.is_null() ? std::nullopt : std::optional<std::int64_t>(c.as_int64());
 }
 
-TicketRow read_row(SQLite::Statement& q) {
+TicketRow read_row(Statement& q) {
     TicketRow r;
     int i = 0;
-    r.id = q.getColumn(i++).getInt64();
-    r.type = q.getColumn(i++).getString();
-    r.priority = q.getColumn(i++).getString();
-    r.status = q.getColumn(i++).getString();
-    r.is_open = q.getColumn(i++).getInt() != 0;
-    r.title = q.getColumn(i++).getString();
-    r.body = q.getColumn(i++).getString();
+    r.id = q.column(i++).as_int64();
+    r.type = q.column(i++).as_string();
+    r.priority = q.column(i++).as_string();
+    r.status = q.column(i++).as_string();
+    r.is_open = q.column(i++).as_int() != 0;
+    r.title = q.column(i++).as_string();
+    r.body = q.column(i++).as_string();
     r.team = opt_text(q, i++);
     r.assignee = opt_text(q, i++);
     r.asset = opt_text(q, i++);
     r.reporter = opt_text(q, i++);
     r.source = opt_text(q, i++);
     r.resolution = opt_text(q, i++);
-    r.created_at = q.getColumn(i++).getInt64();
-    r.updated_at = q.getColumn(i++).getInt64();
+    r.created_at = q.column(i++).as_int64();
+    r.updated_at = q.column(i++).as_int64();
     r.responded_at = opt_int(q, i++);
     r.resolved_at = opt_int(q, i++);
     r.closed_at = opt_int(q, i++);
@@ -113,15 +114,15 @@ TicketRow read_row(SQLite::Statement& q) {
     r.resolution_target_secs = opt_int(q, i++);
     r.response_due_at = opt_int(q, i++);
     r.resolution_due_at = opt_int(q, i++);
-    r.response_business_secs = q.getColumn(i++).getInt64();
-    r.resolution_business_secs = q.getColumn(i++).getInt64();
-    r.response_clock_secs = q.getColumn(i++).getInt64();
-    r.resolution_clock_secs = q.getColumn(i++).getInt64();
-    r.response_breached = q.getColumn(i++).getInt() != 0;
-    r.resolution_breached = q.getColumn(i++).getInt() != 0;
-    r.paused_secs = q.getColumn(i++).getInt64();
-    r.sla_order = q.getColumn(i++).getInt64();
-    r.spent_secs = q.getColumn(i++).getInt64();
+    r.response_business_secs = q.column(i++).as_int64();
+    r.resolution_business_secs = q.column(i++).as_int64();
+    r.response_clock_secs = q.column(i++).as_int64();
+    r.resolution_clock_secs = q.column(i++).as_int64();
+    r.response_breached = q.column(i++).as_int() != 0;
+    r.resolution_breached = q.column(i++).as_int() != 0;
+    r.paused_secs = q.column(i++).as_int64();
+    r.sla_order = q.column(i++).as_int64();
+    r.spent_secs = q.column(i++).as_int64();
     r.satisfaction = opt_int(q, i++);
     r.complaint_type = opt_text(q, i++);
     return r;
@@ -133,23 +134,23 @@ constexpr const char* k_listing_columns =
     "t.sla_order, t.response_due_at, t.resolution_due_at, t.response_breached, t.resolution_breached, "
     "t.response_target_secs, t.resolution_target_secs, t.responded_at, t.resolved_at";
 
-TicketRow read_listing_row(SQLite::Statement& q) {
+TicketRow read_listing_row(Statement& q) {
     TicketRow r;
-    r.id = q.getColumn(0).getInt64();
-    r.type = q.getColumn(1).getString();
-    r.priority = q.getColumn(2).getString();
-    r.status = q.getColumn(3).getString();
-    r.is_open = q.getColumn(4).getInt() != 0;
-    r.title = q.getColumn(5).getString();
+    r.id = q.column(0).as_int64();
+    r.type = q.column(1).as_string();
+    r.priority = q.column(2).as_string();
+    r.status = q.column(3).as_string();
+    r.is_open = q.column(4).as_int() != 0;
+    r.title = q.column(5).as_string();
     r.team = opt_text(q, 6);
     r.assignee = opt_text(q, 7);
     r.asset = opt_text(q, 8);
-    r.created_at = q.getColumn(9).getInt64();
-    r.sla_order = q.getColumn(10).getInt64();
+    r.created_at = q.column(9).as_int64();
+    r.sla_order = q.column(10).as_int64();
     r.response_due_at = opt_int(q, 11);
     r.resolution_due_at = opt_int(q, 12);
-    r.response_breached = q.getColumn(13).getInt() != 0;
-    r.resolution_breached = q.getColumn(14).getInt() != 0;
+    r.response_breached = q.column(13).as_int() != 0;
+    r.resolution_breached = q.column(14).as_int() != 0;
     r.response_target_secs = opt_int(q, 15);
     r.resolution_target_secs = opt_int(q, 16);
     r.responded_at = opt_int(q, 17);
@@ -165,39 +166,6 @@ std::string insert_sql() {
     return fmt::format("INSERT INTO tickets ({}) VALUES ({})", k_columns, marks);
 }
 
-// A search phrase for FTS5: the text quoted, inner quotes doubled, so that operators typed
-// by the user are taken literally.
-std::string fts_phrase(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        out += c;
-        if (c == '"') {
-            out += '"';
-        }
-    }
-    return out + "\"";
-}
-
-// Code points in a UTF-8 string (continuation bytes are not counted).
-std::size_t code_points(const std::string& text) {
-    std::size_t n = 0;
-    for (unsigned char c : text) {
-        n += (c & 0xC0) != 0x80 ? 1 : 0;
-    }
-    return n;
-}
-
-std::string like_pattern(const std::string& text) {
-    std::string out = "%";
-    for (char c : text) {
-        if (c == '%' || c == '_' || c == '\\') {
-            out += '\\';
-        }
-        out += c;
-    }
-    return out + "%";
-}
-
 } // namespace
 
 const std::vector<std::string>& ticket_sort_keys() {
@@ -206,7 +174,7 @@ const std::vector<std::string>& ticket_sort_keys() {
 }
 
 std::int64_t insert_ticket(Database& db, const TicketRow& row) {
-    SQLite::Statement st(db.sql(), insert_sql());
+    Statement st(db, insert_sql());
     if (row.id > 0) {
         st.bind(1, static_cast<std::int64_t>(row.id));
     } else {
@@ -219,11 +187,12 @@ std::int64_t insert_ticket(Database& db, const TicketRow& row) {
     }
     bind_row(st, row, 2);
     st.exec();
-    const std::int64_t id = db.sql().getLastInsertRowid();
-    SQLite::Statement fts(db.sql(), "INSERT INTO tickets_fts (rowid, title, body, comments) VALUES (?, ?, ?, '')");
+    const std::int64_t id = db.last_insert_id();
+    Statement fts(db, db.connection().ticket_search_sql().insert);
     fts.bind(1, static_cast<std::int64_t>(id));
     fts.bind(2, row.title);
     fts.bind(3, row.body);
+    fts.bind(4, "");
     fts.exec();
     return id;
 }
@@ -244,11 +213,11 @@ void save_ticket(Database& db, const TicketRow& row) {
         sets += cols.substr(start, end - start) + " = ?";
         start = end + 2;
     }
-    SQLite::Statement st(db.sql(), fmt::format("UPDATE tickets SET {} WHERE id = ?", sets));
+    Statement st(db, fmt::format("UPDATE tickets SET {} WHERE id = ?", sets));
     bind_row(st, row, 1);
     st.bind(k_column_count, static_cast<std::int64_t>(row.id));
     st.exec();
-    SQLite::Statement fts(db.sql(), "UPDATE tickets_fts SET title = ?, body = ? WHERE rowid = ?");
+    Statement fts(db, db.connection().ticket_search_sql().update);
     fts.bind(1, row.title);
     fts.bind(2, row.body);
     fts.bind(3, static_cast<std::int64_t>(row.id));
@@ -256,30 +225,30 @@ void save_ticket(Database& db, const TicketRow& row) {
 }
 
 std::optional<TicketRow> find_ticket(Database& db, std::int64_t id) {
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM tickets WHERE id = ?", k_columns));
+    Statement q(db, fmt::format("SELECT {} FROM tickets WHERE id = ?", k_columns));
     q.bind(1, static_cast<std::int64_t>(id));
-    if (!q.executeStep()) {
+    if (!q.step()) {
         return std::nullopt;
     }
     return read_row(q);
 }
 
 std::int64_t max_ticket_id(Database& db) {
-    return db.sql().execAndGet("SELECT coalesce(max(id), 0) FROM tickets").getInt64();
+    return db.select_int64("SELECT coalesce(max(id), 0) FROM tickets");
 }
 
 bool ticket_exists(Database& db, std::int64_t id) {
     // Prepared once per connection: an import asks for every row of its file.
     auto& q = db.cached("SELECT 1 FROM tickets WHERE id = ?");
     q.bind(1, static_cast<std::int64_t>(id));
-    const bool found = q.executeStep();
+    const bool found = q.step();
     q.reset();
     return found;
 }
 
 std::vector<TicketRow> query_tickets(Database& db, const TicketQuery& q) {
     std::string where;
-    std::vector<std::function<void(SQLite::Statement&, int&)>> binds;
+    std::vector<std::function<void(Statement&, int&)>> binds;
     auto add = [&](const std::string& cond) { where += (where.empty() ? " WHERE " : " AND ") + cond; };
     auto in_list = [&](const std::string& column, const std::vector<std::string>& values) {
         if (values.empty()) {
@@ -288,26 +257,19 @@ std::vector<TicketRow> query_tickets(Database& db, const TicketQuery& q) {
         std::string marks;
         for (std::size_t i = 0; i < values.size(); ++i) {
             marks += i ? ", ?" : "?";
-            binds.push_back([v = values[i]](SQLite::Statement& st, int& n) { st.bind(n++, v); });
+            binds.push_back([v = values[i]](Statement& st, int& n) { st.bind(n++, v); });
         }
         add(fmt::format("t.{} IN ({})", column, marks));
     };
     std::string from = "tickets t";
+    driver::TicketSearch search;
     if (!q.search.empty()) {
-        // Three characters or more go through the trigram index; shorter text falls back to
-        // a LIKE scan of the same index table.
-        from = "tickets_fts f JOIN tickets t ON t.id = f.rowid";
-        if (code_points(q.search) >= 3) {
-            add("tickets_fts MATCH ?");
-            binds.push_back([s = fts_phrase(q.search)](SQLite::Statement& st, int& n) { st.bind(n++, s); });
-        } else {
-            add("(f.title LIKE ? ESCAPE '\\' OR f.body LIKE ? ESCAPE '\\' OR f.comments LIKE ? ESCAPE '\\')");
-            binds.push_back([s = like_pattern(q.search)](SQLite::Statement& st, int& n) {
-                st.bind(n, s);
-                st.bind(n + 1, s);
-                st.bind(n + 2, s);
-                n += 3;
-            });
+        // The engine's own index (a dialect hook): its join, its condition and parameters.
+        search = db.connection().ticket_search(q.search);
+        from = search.from;
+        add(search.condition);
+        for (auto& value : search.binds) {
+            binds.push_back([v = std::move(value)](Statement& st, int& n) { st.bind(n++, v); });
         }
     }
     if (q.open) {
@@ -321,15 +283,15 @@ std::vector<TicketRow> query_tickets(Database& db, const TicketQuery& q) {
     in_list("asset", q.assets);
     if (q.since) {
         add("t.created_at >= ?");
-        binds.push_back([v = *q.since](SQLite::Statement& st, int& n) { st.bind(n++, static_cast<std::int64_t>(v)); });
+        binds.push_back([v = *q.since](Statement& st, int& n) { st.bind(n++, static_cast<std::int64_t>(v)); });
     }
     if (q.until) {
         add("t.created_at < ?");
-        binds.push_back([v = *q.until](SQLite::Statement& st, int& n) { st.bind(n++, static_cast<std::int64_t>(v)); });
+        binds.push_back([v = *q.until](Statement& st, int& n) { st.bind(n++, static_cast<std::int64_t>(v)); });
     }
     if (q.breached) {
         add("(t.response_breached = 1 OR t.resolution_breached = 1 OR t.sla_order < ?)");
-        binds.push_back([v = q.now](SQLite::Statement& st, int& n) { st.bind(n++, static_cast<std::int64_t>(v)); });
+        binds.push_back([v = q.now](Statement& st, int& n) { st.bind(n++, static_cast<std::int64_t>(v)); });
     }
     std::string order;
     if (q.sort == "id") {
@@ -341,10 +303,8 @@ std::vector<TicketRow> query_tickets(Database& db, const TicketQuery& q) {
     } else if (q.sort == "priority") {
         order = "t.priority, t.sla_order, t.id";
     } else if (!q.search.empty()) {
-        // Search results come newest first unless a sort is asked for. Ordering by the index's
-        // own rowid lets FTS5 return matches newest first and stop at the limit, instead of
-        // sorting every match (tens of thousands for a common word).
-        order = "f.rowid DESC";
+        // Search results come newest first unless a sort is asked for.
+        order = search.newest_first;
     } else {
         order = "t.is_open DESC, t.sla_order, t.id";
         if (q.open && *q.open) {
@@ -374,21 +334,21 @@ std::vector<TicketRow> query_tickets(Database& db, const TicketQuery& q) {
     if (q.limit > 0) {
         sql += fmt::format(" LIMIT {}", q.limit);
     }
-    SQLite::Statement st(db.sql(), sql);
+    Statement st(db, sql);
     int n = 1;
     for (const auto& b : binds) {
         b(st, n);
     }
     std::vector<TicketRow> out;
-    while (st.executeStep()) {
+    while (st.step()) {
         out.push_back(q.listing ? read_listing_row(st) : read_row(st));
     }
     return out;
 }
 
 void each_ticket(Database& db, const std::function<void(const TicketRow&)>& fn) {
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM tickets ORDER BY id", k_columns));
-    while (q.executeStep()) {
+    Statement q(db, fmt::format("SELECT {} FROM tickets ORDER BY id", k_columns));
+    while (q.step()) {
         fn(read_row(q));
     }
 }
@@ -397,23 +357,23 @@ std::vector<TicketRow> asset_ticket_summaries(Database& db, const std::string& t
                                               std::int64_t limit) {
     // `asset show` lists a few tickets: reading and preparing every column (the body among
     // them) cost more than the rest of its queries together. The columns of a listing do.
-    SQLite::Statement q(db.sql(), fmt::format("SELECT {} FROM tickets t WHERE t.asset = ? "
-                                              "ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
-                                              k_listing_columns));
+    Statement q(db, fmt::format("SELECT {} FROM tickets t WHERE t.asset = ? "
+                                "ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
+                                k_listing_columns));
     q.bind(1, tag);
     q.bind(2, static_cast<std::int64_t>(limit > 0 ? limit : -1));
     std::vector<TicketRow> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         out.push_back(read_listing_row(q));
     }
     return out;
 }
 
 std::vector<std::int64_t> open_ticket_ids(Database& db) {
-    SQLite::Statement q(db.sql(), "SELECT id FROM tickets WHERE is_open = 1 ORDER BY id");
+    Statement q(db, "SELECT id FROM tickets WHERE is_open = 1 ORDER BY id");
     std::vector<std::int64_t> out;
-    while (q.executeStep()) {
-        out.push_back(q.getColumn(0).getInt64());
+    while (q.step()) {
+        out.push_back(q.column(0).as_int64());
     }
     return out;
 }
@@ -422,27 +382,26 @@ std::optional<std::int64_t> open_ticket_by_source(Database& db, const std::strin
     auto& q = db.cached("SELECT id FROM tickets WHERE source = ? AND is_open = 1");
     q.bind(1, source);
     std::optional<std::int64_t> id;
-    if (q.executeStep()) {
-        id = q.getColumn(0).getInt64();
+    if (q.step()) {
+        id = q.column(0).as_int64();
     }
     q.reset();
     return id;
 }
 
 std::map<std::string, std::int64_t> open_load_by_assignee(Database& db) {
-    SQLite::Statement q(db.sql(),
-                        "SELECT assignee, count(*) FROM tickets WHERE is_open = 1 AND assignee IS NOT NULL "
-                        "GROUP BY assignee");
+    Statement q(db, "SELECT assignee, count(*) FROM tickets WHERE is_open = 1 AND assignee IS NOT NULL "
+                    "GROUP BY assignee");
     std::map<std::string, std::int64_t> out;
-    while (q.executeStep()) {
-        out[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+    while (q.step()) {
+        out[q.column(0).as_string()] = q.column(1).as_int64();
     }
     return out;
 }
 
 std::int64_t insert_comment(Database& db, const CommentRow& row) {
-    SQLite::Statement st(db.sql(), "INSERT INTO ticket_comments (ticket_id, at, author, body, internal, spent_secs) "
-                                   "VALUES (?, ?, ?, ?, ?, ?)");
+    Statement st(db, "INSERT INTO ticket_comments (ticket_id, at, author, body, internal, spent_secs) "
+                     "VALUES (?, ?, ?, ?, ?, ?)");
     st.bind(1, static_cast<std::int64_t>(row.ticket_id));
     st.bind(2, static_cast<std::int64_t>(row.at));
     st.bind(3, row.author);
@@ -450,8 +409,8 @@ std::int64_t insert_comment(Database& db, const CommentRow& row) {
     st.bind(5, row.internal ? 1 : 0);
     st.bind(6, static_cast<std::int64_t>(row.spent_secs));
     st.exec();
-    const std::int64_t id = db.sql().getLastInsertRowid();
-    SQLite::Statement fts(db.sql(), "UPDATE tickets_fts SET comments = comments || char(10) || ? WHERE rowid = ?");
+    const std::int64_t id = db.last_insert_id();
+    Statement fts(db, db.connection().ticket_search_sql().append_comment);
     fts.bind(1, row.body);
     fts.bind(2, static_cast<std::int64_t>(row.ticket_id));
     fts.exec();
@@ -459,27 +418,27 @@ std::int64_t insert_comment(Database& db, const CommentRow& row) {
 }
 
 std::vector<CommentRow> comments_of(Database& db, std::int64_t ticket_id) {
-    SQLite::Statement q(db.sql(), "SELECT id, ticket_id, at, author, body, internal, spent_secs FROM ticket_comments "
-                                  "WHERE ticket_id = ? ORDER BY id");
+    Statement q(db, "SELECT id, ticket_id, at, author, body, internal, spent_secs FROM ticket_comments "
+                    "WHERE ticket_id = ? ORDER BY id");
     q.bind(1, static_cast<std::int64_t>(ticket_id));
     std::vector<CommentRow> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         CommentRow c;
-        c.id = q.getColumn(0).getInt64();
-        c.ticket_id = q.getColumn(1).getInt64();
-        c.at = q.getColumn(2).getInt64();
-        c.author = q.getColumn(3).getString();
-        c.body = q.getColumn(4).getString();
-        c.internal = q.getColumn(5).getInt() != 0;
-        c.spent_secs = q.getColumn(6).getInt64();
+        c.id = q.column(0).as_int64();
+        c.ticket_id = q.column(1).as_int64();
+        c.at = q.column(2).as_int64();
+        c.author = q.column(3).as_string();
+        c.body = q.column(4).as_string();
+        c.internal = q.column(5).as_int() != 0;
+        c.spent_secs = q.column(6).as_int64();
         out.push_back(std::move(c));
     }
     return out;
 }
 
 bool insert_link(Database& db, const LinkRow& row) {
-    SQLite::Statement st(db.sql(), "INSERT OR IGNORE INTO ticket_links (ticket_id, kind, target_id, created_at) "
-                                   "VALUES (?, ?, ?, ?)");
+    Statement st(db, "INSERT INTO ticket_links (ticket_id, kind, target_id, created_at) "
+                     "VALUES (?, ?, ?, ?) ON CONFLICT (ticket_id, kind, target_id) DO NOTHING");
     st.bind(1, static_cast<std::int64_t>(row.ticket_id));
     st.bind(2, row.kind);
     st.bind(3, static_cast<std::int64_t>(row.target_id));
@@ -488,7 +447,7 @@ bool insert_link(Database& db, const LinkRow& row) {
 }
 
 bool delete_link(Database& db, const LinkRow& row) {
-    SQLite::Statement st(db.sql(), "DELETE FROM ticket_links WHERE ticket_id = ? AND kind = ? AND target_id = ?");
+    Statement st(db, "DELETE FROM ticket_links WHERE ticket_id = ? AND kind = ? AND target_id = ?");
     st.bind(1, static_cast<std::int64_t>(row.ticket_id));
     st.bind(2, row.kind);
     st.bind(3, static_cast<std::int64_t>(row.target_id));
@@ -496,28 +455,28 @@ bool delete_link(Database& db, const LinkRow& row) {
 }
 
 std::vector<LinkRow> links_of(Database& db, std::int64_t ticket_id) {
-    SQLite::Statement q(db.sql(), "SELECT ticket_id, kind, target_id, created_at FROM ticket_links "
-                                  "WHERE ticket_id = ?1 OR target_id = ?1 ORDER BY created_at, ticket_id");
+    Statement q(db, "SELECT ticket_id, kind, target_id, created_at FROM ticket_links "
+                    "WHERE ticket_id = ?1 OR target_id = ?1 ORDER BY created_at, ticket_id");
     q.bind(1, static_cast<std::int64_t>(ticket_id));
     std::vector<LinkRow> out;
-    while (q.executeStep()) {
-        out.push_back(LinkRow{q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getInt64(),
-                              q.getColumn(3).getInt64()});
+    while (q.step()) {
+        out.push_back(LinkRow{q.column(0).as_int64(), q.column(1).as_string(), q.column(2).as_int64(),
+                              q.column(3).as_int64()});
     }
     return out;
 }
 
 bool escalation_fired(Database& db, std::int64_t ticket_id, const std::string& clock, int step) {
-    SQLite::Statement q(db.sql(), "SELECT 1 FROM ticket_escalations WHERE ticket_id = ? AND clock = ? AND step = ?");
+    Statement q(db, "SELECT 1 FROM ticket_escalations WHERE ticket_id = ? AND clock = ? AND step = ?");
     q.bind(1, static_cast<std::int64_t>(ticket_id));
     q.bind(2, clock);
     q.bind(3, step);
-    return q.executeStep();
+    return q.step();
 }
 
 void mark_escalation(Database& db, std::int64_t ticket_id, const std::string& clock, int step, std::int64_t at) {
-    SQLite::Statement st(db.sql(), "INSERT OR IGNORE INTO ticket_escalations (ticket_id, clock, step, fired_at) "
-                                   "VALUES (?, ?, ?, ?)");
+    Statement st(db, "INSERT INTO ticket_escalations (ticket_id, clock, step, fired_at) "
+                     "VALUES (?, ?, ?, ?) ON CONFLICT (ticket_id, clock, step) DO NOTHING");
     st.bind(1, static_cast<std::int64_t>(ticket_id));
     st.bind(2, clock);
     st.bind(3, step);
@@ -526,18 +485,18 @@ void mark_escalation(Database& db, std::int64_t ticket_id, const std::string& cl
 }
 
 struct TicketBulkWriter::Statements {
-    SQLite::Statement ticket;
-    SQLite::Statement fts;
-    SQLite::Statement comment;
-    explicit Statements(SQLite::Database& db)
+    Statement ticket;
+    Statement fts;
+    Statement comment;
+    explicit Statements(Database& db)
         : ticket(db, insert_sql()),
-          fts(db, "INSERT INTO tickets_fts (rowid, title, body, comments) VALUES (?, ?, ?, ?)"),
+          fts(db, db.connection().ticket_search_sql().insert),
           comment(db, "INSERT INTO ticket_comments (ticket_id, at, author, body, internal, spent_secs) "
                       "VALUES (?, ?, ?, ?, ?, ?)") {}
 };
 
 TicketBulkWriter::TicketBulkWriter(Database& db, bool search_index)
-    : m_db(db), m_st(std::make_unique<Statements>(db.sql())), m_search_index(search_index) {}
+    : m_db(db), m_st(std::make_unique<Statements>(db)), m_search_index(search_index) {}
 TicketBulkWriter::~TicketBulkWriter() = default;
 
 std::int64_t TicketBulkWriter::add_ticket(const TicketRow& row, const std::string& comments_text) {
@@ -550,16 +509,16 @@ std::int64_t TicketBulkWriter::add_ticket(const TicketRow& row, const std::strin
     }
     bind_row(st, row, 2);
     st.exec();
-    const std::int64_t id = m_db.sql().getLastInsertRowid();
+    const std::int64_t id = m_db.last_insert_id();
     if (!m_search_index) {
         return id;
     }
     auto& fts = m_st->fts;
     fts.reset();
     fts.bind(1, static_cast<std::int64_t>(id));
-    fts.bindNoCopy(2, row.title);
-    fts.bindNoCopy(3, row.body);
-    fts.bindNoCopy(4, comments_text);
+    fts.bind_no_copy(2, row.title);
+    fts.bind_no_copy(3, row.body);
+    fts.bind_no_copy(4, comments_text);
     fts.exec();
     return id;
 }
@@ -594,38 +553,17 @@ void TicketBulkWriter::add_hashed_event(const Event& event, const std::string& f
     record_hashed_event(m_db, event, fields_text, std::move(hash));
 }
 
-namespace {
-
-// FTS5's own default for 'hashsize' (fts5_config.c, FTS5_DEFAULT_HASHSIZE).
-constexpr std::int64_t k_default_hashsize = 1024 * 1024;
-
-void set_hashsize(Database& db, const std::string& value) {
-    SQLite::Statement st(db.sql(), "INSERT INTO tickets_fts (tickets_fts, rank) VALUES ('hashsize', ?)");
-    st.bind(1, value);
-    st.exec();
-}
-
-} // namespace
-
 SearchIndexBulkLoad::SearchIndexBulkLoad(Database& db, std::int64_t bytes) : m_db(db) {
-    SQLite::Statement q(db.sql(), "SELECT v FROM tickets_fts_config WHERE k = 'hashsize'");
-    if (q.executeStep()) {
-        m_before = q.getColumn(0).getString();
-    }
-    set_hashsize(db, std::to_string(bytes));
+    m_before = db.connection().search_buffer();
+    db.connection().set_search_buffer(std::to_string(bytes));
 }
 
 void SearchIndexBulkLoad::restore() {
     if (m_restored) {
         return;
     }
-    // Through FTS5 first, so that this connection's cached setting is back too (its pending
-    // terms are written at commit either way); then the row is removed again if there was
-    // none, leaving the table exactly as it was.
-    set_hashsize(m_db, m_before.value_or(std::to_string(k_default_hashsize)));
-    if (!m_before) {
-        m_db.sql().exec("DELETE FROM tickets_fts_config WHERE k = 'hashsize'");
-    }
+    // Back to the setting there was (or none), leaving the index's settings as they were.
+    m_db.connection().set_search_buffer(m_before);
     m_restored = true;
 }
 

@@ -32,7 +32,7 @@ struct TempDb {
 // the cutoff; done when also maintained in the period.
 report::MaintenanceDue by_definition(store::Database& db, const std::string& cls, const std::string& kind,
                                     const store::ReportPeriod& p, std::int64_t cutoff) {
-    SQLite::Statement q(db.sql(), R"sql(
+    store::Statement q(db, R"sql(
 SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM asset_maintenance m WHERE m.tag = a.tag AND m.kind = ?4
                                        AND m.at >= ?1 AND m.at < ?2)), 0)
 FROM assets a WHERE a.class = ?3 AND created_at < ?2 AND (retired_at IS NULL OR retired_at >= ?2)
@@ -44,13 +44,13 @@ FROM assets a WHERE a.class = ?3 AND created_at < ?2 AND (retired_at IS NULL OR 
     q.bind(3, cls);
     q.bind(4, kind);
     q.bind(5, static_cast<std::int64_t>(cutoff));
-    q.executeStep();
-    return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
+    q.step();
+    return {q.column(0).as_int64(), q.column(1).as_int64()};
 }
 
 void add_asset(store::Database& db, const std::string& tag, const std::string& cls, std::int64_t created,
                std::optional<std::int64_t> retired = std::nullopt) {
-    SQLite::Statement q(db.sql(), "INSERT INTO assets (tag, class, name, status, created_at, updated_at, retired_at) "
+    store::Statement q(db, "INSERT INTO assets (tag, class, name, status, created_at, updated_at, retired_at) "
                                   "VALUES (?1, ?2, ?1, ?3, ?4, ?4, ?5)");
     q.bind(1, tag);
     q.bind(2, cls);
@@ -63,7 +63,7 @@ void add_asset(store::Database& db, const std::string& tag, const std::string& c
 }
 
 void add_maintenance(store::Database& db, const std::string& tag, const std::string& kind, std::int64_t at) {
-    SQLite::Statement q(db.sql(), "INSERT INTO asset_maintenance (tag, kind, at, note, actor, created_at) "
+    store::Statement q(db, "INSERT INTO asset_maintenance (tag, kind, at, note, actor, created_at) "
                                   "VALUES (?1, ?2, ?3, '', 'zhangwei', ?3)");
     q.bind(1, tag);
     q.bind(2, kind);
@@ -144,15 +144,15 @@ TEST_CASE("maintenance overdue now is counted and listed as the per-asset defini
     constexpr std::int64_t day = 86400;
     // The newest maintenance of the kind (else the registration), one asset at a time.
     auto newest = [&](const std::string& kind) {
-        SQLite::Statement q(
-            db.sql(), "SELECT a.tag, COALESCE((SELECT MAX(m.at) FROM asset_maintenance m "
-                      "WHERE m.tag = a.tag AND m.kind = ?1), a.created_at) AS x FROM assets a "
-                      "WHERE a.class = 'server' AND a.status NOT IN ('retired', 'disposed') "
-                      "ORDER BY x, a.tag");
+        store::Statement q(
+            db, "SELECT a.tag, COALESCE((SELECT MAX(m.at) FROM asset_maintenance m "
+                "WHERE m.tag = a.tag AND m.kind = ?1), a.created_at) AS x FROM assets a "
+                "WHERE a.class = 'server' AND a.status NOT IN ('retired', 'disposed') "
+                "ORDER BY x, a.tag");
         q.bind(1, kind);
         std::vector<std::pair<std::int64_t, std::string>> out;
-        while (q.executeStep()) {
-            out.emplace_back(q.getColumn(1).getInt64(), q.getColumn(0).getString());
+        while (q.step()) {
+            out.emplace_back(q.column(1).as_int64(), q.column(0).as_string());
         }
         return out;
     };

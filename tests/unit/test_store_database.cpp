@@ -1,4 +1,5 @@
 #include "lib/core/error.hpp"
+#include "lib/store/driver.hpp"
 #include "lib/store/database.hpp"
 #include "lib/store/events.hpp"
 #include "lib/store/maintenance.hpp"
@@ -47,8 +48,8 @@ TEST_CASE("a new database is created 0600, migrated to the newest schema") {
     struct stat st {};
     REQUIRE(::stat(t.path.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
-    CHECK(db->sql().execAndGet("PRAGMA journal_mode").getString() == "wal");
-    CHECK(db->sql().execAndGet("PRAGMA foreign_keys").getInt() == 1);
+    CHECK(db->connection().journal_mode() == "wal");
+    CHECK(db->select_int64("PRAGMA foreign_keys") == 1);
     // Migration versions are 1, 2, 3, ... with no gaps.
     int expected = 1;
     for (const auto& m : store::migrations()) {
@@ -61,8 +62,8 @@ TEST_CASE("opening again does not migrate twice; a newer file is refused") {
     { auto db = store::Database::open(t.path); }
     { CHECK_NOTHROW(store::Database::open(t.path)); }
     {
-        SQLite::Database raw(t.path.string(), SQLite::OPEN_READWRITE);
-        raw.exec("PRAGMA user_version = 999");
+        auto db = store::Database::open(t.path);
+        db->connection().set_stamp(0, 999);
     }
     CHECK_THROWS_AS(store::Database::open(t.path), Failure);
 }
@@ -83,13 +84,13 @@ TEST_CASE("a write transaction rolls back unless committed") {
         store::record_event(*db, sample_event("1", "created"));
         // No commit: an exception or early return loses nothing half-written.
     }
-    CHECK(db->sql().execAndGet("SELECT count(*) FROM events").getInt() == 0);
+    CHECK(db->select_int64("SELECT count(*) FROM events") == 0);
     {
         store::WriteTransaction tx(*db);
         store::record_event(*db, sample_event("1", "created"));
         tx.commit();
     }
-    CHECK(db->sql().execAndGet("SELECT count(*) FROM events").getInt() == 1);
+    CHECK(db->select_int64("SELECT count(*) FROM events") == 1);
 }
 
 TEST_CASE("a shared read transaction shows a connection and its twin the same snapshot") {
@@ -97,7 +98,7 @@ TEST_CASE("a shared read transaction shows a connection and its twin the same sn
     auto db = store::Database::open(t.path);
     auto writer = store::Database::open(t.path);
     auto twin = db->open_twin();
-    auto count = [](store::Database& d) { return d.sql().execAndGet("SELECT count(*) FROM events").getInt(); };
+    auto count = [](store::Database& d) { return d.select_int64("SELECT count(*) FROM events"); };
     auto write = [&](const std::string& id) {
         store::WriteTransaction tx(*writer);
         store::record_event(*writer, sample_event(id, "created"));
@@ -138,20 +139,20 @@ TEST_CASE("events are hash-chained and tampering is found") {
     CHECK_FALSE(store::verify_event_chain(*db).first_bad_id);
 
     SUBCASE("an altered row") {
-        db->sql().exec("UPDATE events SET actor = 'mallory' WHERE id = 3");
+        db->exec("UPDATE events SET actor = 'mallory' WHERE id = 3");
         const auto check = store::verify_event_chain(*db);
         REQUIRE(check.first_bad_id);
         CHECK(*check.first_bad_id == 3);
         CHECK(check.problem.find("altered") != std::string::npos);
     }
     SUBCASE("a removed row") {
-        db->sql().exec("DELETE FROM events WHERE id = 2");
+        db->exec("DELETE FROM events WHERE id = 2");
         const auto check = store::verify_event_chain(*db);
         REQUIRE(check.first_bad_id);
         CHECK(*check.first_bad_id == 3);
     }
     SUBCASE("db check reports it") {
-        db->sql().exec("UPDATE events SET fields = '{}' WHERE id = 4");
+        db->exec("UPDATE events SET fields = '{}' WHERE id = 4");
         bool events_failed = false;
         for (const auto& f : store::check_database(*db, false)) {
             if (f.check == "events") {
@@ -173,6 +174,6 @@ TEST_CASE("the online backup is a consistent copy") {
     const fs::path copy = t.dir / "copy.db";
     CHECK(store::backup_database(*db, copy) > 0);
     auto restored = store::Database::open(copy);
-    CHECK(restored->sql().execAndGet("SELECT count(*) FROM events").getInt() == 1);
+    CHECK(restored->select_int64("SELECT count(*) FROM events") == 1);
     CHECK_FALSE(store::verify_event_chain(*restored).first_bad_id);
 }
