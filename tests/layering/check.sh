@@ -56,7 +56,8 @@ refused() {
         return
     fi
     compile "$1" "$2"
-    if [ "$RC" -ne 0 ] && printf '%s' "$ERR" | grep -qF "$2: No such file or directory"; then
+    # g++ says "HEADER: No such file or directory", clang++ "'HEADER' file not found".
+    if [ "$RC" -ne 0 ] && printf '%s' "$ERR" | grep -qF -e "$2: No such file or directory" -e "'$2' file not found"; then
         pass
     else
         fail "$1 must not include $2, but it compiles (rc $RC): $(printf '%s' "$ERR" | head -3)"
