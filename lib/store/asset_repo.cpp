@@ -15,8 +15,6 @@ constexpr const char* k_columns =
     "tag, class, name, model, serial, owner, location, address, status, purchased, warranty_until, parent, "
     "retire_reason, created_at, updated_at, retired_at, disposed_at";
 
-std::string text_or_empty(const Column& c) { return c.is_null() ? std::string{} : c.as_string(); }
-
 std::optional<std::int64_t> int_or_null(const Column& c) {
     return c.is_null() ? std::nullopt : std::optional<std::int64_t>(c.as_int64());
 }
@@ -32,9 +30,9 @@ AssetRow read_row(Statement& q) {
     r.location = q.column(6).as_string();
     r.address = q.column(7).as_string();
     r.status = q.column(8).as_string();
-    r.purchased = text_or_empty(q.column(9));
-    r.warranty_until = text_or_empty(q.column(10));
-    r.parent = text_or_empty(q.column(11));
+    r.purchased = q.column(9).as_string();
+    r.warranty_until = q.column(10).as_string();
+    r.parent = q.column(11).as_string();
     r.retire_reason = q.column(12).as_string();
     r.created_at = q.column(13).as_int64();
     r.updated_at = q.column(14).as_int64();

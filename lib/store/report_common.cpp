@@ -43,9 +43,6 @@ std::optional<std::int64_t> column_int(Statement& q, int i) {
     return c.is_null() ? std::nullopt : std::optional<std::int64_t>(c.as_int64());
 }
 
-std::string column_text(Statement& q, int i) {
-    const auto c = q.column(i);
-    return c.is_null() ? std::string() : c.as_string();
-}
+std::string column_text(Statement& q, int i) { return q.column(i).as_string(); } // "" for NULL
 
 } // namespace opsctl::store
