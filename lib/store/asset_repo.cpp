@@ -190,9 +190,10 @@ std::vector<AssetRow> select_asset_rows(Database& db, const AssetFilter& filter)
         sql += " AND status NOT IN ('retired', 'disposed')";
     }
     if (!filter.search.empty()) {
-        sql += " AND (instr(tag, :s) OR instr(name, :s) OR instr(model, :s) OR instr(serial, :s)"
-               " OR instr(address, :s) OR instr(location, :s)"
-               " OR tag IN (SELECT tag FROM asset_fields WHERE instr(value, :s)))";
+        // instr() > 0: a boolean on both engines (PostgreSQL's schema defines instr()).
+        sql += " AND (instr(tag, :s) > 0 OR instr(name, :s) > 0 OR instr(model, :s) > 0 OR instr(serial, :s) > 0"
+               " OR instr(address, :s) > 0 OR instr(location, :s) > 0"
+               " OR tag IN (SELECT tag FROM asset_fields WHERE instr(value, :s) > 0))";
     }
     sql += " ORDER BY tag";
     if (filter.limit > 0) {

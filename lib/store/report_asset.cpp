@@ -1,4 +1,5 @@
 #include "lib/store/report_asset.hpp"
+#include "lib/store/driver.hpp"
 
 #include <fmt/format.h>
 
@@ -158,8 +159,9 @@ std::vector<AssetEnding> warranties_of(Database& db, const std::vector<std::int6
     if (rows.empty()) {
         return {};
     }
-    Statement q(db, "SELECT tag, class, name, owner, warranty_until FROM assets "
-                    "WHERE rowid IN (SELECT value FROM json_each(?1)) ORDER BY warranty_until, tag");
+    Statement q(db, fmt::format("SELECT tag, class, name, owner, warranty_until FROM assets "
+                                "WHERE rowid IN ({}) ORDER BY warranty_until, tag",
+                                db.connection().id_list_sql()));
     q.bind(1, report_id_list(rows));
     return read_endings(q);
 }

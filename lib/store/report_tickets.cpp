@@ -1,4 +1,5 @@
 #include "lib/store/report_tickets.hpp"
+#include "lib/store/driver.hpp"
 
 #include <fmt/format.h>
 
@@ -246,7 +247,7 @@ SELECT id, created_at, closed_at, satisfaction, response_due_at, responded_at,
        type IN ()sql" + report_placeholders(kinds.change.size(), changes_at) + R"sql()
 FROM tickets WHERE )sql";
     Statement created(db, columns + "created_at >= ?1 AND created_at < ?2");
-    Statement by_id(db, columns + "id IN (SELECT value FROM json_each(?1))");
+    Statement by_id(db, columns + "id IN (" + db.connection().id_list_sql() + ")");
     Statement others(db, R"sql(
 SELECT id FROM tickets WHERE closed_at >= ?1
 UNION ALL SELECT id FROM tickets WHERE closed_at IS NULL
