@@ -344,7 +344,7 @@ struct AssetWriter::Statements {
           delete_fields(db, "DELETE FROM asset_fields WHERE tag = ?"),
           get_seq(db, "SELECT last FROM asset_tag_seq WHERE prefix = ?"),
           set_seq(db, "INSERT INTO asset_tag_seq (prefix, last) VALUES (?1, ?2) "
-                      "ON CONFLICT (prefix) DO UPDATE SET last = CASE WHEN ?2 > last THEN ?2 ELSE last END"),
+                      "ON CONFLICT (prefix) DO UPDATE SET last = CASE WHEN ?2 > asset_tag_seq.last THEN ?2 ELSE asset_tag_seq.last END"),
           exists(db, "SELECT 1 FROM assets WHERE tag = ?") {}
 };
 

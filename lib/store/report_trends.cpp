@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <map>
 #include <tuple>
 #include <utility>
@@ -121,7 +122,8 @@ std::vector<UrgentTicket> urgent_tickets(Database& db, const ReportPeriod& p, st
     q.bind(3, static_cast<std::int64_t>(std::min(until, p.end)));
     q.bind(4, top);
     q.bind(5, second);
-    q.bind(6, limit < 0 ? std::int64_t{-1} : limit);
+    // No limit: the largest one (SQLite's LIMIT -1 is an error on PostgreSQL).
+    q.bind(6, limit < 0 ? std::numeric_limits<std::int64_t>::max() : limit);
     for (std::size_t i = 0; i < types.size(); ++i) {
         q.bind(7 + static_cast<int>(i), types[i]);
     }

@@ -13,6 +13,7 @@ URL=$PG_URL
 export OPSCTL_DB=$URL
 
 # Only init makes the schema: any other command on an empty database says so.
+"$BIN" init --no-db >/dev/null
 run ticket list
 expect_rc 66 "a command on a database without the schema exits 66"
 expect_err "holds no opsctl schema" "the error says the schema is missing"
@@ -25,7 +26,7 @@ expect_eq 13 "$(pg_sql -d "$PG_DB" "SELECT version FROM opsctl_schema")" "the dr
 run init
 expect_rc 0 "init again is safe"
 
-"$BIN" asset add --class server --name db-01 --tag SRV-001 >/dev/null
+"$BIN" asset add --class server --name db-01 --tag SRV-001 --set memory_gb=64 >/dev/null
 run ticket new --type incident --priority P2 --title '数据库连接失败' --body 'ORA-12541 "无监听"; DROP TABLE tickets;' --asset SRV-001 -q
 expect_rc 0 "ticket new with a Chinese title"
 expect_eq 1 "$OUT" "the first ticket is 1"
