@@ -143,6 +143,7 @@ struct PostgresSql {
     std::string text;
     std::vector<std::pair<std::string, int>> names; // ":name" -> its number
     int parameters = 0;                             // the largest number used
+    std::vector<bool> used;                         // [N - 1]: whether $N occurs at all
 };
 PostgresSql translate_placeholders(std::string_view sql);
 

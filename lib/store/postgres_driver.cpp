@@ -39,6 +39,7 @@ constexpr Oid k_bool = 16;
 constexpr Oid k_int8 = 20;
 constexpr Oid k_int2 = 21;
 constexpr Oid k_int4 = 23;
+constexpr Oid k_text = 25;
 constexpr Oid k_oid = 26;
 constexpr Oid k_float4 = 700;
 constexpr Oid k_float8 = 701;
@@ -263,6 +264,24 @@ bool mentions_returning(std::string_view sql) {
 
 void ignore_notice(void*, const char*) {}
 
+// Parameter `number` as it goes after `sql`: "$N", or after LIMIT an expression that reads a
+// negative value as no limit, as SQLite does (PostgreSQL refuses a negative LIMIT; NULL is
+// none there).
+std::string limit_parameter(const std::string& sql, int number) {
+    std::size_t end = sql.size();
+    while (end > 0 && (sql[end - 1] == ' ' || sql[end - 1] == '\n' || sql[end - 1] == '\t')) {
+        --end;
+    }
+    bool after_limit = end >= 5 && (end == 5 || !is_ident(sql[end - 6]));
+    for (std::size_t k = 0; after_limit && k < 5; ++k) {
+        after_limit = std::toupper(static_cast<unsigned char>(sql[end - 5 + k])) == "LIMIT"[k];
+    }
+    if (after_limit) {
+        return fmt::format("NULLIF(GREATEST(${}::bigint, -1), -1)", number);
+    }
+    return fmt::format("${}", number);
+}
+
 } // namespace
 
 PostgresSql translate_placeholders(std::string_view sql) {
@@ -305,7 +324,7 @@ PostgresSql translate_placeholders(std::string_view sql) {
                 number = next + 1;
             }
             next = std::max(next, number);
-            out.text += fmt::format("${}", number);
+            out.text += limit_parameter(out.text, number);
             i = j;
         } else if ((c == ':' || c == '@') && i + 1 < n && is_ident(sql[i + 1]) &&
                    !(sql[i + 1] >= '0' && sql[i + 1] <= '9') && (i == 0 || !is_ident(sql[i - 1]))) {
@@ -324,7 +343,7 @@ PostgresSql translate_placeholders(std::string_view sql) {
                 number = ++next;
                 out.names.emplace_back(name, number);
             }
-            out.text += fmt::format("${}", number);
+            out.text += limit_parameter(out.text, number);
             i = j;
         } else {
             out.text += c;
@@ -332,6 +351,20 @@ PostgresSql translate_placeholders(std::string_view sql) {
         }
     }
     out.parameters = next;
+    out.used.assign(static_cast<std::size_t>(next), false);
+    for (std::size_t i = 0; i + 1 < out.text.size(); ++i) {
+        if (out.text[i] == '$' && out.text[i + 1] >= '1' && out.text[i + 1] <= '9' && (i == 0 || !is_ident(out.text[i - 1]))) {
+            int number = 0;
+            std::size_t j = i + 1;
+            while (j < out.text.size() && out.text[j] >= '0' && out.text[j] <= '9') {
+                number = number * 10 + (out.text[j] - '0');
+                ++j;
+            }
+            if (number >= 1 && number <= next) {
+                out.used[static_cast<std::size_t>(number - 1)] = true;
+            }
+        }
+    }
     return out;
 }
 
@@ -768,7 +801,9 @@ bool PostgresStatement::step() {
         std::vector<Oid> types(m_values.size());
         for (std::size_t i = 0; i < m_values.size(); ++i) {
             values[i] = m_values[i].is_null ? nullptr : m_values[i].text.c_str();
-            types[i] = m_values[i].type;
+            // A number the statement skips (?1 and ?3 only) has no place to infer a type
+            // from, which PostgreSQL refuses: it is text, and never read.
+            types[i] = m_values[i].type != 0 || m_sql.used[i] ? m_values[i].type : k_text;
         }
         const int count = static_cast<int>(m_values.size());
         PGresult* raw = nullptr;

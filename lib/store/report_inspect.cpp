@@ -1,7 +1,6 @@
 #include "lib/store/report_inspect.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <tuple>
 
 namespace opsctl::store {
@@ -295,8 +294,7 @@ FROM p CROSS JOIN inspect_results r CROSS JOIN inspect_runs u
 WHERE r.id = p.id AND u.id = r.run_id AND r.run_id <= (SELECT r FROM lim)
 ORDER BY u.started_at, r.run_id, r.item, r.target LIMIT ?2)sql");
     q.bind(1, static_cast<std::int64_t>(at));
-    // No limit: the largest one (SQLite's LIMIT -1 is an error on PostgreSQL).
-    q.bind(2, limit < 0 ? std::numeric_limits<std::int64_t>::max() : limit);
+    q.bind(2, limit < 0 ? std::int64_t{-1} : limit);
     return read_pending(q);
 }
 

@@ -31,13 +31,13 @@ void bind_list(Statement& q, int first, const std::vector<std::string>& items) {
 // record itself, whether or not `ticket sla` or a later change set the *_breached flags.
 std::string response_missed(const std::string& from, const std::string& until) {
     return fmt::format("COALESCE(response_due_at >= {} AND response_due_at < {} AND (responded_at IS NULL OR "
-                       "responded_at > response_due_at), 0)",
+                       "responded_at > response_due_at), FALSE)",
                        from, until);
 }
 std::string resolution_missed(const std::string& from, const std::string& until) {
     return fmt::format("COALESCE(resolution_due_at >= {} AND resolution_due_at < {} AND "
                        "(COALESCE(resolved_at, closed_at) IS NULL OR COALESCE(resolved_at, closed_at) > "
-                       "resolution_due_at), 0)",
+                       "resolution_due_at), FALSE)",
                        from, until);
 }
 

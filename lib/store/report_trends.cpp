@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <limits>
 #include <map>
 #include <tuple>
 #include <utility>
@@ -122,8 +121,7 @@ std::vector<UrgentTicket> urgent_tickets(Database& db, const ReportPeriod& p, st
     q.bind(3, static_cast<std::int64_t>(std::min(until, p.end)));
     q.bind(4, top);
     q.bind(5, second);
-    // No limit: the largest one (SQLite's LIMIT -1 is an error on PostgreSQL).
-    q.bind(6, limit < 0 ? std::numeric_limits<std::int64_t>::max() : limit);
+    q.bind(6, limit < 0 ? std::int64_t{-1} : limit);
     for (std::size_t i = 0; i < types.size(); ++i) {
         q.bind(7 + static_cast<int>(i), types[i]);
     }

@@ -361,7 +361,7 @@ std::vector<TicketRow> asset_ticket_summaries(Database& db, const std::string& t
                                 "ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
                                 k_listing_columns));
     q.bind(1, tag);
-    q.bind(2, limit > 0 ? static_cast<std::int64_t>(limit) : std::numeric_limits<std::int64_t>::max());
+    q.bind(2, static_cast<std::int64_t>(limit > 0 ? limit : -1));
     std::vector<TicketRow> out;
     while (q.step()) {
         out.push_back(read_listing_row(q));

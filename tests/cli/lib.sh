@@ -25,6 +25,16 @@ if [ "${OPSCTL_TEST_ENGINE:-sqlite}" = postgresql ]; then
     export OPSCTL_DB=$PG_URL
 fi
 
+# db_sql SQL: runs SQL on the test's own database ($OPSCTL_DB, on either engine) and prints
+# the rows as sqlite3 does ('|' between columns).
+db_sql() {
+    if [ "${OPSCTL_TEST_ENGINE:-sqlite}" = postgresql ]; then
+        pg_sql -d "$PG_DB" "$1"
+    else
+        sqlite3 "$OPSCTL_DB" "$1"
+    fi
+}
+
 PASSES=0
 FAILS=0
 

@@ -13,6 +13,7 @@ TEST_CASE("postgres sql: SQLite placeholders become $N") {
         const auto t = translate_placeholders("SELECT a FROM t WHERE b = ? AND c = ?3 AND d = ?");
         CHECK(t.text == "SELECT a FROM t WHERE b = $1 AND c = $3 AND d = $4");
         CHECK(t.parameters == 4);
+        CHECK(t.used == std::vector<bool>{true, false, true, true}); // $2 is sent as text
     }
     SUBCASE("a name used twice is one parameter; parameter_index finds it") {
         const auto t = translate_placeholders("SELECT 1 WHERE instr(tag, :s) > 0 OR instr(name, :s) > 0 OR x = :other");
@@ -31,6 +32,11 @@ TEST_CASE("postgres sql: SQLite placeholders become $N") {
     SUBCASE("a time in a literal and a colon after a word are no parameters") {
         const auto t = translate_placeholders("SELECT '10:30', a:b FROM t WHERE c = ?");
         CHECK(t.text == "SELECT '10:30', a:b FROM t WHERE c = $1");
+    }
+    SUBCASE("a LIMIT parameter reads a negative value as no limit, as SQLite does") {
+        const auto t = translate_placeholders("SELECT id FROM t ORDER BY id limit ?2");
+        CHECK(t.text == "SELECT id FROM t ORDER BY id limit NULLIF(GREATEST($2::bigint, -1), -1)");
+        CHECK(translate_placeholders("SELECT sublimit ?").text == "SELECT sublimit $1");
     }
     SUBCASE("Chinese text around placeholders stays as it is") {
         const auto t = translate_placeholders("SELECT '数据库?' || ? AS 标题");
