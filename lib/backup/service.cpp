@@ -612,7 +612,8 @@ bool inside(const fs::path& file, const fs::path& dir) {
 fs::path job_dest(const Context& ctx, const policy::BackupJob& job) {
     fs::path dest = expand_home(job.dest);
     if (dest.is_relative()) {
-        dest = fs::absolute(ctx.db.path()).parent_path() / dest;
+        // Beside the database file; a PostgreSQL database has no folder: the policy's then.
+        dest = (ctx.db.is_postgres() ? fs::absolute(ctx.policy.dir) : fs::absolute(ctx.db.path()).parent_path()) / dest;
     }
     return dest.lexically_normal();
 }
