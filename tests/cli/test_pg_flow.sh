@@ -129,6 +129,21 @@ OPSCTL_DB='postgresql://ops:s3cret@db.example/opsctl' run ticket list
 expect_rc 64 "\$OPSCTL_DB with a password is refused"
 expect_err "PGPASSFILE" "the hint names PGPASSFILE"
 
+# Two hosts running init at once on an empty database: both succeed, one schema results.
+pg_new_database template0 "ENCODING 'UTF8' LOCALE 'C.UTF-8'"
+"$BIN" init --db "$PG_URL" >"$WORK/i1" 2>&1 &
+p1=$!
+"$BIN" init --db "$PG_URL" >"$WORK/i2" 2>&1 &
+p2=$!
+wait $p1
+r1=$?
+wait $p2
+r2=$?
+expect_eq "0 0" "$r1 $r2" "two inits at once both succeed ($(cat "$WORK/i1" "$WORK/i2"))"
+expect_eq "13" "$(pg_sql -d "$PG_DB" "SELECT version FROM opsctl_schema")" "the schema is at version 13 once"
+run --db "$PG_URL" db check
+expect_rc 0 "the database two inits made passes db check"
+
 # A database whose LC_CTYPE is C cannot tell Chinese letters apart: init refuses it.
 pg_new_database template0 "ENCODING 'UTF8' LOCALE 'C'"
 run init --db "$PG_URL"
