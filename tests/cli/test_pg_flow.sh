@@ -128,6 +128,18 @@ expect_true "that password is not printed either" bash -c '! grep -q s3cret <<<"
 OPSCTL_DB='postgresql://ops:s3cret@db.example/opsctl' run ticket list
 expect_rc 64 "\$OPSCTL_DB with a password is refused"
 expect_err "PGPASSFILE" "the hint names PGPASSFILE"
+# site.database: the same URL forms, from the policy (a password there is a policy problem).
+printf 'site:\n  database: "postgresql://ops:s3cret@db.example/opsctl"\n' >"$OPSCTL_CONFIG/policies/zz-db.yaml"
+OPSCTL_DB= run ticket list
+expect_rc 78 "site.database with a password is refused as a policy problem"
+expect_err "site.database" "the error names where the URL came from"
+expect_true "that password is not printed" bash -c '! grep -q s3cret <<<"$1"' _ "$ERR$OUT"
+printf 'site:\n  database: "%s"\n' "$URL" >"$OPSCTL_CONFIG/policies/zz-db.yaml"
+OPSCTL_DB= run ticket list --search 连接
+expect_out "数据库连接失败" "site.database names the PostgreSQL database"
+OPSCTL_DB= run policy path
+expect_out "site.database in the policy" "policy path says the policy chose it"
+rm "$OPSCTL_CONFIG/policies/zz-db.yaml"
 
 # Two hosts running init at once on an empty database: both succeed, one schema results.
 pg_new_database template0 "ENCODING 'UTF8' LOCALE 'C.UTF-8'"
