@@ -1,6 +1,6 @@
 #pragma once
 // The one database: opening, locking, transactions and schema migrations, over the driver
-// of lib/store/driver.hpp (SQLite today).
+// of lib/store/driver.hpp (SQLite for a file, PostgreSQL for a postgresql:// URL).
 
 #include "lib/store/statement.hpp"
 
