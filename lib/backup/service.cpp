@@ -357,8 +357,11 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
             } else {
                 // The database is copied page by page through SQLite's online backup API, so
                 // the copy is consistent while others write; the copy is then archived.
+                // On PostgreSQL the copy is pg_dump's custom format (pg_restore reads it).
                 store::backup_database(ctx.db, db_copy);
-                spec.renamed.emplace_back(ctx.db.path().filename().string(), db_copy);
+                spec.renamed.emplace_back(ctx.db.is_postgres() ? std::string("opsctl.pgdump")
+                                                                : ctx.db.path().filename().string(),
+                                          db_copy);
             }
             util::AtomicFile archive(final_path, 0600, "partial");
             p = write_archive_file(archive, spec);

@@ -127,10 +127,6 @@ std::vector<CheckFinding> check_database(Database& db, bool group_allowed) {
 }
 
 int backup_database(Database& db, const fs::path& target) {
-    if (db.is_postgres()) {
-        throw Failure("'db backup' copies a SQLite file; this database is on PostgreSQL",
-                      "copy it with pg_dump: pg_dump --format=custom --file=FILE 'URL'");
-    }
     std::error_code ec;
     if (target.has_parent_path()) {
         fs::create_directories(target.parent_path(), ec);

@@ -8,6 +8,7 @@
 
 #include "lib/core/error.hpp"
 #include "lib/util/dynlib.hpp"
+#include "lib/util/process.hpp"
 
 #include <charconv>
 #include <cstdlib>
@@ -521,7 +522,7 @@ private:
 
 class PostgresConnection final : public Connection {
 public:
-    PostgresConnection(const std::string& url, int busy_timeout_ms) : m_busy_timeout_ms(busy_timeout_ms) {
+    PostgresConnection(const std::string& url, int busy_timeout_ms) : m_url(url), m_busy_timeout_ms(busy_timeout_ms) {
         const auto& pq = libpq();
         // The URL as dbname (expand_dbname): every setting of the URL applies; the rest are
         // defaults a URL may still override.
@@ -677,9 +678,7 @@ public:
         // Enforced by the server at every commit; there is nothing to find afterwards.
         return {};
     }
-    int backup_to(const std::filesystem::path&) override {
-        throw DatabaseError(DatabaseError::Kind::other, "a PostgreSQL database is copied with pg_dump");
-    }
+    int backup_to(const std::filesystem::path& target) override;
     TicketSearch ticket_search(const std::string& text) override {
         TicketSearch s;
         // opsctl_ticket_search holds each ticket's text and its bigrams (every pair of
@@ -729,6 +728,7 @@ private:
     }
 
     PGconn* m_conn = nullptr;
+    std::string m_url;
     int m_busy_timeout_ms;
     std::int64_t m_last_id = 0;
     std::int64_t m_changes = 0;
@@ -772,6 +772,29 @@ void PostgresConnection::prepare_new() {
             ::usleep(50000);
         }
     }
+}
+
+int PostgresConnection::backup_to(const std::filesystem::path& target) {
+    // pg_dump's custom format, one consistent snapshot while others write (pg_restore reads
+    // it back). The URL holds no password (refused at open): pg_dump finds it where libpq
+    // does, and --no-password keeps it from ever asking. The URL is one argument, and a
+    // postgresql:// URL never starts with '-'.
+    util::ProcessOptions options;
+    options.timeout_ms = 24 * 3600 * 1000;
+    options.keep_err_tail = true;
+    const util::ProcessResult r = util::run_process(
+        {"pg_dump", "--format=custom", "--no-password", "--file=" + target.string(), "--dbname=" + m_url}, options);
+    if (r.spawn_failed) {
+        throw DatabaseError(DatabaseError::Kind::other,
+                            fmt::format("cannot run pg_dump (install the Debian package postgresql-client): {}", trimmed(r.err.c_str())));
+    }
+    if (r.exit_code != 0) {
+        throw DatabaseError(DatabaseError::Kind::other,
+                            fmt::format("pg_dump failed (exit {}): {}", r.exit_code, trimmed(r.err.c_str())));
+    }
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(target, ec);
+    return static_cast<int>((bytes + 8191) / 8192); // in 8 KiB blocks, as PostgreSQL counts pages
 }
 
 PostgresStatement::PostgresStatement(PostgresConnection& conn, std::string_view sql)
