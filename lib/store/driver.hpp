@@ -147,4 +147,10 @@ struct PostgresSql {
 };
 PostgresSql translate_placeholders(std::string_view sql);
 
+/// The tables whose key is a generated `id` (an identity column; tickets: a trigger): an
+/// INSERT into one gets RETURNING id from the driver, so that last_insert_id() costs no
+/// second round trip (lastval() would, and would name whichever sequence ran last). A new
+/// table with a generated id is added here too.
+const std::vector<const char*>& postgres_generated_id_tables();
+
 } // namespace opsctl::store::driver

@@ -198,16 +198,9 @@ bool is_ident(char c) {
            static_cast<unsigned char>(c) >= 0x80;
 }
 
-// The tables whose key is a generated `id`: an INSERT into one returns it (RETURNING id), so
-// that last_insert_id() costs no second round trip. Every other table has a natural key.
 bool has_generated_id(std::string_view table) {
-    static constexpr std::string_view k_tables[] = {
-        "events",           "tickets",           "ticket_comments",  "ticket_approvals",    "asset_maintenance",
-        "roster_overrides", "roster_handovers",  "roster_attendance", "inspect_runs",       "inspect_results",
-        "backup_runs",      "backup_verifications", "backup_restores", "backup_prunes",
-    };
-    for (auto t : k_tables) {
-        if (t == table) {
+    for (const char* t : postgres_generated_id_tables()) {
+        if (table == t) {
             return true;
         }
     }
@@ -284,6 +277,16 @@ std::string limit_parameter(const std::string& sql, int number) {
 }
 
 } // namespace
+
+const std::vector<const char*>& postgres_generated_id_tables() {
+    // unit_pg compares this list with the schema's identity columns.
+    static const std::vector<const char*> k_tables = {
+        "events",           "tickets",          "ticket_comments",   "ticket_approvals", "asset_maintenance",
+        "roster_overrides", "roster_handovers", "roster_attendance", "inspect_runs",     "inspect_results",
+        "backup_runs",      "backup_verifications", "backup_restores", "backup_prunes",
+    };
+    return k_tables;
+}
 
 PostgresSql translate_placeholders(std::string_view sql) {
     PostgresSql out;

@@ -9,7 +9,8 @@ namespace opsctl::store {
 // DEFERRABLE foreign keys (a bulk load checks them at commit), and the ticket search, which
 // is a bigram array with a GIN index instead of FTS5. The driver keeps the schema version
 // and the application id in its own table, opsctl_schema (postgres_driver.cpp).
-// Append only, like migrations(): a migration added there is added here with its number.
+// Append only, like migrations(): a migration added there is added here with its number; a
+// new table with a generated id is named in postgres_generated_id_tables() (driver.hpp).
 namespace {
 
 const char* pg_core() {

@@ -10,6 +10,8 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include <cstdlib>
 
 using namespace opsctl;
@@ -130,4 +132,23 @@ TEST_CASE("store driver errors: busy is Busy, a constraint is a Failure naming t
                                                                : "database 'ops.db': UNIQUE constraint failed") == 0);
     }
     CHECK_FALSE(store::database_failure(std::runtime_error("other")).has_value());
+}
+
+TEST_CASE("store driver: on PostgreSQL, every table with a generated id returns it from its INSERT") {
+    auto t = test::open_test_database();
+    auto& db = **t;
+    if (!db.is_postgres()) {
+        return;
+    }
+    std::set<std::string> schema;
+    store::Statement q(db, "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                           "AND column_name = 'id' AND (is_identity = 'YES' OR table_name = 'tickets')");
+    while (q.step()) {
+        schema.insert(q.column(0).as_string());
+    }
+    std::set<std::string> driver;
+    for (const char* name : store::driver::postgres_generated_id_tables()) {
+        driver.insert(name);
+    }
+    CHECK(schema == driver);
 }
