@@ -88,10 +88,10 @@ set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # The Depends line comes from the shared libraries the binary links (dpkg-shlibdeps), plus
 # the ones it opens with dlopen on first use (lib/util/dynlib.hpp), which dpkg-shlibdeps
-# cannot see: libcurl for HTTP checks, libarchive for backups. (libcrypto's SHA-256 is linked
-# in statically.)
+# cannot see: libcurl for HTTP checks, libarchive for backups, libpq for a PostgreSQL
+# database. (libcrypto's SHA-256 is linked in statically.)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4, libarchive13")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4, libarchive13, libpq5")
 # Packed relative relocations (CMakeLists.txt) need glibc 2.36's loader, a requirement
 # (GLIBC_ABI_DT_RELR) that dpkg-shlibdeps does not turn into a version.
 if(OPSCTL_HAVE_RELR AND OPSCTL_LINK_STATIC)

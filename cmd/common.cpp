@@ -30,14 +30,25 @@ const policy::Policy& Globals::policy(unsigned sections) {
 }
 
 Globals::DatabaseChoice Globals::database_choice(unsigned sections) {
+    // A PostgreSQL URL with a password is refused before anything can print or use it.
     if (db && !db->empty()) {
+        if (setup::is_database_url(*db)) {
+            setup::check_database_url(*db, "--db", false);
+        }
         return {*db, "--db"};
     }
     if (const char* env = std::getenv("OPSCTL_DB"); env && *env) {
+        if (setup::is_database_url(env)) {
+            setup::check_database_url(env, "$OPSCTL_DB", false);
+        }
         return {env, "$OPSCTL_DB"};
     }
     const auto& p = policy(sections);
     if (p.site.database) {
+        if (setup::is_database_url(*p.site.database)) {
+            setup::check_database_url(*p.site.database, "site.database in the policy", true);
+            return {*p.site.database, "site.database in the policy"};
+        }
         fs::path path = *p.site.database;
         return {(path.is_relative() ? p.dir / path : path).string(), "site.database in the policy"};
     }
@@ -60,7 +71,7 @@ setup::Database& Globals::database(unsigned sections) {
     if (!m_db) {
         const DatabaseChoice choice = database_choice(sections);
         struct stat st {};
-        if (!may_create_database && ::stat(choice.path.c_str(), &st) != 0) {
+        if (!may_create_database && !setup::is_database_url(choice.path) && ::stat(choice.path.c_str(), &st) != 0) {
             if (errno == ENOENT || errno == ENOTDIR) {
                 throw NotFound(fmt::format("no database '{}' (chosen by {})", choice.path, choice.rule),
                                "run 'opsctl init' to create it, or check that its file system is mounted");

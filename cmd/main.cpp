@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
     auto* global = "Global options";
     app.add_option("--config", g.config, "Policy directory (default: $OPSCTL_CONFIG, ~/.config/opsctl, /etc/opsctl)")
         ->group(global);
-    app.add_option("--db", g.db, "Database file (default: $OPSCTL_DB, site.database, ~/.local/share/opsctl/opsctl.db)")
+    app.add_option("--db", g.db, "Database file or postgresql:// URL (default: $OPSCTL_DB, site.database, ~/.local/share/opsctl/opsctl.db)")
         ->group(global);
     app.add_option("--format", g.format,
                    "Output format: table, csv, tsv, json, md, excel (CSV for a spreadsheet; some "

@@ -92,7 +92,9 @@ void run_policy_path(const PolicyPathOptions&, Globals& g) {
     r.fields.push_back({{"database", "Database"}, output::Cell{db_path}});
     r.fields.push_back({{"database_rule", "Chosen by"}, output::Cell{db_rule}});
     r.fields.push_back({{"database_exists", "Exists"},
-                        output::Cell{!db_path.empty() && std::filesystem::exists(db_path, ec) ? "yes" : "no"}});
+                        output::Cell{setup::is_database_url(db_path)                          ? "(a PostgreSQL URL)"
+                                     : !db_path.empty() && std::filesystem::exists(db_path, ec) ? "yes"
+                                                                                                 : "no"}});
     g.print(r);
 }
 

@@ -357,8 +357,11 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
             } else {
                 // The database is copied page by page through SQLite's online backup API, so
                 // the copy is consistent while others write; the copy is then archived.
+                // On PostgreSQL the copy is pg_dump's custom format (pg_restore reads it).
                 store::backup_database(ctx.db, db_copy);
-                spec.renamed.emplace_back(ctx.db.path().filename().string(), db_copy);
+                spec.renamed.emplace_back(ctx.db.is_postgres() ? std::string("opsctl.pgdump")
+                                                                : ctx.db.path().filename().string(),
+                                          db_copy);
             }
             util::AtomicFile archive(final_path, 0600, "partial");
             p = write_archive_file(archive, spec);
@@ -612,7 +615,8 @@ bool inside(const fs::path& file, const fs::path& dir) {
 fs::path job_dest(const Context& ctx, const policy::BackupJob& job) {
     fs::path dest = expand_home(job.dest);
     if (dest.is_relative()) {
-        dest = fs::absolute(ctx.db.path()).parent_path() / dest;
+        // Beside the database file; a PostgreSQL database has no folder: the policy's then.
+        dest = (ctx.db.is_postgres() ? fs::absolute(ctx.policy.dir) : fs::absolute(ctx.db.path()).parent_path()) / dest;
     }
     return dest.lexically_normal();
 }

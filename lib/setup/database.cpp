@@ -1,10 +1,25 @@
 #include "lib/setup/database.hpp"
 
 #include "lib/store/failure.hpp"
+#include "lib/store/location.hpp"
+
+#include <fmt/format.h>
 #include "lib/util/permissions.hpp"
 #include "lib/util/text.hpp"
 
 namespace opsctl::setup {
+
+bool is_database_url(std::string_view location) { return store::is_database_url(location); }
+
+void check_database_url(std::string_view url, std::string_view source, bool from_policy) {
+    if (const auto problem = store::database_url_problem(url)) {
+        const std::string message = fmt::format("{} (given by {})", *problem, source);
+        if (from_policy) {
+            throw ConfigError(message, store::k_database_password_hint);
+        }
+        throw UsageError(message, store::k_database_password_hint);
+    }
+}
 
 std::unique_ptr<Database> open_database(const std::string& path, bool create, const policy::Site* site) {
     store::OpenOptions options;

@@ -12,12 +12,19 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace opsctl::setup {
 
 /// The database a command works on.
 using Database = store::Database;
+
+/// True when `location` names a PostgreSQL database (postgresql://... or postgres://...).
+bool is_database_url(std::string_view location);
+/// Refuses a PostgreSQL URL that holds a password (UsageError when `from_policy` is false,
+/// else ConfigError), naming `source` (the option, variable or policy key that gave it).
+void check_database_url(std::string_view url, std::string_view source, bool from_policy);
 
 /// Opens (migrating as needed) the database at `path`, creating a missing file only when
 /// `create`. With `site`, the files keep its group (site.database_group, _writes).

@@ -190,9 +190,10 @@ std::vector<AssetRow> select_asset_rows(Database& db, const AssetFilter& filter)
         sql += " AND status NOT IN ('retired', 'disposed')";
     }
     if (!filter.search.empty()) {
-        sql += " AND (instr(tag, :s) OR instr(name, :s) OR instr(model, :s) OR instr(serial, :s)"
-               " OR instr(address, :s) OR instr(location, :s)"
-               " OR tag IN (SELECT tag FROM asset_fields WHERE instr(value, :s)))";
+        // instr() > 0: a boolean on both engines (PostgreSQL's schema defines instr()).
+        sql += " AND (instr(tag, :s) > 0 OR instr(name, :s) > 0 OR instr(model, :s) > 0 OR instr(serial, :s) > 0"
+               " OR instr(address, :s) > 0 OR instr(location, :s) > 0"
+               " OR tag IN (SELECT tag FROM asset_fields WHERE instr(value, :s) > 0))";
     }
     sql += " ORDER BY tag";
     if (filter.limit > 0) {
@@ -343,7 +344,7 @@ struct AssetWriter::Statements {
           delete_fields(db, "DELETE FROM asset_fields WHERE tag = ?"),
           get_seq(db, "SELECT last FROM asset_tag_seq WHERE prefix = ?"),
           set_seq(db, "INSERT INTO asset_tag_seq (prefix, last) VALUES (?1, ?2) "
-                      "ON CONFLICT (prefix) DO UPDATE SET last = CASE WHEN ?2 > last THEN ?2 ELSE last END"),
+                      "ON CONFLICT (prefix) DO UPDATE SET last = CASE WHEN ?2 > asset_tag_seq.last THEN ?2 ELSE asset_tag_seq.last END"),
           exists(db, "SELECT 1 FROM assets WHERE tag = ?") {}
 };
 

@@ -8,6 +8,7 @@
 
 #include "lib/core/error.hpp"
 #include "lib/store/failure.hpp"
+#include "lib/store/location.hpp"
 #include "lib/store/migrations.hpp"
 
 #include <cstdlib>
@@ -148,17 +149,25 @@ std::int64_t Database::last_insert_id() { return m_db->last_insert_id(); }
 std::int64_t Database::changes() { return m_db->changes(); }
 
 std::unique_ptr<Database> Database::open(const fs::path& path, const OpenOptions& options) {
-    std::error_code ec;
-    const bool existed = fs::exists(path, ec);
-    if (!existed) {
-        if (!options.create) {
-            throw NotFound(fmt::format("no database '{}'", path.string()), "run 'opsctl init' to create it");
+    const bool url = is_database_url(path.native());
+    if (!url) {
+        std::error_code ec;
+        const bool existed = fs::exists(path, ec);
+        if (!existed) {
+            if (!options.create) {
+                throw NotFound(fmt::format("no database '{}'", path.string()), "run 'opsctl init' to create it");
+            }
+            create_file(path, options);
         }
-        create_file(path, options);
+    } else if (const auto problem = database_url_problem(path.native())) {
+        // Never connect with it, never print it: the message names what is wrong only.
+        throw UsageError(*problem, k_database_password_hint);
     }
     std::unique_ptr<Database> db;
     try {
-        db.reset(new Database(path, driver::open_sqlite(path, busy_timeout(options))));
+        db.reset(new Database(path, url ? driver::open_postgres(path.native(), busy_timeout(options))
+                                        : driver::open_sqlite(path, busy_timeout(options))));
+        db->m_postgres = url;
         auto& connection = *db->m_db;
         const driver::Stamp stamp = connection.stamp();
         if (stamp.application_id != 0 && stamp.application_id != k_application_id) {
@@ -166,6 +175,14 @@ std::unique_ptr<Database> Database::open(const fs::path& path, const OpenOptions
         }
         if (stamp.application_id == 0 && stamp.schema_version == 0 && !stamp.empty) {
             throw DataError(fmt::format("'{}' is not an opsctl database", path.string()));
+        }
+        if (url && stamp.schema_version == 0) {
+            // A PostgreSQL database exists before opsctl: only init makes the schema in it.
+            if (!options.create) {
+                throw NotFound(fmt::format("database '{}' holds no opsctl schema", path.string()),
+                               "run 'opsctl init --db URL' to create it");
+            }
+            connection.prepare_new();
         }
         const int version = stamp.schema_version;
         if (version > current_schema_version()) {
@@ -182,7 +199,9 @@ std::unique_ptr<Database> Database::open(const fs::path& path, const OpenOptions
             }
             db->migrate();
         }
-        share_with_group(connection, path, options.group, options.group_writes);
+        if (!url) {
+            share_with_group(connection, path, options.group, options.group_writes);
+        }
     } catch (const DatabaseError& e) {
         rethrow_database_error(e, path);
     }
@@ -269,7 +288,7 @@ SharedReadTransaction::~SharedReadTransaction() {
 int Database::schema_version() { return m_db->schema_version(); }
 
 void Database::migrate() {
-    for (const auto& m : migrations()) {
+    for (const auto& m : m_postgres ? postgres_migrations() : migrations()) {
         WriteTransaction tx(*this);
         // Another process may have migrated while we waited for the lock.
         if (schema_version() >= m.version) {

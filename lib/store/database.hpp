@@ -1,6 +1,6 @@
 #pragma once
 // The one database: opening, locking, transactions and schema migrations, over the driver
-// of lib/store/driver.hpp (SQLite today).
+// of lib/store/driver.hpp (SQLite for a file, PostgreSQL for a postgresql:// URL).
 
 #include "lib/store/statement.hpp"
 
@@ -29,8 +29,11 @@ struct OpenOptions {
 /// An open opsctl database: WAL, foreign keys, busy timeout, schema checked.
 class Database {
 public:
-    /// Opens the database at `path`; throws Failure, Busy or DataError with a clear message
-    /// (not an opsctl database, newer than this binary, cannot create).
+    /// Opens the database at `path`, a SQLite file or a PostgreSQL URL (store/location.hpp:
+    /// postgresql://...; refused with UsageError when it holds a password); throws Failure,
+    /// Busy, NotFound or DataError with a clear message (not an opsctl database, newer than
+    /// this binary, cannot create). Only `create` makes the schema in an empty PostgreSQL
+    /// database (init), after checking that its locale can hold Chinese text.
     static std::unique_ptr<Database> open(const std::filesystem::path& path, const OpenOptions& options = {});
     ~Database();
 
@@ -44,8 +47,11 @@ public:
     std::int64_t last_insert_id();
     /// Rows changed by the last INSERT, UPDATE or DELETE on this connection.
     std::int64_t changes();
+    /// The file's path, or the PostgreSQL URL (which holds no password).
     const std::filesystem::path& path() const { return m_path; }
-    /// The schema version stored in the file (PRAGMA user_version).
+    /// True on PostgreSQL, false on a SQLite file.
+    bool is_postgres() const { return m_postgres; }
+    /// The schema version stored in the database (SQLite: PRAGMA user_version).
     int schema_version();
     /// The hash of the newest event, cached for the life of a write transaction.
     std::string& last_event_hash_cache() { return m_last_hash; }
@@ -73,6 +79,7 @@ private:
     void migrate();
 
     std::filesystem::path m_path;
+    bool m_postgres = false;
     std::unique_ptr<driver::Connection> m_db;
     std::string m_last_hash;
     bool m_last_hash_known = false;

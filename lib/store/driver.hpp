@@ -8,6 +8,7 @@
 //   - pragmas:       configure() (foreign keys, journal, sync), set_page_cache_mib(),
 //                    relax_checks_for_bulk_load()
 //   - schema:        stamp() / set_stamp() (application id, schema version, emptiness),
+//                    prepare_new() (checks and driver tables before the first migration),
 //                    tables(), journal_mode(), data_version()
 //   - integrity:     integrity_check(), foreign_key_check()
 //   - online backup: backup_to()
@@ -15,6 +16,7 @@
 //                    ticket_search_sql() (the statements that keep the index in step),
 //                    search_buffer() / set_search_buffer() (the bulk load's in-memory index
 //                    buffer, FTS5 'hashsize' on SQLite)
+//   - id lists:      id_list_sql() (the ids of a JSON array parameter, as rows)
 //   - sharing:       keep_side_files() (the files beside the database a group of
 //                    readers needs)
 //   - no-copy binds: PreparedStatement::bind_text(copy = false)
@@ -27,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace opsctl::store::driver {
@@ -92,6 +95,10 @@ public:
     /// Within the migration's transaction: marks the file as ours at `version`.
     virtual void set_stamp(std::int64_t application_id, int version) = 0;
     virtual int schema_version() = 0;
+    /// Before the first migration of an empty database (init): refuses a database that
+    /// cannot hold opsctl's data (PostgreSQL: not UTF-8, or a C/POSIX LC_CTYPE) and creates
+    /// what the driver keeps for itself (PostgreSQL: the stamp and lock row, opsctl_schema).
+    virtual void prepare_new() = 0;
     /// The user tables (no engine or search-index internals), by name.
     virtual std::vector<std::string> tables() = 0;
     virtual std::string journal_mode() = 0;
@@ -111,6 +118,9 @@ public:
     virtual std::optional<std::string> search_buffer() = 0;
     /// Sets it (nullopt: back to the engine default, leaving no trace of the setting).
     virtual void set_search_buffer(const std::optional<std::string>& value) = 0;
+    /// A subquery yielding, as the column `value`, the integers of the JSON array bound to
+    /// parameter ?1 (SQLite: json_each; PostgreSQL: json_array_elements_text).
+    virtual const char* id_list_sql() = 0;
     /// True when the database holds a table of that name.
     virtual bool has_table(const char* name) = 0;
     /// Keeps the files the engine writes beside the database when this connection closes
@@ -122,5 +132,25 @@ public:
 /// Opens the SQLite database file at `path` (which exists), read-write, for one thread; a
 /// writer waits up to `busy_timeout_ms` for the lock.
 std::unique_ptr<Connection> open_sqlite(const std::filesystem::path& path, int busy_timeout_ms);
+
+/// Connects to the PostgreSQL database of `url` (a postgresql:// URL without a password),
+/// loading libpq on first use; lock waits end after `busy_timeout_ms` (0: at once).
+std::unique_ptr<Connection> open_postgres(const std::string& url, int busy_timeout_ms);
+
+/// A statement's SQL with SQLite's placeholders (?, ?N, :name, @name) as PostgreSQL's $N,
+/// outside string literals, quoted names and comments, leaving `::` casts alone.
+struct PostgresSql {
+    std::string text;
+    std::vector<std::pair<std::string, int>> names; // ":name" -> its number
+    int parameters = 0;                             // the largest number used
+    std::vector<bool> used;                         // [N - 1]: whether $N occurs at all
+};
+PostgresSql translate_placeholders(std::string_view sql);
+
+/// The tables whose key is a generated `id` (an identity column; tickets: a trigger): an
+/// INSERT into one gets RETURNING id from the driver, so that last_insert_id() costs no
+/// second round trip (lastval() would, and would name whichever sequence ran last). A new
+/// table with a generated id is added here too.
+const std::vector<const char*>& postgres_generated_id_tables();
 
 } // namespace opsctl::store::driver

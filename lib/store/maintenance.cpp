@@ -19,12 +19,17 @@ namespace fs = std::filesystem;
 
 DatabaseInfo database_info(Database& db) {
     DatabaseInfo info;
-    info.path = fs::absolute(db.path()).string();
-    std::error_code ec;
-    info.size_bytes = fs::file_size(db.path(), ec);
-    const auto wal = fs::path(db.path().string() + "-wal");
-    if (fs::exists(wal, ec)) {
-        info.size_bytes += fs::file_size(wal, ec);
+    if (db.is_postgres()) {
+        info.path = db.path().string();
+        info.size_bytes = static_cast<std::uintmax_t>(db.select_int64("SELECT pg_database_size(current_database())"));
+    } else {
+        info.path = fs::absolute(db.path()).string();
+        std::error_code ec;
+        info.size_bytes = fs::file_size(db.path(), ec);
+        const auto wal = fs::path(db.path().string() + "-wal");
+        if (fs::exists(wal, ec)) {
+            info.size_bytes += fs::file_size(wal, ec);
+        }
     }
     info.schema_version = db.schema_version();
     info.binary_schema_version = current_schema_version();
@@ -82,6 +87,11 @@ std::vector<CheckFinding> check_database(Database& db, bool group_allowed) {
                                           : std::string())
                         : records.problem;
         out.push_back(f);
+    }
+    if (db.is_postgres()) {
+        // Who may read and write is the server's to say (roles and grants), not file modes.
+        out.push_back({"permissions", true, "not applicable: the server's roles and grants decide"});
+        return out;
     }
     {
         CheckFinding f{"permissions", true, ""};

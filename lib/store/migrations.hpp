@@ -1,6 +1,6 @@
 #pragma once
 // Numbered, append-only schema migrations. Each runs in its own transaction that also
-// bumps PRAGMA user_version.
+// bumps the schema version (SQLite: PRAGMA user_version; PostgreSQL: opsctl_schema).
 
 #include <vector>
 
@@ -15,6 +15,8 @@ struct Migration {
 
 /// Every migration, in order; versions are 1, 2, 3, ...
 const std::vector<Migration>& migrations();
+/// The same migrations for PostgreSQL (schema_postgres.cpp): the same numbers and names.
+const std::vector<Migration>& postgres_migrations();
 
 // The SQL of each domain's first migration, one file each (schema_<domain>.cpp).
 const char* schema_core();

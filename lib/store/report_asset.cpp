@@ -1,4 +1,5 @@
 #include "lib/store/report_asset.hpp"
+#include "lib/store/driver.hpp"
 
 #include <fmt/format.h>
 
@@ -106,8 +107,8 @@ void visit_maintained_between(Database& db, const std::string& cls, const std::s
     // asset_maintenance_tag), and the assets registered in it that were never maintained
     // (assets_class_created). A caller that stops early reads only the oldest few.
     Statement kept(db, R"sql(
-SELECT a.tag, a.name, a.owner, a.created_at, m.at FROM asset_maintenance m CROSS JOIN assets a ON a.tag = m.tag
-WHERE m.kind = ?2 AND m.at >= ?3 AND m.at <= ?4 AND a.class = ?1 AND a.status NOT IN ('retired', 'disposed')
+SELECT a.tag, a.name, a.owner, a.created_at, m.at FROM asset_maintenance m CROSS JOIN assets a
+WHERE a.tag = m.tag AND m.kind = ?2 AND m.at >= ?3 AND m.at <= ?4 AND a.class = ?1 AND a.status NOT IN ('retired', 'disposed')
   AND NOT EXISTS (SELECT 1 FROM asset_maintenance n WHERE n.tag = m.tag AND n.kind = m.kind AND n.at >= m.at
                     AND (n.at > m.at OR n.id > m.id))
 ORDER BY m.at, m.tag)sql");
@@ -158,8 +159,9 @@ std::vector<AssetEnding> warranties_of(Database& db, const std::vector<std::int6
     if (rows.empty()) {
         return {};
     }
-    Statement q(db, "SELECT tag, class, name, owner, warranty_until FROM assets "
-                    "WHERE rowid IN (SELECT value FROM json_each(?1)) ORDER BY warranty_until, tag");
+    Statement q(db, fmt::format("SELECT tag, class, name, owner, warranty_until FROM assets "
+                                "WHERE rowid IN ({}) ORDER BY warranty_until, tag",
+                                db.connection().id_list_sql()));
     q.bind(1, report_id_list(rows));
     return read_endings(q);
 }

@@ -57,9 +57,12 @@ WITH base AS (SELECT COALESCE(
                   AND finished_at >= ?1 AND finished_at < ?2
                 UNION ALL
                 SELECT ?2 WHERE EXISTS (SELECT 1 FROM base WHERE t IS NOT NULL)),
-     spans AS (SELECT t, LAG(t) OVER (ORDER BY t) AS prev FROM points)
+     spans AS (SELECT t, LAG(t) OVER (ORDER BY t) AS prev FROM points),
+     bounds AS (SELECT CASE WHEN t < ?2 THEN t ELSE ?2 END AS hi,
+                       CASE WHEN prev + ?4 > ?1 THEN prev + ?4 ELSE ?1 END AS lo
+                FROM spans WHERE prev IS NOT NULL)
 SELECT (SELECT COUNT(*) FROM points),
-       COALESCE(SUM(MAX(0, MIN(t, ?2) - MAX(prev + ?4, ?1))), 0) FROM spans WHERE prev IS NOT NULL)sql");
+       COALESCE((SELECT SUM(CASE WHEN hi > lo THEN hi - lo ELSE 0 END) FROM bounds), 0))sql");
     bind_period(q, p);
     q.bind(3, job);
     q.bind(4, static_cast<std::int64_t>(max_age));

@@ -23,7 +23,7 @@ bool report_table_has_rows(Database& db, const std::string& table);
 /// "?4,?5,?6": `count` numbered placeholders from `first` ("NULL" for an empty list, which
 /// matches nothing). Numbered, so they never collide with ?1..?3 written elsewhere in a query.
 std::string report_placeholders(std::size_t count, int first);
-/// "[3,5,8]": ids as a JSON array, bound to `... IN (SELECT value FROM json_each(?N))` so
+/// "[3,5,8]": ids as a JSON array, bound to ?1 of `... IN (<the driver's id_list_sql()>)` so
 /// that a list of any length is one statement and one parameter.
 std::string report_id_list(const std::vector<std::int64_t>& ids);
 /// A column's integer, nullopt when NULL.

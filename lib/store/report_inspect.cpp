@@ -127,8 +127,8 @@ std::vector<FailedItem> most_failed_items(Database& db, const ReportPeriod& p, s
     Statement q(db, R"sql(
 WITH lim AS (SELECT COALESCE(MAX(id), 0) AS r FROM inspect_runs WHERE started_at < ?2),
      f AS (SELECT r.checklist, r.item, r.target, COUNT(*) AS n
-           FROM inspect_runs u CROSS JOIN inspect_results r ON r.run_id = u.id
-           WHERE u.started_at >= ?1 AND u.started_at < ?2 AND r.status IN (1, 2)
+           FROM inspect_runs u CROSS JOIN inspect_results r
+           WHERE r.run_id = u.id AND u.started_at >= ?1 AND u.started_at < ?2 AND r.status IN (1, 2)
            GROUP BY r.checklist, r.item, r.target),
      last AS (SELECT f.*, (SELECT l.status FROM inspect_results l
                            WHERE l.checklist = f.checklist AND l.item = f.item AND l.target = f.target
@@ -161,8 +161,8 @@ std::vector<PendingResult> pending_results(Database& db, const ReportPeriod& p, 
 WITH p AS (SELECT id FROM inspect_results WHERE status IS NULL
            UNION ALL SELECT id FROM inspect_results WHERE recorded_at >= ?2 AND status IS NOT NULL)
 SELECT r.run_id, r.checklist, r.item, r.target, u.started_at, COUNT(*) OVER ()
-FROM p CROSS JOIN inspect_results r ON r.id = p.id CROSS JOIN inspect_runs u ON u.id = r.run_id
-WHERE r.kind = 'manual' AND u.started_at >= ?1 AND u.started_at < ?2
+FROM p CROSS JOIN inspect_results r CROSS JOIN inspect_runs u
+WHERE r.id = p.id AND u.id = r.run_id AND r.kind = 'manual' AND u.started_at >= ?1 AND u.started_at < ?2
 ORDER BY u.started_at, r.run_id, r.item, r.target LIMIT ?3)sql");
     bind_period(q, p);
     q.bind(3, static_cast<std::int64_t>(limit));
@@ -211,8 +211,8 @@ std::vector<FailingResult> failing_results_at(Database& db, std::int64_t at, std
                                  "WHERE checklist > ?1 ORDER BY checklist, item, target LIMIT 1");
     Statement latest(db, R"sql(
 SELECT r.run_id, r.status, COALESCE(r.message, ''), u.started_at
-FROM inspect_results r CROSS JOIN inspect_runs u ON u.id = r.run_id
-WHERE r.checklist = ?1 AND r.item = ?2 AND r.target = ?3 AND r.run_id <= ?4
+FROM inspect_results r CROSS JOIN inspect_runs u
+WHERE u.id = r.run_id AND r.checklist = ?1 AND r.item = ?2 AND r.target = ?3 AND r.run_id <= ?4
   AND r.status IN (1, 2) AND (r.kind <> 'manual' OR r.recorded_at < ?5)
   AND r.run_id = (SELECT MAX(x.run_id) FROM inspect_results x
                   WHERE x.checklist = ?1 AND x.item = ?2 AND x.target = ?3 AND x.run_id <= ?4))sql");
@@ -290,8 +290,8 @@ WITH lim AS (SELECT COALESCE(MAX(id), 0) AS r FROM inspect_runs WHERE started_at
      p AS (SELECT id FROM inspect_results WHERE status IS NULL AND kind = 'manual'
            UNION ALL SELECT id FROM inspect_results WHERE recorded_at >= ?1 AND kind = 'manual')
 SELECT r.run_id, r.checklist, r.item, r.target, u.started_at, COUNT(*) OVER ()
-FROM p CROSS JOIN inspect_results r ON r.id = p.id CROSS JOIN inspect_runs u ON u.id = r.run_id
-WHERE r.run_id <= (SELECT r FROM lim)
+FROM p CROSS JOIN inspect_results r CROSS JOIN inspect_runs u
+WHERE r.id = p.id AND u.id = r.run_id AND r.run_id <= (SELECT r FROM lim)
 ORDER BY u.started_at, r.run_id, r.item, r.target LIMIT ?2)sql");
     q.bind(1, static_cast<std::int64_t>(at));
     q.bind(2, limit < 0 ? std::int64_t{-1} : limit);

@@ -1,4 +1,5 @@
 #include "lib/store/report_tickets.hpp"
+#include "lib/store/driver.hpp"
 
 #include <fmt/format.h>
 
@@ -30,13 +31,13 @@ void bind_list(Statement& q, int first, const std::vector<std::string>& items) {
 // record itself, whether or not `ticket sla` or a later change set the *_breached flags.
 std::string response_missed(const std::string& from, const std::string& until) {
     return fmt::format("COALESCE(response_due_at >= {} AND response_due_at < {} AND (responded_at IS NULL OR "
-                       "responded_at > response_due_at), 0)",
+                       "responded_at > response_due_at), FALSE)",
                        from, until);
 }
 std::string resolution_missed(const std::string& from, const std::string& until) {
     return fmt::format("COALESCE(resolution_due_at >= {} AND resolution_due_at < {} AND "
                        "(COALESCE(resolved_at, closed_at) IS NULL OR COALESCE(resolved_at, closed_at) > "
-                       "resolution_due_at), 0)",
+                       "resolution_due_at), FALSE)",
                        from, until);
 }
 
@@ -246,7 +247,7 @@ SELECT id, created_at, closed_at, satisfaction, response_due_at, responded_at,
        type IN ()sql" + report_placeholders(kinds.change.size(), changes_at) + R"sql()
 FROM tickets WHERE )sql";
     Statement created(db, columns + "created_at >= ?1 AND created_at < ?2");
-    Statement by_id(db, columns + "id IN (SELECT value FROM json_each(?1))");
+    Statement by_id(db, columns + "id IN (" + db.connection().id_list_sql() + ")");
     Statement others(db, R"sql(
 SELECT id FROM tickets WHERE closed_at >= ?1
 UNION ALL SELECT id FROM tickets WHERE closed_at IS NULL

@@ -216,6 +216,7 @@ public:
         exec(fmt::format("PRAGMA user_version = {}", version).c_str());
     }
     int schema_version() override { return static_cast<int>(integer("PRAGMA user_version")); }
+    void prepare_new() override {}
     std::vector<std::string> tables() override {
         SqliteStatement q(m_db, "SELECT name FROM sqlite_master WHERE type = 'table' "
                                 "AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%' "
@@ -226,6 +227,7 @@ public:
         }
         return out;
     }
+    const char* id_list_sql() override { return "SELECT value FROM json_each(?1)"; }
     bool has_table(const char* name) override {
         SqliteStatement q(m_db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
         q.bind_text(1, name, std::string_view(name).size(), false);

@@ -15,6 +15,26 @@ export OPSCTL_CONFIG="$WORK/cfg" OPSCTL_DB="$WORK/ops.db" OPSCTL_USER=tester NO_
 unset OPSCTL_NOW OPSCTL_BUSY_TIMEOUT OPSCTL_CACHE_DIR SUDO_USER
 mkdir -p "$HOME"
 
+# OPSCTL_TEST_ENGINE=postgresql: the same script on a PostgreSQL database of its own, made
+# from the migrated template of the cluster that ctest started (tests/pg/cluster.sh).
+if [ "${OPSCTL_TEST_ENGINE:-sqlite}" = postgresql ]; then
+    # shellcheck source=tests/cli/lib_pg.sh
+    . "$SRC/tests/cli/lib_pg.sh"
+    pg_require
+    pg_new_database || { echo "cannot create a PostgreSQL database for the test" >&2; exit 1; }
+    export OPSCTL_DB=$PG_URL
+fi
+
+# db_sql SQL: runs SQL on the test's own database ($OPSCTL_DB, on either engine) and prints
+# the rows as sqlite3 does ('|' between columns).
+db_sql() {
+    if [ "${OPSCTL_TEST_ENGINE:-sqlite}" = postgresql ]; then
+        pg_sql -d "$PG_DB" "$1"
+    else
+        sqlite3 "$OPSCTL_DB" "$1"
+    fi
+}
+
 PASSES=0
 FAILS=0
 

@@ -156,7 +156,7 @@ expect_eq "PC-0100" "$OUT" "the pc moved"
 run asset transfer --from zhangwei --to lina
 run -q asset list --owner zhangwei
 expect_eq "" "$OUT" "zhangwei owns nothing after the handover"
-expect_true "every transfer is an event" bash -c "sqlite3 '$OPSCTL_DB' \"select count(*) from events where entity='asset' and action='transferred'\" | grep -qx 2"
+expect_eq 2 "$(db_sql "select count(*) from events where entity='asset' and action='transferred'")" "every transfer is an event"
 
 # count
 run asset count --by class
@@ -249,29 +249,30 @@ rows = ["tag,class,name,memory_gb"] + [f"PC-{i:05d},pc,desk {i},8" if i % 2 else
 sys.stdout.write("\r\n".join(rows) + "\r\n")' >"$WORK/long.csv"
 { cat "$WORK/long.csv"; printf 'PC-99999,nope,bad class,1\r\n'; } >"$WORK/long-bad.csv"
 { cat "$WORK/long.csv"; printf 'PC-99998,pc,"never closed\r\n'; } >"$WORK/long-broken.csv"
-before=$(sqlite3 "$OPSCTL_DB" 'select (select count(*) from assets), (select count(*) from events)')
+before=$(db_sql 'select (select count(*) from assets), (select count(*) from events)')
 run asset import "$WORK/long-bad.csv"
 expect_rc 65 "a bad last row after 2000 good ones exits 65"
 expect_err "long-bad.csv:2002:" "the bad row is named by its line"
 run asset import "$WORK/long-broken.csv"
 expect_rc 65 "a malformed last record after 2000 good rows exits 65"
-expect_eq "$before" "$(sqlite3 "$OPSCTL_DB" 'select (select count(*) from assets), (select count(*) from events)')" \
+expect_eq "$before" "$(db_sql 'select (select count(*) from assets), (select count(*) from events)')" \
     "neither failed import writes anything"
 run asset import "$WORK/long.csv"
 expect_rc 0 "the long file imports"
 expect_err "2000 added" "every row is added"
-expect_eq "2000|2000" "$(sqlite3 "$OPSCTL_DB" "select count(*), count(distinct e.entity_id) from assets a join events e on e.entity = 'asset' and e.entity_id = a.tag and e.action = 'created' where a.name like 'desk %' or a.name like 'spare %'")" \
+expect_eq "2000|2000" "$(db_sql "select count(*), count(distinct e.entity_id) from assets a join events e on e.entity = 'asset' and e.entity_id = a.tag and e.action = 'created' where a.name like 'desk %' or a.name like 'spare %'")" \
     "each imported asset has its created event"
-expect_eq "0" "$(sqlite3 "$OPSCTL_DB" "select count(*) from assets where (name like 'desk %' or name like 'spare %') and class = 'pc' and tag not like 'PC-%'")" \
+expect_eq "0" "$(db_sql "select count(*) from assets where (name like 'desk %' or name like 'spare %') and class = 'pc' and tag not like 'PC-%'")" \
     "untagged rows get tags of their class"
-expect_eq "1000" "$(sqlite3 "$OPSCTL_DB" "select count(*) from asset_fields f join assets a using (tag) where a.name like 'spare %' and f.key = 'memory_gb' and f.value = '4'")" \
+expect_eq "1000" "$(db_sql "select count(*) from asset_fields f join assets a using (tag) where a.name like 'spare %' and f.key = 'memory_gb' and f.value = '4'")" \
     "custom fields are written for generated tags too"
 run db check
 expect_rc 0 "the event chain verifies after the long import"
 
 # every change leaves an event; maintenance records are never edited
-expect_true "events for created, updated, retired, disposed, maintained" bash -c \
-    "sqlite3 '$OPSCTL_DB' \"select group_concat(distinct action) from (select action from events where entity='asset' order by action)\" | grep -q 'created,disposed,maintained,retired,transferred,updated'"
+expect_eq "created disposed maintained retired transferred updated" \
+    "$(db_sql "select distinct action from events where entity='asset' order by action" | tr '\n' ' ' | sed 's/ $//')" \
+    "events for created, updated, retired, disposed, maintained"
 run asset maint
 expect_rc 64 "maint needs a verb (there is no edit)"
 

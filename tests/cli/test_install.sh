@@ -149,15 +149,15 @@ EOF
         declared=$(printf '%s\n' "$depends" | tr ',|' '\n\n' | sed 's/^ *//; s/[ (:].*//')
         needed=$(objdump -p "$BUILD/opsctl" | awk '$1 == "NEEDED" {print $2}')
         if [ -n "$needed" ]; then pass; else fail "objdump found no NEEDED libraries in $BUILD/opsctl"; fi
-        # Libraries opened with dlopen on first use (libcurl, libarchive) are invisible to
+        # Libraries opened with dlopen on first use (libcurl, libarchive, libpq) are invisible to
         # dpkg-shlibdeps; the binary names them as strings, and each must be declared too.
         dlopened=$(strings "$BUILD/opsctl" | grep -Ex 'lib[a-z0-9_+-]+\.so\.[0-9]+' | sort -u | comm -23 - <(printf '%s\n' $needed | sort -u))
-        for lib in libcurl libarchive; do
+        for lib in libcurl libarchive libpq; do
             if [[ $dlopened == *$lib.so.* ]]; then pass; else fail "the binary does not open $lib on demand: $dlopened"; fi
         done
         # libcrypto's SHA-256 is linked in: nothing opens or loads libcrypto.so.
-        if [ "$(printf '%s\n' $needed $dlopened | grep -c -E '^lib(curl|archive|crypto)\.so')" = 2 ]; then pass; else
-            fail "the binary loads libcurl, libarchive or libcrypto at start-up, or opens libcrypto: $needed $dlopened"
+        if [ "$(printf '%s\n' $needed $dlopened | grep -c -E '^lib(curl|archive|pq|crypto)\.so')" = 3 ]; then pass; else
+            fail "the binary loads libcurl, libarchive, libpq or libcrypto at start-up, or opens libcrypto: $needed $dlopened"
         fi
         # The normal build links SQLite, yaml-cpp, fmt and the C++ runtime in (OPSCTL_STATIC_LIBS;
         # a sanitizer build cannot): only the C library is loaded at start-up.
@@ -188,7 +188,7 @@ EOF
             if [[ " $used_pkgs " == *" $pkg "* ]]; then pass; else fail "Depends names $pkg, which the binary neither loads nor opens: $depends"; fi
         done
         if [ "$static" = ON ]; then
-            required=(libc6 libcurl4 libarchive13)
+            required=(libc6 libcurl4 libarchive13 libpq5)
             # Packed relative relocations need glibc 2.36's loader.
             if readelf -V "$BUILD/opsctl" 2>/dev/null | grep -q GLIBC_ABI_DT_RELR; then
                 if [[ $depends == *"libc6 (>= 2.36)"* ]]; then pass; else fail "Depends lacks libc6 (>= 2.36) for DT_RELR: $depends"; fi
@@ -197,7 +197,7 @@ EOF
                 if [[ $depends != *"$lib"* ]]; then pass; else fail "Depends names $lib, which is linked in: $depends"; fi
             done
         else
-            required=(libc6 libstdc++6 libsqlite3 libyaml-cpp libcurl4 libarchive13)
+            required=(libc6 libstdc++6 libsqlite3 libyaml-cpp libcurl4 libarchive13 libpq5)
         fi
         for lib in "${required[@]}"; do
             if [[ $depends == *"$lib"* ]]; then pass; else fail "Depends lacks $lib: $depends"; fi

@@ -7,6 +7,8 @@
 source "$(dirname "$0")/lib.sh"
 
 init_sample
+# On PostgreSQL the script reads the database back through the cluster's psql.
+[ -n "${OPSCTL_PG_BIN:-}" ] && export OPSCTL_PSQL="$OPSCTL_PG_BIN/psql" OPSCTL_SCRATCH="$WORK"
 export OPSCTL_NOW=2026-10-09T10:00:00+08:00
 OUT=$(python3 "$SRC/tests/reliability/concurrency.py" "$BIN" "${REL_CONCURRENCY_SECONDS:-20}" 2>&1)
 RC=$?

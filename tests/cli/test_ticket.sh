@@ -65,7 +65,7 @@ OPSCTL_NOW=2026-10-12T12:00:00+08:00 run ticket clock 1
 expect_out "paused: waiting-customer" "clock explains the pause"
 OPSCTL_NOW=2026-10-12T12:00:00+08:00 run --format json ticket show 1
 expect_true "resolution clock counts 1h of business time: the paused make-up Saturday is excluded" python3 -c "import json,sys; d=json.loads(sys.argv[1]); c=d['resolution_clock']; assert c['elapsed_secs']==3600 and c['state']=='met', c; assert d['satisfaction']==5 and d['spent']=='30m'" "$OUT"
-expect_eq "3600|0|0|5" "$(sqlite3 "$WORK/ops.db" 'select resolution_business_secs, resolution_breached, is_open, satisfaction from tickets where id=1')" "denormalised SLA columns are stored"
+expect_eq "3600|0|0|5" "$(db_sql 'select resolution_business_secs, resolution_breached, is_open, satisfaction from tickets where id=1')" "denormalised SLA columns are stored"
 run ticket list
 expect_no_out "数据库连接失败" "a closed ticket leaves the default list"
 run ticket list --closed
@@ -103,7 +103,7 @@ OPSCTL_NOW=2026-10-20T10:00:00+08:00 run ticket sla
 expect_rc 2 "ticket sla exits 2 when something is breached"
 expect_out "100%" "the sweep fires the 100% step"
 OPSCTL_NOW=2026-10-20T10:00:00+08:00 run ticket sla
-expect_eq "2" "$(sqlite3 "$WORK/ops.db" "select count(*) from events where entity='ticket' and entity_id='2' and action='escalated'")" "each step fires only once"
+expect_eq "2" "$(db_sql "select count(*) from events where entity='ticket' and entity_id='2' and action='escalated'")" "each step fires only once"
 OPSCTL_NOW=2026-10-20T10:00:00+08:00 run ticket list --breached
 expect_out "printer jam" "--breached lists breached tickets"
 

@@ -4,6 +4,8 @@ SECONDS (creating and commenting tickets, importing tickets and assets, the sche
 inspection and backup, assigning, reading and the monthly report), then checks that every write that reported success is there exactly once, that no
 write that failed is even partly there, that failures are only exit 75 (database busy), and
 that `db check` is clean. Groups that are not built into the binary are skipped.
+On PostgreSQL ($OPSCTL_DB a postgresql:// URL) the database is read back through psql
+($OPSCTL_PSQL), and the readers leave out `db backup` (a SQLite file copy).
 Prints a summary line; exits 1 on the first broken promise."""
 import os
 import random
@@ -15,6 +17,9 @@ import time
 
 BIN, SECONDS = sys.argv[1], float(sys.argv[2])
 DB = os.environ["OPSCTL_DB"]
+PG = DB.startswith(("postgresql://", "postgres://"))
+# Where the import files go: beside the database file, or $OPSCTL_SCRATCH for a URL.
+SCRATCH = os.environ["OPSCTL_SCRATCH"] if PG else os.path.dirname(DB)
 HELP = subprocess.run([BIN, "--help"], capture_output=True, text=True).stdout
 GROUPS = {g for g in ("asset", "inspect", "backup", "report") if f"\n  {g} " in HELP or f" {g} " in HELP}
 
@@ -57,7 +62,7 @@ def importer(w):
         n += 1
         tag = f"conc-import-{w}-{n}"
         rows = "".join(f"incident,{tag}-row{i},imported body {i}\r\n" for i in range(50))
-        path = f"{os.path.dirname(DB)}/{tag}.csv"
+        path = f"{SCRATCH}/{tag}.csv"
         with open(path, "w") as f:
             f.write("type,title,body\r\n" + rows)
         rc, out, err = opsctl("ticket", "import", path)
@@ -69,7 +74,7 @@ def asset_importer(w):
     while time.monotonic() < deadline:
         n += 1
         tag = f"conc-assets-{w}-{n}"
-        path = f"{os.path.dirname(DB)}/{tag}.csv"
+        path = f"{SCRATCH}/{tag}.csv"
         with open(path, "w") as f:
             f.write("class,name,cpu,memory_gb\r\n" + "".join(f"server,{tag}-{i},8,32\r\n" for i in range(20)))
         rc, out, err = opsctl("asset", "import", path)
@@ -105,13 +110,35 @@ def reader(w):
     n = 0
     while time.monotonic() < deadline:
         n += 1
-        cmds = [["ticket", "list", "--all", "--limit", "20"], ["--format", "json", "ticket", "show", "1"],
-                ["db", "backup", f"{os.path.dirname(DB)}/copy-{w}.db"]]
+        cmds = [["ticket", "list", "--all", "--limit", "20"], ["--format", "json", "ticket", "show", "1"]]
+        if not PG:
+            cmds.append(["db", "backup", f"{os.path.dirname(DB)}/copy-{w}.db"])
         if "report" in GROUPS:
             cmds.append(["report", "monthly", "--month", "2026-10"])
         cmd = cmds[n % len(cmds)]
         rc, out, err = opsctl(*cmd)
         note("read:" + cmd[0 if cmd[0] != "--format" else 2], str(n), rc, out, err)
+
+
+class PsqlConnection:
+    """The few sqlite3 calls below, answered by psql for a PostgreSQL database."""
+
+    def execute(self, sql, params=()):
+        for p in params:
+            sql = sql.replace("?", "'" + str(p).replace("'", "''") + "'", 1)
+        out = subprocess.run([os.environ.get("OPSCTL_PSQL", "psql"), "-X", "-q", "-A", "-t", "-F", "\x1f",
+                              "-d", DB, "-c", sql], capture_output=True, text=True, check=True).stdout
+        rows = [tuple(int(v) if v.lstrip("-").isdigit() else v for v in line.split("\x1f"))
+                for line in out.splitlines()]
+        return Rows(rows)
+
+    def close(self):
+        pass
+
+
+class Rows(list):
+    def fetchone(self):
+        return self[0] if self else None
 
 
 def main():
@@ -143,7 +170,7 @@ def main():
         elif rc != 0:
             problems.append(f"{kind} {key}: exit {rc} (only 0 or 75 allowed): {err.strip()!r}")
 
-    con = sqlite3.connect(DB)
+    con = PsqlConnection() if PG else sqlite3.connect(DB)
     titles = {}
     for tid, title in con.execute("select id, title from tickets"):
         titles.setdefault(title, []).append(tid)

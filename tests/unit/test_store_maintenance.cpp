@@ -10,6 +10,8 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include <cstdlib>
 
 using namespace opsctl;
@@ -43,10 +45,11 @@ TEST_CASE("store maintenance: db info names every table with its rows, not the s
     }
     const auto info = store::database_info(db);
     CHECK(info.schema_version == store::current_schema_version());
-    CHECK(info.journal_mode == "wal");
+    CHECK(info.journal_mode == (db.is_postgres() ? "postgresql" : "wal"));
     bool tickets = false;
     for (const auto& [table, rows] : info.row_counts) {
         CHECK(table.find("_fts") == std::string::npos);
+        CHECK(table.find("opsctl_") == std::string::npos); // PostgreSQL: the driver's tables
         if (table == "tickets") {
             tickets = true;
             CHECK(rows == 1);
@@ -63,6 +66,12 @@ TEST_CASE("store maintenance: db check runs the engine's checks and finds a dang
     auto all = store::check_database(db, false);
     CHECK(finding(all, "integrity").ok);
     CHECK(finding(all, "foreign_keys").ok);
+    if (db.is_postgres()) {
+        // The server enforces foreign keys at every commit: a dangling row is never written.
+        CHECK_THROWS_AS(db.exec("INSERT INTO ticket_comments (ticket_id, at, author, body) VALUES (42, 1, 'x', 'y')"),
+                        store::DatabaseError);
+        return;
+    }
     db.exec("PRAGMA foreign_keys = OFF");
     db.exec("INSERT INTO ticket_comments (ticket_id, at, author, body) VALUES (42, 1, 'x', 'y')");
     all = store::check_database(db, false);
@@ -80,7 +89,7 @@ TEST_CASE("store driver errors: busy is Busy, a constraint is a Failure naming t
     const char* env = std::getenv("OPSCTL_BUSY_TIMEOUT");
     const std::string saved = env ? env : "";
     ::unsetenv("OPSCTL_BUSY_TIMEOUT");
-    auto other = store::Database::open(t->dir / "ops.db", quick);
+    auto other = store::Database::open(t->location(), quick);
     if (env) {
         ::setenv("OPSCTL_BUSY_TIMEOUT", saved.c_str(), 1);
     }
@@ -91,15 +100,19 @@ TEST_CASE("store driver errors: busy is Busy, a constraint is a Failure naming t
     } catch (const Error& e) {
         CHECK(e.status() == exit_code::k_busy); // exit 75
     }
-    try {
-        store::Statement q(*other, "INSERT INTO meta (key, value) VALUES ('k', 'v')");
-        q.exec();
-        FAIL("a write went past the lock");
-    } catch (const store::DatabaseError& e) {
-        CHECK(e.kind() == store::DatabaseError::Kind::busy);
-        const auto error = store::database_failure(e, "ops.db");
-        REQUIRE(error);
-        CHECK(error->status() == exit_code::k_busy);
+    // SQLite locks the file for any write; PostgreSQL serialises write transactions on a row
+    // (a lone statement outside one, which opsctl never runs, is not held off).
+    if (!db.is_postgres()) {
+        try {
+            store::Statement q(*other, "INSERT INTO meta (key, value) VALUES ('k', 'v')");
+            q.exec();
+            FAIL("a write went past the lock");
+        } catch (const store::DatabaseError& e) {
+            CHECK(e.kind() == store::DatabaseError::Kind::busy);
+            const auto error = store::database_failure(e, "ops.db");
+            REQUIRE(error);
+            CHECK(error->status() == exit_code::k_busy);
+        }
     }
     holder.commit();
 
@@ -113,7 +126,29 @@ TEST_CASE("store driver errors: busy is Busy, a constraint is a Failure naming t
         const auto error = store::database_failure(e, "ops.db");
         REQUIRE(error);
         CHECK(error->status() == exit_code::k_failed);
-        CHECK(std::string(error->what()).find("database 'ops.db': UNIQUE constraint failed") == 0);
+        // The engine's own words: SQLite's "UNIQUE constraint failed", PostgreSQL's
+        // "duplicate key value violates unique constraint".
+        CHECK(std::string(error->what()).find(db.is_postgres() ? "database 'ops.db': duplicate key value"
+                                                               : "database 'ops.db': UNIQUE constraint failed") == 0);
     }
     CHECK_FALSE(store::database_failure(std::runtime_error("other")).has_value());
+}
+
+TEST_CASE("store driver: on PostgreSQL, every table with a generated id returns it from its INSERT") {
+    auto t = test::open_test_database();
+    auto& db = **t;
+    if (!db.is_postgres()) {
+        return;
+    }
+    std::set<std::string> schema;
+    store::Statement q(db, "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                           "AND column_name = 'id' AND (is_identity = 'YES' OR table_name = 'tickets')");
+    while (q.step()) {
+        schema.insert(q.column(0).as_string());
+    }
+    std::set<std::string> driver;
+    for (const char* name : store::driver::postgres_generated_id_tables()) {
+        driver.insert(name);
+    }
+    CHECK(schema == driver);
 }
