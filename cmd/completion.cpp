@@ -187,7 +187,7 @@ std::vector<std::string> fixed_values(const std::string& kind) {
         return asset::statuses();
     }
     if (kind == "link-kinds") {
-        return {"caused-by", "duplicate-of", "related"};
+        return {"caused-by", "child-of", "duplicate-of", "related"};
     }
     if (kind == "ticket-sorts") {
         return {"due", "id", "created", "updated", "priority"};
