@@ -122,6 +122,7 @@ const std::vector<ValueRule>& value_rules() {
         {"asset", {"location"}, "locations"},
         {"asset", {"unset"}, "asset-fields"},
         {"asset transfer", {"to"}, "people"},
+        {"asset checkout", {"to"}, "people"},
         {"ticket", {"status"}, "ticket-states"},
         {"ticket", {"kind"}, "link-kinds"},
         {"ticket", {"sort"}, "ticket-sorts"},
