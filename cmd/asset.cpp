@@ -6,6 +6,7 @@
 #include "lib/asset/exchange.hpp"
 #include "lib/asset/inventory.hpp"
 #include "lib/asset/maintenance.hpp"
+#include "lib/asset/custody.hpp"
 #include "lib/core/date.hpp"
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
@@ -63,6 +64,12 @@ struct AssetMaintAddOptions {
 struct AssetMaintListOptions {
     std::string tag, since, kind;
     std::int64_t limit = 0;
+};
+struct AssetCheckoutOptions {
+    std::string tag, to, location, due, note;
+};
+struct AssetCheckinOptions {
+    std::string tag, note;
 };
 struct AssetDueOptions {
     std::string within = "30d";
@@ -200,6 +207,13 @@ void run_asset_show(const AssetShowOptions& opt, Globals& g) {
     r.add("purchased", "Purchased", text_cell(a.purchased));
     r.add("warranty_until", "Warranty until", text_cell(a.warranty_until));
     r.add("parent", "Parent", text_cell(a.parent));
+    const bool out = !detail.custody.empty() && !detail.custody.front().in_at;
+    r.add("held_by", "Held by", out ? output::Cell(detail.custody.front().holder) : output::Cell::null());
+    // A return is due by the end of a day: the day is shown.
+    auto day_before = [&](const std::optional<std::int64_t>& t) {
+        return t ? output::Cell(core::format_time(*t - 1, ctx.zone()).substr(0, 10)) : output::Cell::null();
+    };
+    r.add("due_back", "Due back", out ? day_before(detail.custody.front().due_at) : output::Cell::null());
     r.add("children", "Contains", text_cell(util::join(children, ", ")));
     if (cls) {
         for (const auto& f : cls->fields) {
@@ -221,6 +235,16 @@ void run_asset_show(const AssetShowOptions& opt, Globals& g) {
     r.add("disposed_at", "Disposed", time_cell(ctx, a.disposed_at));
 
     const auto mt = maintenance_table(ctx, history, false);
+    output::Table ct;
+    ct.add_column("holder", "Held by")
+        .add_column("out", "Out")
+        .add_column("due", "Due back")
+        .add_column("in", "Back")
+        .add_column("note", "Note");
+    for (const auto& c : detail.custody) {
+        const std::string note = c.in_note.empty() ? c.note : c.note.empty() ? c.in_note : c.note + " / " + c.in_note;
+        ct.add_row({c.holder, time_cell(ctx, c.out_at), day_before(c.due_at), time_cell(ctx, c.in_at), text_cell(note)});
+    }
     output::Table tt;
     tt.add_column("id", "Ticket")
         .add_column("type", "Type")
@@ -247,6 +271,9 @@ void run_asset_show(const AssetShowOptions& opt, Globals& g) {
         std::ostringstream tix;
         output::render(tt, ro, tix);
         doc["tickets"] = nlohmann::json::parse(tix.str());
+        std::ostringstream cus;
+        output::render(ct, ro, cus);
+        doc["custody"] = nlohmann::json::parse(cus.str());
         std::cout << doc.dump(2) << '\n';
         return;
     }
@@ -261,6 +288,12 @@ void run_asset_show(const AssetShowOptions& opt, Globals& g) {
         auto ro = g.render_options();
         ro.columns.clear();
         output::render(mt, ro, std::cout);
+    }
+    if (!detail.custody.empty()) {
+        std::cout << "\nCustody (latest " << opt.history << "):\n";
+        auto ro = g.render_options();
+        ro.columns.clear();
+        output::render(ct, ro, std::cout);
     }
     std::cout << "\nTickets (latest " << opt.tickets << "):\n";
     if (tickets.empty()) {
@@ -353,6 +386,44 @@ void run_asset_maint_list(const AssetMaintListOptions& opt, Globals& g) {
     g.print(maintenance_table(ctx, asset::list_maintenance(ctx, f), true));
 }
 
+void run_asset_checkout(const AssetCheckoutOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections, "asset.update");
+    asset::CheckoutInput in;
+    in.tag = opt.tag;
+    in.person = opt.to;
+    in.location = opt.location;
+    in.note = opt.note;
+    if (!opt.due.empty()) {
+        // A length of loan ("7d", "2w", "1mo") counts from today; else a day ("2026-10-16",
+        // "this week": its last day).
+        if (const auto d = core::parse_duration(opt.due)) {
+            in.due = ctx.zone().date_of(core::add_calendar(ctx.now, *d, ctx.zone()));
+        } else {
+            in.due = core::parse_date_option(opt.due, ctx.zone(), ctx.now, core::Bound::end);
+        }
+        if (!in.due) {
+            throw UsageError(fmt::format("--due '{}' is neither a day nor a length of loan", opt.due),
+                             "give YYYY-MM-DD, 'this week', or e.g. 7d, 2w, 1mo");
+        }
+    }
+    const auto row = asset::checkout(ctx, in);
+    if (!g.quiet) {
+        std::cout << fmt::format("checked out {} to {}{}\n", row.tag, row.holder,
+                                 row.due_at ? ", back by " + core::format_time(*row.due_at - 1, ctx.zone()).substr(0, 10)
+                                            : std::string());
+    }
+}
+
+void run_asset_checkin(const AssetCheckinOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections, "asset.update");
+    const auto row = asset::checkin(ctx, opt.tag, opt.note);
+    if (!g.quiet) {
+        const bool late = row.due_at && *row.in_at > *row.due_at;
+        std::cout << fmt::format("checked in {} from {}{}\n", row.tag, row.holder,
+                                 late ? ", " + core::format_seconds(*row.in_at - *row.due_at) + " late" : std::string());
+    }
+}
+
 void run_asset_due(const AssetDueOptions& opt, Globals& g) {
     auto ctx = g.context(k_sections);
     const auto within = core::parse_duration_or_throw(opt.within, "--within");
@@ -365,17 +436,18 @@ void run_asset_due(const AssetDueOptions& opt, Globals& g) {
         .add_column("what", "Due")
         .add_column("due", "When")
         .add_column("last", "Last done")
-        .add_column("state", "State");
+        .add_column("state", "State")
+        .add_column("holder", "Held by");
     int overdue = 0;
     for (const auto& i : items) {
-        const bool date_only = i.what == "warranty" || i.what == "service_life";
-        // A warranty's instant is the midnight after its last day: show the last day itself.
-        const std::int64_t shown = i.what == "warranty" ? i.due_at - 1 : i.due_at;
+        const bool date_only = i.what == "warranty" || i.what == "service_life" || i.what == "return";
+        // A warranty's (or a return's) instant is the midnight after its last day: show that day.
+        const std::int64_t shown = i.what == "warranty" || i.what == "return" ? i.due_at - 1 : i.due_at;
         t.add_row({i.tag, i.cls, i.name, text_cell(i.owner), i.what,
                    date_only ? output::Cell(core::format_time(shown, ctx.zone()).substr(0, 10))
                              : output::time_cell(shown, ctx.zone()),
                    output::time_cell(i.last_at, ctx.zone()),
-                   i.overdue ? "overdue" : (i.what == "warranty" ? "ending" : "due")});
+                   i.overdue ? "overdue" : (i.what == "warranty" ? "ending" : "due"), text_cell(i.holder)});
         overdue += i.overdue ? 1 : 0;
     }
     g.print(t);
@@ -482,7 +554,7 @@ void register_asset(CLI::App& app, Globals& g) {
     group->footer("Exit status: 0 success; 1 failed (asset due: something is overdue); 64 usage; 65 bad input "
                   "data; 66 no such asset; 75 database busy; 78 bad policy. See opsctl-asset(1).");
     const VerbFilter want(g, {"add", "list", "show", "update", "retire", "dispose", "transfer",
-                              "maint", "due", "export", "import", "count"});
+                              "maint", "checkout", "checkin", "due", "export", "import", "count"});
 
     if (want("add")) {
         auto add_opt = std::make_shared<AssetAddOptions>();
@@ -575,9 +647,28 @@ void register_asset(CLI::App& app, Globals& g) {
         mlist->callback([mlist_opt, &g] { run_asset_maint_list(*mlist_opt, g); });
     }
 
+    if (want("checkout")) {
+        auto o = std::make_shared<AssetCheckoutOptions>();
+        auto* sub = group->add_subcommand("checkout", "Lend an asset to a person or a place, with a return day");
+        sub->add_option("tag", o->tag, "Asset tag")->required();
+        auto* to = sub->add_option("--to", o->to, "The person who takes it (id or name)");
+        sub->add_option("--location", o->location, "Or the place it goes to")->excludes(to);
+        sub->add_option("--due", o->due, "The day it is to be back (YYYY-MM-DD, 'this week'), or for how long (7d, 2w)");
+        sub->add_option("--note", o->note, "Why, or what goes with it");
+        sub->callback([o, &g] { run_asset_checkout(*o, g); });
+    }
+
+    if (want("checkin")) {
+        auto o = std::make_shared<AssetCheckinOptions>();
+        auto* sub = group->add_subcommand("checkin", "Take a lent asset back");
+        sub->add_option("tag", o->tag, "Asset tag")->required();
+        sub->add_option("--note", o->note, "Its state on return");
+        sub->callback([o, &g] { run_asset_checkin(*o, g); });
+    }
+
     if (want("due")) {
         auto due_opt = std::make_shared<AssetDueOptions>();
-        auto* due = group->add_subcommand("due", "Maintenance due, warranties ending, service life reached (exit 1 when overdue)");
+        auto* due = group->add_subcommand("due", "Maintenance due, warranties ending, service life reached, returns (exit 1 when overdue)");
         due->add_option("--within", due_opt->within, "How far ahead to look (default 30d)");
         due->callback([due_opt, &g] { run_asset_due(*due_opt, g); });
     }

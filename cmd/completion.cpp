@@ -122,6 +122,7 @@ const std::vector<ValueRule>& value_rules() {
         {"asset", {"location"}, "locations"},
         {"asset", {"unset"}, "asset-fields"},
         {"asset transfer", {"to"}, "people"},
+        {"asset checkout", {"to"}, "people"},
         {"ticket", {"status"}, "ticket-states"},
         {"ticket", {"kind"}, "link-kinds"},
         {"ticket", {"sort"}, "ticket-sorts"},
@@ -187,7 +188,7 @@ std::vector<std::string> fixed_values(const std::string& kind) {
         return asset::statuses();
     }
     if (kind == "link-kinds") {
-        return {"caused-by", "duplicate-of", "related"};
+        return {"caused-by", "child-of", "duplicate-of", "related"};
     }
     if (kind == "ticket-sorts") {
         return {"due", "id", "created", "updated", "priority"};

@@ -66,6 +66,7 @@ struct MoveOptions {
     std::vector<std::string> words; // ids, then the state
     std::string note;
     std::optional<std::string> emergency; // the reason to pass an approval now
+    bool force = false;                   // into a final state with open children
 };
 struct DecideOptions {
     std::vector<std::string> words;
@@ -75,10 +76,12 @@ struct DecideOptions {
 struct ResolveOptions {
     std::vector<std::string> words;
     std::string resolution;
+    bool children = false;
 };
 struct CloseOptions {
     std::vector<std::string> words;
     std::optional<int> satisfaction;
+    bool force = false;
 };
 struct ReopenOptions {
     std::vector<std::string> words;
@@ -86,13 +89,15 @@ struct ReopenOptions {
 };
 struct LinkOptions {
     std::int64_t id = 0;
-    std::int64_t to = 0;
+    std::optional<std::int64_t> to;
     std::string kind;
+    std::optional<std::int64_t> parent; // --parent P: --to P --kind child-of
 };
 struct UnlinkOptions {
     std::int64_t id = 0;
-    std::int64_t to = 0;
+    std::optional<std::int64_t> to;
     std::string kind;
+    std::optional<std::int64_t> parent;
 };
 struct SlaOptions {
     std::string at_risk = "75%";
@@ -414,7 +419,11 @@ void run_show(const ShowOptions& o, Globals& g) {
     output::Table links;
     links.add_column("link", "Link").add_column("ticket", "Ticket").add_column("title", "Title");
     for (const auto& l : d.linked) {
-        links.add_row({l.outgoing ? l.kind : "← " + l.kind, output::Cell::integer(l.other), l.title});
+        // A child-of link reads as the parent from the child and as a child from the parent.
+        const std::string link = l.kind == "child-of" ? (l.outgoing ? "parent" : "child")
+                                 : l.outgoing        ? l.kind
+                                                     : "← " + l.kind;
+        links.add_row({link, output::Cell::integer(l.other), l.title});
     }
     if (r.asset) {
         links.add_row({"asset", *r.asset, ""});
@@ -511,7 +520,7 @@ void run_move(const MoveOptions& o, Globals& g) {
     const auto [words, state] = ids_and_last(o.words, "state");
     const auto ids = read_ids(words);
     auto ctx = g.context(k_sections, "ticket.move");
-    ticket::move_tickets(ctx, ids, state, o.note, o.emergency);
+    ticket::move_tickets(ctx, ids, state, o.note, o.emergency, o.force);
     done_each(g, ids, "moved", " to " + state);
 }
 
@@ -528,14 +537,23 @@ void run_resolve(const ResolveOptions& o, Globals& g) {
     }
     const auto ids = read_ids(o.words);
     auto ctx = g.context(k_sections, "ticket.resolve");
-    ticket::resolve_tickets(ctx, ids, text_or_stdin(o.resolution));
+    const auto left = ticket::resolve_tickets(ctx, ids, text_or_stdin(o.resolution), o.children);
     done_each(g, ids, "resolved");
+    if (!left.empty()) {
+        std::vector<std::string> words;
+        for (const auto id : left) {
+            words.push_back(std::to_string(id));
+        }
+        std::cerr << fmt::format("opsctl: note: open children not resolved: {} (resolve them with 'opsctl ticket "
+                                 "resolve {} --resolution ...', or pass --children next time)\n",
+                                 util::join(words, ", "), util::join(words, " "));
+    }
 }
 
 void run_close(const CloseOptions& o, Globals& g) {
     const auto ids = read_ids(o.words);
     auto ctx = g.context(k_sections, "ticket.close");
-    ticket::close_tickets(ctx, ids, o.satisfaction);
+    ticket::close_tickets(ctx, ids, o.satisfaction, o.force);
     done_each(g, ids, "closed");
 }
 
@@ -546,16 +564,34 @@ void run_reopen(const ReopenOptions& o, Globals& g) {
     done_each(g, ids, "reopened");
 }
 
+// --parent P is --to P --kind child-of; otherwise --to is needed (and, to link, --kind).
+std::pair<std::int64_t, std::string> link_target(const std::optional<std::int64_t>& to, const std::string& kind,
+                                                 const std::optional<std::int64_t>& parent, bool kind_required) {
+    if (parent) {
+        return {*parent, "child-of"};
+    }
+    if (!to) {
+        throw UsageError("no ticket to link to", "give --to ID (with --kind), or --parent ID");
+    }
+    if (kind_required && kind.empty()) {
+        throw UsageError("no link kind", "give --kind caused-by, child-of, duplicate-of or related");
+    }
+    return {*to, kind};
+}
+
 void run_link(const LinkOptions& o, Globals& g) {
+    const auto [to, kind] = link_target(o.to, o.kind, o.parent, true);
     auto ctx = g.context(k_sections, "ticket.update");
-    ticket::link_tickets(ctx, o.id, o.to, o.kind);
-    done(g, fmt::format("linked ticket {} ({}) to {}", o.id, o.kind, o.to));
+    ticket::link_tickets(ctx, o.id, to, kind);
+    done(g, o.parent ? fmt::format("ticket {} is now a child of {}", o.id, to)
+                     : fmt::format("linked ticket {} ({}) to {}", o.id, kind, to));
 }
 
 void run_unlink(const UnlinkOptions& o, Globals& g) {
+    const auto [to, kind] = link_target(o.to, o.kind, o.parent, false);
     auto ctx = g.context(k_sections, "ticket.update");
-    const auto kinds = ticket::unlink_tickets(ctx, o.id, o.to, o.kind);
-    done(g, fmt::format("unlinked ticket {} ({}) from {}", o.id, util::join(kinds, ", "), o.to));
+    const auto kinds = ticket::unlink_tickets(ctx, o.id, to, kind);
+    done(g, fmt::format("unlinked ticket {} ({}) from {}", o.id, util::join(kinds, ", "), to));
 }
 
 void run_sla(const SlaOptions& o, Globals& g) {
@@ -739,6 +775,7 @@ void register_ticket(CLI::App& app, Globals& g) {
         sub->add_option("--note", o->note, "Why (kept as an internal comment)");
         sub->add_option("--emergency", o->emergency,
                         "Enter a state that needs approval now, for this reason; approved afterwards");
+        sub->add_flag("--force", o->force, "Into a final state even with open children");
         sub->callback([o, &g] { run_move(*o, g); });
     }
     if (want("approve")) {
@@ -762,6 +799,7 @@ void register_ticket(CLI::App& app, Globals& g) {
         auto* sub = group->add_subcommand("resolve", "Move to the resolved state with a resolution");
         ids_arg(sub, o->words);
         sub->add_option("--resolution", o->resolution, "What was done, or - for stdin")->required();
+        sub->add_flag("--children", o->children, "Resolve the open children too, with the same resolution");
         sub->callback([o, &g] { run_resolve(*o, g); });
     }
     if (want("close")) {
@@ -769,6 +807,7 @@ void register_ticket(CLI::App& app, Globals& g) {
         auto* sub = group->add_subcommand("close", "Move to the final state, with customer satisfaction 1-5");
         ids_arg(sub, o->words);
         sub->add_option("--satisfaction", o->satisfaction, "1 (poor) to 5 (excellent)");
+        sub->add_flag("--force", o->force, "Close even with open children");
         sub->callback([o, &g] { run_close(*o, g); });
     }
     if (want("reopen")) {
@@ -780,18 +819,24 @@ void register_ticket(CLI::App& app, Globals& g) {
     }
     if (want("link")) {
         auto o = std::make_shared<LinkOptions>();
-        auto* sub = group->add_subcommand("link", "Link to another ticket");
+        auto* sub = group->add_subcommand("link", "Link to another ticket, or make it a child of one");
         id_arg(sub, o->id);
-        sub->add_option("--to", o->to, "The other ticket")->required();
-        sub->add_option("--kind", o->kind, "caused-by, duplicate-of or related")->required();
+        auto* to = sub->add_option("--to", o->to, "The other ticket");
+        auto* kind = sub->add_option("--kind", o->kind, "caused-by, child-of, duplicate-of or related");
+        sub->add_option("--parent", o->parent, "The parent ticket (the same as --to ID --kind child-of)")
+            ->excludes(to)
+            ->excludes(kind);
         sub->callback([o, &g] { run_link(*o, g); });
     }
     if (want("unlink")) {
         auto o = std::make_shared<UnlinkOptions>();
         auto* sub = group->add_subcommand("unlink", "Remove a link made by 'ticket link'");
         id_arg(sub, o->id);
-        sub->add_option("--to", o->to, "The other ticket")->required();
-        sub->add_option("--kind", o->kind, "Only this kind (default: every kind from ID to --to)");
+        auto* to = sub->add_option("--to", o->to, "The other ticket");
+        auto* kind = sub->add_option("--kind", o->kind, "Only this kind (default: every kind from ID to --to)");
+        sub->add_option("--parent", o->parent, "The parent to leave (the same as --to ID --kind child-of)")
+            ->excludes(to)
+            ->excludes(kind);
         sub->callback([o, &g] { run_unlink(*o, g); });
     }
     if (want("sla")) {

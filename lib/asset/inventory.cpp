@@ -442,6 +442,7 @@ AssetDetail asset_detail(Context& ctx, const std::string& tag, std::int64_t hist
     filter.limit = history;
     d.maintenance = list_maintenance(ctx, filter);
     d.children = store::child_tags(ctx.db, d.asset.tag);
+    d.custody = store::custody_history(ctx.db, d.asset.tag, static_cast<int>(history));
     return d;
 }
 

@@ -4,6 +4,7 @@
 
 #include "lib/context/context.hpp"
 #include "lib/store/asset_repo.hpp"
+#include "lib/store/custody_repo.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -80,6 +81,7 @@ struct AssetDetail {
     Asset asset;
     std::vector<std::string> children;              // tags of the assets it contains
     std::vector<store::MaintenanceRow> maintenance; // newest first, at most `history`
+    std::vector<store::CustodyRow> custody;         // check-outs, newest first, at most `history`
 };
 /// The asset with its contents and its latest `history` maintenance records; throws NotFound.
 AssetDetail asset_detail(Context& ctx, const std::string& tag, std::int64_t history);

@@ -1,6 +1,7 @@
 #include "lib/asset/maintenance.hpp"
 
 #include "lib/asset/inventory.hpp"
+#include "lib/store/custody_repo.hpp"
 #include "lib/context/audit.hpp"
 #include "lib/core/date.hpp"
 #include "lib/core/error.hpp"
@@ -105,7 +106,7 @@ std::vector<DueItem> due_items(Context& ctx, const core::Duration& within) {
                 if (due > horizon) {
                     continue;
                 }
-                out.push_back({l.tag, cls.id, l.name, l.owner, kind, due, l.last_at, due <= ctx.now});
+                out.push_back({l.tag, cls.id, l.name, l.owner, kind, due, l.last_at, due <= ctx.now, ""});
             }
         }
         if (cls.service_life) {
@@ -113,7 +114,7 @@ std::vector<DueItem> due_items(Context& ctx, const core::Duration& within) {
             for (const auto& a : store::purchased_before(ctx.db, cls.id, cutoff)) {
                 const core::Date end = plus(*core::parse_date(a.purchased), *cls.service_life);
                 out.push_back({a.tag, cls.id, a.name, a.owner, "service_life", local_midnight(ctx, end), std::nullopt,
-                               end <= today});
+                               end <= today, ""});
             }
         }
     }
@@ -125,7 +126,11 @@ std::vector<DueItem> due_items(Context& ctx, const core::Duration& within) {
     for (const auto& a : store::warranties_ending(ctx.db, core::format_date(today), core::format_date(warranty_last))) {
         // The warranty covers its last day: it ends at the following midnight.
         const core::Date end = core::add_days(*core::parse_date(a.warranty_until), 1);
-        out.push_back({a.tag, a.cls, a.name, a.owner, "warranty", local_midnight(ctx, end), std::nullopt, false});
+        out.push_back({a.tag, a.cls, a.name, a.owner, "warranty", local_midnight(ctx, end), std::nullopt, false, ""});
+    }
+    for (const auto& c : store::returns_due(ctx.db, horizon)) {
+        const Asset a = get_asset(ctx, c.tag);
+        out.push_back({a.tag, a.cls, a.name, a.owner, "return", *c.due_at, c.out_at, *c.due_at <= ctx.now, c.holder});
     }
     std::stable_sort(out.begin(), out.end(), [](const DueItem& x, const DueItem& y) {
         return std::tie(x.due_at, x.tag, x.what) < std::tie(y.due_at, y.tag, y.what);

@@ -34,14 +34,15 @@ std::vector<store::MaintenanceRow> list_maintenance(Context& ctx, const store::M
 /// One thing due for one asset.
 struct DueItem {
     std::string tag, cls, name, owner;
-    std::string what;                   // a maintenance kind, "warranty" or "service_life"
+    std::string what;                   // a maintenance kind, "warranty", "service_life" or "return"
     std::int64_t due_at = 0;            // when it is (or was) due
-    std::optional<std::int64_t> last_at; // the last maintenance of that kind
-    bool overdue = false;               // maintenance late or service life reached
+    std::optional<std::int64_t> last_at; // the last maintenance of that kind (a return: the check-out)
+    bool overdue = false;               // maintenance late, service life reached, return late
+    std::string holder;                 // a return: who (or where) has the asset
 };
 
-/// Everything due within `within` of now (and everything overdue), soonest first.
-/// Warranties are listed when they end within the longer of `within` and assets.warranty_notice.
+/// Everything due within `within` of now (and everything overdue), soonest first: maintenance,
+/// service life, returns of checked-out assets (asset/custody.hpp). Warranties are listed when they end within the longer of `within` and assets.warranty_notice.
 std::vector<DueItem> due_items(Context& ctx, const core::Duration& within);
 
 } // namespace opsctl::asset

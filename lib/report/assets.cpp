@@ -6,6 +6,7 @@
 #include "lib/core/duration.hpp"
 #include "lib/core/time.hpp"
 #include "lib/report/asset_register.hpp"
+#include "lib/store/custody_repo.hpp"
 #include "lib/report/sections.hpp"
 #include "lib/report/targets.hpp"
 #include "lib/report/text.hpp"
@@ -234,7 +235,7 @@ std::pair<std::vector<asset::DueItem>, std::int64_t> overdue_maintenance(Context
                         first.pop_back();
                     }
                     first.push_back({std::string(a.tag), c.cls->id, std::string(a.name),
-                                     std::string(a.owner), c.kind, due, a.last_at, true});
+                                     std::string(a.owner), c.kind, due, a.last_at, true, ""});
                     std::push_heap(first.begin(), first.end(), later);
                 }
                 return seen < c.overdue;
@@ -394,6 +395,17 @@ std::optional<Section> asset_section(Context& ctx, const SectionInput& in, Actio
                                  d.due_at, 3});
     }
     actions.count("overdue_maintenance", kind, tr(lang, "owner.asset_owners"), overdue.second);
+
+    // Lent assets not back by their day, as at the month's end: the holder's to return (a
+    // place's, the person on duty's to fetch).
+    const std::string late = tr(lang, "action.overdue_return");
+    for (const auto& c : store::returns_overdue_at(ctx.db, in.until)) {
+        actions.items.push_back({"overdue_return", late, c.tag,
+                                 c.holder_kind == "person" ? c.holder : in.duty_owner,
+                                 fmt::format("{} ({})", c.holder, core::format_time_short(c.out_at, ctx.zone())),
+                                 *c.due_at, 3});
+        actions.count("overdue_return", late, c.holder_kind == "person" ? c.holder : in.duty_owner, 1);
+    }
     return s;
 }
 

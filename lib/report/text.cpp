@@ -414,6 +414,7 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"action.open_problem", {"open problem", "未关闭的问题"}},
         {"action.breached_open", {"breached ticket still open", "超时且未关闭的工单"}},
         {"action.overdue_maintenance", {"overdue maintenance", "逾期维护"}},
+        {"action.overdue_return", {"overdue return", "逾期未归还"}},
         {"action.failing_check", {"check still failing", "仍未通过的巡检项"}},
         {"action.stale_backup", {"backup past its max age", "备份已超期"}},
         {"action.pending_manual", {"manual check pending", "待完成的人工检查项"}},

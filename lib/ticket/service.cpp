@@ -18,7 +18,10 @@ namespace opsctl::ticket {
 
 namespace {
 
-const std::vector<std::string> k_link_kinds = {"caused-by", "duplicate-of", "related"};
+const std::vector<std::string> k_link_kinds = {"caused-by", "child-of", "duplicate-of", "related"};
+// "child-of": the ticket is a part of the other one (an incident of a problem, a task of a
+// change); a ticket has one parent at most, and no ticket is its own ancestor.
+constexpr const char* k_child_of = "child-of";
 
 const policy::Workflow& workflow_for(const Context& ctx, const std::string& type) {
     const auto* wf = ctx.policy.tickets.workflow_of(type);
@@ -233,6 +236,51 @@ void require_allowed(const policy::Workflow& wf, const store::TicketRow& row, co
 }
 
 // The first state of `wf` that `pick` accepts and the workflow allows from the current one.
+
+std::optional<std::int64_t> parent_of(Context& ctx, std::int64_t id) {
+    for (const auto& l : store::links_of(ctx.db, id)) {
+        if (l.ticket_id == id && l.kind == k_child_of) {
+            return l.target_id;
+        }
+    }
+    return std::nullopt;
+}
+
+// The children of `id` that are still open (not in a final state), in id order.
+std::vector<store::TicketRow> open_children(Context& ctx, std::int64_t id) {
+    std::vector<store::TicketRow> out;
+    for (const auto& l : store::links_of(ctx.db, id)) {
+        if (l.target_id == id && l.kind == k_child_of) {
+            auto child = load(ctx, l.ticket_id);
+            if (child.is_open) {
+                out.push_back(std::move(child));
+            }
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    return out;
+}
+
+// A parent goes into a final state only after its children, unless forced: the children
+// being closed by the same command (`batch`) count as closed.
+void require_children_closed(Context& ctx, const store::TicketRow& row, const std::vector<std::int64_t>& batch,
+                             bool force) {
+    if (force) {
+        return;
+    }
+    std::vector<std::string> open;
+    for (const auto& c : open_children(ctx, row.id)) {
+        if (std::find(batch.begin(), batch.end(), c.id) == batch.end()) {
+            open.push_back(std::to_string(c.id));
+        }
+    }
+    if (!open.empty()) {
+        throw DataError(fmt::format("ticket {} has open {} {}", row.id, open.size() == 1 ? "child" : "children",
+                                    util::join(open, ", ")),
+                        fmt::format("close {} first, or pass --force", open.size() == 1 ? "it" : "them"));
+    }
+}
+
 std::string first_allowed(const policy::Workflow& wf, const store::TicketRow& row,
                           bool (*pick)(const policy::WorkflowState&), const char* what) {
     const auto* s = wf.state(row.status);
@@ -552,10 +600,14 @@ std::vector<std::string> assign_tickets(Context& ctx, const std::vector<std::int
 }
 
 void move_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& state,
-                  const std::string& note, const std::optional<std::string>& emergency) {
+                  const std::string& note, const std::optional<std::string>& emergency, bool force) {
     for_each_ticket(ctx, ids, [&](std::int64_t id, std::vector<Notice>& notices) {
         auto row = load(ctx, id);
-        require_allowed(workflow_for(ctx, row.type), row, state);
+        const auto& wf = workflow_for(ctx, row.type);
+        require_allowed(wf, row, state);
+        if (const auto* target = wf.state(state); target && target->final) {
+            require_children_closed(ctx, row, ids, force);
+        }
         std::vector<Notice> approvals;
         do_move(ctx, row, state, "moved", nlohmann::json::object(), note, approvals, emergency);
         notices.push_back({"ticket.moved", row, {}});
@@ -563,25 +615,53 @@ void move_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std:
     });
 }
 
-void resolve_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& resolution) {
+std::vector<std::int64_t> resolve_tickets(Context& ctx, const std::vector<std::int64_t>& ids,
+                                          const std::string& resolution, bool children) {
     if (util::trim(resolution).empty()) {
         throw DataError("a resolution needs text", "pass --resolution TEXT");
     }
-    for_each_ticket(ctx, ids, [&](std::int64_t id, std::vector<Notice>& notices) {
-        auto row = load(ctx, id);
+    std::vector<std::int64_t> unresolved;
+    std::vector<std::int64_t> done;
+    auto resolve = [&](store::TicketRow& row, std::vector<Notice>& notices, const nlohmann::json& parent) {
         const auto& wf = workflow_for(ctx, row.type);
         const std::string state = first_allowed(
             wf, row, [](const policy::WorkflowState& s) { return s.resolved || s.final; }, "resolved");
         nlohmann::json fields = {{"resolution", {opt_json(row.resolution), resolution}}};
+        if (!parent.is_null()) {
+            fields["with_parent"] = parent;
+        }
         row.resolution = resolution;
         std::vector<Notice> approvals;
         do_move(ctx, row, state, "resolved", std::move(fields), "", approvals);
         notices.push_back({"ticket.resolved", row, {}});
         notices.insert(notices.end(), approvals.begin(), approvals.end());
+        done.push_back(row.id);
+    };
+    auto needs_resolving = [&](const store::TicketRow& row) {
+        const auto* s = workflow_for(ctx, row.type).state(row.status);
+        return !s || !(s->resolved || s->final);
+    };
+    for_each_ticket(ctx, ids, [&](std::int64_t id, std::vector<Notice>& notices) {
+        if (std::find(done.begin(), done.end(), id) != done.end()) {
+            return; // resolved already as a child of a ticket before it in the list
+        }
+        auto row = load(ctx, id);
+        resolve(row, notices, nullptr);
+        for (auto& child : open_children(ctx, id)) {
+            if (!needs_resolving(child) || std::find(ids.begin(), ids.end(), child.id) != ids.end()) {
+                continue;
+            }
+            if (children) {
+                resolve(child, notices, id);
+            } else {
+                unresolved.push_back(child.id);
+            }
+        }
     });
+    return unresolved;
 }
 
-void close_tickets(Context& ctx, const std::vector<std::int64_t>& ids, std::optional<int> satisfaction) {
+void close_tickets(Context& ctx, const std::vector<std::int64_t>& ids, std::optional<int> satisfaction, bool force) {
     if (satisfaction && (*satisfaction < 1 || *satisfaction > 5)) {
         throw UsageError(fmt::format("satisfaction {} is out of range", *satisfaction), "give 1 (poor) to 5 (excellent)");
     }
@@ -591,6 +671,7 @@ void close_tickets(Context& ctx, const std::vector<std::int64_t>& ids, std::opti
         // Prefer a final state that is not a rejection: the first final state listed in the policy.
         const std::string state = first_allowed(
             wf, row, [](const policy::WorkflowState& s) { return s.final; }, "closed");
+        require_children_closed(ctx, row, ids, force);
         nlohmann::json fields = nlohmann::json::object();
         if (satisfaction) {
             fields["satisfaction"] = {row.satisfaction ? nlohmann::json(*row.satisfaction) : nlohmann::json(),
@@ -636,6 +717,24 @@ void link_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::str
     store::WriteTransaction tx(ctx.db);
     auto row = load(ctx, id);
     load(ctx, to);
+    if (kind == k_child_of) {
+        if (const auto parent = parent_of(ctx, id); parent && *parent != to) {
+            throw DataError(fmt::format("ticket {} already has parent {}", id, *parent),
+                            fmt::format("a ticket has one parent: run 'opsctl ticket unlink {} --parent {}' first", id,
+                                        *parent));
+        }
+        // No ticket may become its own ancestor: walk up from the new parent.
+        std::vector<std::int64_t> seen = {to};
+        for (auto up = parent_of(ctx, to); up; up = parent_of(ctx, *up)) {
+            if (*up == id) {
+                throw DataError(fmt::format("ticket {} cannot be a child of {}: {} is already below {}", id, to, to, id));
+            }
+            if (std::find(seen.begin(), seen.end(), *up) != seen.end()) {
+                break;
+            }
+            seen.push_back(*up);
+        }
+    }
     if (!store::insert_link(ctx.db, store::LinkRow{id, kind, to, ctx.now})) {
         return;
     }

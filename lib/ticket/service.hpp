@@ -95,15 +95,24 @@ void comment_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const s
 /// allowed states otherwise); a note becomes an internal comment. A state that needs
 /// approval is entered only once its quorum approved (NotPermitted naming who may still
 /// approve), or with an `emergency` reason, approved afterwards (ticket/approval.hpp).
+/// Into a final state, a ticket with open children (not moved by the same call) is refused
+/// unless `force`.
 void move_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& state,
-                  const std::string& note, const std::optional<std::string>& emergency = std::nullopt);
+                  const std::string& note, const std::optional<std::string>& emergency = std::nullopt,
+                  bool force = false);
 /// Moves to the workflow's first resolved state reachable from here, recording the resolution.
-void resolve_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& resolution);
+/// With `children`, the open children of each (links "child-of") that are not resolved yet
+/// are resolved too, with the same resolution. Returns those left unresolved (without it).
+std::vector<std::int64_t> resolve_tickets(Context& ctx, const std::vector<std::int64_t>& ids,
+                                          const std::string& resolution, bool children = false);
 /// Moves to the first final state reachable from here, recording a 1-5 satisfaction score.
-void close_tickets(Context& ctx, const std::vector<std::int64_t>& ids, std::optional<int> satisfaction);
+/// A ticket with open children (not closed by the same call) is refused unless `force`.
+void close_tickets(Context& ctx, const std::vector<std::int64_t>& ids, std::optional<int> satisfaction,
+                   bool force = false);
 /// Takes resolved or final tickets to the workflow's reopen state.
 void reopen_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std::string& note);
-/// Links two tickets: kind is caused-by, duplicate-of or related.
+/// Links two tickets: kind is caused-by, child-of (`to` is the parent: one parent per ticket,
+/// no cycles), duplicate-of or related.
 void link_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::string& kind);
 /// Removes the links from `id` to `to` of `kind` (every kind when empty); NotFound when there
 /// is none. Returns the kinds removed.
@@ -111,7 +120,7 @@ std::vector<std::string> unlink_tickets(Context& ctx, std::int64_t id, std::int6
 
 /// A link as `ticket show` lists it, seen from the ticket shown.
 struct LinkedTicket {
-    std::string kind;       // caused-by, duplicate-of, related
+    std::string kind;       // caused-by, child-of, duplicate-of, related
     bool outgoing = true;   // the ticket shown links to the other one (false: linked from it)
     std::int64_t other = 0; // the other ticket's id
     std::string title;      // the other ticket's title; empty when it is gone
