@@ -18,6 +18,7 @@ const std::vector<Migration>& migrations() {
         {11, "indexes for the review read as of a month's end", schema_report_sla()},
         {12, "the deadline indexes cover the review's SLA trend", schema_report_trend()},
         {13, "who acts: events record the OS account; ticket approvals", schema_access()},
+        {14, "the notification outbox", schema_notify()},
     };
     return k_migrations;
 }

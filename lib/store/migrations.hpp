@@ -31,5 +31,6 @@ const char* schema_backup_captured();
 const char* schema_report_sla();
 const char* schema_report_trend();
 const char* schema_access();
+const char* schema_notify();
 
 } // namespace opsctl::store

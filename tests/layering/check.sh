@@ -83,8 +83,10 @@ refused output lib/policy/policy.hpp
 allowed access lib/policy/policy.hpp
 refused access lib/store/database.hpp
 allowed notify lib/policy/policy.hpp
-refused notify lib/context/context.hpp
+allowed notify lib/context/context.hpp
+refused notify lib/ticket/service.hpp
 allowed context lib/context/audit.hpp
+refused context lib/notify/outbox.hpp
 refused context lib/asset/inventory.hpp
 allowed setup lib/setup/database.hpp
 refused setup lib/context/context.hpp
