@@ -77,7 +77,7 @@ constexpr Group k_groups[] = {
     {"asset", opsctl::cmd::register_asset},     {"inspect", opsctl::cmd::register_inspect},
     {"backup", opsctl::cmd::register_backup},   {"roster", opsctl::cmd::register_roster},
     {"report", opsctl::cmd::register_report},   {"notify", opsctl::cmd::register_notify},
-    {"policy", opsctl::cmd::register_policy},
+    {"page", opsctl::cmd::register_page},       {"policy", opsctl::cmd::register_policy},
     {"db", opsctl::cmd::register_db},           {"completion", opsctl::cmd::register_completion},
 };
 

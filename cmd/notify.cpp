@@ -3,6 +3,7 @@
 
 #include "lib/core/error.hpp"
 #include "lib/notify/outbox.hpp"
+#include "lib/page/page.hpp"
 #include "lib/output/time.hpp"
 
 #include <fmt/format.h>
@@ -42,9 +43,15 @@ void run_notify_list(const NotifyListOptions& opt, Globals& g) {
 }
 
 void run_notify_flush(const NotifyFlushOptions& opt, Globals& g) {
-    const Context ctx = g.context(k_sections, "notify.flush");
-    const auto r = notify::flush(ctx, opt.limit);
+    // Paging asks the roster who is on duty.
+    const Context ctx = g.context(k_sections | sec::k_people | sec::k_roster, "notify.flush");
+    const auto f = page::flush(ctx, opt.limit);
+    const auto& r = f.sent;
     if (!g.quiet) {
+        if (ctx.policy.notify.paging.enabled) {
+            std::cout << fmt::format("paged {}, acknowledged by acting {}, exhausted {}\n", f.pages.paged,
+                                     f.pages.acknowledged, f.pages.exhausted);
+        }
         std::cout << fmt::format("sent {}, to retry {}, failed {}, held {}\n", r.sent, r.retrying, r.failed, r.held);
     }
     if (r.retrying + r.failed > 0) {

@@ -6,7 +6,9 @@
 #include "lib/notify/channel.hpp"
 #include "lib/notify/notify.hpp"
 #include "lib/notify/render.hpp"
+#include "lib/context/audit.hpp"
 #include "lib/store/notify_repo.hpp"
+#include "lib/store/page_repo.hpp"
 #include "lib/util/sha256.hpp"
 
 #include <fmt/format.h>
@@ -78,52 +80,119 @@ bool routed(const policy::NotifyChannel& c, const std::string& kind, const nlohm
            admits(c.backup_jobs, data, "job");
 }
 
+namespace {
+
+// Renders one message for channel `c` and writes it to the outbox; `hold_until` is when it
+// may first be sent. False when the same message is there already.
+bool queue_one(const Context& ctx, const policy::NotifyChannel& c, const std::string& kind, const nlohmann::json& data,
+               std::optional<std::int64_t> event_id, std::int64_t hold_until) {
+    const auto& p = ctx.policy.notify;
+    const std::string data_text = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string language = c.language.empty() ? p.language : c.language;
+    const auto values = template_values(kind, data, ctx.policy.site.name, core::format_time(ctx.now, ctx.zone()),
+                                        ctx.now, language);
+    const auto m = render(p, kind, language, format_of(c.type), values);
+    nlohmann::json payload = {{"title", m.title}, {"text", m.text}};
+    if (c.type == "webhook") {
+        payload["kind"] = kind;
+        payload["site"] = ctx.policy.site.name;
+        payload["at"] = ctx.now;
+        payload["data"] = data;
+    }
+    store::NotificationRow row;
+    row.idempotency_key = idempotency_key(event_id, ctx.now, c.name, kind, data_text);
+    row.event_id = event_id;
+    row.channel = c.name;
+    row.kind = kind;
+    row.payload = payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    row.created_at = ctx.now;
+    row.next_attempt_at = hold_until;
+    return store::insert_notification(ctx.db, row).has_value();
+}
+
+std::string text_field(const nlohmann::json& data, const char* key) {
+    if (!data.is_object() || !data.contains(key)) {
+        return {};
+    }
+    const auto& v = data[key];
+    return v.is_string() ? v.get<std::string>() : v.is_null() ? std::string() : v.dump();
+}
+
+// Opens a page when the policy's paging wants this event: a new ticket of a paging priority,
+// a check that turned CRITICAL, a failed backup run. Its first step is due at once.
+void open_page(const Context& ctx, const std::string& kind, const nlohmann::json& data,
+               std::optional<std::int64_t> event_id) {
+    const auto& g = ctx.policy.notify.paging;
+    if (!g.enabled) {
+        return;
+    }
+    store::PageRow row;
+    const auto in = [](const std::vector<std::string>& list, const std::string& v) {
+        return std::find(list.begin(), list.end(), v) != list.end();
+    };
+    if (kind == "ticket.created" && in(g.tickets, text_field(data, "priority"))) {
+        row.ticket_id = data.value("id", std::int64_t{0});
+        row.subject = "ticket " + text_field(data, "id");
+        row.title = fmt::format("[{}] #{} {}", text_field(data, "priority"), text_field(data, "id"), text_field(data, "title"));
+    } else if (kind == "inspect.failed" && g.inspections && text_field(data, "status") == "critical") {
+        row.subject = "inspect run " + text_field(data, "run");
+        row.title = fmt::format("{} / {} @ {}: {}", text_field(data, "checklist"), text_field(data, "item"),
+                                text_field(data, "target"), text_field(data, "message"));
+    } else if (kind == "backup.failed" && g.backups) {
+        row.subject = "backup run " + text_field(data, "run");
+        row.title = fmt::format("{}: {}", text_field(data, "job"), text_field(data, "error"));
+    } else {
+        return;
+    }
+    row.title = cut(one_line(row.title), 300);
+    row.event_id = event_id;
+    row.kind = kind;
+    row.opened_at = ctx.now;
+    row.next_at = ctx.now;
+    const auto id = store::insert_page(ctx.db, row);
+    audit::record(ctx, "page", std::to_string(id), "opened",
+                  {{"kind", kind}, {"subject", row.subject}, {"title", row.title}});
+}
+
+} // namespace
+
 int queue(const Context& ctx, const std::string& kind, const nlohmann::json& data) {
     const auto& p = ctx.policy.notify;
     if (p.channels.empty()) {
         return 0;
     }
     const auto event_id = store::last_event_id(ctx.db);
-    const std::string data_text = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    const std::string at_text = core::format_time(ctx.now, ctx.zone());
     std::optional<core::BusinessCalendar> calendar;
     int queued = 0;
     for (const auto& [name, c] : p.channels) {
         if (!routed(c, kind, data)) {
             continue;
         }
-        const std::string language = c.language.empty() ? p.language : c.language;
-        const auto values = template_values(kind, data, ctx.policy.site.name, at_text, ctx.now, language);
-        const auto m = render(p, kind, language, format_of(c.type), values);
-        nlohmann::json payload = {{"title", m.title}, {"text", m.text}};
-        if (c.type == "webhook") {
-            payload["kind"] = kind;
-            payload["site"] = ctx.policy.site.name;
-            payload["at"] = ctx.now;
-            payload["data"] = data;
-        }
-        store::NotificationRow row;
-        row.idempotency_key = idempotency_key(event_id, ctx.now, name, kind, data_text);
-        row.event_id = event_id;
-        row.channel = name;
-        row.kind = kind;
-        row.payload = payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        row.created_at = ctx.now;
-        row.next_attempt_at = ctx.now;
+        std::int64_t hold_until = ctx.now;
         if (c.quiet_outside_business_hours) {
-            const std::string priority =
-                data.is_object() && data.contains("priority") && data["priority"].is_string() ? data["priority"].get<std::string>() : "";
+            const std::string priority = text_field(data, "priority");
             const bool urgent = !priority.empty() &&
                                 std::find(c.quiet_except.begin(), c.quiet_except.end(), priority) != c.quiet_except.end();
             if (!urgent) {
                 if (!calendar) {
                     calendar = ctx.policy.business_calendar();
                 }
-                row.next_attempt_at = calendar->next_working_time(ctx.now);
+                hold_until = calendar->next_working_time(ctx.now);
             }
         }
-        if (store::insert_notification(ctx.db, row)) {
-            ++queued;
+        queued += queue_one(ctx, c, kind, data, event_id, hold_until) ? 1 : 0;
+    }
+    open_page(ctx, kind, data, event_id);
+    return queued;
+}
+
+int queue_to(const Context& ctx, const std::vector<std::string>& channels, const std::string& kind,
+             const nlohmann::json& data) {
+    const auto event_id = store::last_event_id(ctx.db);
+    int queued = 0;
+    for (const auto& name : channels) {
+        if (auto it = ctx.policy.notify.channels.find(name); it != ctx.policy.notify.channels.end()) {
+            queued += queue_one(ctx, it->second, kind, data, event_id, ctx.now) ? 1 : 0;
         }
     }
     return queued;

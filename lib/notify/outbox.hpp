@@ -44,8 +44,14 @@ bool routed(const policy::NotifyChannel& channel, const std::string& kind, const
 /// Writes one message per channel routed `kind` into the outbox, inside the caller's
 /// WriteTransaction and after its audit::record (the newest event is the cause). A channel
 /// with quiet hours holds a message outside working time unless its priority is excepted.
-/// Returns how many were written.
+/// Opens a page (notify.paging) when the event calls for one. Returns how many were written.
 int queue(const Context& ctx, const std::string& kind, const nlohmann::json& data);
+
+/// Writes one message of `kind` to each of `channels` (names of the policy's channels), past
+/// their routing and quiet hours: for pages, which must wake someone. Inside the caller's
+/// WriteTransaction, after its event. Returns how many were written.
+int queue_to(const Context& ctx, const std::vector<std::string>& channels, const std::string& kind,
+             const nlohmann::json& data);
 
 /// What one flush did.
 struct FlushResult {

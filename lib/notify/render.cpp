@@ -48,6 +48,9 @@ const Default* default_for(const std::string& kind) {
         {"roster.override",
          {"值班调整：{{rotation}}", "{{person}} 值班，{{starts_at}} 至 {{ends_at}}\n{{note}}\n查看：{{command}}",
           "Duty override: {{rotation}}", "{{person}} on duty from {{starts_at}} to {{ends_at}}\n{{note}}\nSee: {{command}}"}},
+        {"page",
+         {"【值班呼叫】{{person_name}}：{{title}}", "第 {{step}}/{{of}} 次呼叫（{{level}}）\n电话：{{phone}}\n确认：{{command}}",
+          "[PAGE] {{person_name}}: {{title}}", "Page {{step}} of {{of}} ({{level}})\nPhone: {{phone}}\nAcknowledge: {{command}}"}},
         {"roster.handover",
          {"交接班：{{from}} → {{to}}",
           "未结工单 {{open_tickets}}，SLA 风险 {{at_risk_slas}}，巡检失败 {{failed_inspections}}，备份过期 {{stale_backups}}\n{{note}}\n查看：{{command}}",
@@ -87,6 +90,9 @@ std::string command_for(const std::string& kind, const std::map<std::string, std
         return it == v.end() ? std::string() : it->second;
     };
     const auto word = [](const std::string& s) { return util::shell_quote(s); };
+    if (kind == "page" && !get("id").empty()) {
+        return "opsctl page ack " + get("id");
+    }
     if ((kind.starts_with("ticket.") || kind.starts_with("approval.")) && !get("id").empty()) {
         return kind == "approval.requested" || kind == "approval.emergency" ? "opsctl ticket approve " + get("id")
                                                                           : "opsctl ticket show " + get("id");

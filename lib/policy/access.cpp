@@ -41,6 +41,7 @@ const std::vector<PermissionKind>& permission_kinds() {
         {"roster.handover", "roster handover"},
         {"roster.attend", "roster checkin, roster checkout"},
         {"notify.flush", "notify flush"},
+        {"page.ack", "page ack"},
         {"policy.init", "init (installs the policy, creates and migrates the database)"},
         {"db.backup", "db backup"},
         {"people.act-for", "--as PERSON: act for another person"},

@@ -1,11 +1,13 @@
 #include "lib/policy/events.hpp"
 #include "lib/policy/parsers.hpp"
 #include "lib/util/secret.hpp"
+#include "lib/util/text.hpp"
 #include "lib/util/template.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 namespace opsctl::policy {
 
@@ -303,10 +305,40 @@ void parse_templates(Reader& r, const Node& node, Policy& p) {
     });
 }
 
+void parse_paging(Reader& r, const Node& node, Policy& p) {
+    if (!node.is_defined()) {
+        return;
+    }
+    if (!r.map(node, "notify paging", {"channels", "rotation", "escalation", "after", "rounds", "tickets", "inspections", "backups"})) {
+        return;
+    }
+    auto& g = p.notify.paging;
+    g.enabled = true;
+    g.origin = r.origin(node);
+    g.channels = r.strings(node, "channels", true).value_or(std::vector<std::string>{});
+    g.rotation = r.string(node, "rotation", true).value_or("");
+    g.escalation = r.strings(node, "escalation").value_or(std::vector<std::string>{});
+    if (auto a = r.duration(node, "after")) {
+        if (a->approx_seconds() < 60 || a->approx_seconds() > 86400) {
+            r.error(node["after"], "notify paging: 'after' must be between 1m and 1d");
+        } else {
+            g.after = *a;
+        }
+    }
+    if (auto n = r.integer(node, "rounds", false, 1, 5)) {
+        g.rounds = static_cast<int>(*n);
+    }
+    if (node["tickets"].is_defined()) {
+        g.tickets = r.strings(node, "tickets").value_or(std::vector<std::string>{});
+    }
+    g.inspections = r.boolean(node, "inspections").value_or(false);
+    g.backups = r.boolean(node, "backups").value_or(false);
+}
+
 } // namespace
 
 void parse_notify(Reader& r, const Node& node, Policy& p) {
-    if (!r.map(node, "section 'notify'", {"hooks", "channels", "templates", "language", "timeout", "attempts", "backoff"})) {
+    if (!r.map(node, "section 'notify'", {"hooks", "channels", "templates", "paging", "language", "timeout", "attempts", "backoff"})) {
         return;
     }
     if (node["hooks"].is_defined()) {
@@ -336,8 +368,69 @@ void parse_notify(Reader& r, const Node& node, Policy& p) {
         parse_channels(r, node["channels"], p);
     }
     parse_templates(r, node["templates"], p);
+    parse_paging(r, node["paging"], p);
 }
 
-void finish_notify(Diagnostics&, Policy&) {}
+void finish_notify(Diagnostics& d, Policy& p) {
+    // A filter naming nothing that exists is a channel that silently never sends.
+    for (const auto& [name, c] : p.notify.channels) {
+        const auto check = [&](const std::vector<std::string>& names, unsigned section, const char* what,
+                               const std::function<bool(const std::string&)>& known,
+                               const std::vector<std::string>& all) {
+            if (!(p.loaded & section)) {
+                return;
+            }
+            for (const auto& n : names) {
+                if (!known(n)) {
+                    d.error(c.origin, fmt::format("notify channel '{}' names no {} '{}' ({})", name, what, n,
+                                                  util::suggest(n, all)));
+                }
+            }
+        };
+        check(c.priorities, section::k_tickets, "priority",
+              [&](const std::string& n) { return p.tickets.priority(n) != nullptr; }, p.tickets.priority_names());
+        check(c.quiet_except, section::k_tickets, "priority",
+              [&](const std::string& n) { return p.tickets.priority(n) != nullptr; }, p.tickets.priority_names());
+        check(c.checklists, section::k_checklists, "checklist",
+              [&](const std::string& n) { return p.checklists.find(n) != nullptr; }, p.checklists.names());
+        std::vector<std::string> jobs;
+        for (const auto& [job, _] : p.backups.jobs) {
+            jobs.push_back(job);
+        }
+        check(c.backup_jobs, section::k_backups, "backup job",
+              [&](const std::string& n) { return p.backups.jobs.count(n) > 0; }, jobs);
+    }
+    const auto& g = p.notify.paging;
+    if (!g.enabled) {
+        return;
+    }
+    std::vector<std::string> channels;
+    for (const auto& [name, _] : p.notify.channels) {
+        channels.push_back(name);
+    }
+    for (const auto& c : g.channels) {
+        if (!p.notify.channels.count(c)) {
+            d.error(g.origin, fmt::format("notify paging names no channel '{}' ({})", c, util::suggest(c, channels)));
+        }
+    }
+    if (p.loaded & section::k_tickets) {
+        for (const auto& t : g.tickets) {
+            if (!p.tickets.priority(t)) {
+                d.error(g.origin, fmt::format("notify paging names no priority '{}' ({})", t,
+                                              util::suggest(t, p.tickets.priority_names())));
+            }
+        }
+    }
+    if ((p.loaded & section::k_roster) && !g.rotation.empty() && !p.roster.rotation(g.rotation)) {
+        d.error(g.origin, fmt::format("notify paging names no rotation '{}'", g.rotation));
+    }
+    if ((p.loaded & section::k_roster) && (p.loaded & section::k_people)) {
+        for (const auto& level : g.escalation) {
+            if (!p.roster.rotation(level) && !p.person(level)) {
+                d.error(g.origin, fmt::format("notify paging: escalation level '{}' is neither a rotation nor a person", level));
+            }
+        }
+    }
+}
 
 } // namespace opsctl::policy

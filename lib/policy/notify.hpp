@@ -66,11 +66,26 @@ struct NotifyTemplate {
     Origin origin;
 };
 
+/// Paging the person on duty until someone answers (`notify.paging`).
+struct PagingPolicy {
+    bool enabled = false;
+    std::vector<std::string> channels;   // where pages go (channel names)
+    std::string rotation;                // the first level: who is on duty in this rotation
+    std::vector<std::string> escalation; // the next levels: a rotation (who is on duty) or a person
+    core::Duration after{15 * 60, 0, 0}; // unanswered this long: the next level
+    int rounds = 1;                      // times through the whole chain before giving up
+    std::vector<std::string> tickets{"P1"}; // priorities of new tickets that page
+    bool inspections = false;               // a check that turns CRITICAL pages
+    bool backups = false;                   // a failed backup run pages
+    Origin origin;
+};
+
 /// Hooks and channels keyed by name; templates by event kind, then language.
 struct NotifyPolicy {
     std::map<std::string, NotifyHook> hooks;
     std::map<std::string, NotifyChannel> channels;
     std::map<std::string, std::map<std::string, NotifyTemplate>> templates;
+    PagingPolicy paging;
     std::string language = "zh";
     core::Duration timeout{5, 0, 0};  // one send's limit
     int attempts = 8;                 // sends before a message is given up as failed

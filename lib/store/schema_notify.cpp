@@ -34,6 +34,30 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_due ON notifications(status, next_attempt_at);
 CREATE INDEX notifications_created ON notifications(created_at, id);
+
+-- Pages: an event that must wake someone (a P1 ticket, a CRITICAL check, a failed backup, as
+-- notify.paging chooses) pages the person on duty, then the next level of the escalation
+-- chain each time `after` passes unacknowledged (lib/page/page.cpp); every step is an event.
+--   subject    what paged, e.g. 'ticket 12'; ticket_id set when a ticket did (acting on it stops the page)
+--   status     'open', 'acknowledged', or 'exhausted' (the chain ran out, nobody answered)
+--   step       pages sent so far; person the one paged last
+--   next_at    when the next step is due
+CREATE TABLE pages (
+    id         INTEGER PRIMARY KEY,
+    event_id   INTEGER,
+    kind       TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    ticket_id  INTEGER,
+    title      TEXT NOT NULL,
+    status     TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'acknowledged', 'exhausted')),
+    step       INTEGER NOT NULL DEFAULT 0,
+    person     TEXT NOT NULL DEFAULT '',
+    opened_at  INTEGER NOT NULL,
+    next_at    INTEGER NOT NULL,
+    acked_at   INTEGER,
+    acked_by   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX pages_open ON pages(status, next_at);
 )sql";
 }
 

@@ -63,7 +63,8 @@ class Handler(BaseHTTPRequestHandler):
         problems = []
         if url.path == "/cgi-bin/webhook/send":
             if query.get("key") != [ENV["WECOM_KEY"]]:
-                problems.append("wrong key")
+                # As careless services do: the bad key echoed in the answer.
+                problems.append("invalid webhook url, key " + query.get("key", [""])[0])
             if body.get("msgtype") != "markdown" or not isinstance(body.get("markdown", {}).get("content"), str):
                 problems.append("not a markdown message")
             entry["text"] = body.get("markdown", {}).get("content")

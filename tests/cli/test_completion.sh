@@ -260,5 +260,7 @@ run __complete -- notify ""
 expect_eq "flush list" "$(values)" "'notify ' offers its verbs"
 run __complete -- notify list --status ""
 expect_eq "failed pending sent" "$(values)" "notify list --status offers the three statuses"
+run __complete -- page ""
+expect_eq "ack list" "$(values)" "'page ' offers its verbs"
 
 finish

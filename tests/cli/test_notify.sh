@@ -227,6 +227,44 @@ for s in $SECRETS; do
 done
 expect_true "no secret in any warning" bash -c "! grep -qF -e '$WECOM_KEY' -e '$DING_SECRET' <<<'$ERR'"
 
+# A secret in an error path: the robot echoes a wrong key in its answer; the outbox's error
+# and the warning show it cut out.
+printf '%s' "wrong-key-7c1d-secret" >"$WORK/secrets/wecom.key"
+run ticket new --priority P4 --title 'wrong key' -q
+expect_err "invalid webhook url, key ***" "the robot's answer is in the warning, the key cut out"
+[[ "$ERR" != *"wrong-key-7c1d-secret"* ]] && pass || fail "the warning shows the wrong key"
+run --format json notify list --status pending
+expect_out 'invalid webhook url, key ***' "the outbox's error has the key cut out"
+expect_no_out "wrong-key-7c1d-secret" "notify list does not show the key"
+if grep -qF "wrong-key-7c1d-secret" "$WORK/ops.db" "$WORK/ops.db-wal" 2>/dev/null; then
+    fail "the echoed key is in the database"
+else
+    pass
+fi
+printf '%s' "$WECOM_KEY" >"$WORK/secrets/wecom.key"
+
+# Mail is never sent in clear text when STARTTLS is required and the server lacks it.
+write_policy "    mail-tls:
+      type: mail
+      url: smtp://127.0.0.1:$SMTP
+      user: opsctl
+      password: {env: SMTP_PW}
+      from: opsctl@example.com
+      to: [oncall@example.com]
+      events: [ticket.created]"
+export SMTP_PW=smtp-pw-1f2e-secret
+before=$(find "$MAILDIR" -name '*.eml' | wc -l)
+run ticket new --priority P4 --title 'needs STARTTLS' -q
+expect_eq "$before" "$(find "$MAILDIR" -name '*.eml' | wc -l)" "no mail goes out without the STARTTLS it requires"
+run --format json notify list --status pending
+expect_true "the mail waits with an error" python3 -c "
+import json, sys
+rows = [r for r in json.loads(sys.argv[1]) if r['channel'] == 'mail-tls']
+assert len(rows) == 1 and rows[0]['error'], rows
+" "$OUT"
+expect_no_out "$SMTP_PW" "the SMTP password is in no error"
+if grep -qF "$SMTP_PW" "$WORK/ops.db" "$WORK/ops.db-wal" 2>/dev/null; then fail "the SMTP password is in the database"; else pass; fi
+
 # Bad channel settings are refused by policy check, naming the file and the key.
 bad() {
     local desc=$1 yaml=$2 want=$3
@@ -242,6 +280,7 @@ bad "a key in the URL" "    w: {type: wecom, url: 'https://qyapi.weixin.qq.com/c
 bad "mail in clear text to another host" "    m: {type: mail, url: 'smtp://mail.example.com', tls: none, from: a@example.com, to: b@example.com}" "allowed only to 127.0.0.1"
 bad "a recipient with a header in it" "    m: {type: mail, url: 'smtp://127.0.0.1:25', tls: none, from: a@example.com, to: [\"b@example.com\\\\r\\\\nBcc: c@example.com\"]}" "is not one plain address"
 bad "an unknown channel type" "    x: {type: slack}" "'type'"
+bad "a priority that does not exist" "    w: {type: wecom, key: {env: K}, priorities: [P9]}" "names no priority 'P9'"
 bad "a misspelt key" "    w: {type: wecom, key: {env: K}, evnets: [ticket.created]}" "evnets"
 
 finish

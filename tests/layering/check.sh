@@ -105,6 +105,11 @@ allowed ticket lib/asset/service.hpp
 refused ticket lib/inspect/service.hpp
 refused ticket lib/handover/handover.hpp
 allowed inspect lib/ticket/service.hpp
+allowed page lib/roster/duty.hpp
+allowed page lib/notify/outbox.hpp
+refused page lib/inspect/service.hpp
+refused ticket lib/page/page.hpp
+refused notify lib/page/page.hpp
 refused inspect lib/report/monthly.hpp
 # Above the domains: nothing of cmd/, nothing of each other.
 allowed report lib/roster/duty.hpp
