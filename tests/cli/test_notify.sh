@@ -210,6 +210,10 @@ expect_rc 1 "the second failure fails the flush"
 expect_err "failed for good after 2 attempts" "the message is given up after the policy's attempts"
 run notify list --status failed
 expect_out "gone" "notify list --status failed shows it"
+OPSCTL_NOW=2026-12-07T11:00:00+08:00 run report monthly --month 2026-12 --out-dir "$WORK/review"
+expect_rc 0 "the month's review"
+expect_true "the message given up on is an action item of the review" \
+    grep -q ',notification_failed,.*ticket.created → gone' "$WORK/review/action_items.csv"
 
 # Secrets: a key file others may read is refused, by name, without its content.
 chmod 644 "$WORK/secrets/wecom.key"
