@@ -269,6 +269,35 @@ assert len(rows) == 1 and rows[0]['error'], rows
 expect_no_out "$SMTP_PW" "the SMTP password is in no error"
 if grep -qF "$SMTP_PW" "$WORK/ops.db" "$WORK/ops.db-wal" 2>/dev/null; then fail "the SMTP password is in the database"; else pass; fi
 
+# Quiet hours follow the business calendar: on a Saturday a P3 message waits for Monday's
+# first working hour, while a P1 (excepted) goes out at once.
+write_policy "    quiet:
+      type: webhook
+      url: http://127.0.0.1:$HTTP/hook
+      key: {env: HOOK_TOKEN}
+      events: [ticket.created]
+      quiet_hours: outside-business-hours
+      quiet_except: [P1]"
+sed -i 's/^  attempts: 2$//' "$OPSCTL_CONFIG/policies/notify.yaml"
+before=$(count "r['path'] == '/hook' and r['accepted']")
+OPSCTL_NOW=2026-12-05T10:00:00+08:00 run ticket new --priority P3 --title 'weekend request' -q
+OPSCTL_NOW=2026-12-05T10:00:00+08:00 run --format json notify list --status pending
+expect_true "on a Saturday the P3 message waits for Monday 09:00" python3 -c "
+import json, sys
+rows = [r for r in json.loads(sys.argv[1]) if r['channel'] == 'quiet']
+assert len(rows) == 1 and rows[0]['attempts'] == 0 and rows[0]['next_attempt'] == '2026-12-07T09:00:00+08:00', rows
+" "$OUT"
+OPSCTL_NOW=2026-12-05T10:00:00+08:00 run ticket new --priority P1 --title 'weekend outage' -q
+# 'hook' (no quiet hours) takes both at once, 'quiet' only the P1.
+expect_eq $((before + 3)) "$(count "r['path'] == '/hook' and r['accepted']")" \
+    "a P1 goes out at once in quiet hours, the P3 waits"
+expect_eq 1 "$(count "r['path'] == '/hook' and r['accepted'] and r['body']['title'].endswith('weekend request')")" \
+    "only the channel without quiet hours sent the P3 on Saturday"
+OPSCTL_NOW=2026-12-07T09:00:00+08:00 run notify flush
+expect_out "sent 1" "Monday morning's flush sends the held message"
+expect_eq 2 "$(count "r['path'] == '/hook' and r['accepted'] and r['body']['title'].endswith('weekend request')")" \
+    "the held message goes out on Monday morning"
+
 # Bad channel settings are refused by policy check, naming the file and the key.
 bad() {
     local desc=$1 yaml=$2 want=$3
