@@ -105,7 +105,7 @@ print(n)
 PY
 }
 
-TITLE=$'磁盘满了 *urgent* [x](http://evil) <b>\r\nBcc: victim@example.com'
+TITLE=$'磁盘满了 *urgent* [x](http://evil) <b> "},\\\r\nBcc: victim@example.com'
 run ticket new --priority P1 --title "$TITLE" -q
 expect_rc 0 "a P1 ticket with a hostile title is opened"
 ID=$OUT
@@ -115,6 +115,9 @@ expect_eq 1 "$(count "r['path'].startswith('/open-apis/') and r['accepted']")" "
 expect_eq 1 "$(count "r['path'] == '/hook' and r['accepted'] and r['body']['kind'] == 'ticket.created' and r['body']['data']['id'] == $ID")" \
     "the webhook received the event with its bearer token and Idempotency-Key"
 expect_eq 0 "$(count "r['problems']")" "no request broke a service's rules"
+export TITLE
+expect_eq 1 "$(count "r['path'] == '/hook' and r['body']['data']['title'] == __import__('os').environ['TITLE']")" \
+    "the webhook's JSON carries the hostile title byte for byte"
 expect_eq 1 "$(count "r['path'] == '/cgi-bin/webhook/send' and '\\\\[x\\\\]\\\\(http://evil\\\\)' in r['text'] and '&lt;b&gt;' in r['text'] and '\\n#' not in r['text']")" \
     "Markdown and HTML in the title reach the robot escaped"
 expect_eq 1 "$(count "r['path'] == '/robot/send' and 'Ticket #$ID opened' in r['text']")" "DingTalk's message is in the channel's language (en)"
