@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 namespace opsctl::notify {
@@ -198,9 +199,14 @@ int queue_to(const Context& ctx, const std::vector<std::string>& channels, const
     return queued;
 }
 
-FlushResult flush(const Context& ctx, int limit) {
+namespace {
+
+// Sends what is due; with `budget_ms` above 0, all the sends together take at most that long
+// (each send gets what is left of it, and none starts with less than a second left).
+FlushResult flush_within(const Context& ctx, int limit, long budget_ms) {
     const auto& p = ctx.policy.notify;
     FlushResult result;
+    const auto started = std::chrono::steady_clock::now();
     for (const auto& row : store::due_notifications(ctx.db, ctx.now, limit)) {
         const auto it = p.channels.find(row.channel);
         const policy::NotifyChannel* channel = it == p.channels.end() ? nullptr : &it->second;
@@ -208,7 +214,17 @@ FlushResult flush(const Context& ctx, int limit) {
             ++result.held;
             continue;
         }
-        const long timeout = channel ? timeout_ms(p, *channel) : 0;
+        long timeout = channel ? timeout_ms(p, *channel) : 0;
+        if (budget_ms > 0) {
+            const long left = budget_ms - static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                std::chrono::steady_clock::now() - started)
+                                                                .count());
+            if (left < 1000) {
+                ++result.held;
+                continue;
+            }
+            timeout = std::min(timeout, left);
+        }
         {
             // Claimed for longer than a send can take: another flush leaves it alone meanwhile.
             store::WriteTransaction tx(ctx.db);
@@ -244,13 +260,18 @@ FlushResult flush(const Context& ctx, int limit) {
     return result;
 }
 
+} // namespace
+
+FlushResult flush(const Context& ctx, int limit) { return flush_within(ctx, limit, 0); }
+
 void after_commit(const Context& ctx, const std::string& kind, const nlohmann::json& data) {
     emit(ctx.policy.notify, ctx.policy.site.name, kind, data, ctx.now);
     if (ctx.policy.notify.channels.empty()) {
         return;
     }
     try {
-        flush(ctx, 20);
+        // A command waits on the channels for the section's timeout in all, however many fail.
+        flush_within(ctx, 20, static_cast<long>(std::clamp<std::int64_t>(ctx.policy.notify.timeout.approx_seconds(), 1, 60) * 1000));
     } catch (const std::exception& e) {
         // The change is committed; its messages wait in the outbox for the next flush.
         core::warn(fmt::format("notifications not sent now ({}); 'opsctl notify flush' sends them", e.what()));

@@ -67,7 +67,8 @@ struct FlushResult {
 FlushResult flush(const Context& ctx, int limit = 100);
 
 /// After the commit of the transaction that queued `kind`: runs the hooks that want it, then
-/// sends what is due. Reports failures as warnings and never throws.
+/// sends what is due, for the section's timeout in all (what is left waits for the next
+/// flush). Reports failures as warnings and never throws.
 void after_commit(const Context& ctx, const std::string& kind, const nlohmann::json& data);
 
 /// The outbox, newest first: all, or one status ("pending", "sent", "failed"); at most `limit`.

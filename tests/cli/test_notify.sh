@@ -201,6 +201,31 @@ import json, sys
 keys = {json.loads(l).get('key') for l in open(sys.argv[1]) if '/flaky' in l}
 print(len(keys))" "$LOG")" "every attempt carried the same Idempotency-Key"
 
+# Two receivers that hang: the command waits the section's timeout (2s) once in all, not once
+# per channel; what is left waits in the outbox, unattempted, for the next flush.
+write_policy "    flaky1:
+      type: webhook
+      url: http://127.0.0.1:$HTTP/flaky
+      events: [ticket.created]
+    flaky2:
+      type: webhook
+      url: http://127.0.0.1:$HTTP/flaky
+      events: [ticket.created]"
+echo hang >"$FLAKY_MODE"
+OPSCTL_NOW=2026-12-07T10:40:00+08:00 run ticket new --priority P4 --title 'two hanging receivers' -q
+expect_rc 0 "hanging receivers do not fail the command"
+OPSCTL_NOW=2026-12-07T10:40:00+08:00 run --format json notify list --status pending
+expect_true "one hanging send used the time; the other channels were not tried" python3 -c "
+import json, sys
+rows = {r['channel']: r for r in json.loads(sys.argv[1])}
+assert rows['flaky1']['attempts'] == 1 and 'timed out' in rows['flaky1']['error'].lower(), rows
+assert rows['flaky2']['attempts'] == 0 and rows['hook']['attempts'] == 0 and rows['wecom']['attempts'] == 0, rows
+" "$OUT"
+echo ok >"$FLAKY_MODE"
+OPSCTL_NOW=2026-12-07T10:45:00+08:00 run notify flush
+expect_rc 0 "the next flush sends what waited"
+expect_eq 0 "$(OPSCTL_NOW=2026-12-07T10:45:00+08:00 "$BIN" -q notify list --status pending | wc -l)" "nothing is left pending"
+
 # Giving up: a channel that keeps failing past 'attempts' is marked failed.
 write_policy "    gone:
       type: webhook
