@@ -21,6 +21,10 @@ namespace fs = std::filesystem;
 
 const policy::Policy& Globals::policy(unsigned sections) {
     sections |= policy::section::k_site;
+    if (sections & policy::section::k_notify) {
+        // A channel's quiet hours follow the business calendar.
+        sections |= policy::section::k_calendar;
+    }
     if (!m_policy || (sections & ~m_loaded)) {
         const fs::path dir = policy::find_policy_dir(config);
         m_policy = std::make_unique<policy::Policy>(policy::load_policy(dir, sections | m_loaded));

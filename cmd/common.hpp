@@ -106,6 +106,8 @@ void register_inspect(CLI::App& app, Globals& g);
 void register_backup(CLI::App& app, Globals& g);
 void register_roster(CLI::App& app, Globals& g);
 void register_report(CLI::App& app, Globals& g);
+void register_notify(CLI::App& app, Globals& g);
+void register_page(CLI::App& app, Globals& g);
 void register_completion(CLI::App& app, Globals& g);
 
 } // namespace opsctl::cmd

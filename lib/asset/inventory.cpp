@@ -5,6 +5,7 @@
 #include "lib/core/date.hpp"
 #include "lib/core/error.hpp"
 #include "lib/notify/notify.hpp"
+#include "lib/notify/outbox.hpp"
 #include "lib/policy/lookup.hpp"
 #include "lib/util/host.hpp"
 #include "lib/util/text.hpp"
@@ -548,9 +549,10 @@ Asset retire_asset(Context& ctx, const std::string& tag, const std::string& reas
     a.updated_at = ctx.now;
     store::AssetWriter(ctx.db).update(a);
     audit::record(ctx, "asset", tag, "retired", {{"status", {from, "retired"}}, {"reason", a.retire_reason}});
+    const nlohmann::json notice = {{"tag", tag}, {"class", a.cls}, {"name", a.name}, {"reason", a.retire_reason}};
+    notify::queue(ctx, "asset.retired", notice);
     tx.commit();
-    notify::emit(ctx.policy.notify, ctx.policy.site.name, "asset.retired",
-                 {{"tag", tag}, {"class", a.cls}, {"name", a.name}, {"reason", a.retire_reason}}, ctx.now);
+    notify::after_commit(ctx, "asset.retired", notice);
     return a;
 }
 
@@ -616,14 +618,17 @@ std::vector<Transfer> transfer_assets(Context& ctx, const std::string& from, con
     if (dry_run) {
         return out;
     }
+    nlohmann::json tags = nlohmann::json::array();
+    for (const auto& t : out) {
+        tags.push_back(t.tag);
+    }
+    const nlohmann::json notice = {{"from", from}, {"to", to}, {"tags", tags}};
+    if (!out.empty()) {
+        notify::queue(ctx, "asset.transferred", notice);
+    }
     tx.commit();
     if (!out.empty()) {
-        nlohmann::json tags = nlohmann::json::array();
-        for (const auto& t : out) {
-            tags.push_back(t.tag);
-        }
-        notify::emit(ctx.policy.notify, ctx.policy.site.name, "asset.transferred",
-                     {{"from", from}, {"to", to}, {"tags", tags}}, ctx.now);
+        notify::after_commit(ctx, "asset.transferred", notice);
     }
     return out;
 }

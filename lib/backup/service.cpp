@@ -10,6 +10,7 @@
 #include "lib/policy/lookup.hpp"
 #include "lib/core/time.hpp"
 #include "lib/notify/notify.hpp"
+#include "lib/notify/outbox.hpp"
 #include "lib/store/failure.hpp"
 #include "lib/store/maintenance.hpp"
 #include "lib/util/file.hpp"
@@ -434,10 +435,10 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
             store::WriteTransaction tx(ctx.db);
             store::fail_backup_run(ctx.db, id, ctx.now + out.duration_ms / 1000, out.error);
             audit::record(ctx, "backup", std::to_string(id), "failed", {{"job", job.name}, {"error", out.error}});
+            notify::queue(ctx, "backup.failed", {{"job", job.name}, {"run", id}, {"error", out.error}});
             tx.commit();
         });
-        notify::emit(ctx.policy.notify, ctx.policy.site.name, "backup.failed",
-                     {{"job", job.name}, {"run", id}, {"error", out.error}}, ctx.now);
+        notify::after_commit(ctx, "backup.failed", {{"job", job.name}, {"run", id}, {"error", out.error}});
     }
     return out;
 }
@@ -590,10 +591,13 @@ VerifyOutcome verify_run(Context& ctx, const store::BackupRunRow& run, bool deep
     row.detail = v.detail;
     store::insert_backup_verification(ctx.db, row);
     audit::record(ctx, "backup", std::to_string(run.id), v.ok ? "verified" : "verification_failed", {{"deep", v.deep}, {"detail", v.detail}});
+    const nlohmann::json notice = {{"job", run.job}, {"run", run.id}, {"detail", v.detail}};
+    if (!v.ok) {
+        notify::queue(ctx, "backup.verification_failed", notice);
+    }
     tx.commit();
     if (!v.ok) {
-        notify::emit(ctx.policy.notify, ctx.policy.site.name, "backup.verification_failed",
-                     {{"job", run.job}, {"run", run.id}, {"detail", v.detail}}, ctx.now);
+        notify::after_commit(ctx, "backup.verification_failed", notice);
     }
     return v;
 }

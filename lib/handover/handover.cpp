@@ -7,6 +7,7 @@
 #include "lib/inspect/service.hpp"
 #include "lib/inspect/status.hpp"
 #include "lib/notify/notify.hpp"
+#include "lib/notify/outbox.hpp"
 #include "lib/output/time.hpp"
 #include "lib/context/audit.hpp"
 #include "lib/roster/duty.hpp"
@@ -245,10 +246,11 @@ Handover record_handover(const Context& ctx, const HandoverRequest& request) {
     store::WriteTransaction tx(ctx.db);
     h.id = store::insert_handover(ctx.db, row);
     audit::record(ctx, "roster_handover", std::to_string(h.id), "created", fields);
-    tx.commit();
     fields["id"] = h.id;
+    notify::queue(ctx, "roster.handover", fields);
+    tx.commit();
     fields["snapshot"] = h.snapshot;
-    notify::emit(ctx.policy.notify, ctx.policy.site.name, "roster.handover", fields, ctx.now);
+    notify::after_commit(ctx, "roster.handover", fields);
     return h;
 }
 

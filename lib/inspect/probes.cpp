@@ -2,12 +2,11 @@
 
 #include "lib/core/error.hpp"
 #include "lib/inspect/status.hpp"
-#include "lib/util/dynlib.hpp"
+#include "lib/util/curl.hpp"
 #include "lib/util/pattern.hpp"
 #include "lib/util/process.hpp"
 #include "lib/util/secret.hpp"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -243,35 +242,6 @@ ProbeResult probe_tcp(const ChecklistItem& item, int timeout_ms) {
                        fmt::format("'time'={}s;;;0;", fmt::format("{:.6f}", secs))};
 }
 
-// libcurl, loaded on the first HTTP check (see lib/util/dynlib.hpp).
-struct Curl {
-    decltype(&::curl_global_init) global_init;
-    decltype(&::curl_easy_init) easy_init;
-    decltype(&::curl_easy_setopt) easy_setopt;
-    decltype(&::curl_easy_perform) easy_perform;
-    decltype(&::curl_easy_getinfo) easy_getinfo;
-    decltype(&::curl_easy_strerror) easy_strerror;
-    decltype(&::curl_easy_cleanup) easy_cleanup;
-};
-
-// Thread-safe (a function-local static): several probes run at once.
-const Curl& curl_api() {
-    static const Curl api = [] {
-        const util::DynamicLibrary lib("libcurl.so.4", "an HTTP check", "libcurl4");
-        Curl c{};
-        lib.bind(c.global_init, "curl_global_init");
-        lib.bind(c.easy_init, "curl_easy_init");
-        lib.bind(c.easy_setopt, "curl_easy_setopt");
-        lib.bind(c.easy_perform, "curl_easy_perform");
-        lib.bind(c.easy_getinfo, "curl_easy_getinfo");
-        lib.bind(c.easy_strerror, "curl_easy_strerror");
-        lib.bind(c.easy_cleanup, "curl_easy_cleanup");
-        c.global_init(CURL_GLOBAL_DEFAULT);
-        return c;
-    }();
-    return api;
-}
-
 size_t collect_body(char* data, size_t size, size_t n, void* user) {
     auto* body = static_cast<std::string*>(user);
     const size_t len = size * n;
@@ -293,9 +263,9 @@ std::optional<std::int64_t> parse_cert_time(const std::string& text) {
 }
 
 ProbeResult probe_http(const ChecklistItem& item, const ProbeInput& in) {
-    const Curl* api = nullptr;
+    const util::Curl* api = nullptr;
     try {
-        api = &curl_api();
+        api = &util::curl_api();
     } catch (const Error& e) {
         return unknown(fmt::format("{} ({})", e.what(), e.hint()));
     }

@@ -7,6 +7,7 @@
 #include "lib/inspect/status.hpp"
 #include "lib/inspect/tickets.hpp"
 #include "lib/notify/notify.hpp"
+#include "lib/notify/outbox.hpp"
 #include "lib/store/inspect_repo.hpp"
 #include "lib/util/text.hpp"
 
@@ -286,6 +287,19 @@ RunReport run_checklists(Context& ctx, const RunOptions& options) {
 
     // Record everything in one transaction; notify and tickets follow once it is committed.
     std::vector<Transition> transitions;
+    // The notify event of a check that started or stopped failing.
+    const auto notice = [&](const Transition& t) {
+        const auto& r = report.runs[t.run].results[t.result];
+        const bool recovered = !failing(r.status);
+        return std::pair<std::string, nlohmann::json>{recovered ? "inspect.recovered" : "inspect.failed",
+                                                      {{"checklist", r.checklist},
+                                                       {"item", r.item},
+                                                       {"target", r.target},
+                                                       {"status", status_word(r.status)},
+                                                       {"previous", status_word(t.previous)},
+                                                       {"message", r.message},
+                                                       {"run", report.runs[t.run].run_id}}};
+    };
     {
         store::WriteTransaction tx(ctx.db);
         for (std::size_t i = 0; i < lists.size(); ++i) {
@@ -347,21 +361,16 @@ RunReport run_checklists(Context& ctx, const RunOptions& options) {
             }
         }
         store::save_log_positions(ctx.db, moved, ctx.now);
+        for (const auto& t : transitions) {
+            const auto [kind, data] = notice(t);
+            notify::queue(ctx, kind, data);
+        }
         tx.commit();
     }
 
     for (const auto& t : transitions) {
-        const auto& r = report.runs[t.run].results[t.result];
-        const bool recovered = !failing(r.status);
-        notify::emit(ctx.policy.notify, ctx.policy.site.name, recovered ? "inspect.recovered" : "inspect.failed",
-                     {{"checklist", r.checklist},
-                      {"item", r.item},
-                      {"target", r.target},
-                      {"status", status_word(r.status)},
-                      {"previous", status_word(t.previous)},
-                      {"message", r.message},
-                      {"run", report.runs[t.run].run_id}},
-                     ctx.now);
+        const auto [kind, data] = notice(t);
+        notify::after_commit(ctx, kind, data);
     }
     follow_up_tickets(ctx, lists, report, transitions, options.tickets);
     return report;

@@ -40,6 +40,8 @@ const std::vector<PermissionKind>& permission_kinds() {
         {"roster.override", "roster override add, roster override remove"},
         {"roster.handover", "roster handover"},
         {"roster.attend", "roster checkin, roster checkout"},
+        {"notify.flush", "notify flush"},
+        {"page.ack", "page ack"},
         {"policy.init", "init (installs the policy, creates and migrates the database)"},
         {"db.backup", "db backup"},
         {"people.act-for", "--as PERSON: act for another person"},

@@ -6,6 +6,7 @@
 #include "lib/report/text.hpp"
 #include "lib/roster/duty.hpp"
 #include "lib/store/database.hpp"
+#include "lib/store/notify_repo.hpp"
 
 #include <fmt/format.h>
 
@@ -354,6 +355,17 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
         }
         if (built[i]) {
             sections.push_back(std::move(*built[i]));
+        }
+    }
+    // Notifications of the month that were given up on: nobody heard of what they announced.
+    // Whoever is on duty at the month's end sees to the channel.
+    if (store::report_table_exists(ctx.db, "notifications")) {
+        const std::string kind = tr(lang, "action.notification_failed");
+        const std::string owner = in.duty_owner.empty() ? "-" : in.duty_owner;
+        for (const auto& n : store::failed_notifications(ctx.db, in.current.start, in.until)) {
+            actions.items.push_back({"notification_failed", kind, fmt::format("{} → {} #{}", n.kind, n.channel, n.id),
+                                     owner, n.last_error, n.created_at, 2});
+            actions.count("notification_failed", kind, owner, 1);
         }
     }
     if (!sections.empty()) {

@@ -422,6 +422,7 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"action.overdue_checklist", {"checklist overdue", "逾期未巡检"}},
         {"action.backup_critical", {"backup critical", "备份异常"}},
         {"action.emergency_unapproved", {"emergency move awaiting approval", "紧急变更待补批"}},
+        {"action.notification_failed", {"notification never delivered", "通知发送失败"}},
     };
     return k_texts;
 }

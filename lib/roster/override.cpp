@@ -4,6 +4,7 @@
 #include "lib/policy/lookup.hpp"
 #include "lib/core/time.hpp"
 #include "lib/notify/notify.hpp"
+#include "lib/notify/outbox.hpp"
 #include "lib/context/audit.hpp"
 #include "lib/roster/duty.hpp"
 #include "lib/util/text.hpp"
@@ -79,8 +80,9 @@ Override add_override(const Context& ctx, const OverrideRequest& request) {
     store::WriteTransaction tx(ctx.db);
     o.id = store::insert_override(ctx.db, o);
     audit::record(ctx, "roster_override", std::to_string(o.id), "created", to_json(o));
+    notify::queue(ctx, "roster.override", to_json(o));
     tx.commit();
-    notify::emit(ctx.policy.notify, ctx.policy.site.name, "roster.override", to_json(o), ctx.now);
+    notify::after_commit(ctx, "roster.override", to_json(o));
     return o;
 }
 

@@ -19,6 +19,7 @@ const std::vector<Migration>& migrations() {
         {12, "the deadline indexes cover the review's SLA trend", schema_report_trend()},
         {13, "who acts: events record the OS account; ticket approvals", schema_access()},
         {14, "asset custody: check-out and check-in", schema_custody()},
+        {15, "the notification outbox and pages", schema_notify()},
     };
     return k_migrations;
 }

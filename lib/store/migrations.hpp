@@ -34,5 +34,6 @@ const char* schema_report_sla();
 const char* schema_report_trend();
 const char* schema_access();
 const char* schema_custody();
+const char* schema_notify();
 
 } // namespace opsctl::store

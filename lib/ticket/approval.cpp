@@ -204,8 +204,8 @@ void guard_entry(Context& ctx, const store::TicketRow& row, const std::string& s
 std::vector<std::pair<std::string, nlohmann::json>>
 approval_notices(Context& ctx, const store::TicketRow& row, const std::optional<std::string>& emergency) {
     std::vector<std::pair<std::string, nlohmann::json>> out;
-    if (ctx.policy.notify.hooks.empty()) {
-        return out; // the requesters and decisions are read only for a hook
+    if (ctx.policy.notify.count() == 0) {
+        return out; // the requesters and decisions are read only for a hook or a channel
     }
     const auto decisions = store::approvals_of(ctx.db, row.id);
     if (emergency) {
@@ -300,6 +300,9 @@ void decide(Context& ctx, const std::vector<std::int64_t>& ids, bool reject,
         auto& may = data["may_approve"];
         may.erase(std::remove(may.begin(), may.end(), nlohmann::json(ctx.actor)), may.end());
         notices.emplace_back(*row, std::move(data));
+    }
+    for (const auto& [row, data] : notices) {
+        stage(ctx, reject ? "approval.rejected" : "approval.granted", row, data);
     }
     tx.commit();
     for (const auto& [row, data] : notices) {

@@ -46,7 +46,7 @@ void guard_entry(Context& ctx, const store::TicketRow& row, const std::string& s
 /// transaction or committed) calls for, as kind and data to add to the ticket's:
 /// "approval.emergency" when the move passed a guarded state by `emergency` (its
 /// retrospective approval now due), "approval.requested" when the ticket now awaits an
-/// approval to enter a guarded state. None when no notify hook is configured.
+/// approval to enter a guarded state. None when no notify hook or channel is configured.
 std::vector<std::pair<std::string, nlohmann::json>>
 approval_notices(Context& ctx, const store::TicketRow& row, const std::optional<std::string>& emergency);
 /// Records the actor's approval (or, with `reject`, rejection) of each ticket's pending

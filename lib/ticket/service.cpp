@@ -5,6 +5,7 @@
 #include "lib/context/audit.hpp"
 #include "lib/core/error.hpp"
 #include "lib/notify/notify.hpp"
+#include "lib/notify/outbox.hpp"
 #include "lib/policy/lookup.hpp"
 #include "lib/roster/duty.hpp"
 #include "lib/util/text.hpp"
@@ -193,6 +194,9 @@ void for_each_ticket(Context& ctx, const std::vector<std::int64_t>& ids, Apply a
     for (const auto id : ids) {
         apply(id, notices);
     }
+    for (auto& n : notices) {
+        stage(ctx, n.kind, n.row, n.extra);
+    }
     tx.commit();
     for (auto& n : notices) {
         announce(ctx, n.kind, n.row, n.extra);
@@ -345,17 +349,35 @@ int priority_rank(const Context& ctx, const std::string& priority) {
     return static_cast<int>(ps.size());
 }
 
-void announce(Context& ctx, const std::string& kind, const store::TicketRow& row, const nlohmann::json& extra) {
-    if (ctx.policy.notify.hooks.empty()) {
-        return;
-    }
+namespace {
+
+nlohmann::json notice_data(const store::TicketRow& row, const nlohmann::json& extra) {
     nlohmann::json data = {{"id", row.id},         {"type", row.type},         {"priority", row.priority},
                            {"status", row.status}, {"title", row.title},       {"assignee", opt_json(row.assignee)},
                            {"team", opt_json(row.team)}, {"asset", opt_json(row.asset)}};
+    if (row.sla_order != store::k_no_due) {
+        data["due"] = row.sla_order;
+    }
     if (extra.is_object()) {
         data.update(extra);
     }
-    notify::emit(ctx.policy.notify, ctx.policy.site.name, kind, data, ctx.now);
+    return data;
+}
+
+} // namespace
+
+void stage(Context& ctx, const std::string& kind, const store::TicketRow& row, const nlohmann::json& extra) {
+    if (ctx.policy.notify.channels.empty()) {
+        return;
+    }
+    notify::queue(ctx, kind, notice_data(row, extra));
+}
+
+void announce(Context& ctx, const std::string& kind, const store::TicketRow& row, const nlohmann::json& extra) {
+    if (ctx.policy.notify.count() == 0) {
+        return;
+    }
+    notify::after_commit(ctx, kind, notice_data(row, extra));
 }
 
 store::TicketRow create_ticket(Context& ctx, const NewTicket& t) {
@@ -424,12 +446,18 @@ store::TicketRow create_ticket(Context& ctx, const NewTicket& t) {
     audit::record(ctx, "ticket", std::to_string(row.id), "created", std::move(fields));
     refresh_sla(ctx, row);
     store::save_ticket(ctx.db, row);
-    tx.commit();
-    announce(ctx, "ticket.created", row);
+    std::vector<std::pair<std::string, nlohmann::json>> notices = {{"ticket.created", nlohmann::json::object()}};
     if (row.assignee) {
-        announce(ctx, "ticket.assigned", row);
+        notices.emplace_back("ticket.assigned", nlohmann::json::object());
     }
-    for (const auto& [kind, extra] : approval_notices(ctx, row, std::nullopt)) {
+    for (auto& n : approval_notices(ctx, row, std::nullopt)) {
+        notices.push_back(std::move(n));
+    }
+    for (const auto& [kind, extra] : notices) {
+        stage(ctx, kind, row, extra);
+    }
+    tx.commit();
+    for (const auto& [kind, extra] : notices) {
         announce(ctx, kind, row, extra);
     }
     return row;
@@ -915,6 +943,9 @@ SlaSweep sla_sweep(Context& ctx, double share) {
             refresh_sla(ctx, row);
         }
         store::save_ticket(ctx.db, row);
+    }
+    for (auto& n : notices) {
+        stage(ctx, n.kind, n.row, n.extra);
     }
     tx.commit();
     for (auto& n : notices) {

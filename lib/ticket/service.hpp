@@ -41,9 +41,14 @@ struct NewTicket {
     std::string complaint_type;
 };
 
-/// Sends notify event `kind` about ticket `row` to the hooks that want it: the ticket's id,
-/// type, priority, status, title, assignee, team and asset, with `extra` merged in. Call it
-/// after the change has committed.
+/// Writes the messages of notify event `kind` about ticket `row` into the outbox (the ticket's
+/// id, type, priority, status, title, assignee, team, asset and SLA due time, with `extra`
+/// merged in). Call it inside the write transaction of the change, after its events.
+void stage(Context& ctx, const std::string& kind, const store::TicketRow& row,
+           const nlohmann::json& extra = nlohmann::json::object());
+
+/// Sends notify event `kind` about ticket `row` to the hooks that want it, then what the outbox
+/// has due. Call it after the change (and its stage()) has committed.
 void announce(Context& ctx, const std::string& kind, const store::TicketRow& row,
               const nlohmann::json& extra = nlohmann::json::object());
 

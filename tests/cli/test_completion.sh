@@ -261,4 +261,12 @@ run completion tcsh
 expect_rc 64 "an unknown shell is a usage error"
 expect_err "no completion for shell 'tcsh'" "the error names the shell"
 
+# notify: its verbs, and the statuses `notify list --status` takes.
+run __complete -- notify ""
+expect_eq "flush list" "$(values)" "'notify ' offers its verbs"
+run __complete -- notify list --status ""
+expect_eq "failed pending sent" "$(values)" "notify list --status offers the three statuses"
+run __complete -- page ""
+expect_eq "ack list" "$(values)" "'page ' offers its verbs"
+
 finish

@@ -26,7 +26,7 @@ YAML
 }
 
 # Notify event kinds: every kind that lib/ sends, found in the code itself.
-mapfile -t KINDS < <(grep -rhE 'emit\(|announce\(|notices\.push_back|emplace_back\("' "$SRC/lib" --include='*.cpp' |
+mapfile -t KINDS < <(grep -rhE 'emit\(|announce\(|after_commit\(|queue\(ctx|notices\.push_back|notices = \{|emplace_back\("|recovered \? "' "$SRC/lib" --include='*.cpp' |
     grep -oE '"(ticket|approval|asset|inspect|backup|roster)\.[a-z_]+"' | tr -d '"' | sort -u)
 if [ "${#KINDS[@]}" -ge 10 ]; then pass; else fail "found only ${#KINDS[@]} event kinds in lib/: ${KINDS[*]}"; fi
 for kind in "${KINDS[@]}"; do

@@ -83,8 +83,10 @@ refused output lib/policy/policy.hpp
 allowed access lib/policy/policy.hpp
 refused access lib/store/database.hpp
 allowed notify lib/policy/policy.hpp
-refused notify lib/context/context.hpp
+allowed notify lib/context/context.hpp
+refused notify lib/ticket/service.hpp
 allowed context lib/context/audit.hpp
+refused context lib/notify/outbox.hpp
 refused context lib/asset/inventory.hpp
 allowed setup lib/setup/database.hpp
 refused setup lib/context/context.hpp
@@ -103,6 +105,11 @@ allowed ticket lib/asset/service.hpp
 refused ticket lib/inspect/service.hpp
 refused ticket lib/handover/handover.hpp
 allowed inspect lib/ticket/service.hpp
+allowed page lib/roster/duty.hpp
+allowed page lib/notify/outbox.hpp
+refused page lib/inspect/service.hpp
+refused ticket lib/page/page.hpp
+refused notify lib/page/page.hpp
 refused inspect lib/report/monthly.hpp
 # Above the domains: nothing of cmd/, nothing of each other.
 allowed report lib/roster/duty.hpp

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Paging the person on duty until someone answers, on the clock (OPSCTL_NOW): a P1 ticket pages
+# whoever the roster puts on duty (an override included), then the next level of the chain
+# each time `after` passes unacknowledged, and stops on `page ack` or when someone acts on the
+# ticket; a chain that runs out is exhausted. Each step is an event. Pages go out through a
+# webhook on 127.0.0.1 (notify_server.py).
+source "$(dirname "$0")/lib.sh"
+
+T0=2026-12-07T10:00:00+08:00 # a Monday, day shift
+at_min() { TZ=Asia/Shanghai date -d "2026-12-07 10:00:00 +0800 + $1 minutes" +%Y-%m-%dT%H:%M:%S%:z; }
+export OPSCTL_NOW=$T0
+init_sample
+
+export WECOM_KEY=x DING_TOKEN=x DING_SECRET=x FEISHU_HOOK=x FEISHU_SECRET=x HOOK_TOKEN=page-token-secret
+export LOG="$WORK/requests.jsonl" FLAKY_MODE="$WORK/flaky.mode"
+: >"$LOG"
+echo ok >"$FLAKY_MODE"
+SERVER=
+cleanup() {
+    [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+PORT_FILE="$WORK/http.port" python3 "$SRC/tests/cli/notify_server.py" &
+SERVER=$!
+for _ in $(seq 100); do
+    [ -s "$WORK/http.port" ] && break
+    sleep 0.1
+done
+HTTP=$(cat "$WORK/http.port")
+
+cat >"$OPSCTL_CONFIG/policies/notify.yaml" <<YAML
+notify:
+  channels:
+    oncall:
+      type: webhook
+      url: http://127.0.0.1:$HTTP/hook
+      key: {env: HOOK_TOKEN}
+      events: []
+  paging:
+    channels: [oncall]
+    rotation: ops-primary
+    escalation: [lina, wangfang]
+    after: 15m
+    tickets: [P1]
+    backups: true
+YAML
+run policy check
+expect_rc 0 "a paging policy passes policy check"
+
+# pages_to PERSON: how many pages the webhook received for PERSON.
+pages_to() {
+    python3 - "$LOG" "$1" <<'PY'
+import json, sys
+print(sum(1 for l in open(sys.argv[1]) if (r := json.loads(l))['body'].get('kind') == 'page'
+          and r['accepted'] and r['body']['data']['person'] == sys.argv[2]))
+PY
+}
+flush_at() {
+    OPSCTL_NOW=$(at_min "$1") run notify flush
+    [ "$RC" -eq 0 ] && pass || fail "notify flush at +$1m"
+}
+
+run roster now -q --rotation ops-primary
+FIRST=$OUT
+expect_true "someone is on duty in ops-primary at 10:00" test -n "$FIRST"
+
+run ticket new --priority P3 --title 'printer jam' -q
+run page list
+expect_no_out "printer" "a P3 ticket pages nobody"
+
+run ticket new --priority P1 --title '核心交换机宕机' -q
+T1=$OUT
+run --format json page list
+expect_true "the P1 ticket opened a page, not yet sent" python3 -c "
+import json, sys
+rows = json.loads(sys.argv[1])
+assert len(rows) == 1 and rows[0]['status'] == 'open' and rows[0]['step'] == 0 and '核心交换机宕机' in rows[0]['title'], rows
+" "$OUT"
+PAGE=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])[0]['id'])" "$OUT")
+
+flush_at 0
+expect_out "paged 1" "the first flush pages the person on duty"
+expect_eq 1 "$(pages_to "$FIRST")" "the person on duty in ops-primary ($FIRST) is paged"
+expect_eq 1 "$(python3 -c "
+import json, sys
+print(sum(1 for l in open(sys.argv[1]) if (r := json.loads(l))['body'].get('kind') == 'page'
+          and 'opsctl page ack $PAGE' in r['body']['text'] and '核心交换机宕机' in r['body']['title']))" "$LOG")" \
+    "the page names the ticket and the command to acknowledge it"
+flush_at 10
+expect_out "paged 0" "nobody else is paged before 'after' has passed"
+flush_at 16
+expect_out "paged 1" "unanswered after 15m: the next level"
+expect_eq 1 "$(pages_to lina)" "the second level (lina) is paged"
+OPSCTL_NOW=$(at_min 20) OPSCTL_USER=wangfang run page ack "$PAGE"
+expect_rc 0 "page ack"
+expect_out "acknowledged page $PAGE" "page ack says so"
+flush_at 40
+expect_out "paged 0" "an acknowledged page pages nobody"
+expect_eq 0 "$(pages_to wangfang)" "the third level is never paged"
+run page ack "$PAGE"
+expect_rc 65 "a page acknowledged already cannot be acknowledged again"
+run page ack 999
+expect_rc 66 "no such page: exit 66"
+run page list
+expect_no_out "核心交换机宕机" "page list shows only open pages"
+run --format csv page list --all
+expect_out "acknowledged" "page list --all shows the acknowledged page"
+expect_out "wangfang" "and who acknowledged it"
+
+# Events: each step of the page is one.
+expect_eq "opened paged paged acknowledged" \
+    "$(sqlite3 "$WORK/ops.db" "SELECT action FROM events WHERE entity = 'page' AND entity_id = '$PAGE' ORDER BY id" | xargs)" \
+    "every step of the page is an event"
+
+# A roster override puts someone else on duty: they are the one paged.
+COVER=liuyang
+[ "$FIRST" = liuyang ] && COVER=chenjing
+run roster override add --rotation ops-primary --person "$COVER" --from 2026-12-07T09:00 --to 2026-12-07T18:00
+expect_rc 0 "an override for the day"
+run ticket new --priority P1 --title '数据库主库宕机' -q
+T2=$OUT
+flush_at 1
+expect_eq 1 "$(pages_to "$COVER")" "the page follows the roster override ($COVER)"
+
+# Acting on the ticket stops its page.
+OPSCTL_NOW=$(at_min 5) OPSCTL_USER=$COVER run ticket comment "$T2" '正在处理'
+flush_at 17
+expect_out "acknowledged by acting 1" "a comment on the ticket acknowledges its page"
+expect_eq 1 "$(pages_to lina)" "lina is not paged for the ticket someone acts on"
+
+# Nobody answers: the chain runs out after its last level.
+run ticket new --priority P1 --title '机房断电' -q
+for m in 30 46 62 78; do flush_at $m; done
+expect_out "exhausted 1" "after the last level the page is exhausted"
+run --format json page list --all
+expect_true "the exhausted page paged three people" python3 -c "
+import json, sys
+rows = [r for r in json.loads(sys.argv[1]) if '机房断电' in r['title']]
+assert len(rows) == 1 and rows[0]['status'] == 'exhausted' and rows[0]['step'] == 3, rows
+" "$OUT"
+expect_eq 1 "$(pages_to wangfang)" "the last level was paged once"
+
+# Bad paging policies are refused, naming the file.
+bad() {
+    local desc=$1 yaml=$2 want=$3
+    printf 'notify:\n  channels:\n    oncall: {type: webhook, url: "http://127.0.0.1:9/x", events: []}\n  paging:\n%s\n' "$yaml" \
+        >"$OPSCTL_CONFIG/policies/notify.yaml"
+    run policy check
+    expect_rc 78 "$desc: exit 78"
+    expect_err "notify.yaml" "$desc: the error names the file"
+    expect_err "$want" "$desc: the error says what is wrong"
+}
+bad "an unknown channel" "    channels: [pager]
+    rotation: ops-primary" "names no channel 'pager'"
+bad "an unknown rotation" "    channels: [oncall]
+    rotation: ops-primery" "names no rotation 'ops-primery'"
+bad "an escalation level that is nobody" "    channels: [oncall]
+    rotation: ops-primary
+    escalation: [nobody]" "neither a rotation nor a person"
+
+finish
