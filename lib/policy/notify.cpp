@@ -373,7 +373,10 @@ void parse_notify(Reader& r, const Node& node, Policy& p) {
 
 void finish_notify(Diagnostics& d, Policy& p) {
     // A filter naming nothing that exists is a channel that silently never sends.
-    for (const auto& [name, c] : p.notify.channels) {
+    for (const auto& entry : p.notify.channels) {
+        // Named, not a structured binding: a lambda may not capture one before C++20 (clang 14).
+        const std::string& name = entry.first;
+        const auto& c = entry.second;
         const auto check = [&](const std::vector<std::string>& names, unsigned section, const char* what,
                                const std::function<bool(const std::string&)>& known,
                                const std::vector<std::string>& all) {
