@@ -107,6 +107,15 @@ output::Cell time_cell(const Context& ctx, const std::optional<std::int64_t>& t)
 
 output::Cell text_cell(const std::string& s) { return s.empty() ? output::Cell::null() : output::Cell(s); }
 
+// A return is due by the end of a day (the midnight after it is stored): that day, YYYY-MM-DD.
+std::string day_ending(const Context& ctx, std::int64_t midnight) {
+    return core::format_date(ctx.zone().date_of(midnight - 1));
+}
+
+output::Cell day_ending_cell(const Context& ctx, const std::optional<std::int64_t>& midnight) {
+    return midnight ? output::Cell(day_ending(ctx, *midnight)) : output::Cell::null();
+}
+
 output::Table asset_table(const Context& ctx, const std::vector<asset::Asset>& rows) {
     output::Table t;
     t.add_column("tag", "Tag")
@@ -209,11 +218,7 @@ void run_asset_show(const AssetShowOptions& opt, Globals& g) {
     r.add("parent", "Parent", text_cell(a.parent));
     const bool out = !detail.custody.empty() && !detail.custody.front().in_at;
     r.add("held_by", "Held by", out ? output::Cell(detail.custody.front().holder) : output::Cell::null());
-    // A return is due by the end of a day: the day is shown.
-    auto day_before = [&](const std::optional<std::int64_t>& t) {
-        return t ? output::Cell(core::format_time(*t - 1, ctx.zone()).substr(0, 10)) : output::Cell::null();
-    };
-    r.add("due_back", "Due back", out ? day_before(detail.custody.front().due_at) : output::Cell::null());
+    r.add("due_back", "Due back", out ? day_ending_cell(ctx, detail.custody.front().due_at) : output::Cell::null());
     r.add("children", "Contains", text_cell(util::join(children, ", ")));
     if (cls) {
         for (const auto& f : cls->fields) {
@@ -243,7 +248,7 @@ void run_asset_show(const AssetShowOptions& opt, Globals& g) {
         .add_column("note", "Note");
     for (const auto& c : detail.custody) {
         const std::string note = c.in_note.empty() ? c.note : c.note.empty() ? c.in_note : c.note + " / " + c.in_note;
-        ct.add_row({c.holder, time_cell(ctx, c.out_at), day_before(c.due_at), time_cell(ctx, c.in_at), text_cell(note)});
+        ct.add_row({c.holder, time_cell(ctx, c.out_at), day_ending_cell(ctx, c.due_at), time_cell(ctx, c.in_at), text_cell(note)});
     }
     output::Table tt;
     tt.add_column("id", "Ticket")
@@ -409,7 +414,7 @@ void run_asset_checkout(const AssetCheckoutOptions& opt, Globals& g) {
     const auto row = asset::checkout(ctx, in);
     if (!g.quiet) {
         std::cout << fmt::format("checked out {} to {}{}\n", row.tag, row.holder,
-                                 row.due_at ? ", back by " + core::format_time(*row.due_at - 1, ctx.zone()).substr(0, 10)
+                                 row.due_at ? ", back by " + day_ending(ctx, *row.due_at)
                                             : std::string());
     }
 }

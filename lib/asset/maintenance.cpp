@@ -128,9 +128,9 @@ std::vector<DueItem> due_items(Context& ctx, const core::Duration& within) {
         const core::Date end = core::add_days(*core::parse_date(a.warranty_until), 1);
         out.push_back({a.tag, a.cls, a.name, a.owner, "warranty", local_midnight(ctx, end), std::nullopt, false, ""});
     }
-    for (const auto& c : store::returns_due(ctx.db, horizon)) {
-        const Asset a = get_asset(ctx, c.tag);
-        out.push_back({a.tag, a.cls, a.name, a.owner, "return", *c.due_at, c.out_at, *c.due_at <= ctx.now, c.holder});
+    for (const auto& r : store::returns_due(ctx.db, horizon)) {
+        const auto& c = r.custody;
+        out.push_back({c.tag, r.cls, r.name, r.owner, "return", *c.due_at, c.out_at, *c.due_at <= ctx.now, c.holder});
     }
     std::stable_sort(out.begin(), out.end(), [](const DueItem& x, const DueItem& y) {
         return std::tie(x.due_at, x.tag, x.what) < std::tie(y.due_at, y.tag, y.what);

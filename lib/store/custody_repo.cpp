@@ -4,8 +4,9 @@ namespace opsctl::store {
 
 namespace {
 
-constexpr const char* k_columns =
-    "SELECT id, tag, holder, holder_kind, out_at, due_at, in_at, note, in_note, out_by, in_by FROM asset_custody ";
+// Columns 0-10 of every query, the check-out as `c` (a query may join the asset as `a`).
+constexpr const char* k_select = "SELECT c.id, c.tag, c.holder, c.holder_kind, c.out_at, c.due_at, c.in_at, c.note, "
+                                 "c.in_note, c.out_by, c.in_by";
 
 CustodyRow read_row(Statement& q) {
     CustodyRow r;
@@ -56,7 +57,7 @@ std::int64_t insert_checkout(Database& db, const CustodyRow& row) {
 }
 
 std::optional<CustodyRow> open_checkout(Database& db, const std::string& tag) {
-    Statement q(db, std::string(k_columns) + "WHERE tag = ? AND in_at IS NULL");
+    Statement q(db, std::string(k_select) + " FROM asset_custody c WHERE c.tag = ? AND c.in_at IS NULL");
     q.bind(1, tag);
     if (!q.step()) {
         return std::nullopt;
@@ -74,21 +75,30 @@ void close_checkout(Database& db, std::int64_t id, std::int64_t at, const std::s
 }
 
 std::vector<CustodyRow> custody_history(Database& db, const std::string& tag, int limit) {
-    Statement q(db, std::string(k_columns) + "WHERE tag = ? ORDER BY out_at DESC, id DESC LIMIT ?");
+    Statement q(db, std::string(k_select) +
+                        " FROM asset_custody c WHERE c.tag = ? ORDER BY c.out_at DESC, c.id DESC LIMIT ?");
     q.bind(1, tag);
     q.bind(2, limit > 0 ? std::int64_t{limit} : std::int64_t{1} << 62);
     return read_rows(q);
 }
 
-std::vector<CustodyRow> returns_due(Database& db, std::int64_t until) {
-    Statement q(db, std::string(k_columns) + "WHERE in_at IS NULL AND due_at <= ? ORDER BY due_at, tag");
+std::vector<ReturnDue> returns_due(Database& db, std::int64_t until) {
+    // The asset's register fields in the same read: one query, not one more per lent asset.
+    Statement q(db, std::string(k_select) + ", a.class, a.name, a.owner FROM asset_custody c "
+                                            "JOIN assets a ON a.tag = c.tag WHERE c.in_at IS NULL AND c.due_at <= ? "
+                                            "ORDER BY c.due_at, c.tag");
     q.bind(1, until);
-    return read_rows(q);
+    std::vector<ReturnDue> out;
+    while (q.step()) {
+        out.push_back({read_row(q), q.column(11).as_string(), q.column(12).as_string(), q.column(13).as_string()});
+    }
+    return out;
 }
 
 std::vector<CustodyRow> returns_overdue_at(Database& db, std::int64_t at) {
-    Statement q(db, std::string(k_columns) +
-                        "WHERE out_at < ?1 AND due_at <= ?1 AND (in_at IS NULL OR in_at > ?1) ORDER BY due_at, tag");
+    Statement q(db, std::string(k_select) +
+                        " FROM asset_custody c WHERE c.out_at < ?1 AND c.due_at <= ?1 "
+                        "AND (c.in_at IS NULL OR c.in_at > ?1) ORDER BY c.due_at, c.tag");
     q.bind(1, at);
     return read_rows(q);
 }

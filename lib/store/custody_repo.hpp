@@ -30,8 +30,14 @@ std::optional<CustodyRow> open_checkout(Database& db, const std::string& tag);
 void close_checkout(Database& db, std::int64_t id, std::int64_t at, const std::string& by, const std::string& note);
 /// The asset's check-outs, newest first, at most `limit` (all when limit <= 0).
 std::vector<CustodyRow> custody_history(Database& db, const std::string& tag, int limit);
+/// An open check-out with the register fields of its asset.
+struct ReturnDue {
+    CustodyRow custody;
+    std::string cls, name, owner;
+};
+
 /// Open check-outs whose expected return is at or before `until`, soonest first.
-std::vector<CustodyRow> returns_due(Database& db, std::int64_t until);
+std::vector<ReturnDue> returns_due(Database& db, std::int64_t until);
 /// Check-outs overdue at `at` as it stood then: out before it, due at or before it and not
 /// back by then (returned later or still out), soonest due first.
 std::vector<CustodyRow> returns_overdue_at(Database& db, std::int64_t at);

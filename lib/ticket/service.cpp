@@ -649,7 +649,6 @@ std::vector<std::int64_t> resolve_tickets(Context& ctx, const std::vector<std::i
         throw DataError("a resolution needs text", "pass --resolution TEXT");
     }
     std::vector<std::int64_t> unresolved;
-    std::vector<std::int64_t> done;
     auto resolve = [&](store::TicketRow& row, std::vector<Notice>& notices, const nlohmann::json& parent) {
         const auto& wf = workflow_for(ctx, row.type);
         const std::string state = first_allowed(
@@ -663,16 +662,12 @@ std::vector<std::int64_t> resolve_tickets(Context& ctx, const std::vector<std::i
         do_move(ctx, row, state, "resolved", std::move(fields), "", approvals);
         notices.push_back({"ticket.resolved", row, {}});
         notices.insert(notices.end(), approvals.begin(), approvals.end());
-        done.push_back(row.id);
     };
     auto needs_resolving = [&](const store::TicketRow& row) {
         const auto* s = workflow_for(ctx, row.type).state(row.status);
         return !s || !(s->resolved || s->final);
     };
     for_each_ticket(ctx, ids, [&](std::int64_t id, std::vector<Notice>& notices) {
-        if (std::find(done.begin(), done.end(), id) != done.end()) {
-            return; // resolved already as a child of a ticket before it in the list
-        }
         auto row = load(ctx, id);
         resolve(row, notices, nullptr);
         for (auto& child : open_children(ctx, id)) {
