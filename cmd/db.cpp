@@ -12,7 +12,9 @@ namespace opsctl::cmd {
 namespace {
 
 struct DbInfoOptions {};
-struct DbCheckOptions {};
+struct DbCheckOptions {
+    bool repair = false;
+};
 struct DbBackupOptions {
     std::string file;
 };
@@ -32,8 +34,17 @@ void run_db_info(const DbInfoOptions&, Globals& g) {
     g.print(r);
 }
 
-void run_db_check(const DbCheckOptions&, Globals& g) {
+void run_db_check(const DbCheckOptions& opt, Globals& g) {
+    if (opt.repair) {
+        g.actor("db.repair");
+    }
     auto& db = g.database();
+    if (opt.repair) {
+        const std::int64_t wrong = setup::repair_database(db);
+        if (wrong > 0 && !g.quiet) {
+            std::cerr << fmt::format("rebuilt the review's hourly ticket counts ({} were wrong)\n", wrong);
+        }
+    }
     const auto findings = setup::check_database(db, g.policy(0));
     output::Table t;
     t.columns = {{"check", "Check"}, {"status", "Status"}, {"detail", "Detail"}};
@@ -69,6 +80,8 @@ void register_db(CLI::App& app, Globals& g) {
 
     auto check_opt = std::make_shared<DbCheckOptions>();
     auto* check = group->add_subcommand("check", "Integrity, foreign keys, audit hash chain and permissions (exit 1 on problems)");
+    check->add_flag("--repair", check_opt->repair,
+                    "First rebuild derived counts found wrong (the review's ticket tally); records are never touched");
     check->callback([check_opt, &g] { run_db_check(*check_opt, g); });
 
     auto backup_opt = std::make_shared<DbBackupOptions>();

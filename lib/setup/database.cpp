@@ -42,6 +42,8 @@ std::vector<store::CheckFinding> check_database(Database& db, const policy::Poli
     return findings;
 }
 
+std::int64_t repair_database(Database& db) { return store::repair_database(db); }
+
 int backup_database(Database& db, const std::filesystem::path& target) { return store::backup_database(db, target); }
 
 std::optional<Error> database_failure(const std::exception& e) { return store::database_failure(e); }

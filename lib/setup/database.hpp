@@ -35,6 +35,8 @@ store::DatabaseInfo database_info(Database& db);
 /// Every check of `db check`: the store's (integrity, foreign keys, the event chain, file
 /// modes, with the policy's database group allowed), and that no one else may write the policy.
 std::vector<store::CheckFinding> check_database(Database& db, const policy::Policy& policy);
+/// Rebuilds derived data found wrong (store::repair_database): how many rows were wrong.
+std::int64_t repair_database(Database& db);
 /// Copies the database online into `target`; returns the number of pages copied.
 int backup_database(Database& db, const std::filesystem::path& target);
 

@@ -1,6 +1,7 @@
 #include "lib/store/report_trends.hpp"
 
 #include "lib/core/error.hpp"
+#include "lib/store/tally.hpp"
 
 #include <fmt/format.h>
 
@@ -14,21 +15,6 @@ namespace {
 
 constexpr std::size_t k_max_trend_months = 24;
 
-// The months as a table m(i, s, e) from the bounds bound at ?1..?(n+1): month i is [s, e).
-std::string month_values(std::size_t months) {
-    std::string out = "WITH m(i, s, e) AS (VALUES ";
-    for (std::size_t i = 0; i < months; ++i) {
-        out += fmt::format("{}({}, ?{}, ?{})", i == 0 ? "" : ", ", i, i + 1, i + 2);
-    }
-    return out + ") ";
-}
-
-void bind_bounds(Statement& q, const std::vector<std::int64_t>& bounds) {
-    for (std::size_t i = 0; i < bounds.size(); ++i) {
-        q.bind(static_cast<int>(i + 1), static_cast<std::int64_t>(bounds[i]));
-    }
-}
-
 } // namespace
 
 std::vector<TrendMonth> ticket_trend_months(Database& db, const std::vector<std::int64_t>& bounds) {
@@ -37,43 +23,73 @@ std::vector<TrendMonth> ticket_trend_months(Database& db, const std::vector<std:
                                   bounds.size() < 2 ? 0 : bounds.size() - 1));
     }
     const std::size_t months = bounds.size() - 1;
-    const std::string with = month_values(months);
     std::vector<TrendMonth> out(months);
-    for (std::size_t i = 0; i < months; ++i) {
-        out[i].start = bounds[i];
-        out[i].end = bounds[i + 1];
-    }
-    {
-        // Opened and closed: each month a count over one range of a covering index
-        // (tickets_created, tickets_closed). Counted per month by a subquery each: joined to
-        // the months and grouped, every entry went through a sorter (6x the CPU).
-        Statement q(db, with + R"sql(
-SELECT m.i, (SELECT COUNT(*) FROM tickets t WHERE t.created_at >= m.s AND t.created_at < m.e),
-       (SELECT COUNT(*) FROM tickets t WHERE t.closed_at >= m.s AND t.closed_at < m.e) FROM m)sql");
-        bind_bounds(q, bounds);
-        while (q.step()) {
-            auto& m = out.at(static_cast<std::size_t>(q.column(0).as_int64()));
-            m.opened = q.column(1).as_int64();
-            m.closed = q.column(2).as_int64();
+    // Each month is the tally's hours that lie wholly in it (tally.hpp), plus, counted from the
+    // indexes, what lies between its bounds and the nearest hours: nothing for a month of
+    // local midnights in a zone on the hour, the minutes since the hour for one that ends now.
+    Statement tally(db, "SELECT measure, SUM(n), SUM(met) FROM ticket_tally "
+                        "WHERE measure IN (0, 1, 2, 3) AND bucket >= ?1 AND bucket < ?2 GROUP BY measure");
+    // Opened and closed: a range of a covering index each (tickets_created, tickets_closed).
+    Statement flow(db, "SELECT (SELECT COUNT(*) FROM tickets WHERE created_at >= ?1 AND created_at < ?2), "
+                       "(SELECT COUNT(*) FROM tickets WHERE closed_at >= ?1 AND closed_at < ?2)");
+    // Attainment: ranges of the deadline indexes, which carry the answer and resolution times
+    // (migration 12): no ticket row is read.
+    Statement response(db, "SELECT COUNT(*), COUNT(*) FILTER (WHERE responded_at <= response_due_at) FROM tickets "
+                           "WHERE response_due_at >= ?1 AND response_due_at < ?2");
+    Statement resolution(db, "SELECT COUNT(*), COUNT(*) FILTER (WHERE COALESCE(resolved_at, closed_at) <= resolution_due_at) "
+                             "FROM tickets WHERE resolution_due_at >= ?1 AND resolution_due_at < ?2");
+    auto run = [](Statement& q, std::int64_t from, std::int64_t to) -> Statement& {
+        q.reset();
+        q.bind(1, static_cast<std::int64_t>(from));
+        q.bind(2, static_cast<std::int64_t>(to));
+        return q;
+    };
+    auto count = [&](TrendMonth& m, std::int64_t from, std::int64_t to) {
+        if (from >= to) {
+            return;
         }
-    }
-    {
-        // Attainment: the deadlines of each month, each a range of its deadline index, which
-        // carries the answer and resolution times (migration 12): no ticket row is read, and
-        // each range once for both the deadlines and those met.
-        Statement response(db, "SELECT COUNT(*), COUNT(*) FILTER (WHERE responded_at <= response_due_at) FROM tickets "
-                               "WHERE response_due_at >= ?1 AND response_due_at < ?2");
-        Statement resolution(db, "SELECT COUNT(*), COUNT(*) FILTER (WHERE COALESCE(resolved_at, closed_at) <= resolution_due_at) "
-                                 "FROM tickets WHERE resolution_due_at >= ?1 AND resolution_due_at < ?2");
-        for (auto& m : out) {
-            for (auto [q, due, met] : {std::tuple{&response, &m.response_due, &m.response_met},
-                                       std::tuple{&resolution, &m.resolution_due, &m.resolution_met}}) {
-                q->reset();
-                q->bind(1, static_cast<std::int64_t>(m.start));
-                q->bind(2, static_cast<std::int64_t>(m.end));
-                q->step();
-                *due = q->column(0).as_int64();
-                *met = q->column(1).as_int64();
+        auto& f = run(flow, from, to);
+        f.step();
+        m.opened += f.column(0).as_int64();
+        m.closed += f.column(1).as_int64();
+        for (auto [q, due, met] : {std::tuple{&response, &m.response_due, &m.response_met},
+                                   std::tuple{&resolution, &m.resolution_due, &m.resolution_met}}) {
+            auto& r = run(*q, from, to);
+            r.step();
+            *due += r.column(0).as_int64();
+            *met += r.column(1).as_int64();
+        }
+    };
+    for (std::size_t i = 0; i < months; ++i) {
+        auto& m = out[i];
+        m.start = bounds[i];
+        m.end = bounds[i + 1];
+        const std::int64_t first = tally_bucket_of(m.start + k_tally_bucket_secs - 1); // rounded up
+        const std::int64_t last = tally_bucket_of(m.end);                               // rounded down
+        if (first >= last) {
+            count(m, m.start, m.end);
+            continue;
+        }
+        count(m, m.start, first);
+        count(m, last, m.end);
+        auto& q = run(tally, first, last);
+        while (q.step()) {
+            const auto n = q.column(1).as_int64(), met = q.column(2).as_int64();
+            switch (q.column(0).as_int64()) {
+            case 0:
+                m.opened += n;
+                break;
+            case 1:
+                m.closed += n;
+                break;
+            case 2:
+                m.response_due += n;
+                m.response_met += met;
+                break;
+            default:
+                m.resolution_due += n;
+                m.resolution_met += met;
+                break;
             }
         }
     }
