@@ -55,11 +55,11 @@ Advance advance_pages(const Context& ctx, bool first_only) {
     const auto due = store::due_pages(ctx.db, ctx.now, first_only);
     // First steps only: past a level with nobody on duty, the same page again at the step it
     // was moved on to, so that someone is paged now rather than at the next flush.
-    std::optional<int> again_at;
+    int again_at = 0;
     for (std::size_t i = 0; i < due.size(); ++i) {
         auto row = due[i];
-        const int expected_step = again_at.value_or(0);
-        again_at.reset();
+        const int expected_step = again_at;
+        again_at = 0;
         store::WriteTransaction tx(ctx.db);
         // Read again inside the transaction: another flush may have taken the step already.
         const auto now_row = store::find_page(ctx.db, row.id);

@@ -161,6 +161,13 @@ assert len(rows) == 1 and rows[0]['status'] == 'exhausted' and rows[0]['step'] =
 " "$OUT"
 expect_eq 1 "$(pages_to wangfang)" "the last level was paged once"
 
+# At night ops-primary (a day shift) has nobody on duty: the command that opens the page skips
+# that level and pages the next one (lina) at once.
+OPSCTL_NOW=$(at_min 780) run ticket new --priority P1 --title '夜间机房温度告警' -q
+expect_eq "lina" "$(pages_about 夜间机房温度告警)" "at 23:00 the first level is skipped and lina is paged at once"
+run -q page list
+for id in $OUT; do OPSCTL_NOW=$(at_min 781) run page ack "$id"; done
+
 # A failed backup pages at once too, from the `backup run` that failed.
 cat >"$OPSCTL_CONFIG/policies/broken-backup.yaml" <<'YAML'
 backups:
