@@ -29,6 +29,14 @@ const policy::Policy& Globals::policy(unsigned sections) {
         const fs::path dir = policy::find_policy_dir(config);
         m_policy = std::make_unique<policy::Policy>(policy::load_policy(dir, sections | m_loaded));
         m_loaded |= sections;
+        // A command that may open a page pages the person on duty after its commit
+        // (notify::after_commit): that needs the roster and the people, read now, before a
+        // Context holds on to this policy.
+        constexpr unsigned k_paging = policy::section::k_roster | policy::section::k_people;
+        if ((m_loaded & policy::section::k_notify) && m_policy->notify.paging.enabled && (m_loaded & k_paging) != k_paging) {
+            m_policy = std::make_unique<policy::Policy>(policy::load_policy(dir, m_loaded | k_paging));
+            m_loaded |= k_paging;
+        }
     }
     return *m_policy;
 }

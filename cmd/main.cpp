@@ -3,6 +3,8 @@
 
 #include "cmd/common.hpp"
 #include "lib/core/error.hpp"
+#include "lib/notify/outbox.hpp"
+#include "lib/page/page.hpp"
 #include "lib/setup/database.hpp"
 #include "lib/util/unicode.hpp"
 #include "version.hpp"
@@ -119,6 +121,9 @@ int main(int argc, char** argv) {
     // temporary file is removed, instead of the signal killing us with half a file left.
     std::signal(SIGXFSZ, SIG_IGN);
     using namespace opsctl;
+    // A command that opens a page (a P1 ticket, a CRITICAL check, a failed backup) pages the
+    // person on duty after its commit; the notify layer cannot see the roster that says who.
+    notify::set_page_starter(&page::first_steps);
     cmd::Globals g;
     CLI::App app{"opsctl: tickets, assets, inspections, backups, duty roster and the monthly review\n"
                  "for an IT operations team, in one binary.",

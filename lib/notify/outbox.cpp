@@ -264,10 +264,30 @@ FlushResult flush_within(const Context& ctx, int limit, long budget_ms) {
 
 FlushResult flush(const Context& ctx, int limit) { return flush_within(ctx, limit, 0); }
 
+namespace {
+
+PageStarter& page_starter() {
+    static PageStarter starter = nullptr;
+    return starter;
+}
+
+} // namespace
+
+void set_page_starter(PageStarter starter) { page_starter() = starter; }
+
 void after_commit(const Context& ctx, const std::string& kind, const nlohmann::json& data) {
     emit(ctx.policy.notify, ctx.policy.site.name, kind, data, ctx.now);
     if (ctx.policy.notify.channels.empty()) {
         return;
+    }
+    if (ctx.policy.notify.paging.enabled && page_starter()) {
+        // The first page of what the transaction opened goes out now, with the rest of its
+        // messages, rather than at the next flush from cron: a P1 at night must not wait a minute.
+        try {
+            page_starter()(ctx);
+        } catch (const std::exception& e) {
+            core::warn(fmt::format("paging not started now ({}); 'opsctl notify flush' pages", e.what()));
+        }
     }
     try {
         // A command waits on the channels for the section's timeout in all, however many fail.

@@ -66,10 +66,20 @@ struct FlushResult {
 /// on a slow channel once at most. Never throws for a send; a busy database throws Busy.
 FlushResult flush(const Context& ctx, int limit = 100);
 
-/// After the commit of the transaction that queued `kind`: runs the hooks that want it, then
-/// sends what is due, for the section's timeout in all (what is left waits for the next
-/// flush). Reports failures as warnings and never throws.
+/// After the commit of the transaction that queued `kind`: runs the hooks that want it, takes
+/// the first step of each page it opened (set_page_starter), then sends what is due, the pages
+/// among it, for the section's timeout in all (what is left waits for the next flush).
+/// Reports failures as warnings and never throws.
 void after_commit(const Context& ctx, const std::string& kind, const nlohmann::json& data);
+
+/// Pages the first person of every open page not paged yet, each in its own transaction (its
+/// message goes to the outbox); returns how many it paged.
+using PageStarter = int (*)(const Context& ctx);
+
+/// Sets what after_commit calls to page the first person of a page that a command opened
+/// (page::first_steps): paging asks the roster who is on duty, in a layer above this one, so
+/// the binary hands it down once at start-up. Unset, a page waits for `notify flush`.
+void set_page_starter(PageStarter starter);
 
 /// The outbox, newest first: all, or one status ("pending", "sent", "failed"); at most `limit`.
 std::vector<Notification> list(const Context& ctx, const std::string& status, int limit);

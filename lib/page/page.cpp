@@ -41,7 +41,9 @@ std::string person_of(const Context& ctx, const std::string& level, std::int64_t
 
 } // namespace
 
-Advance advance(const Context& ctx) {
+namespace {
+
+Advance advance_pages(const Context& ctx, bool first_only) {
     Advance out;
     const auto& g = ctx.policy.notify.paging;
     if (!g.enabled) {
@@ -50,11 +52,19 @@ Advance advance(const Context& ctx) {
     std::vector<std::string> levels{g.rotation};
     levels.insert(levels.end(), g.escalation.begin(), g.escalation.end());
     const int total = static_cast<int>(levels.size()) * g.rounds;
-    for (auto row : store::due_pages(ctx.db, ctx.now)) {
+    const auto due = store::due_pages(ctx.db, ctx.now, first_only);
+    // First steps only: past a level with nobody on duty, the same page again at the step it
+    // was moved on to, so that someone is paged now rather than at the next flush.
+    int again_at = 0;
+    for (std::size_t i = 0; i < due.size(); ++i) {
+        auto row = due[i];
+        const int expected_step = again_at;
+        again_at = 0;
         store::WriteTransaction tx(ctx.db);
         // Read again inside the transaction: another flush may have taken the step already.
         const auto now_row = store::find_page(ctx.db, row.id);
-        if (!now_row || now_row->status != "open" || now_row->next_at > ctx.now) {
+        if (!now_row || now_row->status != "open" || now_row->next_at > ctx.now ||
+            (first_only && now_row->step != expected_step)) {
             continue;
         }
         row = *now_row;
@@ -91,6 +101,10 @@ Advance advance(const Context& ctx) {
             store::save_page(ctx.db, row);
             audit::record(ctx, "page", std::to_string(row.id), "skipped", fields);
             tx.commit();
+            if (first_only) {
+                again_at = row.step;
+                --i;
+            }
             continue;
         }
         store::save_page(ctx.db, row);
@@ -110,6 +124,19 @@ Advance advance(const Context& ctx) {
         ++out.paged;
     }
     return out;
+}
+
+} // namespace
+
+Advance advance(const Context& ctx) { return advance_pages(ctx, false); }
+
+int first_steps(const Context& ctx) {
+    // Without the roster a rotation's name would be taken for a person's.
+    constexpr unsigned k_needed = policy::section::k_roster | policy::section::k_people;
+    if ((ctx.policy.loaded & k_needed) != k_needed) {
+        return 0;
+    }
+    return advance_pages(ctx, true).paged;
 }
 
 Flush flush(const Context& ctx, int limit) {

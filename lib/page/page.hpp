@@ -44,6 +44,12 @@ struct Advance {
 /// paging channels' outbox), or marks it exhausted after the last level of the last round.
 Advance advance(const Context& ctx);
 
+/// The first step of every open page not paged yet, as advance() takes it: what a command that
+/// opened a page runs after its commit (notify::after_commit, through notify::set_page_starter),
+/// so that the first person is paged at once. Does nothing (0) when the policy's roster and
+/// people were not loaded: the page then waits for `notify flush`. Returns how many it paged.
+int first_steps(const Context& ctx);
+
 /// What `notify flush` did: the pages, then the outbox.
 struct Flush {
     Advance pages;

@@ -153,8 +153,8 @@ void parse_channels(Reader& r, const Node& node, Policy& p) {
             return;
         }
         if (!r.map(value, subject,
-                   {"type", "url", "key", "secret", "user", "password", "from", "to", "tls", "events", "priorities",
-                    "checklists", "backup_jobs", "language", "timeout", "quiet_hours", "quiet_except"})) {
+                   {"type", "url", "key", "secret", "user", "password", "from", "to", "tls", "ca_file", "events",
+                    "priorities", "checklists", "backup_jobs", "language", "timeout", "quiet_hours", "quiet_except"})) {
             return;
         }
         NotifyChannel c;
@@ -234,6 +234,18 @@ void parse_channels(Reader& r, const Node& node, Policy& p) {
             if (c.tls == "none" && !local_host_url(c.url)) {
                 r.error(value["tls"], fmt::format("{}: 'tls: none' sends the password and the mail in clear text; "
                                                   "it is allowed only to 127.0.0.1 or localhost", subject));
+            }
+        }
+        // A private certificate authority (a company's own, a test's): trusted for this channel
+        // only. Read when sending, so that a certificate renewed in place needs no reload.
+        if (value["ca_file"].is_defined()) {
+            c.ca_file = r.string(value, "ca_file").value_or("");
+            const bool tls = mail ? c.tls != "none" : c.url.starts_with("https://");
+            if (!tls) {
+                r.error(value["ca_file"], fmt::format("{}: 'ca_file' applies only to {}", subject,
+                                                      mail ? "mail over STARTTLS or TLS" : "an https:// url"));
+            } else if (c.ca_file.empty() || c.ca_file.front() != '/' || has_control(c.ca_file)) {
+                r.error(value["ca_file"], fmt::format("{}: 'ca_file' must be an absolute path", subject));
             }
         }
         c.events = r.strings(value, "events").value_or(std::vector<std::string>{"*"});

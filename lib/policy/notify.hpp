@@ -48,6 +48,8 @@ struct NotifyChannel {
     std::string from;   // mail: the sender address
     std::vector<std::string> to; // mail: the recipients
     std::string tls = "starttls"; // mail: "starttls" (required), "tls" (smtps://) or "none" (127.0.0.1 only)
+    std::string ca_file; // mail, https: the PEM file of the certificate authorities to trust instead
+                         // of the system's (an absolute path; empty: the system's)
     std::vector<std::string> events{"*"}; // event kinds or patterns, as for hooks
     std::vector<std::string> priorities;  // ticket events: only these priorities (empty: all)
     std::vector<std::string> checklists;  // inspect events: only these checklists (empty: all)

@@ -265,7 +265,8 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
     using Builder = std::optional<Section> (*)(Context&, const SectionInput&, ActionList&);
     const std::vector<Builder> builders = {&ticket_section,  &incident_section, &approval_section,
                                            &workload_section, &trend_section,   &inspect_section,
-                                           &backup_section,  &asset_section,    &roster_section};
+                                           &backup_section,  &asset_section,    &roster_section,
+                                           &paging_section};
     constexpr std::size_t k_trend_builder = 4;
     const std::vector<std::size_t> ticket_builders = {0, 1, 3};
     std::vector<std::optional<Section>> built(builders.size());
@@ -289,7 +290,7 @@ Review build_monthly(Context& ctx, const MonthlyRequest& request) {
             backlog_at_end = store::ticket_backlog_at(c.db, in.trend_bounds.back());
         });
     }
-    for (const auto i : {5, 8, 6, 2}) { // inspections, roster, backups, approvals
+    for (const auto i : {5, 8, 6, 2, 9}) { // inspections, roster, backups, approvals, paging
         shared_jobs.push_back(build(i));
     }
     {

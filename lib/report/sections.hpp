@@ -81,6 +81,10 @@ std::optional<Section> incident_section(Context& ctx, const SectionInput& in, Ac
 /// awaiting their retrospective approval at the month's end (action items).
 std::optional<Section> approval_section(Context& ctx, const SectionInput& in, ActionList& actions);
 
+/// Pages of the month against the month before and per person: acknowledged, the median and
+/// worst time to acknowledge, escalated, and never acknowledged (lib/report/paging.cpp).
+std::optional<Section> paging_section(Context& ctx, const SectionInput& in, ActionList& actions);
+
 /// How many rows of a long list to read: every one for the CSV files, else the first.
 inline std::int64_t rows_to_read(const SectionInput& in, std::size_t shown) {
     return in.full_lists ? -1 : static_cast<std::int64_t>(shown);

@@ -258,6 +258,27 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"sentence.satisfaction",
          {"Customers rated the service {satisfaction} on average; {complaints} {w_complaints} received.",
           "客户满意度平均 {satisfaction} 分，收到投诉 {complaints} 个。"}},
+        // Paging.
+        {"paging.title", {"Paging", "值班呼叫"}},
+        {"fig.pages", {"Pages", "呼叫次数"}},
+        {"fig.pages_acknowledged", {"Pages acknowledged", "已确认的呼叫"}},
+        {"fig.pages_escalated", {"Pages that escalated past the first person", "升级到下一级的呼叫"}},
+        {"fig.pages_unanswered", {"Pages nobody acknowledged by month end", "月末仍无人确认的呼叫"}},
+        {"tbl.paging_by_month", {"Time to acknowledge per month", "各月呼叫响应时间"}},
+        {"tbl.paging_by_person", {"Time to acknowledge per person", "各人员呼叫响应时间"}},
+        {"col.pages", {"Pages", "呼叫"}},
+        {"col.pages_acknowledged", {"Acknowledged", "已确认"}},
+        {"col.tta_median", {"Median minutes to acknowledge", "确认用时中位数（分钟）"}},
+        {"col.tta_worst", {"Worst minutes to acknowledge", "最长确认用时（分钟）"}},
+        {"col.pages_escalated", {"Escalated", "已升级"}},
+        {"col.pages_unanswered", {"Never acknowledged", "无人确认"}},
+        {"word.minutes", {"min", "分钟"}},
+        {"noun.page", {"page|pages", ""}},
+        {"sentence.paging",
+         {"{pages} {w_pages} went out; {acknowledged} acknowledged, in {median} at the median and {worst} at worst; "
+          "{escalated} escalated past the first person and {unanswered} nobody acknowledged by the month's end.",
+          "本月呼叫 {pages} 次，已确认 {acknowledged} 次，确认用时中位数 {median}，最长 {worst}；"
+          "升级到下一级 {escalated} 次，月末仍无人确认 {unanswered} 次。"}},
         // Roster.
         {"roster.title", {"Duty roster", "值班"}},
         {"fig.duty_hours", {"Duty hours", "值班时长"}},

@@ -57,9 +57,9 @@ std::int64_t insert_page(Database& db, const PageRow& row) {
     return db.last_insert_id();
 }
 
-std::vector<PageRow> due_pages(Database& db, std::int64_t now) {
-    Statement q(db, std::string("SELECT ") + k_columns +
-                        " FROM pages WHERE status = 'open' AND next_at <= ? ORDER BY next_at, id");
+std::vector<PageRow> due_pages(Database& db, std::int64_t now, bool first_only) {
+    Statement q(db, std::string("SELECT ") + k_columns + " FROM pages WHERE status = 'open' AND next_at <= ?" +
+                        (first_only ? " AND step = 0" : "") + " ORDER BY next_at, id");
     q.bind(1, now);
     std::vector<PageRow> out;
     while (q.step()) {

@@ -29,8 +29,9 @@ struct PageRow {
 
 /// Inserts an open page; returns its id.
 std::int64_t insert_page(Database& db, const PageRow& row);
-/// Open pages whose next step is due at `now`, oldest first.
-std::vector<PageRow> due_pages(Database& db, std::int64_t now);
+/// Open pages whose next step is due at `now`, oldest first; with `first_only`, only those
+/// whose first person has not been paged yet (step 0).
+std::vector<PageRow> due_pages(Database& db, std::int64_t now, bool first_only = false);
 /// The page with this id.
 std::optional<PageRow> find_page(Database& db, std::int64_t id);
 /// Saves a page's status, step, person, next step and acknowledgement.

@@ -76,6 +76,13 @@ constexpr RecordTable k_tables[] = {
      "failed_inspections, stale_backups"},
     {"roster_attendance", "attendance record", "roster_attendance", "id",
      "id, person, checkin_at, checkout_at, note"},
+    // Every step of a page (opened, paged, skipped, acknowledged, exhausted) is an event of it.
+    // The outbox's notifications are not here: their delivery state (attempts, claims, errors,
+    // sent) changes on every flush without an event, by design, and their content is the
+    // rendering of the event that caused them (event_id).
+    {"page", "page", "pages", "id",
+     "id, event_id, kind, subject, ticket_id, title, status, step, person, opened_at, next_at, acked_at, "
+     "acked_by"},
 };
 
 // The digest of a record that a change removed (roster override remove): a row with its id

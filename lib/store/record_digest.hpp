@@ -13,7 +13,7 @@ namespace opsctl::store {
 /// SHA-256 (hex) of the columns of record `entity_id` that only a change with an event
 /// writes (ticket: not the SLA cache; asset: the register row; backup run: with its
 /// verifications, restores and prunes; inspection run: with its results; roster override,
-/// handover, attendance: the row); empty when the entity kind has no table here or the row is
+/// handover, attendance, page: the row); empty when the entity kind has no table here or the row is
 /// gone. The one place that says which rows prove themselves.
 std::string record_digest(Database& db, const std::string& entity, const std::string& entity_id);
 
@@ -30,7 +30,7 @@ struct RecordCheck {
     std::string first_bad;     // "ticket 42", "backup run 7" of the first record that does not match
     std::string problem;
 };
-/// Compares every record (tickets, assets, backup and inspection runs, roster records) with the
+/// Compares every record (tickets, assets, backup and inspection runs, roster records, pages) with the
 /// digest of its newest event in one pass over each table; names the first that does not
 /// match (a row changed, inserted or removed outside opsctl) and its table.
 RecordCheck verify_records(Database& db);
