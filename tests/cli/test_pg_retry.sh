@@ -56,7 +56,7 @@ expect_eq "lina" "$(count "SELECT assignee FROM tickets WHERE id = $id")" "is ap
 expect_eq 1 "$(count "SELECT count(*) FROM events WHERE entity_id = '$id' AND action = 'assigned'")" "once"
 
 inject 1 40001
-run asset add --class server --name 'db-重试' --tag SRV-RETRY
+run asset add --class server --name "db-重试" --tag SRV-RETRY --set memory_gb=64
 expect_rc 0 "asset add retried after a conflict"
 expect_eq 1 "$(count "SELECT count(*) FROM assets WHERE tag = 'SRV-RETRY'")" "the asset is there once"
 
