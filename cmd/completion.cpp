@@ -128,6 +128,7 @@ const std::vector<ValueRule>& value_rules() {
         {"ticket", {"sort"}, "ticket-sorts"},
         {"roster handover", {"to"}, "people"},
         {"backup restore", {"to"}, "dirs"},
+        {"db copy", {"from", "to"}, "files"},
         // `backup verify` takes jobs or run ids; the jobs are what a person types.
         {"backup", {"job", "jobs", "target"}, "backups"},
         {"report", {"lang"}, "languages"},

@@ -1,4 +1,4 @@
-// opsctl db info|check|backup
+// opsctl db info|check|backup|copy
 #include "cmd/common.hpp"
 
 #include "lib/core/error.hpp"
@@ -17,6 +17,11 @@ struct DbCheckOptions {
 };
 struct DbBackupOptions {
     std::string file;
+};
+struct DbCopyOptions {
+    std::string from;
+    std::string to;
+    bool replace = false;
 };
 
 void run_db_info(const DbInfoOptions&, Globals& g) {
@@ -68,6 +73,16 @@ void run_db_backup(const DbBackupOptions& opt, Globals& g) {
     }
 }
 
+void run_db_copy(const DbCopyOptions& opt, Globals& g) {
+    g.actor("db.copy");
+    const auto& site = g.policy(policy::section::k_site).site;
+    const auto result = setup::copy_database(opt.from, opt.to, opt.replace, &site);
+    if (!g.quiet) {
+        std::cout << fmt::format("copied '{}' to '{}' ({} rows in {} tables, {} search entries)\n", opt.from, opt.to,
+                                 result.rows, result.tables.size(), result.search_entries);
+    }
+}
+
 } // namespace
 
 void register_db(CLI::App& app, Globals& g) {
@@ -88,6 +103,14 @@ void register_db(CLI::App& app, Globals& g) {
     auto* backup = group->add_subcommand("backup", "Copy the database consistently while others write (SQLite online backup)");
     backup->add_option("file", backup_opt->file, "Where to write the copy")->required();
     backup->callback([backup_opt, &g] { run_db_backup(*backup_opt, g); });
+
+    auto copy_opt = std::make_shared<DbCopyOptions>();
+    auto* copy = group->add_subcommand(
+        "copy", "Copy a whole database into another, SQLite or PostgreSQL, events and chain included");
+    copy->add_option("from", copy_opt->from, "The database to copy: a file or a postgresql:// URL")->required();
+    copy->add_option("to", copy_opt->to, "Where to copy it: a new or empty file or PostgreSQL database")->required();
+    copy->add_flag("--replace", copy_opt->replace, "Empty a destination that holds records first");
+    copy->callback([copy_opt, &g] { run_db_copy(*copy_opt, g); });
 }
 
 } // namespace opsctl::cmd

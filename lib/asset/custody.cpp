@@ -51,49 +51,49 @@ store::CustodyRow checkout(Context& ctx, const CheckoutInput& in) {
     row.note = std::string(util::trim(in.note));
     row.out_at = ctx.now;
     row.out_by = ctx.actor;
-    store::WriteTransaction tx(ctx.db);
-    const Asset a = get_asset(ctx, in.tag);
-    if (a.status == "retired" || a.status == "disposed") {
-        throw DataError(fmt::format("asset '{}' is {}", in.tag, a.status));
-    }
-    if (const auto out = store::open_checkout(ctx.db, in.tag)) {
-        throw DataError(fmt::format("asset '{}' is checked out to {} already", in.tag, out->holder),
-                        fmt::format("check it in first: opsctl asset checkin {}", in.tag));
-    }
-    row.id = store::insert_checkout(ctx.db, row);
-    nlohmann::json fields = {{row.holder_kind, row.holder}};
-    if (row.due_at) {
-        fields["due_at"] = *row.due_at;
-    }
-    if (!row.note.empty()) {
-        fields["note"] = row.note;
-    }
-    audit::record(ctx, "asset", in.tag, "checked-out", std::move(fields));
-    tx.commit();
-    return row;
+    return store::write_transaction(ctx.db, [&] {
+        const Asset a = get_asset(ctx, in.tag);
+        if (a.status == "retired" || a.status == "disposed") {
+            throw DataError(fmt::format("asset '{}' is {}", in.tag, a.status));
+        }
+        if (const auto out = store::open_checkout(ctx.db, in.tag)) {
+            throw DataError(fmt::format("asset '{}' is checked out to {} already", in.tag, out->holder),
+                            fmt::format("check it in first: opsctl asset checkin {}", in.tag));
+        }
+        row.id = store::insert_checkout(ctx.db, row);
+        nlohmann::json fields = {{row.holder_kind, row.holder}};
+        if (row.due_at) {
+            fields["due_at"] = *row.due_at;
+        }
+        if (!row.note.empty()) {
+            fields["note"] = row.note;
+        }
+        audit::record(ctx, "asset", in.tag, "checked-out", std::move(fields));
+        return row;
+    });
 }
 
 store::CustodyRow checkin(Context& ctx, const std::string& tag, const std::string& note) {
-    store::WriteTransaction tx(ctx.db);
-    get_asset(ctx, tag);
-    auto out = store::open_checkout(ctx.db, tag);
-    if (!out) {
-        throw DataError(fmt::format("asset '{}' is not checked out", tag));
-    }
-    out->in_at = ctx.now;
-    out->in_by = ctx.actor;
-    out->in_note = std::string(util::trim(note));
-    store::close_checkout(ctx.db, out->id, ctx.now, ctx.actor, out->in_note);
-    nlohmann::json fields = {{out->holder_kind, out->holder}};
-    if (out->due_at && *out->due_at < ctx.now) {
-        fields["late_secs"] = ctx.now - *out->due_at;
-    }
-    if (!out->in_note.empty()) {
-        fields["note"] = out->in_note;
-    }
-    audit::record(ctx, "asset", tag, "checked-in", std::move(fields));
-    tx.commit();
-    return *out;
+    return store::write_transaction(ctx.db, [&] {
+        get_asset(ctx, tag);
+        auto out = store::open_checkout(ctx.db, tag);
+        if (!out) {
+            throw DataError(fmt::format("asset '{}' is not checked out", tag));
+        }
+        out->in_at = ctx.now;
+        out->in_by = ctx.actor;
+        out->in_note = std::string(util::trim(note));
+        store::close_checkout(ctx.db, out->id, ctx.now, ctx.actor, out->in_note);
+        nlohmann::json fields = {{out->holder_kind, out->holder}};
+        if (out->due_at && *out->due_at < ctx.now) {
+            fields["late_secs"] = ctx.now - *out->due_at;
+        }
+        if (!out->in_note.empty()) {
+            fields["note"] = out->in_note;
+        }
+        audit::record(ctx, "asset", tag, "checked-in", std::move(fields));
+        return *out;
+    });
 }
 
 } // namespace opsctl::asset

@@ -460,119 +460,122 @@ Asset add_asset(Context& ctx, const std::string& cls_id, const std::string& tag,
     }
     a.created_at = a.updated_at = ctx.now;
 
-    store::WriteTransaction tx(ctx.db);
-    store::AssetWriter writer(ctx.db);
-    if (tag.empty()) {
-        if (cls.prefix.empty()) {
-            throw UsageError(fmt::format("asset class '{}' has no tag prefix", cls.id), "give the tag with --tag");
+    const std::vector<std::string> problems_before = problems;
+    return store::write_transaction(ctx.db, [&] {
+        problems = problems_before;
+        store::AssetWriter writer(ctx.db);
+        if (tag.empty()) {
+            if (cls.prefix.empty()) {
+                throw UsageError(fmt::format("asset class '{}' has no tag prefix", cls.id), "give the tag with --tag");
+            }
+            const std::int64_t n = writer.next_number(cls.prefix, cls.digits);
+            a.tag = fmt::format("{}-{:0{}}", cls.prefix, n, cls.digits);
+        } else {
+            a.tag = tag;
+            if (store::asset_exists(ctx.db, tag)) {
+                problems.push_back(fmt::format("asset '{}' already exists", tag));
+            }
         }
-        const std::int64_t n = writer.next_number(cls.prefix, cls.digits);
-        a.tag = fmt::format("{}-{:0{}}", cls.prefix, n, cls.digits);
-    } else {
-        a.tag = tag;
-        if (store::asset_exists(ctx.db, tag)) {
-            problems.push_back(fmt::format("asset '{}' already exists", tag));
+        check_parent(ctx, a, problems);
+        auto more = check_asset(ctx, a, true);
+        problems.insert(problems.end(), more.begin(), more.end());
+        if (!problems.empty()) {
+            throw_problems(fmt::format("cannot add asset '{}'", a.tag), problems);
         }
-    }
-    check_parent(ctx, a, problems);
-    auto more = check_asset(ctx, a, true);
-    problems.insert(problems.end(), more.begin(), more.end());
-    if (!problems.empty()) {
-        throw_problems(fmt::format("cannot add asset '{}'", a.tag), problems);
-    }
-    if (auto n = tag_number(a.tag, cls.prefix)) {
-        writer.note_number(cls.prefix, *n);
-    }
-    writer.insert(a);
-    audit::record(ctx, "asset", a.tag, "created", changes_json(diff_assets(Asset{}, a)));
-    tx.commit();
-    return a;
+        if (auto n = tag_number(a.tag, cls.prefix)) {
+            writer.note_number(cls.prefix, *n);
+        }
+        writer.insert(a);
+        audit::record(ctx, "asset", a.tag, "created", changes_json(diff_assets(Asset{}, a)));
+        return a;
+    });
 }
 
 std::vector<FieldChange> update_asset(Context& ctx, const std::string& tag, const AssetInput& input) {
-    store::WriteTransaction tx(ctx.db);
-    const Asset before = get_asset(ctx, tag);
-    Asset a = before;
-    const auto& cls = class_or_throw(ctx, a.cls);
-    apply_input(a, input);
-    std::vector<std::string> problems;
-    apply_custom(cls, a, input, problems);
-    if (input.status && *input.status != a.status) {
-        const std::string& to = *input.status;
-        if (to == "retired" || to == "disposed") {
-            throw UsageError(fmt::format("use 'opsctl asset {}' to make '{}' {}", to == "retired" ? "retire" : "dispose",
-                                         tag, to));
+    return store::write_transaction(ctx.db, [&] {
+        const Asset before = get_asset(ctx, tag);
+        Asset a = before;
+        const auto& cls = class_or_throw(ctx, a.cls);
+        apply_input(a, input);
+        std::vector<std::string> problems;
+        apply_custom(cls, a, input, problems);
+        if (input.status && *input.status != a.status) {
+            const std::string& to = *input.status;
+            if (to == "retired" || to == "disposed") {
+                throw UsageError(fmt::format("use 'opsctl asset {}' to make '{}' {}", to == "retired" ? "retire" : "dispose",
+                                             tag, to));
+            }
+            if (rank(to) < 0) {
+                throw UsageError(fmt::format("unknown status '{}' ({})", to, util::suggest(to, statuses())));
+            }
+            if (!can_move(a.status, to)) {
+                throw DataError(fmt::format("cannot move asset '{}' from {} to {}", tag, a.status, to),
+                                "the lifecycle only moves forward, except maintenance <-> in_use");
+            }
+            a.status = to;
         }
-        if (rank(to) < 0) {
-            throw UsageError(fmt::format("unknown status '{}' ({})", to, util::suggest(to, statuses())));
+        if (a.status == "disposed") {
+            throw DataError(fmt::format("asset '{}' is disposed and can no longer change", tag));
         }
-        if (!can_move(a.status, to)) {
-            throw DataError(fmt::format("cannot move asset '{}' from {} to {}", tag, a.status, to),
-                            "the lifecycle only moves forward, except maintenance <-> in_use");
+        check_parent(ctx, a, problems);
+        auto more = check_asset(ctx, a, a.owner != before.owner);
+        problems.insert(problems.end(), more.begin(), more.end());
+        if (!problems.empty()) {
+            throw_problems(fmt::format("cannot update asset '{}'", tag), problems);
         }
-        a.status = to;
-    }
-    if (a.status == "disposed") {
-        throw DataError(fmt::format("asset '{}' is disposed and can no longer change", tag));
-    }
-    check_parent(ctx, a, problems);
-    auto more = check_asset(ctx, a, a.owner != before.owner);
-    problems.insert(problems.end(), more.begin(), more.end());
-    if (!problems.empty()) {
-        throw_problems(fmt::format("cannot update asset '{}'", tag), problems);
-    }
-    auto changes = diff_assets(before, a);
-    if (changes.empty()) {
+        auto changes = diff_assets(before, a);
+        if (changes.empty()) {
+            return changes;
+        }
+        a.updated_at = ctx.now;
+        store::AssetWriter writer(ctx.db);
+        writer.update(a);
+        audit::record(ctx, "asset", tag, "updated", changes_json(changes));
         return changes;
-    }
-    a.updated_at = ctx.now;
-    store::AssetWriter writer(ctx.db);
-    writer.update(a);
-    audit::record(ctx, "asset", tag, "updated", changes_json(changes));
-    tx.commit();
-    return changes;
+    });
 }
 
 Asset retire_asset(Context& ctx, const std::string& tag, const std::string& reason) {
     if (util::trim(reason).empty()) {
         throw UsageError("retiring an asset needs a reason", "give it with --reason TEXT");
     }
-    store::WriteTransaction tx(ctx.db);
-    Asset a = get_asset(ctx, tag);
-    if (a.status == "retired" || a.status == "disposed") {
-        throw DataError(fmt::format("asset '{}' is already {}", tag, a.status));
-    }
-    const std::string from = a.status;
-    a.status = "retired";
-    a.retire_reason = std::string(util::trim(reason));
-    a.retired_at = ctx.now;
-    a.updated_at = ctx.now;
-    store::AssetWriter(ctx.db).update(a);
-    audit::record(ctx, "asset", tag, "retired", {{"status", {from, "retired"}}, {"reason", a.retire_reason}});
-    const nlohmann::json notice = {{"tag", tag}, {"class", a.cls}, {"name", a.name}, {"reason", a.retire_reason}};
-    notify::queue(ctx, "asset.retired", notice);
-    tx.commit();
-    notify::after_commit(ctx, "asset.retired", notice);
-    return a;
+    const auto done = store::write_transaction(ctx.db, [&] {
+        Asset a = get_asset(ctx, tag);
+        if (a.status == "retired" || a.status == "disposed") {
+            throw DataError(fmt::format("asset '{}' is already {}", tag, a.status));
+        }
+        const std::string from = a.status;
+        a.status = "retired";
+        a.retire_reason = std::string(util::trim(reason));
+        a.retired_at = ctx.now;
+        a.updated_at = ctx.now;
+        store::AssetWriter(ctx.db).update(a);
+        audit::record(ctx, "asset", tag, "retired", {{"status", {from, "retired"}}, {"reason", a.retire_reason}});
+        nlohmann::json notice = {{"tag", tag}, {"class", a.cls}, {"name", a.name}, {"reason", a.retire_reason}};
+        notify::queue(ctx, "asset.retired", notice);
+        return std::pair<Asset, nlohmann::json>(a, notice);
+    });
+    notify::after_commit(ctx, "asset.retired", done.second);
+    return done.first;
 }
 
 Asset dispose_asset(Context& ctx, const std::string& tag) {
-    store::WriteTransaction tx(ctx.db);
-    Asset a = get_asset(ctx, tag);
-    if (a.status == "disposed") {
-        throw DataError(fmt::format("asset '{}' is already disposed", tag));
-    }
-    if (a.status != "retired") {
-        throw DataError(fmt::format("asset '{}' is {}, not retired", tag, a.status),
-                        fmt::format("retire it first: opsctl asset retire {} --reason TEXT", tag));
-    }
-    a.status = "disposed";
-    a.disposed_at = ctx.now;
-    a.updated_at = ctx.now;
-    store::AssetWriter(ctx.db).update(a);
-    audit::record(ctx, "asset", tag, "disposed", {{"status", {"retired", "disposed"}}});
-    tx.commit();
-    return a;
+    return store::write_transaction(ctx.db, [&] {
+        Asset a = get_asset(ctx, tag);
+        if (a.status == "disposed") {
+            throw DataError(fmt::format("asset '{}' is already disposed", tag));
+        }
+        if (a.status != "retired") {
+            throw DataError(fmt::format("asset '{}' is {}, not retired", tag, a.status),
+                            fmt::format("retire it first: opsctl asset retire {} --reason TEXT", tag));
+        }
+        a.status = "disposed";
+        a.disposed_at = ctx.now;
+        a.updated_at = ctx.now;
+        store::AssetWriter(ctx.db).update(a);
+        audit::record(ctx, "asset", tag, "disposed", {{"status", {"retired", "disposed"}}});
+        return a;
+    });
 }
 
 std::vector<Transfer> transfer_assets(Context& ctx, const std::string& from, const std::string& to,
@@ -594,41 +597,41 @@ std::vector<Transfer> transfer_assets(Context& ctx, const std::string& from, con
     if (!cls.empty()) {
         class_or_throw(ctx, cls);
     }
-    store::WriteTransaction tx(ctx.db);
-    store::AssetFilter filter;
-    filter.owner = from;
-    filter.cls = cls;
-    filter.active_only = true;
-    auto rows = store::select_asset_rows(ctx.db, filter);
-    if (rows.empty() && !ctx.policy.person(from)) {
-        throw NotFound(fmt::format("no assets owned by '{}'", from), "the name is not a person in the policy either");
-    }
-    std::vector<Transfer> out;
-    store::AssetWriter writer(ctx.db);
-    for (auto& a : rows) {
-        out.push_back({a.tag, a.cls, a.name, from, to});
-        if (dry_run) {
-            continue;
+    auto notice_of = [&](const std::vector<Transfer>& out) {
+        nlohmann::json tags = nlohmann::json::array();
+        for (const auto& t : out) {
+            tags.push_back(t.tag);
         }
-        a.owner = to;
-        a.updated_at = ctx.now;
-        writer.update(a);
-        audit::record(ctx, "asset", a.tag, "transferred", {{"owner", {from, to}}});
-    }
-    if (dry_run) {
+        return nlohmann::json{{"from", from}, {"to", to}, {"tags", tags}};
+    };
+    const auto out = store::write_transaction(ctx.db, [&] {
+        store::AssetFilter filter;
+        filter.owner = from;
+        filter.cls = cls;
+        filter.active_only = true;
+        auto rows = store::select_asset_rows(ctx.db, filter);
+        if (rows.empty() && !ctx.policy.person(from)) {
+            throw NotFound(fmt::format("no assets owned by '{}'", from), "the name is not a person in the policy either");
+        }
+        std::vector<Transfer> out;
+        store::AssetWriter writer(ctx.db);
+        for (auto& a : rows) {
+            out.push_back({a.tag, a.cls, a.name, from, to});
+            if (dry_run) {
+                continue;
+            }
+            a.owner = to;
+            a.updated_at = ctx.now;
+            writer.update(a);
+            audit::record(ctx, "asset", a.tag, "transferred", {{"owner", {from, to}}});
+        }
+        if (!dry_run && !out.empty()) {
+            notify::queue(ctx, "asset.transferred", notice_of(out));
+        }
         return out;
-    }
-    nlohmann::json tags = nlohmann::json::array();
-    for (const auto& t : out) {
-        tags.push_back(t.tag);
-    }
-    const nlohmann::json notice = {{"from", from}, {"to", to}, {"tags", tags}};
-    if (!out.empty()) {
-        notify::queue(ctx, "asset.transferred", notice);
-    }
-    tx.commit();
-    if (!out.empty()) {
-        notify::after_commit(ctx, "asset.transferred", notice);
+    });
+    if (!dry_run && !out.empty()) {
+        notify::after_commit(ctx, "asset.transferred", notice_of(out));
     }
     return out;
 }

@@ -48,38 +48,38 @@ store::MaintenanceRow add_maintenance(Context& ctx, const MaintenanceInput& in) 
     if (in.cost && *in.cost < 0) {
         throw UsageError("--cost cannot be negative");
     }
-    store::WriteTransaction tx(ctx.db);
-    const Asset a = get_asset(ctx, in.tag);
-    if (a.status == "disposed") {
-        throw DataError(fmt::format("asset '{}' is disposed", in.tag));
-    }
-    store::MaintenanceRow row;
-    row.tag = in.tag;
-    row.kind = in.kind;
-    row.at = in.at.value_or(ctx.now);
-    if (row.at > ctx.now) {
-        throw UsageError("a maintenance record cannot be in the future", "--at is for work already done");
-    }
-    row.note = std::string(util::trim(in.note));
-    row.result = std::string(util::trim(in.result));
-    row.spent_secs = in.spent_secs;
-    row.cost = in.cost;
-    row.actor = ctx.actor;
-    row.created_at = ctx.now;
-    row.id = store::insert_maintenance(ctx.db, row);
-    nlohmann::json fields = {{"id", row.id}, {"kind", row.kind}, {"at", row.at}, {"note", row.note}};
-    if (!row.result.empty()) {
-        fields["result"] = row.result;
-    }
-    if (row.spent_secs) {
-        fields["spent_secs"] = *row.spent_secs;
-    }
-    if (row.cost) {
-        fields["cost"] = *row.cost;
-    }
-    audit::record(ctx, "asset", in.tag, "maintained", std::move(fields));
-    tx.commit();
-    return row;
+    return store::write_transaction(ctx.db, [&] {
+        const Asset a = get_asset(ctx, in.tag);
+        if (a.status == "disposed") {
+            throw DataError(fmt::format("asset '{}' is disposed", in.tag));
+        }
+        store::MaintenanceRow row;
+        row.tag = in.tag;
+        row.kind = in.kind;
+        row.at = in.at.value_or(ctx.now);
+        if (row.at > ctx.now) {
+            throw UsageError("a maintenance record cannot be in the future", "--at is for work already done");
+        }
+        row.note = std::string(util::trim(in.note));
+        row.result = std::string(util::trim(in.result));
+        row.spent_secs = in.spent_secs;
+        row.cost = in.cost;
+        row.actor = ctx.actor;
+        row.created_at = ctx.now;
+        row.id = store::insert_maintenance(ctx.db, row);
+        nlohmann::json fields = {{"id", row.id}, {"kind", row.kind}, {"at", row.at}, {"note", row.note}};
+        if (!row.result.empty()) {
+            fields["result"] = row.result;
+        }
+        if (row.spent_secs) {
+            fields["spent_secs"] = *row.spent_secs;
+        }
+        if (row.cost) {
+            fields["cost"] = *row.cost;
+        }
+        audit::record(ctx, "asset", in.tag, "maintained", std::move(fields));
+        return row;
+    });
 }
 
 std::vector<store::MaintenanceRow> list_maintenance(Context& ctx, const store::MaintenanceFilter& filter) {

@@ -267,19 +267,21 @@ RunOutcome run_one(Context& ctx, const policy::BackupJob& job, const ProgressFn&
     std::optional<std::int64_t> previous_size;
     std::vector<std::int64_t> interrupted;
     {
-        store::WriteTransaction tx(ctx.db);
-        // We hold the job's lock, so a run still marked 'running' belongs to a dead process.
-        interrupted = store::fail_running_backup_runs(ctx.db, job.name, ctx.now, "interrupted: the run did not finish");
-        for (const auto stale : interrupted) {
-            audit::record(ctx, "backup", std::to_string(stale), "interrupted", nlohmann::json::object());
-        }
-        const auto live = store::live_backup_runs(ctx.db, job.name);
-        if (!live.empty()) {
-            previous_size = live.front().size_bytes;
-        }
-        id = store::insert_backup_run(ctx.db, job.name, policy::kind_name(job.kind), ctx.now, ctx.actor);
-        audit::record(ctx, "backup", std::to_string(id), "started", {{"job", job.name}});
-        tx.commit();
+        store::write_transaction(ctx.db, [&] {
+            interrupted.clear();
+            previous_size.reset();
+            // We hold the job's lock, so a run still marked 'running' belongs to a dead process.
+            interrupted = store::fail_running_backup_runs(ctx.db, job.name, ctx.now, "interrupted: the run did not finish");
+            for (const auto stale : interrupted) {
+                audit::record(ctx, "backup", std::to_string(stale), "interrupted", nlohmann::json::object());
+            }
+            const auto live = store::live_backup_runs(ctx.db, job.name);
+            if (!live.empty()) {
+                previous_size = live.front().size_bytes;
+            }
+            id = store::insert_backup_run(ctx.db, job.name, policy::kind_name(job.kind), ctx.now, ctx.actor);
+            audit::record(ctx, "backup", std::to_string(id), "started", {{"job", job.name}});
+        });
     }
     out.run_id = id;
     // Leftovers of interrupted runs of this job: partial files, and an archive that was
@@ -582,20 +584,20 @@ VerifyOutcome verify_run(Context& ctx, const store::BackupRunRow& run, bool deep
     } else {
         v.detail = v.deep ? fmt::format("ok: {} members match the manifest", run.files.value_or(0)) : "ok: checksum matches";
     }
-    store::WriteTransaction tx(ctx.db);
-    store::BackupVerificationRow row;
-    row.run_id = run.id;
-    row.at = ctx.now;
-    row.ok = v.ok;
-    row.deep = v.deep;
-    row.detail = v.detail;
-    store::insert_backup_verification(ctx.db, row);
-    audit::record(ctx, "backup", std::to_string(run.id), v.ok ? "verified" : "verification_failed", {{"deep", v.deep}, {"detail", v.detail}});
     const nlohmann::json notice = {{"job", run.job}, {"run", run.id}, {"detail", v.detail}};
-    if (!v.ok) {
-        notify::queue(ctx, "backup.verification_failed", notice);
-    }
-    tx.commit();
+    store::write_transaction(ctx.db, [&] {
+        store::BackupVerificationRow row;
+        row.run_id = run.id;
+        row.at = ctx.now;
+        row.ok = v.ok;
+        row.deep = v.deep;
+        row.detail = v.detail;
+        store::insert_backup_verification(ctx.db, row);
+        audit::record(ctx, "backup", std::to_string(run.id), v.ok ? "verified" : "verification_failed", {{"deep", v.deep}, {"detail", v.detail}});
+        if (!v.ok) {
+            notify::queue(ctx, "backup.verification_failed", notice);
+        }
+    });
     if (!v.ok) {
         notify::after_commit(ctx, "backup.verification_failed", notice);
     }
@@ -964,20 +966,20 @@ RestoreOutcome restore(Context& ctx, const RestoreRequest& request) {
         out.duration_ms = elapsed_ms(started);
         out.ok = problems.empty();
         out.detail = out.ok ? fmt::format("ok: {} members restored", out.files) : join(problems, "; ");
-        store::WriteTransaction tx(ctx.db);
-        store::BackupRestoreRow row;
-        row.run_id = run->id;
-        row.at = ctx.now;
-        row.duration_ms = out.duration_ms;
-        row.ok = out.ok;
-        row.target = out.target;
-        row.files = out.files;
-        row.detail = out.detail;
-        row.actor = ctx.actor;
-        store::insert_backup_restore(ctx.db, row);
-        audit::record(ctx, "backup", std::to_string(run->id), out.ok ? "restored" : "restore_failed",
-               {{"target", out.target}, {"duration_ms", out.duration_ms}, {"detail", out.detail}});
-        tx.commit();
+        store::write_transaction(ctx.db, [&] {
+            store::BackupRestoreRow row;
+            row.run_id = run->id;
+            row.at = ctx.now;
+            row.duration_ms = out.duration_ms;
+            row.ok = out.ok;
+            row.target = out.target;
+            row.files = out.files;
+            row.detail = out.detail;
+            row.actor = ctx.actor;
+            store::insert_backup_restore(ctx.db, row);
+            audit::record(ctx, "backup", std::to_string(run->id), out.ok ? "restored" : "restore_failed",
+                   {{"target", out.target}, {"duration_ms", out.duration_ms}, {"detail", out.detail}});
+        });
     };
 
     if (run->kind == "command") {

@@ -243,12 +243,12 @@ Handover record_handover(const Context& ctx, const HandoverRequest& request) {
                           {"at_risk_slas", h.at_risk_slas},
                           {"failed_inspections", h.failed_inspections},
                           {"stale_backups", h.stale_backups}};
-    store::WriteTransaction tx(ctx.db);
-    h.id = store::insert_handover(ctx.db, row);
-    audit::record(ctx, "roster_handover", std::to_string(h.id), "created", fields);
-    fields["id"] = h.id;
-    notify::queue(ctx, "roster.handover", fields);
-    tx.commit();
+    store::write_transaction(ctx.db, [&] {
+        h.id = store::insert_handover(ctx.db, row);
+        audit::record(ctx, "roster_handover", std::to_string(h.id), "created", fields);
+        fields["id"] = h.id;
+        notify::queue(ctx, "roster.handover", fields);
+    });
     fields["snapshot"] = h.snapshot;
     notify::after_commit(ctx, "roster.handover", fields);
     return h;

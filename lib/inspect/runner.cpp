@@ -301,71 +301,72 @@ RunReport run_checklists(Context& ctx, const RunOptions& options) {
                                                        {"run", report.runs[t.run].run_id}}};
     };
     {
-        store::WriteTransaction tx(ctx.db);
-        for (std::size_t i = 0; i < lists.size(); ++i) {
-            auto& run = report.runs[i];
-            std::map<std::pair<std::string, std::string>, std::optional<int>> before;
-            for (const auto& p : store::latest_inspect_results(ctx.db, run.checklist, options.target, std::nullopt)) {
-                before[{p.item, p.target}] = p.status;
-            }
-            store::InspectRunRow row;
-            row.checklist = run.checklist;
-            row.started_at = run.started_at;
-            row.finished_at = run.finished_at;
-            row.status = run.status;
-            row.target_count = static_cast<std::int64_t>(run.targets);
-            row.item_count = static_cast<std::int64_t>(run.results.size());
-            row.pending_count = static_cast<std::int64_t>(run.pending());
-            row.actor = ctx.actor;
-            std::vector<store::InspectResultRow> rows;
-            rows.reserve(run.results.size());
-            for (const auto& r : run.results) {
-                store::InspectResultRow x;
-                x.item = r.item;
-                x.kind = r.kind;
-                x.target = r.target;
-                x.status = r.status;
-                x.message = r.message;
-                x.perfdata = r.perfdata;
-                x.duration_ms = r.duration_ms;
-                if (r.status) {
-                    x.recorded_at = run.finished_at;
-                    x.recorded_by = ctx.actor;
+        store::write_transaction(ctx.db, [&] {
+            transitions.clear();
+            for (std::size_t i = 0; i < lists.size(); ++i) {
+                auto& run = report.runs[i];
+                std::map<std::pair<std::string, std::string>, std::optional<int>> before;
+                for (const auto& p : store::latest_inspect_results(ctx.db, run.checklist, options.target, std::nullopt)) {
+                    before[{p.item, p.target}] = p.status;
                 }
-                x.note = r.note;
-                rows.push_back(std::move(x));
+                store::InspectRunRow row;
+                row.checklist = run.checklist;
+                row.started_at = run.started_at;
+                row.finished_at = run.finished_at;
+                row.status = run.status;
+                row.target_count = static_cast<std::int64_t>(run.targets);
+                row.item_count = static_cast<std::int64_t>(run.results.size());
+                row.pending_count = static_cast<std::int64_t>(run.pending());
+                row.actor = ctx.actor;
+                std::vector<store::InspectResultRow> rows;
+                rows.reserve(run.results.size());
+                for (const auto& r : run.results) {
+                    store::InspectResultRow x;
+                    x.item = r.item;
+                    x.kind = r.kind;
+                    x.target = r.target;
+                    x.status = r.status;
+                    x.message = r.message;
+                    x.perfdata = r.perfdata;
+                    x.duration_ms = r.duration_ms;
+                    if (r.status) {
+                        x.recorded_at = run.finished_at;
+                        x.recorded_by = ctx.actor;
+                    }
+                    x.note = r.note;
+                    rows.push_back(std::move(x));
+                }
+                run.run_id = store::insert_inspect_run(ctx.db, row, rows);
+                for (std::size_t k = 0; k < rows.size(); ++k) {
+                    run.results[k].result_id = rows[k].id;
+                    const auto& r = run.results[k];
+                    auto it = before.find({r.item, r.target});
+                    const std::optional<int> prev = it == before.end() ? std::nullopt : it->second;
+                    if (r.status && (failing(r.status) || failing(prev)) && r.status != prev) {
+                        transitions.push_back(Transition{i, k, prev});
+                    }
+                }
+                audit::record(ctx, "inspect_run", std::to_string(run.run_id), "ran",
+                              {{"checklist", run.checklist},
+                               {"status", status_word(run.status)},
+                               {"items", run.results.size()},
+                               {"pending", run.pending()},
+                               {"targets", run.targets}});
             }
-            run.run_id = store::insert_inspect_run(ctx.db, row, rows);
-            for (std::size_t k = 0; k < rows.size(); ++k) {
-                run.results[k].result_id = rows[k].id;
-                const auto& r = run.results[k];
-                auto it = before.find({r.item, r.target});
-                const std::optional<int> prev = it == before.end() ? std::nullopt : it->second;
-                if (r.status && (failing(r.status) || failing(prev)) && r.status != prev) {
-                    transitions.push_back(Transition{i, k, prev});
+            // Where each log_scan stopped, so that the next run reads only new lines.
+            std::map<store::LogPositionKey, store::LogPosition> moved;
+            for (const auto& job : jobs) {
+                if (job.cursor_out) {
+                    moved[{job.checklist->name, job.item->name, job.result->target, job.resolved.path}] =
+                        store::LogPosition{job.cursor_out->inode, job.cursor_out->offset, job.cursor_out->size};
                 }
             }
-            audit::record(ctx, "inspect_run", std::to_string(run.run_id), "ran",
-                          {{"checklist", run.checklist},
-                           {"status", status_word(run.status)},
-                           {"items", run.results.size()},
-                           {"pending", run.pending()},
-                           {"targets", run.targets}});
-        }
-        // Where each log_scan stopped, so that the next run reads only new lines.
-        std::map<store::LogPositionKey, store::LogPosition> moved;
-        for (const auto& job : jobs) {
-            if (job.cursor_out) {
-                moved[{job.checklist->name, job.item->name, job.result->target, job.resolved.path}] =
-                    store::LogPosition{job.cursor_out->inode, job.cursor_out->offset, job.cursor_out->size};
+            store::save_log_positions(ctx.db, moved, ctx.now);
+            for (const auto& t : transitions) {
+                const auto [kind, data] = notice(t);
+                notify::queue(ctx, kind, data);
             }
-        }
-        store::save_log_positions(ctx.db, moved, ctx.now);
-        for (const auto& t : transitions) {
-            const auto [kind, data] = notice(t);
-            notify::queue(ctx, kind, data);
-        }
-        tx.commit();
+        });
     }
 
     for (const auto& t : transitions) {

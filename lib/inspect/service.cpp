@@ -115,21 +115,21 @@ ResultRecord record_answer(Context& ctx, std::int64_t run_id, const std::string&
         throw UsageError(fmt::format("item '{}' is a '{}' check, not a manual item", item, r.kind),
                          "only manual items are answered with 'inspect record'");
     }
-    store::WriteTransaction tx(ctx.db);
     const std::string message = note.empty() ? "answered by " + ctx.actor : note;
-    store::answer_inspect_result(ctx.db, r.id, status, message, note, ctx.now, ctx.actor);
-    nlohmann::json fields = {{"result", r.id},
-                             {"checklist", r.checklist},
-                             {"item", r.item},
-                             {"target", r.target},
-                             {"status", {status_word(r.status), status_word(status)}}};
-    if (!note.empty()) {
-        fields["note"] = note;
-    }
-    // An event of the run: the answer changes the run's status too, and the run with its
-    // results is the record whose digest the event carries (lib/store/record_digest.hpp).
-    audit::record(ctx, "inspect_run", std::to_string(run_id), "answered", std::move(fields));
-    tx.commit();
+    store::write_transaction(ctx.db, [&] {
+        store::answer_inspect_result(ctx.db, r.id, status, message, note, ctx.now, ctx.actor);
+        nlohmann::json fields = {{"result", r.id},
+                                 {"checklist", r.checklist},
+                                 {"item", r.item},
+                                 {"target", r.target},
+                                 {"status", {status_word(r.status), status_word(status)}}};
+        if (!note.empty()) {
+            fields["note"] = note;
+        }
+        // An event of the run: the answer changes the run's status too, and the run with its
+        // results is the record whose digest the event carries (lib/store/record_digest.hpp).
+        audit::record(ctx, "inspect_run", std::to_string(run_id), "answered", std::move(fields));
+    });
     r.status = status;
     r.message = message;
     r.note = note;

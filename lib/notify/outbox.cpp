@@ -227,11 +227,12 @@ FlushResult flush_within(const Context& ctx, int limit, long budget_ms) {
         }
         {
             // Claimed for longer than a send can take: another flush leaves it alone meanwhile.
-            store::WriteTransaction tx(ctx.db);
-            if (!store::claim_notification(ctx.db, row.id, ctx.now, ctx.now + timeout / 1000 + 300)) {
+            const bool claimed = store::write_transaction(ctx.db, [&] {
+                return store::claim_notification(ctx.db, row.id, ctx.now, ctx.now + timeout / 1000 + 300);
+            });
+            if (!claimed) {
                 continue;
             }
-            tx.commit();
         }
         SendResult sent;
         if (!channel) {
@@ -241,21 +242,25 @@ FlushResult flush_within(const Context& ctx, int limit, long budget_ms) {
             sent = send_message(*channel, payload, row.idempotency_key, ctx.now, timeout);
         }
         const int attempts = row.attempts + 1;
-        store::WriteTransaction tx(ctx.db);
+        const bool give_up = !sent.ok && attempts >= p.attempts;
+        store::write_transaction(ctx.db, [&] {
+            if (sent.ok) {
+                store::mark_notification_sent(ctx.db, row.id, ctx.now);
+            } else {
+                store::mark_notification_failed(ctx.db, row.id, sent.error, ctx.now + backoff_delay(p, attempts),
+                                                give_up);
+            }
+        });
         if (sent.ok) {
-            store::mark_notification_sent(ctx.db, row.id, ctx.now);
             ++result.sent;
         } else {
             failed_channels().insert(row.channel);
-            const bool give_up = attempts >= p.attempts;
-            store::mark_notification_failed(ctx.db, row.id, sent.error, ctx.now + backoff_delay(p, attempts), give_up);
             ++(give_up ? result.failed : result.retrying);
             core::warn(fmt::format("notification {} to '{}' {}: {}", row.id, row.channel,
                                    give_up ? fmt::format("failed for good after {} attempts", attempts)
                                            : "failed, will retry",
                                    sent.error));
         }
-        tx.commit();
     }
     return result;
 }

@@ -147,21 +147,21 @@ Flush flush(const Context& ctx, int limit) {
 }
 
 Page ack(const Context& ctx, std::int64_t id) {
-    store::WriteTransaction tx(ctx.db);
-    auto row = store::find_page(ctx.db, id);
-    if (!row) {
-        throw NotFound(fmt::format("no page {}", id), "see opsctl page list");
-    }
-    if (row->status != "open") {
-        throw DataError(fmt::format("page {} is already {}", id, row->status));
-    }
-    row->status = "acknowledged";
-    row->acked_at = ctx.now;
-    row->acked_by = ctx.actor;
-    store::save_page(ctx.db, *row);
-    audit::record(ctx, "page", std::to_string(id), "acknowledged", {{"by", ctx.actor}, {"step", row->step}});
-    tx.commit();
-    return from_row(*row);
+    return store::write_transaction(ctx.db, [&] {
+        auto row = store::find_page(ctx.db, id);
+        if (!row) {
+            throw NotFound(fmt::format("no page {}", id), "see opsctl page list");
+        }
+        if (row->status != "open") {
+            throw DataError(fmt::format("page {} is already {}", id, row->status));
+        }
+        row->status = "acknowledged";
+        row->acked_at = ctx.now;
+        row->acked_by = ctx.actor;
+        store::save_page(ctx.db, *row);
+        audit::record(ctx, "page", std::to_string(id), "acknowledged", {{"by", ctx.actor}, {"step", row->step}});
+        return from_row(*row);
+    });
 }
 
 std::vector<Page> list(const Context& ctx, bool all, int limit) {

@@ -44,6 +44,7 @@ const std::vector<PermissionKind>& permission_kinds() {
         {"page.ack", "page ack"},
         {"policy.init", "init (installs the policy, creates and migrates the database)"},
         {"db.backup", "db backup"},
+        {"db.copy", "db copy (a whole database into another)"},
         {"db.repair", "db check --repair"},
         {"people.act-for", "--as PERSON: act for another person"},
     };

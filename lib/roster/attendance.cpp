@@ -15,42 +15,42 @@ namespace opsctl::roster {
 
 Attendance check_in(const Context& ctx, const std::string& note) {
     require_person(ctx, ctx.actor);
-    store::WriteTransaction tx(ctx.db);
-    if (auto open = store::open_checkin(ctx.db, ctx.actor)) {
-        throw DataError(fmt::format("'{}' is already checked in since {}", ctx.actor,
-                                    core::format_time_short(open->checkin_at, ctx.zone())),
-                        "opsctl roster checkout first");
-    }
-    Attendance a;
-    a.person = ctx.actor;
-    a.checkin_at = ctx.now;
-    a.note = note;
-    a.id = store::insert_checkin(ctx.db, a.person, a.checkin_at, note);
-    audit::record(ctx, "roster_attendance", std::to_string(a.id), "checked_in",
-                  {{"person", a.person}, {"at", a.checkin_at}});
-    tx.commit();
-    return a;
+    return store::write_transaction(ctx.db, [&] {
+        if (auto open = store::open_checkin(ctx.db, ctx.actor)) {
+            throw DataError(fmt::format("'{}' is already checked in since {}", ctx.actor,
+                                        core::format_time_short(open->checkin_at, ctx.zone())),
+                            "opsctl roster checkout first");
+        }
+        Attendance a;
+        a.person = ctx.actor;
+        a.checkin_at = ctx.now;
+        a.note = note;
+        a.id = store::insert_checkin(ctx.db, a.person, a.checkin_at, note);
+        audit::record(ctx, "roster_attendance", std::to_string(a.id), "checked_in",
+                      {{"person", a.person}, {"at", a.checkin_at}});
+        return a;
+    });
 }
 
 Attendance check_out(const Context& ctx) {
     require_person(ctx, ctx.actor);
-    store::WriteTransaction tx(ctx.db);
-    auto open = store::open_checkin(ctx.db, ctx.actor);
-    if (!open) {
-        throw DataError(fmt::format("'{}' is not checked in", ctx.actor),
-                        "opsctl roster checkin first");
-    }
-    if (ctx.now < open->checkin_at) {
-        throw DataError(fmt::format("check-out at {} is before the check-in at {}",
-                                    core::format_time_short(ctx.now, ctx.zone()),
-                                    core::format_time_short(open->checkin_at, ctx.zone())));
-    }
-    store::close_checkin(ctx.db, open->id, ctx.now);
-    open->checkout_at = ctx.now;
-    audit::record(ctx, "roster_attendance", std::to_string(open->id), "checked_out",
-                  {{"person", open->person}, {"at", ctx.now}});
-    tx.commit();
-    return *open;
+    return store::write_transaction(ctx.db, [&] {
+        auto open = store::open_checkin(ctx.db, ctx.actor);
+        if (!open) {
+            throw DataError(fmt::format("'{}' is not checked in", ctx.actor),
+                            "opsctl roster checkin first");
+        }
+        if (ctx.now < open->checkin_at) {
+            throw DataError(fmt::format("check-out at {} is before the check-in at {}",
+                                        core::format_time_short(ctx.now, ctx.zone()),
+                                        core::format_time_short(open->checkin_at, ctx.zone())));
+        }
+        store::close_checkin(ctx.db, open->id, ctx.now);
+        open->checkout_at = ctx.now;
+        audit::record(ctx, "roster_attendance", std::to_string(open->id), "checked_out",
+                      {{"person", open->person}, {"at", ctx.now}});
+        return *open;
+    });
 }
 
 std::vector<AttendanceSummary> attendance(const Context& ctx, std::int64_t from, std::int64_t to) {

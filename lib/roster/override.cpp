@@ -77,11 +77,11 @@ Override add_override(const Context& ctx, const OverrideRequest& request) {
     o.note = request.note;
     o.created_at = ctx.now;
     o.created_by = ctx.actor;
-    store::WriteTransaction tx(ctx.db);
-    o.id = store::insert_override(ctx.db, o);
-    audit::record(ctx, "roster_override", std::to_string(o.id), "created", to_json(o));
-    notify::queue(ctx, "roster.override", to_json(o));
-    tx.commit();
+    store::write_transaction(ctx.db, [&] {
+        o.id = store::insert_override(ctx.db, o);
+        audit::record(ctx, "roster_override", std::to_string(o.id), "created", to_json(o));
+        notify::queue(ctx, "roster.override", to_json(o));
+    });
     notify::after_commit(ctx, "roster.override", to_json(o));
     return o;
 }
@@ -95,15 +95,15 @@ std::vector<Override> list_overrides(const Context& ctx, std::int64_t from, std:
 }
 
 Override remove_override(const Context& ctx, std::int64_t id) {
-    store::WriteTransaction tx(ctx.db);
-    auto o = store::find_override(ctx.db, id);
-    if (!o) {
-        throw NotFound(fmt::format("no override {}", id), "see opsctl roster override list");
-    }
-    store::delete_override(ctx.db, id);
-    audit::record(ctx, "roster_override", std::to_string(id), "removed", to_json(*o));
-    tx.commit();
-    return *o;
+    return store::write_transaction(ctx.db, [&] {
+        auto o = store::find_override(ctx.db, id);
+        if (!o) {
+            throw NotFound(fmt::format("no override {}", id), "see opsctl roster override list");
+        }
+        store::delete_override(ctx.db, id);
+        audit::record(ctx, "roster_override", std::to_string(id), "removed", to_json(*o));
+        return *o;
+    });
 }
 
 } // namespace opsctl::roster

@@ -46,6 +46,36 @@ std::int64_t repair_database(Database& db) { return store::repair_database(db); 
 
 int backup_database(Database& db, const std::filesystem::path& target) { return store::backup_database(db, target); }
 
+store::CopyResult copy_database(const std::string& from, const std::string& to, bool replace,
+                                const policy::Site* site) {
+    namespace fs = std::filesystem;
+    const bool from_url = store::is_database_url(from);
+    const bool to_url = store::is_database_url(to);
+    std::error_code ec;
+    if (from_url == to_url &&
+        (from_url ? from == to : fs::weakly_canonical(from, ec) == fs::weakly_canonical(to, ec))) {
+        throw UsageError(fmt::format("'{}' is both the source and the destination of the copy", to),
+                         "copy into another database");
+    }
+    store::OpenOptions source;
+    source.create = false;
+    source.migrate = false;
+    auto src = store::Database::open(from, source);
+    const bool made_file = !to_url && !fs::exists(to, ec);
+    try {
+        auto dst = open_database(to, true, site);
+        return store::copy_database(*src, *dst, replace);
+    } catch (...) {
+        if (made_file) {
+            // Nothing of the copy stays: the new file held the schema only.
+            for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+                fs::remove(to + suffix, ec);
+            }
+        }
+        throw;
+    }
+}
+
 std::optional<Error> database_failure(const std::exception& e) { return store::database_failure(e); }
 
 } // namespace opsctl::setup

@@ -4,6 +4,7 @@
 
 #include "lib/core/error.hpp"
 #include "lib/policy/policy.hpp"
+#include "lib/store/copy.hpp"
 #include "lib/store/database.hpp"
 #include "lib/store/maintenance.hpp"
 
@@ -39,6 +40,14 @@ std::vector<store::CheckFinding> check_database(Database& db, const policy::Poli
 std::int64_t repair_database(Database& db);
 /// Copies the database online into `target`; returns the number of pages copied.
 int backup_database(Database& db, const std::filesystem::path& target);
+
+/// Copies the whole database at `from` (a file or a PostgreSQL URL, at this binary's schema
+/// version) into `to`: a missing file is created, an empty PostgreSQL database is given the
+/// schema (as init does). Refuses the same database twice (UsageError) and a destination that
+/// holds any row unless `replace` (DataError). A file created here is removed again when the
+/// copy fails. With `site`, a created file keeps its group.
+store::CopyResult copy_database(const std::string& from, const std::string& to, bool replace,
+                                const policy::Site* site);
 
 /// The Error (with its exit status: busy is 75) for a database failure that escaped lib/;
 /// nullopt when `e` is none.

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <grp.h>
 #include <optional>
+#include <random>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -168,6 +169,7 @@ std::unique_ptr<Database> Database::open(const fs::path& path, const OpenOptions
         db.reset(new Database(path, url ? driver::open_postgres(path.native(), busy_timeout(options))
                                         : driver::open_sqlite(path, busy_timeout(options))));
         db->m_postgres = url;
+        db->m_busy_timeout_ms = busy_timeout(options);
         auto& connection = *db->m_db;
         const driver::Stamp stamp = connection.stamp();
         if (stamp.application_id != 0 && stamp.application_id != k_application_id) {
@@ -304,6 +306,9 @@ WriteTransaction::WriteTransaction(Database& db) : m_db(db) {
     try {
         m_db.connection().begin_write();
     } catch (const DatabaseError& e) {
+        if (e.kind() == DatabaseError::Kind::conflict) {
+            throw; // write_transaction() runs it again
+        }
         rethrow_database_error(e, m_db.path());
     }
     m_db.last_event_hash_known() = false;
@@ -335,9 +340,45 @@ void WriteTransaction::commit() {
         }
         m_db.connection().commit();
     } catch (const DatabaseError& e) {
+        if (e.kind() == DatabaseError::Kind::conflict) {
+            throw; // write_transaction() runs it again
+        }
         rethrow_database_error(e, m_db.path());
     }
     m_done = true;
+}
+
+namespace {
+
+std::int64_t monotonic_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
+ConflictRetry::ConflictRetry(Database& db) : m_db(db), m_started_ms(monotonic_ms()) {}
+
+bool ConflictRetry::again(const DatabaseError& e) {
+    if (e.kind() != DatabaseError::Kind::conflict) {
+        return false;
+    }
+    ++m_attempt;
+    // Doubling pauses from 4 ms, up to 256 ms, each a random share of its cap between a
+    // half and all of it, so that writers that conflicted once do not meet again in step.
+    const std::int64_t cap = std::int64_t{4} << std::min(m_attempt - 1, 6);
+    static thread_local std::minstd_rand random(static_cast<unsigned>(::getpid()) ^
+                                                static_cast<unsigned>(monotonic_ms()));
+    const std::int64_t pause = cap / 2 + static_cast<std::int64_t>(random() % static_cast<unsigned>(cap / 2 + 1));
+    const std::int64_t spent = monotonic_ms() - m_started_ms;
+    if (m_attempt >= k_write_attempts || spent + pause > m_db.busy_timeout_ms()) {
+        throw Busy(fmt::format("database '{}' is being written by others: the transaction conflicted with another "
+                               "one {} time{} ({})",
+                               m_db.path().string(), m_attempt, m_attempt == 1 ? "" : "s", e.what()),
+                   "try again");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause));
+    return true;
 }
 
 } // namespace opsctl::store

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace opsctl::store {
 
@@ -47,6 +48,9 @@ public:
     std::int64_t last_insert_id();
     /// Rows changed by the last INSERT, UPDATE or DELETE on this connection.
     std::int64_t changes();
+    /// How long a writer waits for the lock, in milliseconds (the open option or
+    /// $OPSCTL_BUSY_TIMEOUT); retries after conflicts stay within it too.
+    int busy_timeout_ms() const { return m_busy_timeout_ms; }
     /// The file's path, or the PostgreSQL URL (which holds no password).
     const std::filesystem::path& path() const { return m_path; }
     /// True on PostgreSQL, false on a SQLite file.
@@ -80,6 +84,7 @@ private:
 
     std::filesystem::path m_path;
     bool m_postgres = false;
+    int m_busy_timeout_ms = 0;
     std::unique_ptr<driver::Connection> m_db;
     std::string m_last_hash;
     bool m_last_hash_known = false;
@@ -103,6 +108,55 @@ private:
     Database& m_db;
     bool m_done = false;
 };
+
+/// How often write_transaction() runs a transaction that keeps conflicting before it gives up.
+inline constexpr int k_write_attempts = 8;
+
+/// The retries of one write_transaction(): counts the attempts and waits between them.
+class ConflictRetry {
+public:
+    explicit ConflictRetry(Database& db);
+    /// After `e` ended an attempt: false when `e` is no conflict (the caller rethrows it);
+    /// true after a short jittered pause when another attempt fits in the attempts and the
+    /// busy timeout; Busy (75) when none does.
+    bool again(const DatabaseError& e);
+
+private:
+    Database& m_db;
+    int m_attempt = 0;
+    std::int64_t m_started_ms = 0;
+};
+
+/// Runs `work()` in one WriteTransaction and commits it; returns what `work` returns. When
+/// the engine reports a conflict with another transaction (DatabaseError::Kind::conflict:
+/// PostgreSQL's serialization failure 40001 or deadlock 40P01), the transaction is rolled
+/// back and `work` runs again from its start, up to k_write_attempts times, each after a
+/// short jittered pause and all within the busy timeout; then Busy (exit 75). So `work`
+/// must be re-runnable: it reads what it needs inside, changes nothing but the database
+/// (what it makes, it returns), and what follows the commit (notifications sent) comes after
+/// this call.
+template <typename Work>
+auto write_transaction(Database& db, Work&& work) {
+    ConflictRetry retry(db);
+    for (;;) {
+        try {
+            WriteTransaction tx(db);
+            if constexpr (std::is_void_v<decltype(work())>) {
+                work();
+                tx.commit();
+                return;
+            } else {
+                auto result = work();
+                tx.commit();
+                return result;
+            }
+        } catch (const DatabaseError& e) {
+            if (!retry.again(e)) {
+                throw;
+            }
+        }
+    }
+}
 
 /// A read transaction for the life of the object, its snapshot taken at once
 /// (Database::begin_read_snapshot): every query in it sees the database as it was then, even

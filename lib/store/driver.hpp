@@ -20,6 +20,10 @@
 //   - sharing:       keep_side_files() (the files beside the database a group of
 //                    readers needs)
 //   - no-copy binds: PreparedStatement::bind_text(copy = false)
+//   - whole copies:  columns(), prepare_stream() (a whole table read in batches),
+//                    bulk_insert() (PostgreSQL: COPY FROM STDIN), bulk_insert_ticket_search(),
+//                    reset_generated_ids(),
+//                    TicketSearchSql::rows and ::clear (the search index read and emptied)
 
 #include "lib/store/driver_statement.hpp"
 
@@ -54,6 +58,23 @@ struct TicketSearchSql {
     const char* insert;         // (id, title, body, comments)
     const char* update;         // (title, body, id)
     const char* append_comment; // (comment text, id)
+    const char* rows;           // every entry as (id, title, body, comments), by id
+    const char* clear;          // removes every entry
+};
+
+/// Rows written in bulk into one table, column by column in the order given to
+/// Connection::bulk_insert(), inside the caller's write transaction.
+class RowWriter {
+public:
+    virtual ~RowWriter() = default;
+    virtual void add_null() = 0;
+    virtual void add_int64(std::int64_t value) = 0;
+    virtual void add_double(double value) = 0;
+    virtual void add_text(std::string_view value) = 0;
+    /// Ends the row (every column given).
+    virtual void end_row() = 0;
+    /// Writes what is left and reports any failure; without it the rows are not all written.
+    virtual void finish() = 0;
 };
 
 /// What a database file says it is.
@@ -123,6 +144,23 @@ public:
     virtual const char* id_list_sql() = 0;
     /// True when the database holds a table of that name.
     virtual bool has_table(const char* name) = 0;
+    /// The columns of user table `table`, in order, as a whole copy reads and writes them
+    /// (SQLite: a table with a rowid that no INTEGER PRIMARY KEY names has "rowid" first).
+    virtual std::vector<std::string> columns(const std::string& table) = 0;
+    /// A query that reads a whole table: its rows come in batches (PostgreSQL: a cursor of
+    /// the current transaction) instead of all at once. Only step() and the columns.
+    virtual std::unique_ptr<PreparedStatement> prepare_stream(std::string_view sql) = 0;
+    /// Writes rows into `columns` of `table` in bulk (PostgreSQL: COPY FROM STDIN; SQLite:
+    /// one prepared INSERT), inside the current write transaction.
+    virtual std::unique_ptr<RowWriter> bulk_insert(const std::string& table,
+                                                   const std::vector<std::string>& columns) = 0;
+    /// Writes search index entries (id, title, body, comments) in bulk, inside the current
+    /// write transaction (SQLite: into tickets_fts; PostgreSQL: COPY, then the bigrams).
+    virtual std::unique_ptr<RowWriter> bulk_insert_ticket_search() = 0;
+    /// After rows were written into `table` with their generated ids given: the next id
+    /// generated follows the largest there (PostgreSQL: each identity's sequence; SQLite
+    /// does so itself).
+    virtual void reset_generated_ids(const std::string& table) = 0;
     /// Keeps the files the engine writes beside the database when this connection closes
     /// (so that readers without write access find them) and names their suffixes, the
     /// database file itself ("") first.

@@ -14,7 +14,9 @@ namespace opsctl::store {
 /// engine's own codes; store::database_failure turns it into the Error family (Busy, Failure).
 class DatabaseError : public std::runtime_error {
 public:
-    enum class Kind { busy, constraint, read_only, full, corrupt, other };
+    /// conflict: the transaction lost a race with another one and may simply run again from
+    /// its start (PostgreSQL: serialization failure 40001, deadlock 40P01; never on SQLite).
+    enum class Kind { busy, conflict, constraint, read_only, full, corrupt, other };
     DatabaseError(Kind kind, const std::string& message, int code = 0)
         : std::runtime_error(message), m_kind(kind), m_code(code) {}
     Kind kind() const { return m_kind; }

@@ -15,6 +15,9 @@ std::optional<Error> database_failure(const std::exception& error, const std::st
     switch (e->kind()) {
     case DatabaseError::Kind::busy:
         return Busy(subject + " is locked by another process", "the busy timeout ran out; try again");
+    case DatabaseError::Kind::conflict:
+        return Busy(subject + " is being written by others: the transaction conflicted with another one",
+                    "try again");
     case DatabaseError::Kind::read_only:
         return Failure(subject + " is read-only for this user",
                        "its owner writes it; site.database_group lets the group read, and "

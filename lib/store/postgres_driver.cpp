@@ -30,6 +30,7 @@ using Oid = unsigned int;
 constexpr int k_connection_ok = 0;      // ConnStatusType CONNECTION_OK
 constexpr int k_command_ok = 1;         // ExecStatusType PGRES_COMMAND_OK
 constexpr int k_tuples_ok = 2;          // PGRES_TUPLES_OK
+constexpr int k_copy_in = 4;            // PGRES_COPY_IN
 constexpr int k_diag_sqlstate = 'C';    // PG_DIAG_SQLSTATE
 constexpr int k_diag_message = 'M';     // PG_DIAG_MESSAGE_PRIMARY
 constexpr int k_diag_detail = 'D';      // PG_DIAG_MESSAGE_DETAIL
@@ -66,6 +67,9 @@ struct Libpq {
     int (*getisnull)(const PGresult*, int, int);
     Oid (*ftype)(const PGresult*, int);
     char* (*cmd_tuples)(PGresult*);
+    int (*put_copy_data)(PGconn*, const char*, int);
+    int (*put_copy_end)(PGconn*, const char*);
+    PGresult* (*get_result)(PGconn*);
 };
 
 // Loaded once, on the first connection (thread-safe: a function-local static).
@@ -92,6 +96,9 @@ const Libpq& libpq() {
         lib.bind(p.getisnull, "PQgetisnull");
         lib.bind(p.ftype, "PQftype");
         lib.bind(p.cmd_tuples, "PQcmdTuples");
+        lib.bind(p.put_copy_data, "PQputCopyData");
+        lib.bind(p.put_copy_end, "PQputCopyEnd");
+        lib.bind(p.get_result, "PQgetResult");
         return p;
     }();
     return api;
@@ -127,9 +134,13 @@ private:
 };
 
 DatabaseError::Kind kind_of(std::string_view state) {
-    // Serialization failures and deadlocks (a transaction that may simply run again), a lock
-    // that waited past lock_timeout, a statement cancelled by a timeout: try again later.
-    if (state == "40001" || state == "40P01" || state == "55P03" || state == "57014") {
+    // Serialization failures and deadlocks: the transaction may simply run again from its
+    // start (store::write_transaction does, a few times).
+    if (state == "40001" || state == "40P01") {
+        return DatabaseError::Kind::conflict;
+    }
+    // A lock that waited past lock_timeout, a statement cancelled by a timeout: try again later.
+    if (state == "55P03" || state == "57014") {
         return DatabaseError::Kind::busy;
     }
     if (state.substr(0, 2) == "23") {
@@ -379,7 +390,7 @@ class PostgresConnection;
 
 // One statement: its SQL with $n placeholders, the values bound (as text, PostgreSQL's
 // text format), and the whole result of its last run, read row by row by step().
-class PostgresStatement final : public PreparedStatement {
+class PostgresStatement : public PreparedStatement {
 public:
     PostgresStatement(PostgresConnection& conn, std::string_view sql);
     ~PostgresStatement() override;
@@ -501,12 +512,15 @@ private:
         return m_values[static_cast<std::size_t>(index - 1)];
     }
 
+protected:
     PostgresConnection& m_conn;
     PostgresSql m_sql;
-    bool m_returns_id = false;
-    std::vector<Value> m_values;
     Result m_result;
     int m_row = -1;
+
+private:
+    bool m_returns_id = false;
+    std::vector<Value> m_values;
     bool m_run = false;
     std::int64_t m_changes = 0;
     int m_runs = 0;             // how often it ran: the second run prepares it on the server
@@ -712,12 +726,58 @@ public:
             "UPDATE opsctl_ticket_search SET comments = comments || chr(10) || ?1::text, "
             "grams = opsctl_bigrams(title || chr(10) || body || chr(10) || comments || chr(10) || ?1::text) "
             "WHERE ticket_id = ?2",
+            "SELECT ticket_id, title, body, comments FROM opsctl_ticket_search ORDER BY ticket_id",
+            "DELETE FROM opsctl_ticket_search",
         };
         return k_sql;
     }
     std::optional<std::string> search_buffer() override { return std::nullopt; }
     void set_search_buffer(const std::optional<std::string>&) override {}
     std::vector<std::string> keep_side_files() override { return {}; }
+    std::vector<std::string> columns(const std::string& table) override {
+        PostgresStatement q(*this, "SELECT column_name FROM information_schema.columns "
+                                   "WHERE table_schema = current_schema() AND table_name = ?::text "
+                                   "ORDER BY ordinal_position");
+        q.bind_text(1, table.data(), table.size(), true);
+        std::vector<std::string> out;
+        while (q.step()) {
+            out.emplace_back(q.column_text(0));
+        }
+        return out;
+    }
+    std::unique_ptr<PreparedStatement> prepare_stream(std::string_view sql) override;
+    std::unique_ptr<RowWriter> bulk_insert(const std::string& table, const std::vector<std::string>& columns) override;
+    std::unique_ptr<RowWriter> bulk_insert_ticket_search() override;
+    void reset_generated_ids(const std::string& table) override {
+        // setval(..., false): the next id is the largest plus one (1 for an empty table).
+        PostgresStatement q(*this, "SELECT column_name FROM information_schema.columns "
+                                   "WHERE table_schema = current_schema() AND table_name = ?::text "
+                                   "AND is_identity = 'YES'");
+        q.bind_text(1, table.data(), table.size(), true);
+        std::vector<std::string> identities;
+        while (q.step()) {
+            identities.emplace_back(q.column_text(0));
+        }
+        for (const auto& column : identities) {
+            // pg_get_serial_sequence reads its first argument as a (quoted) name, its second
+            // as the column's name itself.
+            exec(fmt::format("SELECT setval(pg_get_serial_sequence('{0}', '{2}'), "
+                             "coalesce(max({0}.{1}), 0) + 1, false) FROM {0}",
+                             quoted(table), quoted(column), column)
+                     .c_str());
+        }
+    }
+    /// An identifier in double quotes (our own table and column names).
+    static std::string quoted(const std::string& name) {
+        std::string out = "\"";
+        for (char c : name) {
+            out += c;
+            if (c == '"') {
+                out += '"';
+            }
+        }
+        return out + "\"";
+    }
 
 private:
     static std::size_t code_points(const std::string& text) {
@@ -874,6 +934,202 @@ bool PostgresStatement::step() {
     }
     ++m_row;
     return m_row < pq.ntuples(m_result.get());
+}
+
+// A query read through a cursor of the current transaction, a batch of rows at a time, so
+// that a table of millions of rows never sits in memory whole (PQexec reads a result at once).
+class PostgresCursor final : public PostgresStatement {
+public:
+    PostgresCursor(PostgresConnection& conn, std::string_view sql)
+        : PostgresStatement(conn, ""), m_query(sql), m_name(conn.next_statement_name() + "_cursor") {}
+    ~PostgresCursor() override {
+        if (m_declared && !m_done) {
+            if (PGresult* r = libpq().exec(m_conn.raw(), ("CLOSE " + m_name).c_str())) {
+                libpq().clear(r);
+            }
+        }
+    }
+    PostgresCursor(const PostgresCursor&) = delete;
+    PostgresCursor& operator=(const PostgresCursor&) = delete;
+
+    bool step() override {
+        const auto& pq = libpq();
+        if (m_done) {
+            return false;
+        }
+        if (!m_declared) {
+            m_conn.exec(("DECLARE " + m_name + " NO SCROLL CURSOR FOR " + m_query).c_str());
+            m_declared = true;
+        }
+        for (;;) {
+            if (m_result.get()) {
+                if (++m_row < pq.ntuples(m_result.get())) {
+                    return true;
+                }
+                if (pq.ntuples(m_result.get()) < k_batch) {
+                    m_conn.exec(("CLOSE " + m_name).c_str());
+                    m_done = true;
+                    return false;
+                }
+            }
+            m_result = checked(m_conn.raw(),
+                               pq.exec(m_conn.raw(), fmt::format("FETCH FORWARD {} FROM {}", k_batch, m_name).c_str()));
+            m_row = -1;
+        }
+    }
+
+private:
+    static constexpr int k_batch = 10000;
+    std::string m_query;
+    std::string m_name;
+    bool m_declared = false;
+    bool m_done = false;
+};
+
+// Rows sent with COPY ... FROM STDIN in PostgreSQL's text format: columns separated by tabs,
+// rows by newlines, NULL as \N, backslash, tab, newline and carriage return escaped; sent a
+// MiB at a time.
+class PostgresCopyWriter final : public RowWriter {
+public:
+    PostgresCopyWriter(PGconn* conn, const std::string& sql) : m_conn(conn) {
+        Result r(libpq().exec(conn, sql.c_str()));
+        if (!r.get() || libpq().result_status(r.get()) != k_copy_in) {
+            fail(conn, r);
+        }
+        m_open = true;
+    }
+    ~PostgresCopyWriter() override {
+        if (m_open) {
+            // Abandoned (a failure on the way): the server ends the COPY with an error and
+            // the connection is ready for the caller's ROLLBACK.
+            libpq().put_copy_end(m_conn, "abandoned");
+            while (PGresult* r = libpq().get_result(m_conn)) {
+                libpq().clear(r);
+            }
+        }
+    }
+    PostgresCopyWriter(const PostgresCopyWriter&) = delete;
+    PostgresCopyWriter& operator=(const PostgresCopyWriter&) = delete;
+
+    void add_null() override {
+        separate();
+        m_buffer += "\\N";
+    }
+    void add_int64(std::int64_t value) override {
+        separate();
+        m_buffer += std::to_string(value);
+    }
+    void add_double(double value) override {
+        separate();
+        m_buffer += fmt::format("{}", value); // the shortest text that reads back the same
+    }
+    void add_text(std::string_view value) override {
+        separate();
+        for (char c : value) {
+            switch (c) {
+            case '\\':
+                m_buffer += "\\\\";
+                break;
+            case '\n':
+                m_buffer += "\\n";
+                break;
+            case '\r':
+                m_buffer += "\\r";
+                break;
+            case '\t':
+                m_buffer += "\\t";
+                break;
+            default:
+                m_buffer += c;
+            }
+        }
+    }
+    void end_row() override {
+        m_buffer += '\n';
+        m_column = 0;
+        if (m_buffer.size() >= k_chunk) {
+            send();
+        }
+    }
+    void finish() override {
+        send();
+        m_open = false;
+        if (libpq().put_copy_end(m_conn, nullptr) != 1) {
+            fail(m_conn, Result{});
+        }
+        // The COPY's own result, then the end of the results.
+        Result r(libpq().get_result(m_conn));
+        while (PGresult* more = libpq().get_result(m_conn)) {
+            libpq().clear(more);
+        }
+        if (!r.get() || libpq().result_status(r.get()) != k_command_ok) {
+            fail(m_conn, r);
+        }
+    }
+
+private:
+    static constexpr std::size_t k_chunk = std::size_t{1} << 20;
+    void separate() {
+        if (m_column++ > 0) {
+            m_buffer += '\t';
+        }
+    }
+    void send() {
+        if (!m_buffer.empty() && libpq().put_copy_data(m_conn, m_buffer.data(), static_cast<int>(m_buffer.size())) != 1) {
+            fail(m_conn, Result{});
+        }
+        m_buffer.clear();
+    }
+
+    PGconn* m_conn;
+    std::string m_buffer;
+    int m_column = 0;
+    bool m_open = false;
+};
+
+// Search entries: COPY into a table of this transaction, then one INSERT ... SELECT that
+// computes every entry's bigrams on the server, as ticket_search_sql().insert does for one.
+class PostgresSearchWriter final : public RowWriter {
+public:
+    explicit PostgresSearchWriter(PostgresConnection& conn) : m_conn(conn) {
+        m_conn.exec("CREATE TEMPORARY TABLE opsctl_copy_search (ticket_id BIGINT, title TEXT, body TEXT, "
+                    "comments TEXT) ON COMMIT DROP");
+        m_copy = std::make_unique<PostgresCopyWriter>(
+            conn.raw(), "COPY opsctl_copy_search (ticket_id, title, body, comments) FROM STDIN");
+    }
+    void add_null() override { m_copy->add_null(); }
+    void add_int64(std::int64_t value) override { m_copy->add_int64(value); }
+    void add_double(double value) override { m_copy->add_double(value); }
+    void add_text(std::string_view value) override { m_copy->add_text(value); }
+    void end_row() override { m_copy->end_row(); }
+    void finish() override {
+        m_copy->finish();
+        m_conn.exec("INSERT INTO opsctl_ticket_search (ticket_id, title, body, comments, grams) "
+                    "SELECT ticket_id, title, body, comments, "
+                    "opsctl_bigrams(title || chr(10) || body || chr(10) || comments) FROM opsctl_copy_search; "
+                    "DROP TABLE opsctl_copy_search");
+    }
+
+private:
+    PostgresConnection& m_conn;
+    std::unique_ptr<PostgresCopyWriter> m_copy;
+};
+
+std::unique_ptr<RowWriter> PostgresConnection::bulk_insert_ticket_search() {
+    return std::make_unique<PostgresSearchWriter>(*this);
+}
+
+std::unique_ptr<PreparedStatement> PostgresConnection::prepare_stream(std::string_view sql) {
+    return std::make_unique<PostgresCursor>(*this, sql);
+}
+
+std::unique_ptr<RowWriter> PostgresConnection::bulk_insert(const std::string& table,
+                                                           const std::vector<std::string>& columns) {
+    std::string names;
+    for (const auto& c : columns) {
+        names += (names.empty() ? "" : ", ") + quoted(c);
+    }
+    return std::make_unique<PostgresCopyWriter>(m_conn, fmt::format("COPY {} ({}) FROM STDIN", quoted(table), names));
 }
 
 } // namespace

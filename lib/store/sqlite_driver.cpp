@@ -278,6 +278,8 @@ public:
             "INSERT INTO tickets_fts (rowid, title, body, comments) VALUES (?, ?, ?, ?)",
             "UPDATE tickets_fts SET title = ?, body = ? WHERE rowid = ?",
             "UPDATE tickets_fts SET comments = comments || char(10) || ? WHERE rowid = ?",
+            "SELECT rowid, title, body, comments FROM tickets_fts ORDER BY rowid",
+            "DELETE FROM tickets_fts",
         };
         return k_sql;
     }
@@ -300,6 +302,38 @@ public:
             exec("DELETE FROM tickets_fts_config WHERE k = 'hashsize'");
         }
     }
+    std::vector<std::string> columns(const std::string& table) override {
+        SqliteStatement info(m_db, "SELECT name, pk, upper(type) FROM pragma_table_info(?) ORDER BY cid");
+        info.bind_text(1, table.data(), table.size(), true);
+        std::vector<std::string> out;
+        int keys = 0;
+        bool integer_key = false;
+        while (info.step()) {
+            out.emplace_back(info.column_text(0));
+            if (info.column_int64(1) > 0) {
+                ++keys;
+                integer_key = info.column_text(2) == "INTEGER";
+            }
+        }
+        // The implicit rowid carries the order rows were added in (assets are listed in it);
+        // a copy keeps it, unless a column is the rowid or the table has none.
+        SqliteStatement kind(m_db, "SELECT sql LIKE '%WITHOUT ROWID%' FROM sqlite_master WHERE type = 'table' "
+                                   "AND name = ?");
+        kind.bind_text(1, table.data(), table.size(), true);
+        const bool without_rowid = kind.step() && kind.column_int64(0) != 0;
+        if (!out.empty() && !without_rowid && !(keys == 1 && integer_key)) {
+            out.insert(out.begin(), "rowid");
+        }
+        return out;
+    }
+    std::unique_ptr<PreparedStatement> prepare_stream(std::string_view sql) override { return prepare(sql); }
+    std::unique_ptr<RowWriter> bulk_insert(const std::string& table, const std::vector<std::string>& columns) override;
+    std::unique_ptr<RowWriter> bulk_insert_ticket_search() override {
+        return bulk_insert("tickets_fts", {"rowid", "title", "body", "comments"});
+    }
+    void reset_generated_ids(const std::string&) override {
+        // A rowid or INTEGER PRIMARY KEY given takes the next one past the largest by itself.
+    }
     std::vector<std::string> keep_side_files() override {
         int persist = 1;
         sqlite3_file_control(m_db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
@@ -314,6 +348,40 @@ private:
 
     sqlite3* m_db = nullptr;
 };
+
+// One INSERT prepared once and run per row, its values bound column by column.
+class SqliteRowWriter final : public RowWriter {
+public:
+    SqliteRowWriter(sqlite3* db, const std::string& table, const std::vector<std::string>& columns) {
+        std::string names;
+        std::string marks;
+        for (const auto& c : columns) {
+            names += (names.empty() ? "\"" : ", \"") + c + "\"";
+            marks += marks.empty() ? "?" : ", ?";
+        }
+        m_insert = std::make_unique<SqliteStatement>(
+            db, fmt::format("INSERT INTO \"{}\" ({}) VALUES ({})", table, names, marks));
+    }
+    void add_null() override { m_insert->bind_null(++m_column); }
+    void add_int64(std::int64_t value) override { m_insert->bind_int64(++m_column, value); }
+    void add_double(double value) override { m_insert->bind_double(++m_column, value); }
+    void add_text(std::string_view value) override { m_insert->bind_text(++m_column, value.data(), value.size(), true); }
+    void end_row() override {
+        m_insert->step();
+        m_insert->reset();
+        m_column = 0;
+    }
+    void finish() override {}
+
+private:
+    std::unique_ptr<SqliteStatement> m_insert;
+    int m_column = 0;
+};
+
+std::unique_ptr<RowWriter> SqliteConnection::bulk_insert(const std::string& table,
+                                                         const std::vector<std::string>& columns) {
+    return std::make_unique<SqliteRowWriter>(m_db, table, columns);
+}
 
 // Closes the copy's connection however the backup ends.
 struct BackupTarget {

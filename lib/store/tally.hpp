@@ -8,6 +8,9 @@ namespace opsctl::store {
 
 class Database;
 
+/// The table: derived from `tickets`, so `db copy` rebuilds it rather than copying it.
+inline constexpr const char* k_tally_table = "ticket_tally";
+
 /// The width of a bucket, an hour (the SQL of schema_tally.cpp and tally.cpp spells it out).
 /// A month whose bounds are not on the hour (a zone at :30 or :45, or one that ends now)
 /// has the minutes at its edges counted from the indexes.

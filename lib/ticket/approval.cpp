@@ -234,77 +234,78 @@ void decide(Context& ctx, const std::vector<std::int64_t>& ids, bool reject,
         throw UsageError("a rejection needs a reason", "pass --reason TEXT");
     }
     std::vector<std::pair<store::TicketRow, nlohmann::json>> notices;
-    store::WriteTransaction tx(ctx.db);
-    for (const auto id : ids) {
-        auto row = store::find_ticket(ctx.db, id);
-        if (!row) {
-            throw NotFound(fmt::format("no ticket {}", id));
-        }
-        const auto st = pending_approval(ctx, *row, state);
-        if (!st) {
-            throw DataError(
-                state.empty()
-                    ? fmt::format("ticket {} awaits no approval (from '{}' no state needs one)", id,
-                                  row->status)
-                    : fmt::format("ticket {} awaits no approval to enter '{}'", id, state));
-        }
-        if (contains(st->excluded, ctx.actor)) {
-            throw NotPermitted(
-                fmt::format("'{}' asked for ticket {} (or moved it in an emergency) and may not "
-                            "decide on it",
-                            ctx.actor, id),
-                who_may(*st));
-        }
-        if (!contains(st->may_approve, ctx.actor)) {
-            const bool decided =
-                contains(st->approved_by, ctx.actor) ||
-                std::any_of(st->rejections.begin(), st->rejections.end(),
-                            [&](const store::ApprovalRow& r) { return r.person == ctx.actor; });
-            if (decided) {
+    store::write_transaction(ctx.db, [&] {
+        notices.clear();
+        for (const auto id : ids) {
+            auto row = store::find_ticket(ctx.db, id);
+            if (!row) {
+                throw NotFound(fmt::format("no ticket {}", id));
+            }
+            const auto st = pending_approval(ctx, *row, state);
+            if (!st) {
                 throw DataError(
-                    fmt::format("'{}' has already decided on ticket {}", ctx.actor, id));
+                    state.empty()
+                        ? fmt::format("ticket {} awaits no approval (from '{}' no state needs one)", id,
+                                      row->status)
+                        : fmt::format("ticket {} awaits no approval to enter '{}'", id, state));
             }
-            throw NotPermitted(fmt::format("'{}' is not an approver of ticket {} entering '{}'",
-                                           ctx.actor, id, st->state),
-                               who_may(*st));
-        }
-        store::insert_approval(ctx.db, store::ApprovalRow{0, id, st->state, ctx.actor,
-                                                          reject ? "rejected" : "approved", reason,
-                                                          ctx.now, st->emergency, true});
-        nlohmann::json fields = {{"state", st->state}};
-        if (!reason.empty()) {
-            fields["reason"] = reason;
-        }
-        if (st->emergency) {
-            fields["retrospective"] = true;
-        }
-        audit::record(ctx, "ticket", std::to_string(id), reject ? "rejected" : "approved", std::move(fields));
-        // A retrospective request is settled once its quorum approved.
-        if (st->emergency && !reject) {
-            if (const auto after = pending_approval(ctx, *row, st->state);
-                after && after->emergency && after->met()) {
-                store::close_approvals(ctx.db, id, true);
+            if (contains(st->excluded, ctx.actor)) {
+                throw NotPermitted(
+                    fmt::format("'{}' asked for ticket {} (or moved it in an emergency) and may not "
+                                "decide on it",
+                                ctx.actor, id),
+                    who_may(*st));
             }
+            if (!contains(st->may_approve, ctx.actor)) {
+                const bool decided =
+                    contains(st->approved_by, ctx.actor) ||
+                    std::any_of(st->rejections.begin(), st->rejections.end(),
+                                [&](const store::ApprovalRow& r) { return r.person == ctx.actor; });
+                if (decided) {
+                    throw DataError(
+                        fmt::format("'{}' has already decided on ticket {}", ctx.actor, id));
+                }
+                throw NotPermitted(fmt::format("'{}' is not an approver of ticket {} entering '{}'",
+                                               ctx.actor, id, st->state),
+                                   who_may(*st));
+            }
+            store::insert_approval(ctx.db, store::ApprovalRow{0, id, st->state, ctx.actor,
+                                                              reject ? "rejected" : "approved", reason,
+                                                              ctx.now, st->emergency, true});
+            nlohmann::json fields = {{"state", st->state}};
+            if (!reason.empty()) {
+                fields["reason"] = reason;
+            }
+            if (st->emergency) {
+                fields["retrospective"] = true;
+            }
+            audit::record(ctx, "ticket", std::to_string(id), reject ? "rejected" : "approved", std::move(fields));
+            // A retrospective request is settled once its quorum approved.
+            if (st->emergency && !reject) {
+                if (const auto after = pending_approval(ctx, *row, st->state);
+                    after && after->emergency && after->met()) {
+                    store::close_approvals(ctx.db, id, true);
+                }
+            }
+            row->updated_at = ctx.now;
+            store::save_ticket(ctx.db, *row);
+            auto data = request_data(*st);
+            data["by"] = ctx.actor;
+            data["reason"] = reason;
+            data["retrospective"] = st->emergency;
+            if (!reject) {
+                data["approved_by"].push_back(ctx.actor);
+                data["met"] = st->rejections.empty() &&
+                              static_cast<int>(st->approved_by.size()) + 1 >= st->needed;
+            }
+            auto& may = data["may_approve"];
+            may.erase(std::remove(may.begin(), may.end(), nlohmann::json(ctx.actor)), may.end());
+            notices.emplace_back(*row, std::move(data));
         }
-        row->updated_at = ctx.now;
-        store::save_ticket(ctx.db, *row);
-        auto data = request_data(*st);
-        data["by"] = ctx.actor;
-        data["reason"] = reason;
-        data["retrospective"] = st->emergency;
-        if (!reject) {
-            data["approved_by"].push_back(ctx.actor);
-            data["met"] = st->rejections.empty() &&
-                          static_cast<int>(st->approved_by.size()) + 1 >= st->needed;
+        for (const auto& [row, data] : notices) {
+            stage(ctx, reject ? "approval.rejected" : "approval.granted", row, data);
         }
-        auto& may = data["may_approve"];
-        may.erase(std::remove(may.begin(), may.end(), nlohmann::json(ctx.actor)), may.end());
-        notices.emplace_back(*row, std::move(data));
-    }
-    for (const auto& [row, data] : notices) {
-        stage(ctx, reject ? "approval.rejected" : "approval.granted", row, data);
-    }
-    tx.commit();
+    });
     for (const auto& [row, data] : notices) {
         announce(ctx, reject ? "approval.rejected" : "approval.granted", row, data);
     }

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 
 namespace opsctl::ticket {
@@ -183,21 +184,28 @@ struct Notice {
 };
 
 // Runs `apply(id, notices)` for each id in one write transaction: all or nothing. The
-// notifications go out after the commit, so a failed batch announces nothing.
+// notifications go out after the commit, so a failed batch announces nothing. A transaction
+// that conflicts with another runs again from its start (store::write_transaction):
+// `restart`, when given, first empties what `apply` collects outside the database.
 template <typename Apply>
-void for_each_ticket(Context& ctx, const std::vector<std::int64_t>& ids, Apply apply) {
+void for_each_ticket(Context& ctx, const std::vector<std::int64_t>& ids, Apply apply,
+                     const std::function<void()>& restart = {}) {
     if (ids.empty()) {
         throw UsageError("no ticket ids", "name one or more ids, or - to read them from stdin");
     }
-    std::vector<Notice> notices;
-    store::WriteTransaction tx(ctx.db);
-    for (const auto id : ids) {
-        apply(id, notices);
-    }
-    for (auto& n : notices) {
-        stage(ctx, n.kind, n.row, n.extra);
-    }
-    tx.commit();
+    const std::vector<Notice> notices = store::write_transaction(ctx.db, [&] {
+        if (restart) {
+            restart();
+        }
+        std::vector<Notice> staged;
+        for (const auto id : ids) {
+            apply(id, staged);
+        }
+        for (auto& n : staged) {
+            stage(ctx, n.kind, n.row, n.extra);
+        }
+        return staged;
+    });
     for (auto& n : notices) {
         announce(ctx, n.kind, n.row, n.extra);
     }
@@ -401,66 +409,69 @@ store::TicketRow create_ticket(Context& ctx, const NewTicket& t) {
     }
     const auto& wf = workflow_for(ctx, type);
 
-    store::WriteTransaction tx(ctx.db);
-    if (!t.source.empty()) {
-        if (auto existing = store::open_ticket_by_source(ctx.db, t.source)) {
-            throw DataError(fmt::format("ticket {} is already open for source '{}'", *existing, t.source),
-                            "add a comment to it instead");
+    using Notices = std::vector<std::pair<std::string, nlohmann::json>>;
+    // Everything from the duplicate check on runs again when the transaction conflicts.
+    const auto created = store::write_transaction(ctx.db, [&] {
+        if (!t.source.empty()) {
+            if (auto existing = store::open_ticket_by_source(ctx.db, t.source)) {
+                throw DataError(fmt::format("ticket {} is already open for source '{}'", *existing, t.source),
+                                "add a comment to it instead");
+            }
         }
-    }
-    store::TicketRow row;
-    row.type = type;
-    row.priority = priority;
-    row.status = wf.initial;
-    row.is_open = true;
-    row.title = t.title;
-    row.body = t.body;
-    if (!type_def->team.empty()) {
-        row.team = type_def->team;
-    }
-    auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
-    row.asset = opt(t.asset);
-    row.reporter = opt(t.reporter);
-    row.source = opt(t.source);
-    row.complaint_type = opt(t.complaint_type);
-    row.created_at = ctx.now;
-    row.updated_at = ctx.now;
-    std::string assignee = t.assignee;
-    if (assignee.empty() && t.auto_assign) {
-        assignee = auto_assignee(ctx, row.team.value_or(""));
-    }
-    row.assignee = opt(assignee);
-    row.id = store::insert_ticket(ctx.db, row);
-    nlohmann::json fields = {{"type", row.type},   {"priority", row.priority}, {"status", row.status},
-                             {"title", row.title}, {"team", opt_json(row.team)}};
-    if (!row.body.empty()) {
-        fields["body"] = row.body;
-    }
-    for (auto [key, value] : {std::pair{"asset", &row.asset}, std::pair{"reporter", &row.reporter},
-                              std::pair{"source", &row.source}, std::pair{"assignee", &row.assignee},
-                              std::pair{"complaint_type", &row.complaint_type}}) {
-        if (*value) {
-            fields[key] = **value;
+        store::TicketRow row;
+        row.type = type;
+        row.priority = priority;
+        row.status = wf.initial;
+        row.is_open = true;
+        row.title = t.title;
+        row.body = t.body;
+        if (!type_def->team.empty()) {
+            row.team = type_def->team;
         }
+        auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
+        row.asset = opt(t.asset);
+        row.reporter = opt(t.reporter);
+        row.source = opt(t.source);
+        row.complaint_type = opt(t.complaint_type);
+        row.created_at = ctx.now;
+        row.updated_at = ctx.now;
+        std::string assignee = t.assignee;
+        if (assignee.empty() && t.auto_assign) {
+            assignee = auto_assignee(ctx, row.team.value_or(""));
+        }
+        row.assignee = opt(assignee);
+        row.id = store::insert_ticket(ctx.db, row);
+        nlohmann::json fields = {{"type", row.type},   {"priority", row.priority}, {"status", row.status},
+                                 {"title", row.title}, {"team", opt_json(row.team)}};
+        if (!row.body.empty()) {
+            fields["body"] = row.body;
+        }
+        for (auto [key, value] : {std::pair{"asset", &row.asset}, std::pair{"reporter", &row.reporter},
+                                  std::pair{"source", &row.source}, std::pair{"assignee", &row.assignee},
+                                  std::pair{"complaint_type", &row.complaint_type}}) {
+            if (*value) {
+                fields[key] = **value;
+            }
+        }
+        audit::record(ctx, "ticket", std::to_string(row.id), "created", std::move(fields));
+        refresh_sla(ctx, row);
+        store::save_ticket(ctx.db, row);
+        Notices notices = {{"ticket.created", nlohmann::json::object()}};
+        if (row.assignee) {
+            notices.emplace_back("ticket.assigned", nlohmann::json::object());
+        }
+        for (auto& n : approval_notices(ctx, row, std::nullopt)) {
+            notices.push_back(std::move(n));
+        }
+        for (const auto& [kind, extra] : notices) {
+            stage(ctx, kind, row, extra);
+        }
+        return std::pair<store::TicketRow, Notices>(row, notices);
+    });
+    for (const auto& [kind, extra] : created.second) {
+        announce(ctx, kind, created.first, extra);
     }
-    audit::record(ctx, "ticket", std::to_string(row.id), "created", std::move(fields));
-    refresh_sla(ctx, row);
-    store::save_ticket(ctx.db, row);
-    std::vector<std::pair<std::string, nlohmann::json>> notices = {{"ticket.created", nlohmann::json::object()}};
-    if (row.assignee) {
-        notices.emplace_back("ticket.assigned", nlohmann::json::object());
-    }
-    for (auto& n : approval_notices(ctx, row, std::nullopt)) {
-        notices.push_back(std::move(n));
-    }
-    for (const auto& [kind, extra] : notices) {
-        stage(ctx, kind, row, extra);
-    }
-    tx.commit();
-    for (const auto& [kind, extra] : notices) {
-        announce(ctx, kind, row, extra);
-    }
-    return row;
+    return created.first;
 }
 
 void add_comment(Context& ctx, std::int64_t id, const std::string& text, bool internal) {
@@ -623,7 +634,7 @@ std::vector<std::string> assign_tickets(Context& ctx, const std::vector<std::int
         row.assignee = who;
         finish_change(ctx, row, "assigned", std::move(fields));
         notices.push_back({"ticket.assigned", row, {}});
-    });
+    }, [&] { out.clear(); });
     return out;
 }
 
@@ -680,7 +691,7 @@ std::vector<std::int64_t> resolve_tickets(Context& ctx, const std::vector<std::i
                 unresolved.push_back(child.id);
             }
         }
-    });
+    }, [&] { unresolved.clear(); });
     return unresolved;
 }
 
@@ -737,71 +748,71 @@ void link_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::str
     if (id == to) {
         throw DataError(fmt::format("ticket {} cannot be linked to itself", id));
     }
-    store::WriteTransaction tx(ctx.db);
-    auto row = load(ctx, id);
-    load(ctx, to);
-    if (kind == k_child_of) {
-        if (const auto parent = parent_of(ctx, id); parent && *parent != to) {
-            throw DataError(fmt::format("ticket {} already has parent {}", id, *parent),
-                            fmt::format("a ticket has one parent: run 'opsctl ticket unlink {} --parent {}' first", id,
-                                        *parent));
-        }
-        // No ticket may become its own ancestor: walk up from the new parent.
-        std::vector<std::int64_t> seen = {to};
-        for (auto up = parent_of(ctx, to); up; up = parent_of(ctx, *up)) {
-            if (*up == id) {
-                throw DataError(fmt::format("ticket {} cannot be a child of {}: {} is already below {}", id, to, to, id));
+    store::write_transaction(ctx.db, [&] {
+        auto row = load(ctx, id);
+        load(ctx, to);
+        if (kind == k_child_of) {
+            if (const auto parent = parent_of(ctx, id); parent && *parent != to) {
+                throw DataError(fmt::format("ticket {} already has parent {}", id, *parent),
+                                fmt::format("a ticket has one parent: run 'opsctl ticket unlink {} --parent {}' first", id,
+                                            *parent));
             }
-            if (std::find(seen.begin(), seen.end(), *up) != seen.end()) {
-                break;
+            // No ticket may become its own ancestor: walk up from the new parent.
+            std::vector<std::int64_t> seen = {to};
+            for (auto up = parent_of(ctx, to); up; up = parent_of(ctx, *up)) {
+                if (*up == id) {
+                    throw DataError(fmt::format("ticket {} cannot be a child of {}: {} is already below {}", id, to, to, id));
+                }
+                if (std::find(seen.begin(), seen.end(), *up) != seen.end()) {
+                    break;
+                }
+                seen.push_back(*up);
             }
-            seen.push_back(*up);
         }
-    }
-    if (!store::insert_link(ctx.db, store::LinkRow{id, kind, to, ctx.now})) {
-        return;
-    }
-    audit::record(ctx, "ticket", std::to_string(to), "linked", {{"link", {{"from", id}, {"kind", kind}}}});
-    finish_change(ctx, row, "linked", {{"link", {{"to", to}, {"kind", kind}}}});
-    tx.commit();
+        if (!store::insert_link(ctx.db, store::LinkRow{id, kind, to, ctx.now})) {
+            return;
+        }
+        audit::record(ctx, "ticket", std::to_string(to), "linked", {{"link", {{"from", id}, {"kind", kind}}}});
+        finish_change(ctx, row, "linked", {{"link", {{"to", to}, {"kind", kind}}}});
+    });
 }
 
 std::vector<std::string> unlink_tickets(Context& ctx, std::int64_t id, std::int64_t to, const std::string& kind) {
     if (!kind.empty() && std::find(k_link_kinds.begin(), k_link_kinds.end(), kind) == k_link_kinds.end()) {
         throw UsageError(fmt::format("no link kind '{}'", kind), util::suggest(kind, k_link_kinds));
     }
-    store::WriteTransaction tx(ctx.db);
-    auto row = load(ctx, id);
-    load(ctx, to);
-    std::vector<std::string> removed;
-    for (const auto& l : store::links_of(ctx.db, id)) {
-        if (l.ticket_id == id && l.target_id == to && (kind.empty() || l.kind == kind)) {
-            removed.push_back(l.kind);
+    return store::write_transaction(ctx.db, [&] {
+        auto row = load(ctx, id);
+        load(ctx, to);
+        std::vector<std::string> removed;
+        for (const auto& l : store::links_of(ctx.db, id)) {
+            if (l.ticket_id == id && l.target_id == to && (kind.empty() || l.kind == kind)) {
+                removed.push_back(l.kind);
+            }
         }
-    }
-    if (removed.empty()) {
-        // Links have a direction ("3 caused-by 1"): name the other one when it exists.
-        const auto back = store::links_of(ctx.db, to);
-        const bool reverse = std::any_of(back.begin(), back.end(), [&](const store::LinkRow& l) {
-            return l.ticket_id == to && l.target_id == id && (kind.empty() || l.kind == kind);
-        });
-        throw NotFound(kind.empty() ? fmt::format("ticket {} has no link to {}", id, to)
-                                    : fmt::format("ticket {} has no '{}' link to {}", id, kind, to),
-                       reverse ? fmt::format("the link goes from {} to {}: run 'opsctl ticket unlink {} --to {}'", to,
-                                             id, to, id)
-                               : "see 'opsctl ticket show " + std::to_string(id) + "'");
-    }
-    for (const auto& k : removed) {
-        store::delete_link(ctx.db, store::LinkRow{id, k, to, 0});
-        audit::record(ctx, "ticket", std::to_string(to), "unlinked", {{"link", {{"from", id}, {"kind", k}}}});
-    }
-    nlohmann::json links = nlohmann::json::array();
-    for (const auto& k : removed) {
-        links.push_back({{"to", to}, {"kind", k}});
-    }
-    finish_change(ctx, row, "unlinked", {{"link", removed.size() == 1 ? links[0] : links}});
-    tx.commit();
-    return removed;
+        if (removed.empty()) {
+            // Links have a direction ("3 caused-by 1"): name the other one when it exists.
+            const auto back = store::links_of(ctx.db, to);
+            const bool reverse = std::any_of(back.begin(), back.end(), [&](const store::LinkRow& l) {
+                return l.ticket_id == to && l.target_id == id && (kind.empty() || l.kind == kind);
+            });
+            throw NotFound(kind.empty() ? fmt::format("ticket {} has no link to {}", id, to)
+                                        : fmt::format("ticket {} has no '{}' link to {}", id, kind, to),
+                           reverse ? fmt::format("the link goes from {} to {}: run 'opsctl ticket unlink {} --to {}'", to,
+                                                 id, to, id)
+                                   : "see 'opsctl ticket show " + std::to_string(id) + "'");
+        }
+        for (const auto& k : removed) {
+            store::delete_link(ctx.db, store::LinkRow{id, k, to, 0});
+            audit::record(ctx, "ticket", std::to_string(to), "unlinked", {{"link", {{"from", id}, {"kind", k}}}});
+        }
+        nlohmann::json links = nlohmann::json::array();
+        for (const auto& k : removed) {
+            links.push_back({{"to", to}, {"kind", k}});
+        }
+        finish_change(ctx, row, "unlinked", {{"link", removed.size() == 1 ? links[0] : links}});
+        return removed;
+    });
 }
 
 TicketDetail ticket_detail(Context& ctx, std::int64_t id, bool explain_clocks) {
@@ -886,63 +897,65 @@ SlaSweep sla_sweep(Context& ctx, double share) {
         nlohmann::json extra;
     };
     std::vector<Pending> notices;
-    store::WriteTransaction tx(ctx.db);
-    for (const auto id : store::open_ticket_ids(ctx.db)) {
-        auto row = load(ctx, id);
-        auto [response, resolution] = refresh_sla(ctx, row);
-        const auto* rule = ctx.policy.sla.match(row.type, row.priority);
-        bool changed = false;
-        for (auto* c : {&response, &resolution}) {
-            if (!c->target || (c->stopped && !c->breached)) {
-                continue;
-            }
-            SlaAlert alert{row, *c, {}};
-            if (rule && !c->stopped) {
-                for (std::size_t step = 0; step < rule->escalations.size(); ++step) {
-                    const auto& esc = rule->escalations[step];
-                    if (c->used() + 1e-9 < esc.at || store::escalation_fired(ctx.db, id, c->name, static_cast<int>(step))) {
-                        continue;
-                    }
-                    store::mark_escalation(ctx.db, id, c->name, static_cast<int>(step), ctx.now);
-                    const std::string pct = fmt::format("{}%", std::lround(esc.at * 100));
-                    nlohmann::json fields = {{"clock", c->name}, {"at", pct}};
-                    std::string label = pct;
-                    std::string to = esc.reassign_to;
-                    if (!esc.reassign_team.empty()) {
-                        to = auto_assignee(ctx, esc.reassign_team);
-                        if (row.team.value_or("") != esc.reassign_team) {
-                            fields["team"] = {opt_json(row.team), esc.reassign_team};
-                            row.team = esc.reassign_team;
+    store::write_transaction(ctx.db, [&] {
+        sweep = SlaSweep{};
+        notices.clear();
+        for (const auto id : store::open_ticket_ids(ctx.db)) {
+            auto row = load(ctx, id);
+            auto [response, resolution] = refresh_sla(ctx, row);
+            const auto* rule = ctx.policy.sla.match(row.type, row.priority);
+            bool changed = false;
+            for (auto* c : {&response, &resolution}) {
+                if (!c->target || (c->stopped && !c->breached)) {
+                    continue;
+                }
+                SlaAlert alert{row, *c, {}};
+                if (rule && !c->stopped) {
+                    for (std::size_t step = 0; step < rule->escalations.size(); ++step) {
+                        const auto& esc = rule->escalations[step];
+                        if (c->used() + 1e-9 < esc.at || store::escalation_fired(ctx.db, id, c->name, static_cast<int>(step))) {
+                            continue;
                         }
+                        store::mark_escalation(ctx.db, id, c->name, static_cast<int>(step), ctx.now);
+                        const std::string pct = fmt::format("{}%", std::lround(esc.at * 100));
+                        nlohmann::json fields = {{"clock", c->name}, {"at", pct}};
+                        std::string label = pct;
+                        std::string to = esc.reassign_to;
+                        if (!esc.reassign_team.empty()) {
+                            to = auto_assignee(ctx, esc.reassign_team);
+                            if (row.team.value_or("") != esc.reassign_team) {
+                                fields["team"] = {opt_json(row.team), esc.reassign_team};
+                                row.team = esc.reassign_team;
+                            }
+                        }
+                        if (!to.empty() && row.assignee.value_or("") != to) {
+                            fields["assignee"] = {opt_json(row.assignee), to};
+                            row.assignee = to;
+                            label += " -> " + to;
+                        }
+                        audit::record(ctx, "ticket", std::to_string(id), "escalated", fields);
+                        alert.fired.push_back(label);
+                        notices.push_back({"ticket.escalated", row, {{"clock", c->name}, {"step", pct}}});
+                        changed = true;
                     }
-                    if (!to.empty() && row.assignee.value_or("") != to) {
-                        fields["assignee"] = {opt_json(row.assignee), to};
-                        row.assignee = to;
-                        label += " -> " + to;
-                    }
-                    audit::record(ctx, "ticket", std::to_string(id), "escalated", fields);
-                    alert.fired.push_back(label);
-                    notices.push_back({"ticket.escalated", row, {{"clock", c->name}, {"step", pct}}});
-                    changed = true;
+                }
+                if (c->breached || c->used() >= share) {
+                    sweep.status = std::max(sweep.status, c->breached ? 2 : 1);
+                    sweep.alerts.push_back(std::move(alert));
+                } else if (!alert.fired.empty()) {
+                    sweep.alerts.push_back(std::move(alert));
                 }
             }
-            if (c->breached || c->used() >= share) {
-                sweep.status = std::max(sweep.status, c->breached ? 2 : 1);
-                sweep.alerts.push_back(std::move(alert));
-            } else if (!alert.fired.empty()) {
-                sweep.alerts.push_back(std::move(alert));
+            if (changed) {
+                row.updated_at = ctx.now;
+                refresh_sla(ctx, row);
             }
+            store::save_ticket(ctx.db, row);
         }
-        if (changed) {
-            row.updated_at = ctx.now;
-            refresh_sla(ctx, row);
+        for (auto& n : notices) {
+            stage(ctx, n.kind, n.row, n.extra);
         }
-        store::save_ticket(ctx.db, row);
-    }
-    for (auto& n : notices) {
-        stage(ctx, n.kind, n.row, n.extra);
-    }
-    tx.commit();
+    });
     for (auto& n : notices) {
         announce(ctx, n.kind, n.row, n.extra);
     }

@@ -35,7 +35,7 @@ done
 expect_no_value "__complete" "the hidden command is not offered"
 
 run __complete -- db ""
-expect_eq "backup check info" "$(printf '%s\n' "$OUT" | cut -f1 | sort | xargs)" "'db ' offers its verbs"
+expect_eq "backup check copy info" "$(printf '%s\n' "$OUT" | cut -f1 | sort | xargs)" "'db ' offers its verbs"
 
 run __complete -- policy check --f
 expect_value "--format" "a verb offers the global options"
@@ -64,6 +64,12 @@ expect_value "people" "policy show offers the sections"
 
 run __complete -- db backup ""
 expect_out ":files" "db backup FILE asks for file names"
+run __complete -- db copy ""
+expect_out ":files" "db copy FROM asks for file names"
+run __complete -- db copy a.db ""
+expect_out ":files" "db copy FROM TO asks for file names for TO too"
+run __complete -- db copy --r
+expect_value "--replace" "db copy offers --replace"
 run __complete -- --config ""
 expect_out ":dirs" "--config asks for directories"
 
@@ -176,7 +182,7 @@ bash_complete() {
 OUT=$(bash_complete opsctl po 2>&1)
 expect_eq "policy" "$OUT" "bash: 'opsctl po' completes to policy"
 OUT=$(bash_complete opsctl db "" 2>&1)
-expect_eq "backup check info" "$(printf '%s\n' "$OUT" | sort | xargs)" "bash: 'opsctl db ' offers the verbs, without descriptions"
+expect_eq "backup check copy info" "$(printf '%s\n' "$OUT" | sort | xargs)" "bash: 'opsctl db ' offers the verbs, without descriptions"
 OUT=$(bash_complete opsctl --as zh 2>&1)
 expect_eq "zhangwei" "$OUT" "bash: people from the policy"
 OUT=$(bash_complete opsctl --format = j 2>&1)
