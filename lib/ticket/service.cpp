@@ -381,6 +381,16 @@ void announce(Context& ctx, const std::string& kind, const store::TicketRow& row
 }
 
 store::TicketRow create_ticket(Context& ctx, const NewTicket& t) {
+    store::WriteTransaction tx(ctx.db);
+    auto created = create_ticket_in(ctx, t);
+    tx.commit();
+    for (const auto& [kind, extra] : created.notices) {
+        announce(ctx, kind, created.row, extra);
+    }
+    return std::move(created.row);
+}
+
+CreatedTicket create_ticket_in(Context& ctx, const NewTicket& t) {
     const auto& tp = ctx.policy.tickets;
     const std::string type = t.type.empty() ? tp.default_type : t.type;
     check_type(ctx, type);
@@ -401,7 +411,6 @@ store::TicketRow create_ticket(Context& ctx, const NewTicket& t) {
     }
     const auto& wf = workflow_for(ctx, type);
 
-    store::WriteTransaction tx(ctx.db);
     if (!t.source.empty()) {
         if (auto existing = store::open_ticket_by_source(ctx.db, t.source)) {
             throw DataError(fmt::format("ticket {} is already open for source '{}'", *existing, t.source),
@@ -443,6 +452,9 @@ store::TicketRow create_ticket(Context& ctx, const NewTicket& t) {
             fields[key] = **value;
         }
     }
+    for (const auto& [key, value] : t.event_fields.items()) {
+        fields[key] = value;
+    }
     audit::record(ctx, "ticket", std::to_string(row.id), "created", std::move(fields));
     refresh_sla(ctx, row);
     store::save_ticket(ctx.db, row);
@@ -456,11 +468,7 @@ store::TicketRow create_ticket(Context& ctx, const NewTicket& t) {
     for (const auto& [kind, extra] : notices) {
         stage(ctx, kind, row, extra);
     }
-    tx.commit();
-    for (const auto& [kind, extra] : notices) {
-        announce(ctx, kind, row, extra);
-    }
-    return row;
+    return CreatedTicket{std::move(row), std::move(notices)};
 }
 
 void add_comment(Context& ctx, std::int64_t id, const std::string& text, bool internal) {
