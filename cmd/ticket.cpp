@@ -695,7 +695,7 @@ void run_schedule_list(const ScheduleListOptions& o, Globals& g) {
         t.add_row({s.name, d.period, d.due, d.pending ? "due" : "upcoming", d.type, d.priority,
                    ticket::schedule_assignee(ctx, s), ticket::schedule_assets(s), core::describe(s.cadence),
                    policy::catch_up_name(s.catch_up),
-                   d.last.empty() ? output::Cell::null() : output::Cell{d.last}, s.title});
+                   d.last.empty() ? output::Cell::null() : output::Cell{d.last}, d.title});
     }
     g.print(t);
 }

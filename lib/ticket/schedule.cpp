@@ -243,8 +243,10 @@ std::vector<ScheduleDate> schedule_dates(Context& ctx, const std::vector<std::st
         const auto* type_def = tp.type(type);
         const std::string priority = !sp->priority.empty() ? sp->priority : type_def ? type_def->priority : "";
         for (const auto& p : recurrence.following(after, count)) {
-            out.push_back(ScheduleDate{sp, core::format_date(p.nominal), core::format_date(p.due), p.due <= today, last,
-                                       type, priority});
+            const std::string period = core::format_date(p.nominal);
+            const std::string due = core::format_date(p.due);
+            const std::string title = fill(sp->title, {{"period", period}, {"due", due}, {"schedule", sp->name}});
+            out.push_back(ScheduleDate{sp, period, due, p.due <= today, last, title, type, priority});
         }
     }
     return out;

@@ -54,6 +54,7 @@ struct ScheduleDate {
     std::string due;
     bool pending = false; // due today or earlier and not opened yet: the next run opens it
     std::string last;     // the newest period opened for it (any asset); empty when none
+    std::string title;    // with {{period}}, {{due}} and {{schedule}} filled in
     std::string type;     // the ticket type and priority it opens with (defaults applied)
     std::string priority;
 };

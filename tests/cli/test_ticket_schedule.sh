@@ -71,8 +71,9 @@ expect_eq "2026-10-05 2026-10-08" "$(row duty 0 period) $(row duty 0 due)" "a we
 expect_eq "change P3 liuyang" "$(row ups 0 type) $(row ups 0 priority) $(row ups 0 assignee)" "type, priority (the type's) and assignee"
 expect_eq "1mo, first working day" "$(row ups 0 every)" "the cadence is described"
 expect_eq "None" "$(row ups 0 last)" "nothing opened yet: last is null"
-run ticket schedule list ups --next 5
-expect_eq "6" "$(printf '%s\n' "$OUT" | wc -l)" "--next 5 lists five dates under the header"
+run ticket schedule list ups --next 5 --format csv --no-header
+expect_eq "5" "$(printf '%s\n' "$OUT" | wc -l)" "--next 5 lists five dates"
+expect_out "UPS测试 2026-11-01" "the listed title has the period filled in"
 for f in csv tsv md; do
     run ticket schedule list ups --format $f
     expect_out "2026-11-02" "schedule list --format $f shows the dates"
@@ -118,8 +119,10 @@ OPSCTL_NOW=2026-10-09T17:00:00+08:00 run -q ticket schedule run
 expect_eq "" "$OUT" "nor later the same day"
 
 # Closing the ticket does not make its period due again.
-"$BIN" -q ticket resolve "$ups_id" --resolution 'UPS正常' && "$BIN" -q ticket close "$ups_id"
-run -q ticket schedule run ups
+daily_id=$(db "select ticket_id from ticket_schedule_runs where schedule = 'daily'")
+"$BIN" -q ticket resolve "$daily_id" --resolution '正常' && "$BIN" -q ticket close "$daily_id"
+expect_eq "0" "$(db "select is_open from tickets where id = $daily_id")" "the daily ticket is closed"
+run -q ticket schedule run daily
 expect_eq "" "$OUT" "a closed period stays closed"
 
 # A week without cron: Friday 2026-10-16. Saturday 10-10 was a make-up workday.
