@@ -4,7 +4,7 @@
 # A fragment that does not start with its own .Sh or .Ss heading gets ".Ss <section>".
 # Inputs: SRC (the man/ dir), OUT (the page to write).
 cmake_minimum_required(VERSION 3.25)
-set(order tickets sla assets checklists backups roster report)
+set(order tickets sla assets checklists backups roster report schedules)
 file(GLOB incs RELATIVE ${SRC} ${SRC}/opsctl-policy-*.inc)
 list(SORT incs)
 set(sorted "")

@@ -126,6 +126,7 @@ const std::vector<ValueRule>& value_rules() {
         {"ticket", {"status"}, "ticket-states"},
         {"ticket", {"kind"}, "link-kinds"},
         {"ticket", {"sort"}, "ticket-sorts"},
+        {"ticket schedule", {"schedules"}, "schedules"},
         {"roster handover", {"to"}, "people"},
         {"backup restore", {"to"}, "dirs"},
         {"db copy", {"from", "to"}, "files"},

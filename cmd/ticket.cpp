@@ -1,4 +1,4 @@
-// opsctl ticket new|list|show|update|assign|comment|move|resolve|close|reopen|link|unlink|sla|clock|export|import
+// opsctl ticket new|list|show|update|assign|comment|move|resolve|close|reopen|link|unlink|sla|clock|export|import|schedule
 #include "cmd/common.hpp"
 #include "cmd/progress.hpp"
 #include "lib/output/time.hpp"
@@ -8,7 +8,9 @@
 #include "lib/core/error.hpp"
 #include "lib/core/relative_time.hpp"
 #include "lib/core/time.hpp"
+#include "lib/core/cadence.hpp"
 #include "lib/ticket/approval.hpp"
+#include "lib/ticket/schedule.hpp"
 #include "lib/ticket/service.hpp"
 #include "lib/ticket/transfer.hpp"
 #include "lib/util/file.hpp"
@@ -107,6 +109,14 @@ struct ClockOptions {
 };
 struct ExportOptions {
     std::string output;
+};
+struct ScheduleListOptions {
+    std::vector<std::string> names;
+    std::size_t next = 3;
+};
+struct ScheduleRunOptions {
+    std::vector<std::string> names;
+    bool dry_run = false;
 };
 struct ImportOptions {
     std::string file;
@@ -672,6 +682,46 @@ void run_import(const ImportOptions& o, Globals& g) {
                       : fmt::format("imported {} tickets", r.rows));
 }
 
+void run_schedule_list(const ScheduleListOptions& o, Globals& g) {
+    auto ctx = g.context(ticket::k_schedule_sections);
+    const auto dates = ticket::schedule_dates(ctx, o.names, o.next);
+    output::Table t;
+    t.add_column("schedule", "Schedule").add_column("period", "Period").add_column("due", "Due");
+    t.add_column("state", "State").add_column("type", "Type").add_column("priority", "Pri");
+    t.add_column("assignee", "Assignee").add_column("assets", "Assets").add_column("every", "Every");
+    t.add_column("catch_up", "Catch-up").add_column("last", "Last").add_column("title", "Title");
+    for (const auto& d : dates) {
+        const auto& s = *d.schedule;
+        t.add_row({s.name, d.period, d.due, d.pending ? "due" : "upcoming", d.type, d.priority,
+                   ticket::schedule_assignee(ctx, s), ticket::schedule_assets(s), core::describe(s.cadence),
+                   policy::catch_up_name(s.catch_up),
+                   d.last.empty() ? output::Cell::null() : output::Cell{d.last}, d.title});
+    }
+    g.print(t);
+}
+
+void run_schedule_run(const ScheduleRunOptions& o, Globals& g) {
+    auto ctx = g.context(ticket::k_schedule_sections, "ticket.create");
+    const auto report = ticket::run_schedules(ctx, o.names, o.dry_run);
+    output::Table t;
+    t.add_column("ticket", "Ticket").add_column("schedule", "Schedule").add_column("period", "Period");
+    t.add_column("due", "Due").add_column("asset", "Asset").add_column("assignee", "Assignee");
+    t.add_column("title", "Title");
+    auto text = [](const std::string& s) { return s.empty() ? output::Cell::null() : output::Cell{s}; };
+    for (const auto& r : report.opened) {
+        t.add_row({r.ticket ? output::Cell::integer(r.ticket) : output::Cell::null(), r.schedule, r.period, r.due,
+                   text(r.asset), text(r.assignee), r.title});
+    }
+    g.print(t);
+    for (const auto& p : report.problems) {
+        std::cerr << "opsctl: warning: " << p << '\n';
+    }
+    // Cron mails the output of a failed job: a schedule that could not open is news.
+    if (!report.problems.empty()) {
+        g.exit_status = 1;
+    }
+}
+
 CLI::Option* id_arg(CLI::App* sub, std::int64_t& id) {
     return sub->add_option("id", id, "Ticket id")->required();
 }
@@ -694,7 +744,7 @@ void register_ticket(CLI::App& app, Globals& g) {
                   "66 no such ticket; 78 bad policy. 'ticket sla': 0 none at risk, 1 at risk, 2 breached.");
     const VerbFilter want(g,
                           {"new", "list", "show", "update", "assign", "comment", "move", "approve", "reject", "resolve",
-                           "close", "reopen", "link", "unlink", "sla", "clock", "export", "import"});
+                           "close", "reopen", "link", "unlink", "sla", "clock", "export", "import", "schedule"});
 
     if (want("new")) {
         auto o = std::make_shared<NewOptions>();
@@ -850,6 +900,20 @@ void register_ticket(CLI::App& app, Globals& g) {
         auto* sub = group->add_subcommand("clock", "Explain each SLA clock span by span");
         id_arg(sub, o->id);
         sub->callback([o, &g] { run_clock(*o, g); });
+    }
+    if (want("schedule")) {
+        auto* sched = group->add_subcommand("schedule", "Scheduled work from the policy: the next dates, and opening what is due");
+        sched->require_subcommand(1);
+        auto lo = std::make_shared<ScheduleListOptions>();
+        auto* list = sched->add_subcommand("list", "The next dates of each schedule (due: the next run opens it)");
+        list->add_option("schedules", lo->names, "Only these schedules");
+        list->add_option("--next", lo->next, "Dates per schedule, 1-100 (default 3)");
+        list->callback([lo, &g] { run_schedule_list(*lo, g); });
+        auto ro = std::make_shared<ScheduleRunOptions>();
+        auto* run = sched->add_subcommand("run", "For cron, daily: open a ticket for each period due, once (-q: ids)");
+        run->add_option("schedules", ro->names, "Only these schedules");
+        run->add_flag("--dry-run", ro->dry_run, "Only list what would be opened");
+        run->callback([ro, &g] { run_schedule_run(*ro, g); });
     }
     if (want("export")) {
         auto o = std::make_shared<ExportOptions>();

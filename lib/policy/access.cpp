@@ -12,7 +12,7 @@ const std::vector<PermissionKind>& permission_kinds() {
     // Each permission here is required by some command (tests/cli/test_man.sh checks that
     // opsctl-policy(5) lists them all).
     static const std::vector<PermissionKind> kinds = {
-        {"ticket.create", "ticket new"},
+        {"ticket.create", "ticket new, ticket schedule run"},
         {"ticket.import", "ticket import"},
         {"ticket.update", "ticket update, ticket link, ticket unlink"},
         {"ticket.assign", "ticket assign"},

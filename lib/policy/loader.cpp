@@ -61,6 +61,8 @@ const SectionTable k_sections[] = {
     {"notify", parse_notify, finish_notify},
     {"roles", parse_roles, finish_roles},
     {"service_accounts", parse_service_accounts, finish_service_accounts},
+    // Last: its names are checked against the sections above.
+    {"schedules", parse_schedules, finish_schedules},
 };
 
 

@@ -20,6 +20,7 @@ void parse_report(Reader& r, const Node& node, Policy& p);
 void parse_notify(Reader& r, const Node& node, Policy& p);
 void parse_roles(Reader& r, const Node& node, Policy& p);
 void parse_service_accounts(Reader& r, const Node& node, Policy& p);
+void parse_schedules(Reader& r, const Node& node, Policy& p);
 
 void finish_site(Diagnostics& d, Policy& p);
 void finish_calendar(Diagnostics& d, Policy& p);
@@ -34,5 +35,6 @@ void finish_report(Diagnostics& d, Policy& p);
 void finish_notify(Diagnostics& d, Policy& p);
 void finish_roles(Diagnostics& d, Policy& p);
 void finish_service_accounts(Diagnostics& d, Policy& p);
+void finish_schedules(Diagnostics& d, Policy& p);
 
 } // namespace opsctl::policy

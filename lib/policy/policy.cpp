@@ -33,7 +33,7 @@ core::BusinessCalendar Policy::business_calendar() const { return core::Business
 const std::vector<std::string>& section_names() {
     static const std::vector<std::string> k_names = {"site",       "calendar", "people", "tickets",
                                                      "sla",        "assets",   "checklists", "backups",
-                                                     "roster",     "report",   "notify", "roles", "service_accounts"};
+                                                     "roster",     "report",   "notify", "roles", "service_accounts", "schedules"};
     return k_names;
 }
 
@@ -66,6 +66,7 @@ std::vector<std::pair<std::string, std::size_t>> section_counts(const Policy& p)
     add("notify", p.notify.count());
     add("roles", p.access.roles.size());
     add("service_accounts", p.access.service_accounts.size());
+    add("schedules", p.schedules.count());
     return out;
 }
 
@@ -84,6 +85,9 @@ unsigned policy_names_sections(const std::string& kind) {
     }
     if (kind == "backups") {
         return section::k_backups;
+    }
+    if (kind == "schedules") {
+        return section::k_schedules;
     }
     if (kind == "asset-classes" || kind == "locations" || kind == "asset-fields") {
         return section::k_assets;
@@ -129,6 +133,8 @@ std::vector<std::string> policy_names(const Policy& p, const std::string& kind) 
         for (const auto& [name, job] : p.backups.jobs) {
             out.push_back(name);
         }
+    } else if (kind == "schedules") {
+        out = p.schedules.names();
     } else if (kind == "asset-classes") {
         out = p.assets.class_ids();
     } else if (kind == "locations") {

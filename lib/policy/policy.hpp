@@ -10,6 +10,7 @@
 #include "lib/policy/people.hpp"
 #include "lib/policy/report.hpp"
 #include "lib/policy/roster.hpp"
+#include "lib/policy/schedules.hpp"
 #include "lib/policy/site.hpp"
 #include "lib/policy/sla.hpp"
 #include "lib/policy/tickets.hpp"
@@ -36,7 +37,8 @@ inline constexpr unsigned k_report = 1u << 9;
 inline constexpr unsigned k_notify = 1u << 10;
 inline constexpr unsigned k_roles = 1u << 11;
 inline constexpr unsigned k_service_accounts = 1u << 12;
-inline constexpr unsigned k_all = (1u << 13) - 1;
+inline constexpr unsigned k_schedules = 1u << 13;
+inline constexpr unsigned k_all = (1u << 14) - 1;
 /// What deciding who acts and what they may do reads.
 inline constexpr unsigned k_access = k_people | k_roles | k_service_accounts;
 } // namespace section
@@ -59,6 +61,7 @@ struct Policy {
     ReportPolicy report;
     NotifyPolicy notify;
     AccessPolicy access;
+    SchedulePolicy schedules;
 
     /// The person with this id, or nullptr.
     const Person* person(const std::string& id) const;
@@ -81,7 +84,7 @@ std::vector<std::pair<std::string, std::size_t>> section_counts(const Policy& po
 unsigned policy_names_sections(const std::string& kind);
 /// The names a policy defines of one kind, for shell completion: "people", "teams",
 /// "sections", "checklists", "backups", "rotations", "ticket-types", "ticket-states",
-/// "priorities", "complaint-types", "asset-classes". An unknown kind, or one whose section defines nothing, is empty.
+/// "priorities", "complaint-types", "asset-classes", "schedules". An unknown kind, or one whose section defines nothing, is empty.
 std::vector<std::string> policy_names(const Policy& policy, const std::string& kind);
 
 } // namespace opsctl::policy

@@ -21,6 +21,7 @@ const std::vector<Migration>& migrations() {
         {14, "asset custody: check-out and check-in", schema_custody()},
         {15, "the notification outbox and pages", schema_notify()},
         {16, "the review: tickets counted per hour as they change, and by type from an index", schema_tally()},
+        {17, "scheduled work: the periods opened", schema_schedules()},
     };
     return k_migrations;
 }

@@ -36,5 +36,6 @@ const char* schema_access();
 const char* schema_custody();
 const char* schema_notify();
 const char* schema_tally();
+const char* schema_schedules();
 
 } // namespace opsctl::store

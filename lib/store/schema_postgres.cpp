@@ -487,6 +487,22 @@ CREATE INDEX asset_custody_due ON asset_custody(due_at) WHERE in_at IS NULL;
 )sql";
 }
 
+const char* pg_schedules() {
+    return R"sql(
+-- The periods of scheduled work opened (schema_schedules.cpp says what each column holds).
+CREATE TABLE ticket_schedule_runs (
+    schedule  TEXT NOT NULL,
+    period    TEXT NOT NULL,
+    target    TEXT NOT NULL DEFAULT '',
+    due_on    TEXT NOT NULL,
+    ticket_id BIGINT NOT NULL REFERENCES tickets(id) DEFERRABLE,
+    opened_at BIGINT NOT NULL,
+    PRIMARY KEY (schedule, target, period)
+);
+CREATE INDEX ticket_schedule_runs_ticket ON ticket_schedule_runs(ticket_id);
+)sql";
+}
+
 const char* pg_notify() {
     return R"sql(
 -- The notification outbox and the pages (schema_notify.cpp says what each column holds).
@@ -599,6 +615,7 @@ const std::vector<Migration>& postgres_migrations() {
         {14, "asset custody: check-out and check-in", pg_custody()},
         {15, "the notification outbox and pages", pg_notify()},
         {16, "the review: tickets counted per hour as they change, and by type from an index", pg_tally()},
+        {17, "scheduled work: the periods opened", pg_schedules()},
     };
     return k_migrations;
 }

@@ -389,6 +389,15 @@ void announce(Context& ctx, const std::string& kind, const store::TicketRow& row
 }
 
 store::TicketRow create_ticket(Context& ctx, const NewTicket& t) {
+    // Everything from the checks on runs again when the transaction conflicts (PostgreSQL).
+    auto created = store::write_transaction(ctx.db, [&] { return create_ticket_in(ctx, t); });
+    for (const auto& [kind, extra] : created.notices) {
+        announce(ctx, kind, created.row, extra);
+    }
+    return std::move(created.row);
+}
+
+CreatedTicket create_ticket_in(Context& ctx, const NewTicket& t) {
     const auto& tp = ctx.policy.tickets;
     const std::string type = t.type.empty() ? tp.default_type : t.type;
     check_type(ctx, type);
@@ -409,69 +418,64 @@ store::TicketRow create_ticket(Context& ctx, const NewTicket& t) {
     }
     const auto& wf = workflow_for(ctx, type);
 
-    using Notices = std::vector<std::pair<std::string, nlohmann::json>>;
-    // Everything from the duplicate check on runs again when the transaction conflicts.
-    const auto created = store::write_transaction(ctx.db, [&] {
-        if (!t.source.empty()) {
-            if (auto existing = store::open_ticket_by_source(ctx.db, t.source)) {
-                throw DataError(fmt::format("ticket {} is already open for source '{}'", *existing, t.source),
-                                "add a comment to it instead");
-            }
+    if (!t.source.empty()) {
+        if (auto existing = store::open_ticket_by_source(ctx.db, t.source)) {
+            throw DataError(fmt::format("ticket {} is already open for source '{}'", *existing, t.source),
+                            "add a comment to it instead");
         }
-        store::TicketRow row;
-        row.type = type;
-        row.priority = priority;
-        row.status = wf.initial;
-        row.is_open = true;
-        row.title = t.title;
-        row.body = t.body;
-        if (!type_def->team.empty()) {
-            row.team = type_def->team;
-        }
-        auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
-        row.asset = opt(t.asset);
-        row.reporter = opt(t.reporter);
-        row.source = opt(t.source);
-        row.complaint_type = opt(t.complaint_type);
-        row.created_at = ctx.now;
-        row.updated_at = ctx.now;
-        std::string assignee = t.assignee;
-        if (assignee.empty() && t.auto_assign) {
-            assignee = auto_assignee(ctx, row.team.value_or(""));
-        }
-        row.assignee = opt(assignee);
-        row.id = store::insert_ticket(ctx.db, row);
-        nlohmann::json fields = {{"type", row.type},   {"priority", row.priority}, {"status", row.status},
-                                 {"title", row.title}, {"team", opt_json(row.team)}};
-        if (!row.body.empty()) {
-            fields["body"] = row.body;
-        }
-        for (auto [key, value] : {std::pair{"asset", &row.asset}, std::pair{"reporter", &row.reporter},
-                                  std::pair{"source", &row.source}, std::pair{"assignee", &row.assignee},
-                                  std::pair{"complaint_type", &row.complaint_type}}) {
-            if (*value) {
-                fields[key] = **value;
-            }
-        }
-        audit::record(ctx, "ticket", std::to_string(row.id), "created", std::move(fields));
-        refresh_sla(ctx, row);
-        store::save_ticket(ctx.db, row);
-        Notices notices = {{"ticket.created", nlohmann::json::object()}};
-        if (row.assignee) {
-            notices.emplace_back("ticket.assigned", nlohmann::json::object());
-        }
-        for (auto& n : approval_notices(ctx, row, std::nullopt)) {
-            notices.push_back(std::move(n));
-        }
-        for (const auto& [kind, extra] : notices) {
-            stage(ctx, kind, row, extra);
-        }
-        return std::pair<store::TicketRow, Notices>(row, notices);
-    });
-    for (const auto& [kind, extra] : created.second) {
-        announce(ctx, kind, created.first, extra);
     }
-    return created.first;
+    store::TicketRow row;
+    row.type = type;
+    row.priority = priority;
+    row.status = wf.initial;
+    row.is_open = true;
+    row.title = t.title;
+    row.body = t.body;
+    if (!type_def->team.empty()) {
+        row.team = type_def->team;
+    }
+    auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
+    row.asset = opt(t.asset);
+    row.reporter = opt(t.reporter);
+    row.source = opt(t.source);
+    row.complaint_type = opt(t.complaint_type);
+    row.created_at = ctx.now;
+    row.updated_at = ctx.now;
+    std::string assignee = t.assignee;
+    if (assignee.empty() && t.auto_assign) {
+        assignee = auto_assignee(ctx, row.team.value_or(""));
+    }
+    row.assignee = opt(assignee);
+    row.id = store::insert_ticket(ctx.db, row);
+    nlohmann::json fields = {{"type", row.type},   {"priority", row.priority}, {"status", row.status},
+                             {"title", row.title}, {"team", opt_json(row.team)}};
+    if (!row.body.empty()) {
+        fields["body"] = row.body;
+    }
+    for (auto [key, value] : {std::pair{"asset", &row.asset}, std::pair{"reporter", &row.reporter},
+                              std::pair{"source", &row.source}, std::pair{"assignee", &row.assignee},
+                              std::pair{"complaint_type", &row.complaint_type}}) {
+        if (*value) {
+            fields[key] = **value;
+        }
+    }
+    for (const auto& [key, value] : t.event_fields.items()) {
+        fields[key] = value;
+    }
+    audit::record(ctx, "ticket", std::to_string(row.id), "created", std::move(fields));
+    refresh_sla(ctx, row);
+    store::save_ticket(ctx.db, row);
+    std::vector<std::pair<std::string, nlohmann::json>> notices = {{"ticket.created", nlohmann::json::object()}};
+    if (row.assignee) {
+        notices.emplace_back("ticket.assigned", nlohmann::json::object());
+    }
+    for (auto& n : approval_notices(ctx, row, std::nullopt)) {
+        notices.push_back(std::move(n));
+    }
+    for (const auto& [kind, extra] : notices) {
+        stage(ctx, kind, row, extra);
+    }
+    return CreatedTicket{std::move(row), std::move(notices)};
 }
 
 void add_comment(Context& ctx, std::int64_t id, const std::string& text, bool internal) {

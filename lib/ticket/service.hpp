@@ -39,6 +39,7 @@ struct NewTicket {
     bool auto_assign = false; // whoever is on duty for the type's team (see assign_tickets)
     std::string source; // free key, e.g. "inspect:daily:disk-root:localhost", unique among OPEN tickets
     std::string complaint_type;
+    nlohmann::json event_fields = nlohmann::json::object(); // merged into the "created" event (who opened it)
 };
 
 /// Writes the messages of notify event `kind` about ticket `row` into the outbox (the ticket's
@@ -56,6 +57,15 @@ void announce(Context& ctx, const std::string& kind, const store::TicketRow& row
 /// returns the id. DataError for an unknown type, priority, person or asset tag, or a source
 /// already open.
 store::TicketRow create_ticket(Context& ctx, const NewTicket& t);
+/// A ticket made inside the caller's write transaction, and the notifications it staged.
+struct CreatedTicket {
+    store::TicketRow row;
+    std::vector<std::pair<std::string, nlohmann::json>> notices; // kind, extra: announce() after the commit
+};
+/// create_ticket's work inside the caller's WriteTransaction (for a caller that writes more in
+/// the same transaction): checks, insert, event, clocks, staged notices. The caller commits,
+/// then announces each notice.
+CreatedTicket create_ticket_in(Context& ctx, const NewTicket& t);
 /// Adds a comment (internal ones are not a response to the customer) in its own transaction.
 void add_comment(Context& ctx, std::int64_t id, const std::string& text, bool internal);
 /// The open ticket opened for this source key, if any.
