@@ -76,6 +76,8 @@ constexpr RecordTable k_tables[] = {
      "failed_inspections, stale_backups"},
     {"roster_attendance", "attendance record", "roster_attendance", "id",
      "id, person, checkin_at, checkout_at, note"},
+    {"known_error", "known error", "known_errors", "id",
+     "id, problem_id, title, symptom, cause, workaround, fix, status, created_at, retired_at, retire_reason"},
 };
 
 // The digest of a record that a change removed (roster override remove): a row with its id
