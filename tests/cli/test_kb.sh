@@ -203,6 +203,14 @@ expect_true "the review counts one incident solved by a known workaround (not th
 OPSCTL_NOW=2026-11-02T10:00:00+08:00 run --format md report monthly --month 2026-09
 expect_no_out "已知错误" "a month without one has no such row"
 
+# Completion offers the group and its verbs.
+run __complete -- k
+expect_out $'kb\tKnown errors' "completion offers the kb group"
+run __complete -- kb ""
+expect_eq "edit list publish retire search show" "$(printf '%s\n' "$OUT" | cut -f1 | sort | xargs)" "kb offers its verbs"
+run __complete -- ticket resolve 1 --k
+expect_out "--kb" "ticket resolve offers --kb"
+
 # db check: the known errors match their events; a change behind opsctl's back is found.
 run db check
 expect_rc 0 "db check passes"
