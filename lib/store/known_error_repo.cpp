@@ -112,7 +112,7 @@ std::vector<KnownErrorRow> query_known_errors(Database& db, const KnownErrorQuer
         add("k.status = 'published'");
     }
     if (kq.problem) {
-        add(fmt::format("k.problem_id = {}", *kq.problem));
+        add("k.problem_id = ?");
     }
     std::string sql = fmt::format("{} FROM {}{} ORDER BY {}", k_select, from, where, order);
     if (kq.limit > 0) {
@@ -122,6 +122,9 @@ std::vector<KnownErrorRow> query_known_errors(Database& db, const KnownErrorQuer
     int n = 1;
     for (const auto& t : texts) {
         q.bind(n++, t);
+    }
+    if (kq.problem) {
+        q.bind(n++, *kq.problem);
     }
     std::vector<KnownErrorRow> out;
     while (q.step()) {
