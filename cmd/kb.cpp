@@ -85,7 +85,7 @@ void run_retire(const RetireOptions& o, Globals& g) {
     done(g, fmt::format("retired known error {}", ticket::known_error_name(id)), id);
 }
 
-void print_rows(const std::vector<store::KnownErrorRow>& rows, Globals& g, const Context& ctx) {
+void print_rows(const std::vector<ticket::KnownError>& rows, Globals& g, const Context& ctx) {
     output::Table t;
     t.add_column("id", "ID").add_column("title", "Title").add_column("symptom", "Symptom");
     t.add_column("workaround", "Workaround").add_column("problem", "Problem").add_column("status", "Status");
@@ -106,7 +106,7 @@ void check_limit(std::int64_t limit) {
 void run_list(const ListOptions& o, Globals& g) {
     check_limit(o.limit);
     auto ctx = g.context(policy::section::k_people);
-    store::KnownErrorQuery q;
+    ticket::KnownErrorQuery q;
     q.retired = o.all;
     q.problem = o.problem;
     q.limit = o.limit;
@@ -119,7 +119,7 @@ void run_search(const SearchOptions& o, Globals& g) {
         throw UsageError("search for what?", "give the text to look for, e.g. opsctl kb search 打印机");
     }
     auto ctx = g.context(policy::section::k_people);
-    store::KnownErrorQuery q;
+    ticket::KnownErrorQuery q;
     q.search = o.text;
     q.retired = o.all;
     q.limit = o.limit;

@@ -190,7 +190,7 @@ void done_each(const Globals& g, const std::vector<std::int64_t>& ids, const std
 // Known errors that match a new ticket's title, on stderr (stdout stays the ticket's id for
 // scripts). The ticket exists already: a failure here only loses the hint.
 void print_matching_known_errors(Context& ctx, std::int64_t id, const std::string& title) {
-    std::vector<store::KnownErrorRow> found;
+    std::vector<ticket::KnownError> found;
     try {
         found = ticket::matching_known_errors(ctx, title, 3);
     } catch (const std::exception&) {

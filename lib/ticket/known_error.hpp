@@ -14,6 +14,10 @@
 
 namespace opsctl::ticket {
 
+/// A known error as stored, and what `kb list` and `kb search` select (lib/store).
+using KnownError = store::KnownErrorRow;
+using KnownErrorQuery = store::KnownErrorQuery;
+
 /// The policy sections the known error verbs read (the problem types are report.problem_types).
 inline constexpr unsigned k_known_error_sections = policy::section::k_people | policy::section::k_tickets |
                                                    policy::section::k_report;
