@@ -101,6 +101,7 @@ void register_init(CLI::App& app, Globals& g);
 void register_policy(CLI::App& app, Globals& g);
 void register_db(CLI::App& app, Globals& g);
 void register_ticket(CLI::App& app, Globals& g);
+void register_kb(CLI::App& app, Globals& g);
 void register_asset(CLI::App& app, Globals& g);
 void register_inspect(CLI::App& app, Globals& g);
 void register_backup(CLI::App& app, Globals& g);

@@ -76,7 +76,7 @@ struct Group {
 };
 constexpr Group k_groups[] = {
     {"init", opsctl::cmd::register_init},       {"ticket", opsctl::cmd::register_ticket},
-    {"asset", opsctl::cmd::register_asset},     {"inspect", opsctl::cmd::register_inspect},
+    {"kb", opsctl::cmd::register_kb},           {"asset", opsctl::cmd::register_asset},     {"inspect", opsctl::cmd::register_inspect},
     {"backup", opsctl::cmd::register_backup},   {"roster", opsctl::cmd::register_roster},
     {"report", opsctl::cmd::register_report},   {"notify", opsctl::cmd::register_notify},
     {"page", opsctl::cmd::register_page},       {"policy", opsctl::cmd::register_policy},

@@ -11,10 +11,12 @@
 #include "lib/core/cadence.hpp"
 #include "lib/ticket/approval.hpp"
 #include "lib/ticket/schedule.hpp"
+#include "lib/ticket/known_error.hpp"
 #include "lib/ticket/service.hpp"
 #include "lib/ticket/transfer.hpp"
 #include "lib/util/file.hpp"
 #include "lib/util/text.hpp"
+#include "lib/util/unicode.hpp"
 
 #include <fmt/format.h>
 
@@ -37,6 +39,7 @@ constexpr unsigned k_sections = ticket::k_policy_sections;
 struct NewOptions {
     std::string type, priority, title, body, asset, reporter, assignee, source, complaint_type;
     bool auto_assign = false;
+    bool no_kb = false; // no known errors on stderr
 };
 struct ListOptions {
     std::vector<std::string> status, type, priority, assignee, team, asset;
@@ -79,6 +82,7 @@ struct ResolveOptions {
     std::vector<std::string> words;
     std::string resolution;
     bool children = false;
+    std::string kb; // the known error whose workaround solved it
 };
 struct CloseOptions {
     std::vector<std::string> words;
@@ -193,6 +197,34 @@ void done_each(const Globals& g, const std::vector<std::int64_t>& ids, const std
     }
 }
 
+// Known errors that match a new ticket's title, on stderr (stdout stays the ticket's id for
+// scripts). The ticket exists already: a failure here only loses the hint.
+void print_matching_known_errors(Context& ctx, std::int64_t id, const std::string& title) {
+    std::vector<ticket::KnownError> found;
+    try {
+        found = ticket::matching_known_errors(ctx, title, 3);
+    } catch (const std::exception&) {
+        return;
+    }
+    if (found.empty()) {
+        return;
+    }
+    auto line = [](const std::string& text) {
+        const std::string first = text.substr(0, text.find('\n'));
+        return util::truncate_to_width(util::sanitize_for_terminal(first), 60);
+    };
+    std::string out = fmt::format("opsctl: note: known error{} that may match ticket {}:\n", found.size() == 1 ? "" : "s",
+                                  id);
+    for (const auto& k : found) {
+        out += fmt::format("  {}  {}\n    workaround: {}\n", ticket::known_error_name(k.id), line(k.title),
+                           line(k.workaround));
+    }
+    out += fmt::format("  (opsctl kb show {}; when its workaround solves it: opsctl ticket resolve {} --kb {} "
+                       "--resolution TEXT)\n",
+                       ticket::known_error_name(found.front().id), id, ticket::known_error_name(found.front().id));
+    std::cerr << out;
+}
+
 void run_new(const NewOptions& o, Globals& g) {
     auto ctx = g.context(o.auto_assign ? ticket::k_assign_sections : k_sections, "ticket.create");
     ticket::NewTicket t;
@@ -209,13 +241,17 @@ void run_new(const NewOptions& o, Globals& g) {
     const auto row = ticket::create_ticket(ctx, t);
     if (g.quiet) {
         std::cout << row.id << '\n';
-        return;
+    } else {
+        std::cout << fmt::format("created ticket {}", row.id);
+        if (row.assignee) {
+            std::cout << fmt::format(" (assigned to {})", *row.assignee);
+        }
+        std::cout << '\n';
     }
-    std::cout << fmt::format("created ticket {}", row.id);
-    if (row.assignee) {
-        std::cout << fmt::format(" (assigned to {})", *row.assignee);
+    if (!o.no_kb) {
+        std::cout.flush();
+        print_matching_known_errors(ctx, row.id, row.title);
     }
-    std::cout << '\n';
 }
 
 void run_list(const ListOptions& o, Globals& g) {
@@ -329,6 +365,10 @@ void run_show(const ShowOptions& o, Globals& g) {
     rec.add("resolved", "Resolved", when_cell(g, ctx, r.resolved_at));
     rec.add("closed", "Closed", when_cell(g, ctx, r.closed_at));
     rec.add("resolution", "Resolution", opt_cell(r.resolution));
+    // Only for a ticket solved by a known error's workaround: other tickets show as before.
+    if (const auto ke = ticket::known_error_of_ticket(ctx, r.id)) {
+        rec.add("known_error", "Known error", fmt::format("{} {}", ticket::known_error_name(ke->id), ke->title));
+    }
     rec.add("satisfaction", "Satisfaction",
             r.satisfaction ? output::Cell::integer(*r.satisfaction) : output::Cell::null());
     rec.add("complaint_type", "Complaint type", opt_cell(r.complaint_type));
@@ -546,9 +586,13 @@ void run_resolve(const ResolveOptions& o, Globals& g) {
         throw UsageError("stdin cannot give both the ids and --resolution", "name the ids on the command line");
     }
     const auto ids = read_ids(o.words);
+    std::optional<std::int64_t> kb;
+    if (!o.kb.empty()) {
+        kb = ticket::parse_known_error_id(o.kb);
+    }
     auto ctx = g.context(k_sections, "ticket.resolve");
-    const auto left = ticket::resolve_tickets(ctx, ids, text_or_stdin(o.resolution), o.children);
-    done_each(g, ids, "resolved");
+    const auto left = ticket::resolve_tickets(ctx, ids, text_or_stdin(o.resolution), o.children, kb);
+    done_each(g, ids, "resolved", kb ? " by the workaround of " + ticket::known_error_name(*kb) : std::string());
     if (!left.empty()) {
         std::vector<std::string> words;
         for (const auto id : left) {
@@ -759,6 +803,7 @@ void register_ticket(CLI::App& app, Globals& g) {
         sub->add_flag("--auto", o->auto_assign, "Assign whoever is on duty for the type's team")->excludes(who);
         sub->add_option("--source", o->source, "Key of an automatic source, unique among open tickets");
         sub->add_option("--complaint-type", o->complaint_type, "For complaints: one of tickets.complaint_types");
+        sub->add_flag("--no-kb", o->no_kb, "Do not list the known errors that match the title (on stderr)");
         sub->callback([o, &g] { run_new(*o, g); });
     }
     if (want("list")) {
@@ -850,6 +895,7 @@ void register_ticket(CLI::App& app, Globals& g) {
         ids_arg(sub, o->words);
         sub->add_option("--resolution", o->resolution, "What was done, or - for stdin")->required();
         sub->add_flag("--children", o->children, "Resolve the open children too, with the same resolution");
+        sub->add_option("--kb", o->kb, "The known error (KE-N) whose workaround solved it");
         sub->callback([o, &g] { run_resolve(*o, g); });
     }
     if (want("close")) {

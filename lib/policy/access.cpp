@@ -24,6 +24,8 @@ const std::vector<PermissionKind>& permission_kinds() {
         {"ticket.approve", "ticket approve, ticket reject (and being counted as an approver)"},
         {"ticket.emergency", "ticket move --emergency: pass an approval now, approve afterwards"},
         {"ticket.escalate", "ticket sla (records the escalations it fires)"},
+        {"kb.publish", "kb publish, kb edit"},
+        {"kb.retire", "kb retire"},
         {"asset.create", "asset add"},
         {"asset.import", "asset import"},
         {"asset.update", "asset update"},

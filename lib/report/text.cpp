@@ -106,6 +106,7 @@ const std::map<std::string, Text, std::less<>>& texts() {
         {"fig.resolution_p90", {"90th percentile time to resolve (business)", "90% 解决时间（工作时间）"}},
         {"fig.satisfaction", {"Satisfaction (average)", "满意度（平均）"}},
         {"fig.complaints", {"Complaints", "投诉数"}},
+        {"fig.known_workaround", {"Incidents solved by a known workaround", "按已知错误临时方案解决的事件"}},
         {"tbl.by_type_priority", {"Tickets opened by type and priority", "按类型和优先级统计的新建工单"}},
         {"tbl.by_type", {"Tickets opened by type", "按类型统计的新建工单"}},
         {"tbl.daily", {"Tickets opened and closed per day", "每日新建与关闭工单"}},

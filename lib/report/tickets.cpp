@@ -281,6 +281,13 @@ std::optional<Section> ticket_section(Context& ctx, const SectionInput& in, Acti
     s.figures.back().n = cur_top.with_target;
     s.figures.back().target = k_target_top_priority_sla;
     s.figures.back().in_summary = true;
+    // Incidents solved by a known error's workaround: shown once either month has one.
+    if (const auto solved = std::pair{store::solved_by_known_workaround(ctx.db, in.current, kinds.incident),
+                                      store::solved_by_known_workaround(ctx.db, in.previous, kinds.incident)};
+        solved.first > 0 || solved.second > 0) {
+        add("known_workaround", tr(lang, "fig.known_workaround"), Unit::count, count(solved.first),
+            count(solved.second));
+    }
     for (auto& f : s.figures) {
         f.in_summary = f.in_summary || f.key == "opened" || f.key == "closed" || f.key == "backlog";
     }

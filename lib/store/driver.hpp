@@ -13,6 +13,8 @@
 //   - integrity:     integrity_check(), foreign_key_check()
 //   - online backup: backup_to()
 //   - search:        ticket_search() (how a query finds tickets by text),
+//                    known_error_search(), known_error_related(), known_error_search_sql()
+//                    (the same for known errors),
 //                    ticket_search_sql() (the statements that keep the index in step),
 //                    search_buffer() / set_search_buffer() (the bulk load's in-memory index
 //                    buffer, FTS5 'hashsize' on SQLite)
@@ -51,6 +53,13 @@ struct TicketSearch {
     std::string condition;         // for the WHERE clause; its parameters are `binds`, in order
     std::vector<std::string> binds;
     std::string newest_first;      // the ORDER BY that returns matches newest first cheaply
+    std::vector<std::string> order_binds; // the parameters of newest_first, if it has any
+};
+
+/// The statements that keep the known error search index in step with the known errors.
+struct KnownErrorSearchSql {
+    const char* insert; // (id, text)
+    const char* update; // (text, id)
 };
 
 /// The statements that keep the ticket search index in step with the tickets.
@@ -135,6 +144,13 @@ public:
     /// The search for `text` (never empty), every character of it taken literally.
     virtual TicketSearch ticket_search(const std::string& text) = 0;
     virtual const TicketSearchSql& ticket_search_sql() = 0;
+    /// The search for known errors holding `text` (never empty), taken literally; `from`
+    /// joins the index to "known_errors k".
+    virtual TicketSearch known_error_search(const std::string& text) = 0;
+    /// Candidates for known errors that share words with `text` (a new ticket's title), the
+    /// likeliest first (the caller scores them); an empty `from` when the text is too short.
+    virtual TicketSearch known_error_related(const std::string& text) = 0;
+    virtual const KnownErrorSearchSql& known_error_search_sql() = 0;
     /// The ticket search index's in-memory buffer setting (nullopt: the engine default).
     virtual std::optional<std::string> search_buffer() = 0;
     /// Sets it (nullopt: back to the engine default, leaving no trace of the setting).

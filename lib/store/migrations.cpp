@@ -22,6 +22,7 @@ const std::vector<Migration>& migrations() {
         {15, "the notification outbox and pages", schema_notify()},
         {16, "the review: tickets counted per hour as they change, and by type from an index", schema_tally()},
         {17, "scheduled work: the periods opened", schema_schedules()},
+        {18, "known errors and the tickets they solved", schema_known_errors()},
     };
     return k_migrations;
 }

@@ -37,5 +37,6 @@ const char* schema_custody();
 const char* schema_notify();
 const char* schema_tally();
 const char* schema_schedules();
+const char* schema_known_errors();
 
 } // namespace opsctl::store

@@ -295,7 +295,7 @@ const std::vector<const char*>& postgres_generated_id_tables() {
         "events",           "tickets",          "ticket_comments",   "ticket_approvals", "asset_maintenance",
         "roster_overrides", "roster_handovers", "roster_attendance", "inspect_runs",     "inspect_results",
         "backup_runs",      "backup_verifications", "backup_restores", "backup_prunes",   "asset_custody",
-        "notifications",    "pages",
+        "notifications",    "pages",            "known_errors",
     };
     return k_tables;
 }
@@ -728,6 +728,44 @@ public:
             "WHERE ticket_id = ?2",
             "SELECT ticket_id, title, body, comments FROM opsctl_ticket_search ORDER BY ticket_id",
             "DELETE FROM opsctl_ticket_search",
+        };
+        return k_sql;
+    }
+    TicketSearch known_error_search(const std::string& text) override {
+        // As ticket_search(): the bigrams find the candidates, strpos() the text itself.
+        TicketSearch s;
+        s.from = "opsctl_known_error_search f JOIN known_errors k ON k.id = f.known_error_id";
+        const std::string folded_match = "strpos(lower(f.text), lower(?::text)) > 0";
+        if (code_points(text) >= 2) {
+            s.condition = "f.grams @> opsctl_bigrams(?::text) AND " + folded_match;
+            s.binds = {text, text};
+        } else {
+            s.condition = folded_match;
+            s.binds = {text};
+        }
+        s.newest_first = "f.known_error_id DESC";
+        return s;
+    }
+    TicketSearch known_error_related(const std::string& text) override {
+        // Any bigram in common makes a candidate; those sharing the most come first.
+        TicketSearch s;
+        if (code_points(text) < 2) {
+            return s;
+        }
+        s.from = "opsctl_known_error_search f JOIN known_errors k ON k.id = f.known_error_id";
+        s.condition = "f.grams && opsctl_bigrams(?::text)";
+        s.binds = {text};
+        s.newest_first = "(SELECT count(*) FROM unnest(f.grams) g(x) WHERE g.x = ANY (opsctl_bigrams(?::text))) DESC, "
+                         "f.known_error_id DESC";
+        s.order_binds = {text};
+        return s;
+    }
+    const KnownErrorSearchSql& known_error_search_sql() override {
+        static const KnownErrorSearchSql k_sql = {
+            "INSERT INTO opsctl_known_error_search (known_error_id, text, grams) "
+            "VALUES (?1, ?2::text, opsctl_bigrams(?2::text))",
+            "UPDATE opsctl_known_error_search SET text = ?1::text, grams = opsctl_bigrams(?1::text) "
+            "WHERE known_error_id = ?2",
         };
         return k_sql;
     }

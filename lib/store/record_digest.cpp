@@ -83,6 +83,8 @@ constexpr RecordTable k_tables[] = {
     {"page", "page", "pages", "id",
      "id, event_id, kind, subject, ticket_id, title, status, step, person, opened_at, next_at, acked_at, "
      "acked_by"},
+    {"known_error", "known error", "known_errors", "id",
+     "id, problem_id, title, symptom, cause, workaround, fix, status, created_at, retired_at, retire_reason"},
 };
 
 // The digest of a record that a change removed (roster override remove): a row with its id

@@ -13,7 +13,7 @@ namespace opsctl::store {
 /// SHA-256 (hex) of the columns of record `entity_id` that only a change with an event
 /// writes (ticket: not the SLA cache; asset: the register row; backup run: with its
 /// verifications, restores and prunes; inspection run: with its results; roster override,
-/// handover, attendance, page: the row); empty when the entity kind has no table here or the row is
+/// handover, attendance, page, known error: the row); empty when the entity kind has no table here or the row is
 /// gone. The one place that says which rows prove themselves.
 std::string record_digest(Database& db, const std::string& entity, const std::string& entity_id);
 

@@ -386,6 +386,15 @@ std::vector<NamedCount> top_incident_assets(Database& db, const ReportPeriod& p,
     return out;
 }
 
+std::int64_t solved_by_known_workaround(Database& db, const ReportPeriod& p, const std::vector<std::string>& types) {
+    Statement q(db, "SELECT COUNT(*) FROM ticket_known_errors s JOIN tickets t ON t.id = s.ticket_id "
+                    "WHERE s.at >= ?1 AND s.at < ?2 AND t.type IN (" +
+                        report_placeholders(types.size(), 3) + ")");
+    bind_period(q, p);
+    bind_list(q, 3, types);
+    return q.step() ? q.column(0).as_int64() : 0;
+}
+
 std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, const std::vector<std::string>& types) {
     Statement q(db, "SELECT COALESCE(complaint_type, ''), COUNT(*), "
                     "COUNT(*) FILTER (WHERE closed_at IS NULL OR closed_at >= ?2) FROM tickets "

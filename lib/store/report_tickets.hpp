@@ -137,6 +137,9 @@ std::vector<NamedCount> backlog_by_age(Database& db, const ReportPeriod& p);
 /// most `limit`.
 std::vector<NamedCount> top_incident_assets(Database& db, const ReportPeriod& p, const std::vector<std::string>& types,
                                             std::size_t limit);
+/// Tickets of the incident types whose resolution in the period recorded a known error's
+/// workaround (`ticket resolve --kb`, ticket_known_errors.at in the period).
+std::int64_t solved_by_known_workaround(Database& db, const ReportPeriod& p, const std::vector<std::string>& types);
 /// Complaints opened in the period by complaint type ("" when a complaint ticket has none).
 std::vector<NamedCount> complaints_by_type(Database& db, const ReportPeriod& p, const std::vector<std::string>& types);
 /// The first `limit` (< 0: all) of a period's breached tickets (TicketPeriodFigures::breached,

@@ -3,6 +3,7 @@
 
 #include "lib/store/driver.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -127,6 +128,28 @@ std::size_t code_points(const std::string& text) {
         n += (c & 0xC0) != 0x80 ? 1 : 0;
     }
     return n;
+}
+
+// The distinct runs of three characters of `text` that hold no blank, at most 64 of them (a
+// long title asks no more of the index than a short one).
+std::vector<std::string> trigrams(const std::string& text) {
+    std::vector<std::size_t> starts;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            starts.push_back(i);
+        }
+    }
+    starts.push_back(text.size());
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i + 3 < starts.size() && out.size() < 64; ++i) {
+        std::string gram = text.substr(starts[i], starts[i + 3] - starts[i]);
+        if (gram.find_first_of(" \t\r\n") != std::string::npos ||
+            std::find(out.begin(), out.end(), gram) != out.end()) {
+            continue;
+        }
+        out.push_back(std::move(gram));
+    }
+    return out;
 }
 
 std::string like_pattern(const std::string& text) {
@@ -280,6 +303,44 @@ public:
             "UPDATE tickets_fts SET comments = comments || char(10) || ? WHERE rowid = ?",
             "SELECT rowid, title, body, comments FROM tickets_fts ORDER BY rowid",
             "DELETE FROM tickets_fts",
+        };
+        return k_sql;
+    }
+    TicketSearch known_error_search(const std::string& text) override {
+        // As ticket_search(): trigrams through the index, shorter text by a LIKE scan.
+        TicketSearch s;
+        s.from = "known_errors_fts f JOIN known_errors k ON k.id = f.rowid";
+        if (code_points(text) >= 3) {
+            s.condition = "known_errors_fts MATCH ?";
+            s.binds = {fts_phrase(text)};
+        } else {
+            s.condition = "f.text LIKE ? ESCAPE '\\'";
+            s.binds = {like_pattern(text)};
+        }
+        s.newest_first = "f.rowid DESC";
+        return s;
+    }
+    TicketSearch known_error_related(const std::string& text) override {
+        // Any of the text's trigrams (those without a blank) in common makes a candidate;
+        // FTS5's rank (BM25) puts those sharing the most, and the rarest, first.
+        TicketSearch s;
+        std::string query;
+        for (const auto& gram : trigrams(text)) {
+            query += (query.empty() ? "" : " OR ") + fts_phrase(gram);
+        }
+        if (query.empty()) {
+            return s;
+        }
+        s.from = "known_errors_fts f JOIN known_errors k ON k.id = f.rowid";
+        s.condition = "known_errors_fts MATCH ?";
+        s.binds = {query};
+        s.newest_first = "f.rank, f.rowid DESC";
+        return s;
+    }
+    const KnownErrorSearchSql& known_error_search_sql() override {
+        static const KnownErrorSearchSql k_sql = {
+            "INSERT INTO known_errors_fts (rowid, text) VALUES (?1, ?2)",
+            "UPDATE known_errors_fts SET text = ?1 WHERE rowid = ?2",
         };
         return k_sql;
     }

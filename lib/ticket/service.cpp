@@ -2,6 +2,7 @@
 
 #include "lib/asset/service.hpp"
 #include "lib/ticket/approval.hpp"
+#include "lib/ticket/known_error.hpp"
 #include "lib/context/audit.hpp"
 #include "lib/core/error.hpp"
 #include "lib/notify/notify.hpp"
@@ -659,7 +660,8 @@ void move_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std:
 }
 
 std::vector<std::int64_t> resolve_tickets(Context& ctx, const std::vector<std::int64_t>& ids,
-                                          const std::string& resolution, bool children) {
+                                          const std::string& resolution, bool children,
+                                          std::optional<std::int64_t> known_error) {
     if (util::trim(resolution).empty()) {
         throw DataError("a resolution needs text", "pass --resolution TEXT");
     }
@@ -672,6 +674,12 @@ std::vector<std::int64_t> resolve_tickets(Context& ctx, const std::vector<std::i
         if (!parent.is_null()) {
             fields["with_parent"] = parent;
         }
+        if (known_error) {
+            const auto before = store::set_ticket_known_error(ctx.db, row.id, *known_error, ctx.now);
+            fields["known_error"] = before && *before != *known_error
+                                        ? nlohmann::json{known_error_name(*before), known_error_name(*known_error)}
+                                        : nlohmann::json(known_error_name(*known_error));
+        }
         row.resolution = resolution;
         std::vector<Notice> approvals;
         do_move(ctx, row, state, "resolved", std::move(fields), "", approvals);
@@ -682,7 +690,12 @@ std::vector<std::int64_t> resolve_tickets(Context& ctx, const std::vector<std::i
         const auto* s = workflow_for(ctx, row.type).state(row.status);
         return !s || !(s->resolved || s->final);
     };
+    bool known_error_checked = false;
     for_each_ticket(ctx, ids, [&](std::int64_t id, std::vector<Notice>& notices) {
+        if (known_error && !known_error_checked) {
+            require_published_known_error(ctx, *known_error);
+            known_error_checked = true;
+        }
         auto row = load(ctx, id);
         resolve(row, notices, nullptr);
         for (auto& child : open_children(ctx, id)) {

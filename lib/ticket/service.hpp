@@ -118,8 +118,11 @@ void move_tickets(Context& ctx, const std::vector<std::int64_t>& ids, const std:
 /// Moves to the workflow's first resolved state reachable from here, recording the resolution.
 /// With `children`, the open children of each (links "child-of") that are not resolved yet
 /// are resolved too, with the same resolution. Returns those left unresolved (without it).
+/// With `known_error` (published), each ticket resolved records that its workaround solved it
+/// (ticket_known_errors; the event's "known_error" field).
 std::vector<std::int64_t> resolve_tickets(Context& ctx, const std::vector<std::int64_t>& ids,
-                                          const std::string& resolution, bool children = false);
+                                          const std::string& resolution, bool children = false,
+                                          std::optional<std::int64_t> known_error = std::nullopt);
 /// Moves to the first final state reachable from here, recording a 1-5 satisfaction score.
 /// A ticket with open children (not closed by the same call) is refused unless `force`.
 void close_tickets(Context& ctx, const std::vector<std::int64_t>& ids, std::optional<int> satisfaction,
