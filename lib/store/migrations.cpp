@@ -20,6 +20,7 @@ const std::vector<Migration>& migrations() {
         {13, "who acts: events record the OS account; ticket approvals", schema_access()},
         {14, "asset custody: check-out and check-in", schema_custody()},
         {15, "the notification outbox and pages", schema_notify()},
+        {18, "asset stock-takes", schema_stocktake()},
     };
     return k_migrations;
 }

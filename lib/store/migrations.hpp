@@ -35,5 +35,6 @@ const char* schema_report_trend();
 const char* schema_access();
 const char* schema_custody();
 const char* schema_notify();
+const char* schema_stocktake();
 
 } // namespace opsctl::store
