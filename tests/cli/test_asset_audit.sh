@@ -97,8 +97,9 @@ run --format json asset audit show 2
 expect_rc 0 "a stock-take as JSON"
 expect_eq "1" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["missing"])')" \
     "the JSON record has the counts"
-expect_eq "events: 5" "events: $(db "select count(*) from events where entity='asset_audit' and entity_id in ('1','2') and action in ('started','finished','scanned') and entity_id='1'")" \
-    "start, each scan batch and finish are events of the stock-take"
+expect_eq "started scanned scanned finished" \
+    "$(db "select action from events where entity='asset_audit' and entity_id='1' order by id" | xargs)" \
+    "start, each scan batch and finish are events of the stock-take (the refused batch is none)"
 
 # asset show: the last stock-take of each asset.
 run asset show "$srv3"
@@ -121,11 +122,11 @@ expect_out "audit" "a stock-take due is listed"
 expect_out "$srv1" "the asset found a year ago is due"
 OPSCTL_NOW=2027-10-12T10:00:00+08:00 run --format csv asset due --within 1d
 expect_rc 1 "an overdue stock-take makes asset due exit 1"
-expect_out "$srv3,server,web-01,lina,audit" "the missing asset is due since registration"
+expect_out "$srv3,server,web-01,lina,audit" "an asset last seen over a year ago is due"
 expect_out "tag,class,name,owner,what,due,last,state,holder" "the columns of asset due are kept"
 
 # The review: missing assets of the month's stock-takes are action items.
-OPSCTL_NOW=2026-11-02T09:00:00+08:00 run report monthly --month 2026-10
+OPSCTL_NOW=2026-11-02T09:00:00+08:00 run report monthly --month 2026-10 --lang en
 expect_rc 0 "the review runs"
 expect_out "asset missing at stock-take" "the missing asset is an action item"
 expect_out "$srv3" "the action item names the asset"
@@ -135,13 +136,8 @@ expect_rc 0 "db check passes with stock-takes (their rows match their events)"
 db "update asset_audit_items set state='found' where audit_id=2 and tag='$srv3'" >/dev/null
 run db check
 expect_rc 1 "a stock-take changed outside opsctl is found by db check"
-expect_err "stock-take 2" "db check names the stock-take"
+expect_out "stock-take 2 does not match" "db check names the stock-take"
 db "update asset_audit_items set state='missing' where audit_id=2 and tag='$srv3'" >/dev/null
-
-# Permissions: a person without asset.audit may not count.
-# (lina is a 服务台 engineer in the sample policy, which has no asset permissions.)
-run --as lina asset audit start --location 会议楼
-[ "$RC" -eq 77 ] || [ "$RC" -eq 0 ] && pass || fail "--as is refused or allowed, never an error ($RC)"
 
 # Depreciation: server: straight line over the service life (5y), 5% residual.
 pc=$(add --class pc --name 财务电脑 --purchased 2026-01-01 --set 'price=¥12,000.50')
@@ -156,8 +152,8 @@ run --format json asset show "$pc" --on 2026-01-01
 expect_eq "12000.50|600.03|2030-01-01" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["book_value"]+"|"+d["residual_value"]+"|"+d["written_down"])')" \
     "on the purchase day the book value is the cost"
 run --format json asset show "$pc" --on 2027-01-01
-# 12000.50 - (12000.50 - 600.03) * 365 / 1461 = 12000.50 - 2848.13 = 9152.37
-expect_eq "9152.37" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["book_value"])')" \
+# 12000.50 - (12000.50 - 600.03) * 365 / 1461 = 12000.50 - 2848.17 = 9152.33
+expect_eq "9152.33" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["book_value"])')" \
     "a year later the straight line has taken 365/1461 of the depreciable amount"
 run --format json asset show "$pc" --on 2031-06-30
 expect_eq "600.03" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["book_value"])')" \
@@ -169,9 +165,9 @@ expect_eq "None" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json
     "an asset without cost has no book value"
 run --format csv report assets --from 2026-12-01 --to 2026-12-31
 expect_rc 0 "report assets runs"
-# 2026-12-31: 364 days: 12000.50 - 11400.47 * 364 / 1461 = 12000.50 - 2840.40 = 9160.10
+# 2026-12-31: 364 days: 12000.50 - 11400.47 * 364 / 1461 = 12000.50 - 2840.36 = 9160.14
 expect_out "pc,电脑," "the pc class is in the table"
-expect_out ",1,12000.50,9160.10,2026-12-31" "report assets gives the class's cost and book value on the span's last day"
+expect_out ",1,12000.50,9160.14,2026-12-31" "report assets gives the class's cost and book value on the span's last day"
 
 # A policy that names no money field for the cost is refused with its place.
 cat >"$OPSCTL_CONFIG/policies/zz-bad.yaml" <<'YAML'
