@@ -117,8 +117,8 @@ store::AuditRow resolve_audit(Context& ctx, std::optional<std::int64_t> id, cons
         }
         if (all.size() > 1) {
             std::vector<std::string> names;
-            for (const auto& o : all) {
-                names.push_back(fmt::format("{} ({})", o.id, o.location));
+            for (auto o = all.rbegin(); o != all.rend(); ++o) {
+                names.push_back(fmt::format("{} ({})", o->id, o->location));
             }
             throw UsageError(fmt::format("{} stock-takes are open: {}", all.size(), util::join(names, ", ")),
                              "name one by its number or by --location");
