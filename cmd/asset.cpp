@@ -484,7 +484,7 @@ std::optional<std::int64_t> take_audit_number(std::vector<std::string>& args, st
     return id;
 }
 
-output::Table audit_table(const Context& ctx, const std::vector<store::AuditRow>& rows) {
+output::Table audit_table(const Context& ctx, const std::vector<asset::Audit>& rows) {
     output::Table t;
     t.add_column("id", "Id")
         .add_column("location", "Location")
@@ -508,14 +508,14 @@ output::Table audit_table(const Context& ctx, const std::vector<store::AuditRow>
 }
 
 // Where the register has a tag: its location, "(none)" for none, "(not registered)".
-output::Cell registered_cell(const store::AuditItemRow& i) {
+output::Cell registered_cell(const asset::AuditItem& i) {
     if (!i.registered) {
         return output::Cell("(not registered)");
     }
     return i.registered->empty() ? output::Cell("(none)") : output::Cell(*i.registered);
 }
 
-output::Table audit_items_table(const Context& ctx, const std::vector<store::AuditItemRow>& items, bool only_findings) {
+output::Table audit_items_table(const Context& ctx, const std::vector<asset::AuditItem>& items, bool only_findings) {
     output::Table t;
     t.add_column("tag", "Tag")
         .add_column("result", "Result")

@@ -15,6 +15,10 @@
 
 namespace opsctl::asset {
 
+/// A stock-take, and one tag of it, as stored.
+using Audit = store::AuditRow;
+using AuditItem = store::AuditItemRow;
+
 /// The longest tag a scan may hold, in bytes.
 inline constexpr std::size_t k_max_scanned_tag = 200;
 
