@@ -1,4 +1,5 @@
-// opsctl asset add|list|show|update|retire|dispose|transfer|maint add|maint list|due|export|import|count
+// opsctl asset add|list|show|update|retire|dispose|transfer|maint add|maint list|checkout|checkin|
+// audit start|scan|finish|list|show|due|export|import|count
 #include "cmd/common.hpp"
 #include "cmd/progress.hpp"
 #include "lib/output/time.hpp"
@@ -7,6 +8,8 @@
 #include "lib/asset/inventory.hpp"
 #include "lib/asset/maintenance.hpp"
 #include "lib/asset/custody.hpp"
+#include "lib/asset/depreciation.hpp"
+#include "lib/asset/stocktake.hpp"
 #include "lib/core/date.hpp"
 #include "lib/core/duration.hpp"
 #include "lib/core/error.hpp"
@@ -15,6 +18,7 @@
 #include "lib/ticket/service.hpp"
 #include "lib/util/file.hpp"
 #include "lib/util/spool.hpp"
+#include "lib/util/money.hpp"
 #include "lib/util/text.hpp"
 
 #include <fmt/format.h>
@@ -39,7 +43,7 @@ struct AssetListOptions {
     asset::ListQuery query;
 };
 struct AssetShowOptions {
-    std::string tag;
+    std::string tag, on;
     std::int64_t history = 20;
     std::int64_t tickets = 10;
 };
@@ -70,6 +74,24 @@ struct AssetCheckoutOptions {
 };
 struct AssetCheckinOptions {
     std::string tag, note;
+};
+struct AssetAuditStartOptions {
+    std::string location;
+};
+struct AssetAuditScanOptions {
+    std::optional<std::int64_t> audit;
+    std::string location;
+    std::vector<std::string> args; // [AUDIT] TAG... ('-': standard input)
+};
+struct AssetAuditPickOptions {
+    std::optional<std::int64_t> audit;
+    std::string location;
+    std::vector<std::string> args; // [AUDIT]
+};
+struct AssetAuditListOptions {
+    std::string location;
+    bool open = false;
+    std::int64_t limit = 0;
 };
 struct AssetDueOptions {
     std::string within = "30d";
@@ -202,6 +224,14 @@ void run_asset_show(const AssetShowOptions& opt, Globals& g) {
     const auto& history = detail.maintenance;
     const auto& children = detail.children;
     const auto* cls = ctx.policy.assets.find_class(a.cls);
+    core::Date on = ctx.zone().date_of(ctx.now);
+    if (!opt.on.empty()) {
+        const auto day = core::parse_date_option(opt.on, ctx.zone(), ctx.now, core::Bound::end);
+        if (!day) {
+            throw UsageError(fmt::format("bad day '{}' for --on", opt.on), "write YYYY-MM-DD, today, last month, ...");
+        }
+        on = *day;
+    }
 
     output::Record r;
     r.add("tag", "Tag", a.tag);
@@ -220,6 +250,13 @@ void run_asset_show(const AssetShowOptions& opt, Globals& g) {
     r.add("held_by", "Held by", out ? output::Cell(detail.custody.front().holder) : output::Cell::null());
     r.add("due_back", "Due back", out ? day_ending_cell(ctx, detail.custody.front().due_at) : output::Cell::null());
     r.add("children", "Contains", text_cell(util::join(children, ", ")));
+    if (const auto& la = detail.last_audit) {
+        r.add("last_audit", "Last stock-take",
+              fmt::format("{} {} #{} {}", core::format_date(ctx.zone().date_of(la->at)), la->state, la->audit_id,
+                          la->location));
+    } else {
+        r.add("last_audit", "Last stock-take", output::Cell::null());
+    }
     if (cls) {
         for (const auto& f : cls->fields) {
             auto it = a.fields.find(f.key);
@@ -233,6 +270,13 @@ void run_asset_show(const AssetShowOptions& opt, Globals& g) {
     }
     if (!a.retire_reason.empty()) {
         r.add("retire_reason", "Retired because", a.retire_reason);
+    }
+    if (cls && cls->depreciation) {
+        const auto bv = asset::book_value(ctx, a, on);
+        r.add("book_value", "Book value", bv ? output::Cell(util::format_cents(bv->value)) : output::Cell::null());
+        r.add("book_value_on", "Book value on", core::format_date(on));
+        r.add("residual_value", "Residual value", bv ? output::Cell(util::format_cents(bv->residual)) : output::Cell::null());
+        r.add("written_down", "Written down", bv ? output::Cell(core::format_date(bv->written_down)) : output::Cell::null());
     }
     r.add("created_at", "Created", time_cell(ctx, a.created_at));
     r.add("updated_at", "Updated", time_cell(ctx, a.updated_at));
@@ -429,6 +473,194 @@ void run_asset_checkin(const AssetCheckinOptions& opt, Globals& g) {
     }
 }
 
+// A first argument of digits only names the stock-take; the rest are tags.
+std::optional<std::int64_t> take_audit_number(std::vector<std::string>& args, std::optional<std::int64_t> given) {
+    if (given || args.empty() || args.front().empty() || args.front().size() > 18 ||
+        !std::all_of(args.front().begin(), args.front().end(), [](unsigned char c) { return std::isdigit(c); })) {
+        return given;
+    }
+    const std::int64_t id = std::stoll(args.front());
+    args.erase(args.begin());
+    return id;
+}
+
+output::Table audit_table(const Context& ctx, const std::vector<asset::Audit>& rows) {
+    output::Table t;
+    t.add_column("id", "Id")
+        .add_column("location", "Location")
+        .add_column("status", "Status")
+        .add_column("started", "Started")
+        .add_column("started_by", "By")
+        .add_column("finished", "Finished")
+        .add_column("seen", "Seen")
+        .add_column("found", "Found")
+        .add_column("missing", "Missing")
+        .add_column("unexpected", "Unexpected");
+    for (const auto& a : rows) {
+        const bool done = a.status == "finished";
+        t.add_row({output::Cell::integer(a.id), a.location, a.status, time_cell(ctx, a.started_at), a.started_by,
+                   time_cell(ctx, a.finished_at), output::Cell::integer(a.seen),
+                   done ? output::Cell::integer(a.found) : output::Cell::null(),
+                   done ? output::Cell::integer(a.missing) : output::Cell::null(),
+                   done ? output::Cell::integer(a.unexpected) : output::Cell::null()});
+    }
+    return t;
+}
+
+// Where the register has a tag: its location, "(none)" for none, "(not registered)".
+output::Cell registered_cell(const asset::AuditItem& i) {
+    if (!i.registered) {
+        return output::Cell("(not registered)");
+    }
+    return i.registered->empty() ? output::Cell("(none)") : output::Cell(*i.registered);
+}
+
+output::Table audit_items_table(const Context& ctx, const std::vector<asset::AuditItem>& items, bool only_findings) {
+    output::Table t;
+    t.add_column("tag", "Tag")
+        .add_column("result", "Result")
+        .add_column("class", "Class")
+        .add_column("name", "Name")
+        .add_column("owner", "Owner")
+        .add_column("registered", "Registered at")
+        .add_column("holder", "Held by")
+        .add_column("scans", "Scans")
+        .add_column("first_scan", "First scan");
+    for (const auto& i : items) {
+        if (only_findings && (i.state == "found" || i.state == "seen")) {
+            continue;
+        }
+        t.add_row({i.tag, i.state, text_cell(i.cls), text_cell(i.name), text_cell(i.owner), registered_cell(i),
+                   text_cell(i.holder), output::Cell::integer(i.scans), time_cell(ctx, i.first_at)});
+    }
+    return t;
+}
+
+void run_asset_audit_start(const AssetAuditStartOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections, "asset.audit");
+    const auto a = asset::start_audit(ctx, opt.location);
+    if (g.quiet) {
+        std::cout << a.id << '\n';
+        return;
+    }
+    std::cout << fmt::format("stock-take {} started at {}\n", a.id, a.location);
+}
+
+void run_asset_audit_scan(const AssetAuditScanOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections, "asset.audit");
+    auto args = opt.args;
+    const auto number = take_audit_number(args, opt.audit);
+    const auto audit = asset::resolve_audit(ctx, number, opt.location, true);
+    // Tags as arguments, and standard input when none is given or one is "-" (a scanner
+    // typing into the terminal ends with Ctrl-D).
+    std::vector<std::string> tags;
+    const bool from_stdin = args.empty() || std::find(args.begin(), args.end(), "-") != args.end();
+    for (const auto& a : args) {
+        if (a == "-") {
+            auto read = asset::read_scanned_tags(std::cin, "stdin");
+            tags.insert(tags.end(), read.begin(), read.end());
+            continue;
+        }
+        std::istringstream one(a);
+        auto read = asset::read_scanned_tags(one, fmt::format("argument '{}'", a));
+        tags.insert(tags.end(), read.begin(), read.end());
+    }
+    if (args.empty()) {
+        tags = asset::read_scanned_tags(std::cin, "stdin");
+    }
+    const auto r = asset::scan_tags(ctx, audit.id, tags);
+    if (g.quiet) {
+        return;
+    }
+    for (const auto& u : r.unknown) {
+        std::cerr << fmt::format("opsctl: note: tag '{}' is not in the register (recorded as unexpected)\n", u);
+    }
+    std::cout << fmt::format("stock-take {} at {}: {} scan{}{}, {} new, {} tag{} seen so far\n", r.audit.id,
+                             r.audit.location, r.scans, r.scans == 1 ? "" : "s", from_stdin ? " read" : "", r.fresh,
+                             r.audit.seen, r.audit.seen == 1 ? "" : "s");
+}
+
+void run_asset_audit_finish(const AssetAuditPickOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections, "asset.audit");
+    auto args = opt.args;
+    const auto number = take_audit_number(args, opt.audit);
+    if (!args.empty()) {
+        throw UsageError(fmt::format("unexpected argument '{}'", args.front()), "give the stock-take's number only");
+    }
+    const auto picked = asset::resolve_audit(ctx, number, opt.location, true);
+    const auto r = asset::finish_audit(ctx, picked.id);
+    g.print(audit_items_table(ctx, r.items, true));
+    if (!g.quiet) {
+        std::cerr << fmt::format("stock-take {} at {} finished: {} found, {} missing, {} unexpected\n", r.audit.id,
+                                 r.audit.location, r.audit.found, r.audit.missing, r.audit.unexpected);
+    }
+}
+
+void run_asset_audit_show(const AssetAuditPickOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections);
+    auto args = opt.args;
+    const auto number = take_audit_number(args, opt.audit);
+    if (!args.empty()) {
+        throw UsageError(fmt::format("unexpected argument '{}'", args.front()), "give the stock-take's number only");
+    }
+    std::optional<std::int64_t> id = number;
+    if (!id && !opt.location.empty()) {
+        // A place's stock-take: the open one, else its newest.
+        const auto at = asset::list_audits(ctx, false, opt.location, 1);
+        if (at.empty()) {
+            throw NotFound(fmt::format("no stock-take at '{}'", opt.location));
+        }
+        id = at.front().id;
+    }
+    const auto r = asset::audit_report(ctx, asset::resolve_audit(ctx, id, "", false).id);
+    const auto& a = r.audit;
+    output::Record rec;
+    rec.add("id", "Stock-take", output::Cell::integer(a.id));
+    rec.add("location", "Location", a.location);
+    rec.add("status", "Status", a.status);
+    rec.add("started", "Started", time_cell(ctx, a.started_at));
+    rec.add("started_by", "Started by", a.started_by);
+    rec.add("finished", "Finished", time_cell(ctx, a.finished_at));
+    rec.add("finished_by", "Finished by", text_cell(a.finished_by));
+    rec.add("seen", "Seen", output::Cell::integer(a.seen));
+    const bool done = a.status == "finished";
+    rec.add("found", "Found", done ? output::Cell::integer(a.found) : output::Cell::null());
+    rec.add("missing", "Missing", done ? output::Cell::integer(a.missing) : output::Cell::null());
+    rec.add("unexpected", "Unexpected", done ? output::Cell::integer(a.unexpected) : output::Cell::null());
+    const auto items = audit_items_table(ctx, r.items, false);
+    if (g.format == "json" && !g.quiet) {
+        std::ostringstream one;
+        auto ro = g.render_options();
+        output::render_record(rec, ro, one);
+        ro.columns.clear();
+        std::ostringstream list;
+        output::render(items, ro, list);
+        auto doc = nlohmann::json::parse(one.str());
+        doc["items"] = nlohmann::json::parse(list.str());
+        std::cout << doc.dump(2) << '\n';
+        return;
+    }
+    if (g.quiet || (g.format != "table" && g.format != "md")) {
+        // Machine formats: the tags, one row each.
+        g.print(items);
+        return;
+    }
+    g.print(rec);
+    std::cout << "\nTags:\n";
+    if (r.items.empty()) {
+        std::cout << "  none scanned yet\n";
+    } else {
+        auto ro = g.render_options();
+        ro.columns.clear();
+        output::render(items, ro, std::cout);
+    }
+}
+
+void run_asset_audit_list(const AssetAuditListOptions& opt, Globals& g) {
+    auto ctx = g.context(k_sections);
+    g.print(audit_table(ctx, asset::list_audits(ctx, opt.open, opt.location, opt.limit)));
+}
+
 void run_asset_due(const AssetDueOptions& opt, Globals& g) {
     auto ctx = g.context(k_sections);
     const auto within = core::parse_duration_or_throw(opt.within, "--within");
@@ -559,7 +791,7 @@ void register_asset(CLI::App& app, Globals& g) {
     group->footer("Exit status: 0 success; 1 failed (asset due: something is overdue); 64 usage; 65 bad input "
                   "data; 66 no such asset; 75 database busy; 78 bad policy. See opsctl-asset(1).");
     const VerbFilter want(g, {"add", "list", "show", "update", "retire", "dispose", "transfer",
-                              "maint", "checkout", "checkin", "due", "export", "import", "count"});
+                              "maint", "checkout", "checkin", "audit", "due", "export", "import", "count"});
 
     if (want("add")) {
         auto add_opt = std::make_shared<AssetAddOptions>();
@@ -591,6 +823,7 @@ void register_asset(CLI::App& app, Globals& g) {
         show->add_option("tag", show_opt->tag, "Asset tag")->required();
         show->add_option("--history", show_opt->history, "How many maintenance records to show (default 20)")
             ->check(CLI::NonNegativeNumber);
+        show->add_option("--on", show_opt->on, "The day of the book value (default: today)");
         show->add_option("--tickets", show_opt->tickets, "How many tickets naming the asset to show (default 10)")
             ->check(CLI::NonNegativeNumber);
         show->callback([show_opt, &g] { run_asset_show(*show_opt, g); });
@@ -671,9 +904,46 @@ void register_asset(CLI::App& app, Globals& g) {
         sub->callback([o, &g] { run_asset_checkin(*o, g); });
     }
 
+    if (want("audit")) {
+        auto* audit = group->add_subcommand("audit", "Stock-takes: count the assets at a place against the register");
+        audit->require_subcommand(1);
+        auto so = std::make_shared<AssetAuditStartOptions>();
+        auto* start = audit->add_subcommand("start", "Open a stock-take at a place (one open per place)");
+        start->add_option("--location", so->location, "The place counted")->required();
+        start->callback([so, &g] { run_asset_audit_start(*so, g); });
+
+        auto sc = std::make_shared<AssetAuditScanOptions>();
+        auto* scan = audit->add_subcommand("scan", "Record tags seen: arguments, or one a line on stdin (a barcode scanner)");
+        scan->add_option("args", sc->args, "[AUDIT] TAG... (no tag, or '-': read standard input)");
+        scan->add_option("--audit", sc->audit, "The stock-take's number (default: the open one)");
+        scan->add_option("--location", sc->location, "The open stock-take of this place");
+        scan->callback([sc, &g] { run_asset_audit_scan(*sc, g); });
+
+        auto fo = std::make_shared<AssetAuditPickOptions>();
+        auto* finish = audit->add_subcommand("finish", "Compare with the register, list missing and unexpected assets, close it");
+        finish->add_option("args", fo->args, "AUDIT: the stock-take's number (default: the open one)");
+        finish->add_option("--audit", fo->audit, "The stock-take's number");
+        finish->add_option("--location", fo->location, "The open stock-take of this place");
+        finish->callback([fo, &g] { run_asset_audit_finish(*fo, g); });
+
+        auto lo = std::make_shared<AssetAuditListOptions>();
+        auto* list = audit->add_subcommand("list", "Stock-takes, newest first");
+        list->add_option("--location", lo->location, "Only this place");
+        list->add_flag("--open", lo->open, "Only those still open");
+        list->add_option("--limit", lo->limit, "At most N")->check(CLI::NonNegativeNumber);
+        list->callback([lo, &g] { run_asset_audit_list(*lo, g); });
+
+        auto wo = std::make_shared<AssetAuditPickOptions>();
+        auto* show = audit->add_subcommand("show", "A stock-take and every tag it counted");
+        show->add_option("args", wo->args, "AUDIT: the stock-take's number (default: the open one)");
+        show->add_option("--audit", wo->audit, "The stock-take's number");
+        show->add_option("--location", wo->location, "The place's open or newest stock-take");
+        show->callback([wo, &g] { run_asset_audit_show(*wo, g); });
+    }
+
     if (want("due")) {
         auto due_opt = std::make_shared<AssetDueOptions>();
-        auto* due = group->add_subcommand("due", "Maintenance due, warranties ending, service life reached, returns (exit 1 when overdue)");
+        auto* due = group->add_subcommand("due", "Maintenance and stock-takes due, warranties ending, service life reached, returns (exit 1 when overdue)");
         due->add_option("--within", due_opt->within, "How far ahead to look (default 30d)");
         due->callback([due_opt, &g] { run_asset_due(*due_opt, g); });
     }

@@ -8,6 +8,7 @@
 #include "lib/notify/outbox.hpp"
 #include "lib/policy/lookup.hpp"
 #include "lib/util/host.hpp"
+#include "lib/util/money.hpp"
 #include "lib/util/text.hpp"
 
 #include <algorithm>
@@ -285,6 +286,16 @@ std::optional<std::string> check_field_value(const policy::AssetField& field, co
             return std::nullopt;
         }
         return value;
+    case policy::FieldType::money: {
+        // Kept as a decimal with two places, parsed to cents: never a binary floating point.
+        auto cents = util::parse_cents(value);
+        if (!cents) {
+            problem = fmt::format("field '{}' must be an amount such as 12000.50 (at most two decimals), not '{}'",
+                                  field.key, raw);
+            return std::nullopt;
+        }
+        return util::format_cents(*cents);
+    }
     }
     return value;
 }
@@ -443,6 +454,7 @@ AssetDetail asset_detail(Context& ctx, const std::string& tag, std::int64_t hist
     filter.limit = history;
     d.maintenance = list_maintenance(ctx, filter);
     d.children = store::child_tags(ctx.db, d.asset.tag);
+    d.last_audit = store::last_audit_of(ctx.db, d.asset.tag);
     d.custody = store::custody_history(ctx.db, d.asset.tag, static_cast<int>(history));
     return d;
 }

@@ -5,6 +5,7 @@
 #include "lib/context/context.hpp"
 #include "lib/store/asset_repo.hpp"
 #include "lib/store/custody_repo.hpp"
+#include "lib/store/stocktake_repo.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -82,6 +83,7 @@ struct AssetDetail {
     std::vector<std::string> children;              // tags of the assets it contains
     std::vector<store::MaintenanceRow> maintenance; // newest first, at most `history`
     std::vector<store::CustodyRow> custody;         // check-outs, newest first, at most `history`
+    std::optional<store::LastAudit> last_audit;     // the newest finished stock-take that counted it
 };
 /// The asset with its contents and its latest `history` maintenance records; throws NotFound.
 AssetDetail asset_detail(Context& ctx, const std::string& tag, std::int64_t history);

@@ -2,6 +2,7 @@
 
 #include "lib/asset/inventory.hpp"
 #include "lib/store/custody_repo.hpp"
+#include "lib/store/stocktake_repo.hpp"
 #include "lib/context/audit.hpp"
 #include "lib/core/date.hpp"
 #include "lib/core/error.hpp"
@@ -107,6 +108,16 @@ std::vector<DueItem> due_items(Context& ctx, const core::Duration& within) {
                     continue;
                 }
                 out.push_back({l.tag, cls.id, l.name, l.owner, kind, due, l.last_at, due <= ctx.now, ""});
+            }
+        }
+        if (cls.audit_every) {
+            for (const auto& l : store::last_seen(ctx.db, cls.id)) {
+                // Never counted: the cadence runs from when the asset was registered.
+                const std::int64_t due = core::add_calendar(l.last_at.value_or(l.created_at), *cls.audit_every, ctx.zone());
+                if (due > horizon) {
+                    continue;
+                }
+                out.push_back({l.tag, cls.id, l.name, l.owner, "audit", due, l.last_at, due <= ctx.now, ""});
             }
         }
         if (cls.service_life) {

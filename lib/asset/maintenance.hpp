@@ -34,15 +34,16 @@ std::vector<store::MaintenanceRow> list_maintenance(Context& ctx, const store::M
 /// One thing due for one asset.
 struct DueItem {
     std::string tag, cls, name, owner;
-    std::string what;                   // a maintenance kind, "warranty", "service_life" or "return"
+    std::string what;                   // a maintenance kind, "audit", "warranty", "service_life" or "return"
     std::int64_t due_at = 0;            // when it is (or was) due
-    std::optional<std::int64_t> last_at; // the last maintenance of that kind (a return: the check-out)
+    std::optional<std::int64_t> last_at; // the last maintenance of that kind (a return: the check-out;
+                                         // an audit: the last stock-take that saw the asset)
     bool overdue = false;               // maintenance late, service life reached, return late
     std::string holder;                 // a return: who (or where) has the asset
 };
 
 /// Everything due within `within` of now (and everything overdue), soonest first: maintenance,
-/// service life, returns of checked-out assets (asset/custody.hpp). Warranties are listed when they end within the longer of `within` and assets.warranty_notice.
+/// stock-takes by the class's audit_every, service life, returns of checked-out assets (asset/custody.hpp). Warranties are listed when they end within the longer of `within` and assets.warranty_notice.
 std::vector<DueItem> due_items(Context& ctx, const core::Duration& within);
 
 } // namespace opsctl::asset

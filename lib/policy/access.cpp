@@ -30,6 +30,7 @@ const std::vector<PermissionKind>& permission_kinds() {
         {"asset.import", "asset import"},
         {"asset.update", "asset update"},
         {"asset.maintain", "asset maint add"},
+        {"asset.audit", "asset audit start, asset audit scan, asset audit finish"},
         {"asset.retire", "asset retire"},
         {"asset.dispose", "asset dispose"},
         {"asset.transfer", "asset transfer"},

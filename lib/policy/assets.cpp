@@ -1,4 +1,5 @@
 #include "lib/policy/parsers.hpp"
+#include "lib/util/money.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -52,7 +53,7 @@ void parse_field(Reader& r, const std::string& key, const Node& node, AssetClass
         if (!r.map(node, what, {"type", "label", "required", "values"})) {
             return;
         }
-        type = r.one_of(node, "type", {"string", "int", "date", "bool", "enum"}).value_or("string");
+        type = r.one_of(node, "type", {"string", "int", "date", "bool", "enum", "money"}).value_or("string");
         field.label = r.string(node, "label").value_or(key);
         field.required = r.boolean(node, "required").value_or(false);
         field.values = r.strings(node, "values").value_or(std::vector<std::string>{});
@@ -64,10 +65,11 @@ void parse_field(Reader& r, const std::string& key, const Node& node, AssetClass
                                                              {"int", FieldType::integer},
                                                              {"date", FieldType::date},
                                                              {"bool", FieldType::boolean},
-                                                             {"enum", FieldType::enumeration}};
+                                                             {"enum", FieldType::enumeration},
+                                                             {"money", FieldType::money}};
     auto it = k_types.find(type);
     if (it == k_types.end()) {
-        r.error(node, fmt::format("unknown type '{}' for {} (known: string, int, date, bool, enum)", type, what));
+        r.error(node, fmt::format("unknown type '{}' for {} (known: string, int, date, bool, enum, money)", type, what));
         return;
     }
     field.type = it->second;
@@ -82,6 +84,62 @@ void parse_field(Reader& r, const std::string& key, const Node& node, AssetClass
     cls.fields.push_back(std::move(field));
 }
 
+// `residual: 10%` (a share of the cost, up to two decimals) or `residual: 500.00` (an amount).
+void parse_residual(Reader& r, const Node& node, const std::string& what, Depreciation& dep) {
+    const auto text = r.as_string(node, what);
+    if (!text) {
+        return;
+    }
+    std::string_view v = *text;
+    if (!v.empty() && v.back() == '%') {
+        v.remove_suffix(1);
+        const auto share = util::parse_cents(v); // "12.5" -> 1250: basis points
+        if (!share || *share > 10000 || v.find(',') != std::string_view::npos) {
+            r.error(node, fmt::format("{} must be a share from 0% to 100%, not '{}'", what, *text));
+            return;
+        }
+        dep.residual_basis_points = *share;
+        return;
+    }
+    const auto cents = util::parse_cents(v);
+    if (!cents) {
+        r.error(node, fmt::format("{} must be an amount such as 500.00 or a share such as 5%, not '{}'", what, *text));
+        return;
+    }
+    dep.residual_cents = *cents;
+}
+
+void parse_depreciation(Reader& r, const Node& node, const std::string& cls_what, AssetClass& cls) {
+    const std::string what = fmt::format("depreciation of {}", cls_what);
+    if (!r.map(node, what, {"method", "cost", "life", "residual"})) {
+        return;
+    }
+    Depreciation dep;
+    dep.origin = r.origin(node);
+    dep.method = r.one_of(node, "method", {"straight_line"}).value_or("straight_line");
+    if (auto cost = r.string(node, "cost", true)) {
+        dep.cost_field = *cost;
+    } else {
+        return;
+    }
+    if (auto life = r.duration(node, "life")) {
+        dep.life = *life;
+    } else if (cls.service_life) {
+        dep.life = *cls.service_life;
+    } else {
+        r.error(node, fmt::format("{} needs 'life' (or a service_life of the class)", what));
+        return;
+    }
+    if (dep.life.is_zero() || dep.life.seconds != 0) {
+        r.error(node, fmt::format("life in {} must be days, weeks, months or years", what));
+        return;
+    }
+    if (const Node residual = node["residual"]; residual.is_defined() && !residual.is_null()) {
+        parse_residual(r, residual, fmt::format("residual in {}", what), dep);
+    }
+    cls.depreciation = std::move(dep);
+}
+
 void parse_class(Reader& r, const std::string& id, const Node& key, const Node& node, Policy& p) {
     auto& assets = p.assets;
     if (const AssetClass* first = assets.find_class(id)) {
@@ -93,7 +151,8 @@ void parse_class(Reader& r, const std::string& id, const Node& key, const Node& 
     cls.label = id;
     cls.origin = r.origin(key);
     const std::string what = fmt::format("asset class '{}'", id);
-    if (!r.map(node, what, {"label", "prefix", "digits", "fields", "service_life", "maintenance"})) {
+    if (!r.map(node, what, {"label", "prefix", "digits", "fields", "service_life", "maintenance", "audit_every",
+                              "depreciation"})) {
         return;
     }
     cls.label = r.string(node, "label").value_or(id);
@@ -126,6 +185,16 @@ void parse_class(Reader& r, const std::string& id, const Node& key, const Node& 
                       parse_field(r, name, value, cls);
                   });
     }
+    if (auto every = r.duration(node, "audit_every")) {
+        if (every->is_zero()) {
+            r.error(node["audit_every"], fmt::format("audit_every of {} must be longer than 0", what));
+        } else {
+            cls.audit_every = *every;
+        }
+    }
+    if (const Node dep = node["depreciation"]; dep.is_defined() && !dep.is_null()) {
+        parse_depreciation(r, dep, what, cls);
+    }
     assets.classes.push_back(std::move(cls));
 }
 
@@ -143,6 +212,8 @@ const char* field_type_name(FieldType type) {
         return "bool";
     case FieldType::enumeration:
         return "enum";
+    case FieldType::money:
+        return "money";
     }
     return "string";
 }
@@ -240,6 +311,19 @@ void finish_assets(Diagnostics& d, Policy& p) {
         if (!fresh) {
             d.error(c.origin, fmt::format("asset class '{}' uses tag prefix '{}' like class '{}' (at {})", c.id,
                                           c.prefix, it->second->id, it->second->origin.str()));
+        }
+    }
+    // Depreciation reads the purchase cost from a money field of the same class.
+    for (const auto& c : p.assets.classes) {
+        if (!c.depreciation) {
+            continue;
+        }
+        const auto* f = c.field(c.depreciation->cost_field);
+        if (!f || f->type != FieldType::money) {
+            d.error(c.depreciation->origin,
+                    fmt::format("depreciation of asset class '{}' names cost '{}', which is not a money field of the "
+                                "class (add e.g. fields: {{{}: money}})",
+                                c.id, c.depreciation->cost_field, c.depreciation->cost_field));
         }
     }
     // One key means one thing: a field shared by several classes must have one type, so that

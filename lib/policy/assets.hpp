@@ -6,6 +6,7 @@
 #include "lib/policy/origin.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,9 +15,9 @@
 namespace opsctl::policy {
 
 /// The type of a custom field; values are stored as text in canonical form.
-enum class FieldType { string, integer, date, boolean, enumeration };
+enum class FieldType { string, integer, date, boolean, enumeration, money };
 
-/// The policy word for a field type ("string", "int", "date", "bool", "enum").
+/// The policy word for a field type ("string", "int", "date", "bool", "enum", "money").
 const char* field_type_name(FieldType type);
 
 /// One custom field of an asset class.
@@ -32,6 +33,17 @@ struct AssetField {
 /// The maintenance kinds a record may have, in display order.
 const std::vector<std::string>& maintenance_kinds();
 
+/// How a class loses value: straight line from the purchase day over `life` down to the
+/// residual value. Amounts are integer cents.
+struct Depreciation {
+    std::string method = "straight_line"; // the only method
+    std::string cost_field;               // the class's money field holding the purchase cost
+    core::Duration life;                  // the class's service_life when not given
+    std::optional<std::int64_t> residual_cents;    // a fixed residual value, or
+    std::int64_t residual_basis_points = 0;        // a share of the cost (10% = 1000)
+    Origin origin;
+};
+
 /// One class of asset: `server`, `pc`, `meeting-room`, ...
 struct AssetClass {
     std::string id;
@@ -41,6 +53,8 @@ struct AssetClass {
     std::vector<AssetField> fields;                  // in policy order
     std::optional<core::Duration> service_life;      // retire after this long since purchase
     std::map<std::string, core::Duration> cadences;  // maintenance kind -> how often
+    std::optional<core::Duration> audit_every;       // each asset seen by a stock-take this often
+    std::optional<Depreciation> depreciation;        // none: no book value
     Origin origin;
 
     /// The field with this key, or nullptr.

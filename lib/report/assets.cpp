@@ -2,7 +2,9 @@
 // against what the class cadences asked for, and warranties and service lives ending in
 // the following month, from lib/store/report_asset; today's overdue maintenance (from
 // lib/asset) becomes action items.
+#include "lib/asset/depreciation.hpp"
 #include "lib/asset/maintenance.hpp"
+#include "lib/util/money.hpp"
 #include "lib/core/duration.hpp"
 #include "lib/core/time.hpp"
 #include "lib/report/asset_register.hpp"
@@ -11,6 +13,7 @@
 #include "lib/report/targets.hpp"
 #include "lib/report/text.hpp"
 #include "lib/store/report_asset.hpp"
+#include "lib/store/stocktake_repo.hpp"
 
 #include <fmt/format.h>
 
@@ -263,7 +266,33 @@ Table class_table(const Context& ctx, const std::vector<AssetClassCounts>& class
 } // namespace
 
 Table assets_table(Context& ctx, const store::ReportPeriod& p, Language lang) {
-    return class_table(ctx, AssetRegister(ctx.db).by_class(p), lang);
+    Table t = class_table(ctx, AssetRegister(ctx.db).by_class(p), lang);
+    // The book value on the period's last day, of the assets in service at its end, for the
+    // classes that say how they depreciate; decimal text, never floating point.
+    const core::Date last_day = ctx.zone().date_of(p.end - 1);
+    std::map<std::string, asset::ClassBookValue> values;
+    for (auto& v : asset::book_values_by_class(ctx, last_day, p.end)) {
+        values.emplace(v.cls, std::move(v));
+    }
+    if (values.empty()) {
+        return t; // no class depreciates: the table as it always was
+    }
+    t.add_column("valued", tr(lang, "col.valued"))
+        .add_column("cost", tr(lang, "col.cost"))
+        .add_column("book_value", tr(lang, "col.book_value"))
+        .add_column("book_value_on", tr(lang, "col.book_value_on"));
+    for (auto& row : t.rows) {
+        const auto it = values.find(row.front().text);
+        if (it == values.end()) {
+            row.insert(row.end(), {Cell::null(), Cell::null(), Cell::null(), Cell::null()});
+            continue;
+        }
+        row.push_back(Cell::integer(it->second.assets));
+        row.emplace_back(util::format_cents(it->second.cost));
+        row.emplace_back(util::format_cents(it->second.value));
+        row.emplace_back(core::format_date(last_day));
+    }
+    return t;
 }
 
 std::optional<Section> asset_section(Context& ctx, const SectionInput& in, ActionList& actions) {
@@ -405,6 +434,16 @@ std::optional<Section> asset_section(Context& ctx, const SectionInput& in, Actio
                                  fmt::format("{} ({})", c.holder, core::format_time_short(c.out_at, ctx.zone())),
                                  *c.due_at, 3});
         actions.count("overdue_return", late, c.holder_kind == "person" ? c.holder : in.duty_owner, 1);
+    }
+
+    // Assets the month's stock-takes expected and did not see: the owner's to find (or the
+    // person on duty's, for an asset without one).
+    const std::string lost = tr(lang, "action.missing_asset");
+    for (const auto& m : store::missing_between(ctx.db, in.current.start, in.until)) {
+        const std::string owner = m.owner.empty() ? in.duty_owner : m.owner;
+        actions.items.push_back({"missing_asset", lost, fmt::format("{} {}", m.tag, m.name), owner,
+                                 fmt::format("#{} {}", m.audit_id, m.location), m.at, 2});
+        actions.count("missing_asset", lost, owner, 1);
     }
     return s;
 }

@@ -539,4 +539,20 @@ std::vector<AssetRow> purchased_before(Database& db, const std::string& cls, con
     return out;
 }
 
+std::vector<AssetCost> asset_costs(Database& db, const std::string& cls, const std::string& field, std::int64_t at) {
+    // One read of the class with its cost field joined: the book values are summed in C++,
+    // where the straight line's day count is exact on every engine.
+    Statement q(db, "SELECT a.purchased, f.value FROM assets a JOIN asset_fields f ON f.tag = a.tag AND f.key = ?2 "
+                    "WHERE a.class = ?1 AND a.purchased IS NOT NULL AND a.created_at < ?3 "
+                    "AND (a.retired_at IS NULL OR a.retired_at >= ?3) AND (a.disposed_at IS NULL OR a.disposed_at >= ?3)");
+    q.bind(1, cls);
+    q.bind(2, field);
+    q.bind(3, at);
+    std::vector<AssetCost> out;
+    while (q.step()) {
+        out.push_back({q.column(0).as_string(), q.column(1).as_string()});
+    }
+    return out;
+}
+
 } // namespace opsctl::store

@@ -131,6 +131,13 @@ struct LastMaintenance {
 std::vector<LastMaintenance> last_maintenance(Database& db, const std::string& cls, const std::string& kind);
 /// Active assets whose warranty ends on or before `until` (YYYY-MM-DD), and not before `from`.
 std::vector<AssetRow> warranties_ending(Database& db, const std::string& from, const std::string& until);
+/// The purchase day and the cost (a custom field's text) of an asset.
+struct AssetCost {
+    std::string purchased, cost;
+};
+/// Assets of a class in service at `at` (registered before it, not retired or disposed by
+/// then) with a purchase day and a value in custom field `field`.
+std::vector<AssetCost> asset_costs(Database& db, const std::string& cls, const std::string& field, std::int64_t at);
 /// Active assets of a class purchased on or before `date` (YYYY-MM-DD).
 std::vector<AssetRow> purchased_before(Database& db, const std::string& cls, const std::string& date);
 

@@ -23,6 +23,7 @@ const std::vector<Migration>& migrations() {
         {16, "the review: tickets counted per hour as they change, and by type from an index", schema_tally()},
         {17, "scheduled work: the periods opened", schema_schedules()},
         {18, "known errors and the tickets they solved", schema_known_errors()},
+        {19, "asset stock-takes", schema_stocktake()},
     };
     return k_migrations;
 }

@@ -38,5 +38,6 @@ const char* schema_notify();
 const char* schema_tally();
 const char* schema_schedules();
 const char* schema_known_errors();
+const char* schema_stocktake();
 
 } // namespace opsctl::store

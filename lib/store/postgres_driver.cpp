@@ -295,7 +295,7 @@ const std::vector<const char*>& postgres_generated_id_tables() {
         "events",           "tickets",          "ticket_comments",   "ticket_approvals", "asset_maintenance",
         "roster_overrides", "roster_handovers", "roster_attendance", "inspect_runs",     "inspect_results",
         "backup_runs",      "backup_verifications", "backup_restores", "backup_prunes",   "asset_custody",
-        "notifications",    "pages",            "known_errors",
+        "notifications",    "pages",            "known_errors",     "asset_audits",
     };
     return k_tables;
 }

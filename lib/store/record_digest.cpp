@@ -53,6 +53,11 @@ constexpr RecordPart k_inspect_parts[] = {
      "item, target"},
 };
 
+// A stock-take's tags change only with its events (started, scanned, finished).
+constexpr RecordPart k_stocktake_parts[] = {
+    {"asset_audit_items", "audit_id", "audit_id, tag, state, scans, first_at, registered, holder", "tag"},
+};
+
 constexpr RecordTable k_tables[] = {
     {"ticket", "ticket", "tickets", "id",
      "id, type, priority, status, is_open, title, body, team, assignee, asset, reporter, source, "
@@ -62,6 +67,9 @@ constexpr RecordTable k_tables[] = {
      "tag, class, name, model, serial, owner, location, address, status, purchased, "
      "warranty_until, parent, "
      "retire_reason, created_at, retired_at, disposed_at"},
+    {"asset_audit", "stock-take", "asset_audits", "id",
+     "id, location, status, started_at, started_by, finished_at, finished_by, found, missing, unexpected",
+     k_stocktake_parts},
     {"backup", "backup run", "backup_runs", "id",
      "id, job, kind, started_at, finished_at, status, size_bytes, source_bytes, files, sha256, path, "
      "error, warning, actor, pruned_at, captured",

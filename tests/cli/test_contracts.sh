@@ -181,7 +181,7 @@ words = set()
 for line in m.group(1).splitlines():
     if line.startswith(".It Li ") or line.startswith(".Li "):
         words.update(w.strip(",") for w in line.split()[1:])
-custom = {"memory_gb", "cpu", "disk_tb", "os", "rack"}
+custom = {"memory_gb", "cpu", "disk_tb", "os", "rack", "price"}
 keys = set()
 def walk(v, depth):
     if isinstance(v, list):
@@ -203,6 +203,10 @@ documented ticket ticket show 1
 documented asset asset list
 documented asset asset show SRV-0001
 documented asset asset maint list
+run asset audit start --location 机房A
+run asset audit scan 1 SRV-0001 NOPE-1 </dev/null
+documented asset asset audit list
+documented asset asset audit show 1
 documented inspect inspect list
 documented inspect inspect history
 documented inspect inspect show 1
