@@ -593,6 +593,8 @@ DROP INDEX tickets_created;
 CREATE INDEX tickets_created ON tickets(created_at, type, closed_at, complaint_type, asset);
 )sql") + "INSERT INTO ticket_tally (measure, bucket, n, met) " + tally_recount_sql() + ";\n";
     return k_sql.c_str();
+}
+
 const char* pg_known_errors() {
     return R"sql(
 -- Known errors (schema_known_errors.cpp says what each column holds).
@@ -630,6 +632,9 @@ CREATE TABLE opsctl_known_error_search (
     grams          TEXT[] NOT NULL
 );
 CREATE INDEX opsctl_known_error_search_grams ON opsctl_known_error_search USING gin (grams);
+)sql";
+}
+
 const char* pg_stocktake() {
     return R"sql(
 -- Stock-takes (schema_stocktake.cpp says what each column holds).
