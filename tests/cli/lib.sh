@@ -99,6 +99,17 @@ expect_true() {
     if "$@"; then pass; else fail "$desc"; fi
 }
 
+# csv_rows FILE COLS...: the named columns of each row of a CSV file (one of the review's
+# --out-dir files, say), joined by '|', one row per line.
+csv_rows() {
+    python3 - "$@" <<'PY'
+import csv, sys
+path, cols = sys.argv[1], sys.argv[2:]
+for row in csv.DictReader(open(path, newline='', encoding='utf-8')):
+    print('|'.join(row[c] for c in cols))
+PY
+}
+
 # init_sample: installs the sample policy and a fresh database.
 init_sample() {
     run init

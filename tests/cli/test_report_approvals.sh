@@ -49,15 +49,6 @@ change 2026-10-20T10:00:00+08:00 lina '更换宕机的核心交换机'
 E2=$ID
 at 2026-10-28T22:00:00+08:00 lina ticket move "$E2" approved --emergency '核心交换机宕机'
 
-csv_rows() {
-    python3 - "$@" <<'PY'
-import csv, sys
-path, cols = sys.argv[1], sys.argv[2:]
-for row in csv.DictReader(open(path, newline='', encoding='utf-8')):
-    print('|'.join(row[c] for c in cols))
-PY
-}
-
 OPSCTL_NOW=2026-11-02T10:00:00+08:00 run report monthly --month 2026-10 --lang en --out-dir "$WORK/oct"
 expect_rc 0 "the October review with its CSV files"
 expect_eq "approval_requested|4|1

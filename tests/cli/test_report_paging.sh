@@ -66,15 +66,6 @@ as 2026-10-29T20:00:00+08:00 tester roster override add --rotation ops-primary -
 as 2026-10-30T17:00:00+08:00 tester ticket new --priority P1 --title '故障E' -q
 as 2026-11-02T10:00:00+08:00 zhangwei page ack "$(page_of 故障E)"
 
-csv_rows() {
-    python3 - "$@" <<'PY'
-import csv, sys
-path, cols = sys.argv[1], sys.argv[2:]
-for row in csv.DictReader(open(path, newline='', encoding='utf-8')):
-    print('|'.join(row[c] for c in cols))
-PY
-}
-
 OPSCTL_NOW=2026-11-02T10:00:00+08:00 run report monthly --month 2026-10 --lang en --out-dir "$WORK/oct"
 expect_rc 0 "the October review with its CSV files"
 expect_eq "pages|5|1

@@ -48,16 +48,11 @@ run db check
 expect_rc 0 "db check after opening, answering, resolving, closing, reopening and changing"
 expect_out "the review's hourly ticket counts match the tickets" "db check names the tally"
 
-# trend_counts NOW: the review's trend per month, and the same counted from the tickets
+# trend_of NOW MONTH: the review's trend per month, and the same counted from the tickets
 # between the zone's local midnights (the last month up to NOW).
 trend_of() {
     OPSCTL_NOW=$1 run report monthly --month "$2" --lang en --out-dir "$WORK/r"
-    python3 - "$WORK/r/trend_by_month.csv" <<'PY'
-import csv, sys
-for row in csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8')):
-    print('|'.join(row[c] for c in ('month', 'opened', 'closed', 'response_due', 'response_met',
-                                     'resolution_due', 'resolution_met')))
-PY
+    csv_rows "$WORK/r/trend_by_month.csv" month opened closed response_due response_met resolution_due resolution_met
 }
 recount() {
     local now=$1 months=$2

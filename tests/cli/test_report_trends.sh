@@ -69,15 +69,6 @@ L3=$ID
 NOW=2026-09-02T10:00:00+08:00
 OPSCTL_NOW=$NOW run report monthly --month 2026-08 --lang en --out-dir "$WORK/aug"
 expect_rc 0 "the August review with its CSV files"
-# csv_rows FILE KEYCOL COLS...: "key|col|col" per row of one CSV file of the review.
-csv_rows() {
-    python3 - "$@" <<'PY'
-import csv, sys
-path, cols = sys.argv[1], sys.argv[2:]
-for row in csv.DictReader(open(path, newline='', encoding='utf-8')):
-    print('|'.join(row[c] for c in cols))
-PY
-}
 
 # 1. Trends: the months before the first ticket are left out; backlog carried month by month.
 expect_eq "2026-06|2|1|1|1|2|1|2
